@@ -1,0 +1,91 @@
+package memory
+
+import (
+	"time"
+
+	"github.com/devaiops/devai/memory/chunk"
+)
+
+// Query is one search over the index. Only Text is required.
+type Query struct {
+	Text      string
+	Kinds     []chunk.Kind // empty: all kinds
+	PathGlob  string       // e.g. "internal/**/*.go"; empty: every path
+	Language  string       // e.g. "Go"; empty: every language
+	Since     time.Time    // logs only: events at or after
+	Until     time.Time    // logs only: events before
+	Limit     int          // hits to return; 0 means 10
+	MaxTokens int          // budget for all snippets together; 0 means 4000
+	FileLevel bool         // aggregate hits to one per file
+	Mode      Mode         // which channels to use; "" means hybrid
+}
+
+// Mode picks the retrieval channels, so the benchmark can compare them.
+type Mode string
+
+const (
+	ModeHybrid Mode = "hybrid"
+	ModeText   Mode = "text"
+	ModeVector Mode = "vector"
+)
+
+// Hit is one cited search result.
+type Hit struct {
+	URI        string     `json:"uri"`
+	Path       string     `json:"path"`
+	Kind       chunk.Kind `json:"kind"`
+	Language   string     `json:"language,omitempty"`
+	StartLine  int        `json:"start_line"`
+	EndLine    int        `json:"end_line"`
+	Symbol     string     `json:"symbol,omitempty"`
+	SymbolKind string     `json:"symbol_kind,omitempty"`
+	Signature  string     `json:"signature,omitempty"`
+	Score      float64    `json:"score"`
+	Why        string     `json:"why"`
+	Snippet    string     `json:"snippet"`
+	Truncated  bool       `json:"truncated,omitempty"` // the snippet was cut to fit the token budget
+	Tokens     int        `json:"tokens"`
+	// Requirements and TestNames are the traceability fields of the chunk.
+	Requirements []string  `json:"requirements,omitempty"`
+	TestNames    []string  `json:"test_names,omitempty"`
+	Time         time.Time `json:"time,omitzero"`
+	Level        string    `json:"level,omitempty"`
+}
+
+// Result is what Search returns.
+type Result struct {
+	Hits   []Hit  `json:"hits"`
+	Tokens int    `json:"tokens"` // snippet tokens returned, all hits together
+	Total  int    `json:"total"`  // candidates before the limit
+	Index  string `json:"index"`  // "ready", or "indexing 42%" while a sync runs
+}
+
+// Status describes the index for devai://index and `devai index`.
+type Status struct {
+	Repo       string             `json:"repo"`
+	StateDir   string             `json:"state_dir"`
+	State      string             `json:"state"` // ready, indexing, empty
+	Progress   float64            `json:"progress"`
+	Files      int                `json:"files"`
+	Chunks     int                `json:"chunks"`
+	ByKind     map[chunk.Kind]int `json:"files_by_kind"`
+	ByLanguage map[string]int     `json:"files_by_language"`
+	Skipped    []Skipped          `json:"skipped"`
+	SkippedBy  map[string]int     `json:"skipped_by_reason"`
+	LastSync   time.Time          `json:"last_sync,omitzero"`
+	SyncTook   string             `json:"sync_took,omitempty"`
+	Embedder   string             `json:"embedder"`
+	Symbols    int                `json:"symbols"`
+	Edges      int                `json:"edges"`
+	ReadOnly   bool               `json:"read_only"`
+	Extra      map[string]any     `json:"extra,omitempty"`
+}
+
+// Skipped is a file left out of the index, with the reason.
+type Skipped struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// Progress is called during a sync; done and total count files.
+type Progress func(done, total int, path string)
