@@ -67,6 +67,10 @@ func (ix *Index) Paths(kind string, prefix string, limit int) []string { return 
 // within about a second.
 func (ix *Index) Watch(ctx context.Context) error { return nil }
 
+// WaitIdle blocks until no sync is running or ctx ends. Tool handlers use it
+// to wait for the first sync while reporting Status().Progress.
+func (ix *Index) WaitIdle(ctx context.Context) error { return ctx.Err() }
+
 // Close releases the index and its writer lock.
 func (ix *Index) Close() error { return nil }
 
