@@ -3,7 +3,6 @@ package chunk
 // The splitters below are filled in by their own files; each returns nil
 // when it cannot parse the input, and Split falls back to splitLines.
 
-func splitGo(p string, content []byte) []Chunk       { return nil }
 func splitMarkdown(p string, content []byte) []Chunk { return nil }
 func splitOpenAPI(p string, content []byte) []Chunk  { return nil }
 func splitGherkin(p string, content []byte) []Chunk  { return nil }
