@@ -3,7 +3,6 @@ package chunk
 // The splitters below are filled in by their own files; each returns nil
 // when it cannot parse the input, and Split falls back to splitLines.
 
-func splitMarkdown(p string, content []byte) []Chunk { return nil }
 func splitOpenAPI(p string, content []byte) []Chunk  { return nil }
 func splitGherkin(p string, content []byte) []Chunk  { return nil }
 func splitPython(p string, content []byte) []Chunk   { return nil }
@@ -12,6 +11,3 @@ func splitJava(p string, content []byte) []Chunk     { return nil }
 func splitRust(p string, content []byte) []Chunk     { return nil }
 func splitLog(p string, content []byte) []Chunk      { return nil }
 
-// splitLines cuts unstructured text into windows of about 60 lines, breaking
-// at blank lines where it can.
-func splitLines(p string, content []byte) []Chunk { return nil }
