@@ -152,8 +152,9 @@ func (s *goSplitter) funcUnit(d *ast.FuncDecl) goUnit {
 				end = d.Body.Lbrace
 			}
 			c.Signature = strings.TrimSpace(s.slice(d.Pos(), end))
-			if d.Recv != nil {
-				s.refs.collect(d.Recv)
+			if recv := goReceiverType(d); recv != "" {
+				s.refs.add(recv)
+				s.refs.skip(goReceiverTypeParams(d)...)
 			}
 			s.refs.collect(d.Type)
 			if d.Body != nil {
@@ -380,6 +381,30 @@ func goReceiverType(d *ast.FuncDecl) string {
 			return ""
 		}
 	}
+}
+
+// goReceiverTypeParams lists the type parameter names a generic method's
+// receiver declares: K and V in (s *Store[K, V]). The parser leaves them
+// unresolved, so they would otherwise look like package-level references.
+func goReceiverTypeParams(d *ast.FuncDecl) []string {
+	t := d.Recv.List[0].Type
+	if star, ok := t.(*ast.StarExpr); ok {
+		t = star.X
+	}
+	var idx []ast.Expr
+	switch x := t.(type) {
+	case *ast.IndexExpr:
+		idx = []ast.Expr{x.Index}
+	case *ast.IndexListExpr:
+		idx = x.Indices
+	}
+	var names []string
+	for _, e := range idx {
+		if id, ok := e.(*ast.Ident); ok {
+			names = append(names, id.Name)
+		}
+	}
+	return names
 }
 
 // isGoTestFunc reports whether name is one `go test` runs: TestXxx,

@@ -18,7 +18,7 @@ type goRefCollector struct {
 	fileScope *ast.Scope
 	imports   map[string]bool // local names of imported packages
 	refs      []string
-	seen      map[string]bool
+	seen      map[string]bool // already in refs, or skipped for this declaration
 }
 
 func newGoRefCollector(f *ast.File) *goRefCollector {
@@ -45,6 +45,13 @@ func (rc *goRefCollector) take() []string {
 	rc.refs = nil
 	clear(rc.seen)
 	return refs
+}
+
+// skip keeps names out of the current declaration's references.
+func (rc *goRefCollector) skip(names ...string) {
+	for _, n := range names {
+		rc.seen[n] = true
+	}
 }
 
 func (rc *goRefCollector) add(name string) {
