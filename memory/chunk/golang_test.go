@@ -191,8 +191,8 @@ func TestSplitGo(t *testing.T) {
 			name: "test file with subtests", path: "sessions/store_test.go", src: goStoreTestSrc, count: 7,
 			want: []wantGoChunk{
 				{qualified: "sessions_test.TestCleanup", kind: "func", start: 11, end: 24,
-					refs: []string{"sessions.New", "Cleanup", "context.Background", "time.Now", "Fatal", "Run", "testing.T"},
-					reqs: []string{"FR-001", "FR-012"},
+					refs:  []string{"sessions.New", "Cleanup", "context.Background", "time.Now", "Fatal", "Run", "testing.T"},
+					reqs:  []string{"FR-001", "FR-012"},
 					tests: []string{"TestCleanup", "TestCleanup/removes expired", "TestCleanup/removes expired/nested case"}},
 				{qualified: "sessions_test.BenchmarkCleanup", kind: "func", tests: []string{"BenchmarkCleanup", "BenchmarkCleanup/small"}},
 				{qualified: "sessions_test.ExampleNew", kind: "func", tests: []string{"ExampleNew"}},
