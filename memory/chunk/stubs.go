@@ -3,11 +3,9 @@ package chunk
 // The splitters below are filled in by their own files; each returns nil
 // when it cannot parse the input, and Split falls back to splitLines.
 
-func splitOpenAPI(p string, content []byte) []Chunk  { return nil }
-func splitGherkin(p string, content []byte) []Chunk  { return nil }
-func splitPython(p string, content []byte) []Chunk   { return nil }
-func splitJS(p string, content []byte) []Chunk       { return nil }
-func splitJava(p string, content []byte) []Chunk     { return nil }
-func splitRust(p string, content []byte) []Chunk     { return nil }
-func splitLog(p string, content []byte) []Chunk      { return nil }
-
+func splitOpenAPI(p string, content []byte) []Chunk { return nil }
+func splitGherkin(p string, content []byte) []Chunk { return nil }
+func splitPython(p string, content []byte) []Chunk  { return nil }
+func splitJS(p string, content []byte) []Chunk      { return nil }
+func splitJava(p string, content []byte) []Chunk    { return nil }
+func splitRust(p string, content []byte) []Chunk    { return nil }
