@@ -1,0 +1,269 @@
+package walk
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+)
+
+// Names of the ignore files read in every directory, in increasing priority:
+// a .devaiignore can re-include what .gitignore excludes at the same level.
+const (
+	gitIgnoreFile   = ".gitignore"
+	devaiIgnoreFile = ".devaiignore"
+)
+
+// alwaysSkippedDirs are never walked and never reported: git's own store and
+// devai's state directory.
+var alwaysSkippedDirs = map[string]bool{".git": true, ".devai": true}
+
+// Ignorer answers "would Walk leave this path out?" without walking: the
+// file watcher asks it for every event. It applies .git/info/exclude and the
+// .gitignore and .devaiignore files of every directory on the way down
+// (nested files apply to their subtree; negations work), always leaves out
+// .git/ and .devai/, and leaves out vendored directories. Paths under
+// Options.LogPaths are let through, as Walk does.
+//
+// Ignore files are read lazily, once per directory; after one changes,
+// call Forget for its directory (or build a new Ignorer). Safe for
+// concurrent use.
+type Ignorer struct {
+	root     string   // absolute, cleaned
+	logPaths []string // repo-relative, slash-separated
+
+	mu   sync.Mutex
+	dirs map[string]*dirRules // keyed by repo-relative directory, "" for the root
+}
+
+// dirRules holds the patterns in force inside one directory: its parent's
+// plus its own, lowest priority first, as gitignore.Matcher expects.
+type dirRules struct {
+	patterns []gitignore.Pattern
+	problems []Skipped // ignore files that exist but could not be read
+}
+
+// NewIgnorer returns an Ignorer for the repository at root.
+func NewIgnorer(root string) (*Ignorer, error) {
+	return NewIgnorerFor(root, Options{})
+}
+
+// NewIgnorerFor returns an Ignorer that also lets opts.LogPaths through even
+// when an ignore file excludes them, exactly as Walk(root, opts) does.
+func NewIgnorerFor(root string, opts Options) (*Ignorer, error) {
+	r, err := openRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	logs, err := resolveLogPaths(r, opts.LogPaths)
+	if err != nil {
+		return nil, err
+	}
+	return newIgnorer(r.abs, logs), nil
+}
+
+func newIgnorer(rootAbs string, logPaths []string) *Ignorer {
+	return &Ignorer{root: rootAbs, logPaths: logPaths, dirs: map[string]*dirRules{}}
+}
+
+// Forget drops the cached rules of relDir and everything below it, so the
+// next question re-reads their ignore files. Use "" for the root.
+func (ig *Ignorer) Forget(relDir string) {
+	relDir = cleanRel(relDir)
+	ig.mu.Lock()
+	defer ig.mu.Unlock()
+	for d := range ig.dirs {
+		if relDir == "" || d == relDir || strings.HasPrefix(d, relDir+"/") {
+			delete(ig.dirs, d)
+		}
+	}
+}
+
+// Ignored reports whether Walk would leave relPath out before looking at
+// its content: ignored by an ignore file (itself or any parent directory),
+// inside .git/ or .devai/, or inside a vendored directory. relPath is
+// repo-relative; either slash may be used. isDir says whether it names a
+// directory, which matters for patterns such as "build/".
+func (ig *Ignorer) Ignored(relPath string, isDir bool) bool {
+	rel := cleanRel(relPath)
+	if rel == "" {
+		return false
+	}
+	parts := strings.Split(rel, "/")
+	ancestorOut := false // an ancestor was excluded but let through on the way to a log path
+	for i := range parts {
+		partIsDir := isDir || i < len(parts)-1
+		if alwaysSkippedDirs[parts[i]] {
+			return true
+		}
+		sub := strings.Join(parts[:i+1], "/")
+		parentRel := strings.Join(parts[:i], "/")
+		out := ancestorOut || ig.excluded(parentRel, parts[:i+1], partIsDir)
+		if logRelationOf(sub, ig.logPaths) != logNone {
+			// Log paths and the folders leading to them are walked whatever
+			// the ignore files or the vendoring rules say.
+			ancestorOut = out || (partIsDir && isVendored(sub+"/"))
+			continue
+		}
+		if out || isVendored(vendorKey(sub, partIsDir)) {
+			return true
+		}
+	}
+	return false
+}
+
+// vendorKey is the string the vendoring rules see: directories end in "/".
+func vendorKey(rel string, isDir bool) string {
+	if isDir {
+		return rel + "/"
+	}
+	return rel
+}
+
+// excluded matches one path against the rules in force in its parent.
+func (ig *Ignorer) excluded(parentRel string, parts []string, isDir bool) bool {
+	return matchPatterns(ig.rules(parentRel).patterns, parts, isDir)
+}
+
+// matchPatterns is gitignore.Matcher's loop without building a Matcher: the
+// last pattern with an opinion wins.
+func matchPatterns(ps []gitignore.Pattern, parts []string, isDir bool) bool {
+	for i := len(ps) - 1; i >= 0; i-- {
+		if m := ps[i].Match(parts, isDir); m != gitignore.NoMatch {
+			return m == gitignore.Exclude
+		}
+	}
+	return false
+}
+
+// rules returns the patterns in force inside relDir, reading the ignore
+// files of relDir and its parents on first use.
+func (ig *Ignorer) rules(relDir string) *dirRules {
+	ig.mu.Lock()
+	defer ig.mu.Unlock()
+	return ig.rulesLocked(relDir)
+}
+
+func (ig *Ignorer) rulesLocked(relDir string) *dirRules {
+	if r, ok := ig.dirs[relDir]; ok {
+		return r
+	}
+	var inherited []gitignore.Pattern
+	var domain []string
+	r := &dirRules{}
+	if relDir == "" {
+		ps, problem := readGitExclude(ig.root)
+		inherited = ps
+		if problem != nil {
+			r.problems = append(r.problems, *problem)
+		}
+	} else {
+		parent := path.Dir(relDir)
+		if parent == "." {
+			parent = ""
+		}
+		inherited = ig.rulesLocked(parent).patterns
+		domain = strings.Split(relDir, "/")
+	}
+	own := inherited[:len(inherited):len(inherited)] // appending must copy, never share
+	for _, name := range []string{gitIgnoreFile, devaiIgnoreFile} {
+		rel := path.Join(relDir, name)
+		ps, err := readPatternFile(filepath.Join(ig.root, filepath.FromSlash(rel)), domain)
+		if err != nil {
+			r.problems = append(r.problems, Skipped{Path: rel, Reason: unreadableReason(err)})
+			continue
+		}
+		own = append(own, ps...)
+	}
+	r.patterns = own
+	ig.dirs[relDir] = r
+	return r
+}
+
+// readPatternFile parses one ignore file. A missing file is no patterns.
+func readPatternFile(abs string, domain []string) ([]gitignore.Pattern, error) {
+	data, err := os.ReadFile(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return parsePatterns(data, domain), nil
+}
+
+// parsePatterns turns ignore-file lines into patterns, skipping blanks and
+// comments. Trailing spaces and CRLF endings are handled.
+func parsePatterns(data []byte, domain []string) []gitignore.Pattern {
+	var ps []gitignore.Pattern
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSuffix(sc.Text(), "\r")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		ps = append(ps, gitignore.ParsePattern(line, domain))
+	}
+	return ps
+}
+
+// readGitExclude reads .git/info/exclude, following a .git file (worktrees
+// and submodules keep their git directory elsewhere) and its commondir.
+func readGitExclude(rootAbs string) ([]gitignore.Pattern, *Skipped) {
+	gitDir := filepath.Join(rootAbs, ".git")
+	if data, err := os.ReadFile(gitDir); err == nil { // a file: "gitdir: <path>"
+		line := strings.TrimSpace(string(data))
+		if !strings.HasPrefix(line, "gitdir:") {
+			return nil, nil
+		}
+		gitDir = strings.TrimSpace(strings.TrimPrefix(line, "gitdir:"))
+		if !filepath.IsAbs(gitDir) {
+			gitDir = filepath.Join(rootAbs, gitDir)
+		}
+		if common, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+			c := strings.TrimSpace(string(common))
+			if !filepath.IsAbs(c) {
+				c = filepath.Join(gitDir, c)
+			}
+			gitDir = c
+		}
+	}
+	ps, err := readPatternFile(filepath.Join(gitDir, "info", "exclude"), nil)
+	if err != nil {
+		return nil, &Skipped{Path: ".git/info/exclude", Reason: unreadableReason(err)}
+	}
+	return ps, nil
+}
+
+// cleanRel normalises a repo-relative path to slash form without "./".
+func cleanRel(p string) string {
+	p = path.Clean(filepath.ToSlash(p))
+	p = strings.TrimPrefix(p, "/")
+	if p == "." {
+		return ""
+	}
+	return p
+}
+
+// unreadableReason is the Skipped reason for an I/O error, without the
+// absolute path the error usually carries.
+func unreadableReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		err = le.Err
+	}
+	return fmt.Sprintf("unreadable: %v", err)
+}
