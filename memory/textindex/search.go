@@ -1,0 +1,230 @@
+package textindex
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Query is one full-text search. Text may be empty when a filter is given:
+// the filtered docs then come back newest first (by Time), unscored.
+type Query struct {
+	Text     string
+	Kinds    []string // empty: every kind
+	Language string   // empty: every language; case-insensitive
+	PathGlob string   // see GlobRegexp; applied inside bleve as a regexp on the path keyword
+	// Since and Until bound docs that have a Time (log events): Since is
+	// inclusive, Until exclusive. Docs without a Time are not filtered by
+	// them; add Kinds: ["log"] to get only log events.
+	Since, Until time.Time
+	Limit        int // 0 means 10
+}
+
+// Hit is one result. Fields says which fields matched, for "why it matched":
+// "symbol", "path", "signature", "text", "test", "requirement".
+type Hit struct {
+	ID     string
+	Score  float64
+	Fields []string
+}
+
+// Field boosts: BM25 over the body, with a symbol match worth three body
+// matches, a requirement ID four, and path, test names and signature between.
+const (
+	boostSymbol      = 3.0
+	boostRequirement = 4.0
+	boostPath        = 2.0
+	boostTestNames   = 2.0
+	boostSignature   = 1.5
+	boostText        = 1.0
+)
+
+// DefaultLimit is the number of hits when Query.Limit is 0.
+const DefaultLimit = 10
+
+// requirementID finds requirement IDs in a query (FR-012, REQ-AUTH-3, NFR-7).
+var requirementID = regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*-[0-9]+\b`)
+
+// fieldQuery is the part of a search that targets one field, named as Hit.Fields reports it.
+type fieldQuery struct {
+	name string
+	q    query.Query
+}
+
+// Search runs q. A query whose words are all stop words, with no filter,
+// returns no hits (not an error).
+func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	filter, err := buildFilter(q)
+	if err != nil {
+		return nil, fmt.Errorf("search text index: %w", err)
+	}
+	fields := buildFieldQueries(q.Text)
+	if len(fields) == 0 && filter == nil {
+		return nil, nil
+	}
+
+	bi, unlock, err := ix.use()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	var req *bleve.SearchRequest
+	if len(fields) == 0 {
+		req = bleve.NewSearchRequestOptions(withFilter(bleve.NewMatchAllQuery(), filter), limit, 0, false)
+		req.SortBy([]string{"-" + fieldTime, "_id"})
+		req.Score = "none"
+	} else {
+		dis := make([]query.Query, len(fields))
+		for i, f := range fields {
+			dis[i] = f.q
+		}
+		req = bleve.NewSearchRequestOptions(withFilter(bleve.NewDisjunctionQuery(dis...), filter), limit, 0, false)
+	}
+	res, err := bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search text index %s for %q: %w", ix.dir, q.Text, err)
+	}
+	hits := make([]Hit, len(res.Hits))
+	for i, h := range res.Hits {
+		hits[i] = Hit{ID: h.ID, Score: h.Score}
+	}
+	if err := markMatchedFields(ctx, bi, hits, fields); err != nil {
+		return nil, fmt.Errorf("search text index %s for %q: %w", ix.dir, q.Text, err)
+	}
+	return hits, nil
+}
+
+// buildFieldQueries makes one match query per searchable field, each
+// analysed by the field's own analyzer (the code analyzer), OR-ed within the
+// field, plus exact term queries for the requirement IDs the text mentions.
+func buildFieldQueries(text string) []fieldQuery {
+	if len(Analyze(text)) == 0 {
+		return nil
+	}
+	match := func(field string, boost float64) query.Query {
+		m := query.NewMatchQuery(text)
+		m.SetField(field)
+		m.SetBoost(boost)
+		return m
+	}
+	fields := []fieldQuery{
+		{"symbol", match(fieldSymbol, boostSymbol)},
+		{"path", match(fieldPathWords, boostPath)},
+		{"test", match(fieldTestNames, boostTestNames)},
+		{"signature", match(fieldSignature, boostSignature)},
+		{"text", match(fieldText, boostText)},
+	}
+	if ids := requirementID.FindAllString(text, -1); len(ids) > 0 {
+		reqs := make([]query.Query, 0, len(ids))
+		for _, id := range ids {
+			t := query.NewTermQuery(normalizeRequirement(id))
+			t.SetField(fieldRequirements)
+			t.SetBoost(boostRequirement)
+			reqs = append(reqs, t)
+		}
+		fields = append(fields, fieldQuery{"requirement", query.NewDisjunctionQuery(reqs)})
+	}
+	return fields
+}
+
+// buildFilter turns the non-scoring parts of q into one query, or nil.
+func buildFilter(q Query) (query.Query, error) {
+	var must []query.Query
+	if len(q.Kinds) > 0 {
+		kinds := make([]query.Query, 0, len(q.Kinds))
+		for _, k := range q.Kinds {
+			t := query.NewTermQuery(lowerTrim(k))
+			t.SetField(fieldKind)
+			kinds = append(kinds, t)
+		}
+		must = append(must, query.NewDisjunctionQuery(kinds))
+	}
+	if l := lowerTrim(q.Language); l != "" {
+		t := query.NewTermQuery(l)
+		t.SetField(fieldLanguage)
+		must = append(must, t)
+	}
+	if strings.TrimSpace(q.PathGlob) != "" {
+		re, err := GlobRegexp(q.PathGlob)
+		if err != nil {
+			return nil, err
+		}
+		r := query.NewRegexpQuery(re)
+		r.SetField(fieldPath)
+		must = append(must, r)
+	}
+	if !q.Since.IsZero() || !q.Until.IsZero() {
+		if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
+			return nil, fmt.Errorf("time range is empty: since %s is not before until %s",
+				q.Since.Format(time.RFC3339), q.Until.Format(time.RFC3339))
+		}
+		inclusive, exclusive := true, false
+		dr := query.NewDateRangeInclusiveQuery(q.Since.UTC(), q.Until.UTC(), &inclusive, &exclusive)
+		dr.SetField(fieldTime)
+		// Docs without a time pass: (time in range) OR NOT has_time.
+		hasTime := query.NewTermQuery("y")
+		hasTime.SetField(fieldHasTime)
+		untimed := query.NewBooleanQuery(nil, nil, []query.Query{hasTime})
+		must = append(must, query.NewDisjunctionQuery([]query.Query{dr, untimed}))
+	}
+	switch len(must) {
+	case 0:
+		return nil, nil
+	case 1:
+		return must[0], nil
+	default:
+		return query.NewConjunctionQuery(must), nil
+	}
+}
+
+// withFilter attaches filter as a non-scoring filter clause, so kinds or
+// paths never change the BM25 ranking.
+func withFilter(scoring, filter query.Query) query.Query {
+	if filter == nil {
+		return scoring
+	}
+	b := query.NewBooleanQuery([]query.Query{scoring}, nil, nil)
+	b.AddFilter(filter)
+	return b
+}
+
+// markMatchedFields finds, for each field query, which of the hits it
+// matches: one unscored query per field restricted to the hits' IDs. The lean
+// mapping keeps no term vectors, so this is how "why it matched" is learnt.
+func markMatchedFields(ctx context.Context, bi bleve.Index, hits []Hit, fields []fieldQuery) error {
+	if len(hits) == 0 || len(fields) == 0 {
+		return nil
+	}
+	ids := make([]string, len(hits))
+	pos := make(map[string]int, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+		pos[h.ID] = i
+	}
+	for _, f := range fields {
+		b := query.NewBooleanQuery([]query.Query{f.q}, nil, nil)
+		b.AddFilter(query.NewDocIDQuery(ids))
+		req := bleve.NewSearchRequestOptions(b, len(ids), 0, false)
+		req.Score = "none"
+		res, err := bi.SearchInContext(ctx, req)
+		if err != nil {
+			return fmt.Errorf("find matched fields (%s): %w", f.name, err)
+		}
+		for _, h := range res.Hits {
+			if i, ok := pos[h.ID]; ok {
+				hits[i].Fields = append(hits[i].Fields, f.name)
+			}
+		}
+	}
+	return nil
+}
