@@ -1,0 +1,85 @@
+package graph
+
+import "strings"
+
+// maxCandidates caps how many definitions one reference may resolve to. A
+// name with more definitions than this in reach (String, Close, Run) says
+// nothing about which one is meant, and edges to all of them would drown the
+// real ones, so such a reference resolves to none.
+const maxCandidates = 5
+
+// resolve maps a reference held by from to the definitions it may denote.
+//
+//   - "pkg.Name" (a Go selector on an imported package) resolves to the
+//     package-level definitions with that ID; when several packages share the
+//     name, those whose directory from's file imports win.
+//   - A bare name resolves to definitions in from's directory (its package)
+//     first. Failing that, to definitions anywhere, except that Go code can
+//     reach another package's functions, types and values only through a
+//     selector, so a bare name from Go to Go only crosses to methods.
+//
+// A definition never references itself through its own name (recursion is
+// not an edge).
+func (g *Graph) resolve(from *entry, ref string) []*entry {
+	if i := strings.IndexByte(ref, '.'); i > 0 && i < len(ref)-1 {
+		cands := without(g.byID[ref], from)
+		if len(cands) > 1 {
+			if imported := g.importedBy(from.Path, cands); len(imported) > 0 {
+				cands = imported
+			}
+		}
+		return capped(cands)
+	}
+	cands := g.byName[ref]
+	var same, other []*entry
+	for _, c := range cands {
+		switch {
+		case c == from:
+		case c.dir == from.dir:
+			same = append(same, c)
+		case from.lang == "Go" && c.lang == "Go" && c.Kind != "method":
+		default:
+			other = append(other, c)
+		}
+	}
+	if len(same) > 0 {
+		return capped(same)
+	}
+	return capped(other)
+}
+
+// importedBy keeps the candidates whose directory is the tail of an import
+// path of file p: "internal/config" for "example.com/app/internal/config".
+func (g *Graph) importedBy(p string, cands []*entry) []*entry {
+	imports := g.imports[p]
+	if len(imports) == 0 {
+		return nil
+	}
+	var out []*entry
+	for _, c := range cands {
+		for _, imp := range imports {
+			if imp == c.dir || strings.HasSuffix(imp, "/"+c.dir) {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func without(es []*entry, x *entry) []*entry {
+	for i, e := range es {
+		if e == x {
+			out := make([]*entry, 0, len(es)-1)
+			return append(append(out, es[:i]...), es[i+1:]...)
+		}
+	}
+	return es
+}
+
+func capped(es []*entry) []*entry {
+	if len(es) > maxCandidates {
+		return nil
+	}
+	return es
+}
