@@ -12,11 +12,11 @@ import (
 
 // Scores are the per-query figures for one ranked list.
 type Scores struct {
-	Acc1   float64 // 1 if an expected item is ranked first
-	Acc5   float64 // 1 if any expected item is in the top 5 (hit rate, not "all")
-	RR     float64 // 1/rank of the first expected item, 0 if none is ranked
-	NDCG10 float64 // binary-relevance nDCG over the top 10
-	Recall float64 // share of expected items found in the top 10
+	Acc1   float64 `json:"acc_at_1"`     // 1 if an expected item is ranked first
+	Acc5   float64 `json:"acc_at_5"`     // 1 if any expected item is in the top 5 (hit rate, not "all")
+	RR     float64 `json:"mrr"`          // 1/rank of the first expected item, 0 if none is ranked
+	NDCG10 float64 `json:"ndcg_at_10"`   // binary-relevance nDCG over the top 10
+	Recall float64 `json:"recall_at_10"` // share of expected items found in the top 10
 }
 
 // Score rates one ranked list. Repeated items in ranked count once, at their

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"time"
+)
+
+// report is the --json output and the source of the table.
+type report struct {
+	Src        string        `json:"src"`
+	CPUs       int           `json:"cpus"`
+	TreeFiles  int           `json:"tree_files"`
+	TreeBytes  int64         `json:"tree_bytes"`
+	RG         time.Duration `json:"rg_ns"` // 0 when ripgrep is not installed
+	Cold       coldResult    `json:"cold"`
+	ColdRSS    int64         `json:"cold_peak_rss_bytes"`
+	Warm       warmResult    `json:"warm"`
+	WarmRSS    int64         `json:"warm_peak_rss_bytes"`
+	IndexBytes int64         `json:"index_bytes"`
+}
+
+func measure(ctx context.Context, c config) error {
+	if c.work == "" {
+		dir, err := os.MkdirTemp("", "devai-scale-")
+		if err != nil {
+			return err
+		}
+		c.work = dir
+	}
+	if !c.keep {
+		defer os.RemoveAll(c.work)
+	}
+	c.tree, c.state = filepath.Join(c.work, "tree"), filepath.Join(c.work, "state")
+	if _, err := os.Stat(c.tree); err == nil {
+		return fmt.Errorf("%s already exists; give an empty --work", c.tree)
+	}
+	r := report{Src: c.src, CPUs: runtime.NumCPU()}
+	var err error
+	fmt.Fprintf(os.Stderr, "scale: copying %s\n", c.src)
+	if r.TreeFiles, r.TreeBytes, err = copyTree(c.src, c.tree); err != nil {
+		return err
+	}
+	if r.RG, err = timeRipgrep(ctx, c.tree); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "scale: cold index of %d files\n", r.TreeFiles)
+	if r.ColdRSS, err = runPhase(ctx, c, "cold", &r.Cold); err != nil {
+		return err
+	}
+	if r.IndexBytes, err = dirSize(c.state); err != nil {
+		return fmt.Errorf("size of %s: %w", c.state, err)
+	}
+	fmt.Fprintln(os.Stderr, "scale: reopen, searches, updates")
+	if r.WarmRSS, err = runPhase(ctx, c, "warm", &r.Warm); err != nil {
+		return err
+	}
+	if c.asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	printReport(os.Stdout, r)
+	return nil
+}
+
+// timeRipgrep reads every line of the tree with ripgrep, the floor for any
+// tool that must read the files. It returns 0 when rg is not installed.
+func timeRipgrep(ctx context.Context, tree string) (time.Duration, error) {
+	rg, err := exec.LookPath("rg")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "scale: rg not installed; no I/O floor (apt-get install ripgrep)")
+		return 0, nil
+	}
+	cmd := exec.CommandContext(ctx, rg, "-c", "--no-ignore", "--hidden", ".", tree)
+	cmd.Stdout = io.Discard
+	t := time.Now()
+	// rg exits 1 when nothing matches, which is not a failure here.
+	if err := cmd.Run(); err != nil && cmd.ProcessState.ExitCode() != 1 {
+		return 0, fmt.Errorf("rg over %s: %w", tree, err)
+	}
+	return time.Since(t), nil
+}
+
+// runPhase runs this binary with --phase and decodes its JSON into out. It
+// returns the child's peak resident set size.
+func runPhase(ctx context.Context, c config, phase string, out any) (int64, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return 0, fmt.Errorf("find own binary: %w", err)
+	}
+	cmd := exec.CommandContext(ctx, self, "--phase", phase, "--tree", c.tree, "--state", c.state,
+		"--embedder", c.embedder, "--queries", fmt.Sprint(c.queries), "--updates", fmt.Sprint(c.updates))
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return 0, fmt.Errorf("%s phase: %w", phase, err)
+	}
+	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
+		return 0, fmt.Errorf("%s phase printed %.200q: %w", phase, stdout.String(), err)
+	}
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss * 1024 // kilobytes on Linux
+	}
+	return rss, nil
+}
