@@ -1,0 +1,258 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/devaiops/devai/memory"
+)
+
+// Timeouts of the HTTP server. WriteTimeout is long because a tool call's
+// response (an SSE stream with progress) may take minutes.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second
+	writeTimeout      = 10 * time.Minute
+	idleTimeout       = 2 * time.Minute
+	shutdownGrace     = 25 * time.Second
+)
+
+// httpConfig is the HTTP face of `devai serve --http`.
+type httpConfig struct {
+	Addr           string
+	Tokens         []string // bearer tokens; empty: no auth (loopback only)
+	AllowedOrigins []string // browser origins allowed besides loopback and same-origin
+	MaxBodyBytes   int64
+	Stateless      bool
+}
+
+// isLoopbackAddr reports whether a listen address binds only loopback.
+// ":7437" and "0.0.0.0:7437" bind every interface.
+func isLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	return isLoopbackHost(host)
+}
+
+func isLoopbackHost(host string) bool {
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// checkBind refuses to expose the server beyond this machine without auth.
+func checkBind(cfg httpConfig) error {
+	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
+		return usagef("--http %q: want host:port, e.g. 127.0.0.1:7437", cfg.Addr)
+	}
+	if !isLoopbackAddr(cfg.Addr) && len(cfg.Tokens) == 0 {
+		return usagef("--http %s listens beyond this machine without authentication; "+
+			"set --auth-token (or DEVAI_AUTH_TOKEN, or --auth-token-file), or bind 127.0.0.1", cfg.Addr)
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		return usagef("--max-body-bytes %d: must be more than 0", cfg.MaxBodyBytes)
+	}
+	return nil
+}
+
+// readTokenFile reads bearer tokens, one a line; blank lines and lines
+// starting with # are skipped.
+func readTokenFile(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read --auth-token-file: %w", err)
+	}
+	defer f.Close()
+	var tokens []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		tokens = append(tokens, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read --auth-token-file %s: %w", path, err)
+	}
+	if len(tokens) == 0 {
+		return nil, fmt.Errorf("--auth-token-file %s has no tokens (one a line)", path)
+	}
+	return tokens, nil
+}
+
+// newHTTPHandler serves MCP at /mcp behind the origin check, the body limit
+// and bearer auth, plus /healthz (liveness) and /readyz (index state).
+func newHTTPHandler(s *server.MCPServer, cfg httpConfig, ix *memory.Index) (http.Handler, *server.StreamableHTTPServer) {
+	opts := []server.StreamableHTTPOption{server.WithStateLess(cfg.Stateless)}
+	mcpHTTP := server.NewStreamableHTTPServer(s, opts...)
+
+	mux := http.NewServeMux()
+	mux.Handle("/mcp", checkOrigin(cfg.AllowedOrigins, limitBody(cfg.MaxBodyBytes, requireBearer(cfg.Tokens, mcpHTTP))))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if ix == nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_ = json.NewEncoder(w).Encode(map[string]string{"state": "closed"})
+			return
+		}
+		st := ix.Status()
+		// Serving works while indexing (answers say "indexing N%"), so ready.
+		_ = json.NewEncoder(w).Encode(map[string]any{"state": st.State, "progress": st.Progress, "files": st.Files, "chunks": st.Chunks})
+	})
+	return mux, mcpHTTP
+}
+
+// requireBearer answers 401 with WWW-Authenticate unless the request carries
+// one of tokens. Tokens are compared by their SHA-256 in constant time, so
+// neither the content nor the length of a token leaks through timing.
+func requireBearer(tokens []string, next http.Handler) http.Handler {
+	if len(tokens) == 0 {
+		return next
+	}
+	sums := make([][32]byte, len(tokens))
+	for i, t := range tokens {
+		sums[i] = sha256.Sum256([]byte(t))
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="devai"`)
+			http.Error(w, "unauthorized: send Authorization: Bearer <token>", http.StatusUnauthorized)
+			return
+		}
+		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
+		match := 0
+		for i := range sums {
+			match |= subtle.ConstantTimeCompare(sum[:], sums[i][:])
+		}
+		if match != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="devai", error="invalid_token"`)
+			http.Error(w, "unauthorized: the bearer token is not valid", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody caps request bodies; a larger body fails to read and the JSON-RPC
+// layer answers with a parse error instead of buffering it all.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			http.Error(w, fmt.Sprintf("request body too large: the limit is %d bytes (--max-body-bytes)", max), http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkOrigin rejects browser requests from other sites (DNS rebinding and
+// cross-site requests): an Origin header must be loopback, the server's own
+// host, or listed in --allowed-origins. Requests without Origin (non-browser
+// clients) pass; mcp-go itself checks Host on loopback listeners.
+func checkOrigin(allowed []string, next http.Handler) http.Handler {
+	allow := map[string]bool{}
+	for _, o := range allowed {
+		allow[strings.TrimRight(strings.ToLower(o), "/")] = true
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin == "" || allow["*"] || allow[strings.ToLower(origin)] {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u, err := url.Parse(origin)
+		if err == nil && u.Host != "" && (isLoopbackHost(u.Hostname()) || strings.EqualFold(u.Host, r.Host)) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		http.Error(w, fmt.Sprintf("forbidden: origin %q is not allowed (add it to --allowed-origins)", origin), http.StatusForbidden)
+	})
+}
+
+// serveHTTP listens on cfg.Addr until ctx ends, then shuts down gracefully:
+// it stops accepting, lets in-flight calls finish (up to shutdownGrace), and
+// closes the MCP sessions. ready, when not nil, receives the bound address.
+func serveHTTP(ctx context.Context, h http.Handler, mcpHTTP *server.StreamableHTTPServer, addr string, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	draining := make(chan struct{})
+	srv := &http.Server{
+		Handler:           endStreamsOnShutdown(draining, h),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve http on %s: %w", addr, err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	close(draining)
+	err = srv.Shutdown(shutdownCtx)
+	_ = mcpHTTP.Shutdown(shutdownCtx)
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("shut down http: %w", err)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		_ = srv.Close()
+	}
+	return nil
+}
+
+// endStreamsOnShutdown ends GET requests (the open-ended SSE streams a client
+// keeps for server notifications) when draining closes, so a graceful
+// shutdown waits only for calls in flight (POST), not for idle listeners.
+func endStreamsOnShutdown(draining <-chan struct{}, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		go func() {
+			select {
+			case <-draining:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}

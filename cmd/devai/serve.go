@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/search"
+)
+
+// serveConfig is `devai serve`.
+type serveConfig struct {
+	commonConfig
+	HTTP           string
+	AuthToken      string
+	AuthTokenFile  string
+	ReadOnly       bool
+	Tools          []string
+	Stateless      bool
+	AllowedOrigins []string
+	MaxBodyBytes   int64
+	NoWatch        bool
+}
+
+func serveCommand(stdout, stderr io.Writer) *command {
+	cfg := &serveConfig{}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg.commonConfig.register(fs)
+	fs.StringVar(&cfg.HTTP, "http", "", "serve streamable HTTP on this `host:port` (at /mcp, with /healthz and /readyz) instead of stdio")
+	fs.StringVar(&cfg.AuthToken, "auth-token", "", "require this bearer `token` on HTTP requests (prefer the environment variable: flags show in process lists)")
+	fs.StringVar(&cfg.AuthTokenFile, "auth-token-file", "", "require one of the bearer tokens in this `file`, one a line (# comments allowed)")
+	fs.BoolVar(&cfg.ReadOnly, "read-only", false, "leave out every tool that can write")
+	fs.Var(listFlag{&cfg.Tools}, "tools", "serve only these tools (comma `list`; default: all of "+strings.Join(toolNames(toolTable()), ", ")+")")
+	fs.BoolVar(&cfg.Stateless, "stateless", false, "HTTP: issue no session ids, so replicas behind a load balancer need no sticky routing")
+	fs.Var(listFlag{&cfg.AllowedOrigins}, "allowed-origins", "HTTP: browser origins allowed besides loopback and the server's own host (comma `list`; * allows any)")
+	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", 4<<20, "HTTP: the largest request body accepted, in `bytes`")
+	fs.BoolVar(&cfg.NoWatch, "no-watch", false, "do not watch the repository for changes after the first sync")
+	c := &command{
+		name:    "serve",
+		summary: "Serve the project's memory over MCP: stdio by default, streamable HTTP with --http.",
+		usage:   "[--http HOST:PORT] [flags]",
+		details: `
+devai serve opens the index (creating it if needed), answers at once, syncs the
+repository in the background, then keeps the index fresh as files change.
+Until the first sync ends, search_context waits up to 20 s and then answers with
+what is indexed so far ("indexing N%").
+
+In stdio mode stdout carries only the MCP protocol; logs go to stderr or
+--log-file, and to the client as MCP log notifications (at the level it sets).
+
+Over HTTP, binding anything but a loopback address needs --auth-token,
+DEVAI_AUTH_TOKEN or --auth-token-file. SIGINT or SIGTERM stops accepting new
+requests and lets calls in flight finish.`,
+		flags: fs,
+	}
+	c.run = func(args []string) error {
+		if len(args) > 0 {
+			return usagef("unexpected arguments %q", args)
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runServe(ctx, cfg, os.Stdin, stdout, stderr, nil)
+	}
+	return c
+}
+
+// runServe is `devai serve` with its streams and context given, so tests can
+// drive it. httpReady, when set, receives the bound HTTP address.
+func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, stderr io.Writer, httpReady func(net.Addr)) error {
+	if err := cfg.validate(); err != nil {
+		return usageError{err}
+	}
+	tools, err := selectTools(toolTable(), cfg.Tools, cfg.ReadOnly)
+	if err != nil {
+		return usageError{err}
+	}
+	hc := httpConfig{Addr: cfg.HTTP, AllowedOrigins: cfg.AllowedOrigins, MaxBodyBytes: cfg.MaxBodyBytes, Stateless: cfg.Stateless}
+	if cfg.AuthToken != "" {
+		hc.Tokens = append(hc.Tokens, cfg.AuthToken)
+	}
+	if cfg.AuthTokenFile != "" {
+		fileTokens, err := readTokenFile(cfg.AuthTokenFile)
+		if err != nil {
+			return usageError{err}
+		}
+		hc.Tokens = append(hc.Tokens, fileTokens...)
+	}
+	if cfg.HTTP != "" {
+		if err := checkBind(hc); err != nil {
+			return err
+		}
+	}
+	logger, closeLog, err := newLoggerTo(cfg.LogLevel, cfg.LogFile, stderr)
+	if err != nil {
+		return usageError{err}
+	}
+	defer closeLog()
+
+	opts := cfg.memoryOptions()
+	opts.Logger = logger.Named("memory")
+	ix, err := memory.Open(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("open the index of %s: %w", cfg.Repo, err)
+	}
+	defer ix.Close()
+
+	s, err := newMCPServer(serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: search.DefaultFirstSyncWait})
+	if err != nil {
+		return err
+	}
+
+	bgCtx, cancelBg := context.WithCancel(ctx)
+	var bg sync.WaitGroup
+	bg.Add(1)
+	go func() {
+		defer bg.Done()
+		keepIndexed(bgCtx, ix, logger, !cfg.NoWatch)
+	}()
+	defer func() { cancelBg(); bg.Wait() }()
+
+	if cfg.HTTP == "" {
+		logger.Info("serving MCP over stdio", "repo", cfg.Repo, "tools", strings.Join(toolNames(tools), ","))
+		stdio := server.NewStdioServer(s)
+		stdio.SetErrorLogger(logger.StandardLogger(&hclog.StandardLoggerOptions{InferLevels: true}))
+		err := stdio.Listen(ctx, stdin, stdout)
+		if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("serve stdio: %w", err)
+		}
+		return nil
+	}
+	h, mcpHTTP := newHTTPHandler(s, hc, ix)
+	return serveHTTP(ctx, h, mcpHTTP, cfg.HTTP, func(a net.Addr) {
+		logger.Info("serving MCP over streamable HTTP", "url", "http://"+a.String()+"/mcp",
+			"auth", len(hc.Tokens) > 0, "stateless", cfg.Stateless, "tools", strings.Join(toolNames(tools), ","))
+		if httpReady != nil {
+			httpReady(a)
+		}
+	})
+}
+
+// keepIndexed runs the first sync, logging progress, then watches the
+// repository until ctx ends.
+func keepIndexed(ctx context.Context, ix *memory.Index, logger hclog.Logger, watch bool) {
+	start := time.Now()
+	var last time.Time
+	err := ix.Sync(ctx, func(done, total int, path string) {
+		if time.Since(last) < 2*time.Second {
+			return
+		}
+		last = time.Now()
+		logger.Info("indexing", "done", done, "total", total)
+	})
+	switch {
+	case ctx.Err() != nil:
+		return
+	case err != nil:
+		logger.Error("first sync failed; searches answer from what was indexed before", "error", err)
+	default:
+		st := ix.Status()
+		logger.Info("index ready", "files", st.Files, "chunks", st.Chunks, "took", time.Since(start).Round(time.Millisecond))
+	}
+	if !watch {
+		return
+	}
+	if err := ix.Watch(ctx); err != nil && ctx.Err() == nil {
+		logger.Error("watching the repository stopped; restart devai serve to pick up changes", "error", err)
+	}
+}

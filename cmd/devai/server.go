@@ -1,0 +1,61 @@
+package main
+
+import (
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/resources"
+)
+
+// serverConfig is what shapes the MCP server, whichever transport serves it.
+type serverConfig struct {
+	Index         *memory.Index // may be nil in tests that do not search
+	Logger        hclog.InterceptLogger
+	Tools         []toolDecl // already filtered by --tools and --read-only
+	FirstSyncWait time.Duration
+}
+
+const instructions = `devai is this project's shared memory: its specs, code, tests and logs, indexed and cited.
+Use search_context before answering questions about the codebase and cite the devai:// URIs it returns;
+read a URI (devai://code/path#L10-L40) as a resource for the full text, and devai://index for what is indexed.`
+
+// newMCPServer builds the MCP server: the tools of cfg.Tools, the resources,
+// completions, logging (hclog lines are forwarded to clients) and the safety
+// options (panic recovery, input and output schema validation).
+func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
+	fwd := newLogForwarder()
+	hooks := &server.Hooks{}
+	fwd.hooks(hooks)
+	s := server.NewMCPServer("devai", version(),
+		server.WithTitle("devai: project memory"),
+		server.WithInstructions(instructions),
+		server.WithToolCapabilities(false),
+		server.WithResourceCapabilities(false, false),
+		server.WithLogging(),
+		server.WithCompletions(),
+		server.WithResourceCompletionProvider(resources.CompletionProvider{Index: cfg.Index}),
+		server.WithRecovery(),
+		server.WithResourceRecovery(),
+		server.WithInputSchemaValidation(),
+		server.WithStrictInputSchemaDefault(),
+		server.WithOutputSchemaValidation(),
+		server.WithHooks(hooks),
+	)
+	deps := toolDeps{Index: cfg.Index, Logger: cfg.Logger, FirstSyncWait: cfg.FirstSyncWait}
+	for _, d := range cfg.Tools {
+		t, err := declare(d)
+		if err != nil {
+			return nil, err
+		}
+		s.AddTool(t, d.Handler(deps))
+	}
+	resources.Register(s, cfg.Index)
+	if cfg.Logger != nil {
+		fwd.srv = s
+		cfg.Logger.RegisterSink(fwd)
+	}
+	return s, nil
+}
