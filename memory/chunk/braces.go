@@ -8,11 +8,11 @@ import (
 // braceLang says which lexical features of a C-like language the brace
 // scanner must skip so that braces in strings and comments do not count.
 type braceLang struct {
-	templates      bool // JS template literals with ${…}
-	regex          bool // JS regular expression literals (best effort)
-	rust           bool // char literals vs lifetimes, raw strings, multi-line strings, nested comments
-	textBlocks     bool // Java text blocks and Kotlin raw strings ("""…""")
-	asi            bool // statements may end without ';' (JS, Kotlin)
+	templates  bool // JS template literals with ${…}
+	regex      bool // JS regular expression literals (best effort)
+	rust       bool // char literals vs lifetimes, raw strings, multi-line strings, nested comments
+	textBlocks bool // Java text blocks and Kotlin raw strings ("""…""")
+	asi        bool // statements may end without ';' (JS, Kotlin)
 	// isPrefix says whether a trimmed line is only an attribute, an
 	// annotation or a decorator, which belongs to the item below it.
 	isPrefix func(t string) bool

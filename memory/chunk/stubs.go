@@ -6,5 +6,4 @@ package chunk
 func splitOpenAPI(p string, content []byte) []Chunk { return nil }
 func splitGherkin(p string, content []byte) []Chunk { return nil }
 func splitPython(p string, content []byte) []Chunk  { return nil }
-func splitJava(p string, content []byte) []Chunk    { return nil }
 func splitRust(p string, content []byte) []Chunk    { return nil }
