@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -65,11 +66,12 @@ func runEval(ctx context.Context, args []string) error {
 			return err
 		}
 		defer os.RemoveAll(dir)
-		n, err := locset.Extract(ctx, *gitDir, set[0].Snapshot, dir)
+		n, missing, err := locset.Extract(ctx, *gitDir, set[0].Snapshot, dir)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "locset: extracted %d files of %.12s into %s\n", n, set[0].Snapshot, dir)
+		fmt.Fprintf(os.Stderr, "locset: extracted %d files of %.12s into %s; %d blobs absent from the repository: %v\n",
+			n, set[0].Snapshot, dir, len(missing), missing)
 		*tree = dir
 	}
 	if *stateDir == "" {
@@ -79,6 +81,10 @@ func runEval(ctx context.Context, args []string) error {
 		}
 		defer os.RemoveAll(dir)
 		*stateDir = dir
+	}
+
+	if absent := missingAnswers(*tree, set); absent > 0 {
+		fmt.Fprintf(os.Stderr, "locset: warning: %d queries expect files absent from %s; they cannot score\n", absent, *tree)
 	}
 
 	start := time.Now()
@@ -137,6 +143,20 @@ func readSet(path string) ([]locset.Query, error) {
 		}
 	}
 	return set, nil
+}
+
+// missingAnswers counts queries with an expected file not in tree.
+func missingAnswers(tree string, set []locset.Query) int {
+	n := 0
+	for _, q := range set {
+		for _, f := range q.Files {
+			if _, err := os.Stat(filepath.Join(tree, filepath.FromSlash(f))); err != nil {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
 
 func parseModes(s string) ([]memory.Mode, error) {

@@ -171,9 +171,12 @@ func TestExtract(t *testing.T) {
 	r := newTestRepo(t)
 	buildHistory(r)
 	dst := t.TempDir()
-	n, err := Extract(context.Background(), r.dir, "snap", dst)
+	n, missing, err := Extract(context.Background(), r.dir, "snap", dst)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(missing) != 0 {
+		t.Errorf("missing blobs %v in a complete repository", missing)
 	}
 	if n != 11 {
 		t.Errorf("extracted %d files, want 11", n)

@@ -1,15 +1,15 @@
 package locset
 
 import (
-	"archive/tar"
+	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -121,73 +121,102 @@ func parseLog(out string) ([]Commit, error) {
 	return commits, nil
 }
 
-// Extract writes the tree of ref into dst (which must exist and be empty)
-// with `git archive`, so the source repository is only read. Symbolic links
-// are left out: they can point outside the tree. It returns how many files
-// were written.
-func Extract(ctx context.Context, dir, ref, dst string) (int, error) {
-	cmd := exec.CommandContext(ctx, "git", "-C", dir, "archive", "--format=tar", ref)
+// Extract writes the tree of ref into dst, reading blobs with
+// `git cat-file --batch` so the source repository is only read. Symbolic
+// links and submodules are left out (a link can point outside the tree), and
+// so are blobs the repository lacks (a partial mirror may omit its largest
+// files); their paths are returned as missing.
+func Extract(ctx context.Context, dir, ref, dst string) (written int, missing []string, err error) {
+	out, err := git(ctx, dir, "ls-tree", "-r", "-z", "--full-tree", ref)
+	if err != nil {
+		return 0, nil, fmt.Errorf("extract %s: %w", ref, err)
+	}
+	var paths, oids []string
+	for _, entry := range strings.Split(string(out), "\x00") {
+		meta, p, ok := strings.Cut(entry, "\t")
+		fields := strings.Fields(meta)
+		if !ok || len(fields) != 3 || fields[1] != "blob" || fields[0] == "120000" {
+			continue
+		}
+		if !filepath.IsLocal(p) {
+			return 0, nil, fmt.Errorf("extract %s: path %q leaves the tree", ref, p)
+		}
+		paths, oids = append(paths, p), append(oids, fields[2])
+	}
+
+	cmd := exec.CommandContext(ctx, "git", "-C", dir, "cat-file", "--batch")
+	cmd.Stdin = strings.NewReader(strings.Join(oids, "\n") + "\n")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return 0, fmt.Errorf("extract %s: %w", ref, err)
+		return 0, nil, fmt.Errorf("extract %s: %w", ref, err)
 	}
 	if err := cmd.Start(); err != nil {
-		return 0, fmt.Errorf("extract %s: start git archive: %w", ref, err)
+		return 0, nil, fmt.Errorf("extract %s: start git cat-file: %w", ref, err)
 	}
-	n, untarErr := untar(stdout, dst)
-	_, _ = io.Copy(io.Discard, stdout) // let git finish if untar stopped early
+	written, missing, readErr := writeBlobs(bufio.NewReader(stdout), paths, dst)
+	_, _ = io.Copy(io.Discard, stdout) // let git finish if writing stopped early
 	waitErr := cmd.Wait()
-	if untarErr != nil {
-		return n, fmt.Errorf("extract %s into %s: %w", ref, dst, untarErr)
+	if readErr != nil {
+		return written, missing, fmt.Errorf("extract %s into %s: %w", ref, dst, readErr)
 	}
 	if waitErr != nil {
-		return n, fmt.Errorf("extract %s: git archive: %w: %s", ref, waitErr, strings.TrimSpace(stderr.String()))
+		return written, missing, fmt.Errorf("extract %s: git cat-file: %w: %s", ref, waitErr, strings.TrimSpace(stderr.String()))
 	}
-	return n, nil
+	return written, missing, nil
 }
 
-func untar(r io.Reader, dst string) (int, error) {
-	tr := tar.NewReader(r)
-	n := 0
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return n, nil
-		}
+// writeBlobs reads one `git cat-file --batch` answer per path: a header
+// "<oid> blob <size>" and the content and a newline, or "<oid> missing".
+func writeBlobs(r *bufio.Reader, paths []string, dst string) (int, []string, error) {
+	written := 0
+	var missing []string
+	for _, p := range paths {
+		header, err := r.ReadString('\n')
 		if err != nil {
-			return n, fmt.Errorf("read archive: %w", err)
+			return written, missing, fmt.Errorf("read blob of %s: %w", p, err)
 		}
-		if !filepath.IsLocal(h.Name) {
-			return n, fmt.Errorf("archive entry %q leaves the tree", h.Name)
+		fields := strings.Fields(header)
+		if len(fields) == 2 && fields[1] == "missing" {
+			missing = append(missing, p)
+			continue
 		}
-		target := filepath.Join(dst, filepath.FromSlash(h.Name))
-		switch h.Typeflag {
-		case tar.TypeDir:
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return n, err
-			}
-		case tar.TypeReg:
-			if err := writeFile(target, tr, h.FileInfo().Mode().Perm()|0o600); err != nil {
-				return n, err
-			}
-			n++
+		if len(fields) != 3 {
+			return written, missing, fmt.Errorf("unexpected cat-file header %q for %s", header, p)
 		}
+		size, err := strconv.ParseInt(fields[2], 10, 64)
+		if err != nil {
+			return written, missing, fmt.Errorf("cat-file header %q: %w", header, err)
+		}
+		if err := writeFile(filepath.Join(dst, filepath.FromSlash(p)), io.LimitReader(r, size), size); err != nil {
+			return written, missing, err
+		}
+		if _, err := r.Discard(1); err != nil { // the newline after the content
+			return written, missing, fmt.Errorf("read blob of %s: %w", p, err)
+		}
+		written++
 	}
+	return written, missing, nil
 }
 
-func writeFile(target string, r io.Reader, perm os.FileMode) error {
+func writeFile(target string, r io.Reader, size int64) error {
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_EXCL, perm)
+	f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(f, r); err != nil {
-		f.Close()
+	n, err := io.Copy(f, r)
+	if err == nil && n != size {
+		err = io.ErrUnexpectedEOF
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fmt.Errorf("write %s: %w", target, err)
 	}
-	return f.Close()
+	return nil
 }
