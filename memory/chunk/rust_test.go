@@ -1,0 +1,96 @@
+package chunk
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func rustFixture() string {
+	var methods strings.Builder
+	for i := 0; i < 12; i++ {
+		methods.WriteString("    /// Helper.\n    pub fn helper_" + string(rune('a'+i)) + "(&self) -> usize {\n        self.items.len()\n    }\n\n")
+	}
+	return `//! Orders crate.
+use std::fmt;
+
+/// An order line. Implements FR-040.
+#[derive(Debug, Clone)]
+pub struct Order<'a> {
+    pub sku: &'a str,
+    pub qty: u32,
+}
+
+impl<'a> fmt::Display for Order<'a> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{{{}}} x{}", self.sku, self.qty)
+    }
+}
+
+pub struct Cart {
+    items: Vec<u32>,
+}
+
+impl Cart {
+    /// Creates an empty cart.
+    pub fn new() -> Self {
+        let brace = '{';
+        let raw = r#"a "}" b"#;
+        Cart { items: vec![] }
+    }
+
+` + methods.String() + `}
+
+pub fn total(items: &[u32]) -> u32 {
+    items.iter().sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_items() {
+        assert_eq!(total(&[1, 2]), 3);
+    }
+
+    #[tokio::test]
+    async fn async_total() {
+        assert_eq!(total(&[]), 0);
+    }
+}
+`
+}
+
+func TestSplitRust(t *testing.T) {
+	src := rustFixture()
+	chunks := splitRust("src/lib.rs", []byte(src))
+	checkChunks(t, []byte(src), chunks)
+	tests := []struct {
+		symbol, kind string
+		start, end   int
+		parents      []string
+		tests        []string
+	}{
+		{"Order", "struct", 4, 9, nil, nil},
+		{"impl fmt::Display for Order", "impl", 11, 15, nil, nil},
+		{"Cart", "struct", 17, 19, nil, nil},
+		{"impl Cart", "impl", 21, 21, nil, nil},
+		{"new", "method", 22, 27, []string{"Cart"}, nil},
+		{"helper_l", "method", 84, 89, []string{"Cart"}, nil},
+		{"total", "function", 91, 93, nil, nil},
+		{"tests", "mod", 95, 108, nil, []string{"tests::totals_items", "tests::async_total"}},
+	}
+	for _, tt := range tests {
+		c := findChunk(t, chunks, tt.symbol)
+		if c.SymbolKind != tt.kind || c.StartLine != tt.start || c.EndLine != tt.end || !reflect.DeepEqual(c.Parents, tt.parents) || !reflect.DeepEqual(c.TestNames, tt.tests) {
+			t.Errorf("%s = %s %d-%d %q %q, want %s %d-%d %q %q", tt.symbol, c.SymbolKind, c.StartLine, c.EndLine, c.Parents, c.TestNames, tt.kind, tt.start, tt.end, tt.parents, tt.tests)
+		}
+	}
+	if c := findChunk(t, chunks, "Order"); !reflect.DeepEqual(c.Requirements, []string{"FR-040"}) {
+		t.Errorf("Order reqs = %q", c.Requirements)
+	}
+	if c := findChunk(t, chunks, "total"); c.Signature != "pub fn total(items: &[u32]) -> u32" {
+		t.Errorf("total sig = %q", c.Signature)
+	}
+}
