@@ -115,7 +115,7 @@ func (s *goSplitter) split(parseFailed bool) {
 			last := &s.chunks[len(s.chunks)-1]
 			last.EndLine = s.numLines()
 			last.Text = s.text(last.StartLine, last.EndLine)
-			last.Requirements = FindRequirementIDs(last.Text)
+			last.Requirements = goRequirementIDs(last.Text)
 		}
 	}
 }
@@ -269,7 +269,22 @@ func (s *goSplitter) newChunk(start, end int) Chunk {
 }
 
 func (s *goSplitter) finish(c *Chunk) {
-	c.Requirements = FindRequirementIDs(c.Text)
+	c.Requirements = goRequirementIDs(c.Text)
+}
+
+// requirementMarkers are substrings every requirement ID contains. Most Go
+// declarations cite none, and testing for these is many times cheaper than
+// running the requirement regexp over every chunk.
+var requirementMarkers = [...]string{"FR-", "REQ-", "SC-", "US-", "AC-", "SR-", "UR-"}
+
+// goRequirementIDs is FindRequirementIDs behind a cheap pre-check.
+func goRequirementIDs(text string) []string {
+	for _, m := range requirementMarkers {
+		if strings.Contains(text, m) {
+			return FindRequirementIDs(text)
+		}
+	}
+	return nil
 }
 
 func blockFill(c *Chunk) { c.SymbolKind = "block" }
