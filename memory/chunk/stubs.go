@@ -5,4 +5,3 @@ package chunk
 
 func splitOpenAPI(p string, content []byte) []Chunk { return nil }
 func splitGherkin(p string, content []byte) []Chunk { return nil }
-func splitPython(p string, content []byte) []Chunk  { return nil }
