@@ -4,4 +4,3 @@ package chunk
 // when it cannot parse the input, and Split falls back to splitLines.
 
 func splitOpenAPI(p string, content []byte) []Chunk { return nil }
-func splitGherkin(p string, content []byte) []Chunk { return nil }
