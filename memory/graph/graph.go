@@ -52,15 +52,19 @@ type Graph struct {
 	byName  map[string][]*entry
 	byRef   map[string][]*entry // reference string → entries that hold it
 	imports map[string][]string // Go file → its import paths
+	// dirImports counts, per directory, the Go files importing each path:
+	// what the package as a whole can reach.
+	dirImports map[string]map[string]int
 }
 
 func newGraph() *Graph {
 	return &Graph{
-		byPath:  make(map[string][]*entry),
-		byID:    make(map[string][]*entry),
-		byName:  make(map[string][]*entry),
-		byRef:   make(map[string][]*entry),
-		imports: make(map[string][]string),
+		byPath:     make(map[string][]*entry),
+		byID:       make(map[string][]*entry),
+		byName:     make(map[string][]*entry),
+		byRef:      make(map[string][]*entry),
+		imports:    make(map[string][]string),
+		dirImports: make(map[string]map[string]int),
 	}
 }
 
@@ -85,7 +89,7 @@ func (g *Graph) AddChunks(chunks []chunk.Chunk) {
 		}
 		if c.SymbolKind == "package" {
 			if c.Language == "Go" {
-				g.imports[c.Path] = append(g.imports[c.Path], c.Refs...)
+				g.addImports(c.Path, c.Refs)
 			}
 			continue
 		}
@@ -117,6 +121,30 @@ func (g *Graph) add(e *entry) {
 	}
 }
 
+func (g *Graph) addImports(p string, imports []string) {
+	g.imports[p] = append(g.imports[p], imports...)
+	dir := path.Dir(p)
+	if g.dirImports[dir] == nil {
+		g.dirImports[dir] = make(map[string]int)
+	}
+	for _, imp := range imports {
+		g.dirImports[dir][imp]++
+	}
+}
+
+func (g *Graph) removeImports(p string) {
+	dir := path.Dir(p)
+	for _, imp := range g.imports[p] {
+		if g.dirImports[dir][imp]--; g.dirImports[dir][imp] <= 0 {
+			delete(g.dirImports[dir], imp)
+		}
+	}
+	if len(g.dirImports[dir]) == 0 {
+		delete(g.dirImports, dir)
+	}
+	delete(g.imports, p)
+}
+
 // RemovePath drops every definition of a file, for a file that changed or
 // went away.
 func (g *Graph) RemovePath(p string) {
@@ -124,7 +152,7 @@ func (g *Graph) RemovePath(p string) {
 	defer g.mu.Unlock()
 	gone := g.byPath[p]
 	delete(g.byPath, p)
-	delete(g.imports, p)
+	g.removeImports(p)
 	if len(gone) == 0 {
 		return
 	}

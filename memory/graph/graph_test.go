@@ -52,10 +52,24 @@ func countdown(n int) int {
 `,
 	"sessions/sweep.go": `package sessions
 
-import "time"
+import (
+	"time"
+
+	"example.com/app/metrics"
+)
+
+var swept metrics.Counter
 
 // Sweep cleans up on a schedule.
-func (s *Store) Sweep() int { return s.Cleanup(time.Now()) }
+func (s *Store) Sweep() int { swept.Inc(); return s.Cleanup(time.Now()) }
+`,
+	"metrics/counter.go": `package metrics
+
+// Counter counts.
+type Counter struct{ n int }
+
+// Inc adds one.
+func (c *Counter) Inc() { c.n++ }
 `,
 	"sessions/store_test.go": `package sessions
 
@@ -86,8 +100,11 @@ import (
 	"example.com/app/sessions"
 )
 
+var requests interface{ Inc() }
+
 // Handle serves a request.
 func Handle() int {
+	requests.Inc() // not metrics.noop.Inc: web does not import metrics
 	cfg := config.Load()
 	st := sessions.New()
 	_ = cfg
@@ -169,7 +186,9 @@ func TestQueries(t *testing.T) {
 			[]string{"sessions.TestCleanup", "sessions.TestSweep", "web.Handle"}},
 		{"recursion is not a caller", func() []Node { return g.Callers("sessions.countdown") }, nil},
 		{"callees", func() []Node { return g.Callees("web.Handle") },
-			[]string{"config.Load", "sessions.New", "sessions.Store.Cleanup"}},
+			[]string{"config.Load", "sessions.New", "sessions.Store.Cleanup", "web.requests"}},
+		{"methods of imported packages only", func() []Node { return g.Callers("metrics.Counter.Inc") },
+			[]string{"sessions.Store.Sweep"}},
 		{"callees of a method include its receiver type", func() []Node { return g.Callees("sessions.Store.Cleanup") },
 			[]string{"sessions.Store", "sessions.purge"}},
 		{"tests directly and through one same-package hop", func() []Node { return g.TestsFor("sessions.Store.Cleanup") },
@@ -196,8 +215,8 @@ func TestQueries(t *testing.T) {
 	if len(test) != 1 || !test[0].Test || test[0].Kind != "func" || test[0].Path != "sessions/store_test.go" || test[0].StartLine != 8 {
 		t.Errorf("TestCleanup node = %+v", test)
 	}
-	if nodes, edges := g.Stats(); nodes != 12 || edges == 0 {
-		t.Errorf("Stats() = %d nodes, %d edges; want 12 nodes and some edges", nodes, edges)
+	if nodes, edges := g.Stats(); nodes != 16 || edges == 0 {
+		t.Errorf("Stats() = %d nodes, %d edges; want 16 nodes and some edges", nodes, edges)
 	}
 }
 
@@ -371,4 +390,21 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// TestOtherLanguages checks that the graph needs nothing Go-specific: a
+// pytest in another directory reaches a Python function through the class
+// that calls it.
+func TestOtherLanguages(t *testing.T) {
+	app := chunk.Split("app/store.py", chunk.Code, "Python",
+		[]byte("class Store:\n    def cleanup(self, now):\n        return purge(self.items, now)\n\n\ndef purge(items, now):\n    return 0\n"))
+	tests := chunk.Split("tests/test_store.py", chunk.Test, "Python",
+		[]byte("from app.store import Store\n\n\ndef test_cleanup():\n    assert Store().cleanup(1) == 0\n"))
+	g := Build(append(app, tests...))
+	if got := ids(g.TestsFor("purge")); !reflect.DeepEqual(got, []string{"test_cleanup"}) {
+		t.Errorf("TestsFor(purge) = %q, want [test_cleanup]", got)
+	}
+	if got := ids(g.Callers("purge")); len(got) == 0 {
+		t.Error("purge has no callers")
+	}
 }

@@ -118,7 +118,7 @@ func Load(r io.Reader) (*Graph, error) {
 		g.add(&entry{Node: n.Node, dir: path.Dir(n.Path), pkg: n.Pkg, lang: n.Lang, refs: n.Refs})
 	}
 	for _, imp := range sg.Imports {
-		g.imports[imp.Path] = imp.Imports
+		g.addImports(imp.Path, imp.Imports)
 	}
 	return g, nil
 }

@@ -16,7 +16,11 @@ const maxCandidates = 5
 //   - A bare name resolves to definitions in from's directory (its package)
 //     first. Failing that, to definitions anywhere, except that Go code can
 //     reach another package's functions, types and values only through a
-//     selector, so a bare name from Go to Go only crosses to methods.
+//     selector, so a bare name from Go to Go only crosses to methods, and
+//     only to methods of packages that from's package imports (its values
+//     of that type almost always come through such an import; a method of
+//     a third-party type that happens to share a name with one in the repo
+//     does not).
 //
 // A definition never references itself through its own name (recursion is
 // not an edge).
@@ -37,7 +41,7 @@ func (g *Graph) resolve(from *entry, ref string) []*entry {
 		case c == from:
 		case c.dir == from.dir:
 			same = append(same, c)
-		case from.lang == "Go" && c.lang == "Go" && c.Kind != "method":
+		case from.lang == "Go" && c.lang == "Go" && (c.Kind != "method" || !g.reaches(from.dir, c.dir)):
 		default:
 			other = append(other, c)
 		}
@@ -46,6 +50,22 @@ func (g *Graph) resolve(from *entry, ref string) []*entry {
 		return capped(same)
 	}
 	return capped(other)
+}
+
+// reaches reports whether the Go package in dir imports the one in target.
+// Without import information for dir (chunks without a header) it cannot
+// tell, and says yes.
+func (g *Graph) reaches(dir, target string) bool {
+	imports := g.dirImports[dir]
+	if len(imports) == 0 {
+		return true
+	}
+	for imp := range imports {
+		if imp == target || strings.HasSuffix(imp, "/"+target) {
+			return true
+		}
+	}
+	return false
 }
 
 // importedBy keeps the candidates whose directory is the tail of an import
