@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -20,12 +21,19 @@ type report struct {
 	CPUs       int           `json:"cpus"`
 	TreeFiles  int           `json:"tree_files"`
 	TreeBytes  int64         `json:"tree_bytes"`
-	RG         time.Duration `json:"rg_ns"` // 0 when ripgrep is not installed
+	RG         time.Duration `json:"rg_ns"`   // 0 when ripgrep is not installed
+	LoadAvg    string        `json:"loadavg"` // /proc/loadavg before the cold phase: others' work skews wall times
 	Cold       coldResult    `json:"cold"`
-	ColdRSS    int64         `json:"cold_peak_rss_bytes"`
+	ColdUsage  usage         `json:"cold_usage"`
 	Warm       warmResult    `json:"warm"`
-	WarmRSS    int64         `json:"warm_peak_rss_bytes"`
+	WarmUsage  usage         `json:"warm_usage"`
 	IndexBytes int64         `json:"index_bytes"`
+}
+
+// usage is what the kernel says a phase's process used.
+type usage struct {
+	PeakRSS int64         `json:"peak_rss_bytes"`
+	CPU     time.Duration `json:"cpu_ns"` // user + system
 }
 
 func measure(ctx context.Context, c config) error {
@@ -52,15 +60,18 @@ func measure(ctx context.Context, c config) error {
 	if r.RG, err = timeRipgrep(ctx, c.tree); err != nil {
 		return err
 	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		r.LoadAvg = strings.TrimSpace(string(b))
+	}
 	fmt.Fprintf(os.Stderr, "scale: cold index of %d files\n", r.TreeFiles)
-	if r.ColdRSS, err = runPhase(ctx, c, "cold", &r.Cold); err != nil {
+	if r.ColdUsage, err = runPhase(ctx, c, "cold", &r.Cold); err != nil {
 		return err
 	}
 	if r.IndexBytes, err = dirSize(c.state); err != nil {
 		return fmt.Errorf("size of %s: %w", c.state, err)
 	}
 	fmt.Fprintln(os.Stderr, "scale: reopen, searches, updates")
-	if r.WarmRSS, err = runPhase(ctx, c, "warm", &r.Warm); err != nil {
+	if r.WarmUsage, err = runPhase(ctx, c, "warm", &r.Warm); err != nil {
 		return err
 	}
 	if c.asJSON {
@@ -91,25 +102,26 @@ func timeRipgrep(ctx context.Context, tree string) (time.Duration, error) {
 }
 
 // runPhase runs this binary with --phase and decodes its JSON into out. It
-// returns the child's peak resident set size.
-func runPhase(ctx context.Context, c config, phase string, out any) (int64, error) {
+// returns the child's peak resident set size and CPU time.
+func runPhase(ctx context.Context, c config, phase string, out any) (usage, error) {
+	var u usage
 	self, err := os.Executable()
 	if err != nil {
-		return 0, fmt.Errorf("find own binary: %w", err)
+		return u, fmt.Errorf("find own binary: %w", err)
 	}
 	cmd := exec.CommandContext(ctx, self, "--phase", phase, "--tree", c.tree, "--state", c.state,
 		"--embedder", c.embedder, "--queries", fmt.Sprint(c.queries), "--updates", fmt.Sprint(c.updates))
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("%s phase: %w", phase, err)
+		return u, fmt.Errorf("%s phase: %w", phase, err)
 	}
 	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
-		return 0, fmt.Errorf("%s phase printed %.200q: %w", phase, stdout.String(), err)
+		return u, fmt.Errorf("%s phase printed %.200q: %w", phase, stdout.String(), err)
 	}
-	var rss int64
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss * 1024 // kilobytes on Linux
+		u.PeakRSS = ru.Maxrss * 1024 // kilobytes on Linux
 	}
-	return rss, nil
+	u.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return u, nil
 }

@@ -21,8 +21,8 @@ func printReport(w io.Writer, r report) {
 	mb := func(b int64) float64 { return float64(b) / (1 << 20) }
 	cold := r.Cold.Total()
 	secs := cold.Seconds()
-	fmt.Fprintf(w, "%s: %d files, %.1f MiB copied; indexed %d files (%.1f MiB), %d chunks, %d skipped; embedder %s; %d CPUs\n\n",
-		r.Src, r.TreeFiles, mb(r.TreeBytes), r.Cold.Files, mb(r.Cold.IndexedBytes), r.Cold.Chunks, r.Cold.Skipped, r.Cold.Embedder, r.CPUs)
+	fmt.Fprintf(w, "%s: %d files, %.1f MiB copied; indexed %d files (%.1f MiB), %d chunks, %d skipped; embedder %s; %d CPUs, load average %s\n\n",
+		r.Src, r.TreeFiles, mb(r.TreeBytes), r.Cold.Files, mb(r.Cold.IndexedBytes), r.Cold.Chunks, r.Cold.Skipped, r.Cold.Embedder, r.CPUs, r.LoadAvg)
 	fmt.Fprintln(w, "| measure | value | target | |")
 	fmt.Fprintln(w, "|---|---:|---:|---|")
 	row := func(name, value, target string, ok bool) {
@@ -37,10 +37,11 @@ func printReport(w io.Writer, r report) {
 	}
 	row("cold index (open + sync + close)", dur(cold), "≤ 30 s", cold <= targetCold)
 	row("  of which sync", dur(r.Cold.Sync), "", true)
+	row("  CPU time of the cold phase (user + sys)", dur(r.ColdUsage.CPU), "", true)
 	row("throughput", fmt.Sprintf("%.0f files/s, %.2f MB/s, %.0f chunks/s",
 		float64(r.Cold.Files)/secs, float64(r.Cold.IndexedBytes)/1e6/secs, float64(r.Cold.Chunks)/secs), "", true)
 	if r.RG > 0 {
-		row("rg -c --no-ignore . (I/O floor)", dur(r.RG), "", true)
+		row("rg -c --no-ignore --hidden . (I/O floor)", dur(r.RG), "", true)
 		row("cold index / rg", fmt.Sprintf("%.0f×", cold.Seconds()/r.RG.Seconds()), "", true)
 	}
 	reopen := r.Warm.Open + r.Warm.FirstSearch
@@ -57,8 +58,8 @@ func printReport(w io.Writer, r report) {
 	if r.Warm.EmptyResults > 0 {
 		row("  searches with no hit", fmt.Sprint(r.Warm.EmptyResults), "", true)
 	}
-	row("peak RSS, cold index", fmt.Sprintf("%.0f MiB", mb(r.ColdRSS)), "≤ 1 GiB", r.ColdRSS <= targetRSS)
-	row("peak RSS, reopen + search + updates", fmt.Sprintf("%.0f MiB", mb(r.WarmRSS)), "≤ 1 GiB", r.WarmRSS <= targetRSS)
+	row("peak RSS, cold index", fmt.Sprintf("%.0f MiB", mb(r.ColdUsage.PeakRSS)), "≤ 1 GiB", r.ColdUsage.PeakRSS <= targetRSS)
+	row("peak RSS, reopen + search + updates", fmt.Sprintf("%.0f MiB", mb(r.WarmUsage.PeakRSS)), "≤ 1 GiB", r.WarmUsage.PeakRSS <= targetRSS)
 	row("index size on disk", fmt.Sprintf("%.1f MiB (%.2f× the indexed bytes)", mb(r.IndexBytes),
 		float64(r.IndexBytes)/max(float64(r.Cold.IndexedBytes), 1)), "", true)
 }
