@@ -53,7 +53,7 @@ func inspect(r root, c candidate, maxSize int64, buf []byte) (File, *Skipped) {
 		if isLockFile(c.rel) {
 			return skip(ReasonLockFile)
 		}
-		if isVendored(c.rel) {
+		if isVendoredFile(c.rel) {
 			return skip(ReasonVendored)
 		}
 	}

@@ -2,6 +2,8 @@ package walk
 
 import (
 	"bytes"
+	"path"
+	"strings"
 
 	"github.com/go-enry/go-enry/v2"
 )
@@ -11,9 +13,19 @@ import (
 // Description", .txt is Text before "Adblock Filter List", .yml is YAML
 // before "MiniYAML". Earlier entries win.
 var preferredLanguages = []string{
-	"Text", "Markdown", "YAML", "JSON", "XML", "C", "C++", "Objective-C",
-	"TypeScript", "TSX", "JavaScript", "Python", "Perl", "Ruby", "PHP", "Shell",
-	"SQL", "Rust", "Go", "Java", "Kotlin", "MATLAB", "HTML", "INI", "TOML",
+	"Text", "Markdown", "YAML", "C", "C++", "Objective-C", "TypeScript", "TSX",
+	"JavaScript", "Python", "Perl", "Ruby", "PHP", "Shell", "SQL", "Rust", "Go",
+	"Java", "Kotlin", "MATLAB", "HTML", "INI", "TOML", "JSON", "XML",
+}
+
+// commonExtensions settle frequent extensions that enry lists as ambiguous
+// without running its content heuristics, which for YAML alone cost more
+// than the rest of a walk of a Kubernetes-style repository. The rare
+// alternatives (MiniYAML, Qt's .ts translations, Adblock lists) are not
+// worth it; OpenAPI is recognised before this.
+var commonExtensions = map[string]string{
+	".yml": "YAML", ".yaml": "YAML", ".json": "JSON", ".txt": "Text",
+	".ts": "TypeScript", ".tsx": "TSX", ".md": "Markdown",
 }
 
 // detectLanguage names a file's language with go-enry's cheap strategies,
@@ -29,6 +41,9 @@ func detectLanguage(name string, head []byte) string {
 			return lang
 		}
 	}
+	if lang, ok := commonExtensions[strings.ToLower(path.Ext(name))]; ok {
+		return lang
+	}
 	candidates := enry.GetLanguagesByExtension(name, nil, nil)
 	switch len(candidates) {
 	case 0:
@@ -36,12 +51,10 @@ func detectLanguage(name string, head []byte) string {
 	case 1:
 		return candidates[0]
 	}
-	if len(head) > 0 {
-		if h := enry.GetLanguagesByContent(name, head, candidates); len(h) == 1 {
-			return h[0]
-		} else if len(h) > 1 {
-			candidates = h
-		}
+	if h := enry.GetLanguagesByContent(name, head, candidates); len(h) == 1 {
+		return h[0]
+	} else if len(h) > 1 {
+		candidates = h
 	}
 	for _, p := range preferredLanguages {
 		for _, c := range candidates {

@@ -195,7 +195,7 @@ func (w *walker) walkDir(rel string, parts []string, out bool, work chan<- candi
 			switch {
 			case excluded:
 				// ignored: absent, not skipped
-			case isDir && isVendored(childRel+"/"):
+			case isDir && isVendoredDir(childRel):
 				w.skip(childRel, ReasonVendored)
 			case isDir:
 				if err := w.walkDir(childRel, childParts, false, work); err != nil {
@@ -209,7 +209,7 @@ func (w *walker) walkDir(rel string, parts []string, out bool, work chan<- candi
 			continue
 		}
 		if isDir {
-			childOut := excluded || isVendored(childRel+"/")
+			childOut := excluded || isVendoredDir(childRel)
 			if relation == logInside {
 				childOut = false // everything under a log path is walked
 			}

@@ -578,3 +578,26 @@ func TestGitWorktreeExclude(t *testing.T) {
 		t.Errorf("files = %+v", res.Files)
 	}
 }
+
+// TestWalkThroughSymlinkedRoot: a root reached through a symlink (macOS's
+// /tmp, a checkout under a linked home) still recognises links inside it.
+func TestWalkThroughSymlinkedRoot(t *testing.T) {
+	real := t.TempDir()
+	writeFile(t, real, "docs/a.md", "# a\n")
+	symlink(t, real, "b.md", "docs/a.md")
+	symlink(t, real, "c.md", filepath.Join(real, "docs", "a.md")) // absolute, through the real path
+	linked := filepath.Join(t.TempDir(), "repo")
+	if err := os.Symlink(real, linked); err != nil {
+		t.Skip(err)
+	}
+	res, err := Walk(context.Background(), linked, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Files) != 3 || len(res.Skipped) != 0 {
+		t.Fatalf("files %+v, skipped %+v", res.Files, res.Skipped)
+	}
+	if want := filepath.Join(linked, "b.md"); res.Files[0].Abs != want {
+		t.Errorf("Abs = %s, want %s", res.Files[0].Abs, want)
+	}
+}
