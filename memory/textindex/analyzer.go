@@ -8,7 +8,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/token/length"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
@@ -44,11 +43,14 @@ var stopWords = []string{
 // identifier-parts filter has to be registered once at init. Registration
 // fails only on a duplicate name, which is a programming error.
 func init() {
-	if err := registry.RegisterTokenFilter(identPartsFilterName,
-		func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
-			return identPartsFilter{}, nil
-		}); err != nil {
-		panic(fmt.Sprintf("textindex: register token filter %s: %v", identPartsFilterName, err))
+	for name, f := range map[string]analysis.TokenFilter{
+		identPartsFilterName: identPartsFilter{},
+		stemFilterName:       stemFilter{},
+	} {
+		if err := registry.RegisterTokenFilter(name,
+			func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) { return f, nil }); err != nil {
+			panic(fmt.Sprintf("textindex: register token filter %s: %v", name, err))
+		}
 	}
 }
 
@@ -115,7 +117,7 @@ func addCodeAnalysis(m *mapping.IndexMappingImpl) error {
 				"type":      custom.Name,
 				"tokenizer": unicode.Name,
 				"token_filters": []interface{}{
-					identPartsFilterName, lowercase.Name, stopFilterName, porter.Name, lengthFilterName,
+					identPartsFilterName, lowercase.Name, stopFilterName, stemFilterName, lengthFilterName,
 				},
 			})
 		}},
@@ -144,7 +146,7 @@ func newCodeAnalyzer() analysis.Analyzer {
 			identPartsFilter{},
 			lowercase.NewLowerCaseFilter(),
 			stop.NewStopTokensFilter(stopMap),
-			porter.NewPorterStemmer(),
+			stemFilter{},
 			length.NewLengthFilter(1, maxTermLength),
 		},
 	}
@@ -152,7 +154,7 @@ func newCodeAnalyzer() analysis.Analyzer {
 
 // Analyze returns the terms the code analyzer indexes for text, in order:
 // each token whole, then its identifier parts, lowercased, stop words
-// removed, Porter-stemmed. Queries are analysed the same way.
+// removed, Porter-stemmed (plain words only: see stemFilter). Queries are analysed the same way.
 func Analyze(text string) []string {
 	toks := codeAnalyzer.Analyze([]byte(text))
 	out := make([]string, len(toks))

@@ -212,9 +212,10 @@ func markMatchedFields(ctx context.Context, bi bleve.Index, hits []Hit, fields [
 		pos[h.ID] = i
 	}
 	for _, f := range fields {
-		b := query.NewBooleanQuery([]query.Query{f.q}, nil, nil)
-		b.AddFilter(query.NewDocIDQuery(ids))
-		req := bleve.NewSearchRequestOptions(b, len(ids), 0, false)
+		// A conjunction, not a filter: the doc-ID searcher leads and the
+		// field's postings are only advanced to those few docs.
+		c := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), f.q})
+		req := bleve.NewSearchRequestOptions(c, len(ids), 0, false)
 		req.Score = "none"
 		res, err := bi.SearchInContext(ctx, req)
 		if err != nil {
