@@ -177,7 +177,8 @@ func (w *walker) walkDir(rel string, parts []string, out bool, work chan<- candi
 		w.skip(rel, unreadableReason(err))
 		return nil
 	}
-	for _, p := range w.ignore.rules(rel).problems {
+	rules := w.ignore.rules(rel)
+	for _, p := range rules.problems {
 		w.skip(p.Path, p.Reason)
 	}
 	for _, e := range entries {
@@ -188,7 +189,7 @@ func (w *walker) walkDir(rel string, parts []string, out bool, work chan<- candi
 		childRel := path.Join(rel, name)
 		childParts := append(parts[:len(parts):len(parts)], name)
 		isDir := e.IsDir()
-		excluded := out || matchPatterns(w.ignore.rules(rel).patterns, childParts, isDir)
+		excluded := out || matchPatterns(rules.patterns, childParts, isDir)
 		relation := logRelationOf(childRel, w.logs)
 
 		if relation == logNone {
