@@ -96,7 +96,7 @@ func printUsage(w io.Writer, c *command) {
 }
 
 // parseCommand parses args for c, then fills unset flags from the environment.
-func parseCommand(c *command, args []string) ([]string, error) {
+func parseCommand(c *command, args []string, stdout io.Writer) ([]string, error) {
 	c.flags.SetOutput(io.Discard)
 	c.flags.Usage = func() {}
 	// Flags may come after positional arguments (devai search "login" --json):
@@ -105,7 +105,7 @@ func parseCommand(c *command, args []string) ([]string, error) {
 	for {
 		if err := c.flags.Parse(args); err != nil {
 			if err == flag.ErrHelp {
-				printUsage(os.Stdout, c)
+				printUsage(stdout, c)
 				return nil, errHelpShown
 			}
 			return nil, fmt.Errorf("%w\nRun 'devai %s --help' for the flags", err, c.name)

@@ -44,7 +44,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "devai: unknown command %q; commands: %s\nRun 'devai --help' for more.\n", args[0], commandNames(cmds))
 		return 2
 	}
-	rest, err := parseCommand(c, args[1:])
+	rest, err := parseCommand(c, args[1:], stdout)
 	if errors.Is(err, errHelpShown) {
 		return 0
 	}

@@ -37,7 +37,8 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		server.WithLogging(),
 		server.WithCompletions(),
 		server.WithResourceCompletionProvider(resources.CompletionProvider{Index: cfg.Index}),
-		server.WithRecovery(),
+		server.WithRecovery(), // a backstop behind recoverToolPanics
+		server.WithToolHandlerMiddleware(recoverToolPanics(cfg.Logger)), // added last: innermost
 		server.WithResourceRecovery(),
 		server.WithInputSchemaValidation(),
 		server.WithStrictInputSchemaDefault(),

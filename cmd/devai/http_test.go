@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+const testToken = "s3cret-token"
+
+func newTestHTTP(t *testing.T, cfg httpConfig, table []toolDecl) *httptest.Server {
+	t.Helper()
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	h, _ := newHTTPHandler(newTestServer(t, nil, table), cfg, nil)
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func connectHTTP(t *testing.T, url, token, version string) (*client.Client, error) {
+	t.Helper()
+	var opts []transport.StreamableHTTPCOption
+	if token != "" {
+		opts = append(opts, transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + token}))
+	}
+	c, err := client.NewStreamableHttpClient(url, opts...)
+	if err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	if err := c.Start(ctx); err != nil {
+		return nil, err
+	}
+	var init mcp.InitializeRequest
+	init.Params.ProtocolVersion = version
+	init.Params.ClientInfo = mcp.Implementation{Name: "devai-test", Version: "1"}
+	res, err := c.Initialize(ctx, init)
+	if err != nil {
+		return nil, err
+	}
+	if res.ProtocolVersion != version {
+		t.Fatalf("negotiated %s, want %s", res.ProtocolVersion, version)
+	}
+	return c, nil
+}
+
+func TestHTTPSessionsWithAuthAcrossVersions(t *testing.T) {
+	for _, stateless := range []bool{false, true} {
+		ts := newTestHTTP(t, httpConfig{Tokens: []string{"other", testToken}, Stateless: stateless}, toolTable())
+		for _, v := range protocolVersions {
+			name := v
+			if stateless {
+				name += "/stateless"
+			}
+			t.Run(name, func(t *testing.T) {
+				if _, err := connectHTTP(t, ts.URL+"/mcp", "wrong", v); err == nil {
+					t.Fatal("wrong token: initialize succeeded")
+				}
+				c, err := connectHTTP(t, ts.URL+"/mcp", testToken, v)
+				if err != nil {
+					t.Fatalf("initialize with the token: %v", err)
+				}
+				tools, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+				if err != nil || len(tools.Tools) != 1 || tools.Tools[0].Name != "search_context" {
+					t.Fatalf("list tools: %v %+v", err, tools)
+				}
+				res := callTool(t, c, "search_context", map[string]any{"query": ""})
+				if !res.IsError {
+					t.Errorf("empty query: want isError, got %+v", res)
+				}
+			})
+		}
+	}
+}
+
+func post(t *testing.T, url string, headers map[string]string, body string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+const initBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`
+
+func TestHTTPGuards(t *testing.T) {
+	ts := newTestHTTP(t, httpConfig{Tokens: []string{testToken}, MaxBodyBytes: 2048, AllowedOrigins: []string{"https://team.example"}}, toolTable())
+	auth := "Bearer " + testToken
+	big := `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"` + strings.Repeat("x", 4096) + `"}}`
+	tests := []struct {
+		name       string
+		headers    map[string]string
+		body       string
+		wantStatus int
+		wantInBody string
+		wantAuth   string
+	}{
+		{"no token", nil, initBody, 401, "Bearer <token>", `Bearer realm="devai"`},
+		{"wrong token", map[string]string{"Authorization": "Bearer nope"}, initBody, 401, "not valid", `error="invalid_token"`},
+		{"basic auth", map[string]string{"Authorization": "Basic dXNlcjpwYXNz"}, initBody, 401, "", `Bearer realm="devai"`},
+		{"good token", map[string]string{"Authorization": auth}, initBody, 200, `"protocolVersion"`, ""},
+		{"foreign origin", map[string]string{"Authorization": auth, "Origin": "https://evil.example"}, initBody, 403, "not allowed", ""},
+		{"allowed origin", map[string]string{"Authorization": auth, "Origin": "https://team.example"}, initBody, 200, "", ""},
+		{"loopback origin", map[string]string{"Authorization": auth, "Origin": "http://localhost:6274"}, initBody, 200, "", ""},
+		{"body too large", map[string]string{"Authorization": auth}, big, 413, "--max-body-bytes", ""},
+		{"malformed json", map[string]string{"Authorization": auth}, `{"jsonrpc":"2.0","id":1,`, 400, "", ""},
+		{"still serving", map[string]string{"Authorization": auth}, initBody, 200, `"protocolVersion"`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := post(t, ts.URL+"/mcp", tt.headers, tt.body)
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tt.wantStatus {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.wantStatus, body)
+			}
+			if !strings.Contains(string(body), tt.wantInBody) {
+				t.Errorf("body %q lacks %q", body, tt.wantInBody)
+			}
+			if got := resp.Header.Get("WWW-Authenticate"); !strings.Contains(got, tt.wantAuth) || (tt.wantAuth == "") != (got == "") {
+				t.Errorf("WWW-Authenticate %q, want %q", got, tt.wantAuth)
+			}
+		})
+	}
+	resp, err := http.Get(ts.URL + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", err, resp)
+	}
+	resp.Body.Close()
+}
+
+func TestStatelessIssuesNoSessionID(t *testing.T) {
+	for _, stateless := range []bool{false, true} {
+		ts := newTestHTTP(t, httpConfig{Stateless: stateless}, toolTable())
+		resp := post(t, ts.URL+"/mcp", nil, initBody)
+		if got := resp.Header.Get("Mcp-Session-Id"); (got == "") != stateless {
+			t.Errorf("stateless=%v: Mcp-Session-Id %q", stateless, got)
+		}
+	}
+}
+
+func TestCheckBind(t *testing.T) {
+	tests := []struct {
+		addr   string
+		tokens []string
+		ok     bool
+	}{
+		{"127.0.0.1:7437", nil, true},
+		{"localhost:7437", nil, true},
+		{"[::1]:7437", nil, true},
+		{"0.0.0.0:7437", nil, false},
+		{":7437", nil, false},
+		{"192.168.1.5:7437", nil, false},
+		{"0.0.0.0:7437", []string{"t"}, true},
+		{"7437", nil, false},
+	}
+	for _, tt := range tests {
+		err := checkBind(httpConfig{Addr: tt.addr, Tokens: tt.tokens, MaxBodyBytes: 1})
+		if (err == nil) != tt.ok {
+			t.Errorf("checkBind(%s, %d tokens) = %v, want ok=%v", tt.addr, len(tt.tokens), err, tt.ok)
+		}
+		if err != nil && tt.addr != "7437" && !strings.Contains(err.Error(), "--auth-token") {
+			t.Errorf("checkBind(%s): message %q does not say how to fix it", tt.addr, err)
+		}
+	}
+}
+
+func TestReadTokenFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens")
+	if err := os.WriteFile(path, []byte("# team\nalpha\n\n  beta  \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readTokenFile(path)
+	if err != nil || strings.Join(got, ",") != "alpha,beta" {
+		t.Fatalf("readTokenFile = %v, %v", got, err)
+	}
+	empty := filepath.Join(t.TempDir(), "empty")
+	_ = os.WriteFile(empty, []byte("# nothing\n"), 0o600)
+	if _, err := readTokenFile(empty); err == nil {
+		t.Error("a file without tokens: want an error")
+	}
+}
+
+// TestGracefulShutdownFinishesInFlightCalls cancels the serve context while
+// a slow tool call runs; the call still gets its answer.
+func TestGracefulShutdownFinishesInFlightCalls(t *testing.T) {
+	slow := toolDecl{
+		Tool: func() mcp.Tool { return mcp.NewTool("test_slow", mcp.WithDescription("sleeps")) },
+		Handler: func(toolDeps) server.ToolHandlerFunc {
+			return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+				time.Sleep(500 * time.Millisecond)
+				return mcp.NewToolResultText("done"), nil
+			}
+		},
+		Hints: hints{ReadOnly: true, Idempotent: true},
+	}
+	s := newTestServer(t, nil, []toolDecl{slow})
+	h, mcpHTTP := newHTTPHandler(s, httpConfig{MaxBodyBytes: 1 << 20}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan net.Addr, 1)
+	served := make(chan error, 1)
+	go func() { served <- serveHTTP(ctx, h, mcpHTTP, "127.0.0.1:0", func(a net.Addr) { addrc <- a }) }()
+	addr := <-addrc
+	c, err := connectHTTP(t, "http://"+addr.String()+"/mcp", "", mcp.ProtocolVersion20251125)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	var res *mcp.CallToolResult
+	var callErr error
+	go func() {
+		defer wg.Done()
+		var req mcp.CallToolRequest
+		req.Params.Name = "test_slow"
+		res, callErr = c.CallTool(context.Background(), req)
+	}()
+	time.Sleep(150 * time.Millisecond)
+	cancel()
+	wg.Wait()
+	if callErr != nil || res.IsError || resultText(res) != "done" {
+		t.Fatalf("in-flight call during shutdown: %v %+v", callErr, res)
+	}
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Fatalf("serveHTTP: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serveHTTP did not return after shutdown")
+	}
+	if _, err := http.Get("http://" + addr.String() + "/healthz"); err == nil {
+		t.Error("still accepting connections after shutdown")
+	}
+}

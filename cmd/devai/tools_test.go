@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// intendedHints is what each tool promises: readOnly, destructive,
+// idempotent, openWorld. A tool missing here fails the test, so adding a
+// tool means deciding its hints.
+var intendedHints = map[string][4]bool{
+	"search_context": {true, false, true, false},
+}
+
+func TestToolHintsThroughClient(t *testing.T) {
+	c := connect(t, newTestServer(t, nil, toolTable()), mcp.ProtocolVersion20251125)
+	res, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Tools) != len(toolTable()) {
+		t.Fatalf("listed %d tools, the table has %d", len(res.Tools), len(toolTable()))
+	}
+	for _, tool := range res.Tools {
+		want, ok := intendedHints[tool.Name]
+		if !ok {
+			t.Errorf("%s: no intended hints in the test table; decide them", tool.Name)
+			continue
+		}
+		a := tool.Annotations
+		if a.ReadOnlyHint == nil || a.DestructiveHint == nil || a.IdempotentHint == nil || a.OpenWorldHint == nil {
+			t.Errorf("%s: a hint is unset: %+v", tool.Name, a)
+			continue
+		}
+		got := [4]bool{*a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint, *a.OpenWorldHint}
+		if got != want {
+			t.Errorf("%s: hints (readOnly, destructive, idempotent, openWorld) = %v, want %v", tool.Name, got, want)
+		}
+		if strings.TrimSpace(tool.Description) == "" {
+			t.Errorf("%s: no description", tool.Name)
+		}
+	}
+}
+
+// TestToolSnapshots fails when a tool's tools/list JSON changes without its
+// snapshot being updated: UPDATE_TOOLSNAPS=true go test ./cmd/devai/ -run TestToolSnapshots
+func TestToolSnapshots(t *testing.T) {
+	c := connect(t, newTestServer(t, nil, toolTable()), mcp.ProtocolVersion20251125)
+	res, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	update := os.Getenv("UPDATE_TOOLSNAPS") == "true"
+	for _, tool := range res.Tools {
+		t.Run(tool.Name, func(t *testing.T) {
+			raw, err := json.Marshal(tool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pretty bytes.Buffer
+			if err := json.Indent(&pretty, raw, "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			pretty.WriteByte('\n')
+			if bytes.Contains(raw, []byte(`"null"`)) {
+				t.Errorf("schema still has a \"null\" type, which single-type dialects reject:\n%s", pretty.String())
+			}
+			path := filepath.Join("testdata", "toolsnaps", tool.Name+".snap")
+			if update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("no snapshot %s (run with UPDATE_TOOLSNAPS=true to create it): %v", path, err)
+			}
+			if !bytes.Equal(want, pretty.Bytes()) {
+				t.Errorf("%s changed; review the diff and run with UPDATE_TOOLSNAPS=true to accept it\n--- want\n%s\n--- got\n%s", tool.Name, want, pretty.String())
+			}
+		})
+	}
+}
+
+func TestSelectTools(t *testing.T) {
+	writer := toolDecl{Tool: func() mcp.Tool { return mcp.NewTool("writes_things", mcp.WithDescription("w")) }, Handler: toolTable()[0].Handler, Hints: hints{Destructive: true}}
+	table := append(toolTable(), writer)
+	tests := []struct {
+		name     string
+		only     []string
+		readOnly bool
+		want     []string
+		wantErr  string
+	}{
+		{name: "all", want: []string{"search_context", "writes_things"}},
+		{name: "read-only drops writers", readOnly: true, want: []string{"search_context"}},
+		{name: "only one", only: []string{"writes_things"}, want: []string{"writes_things"}},
+		{name: "duplicates once", only: []string{"search_context", "search_context"}, want: []string{"search_context"}},
+		{name: "unknown lists valid", only: []string{"nope"}, wantErr: `unknown tool "nope"; valid tools: search_context, writes_things`},
+		{name: "writer with read-only", only: []string{"writes_things"}, readOnly: true, wantErr: "writes_things can write"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := selectTools(table, tt.only, tt.readOnly)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if names := strings.Join(toolNames(got), ","); names != strings.Join(tt.want, ",") {
+				t.Errorf("got %s, want %v", names, tt.want)
+			}
+		})
+	}
+}
+
+func TestDropNullTypes(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"type":["null","array"],"items":{"type":"string"}}`, `{"items":{"type":"string"},"type":"array"}`},
+		{`{"properties":{"a":{"type":["string","null"]}}}`, `{"properties":{"a":{"type":"string"}}}`},
+		{`{"properties":{"type":{"type":"string"}}}`, `{"properties":{"type":{"type":"string"}}}`},
+		{`{"type":["string","integer"]}`, `{"type":["string","integer"]}`},
+	}
+	for _, tt := range tests {
+		got, err := dropNullTypes(json.RawMessage(tt.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tt.want {
+			t.Errorf("dropNullTypes(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+	if _, err := dropNullTypes(json.RawMessage(`{`)); err == nil {
+		t.Error("malformed schema: want an error")
+	}
+}

@@ -1,0 +1,91 @@
+package search
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/chunk"
+)
+
+func TestToQuery(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      Input
+		wantErr string
+		check   func(memory.Query) bool
+	}{
+		{"defaults", Input{Query: " login "}, "", func(q memory.Query) bool {
+			return q.Text == "login" && q.Limit == DefaultLimit && q.MaxTokens == DefaultMaxTokens && len(q.Kinds) == 0
+		}},
+		{"kinds any case", Input{Query: "x", Kinds: []string{"Spec", "log"}}, "", func(q memory.Query) bool {
+			return len(q.Kinds) == 2 && q.Kinds[0] == chunk.Spec && q.Kinds[1] == chunk.Log
+		}},
+		{"date only", Input{Query: "x", Since: "2024-05-01"}, "", func(q memory.Query) bool { return q.Since.Year() == 2024 }},
+		{"empty", Input{Query: "   "}, "query is empty", nil},
+		{"bad kind", Input{Query: "x", Kinds: []string{"docs"}}, `unknown kind "docs"`, nil},
+		{"bad since", Input{Query: "x", Since: "yesterday"}, "RFC 3339", nil},
+		{"until before since", Input{Query: "x", Since: "2024-05-02T00:00:00Z", Until: "2024-05-01T00:00:00Z"}, "not after", nil},
+		{"limit", Input{Query: "x", Limit: 51}, "limit 51", nil},
+		{"negative tokens", Input{Query: "x", MaxTokens: -1}, "max_tokens", nil},
+		{"bad glob", Input{Query: "x", Path: "[oops"}, "not a valid glob", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := ToQuery(tt.in)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !IsInputError(err) {
+					t.Fatalf("err = %v, want an InputError with %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || !tt.check(q) {
+				t.Fatalf("ToQuery(%+v) = %+v, %v", tt.in, q, err)
+			}
+		})
+	}
+}
+
+func TestFromResultAndMarkdown(t *testing.T) {
+	out := FromResult(memory.Result{})
+	if out.Hits == nil || out.Index != "ready" {
+		t.Fatalf("empty result: %+v (hits must be [] for the output schema)", out)
+	}
+	if md := Markdown("nothing", out); !strings.Contains(md, "No hits") {
+		t.Errorf("empty markdown: %s", md)
+	}
+	out = FromResult(memory.Result{Index: "indexing 40%", Total: 5, Hits: []memory.Hit{{
+		URI: "devai://code/a.go#L1-L3", Path: "a.go", Kind: chunk.Code, Language: "Go", StartLine: 1, EndLine: 3,
+		Symbol: "A", Score: 0.5, Why: "text", Snippet: "func A() {\n```\n}", Truncated: true,
+	}}})
+	md := Markdown("a", out)
+	for _, want := range []string{"indexing 40%", "devai://code/a.go#L1-L3", "````go", "truncated", "1 of 5"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+func TestRunOnTheShop(t *testing.T) {
+	ix, err := memory.Open(t.Context(), memory.Options{Repo: "../../testdata/shop", StateDir: t.TempDir(), Embedder: "hash"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Sync(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run(t.Context(), ix, Input{Query: "lockout", Limit: 2, FileLevel: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Hits) == 0 || len(out.Hits) > 2 || out.Tokens <= 0 {
+		t.Fatalf("Run: %+v", out)
+	}
+	if out.Hits[0].Path == "" || !strings.HasPrefix(out.Hits[0].URI, "devai://") {
+		t.Errorf("hit without a citation: %+v", out.Hits[0])
+	}
+	if _, err := Run(t.Context(), nil, Input{Query: "x"}); err == nil || IsInputError(err) {
+		t.Errorf("nil index: err = %v, want a non-input error", err)
+	}
+}
