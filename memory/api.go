@@ -4,13 +4,14 @@ import (
 	"time"
 
 	"github.com/devaiops/devai/memory/chunk"
+	"github.com/devaiops/devai/memory/textindex"
 )
 
 // Query is one search over the index. Only Text is required.
 type Query struct {
 	Text      string
 	Kinds     []chunk.Kind // empty: all kinds
-	PathGlob  string       // e.g. "internal/**/*.go"; empty: every path
+	PathGlob  string       // e.g. "internal/**/*.go" (syntax: textindex.GlobRegexp); empty: every path
 	Language  string       // e.g. "Go"; empty: every language
 	Since     time.Time    // logs only: events at or after
 	Until     time.Time    // logs only: events before
@@ -18,6 +19,8 @@ type Query struct {
 	MaxTokens int          // budget for all snippets together; 0 means 4000
 	FileLevel bool         // aggregate hits to one per file
 	Mode      Mode         // which channels to use; "" means hybrid
+
+	glob textindex.Glob // PathGlob compiled by normalize
 }
 
 // Mode picks the retrieval channels, so the benchmark can compare them.
@@ -77,7 +80,7 @@ type Status struct {
 	Embedder   string             `json:"embedder"`
 	Symbols    int                `json:"symbols"`
 	Edges      int                `json:"edges"`
-	ReadOnly   bool               `json:"read_only"`
+	LastError  string             `json:"last_error,omitempty"`
 	Extra      map[string]any     `json:"extra,omitempty"`
 }
 
@@ -89,3 +92,15 @@ type Skipped struct {
 
 // Progress is called during a sync; done and total count files.
 type Progress func(done, total int, path string)
+
+// Document is the content behind a URI.
+type Document struct {
+	URI       string
+	Kind      string
+	Path      string
+	Language  string
+	StartLine int // 0 when the whole file was asked for
+	EndLine   int
+	Text      string
+	MIMEType  string
+}

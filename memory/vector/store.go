@@ -372,3 +372,15 @@ func (s *Store) Close() error {
 	}
 	return nil
 }
+
+// IDs lists the stored chunk IDs in no particular order, so that an owner
+// repairing after a crash can find vectors it no longer knows about.
+func (s *Store) IDs() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	ids := make([]string, 0, len(s.docHash))
+	for id := range s.docHash {
+		ids = append(ids, id)
+	}
+	return ids
+}

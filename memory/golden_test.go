@@ -1,0 +1,110 @@
+package memory
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/devaiops/devai/memory/chunk"
+)
+
+// goldenQuery is one line of a golden set: a query and the files that
+// answer it, best first.
+type goldenQuery struct {
+	Query  string   `json:"query"`
+	Kinds  []string `json:"kinds,omitempty"`
+	Expect []string `json:"expect"`
+}
+
+func loadGolden(t *testing.T, path string) []goldenQuery {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var qs []goldenQuery
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var q goldenQuery
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+// moduleRoot is the devai repository root, found from this file.
+func moduleRoot(t *testing.T) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(filepath.Dir(file))
+}
+
+// runGolden scores a golden set zoekt-style: the first expected file must be
+// within the top maxRank files of every query, and the mean reciprocal rank
+// over the set must not fall below minMRR. The thresholds sit just under
+// what the current ranking achieves, so a regression fails the build.
+func runGolden(t *testing.T, ix *Index, set []goldenQuery, maxRank int, minMRR float64) {
+	t.Helper()
+	var sumRR float64
+	for _, g := range set {
+		q := Query{Text: g.Query, FileLevel: true, Limit: 10}
+		for _, k := range g.Kinds {
+			q.Kinds = append(q.Kinds, chunk.Kind(k))
+		}
+		res, err := ix.Search(context.Background(), q)
+		if err != nil {
+			t.Errorf("%q: %v", g.Query, err)
+			continue
+		}
+		rank := 0
+		for i, h := range res.Hits {
+			if contains(g.Expect, h.Path) {
+				rank = i + 1
+				break
+			}
+		}
+		if rank > 0 {
+			sumRR += 1 / float64(rank)
+		}
+		if rank == 0 || rank > maxRank {
+			t.Errorf("%q: expected %v within the top %d; got rank %d of %v", g.Query, g.Expect, maxRank, rank, paths(res.Hits))
+		}
+	}
+	mrr := sumRR / float64(len(set))
+	t.Logf("%d queries, MRR %.3f", len(set), mrr)
+	if mrr < minMRR {
+		t.Errorf("MRR %.3f fell below %.3f", mrr, minMRR)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestGoldenShop(t *testing.T) {
+	root := moduleRoot(t)
+	set := loadGolden(t, filepath.Join(root, "testdata", "golden", "shop.jsonl"))
+	ix, err := Open(context.Background(), Options{Repo: filepath.Join(root, "testdata", "shop"), StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Sync(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	runGolden(t, ix, set, 5, 0.7)
+}

@@ -1,0 +1,155 @@
+package memory
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/devaiops/devai/memory/chunk"
+)
+
+// manifestVersion changes whenever the on-disk layout of the index changes
+// (the manifest, the text mapping or chunking); an older index is rebuilt.
+const manifestVersion = 3
+
+// manifest records what was indexed, so a re-sync re-reads only what changed.
+// It is the source of truth for "what is in the index": the text and vector
+// stores are brought in line with it after a crash.
+type manifest struct {
+	Version  int
+	Embedder string
+	LastSync time.Time
+	SyncTook time.Duration
+	Files    map[string]*fileEntry // by repo-relative path
+	Skipped  []Skipped
+}
+
+// fileEntry is one indexed file.
+type fileEntry struct {
+	Path     string
+	Kind     chunk.Kind
+	Language string
+	Size     int64
+	ModTime  time.Time
+	Hash     string // sha256 of the content, hex
+	Chunks   []chunkMeta
+}
+
+// chunkMeta is a chunk without its text; snippets are read from the file.
+type chunkMeta struct {
+	ID           string
+	StartLine    int
+	EndLine      int
+	Symbol       string
+	SymbolKind   string
+	Parents      []string
+	Signature    string
+	Requirements []string
+	TestNames    []string
+	Time         time.Time
+	Level        string
+	TextHash     string
+}
+
+func newManifest() *manifest {
+	return &manifest{Version: manifestVersion, Files: map[string]*fileEntry{}}
+}
+
+func (m *manifest) chunkCount() int {
+	n := 0
+	for _, f := range m.Files {
+		n += len(f.Chunks)
+	}
+	return n
+}
+
+func (m *manifest) sortedPaths() []string {
+	paths := make([]string, 0, len(m.Files))
+	for p := range m.Files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+// errManifestStale says the manifest was written by another layout version.
+var errManifestStale = errors.New("index layout changed")
+
+func loadManifest(path string) (*manifest, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return newManifest(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open manifest: %w", err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(bufio.NewReader(f))
+	if err != nil {
+		return nil, fmt.Errorf("read manifest %s: %w", path, err)
+	}
+	var m manifest
+	if err := gob.NewDecoder(zr).Decode(&m); err != nil {
+		return nil, fmt.Errorf("decode manifest %s: %w", path, err)
+	}
+	if m.Version != manifestVersion {
+		return nil, fmt.Errorf("manifest version %d, want %d: %w", m.Version, manifestVersion, errManifestStale)
+	}
+	if m.Files == nil {
+		m.Files = map[string]*fileEntry{}
+	}
+	return &m, nil
+}
+
+// save writes the manifest atomically: a kill at any point leaves either the
+// old or the new file, never a torn one.
+func (m *manifest) save(path string) error {
+	return writeFileAtomic(path, func(w io.Writer) error {
+		zw := gzip.NewWriter(w)
+		if err := gob.NewEncoder(zw).Encode(m); err != nil {
+			return err
+		}
+		return zw.Close()
+	})
+}
+
+// writeFileAtomic writes through a temporary file in the same directory,
+// fsyncs it and renames it over path.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriterSize(tmp, 1<<16)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("replace %s: %w", path, err)
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}

@@ -1,0 +1,505 @@
+package memory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/devaiops/devai/memory/chunk"
+	"github.com/devaiops/devai/memory/textindex"
+)
+
+// Fusion weights for reciprocal rank fusion: score = Σ w / (rrfK + rank).
+const (
+	rrfK         = 60
+	textWeight   = 1.0
+	vectorWeight = 1.0
+	symbolWeight = 1.0 // the query names the chunk's symbol
+	reqWeight    = 1.0 // the query names a requirement the chunk carries
+	graphWeight  = 0.5 // a test tied to a top code hit by the symbol graph
+
+	// headerDiscount scales a file's package clause and imports: they match
+	// every query about the package and answer none.
+	headerDiscount = 0.5
+)
+
+// maxScore is the fused score of a chunk ranked first everywhere, so that
+// reported scores fall in [0, 1].
+const maxScore = (textWeight + vectorWeight + symbolWeight + reqWeight + graphWeight) / (rrfK + 1)
+
+// ErrBadQuery wraps every error caused by the query itself, so faces can
+// tell the assistant what to change.
+var ErrBadQuery = errors.New("bad query")
+
+// candidate is a chunk in the running for a search.
+type candidate struct {
+	id       string
+	ref      chunkRef
+	textRank int // 1-based; 0: not found by that channel
+	vecRank  int
+	fields   []string
+	score    float64
+	why      []string
+
+	graphBoosted bool
+}
+
+// Search runs a hybrid query: BM25 over the code-aware text index and
+// nearest neighbours in the vector store, fused by reciprocal rank, then
+// nudged by the symbol graph and by exact symbol and requirement matches.
+func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
+	if ix.closed.Load() {
+		return Result{}, errClosed
+	}
+	q, err := ix.normalize(q)
+	if err != nil {
+		return Result{}, err
+	}
+	window := max(q.Limit*5, 50)
+	cands := map[string]*candidate{}
+
+	if q.Mode != ModeVector {
+		if err := ix.searchText(ctx, q, window, cands); err != nil {
+			return Result{}, err
+		}
+	}
+	if q.Mode != ModeText && ix.vec != nil {
+		if err := ix.searchVectors(ctx, q, window, cands); err != nil {
+			return Result{}, err
+		}
+	}
+
+	ix.mu.RLock()
+	ranked := ix.rank(q, cands)
+	hits := ix.toHits(q, ranked)
+	ix.mu.RUnlock()
+
+	res := Result{Hits: hits, Total: len(ranked), Index: ix.stateLabel()}
+	res.Tokens = ix.fillSnippets(res.Hits, q.MaxTokens)
+	return res, nil
+}
+
+func (ix *Index) normalize(q Query) (Query, error) {
+	q.Text = strings.TrimSpace(q.Text)
+	if q.Text == "" {
+		return q, fmt.Errorf("%w: the query is empty; pass a few words, an identifier or a requirement ID", ErrBadQuery)
+	}
+	for _, k := range q.Kinds {
+		if _, ok := chunk.ParseKind(string(k)); !ok {
+			return q, fmt.Errorf("%w: unknown kind %q; use spec, code, test or log", ErrBadQuery, k)
+		}
+	}
+	if q.PathGlob != "" {
+		g, err := textindex.CompileGlob(q.PathGlob)
+		if err != nil {
+			return q, fmt.Errorf("%w: path pattern %q: %v; use a glob such as internal/**/*.go", ErrBadQuery, q.PathGlob, err)
+		}
+		q.glob = g
+	}
+	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Until.After(q.Since) {
+		return q, fmt.Errorf("%w: until (%s) must be after since (%s)", ErrBadQuery, q.Until, q.Since)
+	}
+	switch q.Mode {
+	case "":
+		q.Mode = ModeHybrid
+	case ModeHybrid, ModeText:
+	case ModeVector:
+		if ix.vec == nil {
+			return q, fmt.Errorf("%w: vector search needs an embedder; this index was opened with --embedder none", ErrBadQuery)
+		}
+	default:
+		return q, fmt.Errorf("%w: unknown mode %q; use hybrid, text or vector", ErrBadQuery, q.Mode)
+	}
+	if q.Limit <= 0 {
+		q.Limit = 10
+	}
+	q.Limit = min(q.Limit, 100)
+	if q.MaxTokens <= 0 {
+		q.MaxTokens = 4000
+	}
+	return q, nil
+}
+
+func (ix *Index) searchText(ctx context.Context, q Query, window int, cands map[string]*candidate) error {
+	tq := textindex.Query{Text: q.Text, Language: q.Language, PathGlob: q.PathGlob, Limit: window}
+	for _, k := range q.Kinds {
+		tq.Kinds = append(tq.Kinds, string(k))
+	}
+	if len(q.Kinds) == 1 && q.Kinds[0] == chunk.Log {
+		tq.Since, tq.Until = q.Since, q.Until
+	}
+	hits, err := ix.text.Search(ctx, tq)
+	if err != nil {
+		return fmt.Errorf("text search: %w", err)
+	}
+	for i, h := range hits {
+		c := candidateFor(cands, h.ID)
+		c.textRank = i + 1
+		c.fields = h.Fields
+	}
+	return nil
+}
+
+func (ix *Index) searchVectors(ctx context.Context, q Query, window int, cands map[string]*candidate) error {
+	var where map[string]string
+	if len(q.Kinds) == 1 {
+		where = map[string]string{"kind": string(q.Kinds[0])}
+	}
+	k := window
+	if where == nil && (q.Language != "" || q.PathGlob != "" || len(q.Kinds) > 0) {
+		k = window * 4 // filters apply after the scan
+	}
+	hits, err := ix.vec.Search(ctx, q.Text, k, where)
+	if err != nil {
+		return fmt.Errorf("vector search: %w", err)
+	}
+	rank := 0
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	for _, h := range hits {
+		ref, ok := ix.byID[h.ID]
+		if !ok || !ix.passes(q, ref) {
+			continue
+		}
+		rank++
+		candidateFor(cands, h.ID).vecRank = rank
+		if rank >= window {
+			break
+		}
+	}
+	return nil
+}
+
+func candidateFor(cands map[string]*candidate, id string) *candidate {
+	c := cands[id]
+	if c == nil {
+		c = &candidate{id: id}
+		cands[id] = c
+	}
+	return c
+}
+
+// passes applies the query's filters to a chunk.
+func (ix *Index) passes(q Query, ref chunkRef) bool {
+	f, m := ref.file, ref.meta()
+	if len(q.Kinds) > 0 && !containsKind(q.Kinds, f.Kind) {
+		return false
+	}
+	if q.Language != "" && !strings.EqualFold(q.Language, f.Language) {
+		return false
+	}
+	if q.PathGlob != "" && !q.glob.Match(f.Path) {
+		return false
+	}
+	if f.Kind == chunk.Log && !m.Time.IsZero() {
+		if !q.Since.IsZero() && m.Time.Before(q.Since) {
+			return false
+		}
+		if !q.Until.IsZero() && !m.Time.Before(q.Until) {
+			return false
+		}
+	}
+	return true
+}
+
+func containsKind(kinds []chunk.Kind, k chunk.Kind) bool {
+	for _, x := range kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// rank fuses the channels, adds the exact-match and graph signals, drops
+// what the filters exclude and near-duplicates, and sorts.
+func (ix *Index) rank(q Query, cands map[string]*candidate) []*candidate {
+	terms := queryTerms(q.Text)
+	reqs := chunk.FindRequirementIDs(q.Text)
+	var out []*candidate
+	for id, c := range cands {
+		ref, ok := ix.byID[id]
+		if !ok || !ix.passes(q, ref) {
+			continue
+		}
+		c.ref = ref
+		m := ref.meta()
+		if c.textRank > 0 {
+			c.score += textWeight / float64(rrfK+c.textRank)
+			c.why = append(c.why, fmt.Sprintf("text #%d%s", c.textRank, fieldList(c.fields)))
+		}
+		if c.vecRank > 0 {
+			c.score += vectorWeight / float64(rrfK+c.vecRank)
+			c.why = append(c.why, fmt.Sprintf("meaning #%d", c.vecRank))
+		}
+		if name := symbolNamed(m, terms); name != "" {
+			c.score += symbolWeight / float64(rrfK+1)
+			c.why = append(c.why, "names "+name)
+		}
+		if r := shared(m.Requirements, reqs); r != "" {
+			c.score += reqWeight / float64(rrfK+1)
+			c.why = append(c.why, "carries "+r)
+		}
+		if m.SymbolKind == "package" {
+			c.score *= headerDiscount
+		}
+		out = append(out, c)
+	}
+	sortCandidates(out)
+	out = append(out, ix.graphNeighbours(q, out, cands)...)
+	sortCandidates(out)
+	return dedupe(out)
+}
+
+func sortCandidates(cs []*candidate) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		if cs[i].score != cs[j].score {
+			return cs[i].score > cs[j].score
+		}
+		return cs[i].id < cs[j].id
+	})
+}
+
+// graphNeighbours boosts the tests that exercise the top code hits, adding
+// them when neither channel found them: a question about code is usually
+// also a question about how that code is verified.
+func (ix *Index) graphNeighbours(q Query, ranked []*candidate, cands map[string]*candidate) []*candidate {
+	if ix.graph == nil || (len(q.Kinds) > 0 && !containsKind(q.Kinds, chunk.Test)) {
+		return nil
+	}
+	var added []*candidate
+	seen := 0
+	for rank, c := range ranked {
+		if seen >= 3 || rank >= 10 {
+			break
+		}
+		if c.ref.file.Kind != chunk.Code || c.ref.meta().Symbol == "" {
+			continue
+		}
+		seen++
+		for _, t := range ix.graph.TestsFor(c.ref.meta().Symbol) {
+			ref, ok := ix.chunkAt(t.Path, t.StartLine)
+			if !ok || !ix.passes(q, ref) {
+				continue
+			}
+			id := ref.meta().ID
+			tc := cands[id]
+			if tc == nil {
+				tc = &candidate{id: id, ref: ref}
+				cands[id] = tc
+				added = append(added, tc)
+			}
+			if tc.graphBoosted {
+				continue // one boost, from the best-ranked code it tests
+			}
+			tc.graphBoosted = true
+			tc.score += graphWeight / float64(rrfK+rank+1)
+			tc.why = append(tc.why, "tests "+c.ref.meta().Symbol)
+		}
+	}
+	return added
+}
+
+// chunkAt finds the chunk of path that contains line.
+func (ix *Index) chunkAt(path string, line int) (chunkRef, bool) {
+	f := ix.man.Files[path]
+	if f == nil {
+		return chunkRef{}, false
+	}
+	for i, c := range f.Chunks {
+		if c.StartLine <= line && line <= c.EndLine {
+			return chunkRef{file: f, i: i}, true
+		}
+	}
+	return chunkRef{}, false
+}
+
+// dedupe drops chunks whose text is identical to a better-ranked one
+// (copied files, vendored duplicates the walker did not catch).
+func dedupe(cs []*candidate) []*candidate {
+	seen := map[string]bool{}
+	out := cs[:0]
+	for _, c := range cs {
+		h := c.ref.meta().TextHash
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		out = append(out, c)
+	}
+	return out
+}
+
+func (ix *Index) toHits(q Query, ranked []*candidate) []Hit {
+	hits := make([]Hit, 0, q.Limit)
+	files := map[string]bool{}
+	for _, c := range ranked {
+		if len(hits) == q.Limit {
+			break
+		}
+		f, m := c.ref.file, c.ref.meta()
+		if q.FileLevel {
+			if files[f.Path] {
+				continue
+			}
+			files[f.Path] = true
+		}
+		hits = append(hits, Hit{
+			URI:          chunk.URI(f.Kind, f.Path, m.StartLine, m.EndLine),
+			Path:         f.Path,
+			Kind:         f.Kind,
+			Language:     f.Language,
+			StartLine:    m.StartLine,
+			EndLine:      m.EndLine,
+			Symbol:       m.Symbol,
+			SymbolKind:   m.SymbolKind,
+			Signature:    m.Signature,
+			Score:        round3(c.score / maxScore),
+			Why:          strings.Join(c.why, "; "),
+			Requirements: m.Requirements,
+			TestNames:    m.TestNames,
+			Time:         m.Time,
+			Level:        m.Level,
+		})
+	}
+	return hits
+}
+
+func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+
+func fieldList(fields []string) string {
+	if len(fields) == 0 {
+		return ""
+	}
+	return " in " + strings.Join(fields, ", ")
+}
+
+// queryTerms are the query's words, lowercased, for exact-name signals.
+func queryTerms(text string) map[string]bool {
+	terms := map[string]bool{}
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '.'
+	}) {
+		w = strings.Trim(w, ".")
+		if len(w) > 2 {
+			terms[strings.ToLower(w)] = true
+		}
+	}
+	return terms
+}
+
+// symbolNamed returns the part of a definition's qualified symbol that the
+// query names exactly: "Cleanup" or "Store.Cleanup" for
+// "sessions.Store.Cleanup". Headings, log events and package clauses do not
+// count: their names are ordinary words.
+func symbolNamed(m *chunkMeta, terms map[string]bool) string {
+	switch m.SymbolKind {
+	case "", "package", "section", "event", "block", "feature":
+		return ""
+	}
+	parts := strings.Split(m.Symbol, ".")
+	for i := range parts {
+		suffix := strings.Join(parts[i:], ".")
+		if terms[strings.ToLower(suffix)] {
+			return suffix
+		}
+	}
+	return ""
+}
+
+func shared(have, want []string) string {
+	for _, w := range want {
+		for _, h := range have {
+			if strings.EqualFold(h, w) {
+				return h
+			}
+		}
+	}
+	return ""
+}
+
+// fillSnippets reads each hit's lines and fits them into the token budget.
+// Every hit keeps at least its first lines; later hits are trimmed before
+// earlier ones. It returns the tokens used.
+func (ix *Index) fillSnippets(hits []Hit, budget int) int {
+	const minTokens = 40
+	cache := map[string][]string{}
+	texts := make([]string, len(hits))
+	for i, h := range hits {
+		lines, ok := cache[h.Path]
+		if !ok {
+			data, err := os.ReadFile(filepath.Join(ix.repo, filepath.FromSlash(h.Path)))
+			if err == nil {
+				lines = splitLines(string(data))
+			}
+			cache[h.Path] = lines
+		}
+		texts[i] = sliceLines(lines, h.StartLine, h.EndLine)
+	}
+	used := 0
+	for i := range hits {
+		reserve := minTokens * (len(hits) - i - 1)
+		allow := max(budget-used-reserve, minTokens)
+		if allow > budget-used {
+			allow = budget - used
+		}
+		text := texts[i]
+		if estimateTokens(text) > allow {
+			text = trimToTokens(text, allow)
+			hits[i].Truncated = true
+		}
+		hits[i].Snippet = text
+		hits[i].Tokens = estimateTokens(text)
+		used += hits[i].Tokens
+	}
+	return used
+}
+
+// estimateTokens approximates a BPE tokenizer's count for code and prose:
+// about four bytes a token.
+func estimateTokens(s string) int { return (len(s) + 3) / 4 }
+
+// trimToTokens cuts s at a line boundary to fit n tokens; the first line is
+// cut mid-line only when it alone is too long.
+func trimToTokens(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	limit := n * 4
+	if len(s) <= limit {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:limit], '\n')
+	if cut <= 0 {
+		cut = limit
+		for cut > 0 && !utf8Start(s[cut]) {
+			cut--
+		}
+	}
+	return s[:cut]
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+
+func splitLines(s string) []string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Split(s, "\n")
+}
+
+func sliceLines(lines []string, start, end int) string {
+	if start < 1 {
+		start = 1
+	}
+	if end > len(lines) {
+		end = len(lines)
+	}
+	if start > end {
+		return ""
+	}
+	return strings.Join(lines[start-1:end], "\n")
+}

@@ -1,0 +1,508 @@
+package memory
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/devaiops/devai/memory/chunk"
+	"github.com/devaiops/devai/memory/graph"
+	"github.com/devaiops/devai/memory/textindex"
+	"github.com/devaiops/devai/memory/walk"
+)
+
+// checkpointChunks is how much work a sync does between checkpoints. A kill
+// loses at most this much; a checkpoint costs a vector snapshot and a
+// manifest write.
+const checkpointChunks = 8000
+
+// batchFiles is how many files are read and chunked in parallel at a time.
+const batchFiles = 256
+
+// errClosed is returned by operations on a closed index.
+var errClosed = errors.New("index is closed")
+
+// Sync brings the index up to date with the working tree: new and changed
+// files are read and chunked, unchanged chunks keep their embeddings, and
+// deleted files leave the index. Renames and branch switches are the same
+// thing seen from the tree: some paths gone, some new, some changed.
+func (ix *Index) Sync(ctx context.Context, progress Progress) error {
+	if ix.closed.Load() {
+		return errClosed
+	}
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	if ix.closed.Load() {
+		return errClosed
+	}
+	ix.beginSync()
+	defer ix.endSync()
+
+	start := time.Now()
+	err := ix.sync(ctx, progress)
+	if err != nil {
+		msg := err.Error()
+		ix.lastErr.Store(&msg)
+		return err
+	}
+	ix.lastErr.Store(nil)
+	ix.mu.Lock()
+	ix.man.LastSync = time.Now()
+	ix.man.SyncTook = time.Since(start)
+	ix.mu.Unlock()
+	return ix.checkpoint(nil)
+}
+
+func (ix *Index) beginSync() {
+	ix.done.Store(0)
+	ix.total.Store(0)
+	ix.idleMu.Lock()
+	ix.idle = make(chan struct{})
+	ix.idleMu.Unlock()
+}
+
+func (ix *Index) endSync() {
+	ix.idleMu.Lock()
+	close(ix.idle)
+	ix.idleMu.Unlock()
+}
+
+// work is what one sync has to do.
+type work struct {
+	changed []walk.File // new, or size/mtime differ
+	deleted []string
+}
+
+func (ix *Index) sync(ctx context.Context, progress Progress) error {
+	res, err := walk.Walk(ctx, ix.repo, walk.Options{MaxFileSize: ix.opts.MaxFileSize, LogPaths: ix.opts.LogPaths})
+	if err != nil {
+		return fmt.Errorf("walk %s: %w", ix.repo, err)
+	}
+	files := ix.outsideState(res.Files)
+	w := ix.plan(files)
+	ix.total.Store(int64(len(w.changed) + len(w.deleted)))
+	skipped := make([]Skipped, 0, len(res.Skipped))
+	for _, s := range res.Skipped {
+		skipped = append(skipped, Skipped{Path: s.Path, Reason: s.Reason})
+	}
+	ix.mu.Lock()
+	ix.man.Skipped = skipped
+	ix.mu.Unlock()
+	if len(w.changed) == 0 && len(w.deleted) == 0 {
+		return nil
+	}
+	ix.log.Debug("sync", "changed", len(w.changed), "deleted", len(w.deleted), "unchanged", len(files)-len(w.changed))
+	return ix.apply(ctx, w, progress)
+}
+
+// outsideState drops files that live in the state directory, for a
+// --state-dir inside the repository under another name than .devai.
+func (ix *Index) outsideState(files []walk.File) []walk.File {
+	prefix := ix.state + string(filepath.Separator)
+	out := files[:0:0]
+	for _, f := range files {
+		if !strings.HasPrefix(f.Abs, prefix) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (ix *Index) plan(files []walk.File) work {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var w work
+	seen := make(map[string]bool, len(files))
+	for _, f := range files {
+		seen[f.Path] = true
+		e := ix.man.Files[f.Path]
+		if e != nil && e.Size == f.Size && e.ModTime.Equal(f.ModTime) && e.Kind == f.Kind && e.Language == f.Language {
+			continue
+		}
+		w.changed = append(w.changed, f)
+	}
+	for p := range ix.man.Files {
+		if !seen[p] {
+			w.deleted = append(w.deleted, p)
+		}
+	}
+	return w
+}
+
+// apply indexes w in batches, checkpointing as it goes. The journal lists
+// every path not yet checkpointed, so that a crash is repaired on the next
+// Open by forgetting exactly those paths.
+func (ix *Index) apply(ctx context.Context, w work, progress Progress) error {
+	pending := make([]string, 0, len(w.changed)+len(w.deleted))
+	for _, f := range w.changed {
+		pending = append(pending, f.Path)
+	}
+	pending = append(pending, w.deleted...)
+	if err := ix.writeJournal(pending); err != nil {
+		return err
+	}
+	done, sinceCheckpoint := 0, 0
+	report := func(path string) {
+		done++
+		ix.done.Store(int64(done))
+		if progress != nil {
+			progress(done, len(pending), path)
+		}
+	}
+	if len(w.deleted) > 0 {
+		if err := ix.remove(w.deleted); err != nil {
+			return err
+		}
+		for _, p := range w.deleted {
+			report(p)
+		}
+	}
+	for start := 0; start < len(w.changed); start += batchFiles {
+		if err := ctx.Err(); err != nil {
+			return ix.stopAt(pending[done:], err)
+		}
+		batch := w.changed[start:min(start+batchFiles, len(w.changed))]
+		results := ix.readAndSplit(ctx, batch)
+		n, err := ix.store(ctx, results)
+		if err != nil {
+			return ix.stopAt(pending[done:], err)
+		}
+		for _, f := range batch {
+			report(f.Path)
+		}
+		sinceCheckpoint += n
+		if sinceCheckpoint >= ix.checkpointEvery {
+			if err := ix.checkpoint(pending[done:]); err != nil {
+				return err
+			}
+			sinceCheckpoint = 0
+		}
+	}
+	return nil
+}
+
+// stopAt checkpoints what is done before returning err, so that a cancelled
+// sync keeps its progress.
+func (ix *Index) stopAt(rest []string, err error) error {
+	if cerr := ix.checkpoint(rest); cerr != nil {
+		return errors.Join(err, cerr)
+	}
+	return err
+}
+
+// fileResult is one file read and chunked.
+type fileResult struct {
+	file   walk.File
+	hash   string
+	chunks []chunk.Chunk
+	err    error
+}
+
+func (ix *Index) readAndSplit(ctx context.Context, files []walk.File) []fileResult {
+	results := make([]fileResult, len(files))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i] = readAndSplit(files[i])
+			}
+		}()
+	}
+	for i := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return results
+}
+
+func readAndSplit(f walk.File) fileResult {
+	content, err := os.ReadFile(f.Abs)
+	if err != nil {
+		return fileResult{file: f, err: err}
+	}
+	sum := sha256.Sum256(content)
+	r := fileResult{file: f, hash: hex.EncodeToString(sum[:])}
+	r.chunks = chunk.Split(f.Path, f.Kind, f.Language, content)
+	return r
+}
+
+// store writes one batch of files to the text index, the vectors, the graph
+// and the manifest, and returns the number of chunks written.
+func (ix *Index) store(ctx context.Context, results []fileResult) (int, error) {
+	var (
+		docs     []textindex.Doc
+		deletes  []string
+		vecIDs   []string
+		vecTexts []string
+		vecMeta  []map[string]string
+		entries  []*fileEntry
+		graphOut []string
+		graphIn  []chunk.Chunk
+	)
+	ix.mu.RLock()
+	for _, r := range results {
+		if r.err != nil {
+			continue
+		}
+		old := ix.man.Files[r.file.Path]
+		if old != nil && old.Hash == r.hash && old.Kind == r.file.Kind && old.Language == r.file.Language {
+			// Touched but not changed: keep everything, remember the new mtime.
+			e := *old
+			e.Size, e.ModTime = r.file.Size, r.file.ModTime
+			entries = append(entries, &e)
+			continue
+		}
+		e := &fileEntry{Path: r.file.Path, Kind: r.file.Kind, Language: r.file.Language,
+			Size: r.file.Size, ModTime: r.file.ModTime, Hash: r.hash}
+		keep := make(map[string]bool, len(r.chunks))
+		for i, c := range r.chunks {
+			id := r.file.Path + "#" + strconv.Itoa(i)
+			keep[id] = true
+			text := embedText(c)
+			e.Chunks = append(e.Chunks, metaOf(id, c, text))
+			docs = append(docs, docOf(id, c))
+			vecIDs = append(vecIDs, id)
+			vecTexts = append(vecTexts, text)
+			vecMeta = append(vecMeta, map[string]string{"kind": string(c.Kind), "path": c.Path})
+		}
+		if old != nil {
+			for _, c := range old.Chunks {
+				if !keep[c.ID] {
+					deletes = append(deletes, c.ID)
+				}
+			}
+		}
+		entries = append(entries, e)
+		graphOut = append(graphOut, r.file.Path)
+		graphIn = append(graphIn, r.chunks...)
+	}
+	ix.mu.RUnlock()
+
+	if err := ix.text.Apply(docs, deletes); err != nil {
+		return 0, fmt.Errorf("text index: %w", err)
+	}
+	if ix.vec != nil {
+		if len(vecIDs) > 0 {
+			if err := ix.vec.Upsert(ctx, vecIDs, vecTexts, vecMeta); err != nil {
+				return 0, fmt.Errorf("embed: %w", err)
+			}
+		}
+		if len(deletes) > 0 {
+			if err := ix.vec.Delete(deletes...); err != nil {
+				return 0, fmt.Errorf("vector store: %w", err)
+			}
+		}
+	}
+
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, p := range graphOut {
+		ix.graph.RemovePath(p)
+	}
+	ix.graph.AddChunks(graphIn)
+	for _, e := range entries {
+		if old := ix.man.Files[e.Path]; old != nil {
+			for _, c := range old.Chunks {
+				delete(ix.byID, c.ID)
+			}
+		}
+		ix.man.Files[e.Path] = e
+		for i := range e.Chunks {
+			ix.byID[e.Chunks[i].ID] = chunkRef{file: e, i: i}
+		}
+	}
+	for _, r := range results {
+		if r.err != nil {
+			ix.log.Warn("cannot read file", "path", r.file.Path, "error", r.err)
+			ix.man.Skipped = append(ix.man.Skipped, Skipped{Path: r.file.Path, Reason: "unreadable: " + r.err.Error()})
+		}
+	}
+	return len(docs), nil
+}
+
+// remove takes deleted paths out of every store.
+func (ix *Index) remove(paths []string) error {
+	ix.mu.RLock()
+	var ids []string
+	for _, p := range paths {
+		if e := ix.man.Files[p]; e != nil {
+			for _, c := range e.Chunks {
+				ids = append(ids, c.ID)
+			}
+		}
+	}
+	ix.mu.RUnlock()
+	if err := ix.text.Apply(nil, ids); err != nil {
+		return fmt.Errorf("text index: %w", err)
+	}
+	if ix.vec != nil && len(ids) > 0 {
+		if err := ix.vec.Delete(ids...); err != nil {
+			return fmt.Errorf("vector store: %w", err)
+		}
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, p := range paths {
+		if e := ix.man.Files[p]; e != nil {
+			for _, c := range e.Chunks {
+				delete(ix.byID, c.ID)
+			}
+		}
+		delete(ix.man.Files, p)
+		ix.graph.RemovePath(p)
+	}
+	return nil
+}
+
+// checkpoint makes everything so far durable: vectors, graph, manifest, and
+// then the journal of what is still pending (nil: nothing).
+func (ix *Index) checkpoint(pending []string) error {
+	if ix.vec != nil {
+		if err := ix.vec.Save(); err != nil {
+			return fmt.Errorf("save vectors: %w", err)
+		}
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if err := writeFileAtomic(ix.path("graph.gob"), ix.graph.Save); err != nil {
+		return fmt.Errorf("save graph: %w", err)
+	}
+	if err := ix.man.save(ix.path("manifest.gob")); err != nil {
+		return fmt.Errorf("save manifest: %w", err)
+	}
+	return ix.writeJournal(pending)
+}
+
+func (ix *Index) writeJournal(paths []string) error {
+	if len(paths) == 0 {
+		if err := os.Remove(ix.path("journal")); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("clear journal: %w", err)
+		}
+		return nil
+	}
+	return writeFileAtomic(ix.path("journal"), func(w io.Writer) error {
+		_, err := io.WriteString(w, strings.Join(paths, "\n")+"\n")
+		return err
+	})
+}
+
+// recover repairs the index after a crash in the middle of a sync: every
+// path in the journal may be half-written in the text index or the vectors,
+// so it is taken out of both and out of the manifest; the next sync reads
+// it again. Work checkpointed before the crash is kept.
+func (ix *Index) recover(ctx context.Context) error {
+	data, err := os.ReadFile(ix.path("journal"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read journal: %w", err)
+	}
+	paths := strings.Fields(string(data))
+	ix.log.Warn("the last sync did not finish; repairing", "paths", len(paths))
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := ix.text.DeletePath(p); err != nil {
+			return fmt.Errorf("repair text index: %w", err)
+		}
+		delete(ix.man.Files, p)
+	}
+	if ix.vec != nil {
+		known := make(map[string]bool, ix.man.chunkCount())
+		for _, f := range ix.man.Files {
+			for _, c := range f.Chunks {
+				known[c.ID] = true
+			}
+		}
+		var stray []string
+		for _, id := range ix.vec.IDs() {
+			if !known[id] {
+				stray = append(stray, id)
+			}
+		}
+		if len(stray) > 0 {
+			if err := ix.vec.Delete(stray...); err != nil {
+				return fmt.Errorf("repair vectors: %w", err)
+			}
+			if err := ix.vec.Save(); err != nil {
+				return fmt.Errorf("repair vectors: %w", err)
+			}
+		}
+	}
+	if err := ix.man.save(ix.path("manifest.gob")); err != nil {
+		return err
+	}
+	return ix.writeJournal(nil)
+}
+
+func loadGraph(path string) (*graph.Graph, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return graph.Load(f)
+}
+
+func docOf(id string, c chunk.Chunk) textindex.Doc {
+	return textindex.Doc{
+		ID:           id,
+		Path:         c.Path,
+		Kind:         string(c.Kind),
+		Language:     c.Language,
+		Symbol:       c.QualifiedSymbol(),
+		Signature:    c.Signature,
+		Text:         c.Text,
+		Requirements: c.Requirements,
+		TestNames:    c.TestNames,
+		Time:         c.Time,
+		Level:        c.Level,
+	}
+}
+
+func metaOf(id string, c chunk.Chunk, text string) chunkMeta {
+	sum := sha256.Sum256([]byte(text))
+	return chunkMeta{
+		ID: id, StartLine: c.StartLine, EndLine: c.EndLine,
+		Symbol: c.QualifiedSymbol(), SymbolKind: c.SymbolKind, Parents: c.Parents, Signature: c.Signature,
+		Requirements: c.Requirements, TestNames: c.TestNames, Time: c.Time, Level: c.Level,
+		TextHash: hex.EncodeToString(sum[:8]),
+	}
+}
+
+// embedText is what the vector channel sees of a chunk: its name and the
+// start of its text. Averaged word vectors blur over long inputs, so the
+// head, where the doc comment and signature are, carries the meaning.
+func embedText(c chunk.Chunk) string {
+	const maxChars = 1500
+	text := c.Text
+	if len(text) > maxChars {
+		text = text[:maxChars]
+	}
+	if sym := c.QualifiedSymbol(); sym != "" {
+		return sym + "\n" + text
+	}
+	return c.Path + "\n" + text
+}
