@@ -95,6 +95,9 @@ func (s *goSplitter) split(parseFailed bool) {
 			continue // positions lost to a parse error
 		}
 		start := min(u.docStart, s.firstNonBlank(prevEnd+1, u.docStart))
+		// Declarations sharing a line (func a() {}; func b() {}) share it;
+		// nodes a parse error left overlapping share no more than that.
+		start = max(start, prevEnd)
 		end := min(max(u.end, start), s.numLines())
 		c := s.newChunk(start, end)
 		u.fill(&c)

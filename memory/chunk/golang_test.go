@@ -349,21 +349,22 @@ func TestGoImportName(t *testing.T) {
 	}
 }
 
-// checkGoCoverage asserts the splitter's promises: chunks are in order, do
-// not overlap, hold exactly their lines, and every non-blank line is in one.
+// checkGoCoverage asserts the splitter's promises: chunks are in order, hold
+// exactly their lines, and every non-blank line is in one. Chunks overlap
+// only where declarations share a line (func a() {}; func b() {}).
 func checkGoCoverage(t *testing.T, src string, chunks []Chunk) {
 	t.Helper()
 	lines := strings.Split(strings.TrimSuffix(src, "\n"), "\n")
 	covered := make([]bool, len(lines)+1)
 	prevEnd := 0
 	for _, c := range chunks {
-		if c.StartLine <= prevEnd || c.EndLine < c.StartLine || c.EndLine > len(lines) {
+		if c.StartLine < prevEnd || c.StartLine < 1 || c.EndLine < c.StartLine || c.EndLine > len(lines) {
 			t.Errorf("chunk %q lines %d-%d out of order or range (previous ended %d, file has %d)",
 				c.Symbol, c.StartLine, c.EndLine, prevEnd, len(lines))
 			continue
 		}
 		prevEnd = c.EndLine
-		if want := strings.Join(lines[c.StartLine-1:c.EndLine], "\n"); c.Text != want {
+		if want := strings.TrimRight(strings.Join(lines[c.StartLine-1:c.EndLine], "\n"), "\r\n"); c.Text != want {
 			t.Errorf("chunk %q text does not match lines %d-%d:\n%s", c.Symbol, c.StartLine, c.EndLine, c.Text)
 		}
 		for l := c.StartLine; l <= c.EndLine; l++ {
@@ -395,4 +396,17 @@ func goChunkNames(chunks []Chunk) []string {
 		names = append(names, c.QualifiedSymbol()+":"+itoa(c.StartLine)+"-"+itoa(c.EndLine))
 	}
 	return names
+}
+
+// FuzzSplitGo feeds the splitter arbitrary and half-broken source: it must
+// not panic, and what it returns must keep the chunk promises.
+func FuzzSplitGo(f *testing.F) {
+	for _, seed := range []string{goStoreSrc, goStoreTestSrc, goBrokenSrc, "package a\nfunc a(){}; func b(){}\n",
+		"package a\ntype (\n", "package a\nvar (x = 1\n)", "package a\n/* unterminated", "package a\nfunc (s *T[K) M() {}\n",
+		"package A)0\n//\ntype"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		checkGoCoverage(t, src, splitGo("f/f.go", []byte(src)))
+	})
 }
