@@ -370,7 +370,7 @@ func cItemEnd(s *source, info []lineInfo, lang braceLang, decl, hi, base int) in
 		if li.depthEnd != base || !li.codeEnd {
 			continue
 		}
-		next := nextNonBlank(s, k)
+		next := s.nextNonBlank(k)
 		cont := next > 0 && next <= hi && continuationStart.MatchString(strings.TrimSpace(s.line(next)))
 		switch li.last {
 		case ';':

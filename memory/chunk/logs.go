@@ -179,7 +179,7 @@ func continuesEvent(s *source, e *logEvent, i int) bool {
 	if t == "" {
 		// A blank line continues only what goes on after it: a Go panic
 		// (blank before "goroutine 1 [running]:") or a chained traceback.
-		next := s.line(nextNonBlank(s, i))
+		next := s.line(s.nextNonBlank(i))
 		return next != "" && continuesAfterBlank(s, e, next)
 	}
 	if hasRecordPrefix(l) {
@@ -235,15 +235,6 @@ func continuesAfterBlank(s *source, e *logEvent, next string) bool {
 		return goroutineHdr.MatchString(next)
 	}
 	return next[0] == ' ' || next[0] == '\t'
-}
-
-func nextNonBlank(s *source, i int) int {
-	for j := i + 1; j <= s.n(); j++ {
-		if !s.blank(j) {
-			return j
-		}
-	}
-	return 0
 }
 
 var (

@@ -10,7 +10,8 @@ import (
 // terminators (LF or CRLF), invalid UTF-8 replaced by U+FFFD so that every
 // chunk's Text is valid UTF-8 whatever bytes the file holds.
 type source struct {
-	lines []string
+	lines  []string
+	nextNB []int // nextNB[i]: the first non-blank line after line i, 0 if none
 }
 
 func newSource(content []byte) *source {
@@ -22,7 +23,15 @@ func newSource(content []byte) *source {
 	for i, l := range lines {
 		lines[i] = strings.TrimSuffix(l, "\r")
 	}
-	return &source{lines: lines}
+	next := make([]int, len(lines)+2)
+	for i := len(lines) - 1; i >= 0; i-- { // next[i] answers for line i
+		if strings.TrimSpace(lines[i]) != "" {
+			next[i] = i + 1
+		} else {
+			next[i] = next[i+1]
+		}
+	}
+	return &source{lines: lines, nextNB: next}
 }
 
 // n is the number of lines.
@@ -34,6 +43,14 @@ func (s *source) line(i int) string {
 		return ""
 	}
 	return s.lines[i-1]
+}
+
+// nextNonBlank returns the first non-blank line after line i, or 0.
+func (s *source) nextNonBlank(i int) int {
+	if i < 0 || i >= len(s.lines) {
+		return 0
+	}
+	return s.nextNB[i]
 }
 
 func (s *source) blank(i int) bool { return strings.TrimSpace(s.line(i)) == "" }
@@ -208,8 +225,12 @@ func findRefs(text, self string) []string {
 	return uniq(out)
 }
 
+// qualifierSeps turns Rust and C++ qualifiers into dots; a Replacer is
+// safe for concurrent use and never changes.
+var qualifierSeps = strings.NewReplacer("::", ".", "->", ".")
+
 func splitQualified(s string) []string {
-	s = strings.NewReplacer("::", ".", "->", ".").Replace(s)
+	s = qualifierSeps.Replace(s)
 	return strings.Split(s, ".")
 }
 
