@@ -424,3 +424,28 @@ func TestWatchPicksUpASave(t *testing.T) {
 	}
 	t.Fatal("a saved file never became searchable")
 }
+
+func TestSyncPaths(t *testing.T) {
+	repo := writeRepo(t, miniRepo)
+	ix := openSynced(t, repo)
+	os.Remove(filepath.Join(repo, "internal/sessions/store.go"))
+	os.WriteFile(filepath.Join(repo, "internal/sessions/extra.go"), []byte("package sessions\n\n// ExtraThing is new.\nfunc ExtraThing() {}\n"), 0o644)
+	os.WriteFile(filepath.Join(repo, ".gitignore"), []byte("secret.go\n"), 0o644)
+	os.WriteFile(filepath.Join(repo, "secret.go"), []byte("package x\n\nfunc SecretThing() {}\n"), 0o644)
+	os.WriteFile(filepath.Join(repo, "blob.go"), []byte("\x00\x01\x02binary"), 0o644)
+	if err := ix.SyncPaths(context.Background(), []string{"internal/sessions/store.go", "internal/sessions/extra.go", "secret.go", "blob.go"}); err != nil {
+		t.Fatal(err)
+	}
+	if res := search(t, ix, Query{Text: "ExtraThing"}); len(res.Hits) == 0 || res.Hits[0].Path != "internal/sessions/extra.go" {
+		t.Errorf("new file not indexed: %v", paths(res.Hits))
+	}
+	for _, h := range search(t, ix, Query{Text: "DeleteExpired SecretThing"}).Hits {
+		if h.Path == "internal/sessions/store.go" || h.Path == "secret.go" || h.Path == "blob.go" {
+			t.Errorf("%s should have left the index", h.Path)
+		}
+	}
+	st := ix.Status()
+	if st.SkippedBy["binary"] != 1 {
+		t.Errorf("skipped = %v, want blob.go as binary", st.Skipped)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -505,4 +506,82 @@ func embedText(c chunk.Chunk) string {
 		return sym + "\n" + text
 	}
 	return c.Path + "\n" + text
+}
+
+// SyncPaths brings the named repo-relative paths up to date without walking
+// the whole tree: what the watcher calls after a save. A path that turned
+// out to be a folder makes it fall back to a full Sync.
+func (ix *Index) SyncPaths(ctx context.Context, rels []string) error {
+	if ix.closed.Load() {
+		return errClosed
+	}
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	if ix.closed.Load() {
+		return errClosed
+	}
+	ix.beginSync()
+	defer ix.endSync()
+
+	wopts := walk.Options{MaxFileSize: ix.opts.MaxFileSize, LogPaths: ix.opts.LogPaths}
+	ign, err := walk.NewIgnorerFor(ix.repo, wopts)
+	if err != nil {
+		return fmt.Errorf("sync paths: %w", err)
+	}
+	var (
+		files   []walk.File
+		gone    []string
+		skipped []Skipped
+	)
+	for _, rel := range rels {
+		if ign.Ignored(rel, false) {
+			gone = append(gone, rel)
+			continue
+		}
+		f, skip, err := walk.Inspect(ix.repo, rel, wopts)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			gone = append(gone, rel)
+		case err != nil:
+			ix.log.Debug("path is not a plain file; syncing the whole tree", "path", rel, "reason", err)
+			return ix.sync(ctx, nil)
+		case skip != nil:
+			gone = append(gone, rel)
+			skipped = append(skipped, Skipped{Path: skip.Path, Reason: skip.Reason})
+		default:
+			files = append(files, f)
+		}
+	}
+	w := ix.plan(ix.outsideState(files))
+	w.deleted = nil
+	ix.mu.Lock()
+	for _, p := range gone {
+		if ix.man.Files[p] != nil {
+			w.deleted = append(w.deleted, p)
+		}
+	}
+	ix.man.Skipped = mergeSkipped(ix.man.Skipped, rels, skipped)
+	ix.mu.Unlock()
+	ix.total.Store(int64(len(w.changed) + len(w.deleted)))
+	if len(w.changed) > 0 || len(w.deleted) > 0 {
+		if err := ix.apply(ctx, w, nil); err != nil {
+			return err
+		}
+	}
+	return ix.checkpoint(nil)
+}
+
+// mergeSkipped replaces the skip records of the given paths.
+func mergeSkipped(old []Skipped, paths []string, now []Skipped) []Skipped {
+	touched := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		touched[p] = true
+	}
+	out := make([]Skipped, 0, len(old)+len(now))
+	for _, s := range old {
+		if !touched[s.Path] {
+			out = append(out, s)
+		}
+	}
+	return append(out, now...)
 }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -37,6 +39,10 @@ func (ix *Index) Watch(ctx context.Context) error {
 	}
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
+	// What changed since the last sync: file paths, or "everything" when a
+	// folder appeared or vanished or ignore rules changed.
+	changed := map[string]bool{}
+	everything := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -53,21 +59,63 @@ func (ix *Index) Watch(ctx context.Context) error {
 			if !ix.relevant(ev.Name, ign) {
 				continue
 			}
-			if ev.Has(fsnotify.Create) {
-				if fi, err := os.Lstat(ev.Name); err == nil && fi.IsDir() {
+			rel, _ := filepath.Rel(ix.repo, ev.Name)
+			rel = filepath.ToSlash(rel)
+			fi, statErr := os.Lstat(ev.Name)
+			switch {
+			case statErr == nil && fi.IsDir():
+				everything = true
+				if ev.Has(fsnotify.Create) {
 					_ = ix.watchTree(w, ign, ev.Name)
 				}
-				if filepath.Base(ev.Name) == ".gitignore" || filepath.Base(ev.Name) == ".devaiignore" {
-					ign, _ = walk.NewIgnorer(ix.repo)
-				}
+			case statErr != nil && ix.knownDir(rel):
+				everything = true // a folder was removed or renamed
+			case path.Base(rel) == ".gitignore" || path.Base(rel) == ".devaiignore":
+				everything = true
+				ign, _ = walk.NewIgnorer(ix.repo)
+			default:
+				changed[rel] = true
 			}
 			timer.Reset(debounce)
 		case <-timer.C:
-			if err := ix.Sync(ctx, nil); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, errClosed) {
+			var err error
+			if everything || len(changed) > maxTargeted {
+				err = ix.Sync(ctx, nil)
+			} else {
+				err = ix.SyncPaths(ctx, sortedKeys(changed))
+			}
+			if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, errClosed) {
 				ix.log.Warn("sync after change", "error", err)
 			}
+			changed, everything = map[string]bool{}, false
 		}
 	}
+}
+
+// maxTargeted is the most changed files the watcher syncs one by one; a
+// larger burst (a branch switch, a mass format) is a full Sync.
+const maxTargeted = 200
+
+// knownDir reports whether rel was a folder holding indexed files.
+func (ix *Index) knownDir(rel string) bool {
+	prefix := rel + "/"
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	for p := range ix.man.Files {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // relevant drops events inside the state directory, .git and ignored paths.
