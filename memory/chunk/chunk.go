@@ -43,7 +43,8 @@ type Chunk struct {
 	StartLine int    // 1-based, inclusive
 	EndLine   int    // 1-based, inclusive
 
-	// Symbol is the chunk's own name: "Store.Cleanup" for a Go method,
+	// Symbol is the chunk's own name: "Cleanup" for a Go method (Parents
+	// holds the package and receiver),
 	// "POST /login" for an OpenAPI operation, the heading text for a Markdown
 	// section, the scenario name for Gherkin. Empty for anonymous chunks.
 	Symbol string
