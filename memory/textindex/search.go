@@ -50,12 +50,6 @@ const DefaultLimit = 10
 // requirementID finds requirement IDs in a query (FR-012, REQ-AUTH-3, NFR-7).
 var requirementID = regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*-[0-9]+\b`)
 
-// fieldQuery is the part of a search that targets one field, named as Hit.Fields reports it.
-type fieldQuery struct {
-	name string
-	q    query.Query
-}
-
 // Search runs q. A query whose words are all stop words, with no filter,
 // returns no hits (not an error).
 func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
@@ -67,8 +61,8 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search text index: %w", err)
 	}
-	fields := buildFieldQueries(q.Text)
-	if len(fields) == 0 && filter == nil {
+	hasText := len(Analyze(q.Text)) > 0
+	if !hasText && filter == nil {
 		return nil, nil
 	}
 
@@ -78,17 +72,20 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	}
 	defer unlock()
 
+	var p plan
 	var req *bleve.SearchRequest
-	if len(fields) == 0 {
+	if !hasText {
 		req = bleve.NewSearchRequestOptions(withFilter(bleve.NewMatchAllQuery(), filter), limit, 0, false)
 		req.SortBy([]string{"-" + fieldTime, "_id"})
 		req.Score = "none"
 	} else {
-		dis := make([]query.Query, len(fields))
-		for i, f := range fields {
-			dis[i] = f.q
+		df, total, release, err := bodyFrequencies(ctx, bi)
+		if err != nil {
+			return nil, fmt.Errorf("search text index %s: read term statistics: %w", ix.dir, err)
 		}
-		req = bleve.NewSearchRequestOptions(withFilter(bleve.NewDisjunctionQuery(dis...), filter), limit, 0, false)
+		p = buildPlan(q.Text, df, total)
+		release()
+		req = bleve.NewSearchRequestOptions(withFilter(p.scoring(), filter), limit, 0, false)
 	}
 	res, err := bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -98,43 +95,10 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	for i, h := range res.Hits {
 		hits[i] = Hit{ID: h.ID, Score: h.Score}
 	}
-	if err := markMatchedFields(ctx, bi, hits, fields); err != nil {
+	if err := markMatchedFields(ctx, bi, hits, p.fields); err != nil {
 		return nil, fmt.Errorf("search text index %s for %q: %w", ix.dir, q.Text, err)
 	}
 	return hits, nil
-}
-
-// buildFieldQueries makes one match query per searchable field, each
-// analysed by the field's own analyzer (the code analyzer), OR-ed within the
-// field, plus exact term queries for the requirement IDs the text mentions.
-func buildFieldQueries(text string) []fieldQuery {
-	if len(Analyze(text)) == 0 {
-		return nil
-	}
-	match := func(field string, boost float64) query.Query {
-		m := query.NewMatchQuery(text)
-		m.SetField(field)
-		m.SetBoost(boost)
-		return m
-	}
-	fields := []fieldQuery{
-		{"symbol", match(fieldSymbol, boostSymbol)},
-		{"path", match(fieldPathWords, boostPath)},
-		{"test", match(fieldTestNames, boostTestNames)},
-		{"signature", match(fieldSignature, boostSignature)},
-		{"text", match(fieldText, boostText)},
-	}
-	if ids := requirementID.FindAllString(text, -1); len(ids) > 0 {
-		reqs := make([]query.Query, 0, len(ids))
-		for _, id := range ids {
-			t := query.NewTermQuery(normalizeRequirement(id))
-			t.SetField(fieldRequirements)
-			t.SetBoost(boostRequirement)
-			reqs = append(reqs, t)
-		}
-		fields = append(fields, fieldQuery{"requirement", query.NewDisjunctionQuery(reqs)})
-	}
-	return fields
 }
 
 // buildFilter turns the non-scoring parts of q into one query, or nil.

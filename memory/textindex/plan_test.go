@@ -1,0 +1,66 @@
+package textindex
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+func bodyTerms(qs []query.Query) []string {
+	var out []string
+	for _, q := range qs {
+		if tq, ok := q.(*query.TermQuery); ok && tq.Field() == fieldText {
+			out = append(out, tq.Term)
+		}
+	}
+	return out
+}
+
+func TestBuildPlanCommonTerms(t *testing.T) {
+	df := func(term string) uint64 {
+		if term == "err" || term == "return" {
+			return 9000
+		}
+		return 3
+	}
+	p := buildPlan("return err from janitor", df, 10000)
+	if got := bodyTerms(p.find); !reflect.DeepEqual(got, []string{"janitor"}) {
+		t.Errorf("finding body terms = %v, want [janitor]", got)
+	}
+	if got := bodyTerms(p.boost); !reflect.DeepEqual(got, []string{"return", "err"}) {
+		t.Errorf("scoring-only body terms = %v, want [return err]", got)
+	}
+	// Only common words: they must find the docs themselves.
+	p = buildPlan("return err", df, 10000)
+	if got := bodyTerms(p.find); !reflect.DeepEqual(got, []string{"return", "err"}) || p.boost != nil {
+		t.Errorf("all-common query: find %v, boost %v", got, bodyTerms(p.boost))
+	}
+	// Small indexes never split.
+	p = buildPlan("return err from janitor", func(string) uint64 { return 400 }, 500)
+	if p.boost != nil {
+		t.Errorf("split below commonMinDocs: %v", bodyTerms(p.boost))
+	}
+}
+
+// With real frequencies: a common word does not drag in the whole index,
+// and alone it still finds docs.
+func TestSearchCommonTerms(t *testing.T) {
+	ix, _ := openTemp(t)
+	var docs []Doc
+	for i := 0; i < 1200; i++ {
+		docs = append(docs, Doc{ID: "f#" + itoa(i), Path: "f" + itoa(i%50) + ".go", Kind: "code", Text: "x := load(); return x"})
+	}
+	docs = append(docs,
+		Doc{ID: "janitor#1", Path: "j.go", Kind: "code", Text: "func janitor() { sweep() }"},
+		Doc{ID: "janitor#2", Path: "j.go", Kind: "code", Text: "func janitorLoop() { for { janitor(); return } }"},
+	)
+	indexAll(t, ix, docs, 1000)
+	hits := search(t, ix, Query{Text: "janitor return", Limit: 50})
+	if got := ids(hits); len(got) != 2 || got[0][:7] != "janitor" || got[1][:7] != "janitor" {
+		t.Errorf("hits = %v, want only the two janitor chunks (the common word only ranks)", got)
+	}
+	if hits := search(t, ix, Query{Text: "return", Limit: 5}); len(hits) != 5 {
+		t.Errorf("a common word alone found %d hits, want 5", len(hits))
+	}
+}
