@@ -54,9 +54,20 @@ func moduleRoot(t *testing.T) string {
 // what the current ranking achieves, so a regression fails the build.
 func runGolden(t *testing.T, ix *Index, set []goldenQuery, maxRank int, minMRR float64) {
 	t.Helper()
+	mrr := goldenMRR(t, ix, set, ModeHybrid, maxRank)
+	t.Logf("%d queries, MRR %.3f", len(set), mrr)
+	if mrr < minMRR {
+		t.Errorf("MRR %.3f fell below %.3f", mrr, minMRR)
+	}
+}
+
+// goldenMRR runs a golden set in one mode; with maxRank > 0 it also fails
+// every query whose first expected file ranks below maxRank.
+func goldenMRR(t *testing.T, ix *Index, set []goldenQuery, mode Mode, maxRank int) float64 {
+	t.Helper()
 	var sumRR float64
 	for _, g := range set {
-		q := Query{Text: g.Query, FileLevel: true, Limit: 10}
+		q := Query{Text: g.Query, FileLevel: true, Limit: 10, Mode: mode}
 		for _, k := range g.Kinds {
 			q.Kinds = append(q.Kinds, chunk.Kind(k))
 		}
@@ -75,15 +86,11 @@ func runGolden(t *testing.T, ix *Index, set []goldenQuery, maxRank int, minMRR f
 		if rank > 0 {
 			sumRR += 1 / float64(rank)
 		}
-		if rank == 0 || rank > maxRank {
+		if maxRank > 0 && (rank == 0 || rank > maxRank) {
 			t.Errorf("%q: expected %v within the top %d; got rank %d of %v", g.Query, g.Expect, maxRank, rank, paths(res.Hits))
 		}
 	}
-	mrr := sumRR / float64(len(set))
-	t.Logf("%d queries, MRR %.3f", len(set), mrr)
-	if mrr < minMRR {
-		t.Errorf("MRR %.3f fell below %.3f", mrr, minMRR)
-	}
+	return sumRR / float64(len(set))
 }
 
 func contains(list []string, s string) bool {
@@ -107,4 +114,26 @@ func TestGoldenShop(t *testing.T) {
 		t.Fatal(err)
 	}
 	runGolden(t, ix, set, 5, 0.7)
+}
+
+// TestGoldenShopHybridBeatsChannels checks that fusion earns its keep: the
+// hybrid ranking must do at least as well as either channel alone.
+func TestGoldenShopHybridBeatsChannels(t *testing.T) {
+	root := moduleRoot(t)
+	set := loadGolden(t, filepath.Join(root, "testdata", "golden", "shop.jsonl"))
+	ix, err := Open(context.Background(), Options{Repo: filepath.Join(root, "testdata", "shop"), StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Sync(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	hybrid := goldenMRR(t, ix, set, ModeHybrid, 0)
+	text := goldenMRR(t, ix, set, ModeText, 0)
+	vec := goldenMRR(t, ix, set, ModeVector, 0)
+	t.Logf("MRR hybrid %.3f, text %.3f, vector %.3f", hybrid, text, vec)
+	if hybrid < text || hybrid < vec {
+		t.Errorf("hybrid MRR %.3f is below a single channel (text %.3f, vector %.3f)", hybrid, text, vec)
+	}
 }

@@ -45,6 +45,7 @@ type Options struct {
 	EmbedURL    string   // endpoint for ollama/openai embedders
 	EmbedModel  string   // model for ollama/openai embedders
 	EmbedKey    string   // API key for openai-compatible endpoints
+	Weights     *Weights // fusion weights; nil means DefaultWeights
 	Logger      hclog.Logger
 }
 
@@ -73,6 +74,7 @@ type Index struct {
 	embedder string
 
 	checkpointEvery int // chunks between checkpoints during a sync
+	weights         Weights
 }
 
 // chunkRef finds a chunk's metadata in the manifest.
@@ -129,7 +131,10 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{opts: opts, log: log, repo: repo, state: state, lock: lock, idle: closedChan(), checkpointEvery: checkpointChunks}
+	ix := &Index{opts: opts, log: log, repo: repo, state: state, lock: lock, idle: closedChan(), checkpointEvery: checkpointChunks, weights: DefaultWeights}
+	if opts.Weights != nil {
+		ix.weights = *opts.Weights
+	}
 	if err := ix.load(ctx); err != nil {
 		lock.release()
 		return nil, err

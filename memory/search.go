@@ -14,23 +14,31 @@ import (
 	"github.com/devaiops/devai/memory/textindex"
 )
 
-// Fusion weights for reciprocal rank fusion: score = Σ w / (rrfK + rank).
-const (
-	rrfK         = 60
-	textWeight   = 1.0
-	vectorWeight = 1.0
-	symbolWeight = 1.0 // the query names the chunk's symbol
-	reqWeight    = 1.0 // the query names a requirement the chunk carries
-	graphWeight  = 0.5 // a test tied to a top code hit by the symbol graph
+// rrfK is reciprocal rank fusion's constant: score = Σ w / (rrfK + rank).
+const rrfK = 60
 
-	// headerDiscount scales a file's package clause and imports: they match
-	// every query about the package and answer none.
-	headerDiscount = 0.5
-)
+// headerDiscount scales a file's package clause and imports: they match
+// every query about the package and answer none.
+const headerDiscount = 0.5
 
-// maxScore is the fused score of a chunk ranked first everywhere, so that
+// Weights tune the fusion. Each signal adds weight / (rrfK + rank).
+type Weights struct {
+	Text   float64 // BM25 rank
+	Vector float64 // nearest-neighbour rank
+	Symbol float64 // the query names the chunk's symbol (rank 1)
+	Req    float64 // the query names a requirement the chunk carries (rank 1)
+	Graph  float64 // a test tied by the symbol graph to a top code hit (that hit's rank)
+}
+
+// DefaultWeights are the weights the golden sets and the localization
+// benchmark were tuned with.
+var DefaultWeights = Weights{Text: 1, Vector: 1, Symbol: 1, Req: 1, Graph: 0.2}
+
+// max is the fused score of a chunk ranked first everywhere, so that
 // reported scores fall in [0, 1].
-const maxScore = (textWeight + vectorWeight + symbolWeight + reqWeight + graphWeight) / (rrfK + 1)
+func (w Weights) max() float64 {
+	return (w.Text + w.Vector + w.Symbol + w.Req + w.Graph) / (rrfK + 1)
+}
 
 // ErrBadQuery wraps every error caused by the query itself, so faces can
 // tell the assistant what to change.
@@ -230,19 +238,19 @@ func (ix *Index) rank(q Query, cands map[string]*candidate) []*candidate {
 		c.ref = ref
 		m := ref.meta()
 		if c.textRank > 0 {
-			c.score += textWeight / float64(rrfK+c.textRank)
+			c.score += ix.weights.Text / float64(rrfK+c.textRank)
 			c.why = append(c.why, fmt.Sprintf("text #%d%s", c.textRank, fieldList(c.fields)))
 		}
 		if c.vecRank > 0 {
-			c.score += vectorWeight / float64(rrfK+c.vecRank)
+			c.score += ix.weights.Vector / float64(rrfK+c.vecRank)
 			c.why = append(c.why, fmt.Sprintf("meaning #%d", c.vecRank))
 		}
 		if name := symbolNamed(m, terms); name != "" {
-			c.score += symbolWeight / float64(rrfK+1)
+			c.score += ix.weights.Symbol / float64(rrfK+1)
 			c.why = append(c.why, "names "+name)
 		}
 		if r := shared(m.Requirements, reqs); r != "" {
-			c.score += reqWeight / float64(rrfK+1)
+			c.score += ix.weights.Req / float64(rrfK+1)
 			c.why = append(c.why, "carries "+r)
 		}
 		if m.SymbolKind == "package" {
@@ -298,7 +306,7 @@ func (ix *Index) graphNeighbours(q Query, ranked []*candidate, cands map[string]
 				continue // one boost, from the best-ranked code it tests
 			}
 			tc.graphBoosted = true
-			tc.score += graphWeight / float64(rrfK+rank+1)
+			tc.score += ix.weights.Graph / float64(rrfK+rank+1)
 			tc.why = append(tc.why, "tests "+c.ref.meta().Symbol)
 		}
 	}
@@ -359,7 +367,7 @@ func (ix *Index) toHits(q Query, ranked []*candidate) []Hit {
 			Symbol:       m.Symbol,
 			SymbolKind:   m.SymbolKind,
 			Signature:    m.Signature,
-			Score:        round3(c.score / maxScore),
+			Score:        round3(c.score / ix.weights.max()),
 			Why:          strings.Join(c.why, "; "),
 			Requirements: m.Requirements,
 			TestNames:    m.TestNames,

@@ -16,6 +16,15 @@
 // Which fields a hit matched (the "why it matched" of a search) is found with
 // one cheap filtered query per field over the returned hits instead.
 //
+// Scoring: BM25 (k1 1.2, b 0.75) over the body, plus the same query terms on
+// the symbol (boost 3), path words (2), test names (2) and signature (1.5),
+// and requirement IDs found in the query as exact terms (4). There are no
+// phrase queries: without term vectors bleve cannot run them. Query terms
+// that occur in more than 5% of the bodies (and 500 docs) only add to the
+// score of docs a rarer term found, so "close" or "err" in a question does
+// not make the search walk the whole index. Kind, language, path glob and
+// time filters are bleve filter clauses: they never change the scores.
+//
 // One writer per index directory: root.bolt is held with an exclusive lock for
 // as long as the index is open, and a read-only open takes a shared lock, so
 // it also waits while a writer holds the index. Open never blocks longer than

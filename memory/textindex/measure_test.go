@@ -73,6 +73,11 @@ func TestMeasureCorpus(t *testing.T) {
 	cpu0 = cpuTime(t)
 	var lat []time.Duration
 	var empty int
+	type timed struct {
+		q Query
+		d time.Duration
+	}
+	var slow []timed
 	for _, q := range queries {
 		s := time.Now()
 		hits, err := ix.Search(ctx, q)
@@ -80,11 +85,16 @@ func TestMeasureCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		lat = append(lat, time.Since(s))
+		slow = append(slow, timed{q, lat[len(lat)-1]})
 		if len(hits) == 0 {
 			empty++
 		}
 	}
 	searchCPU := (cpuTime(t) - cpu0) / time.Duration(len(queries))
+	slices.SortFunc(slow, func(a, b timed) int { return int(b.d - a.d) })
+	for _, s := range slow[:5] {
+		t.Logf("slow: %s %q kinds=%v glob=%q", s.d.Round(time.Microsecond), s.q.Text, s.q.Kinds, s.q.PathGlob)
+	}
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[int(p*float64(len(lat)-1))] }
 	t.Logf("search over %d queries: p50 %s, p90 %s, p99 %s, max %s; %s CPU per query; %d with no hit",

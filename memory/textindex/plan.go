@@ -14,11 +14,11 @@ type fieldQuery struct {
 	q    query.Query
 }
 
-// Common terms: a query term found in the body of more than commonFraction
+// Common terms: a query term found in a field of more than commonFraction
 // of the docs (and of more than commonMinDocs) only adds to the score of
-// docs that some rarer term already found, as in Elasticsearch's common
-// terms query. "close", "err" or "return" would otherwise make a search walk
-// most of the index.
+// docs that a rarer term already found, as in Elasticsearch's common terms
+// query. "close" or "err" in the body, "test" in symbols or "go" in paths
+// would otherwise make a search walk most of the index.
 const (
 	commonFraction = 0.05
 	commonMinDocs  = 500
@@ -26,17 +26,31 @@ const (
 
 // plan is a query split into what finds candidates and what only scores them.
 type plan struct {
-	fields []fieldQuery  // one per field, for markMatchedFields
+	fields []fieldQuery  // one per field with a matching term, for markMatchedFields
 	find   []query.Query // candidates: docs matching any of these
-	boost  []query.Query // common body terms: they only add to the score
+	boost  []query.Query // common terms: they only add to the score
 }
+
+// searchFields are the analysed fields a query's terms are looked up in.
+var searchFields = []struct {
+	name, field string
+	boost       float64
+}{
+	{"symbol", fieldSymbol, boostSymbol},
+	{"path", fieldPathWords, boostPath},
+	{"test", fieldTestNames, boostTestNames},
+	{"signature", fieldSignature, boostSignature},
+	{"text", fieldText, boostText},
+}
+
+// docFreq gives the number of docs whose field holds term; nil means unknown.
+type docFreq func(field, term string) uint64
 
 // buildPlan makes, for each searchable field, term queries over the query's
 // analysed terms (the index's own code analyzer), plus exact term queries
-// for the requirement IDs the text mentions. df gives a term's document
-// frequency in the body and total the number of docs; with df nil no term
-// counts as common.
-func buildPlan(text string, df func(term string) uint64, total uint64) plan {
+// for the requirement IDs the text mentions. Terms absent from a field are
+// left out; common ones only score. With df nil every term is rare.
+func buildPlan(text string, df docFreq, total uint64) plan {
 	var terms []string
 	seen := map[string]bool{}
 	for _, t := range Analyze(text) {
@@ -46,44 +60,34 @@ func buildPlan(text string, df func(term string) uint64, total uint64) plan {
 		}
 	}
 	var p plan
-	if len(terms) == 0 {
-		return p
-	}
-	for _, f := range []struct {
-		name, field string
-		boost       float64
-	}{
-		{"symbol", fieldSymbol, boostSymbol},
-		{"path", fieldPathWords, boostPath},
-		{"test", fieldTestNames, boostTestNames},
-		{"signature", fieldSignature, boostSignature},
-	} {
-		qs := termQueries(f.field, f.boost, terms)
-		p.fields = append(p.fields, fieldQuery{f.name, query.NewDisjunctionQuery(qs)})
-		p.find = append(p.find, qs...)
-	}
-
-	var rare, common []string
-	for _, t := range terms {
-		if df != nil {
-			if n := df(t); n > commonMinDocs && float64(n) > commonFraction*float64(total) {
-				common = append(common, t)
-				continue
+	for _, f := range searchFields {
+		var all []query.Query
+		for _, t := range terms {
+			common := false
+			if df != nil {
+				n := df(f.field, t)
+				if n == 0 {
+					continue
+				}
+				common = n > commonMinDocs && float64(n) > commonFraction*float64(total)
+			}
+			tq := query.NewTermQuery(t)
+			tq.SetField(f.field)
+			tq.SetBoost(f.boost)
+			all = append(all, tq)
+			if common {
+				p.boost = append(p.boost, tq)
+			} else {
+				p.find = append(p.find, tq)
 			}
 		}
-		rare = append(rare, t)
+		if len(all) > 0 {
+			p.fields = append(p.fields, fieldQuery{f.name, query.NewDisjunctionQuery(all)})
+		}
 	}
-	if len(rare) == 0 { // only common words: they have to find the docs themselves
-		rare, common = common, nil
+	if len(p.find) == 0 { // only common words: they have to find the docs themselves
+		p.find, p.boost = p.boost, nil
 	}
-	body := termQueries(fieldText, boostText, rare)
-	p.find = append(p.find, body...)
-	if len(common) > 0 {
-		p.boost = termQueries(fieldText, boostText, common)
-		body = append(body, p.boost...)
-	}
-	p.fields = append(p.fields, fieldQuery{"text", query.NewDisjunctionQuery(body)})
-
 	if ids := requirementID.FindAllString(text, -1); len(ids) > 0 {
 		reqs := make([]query.Query, 0, len(ids))
 		for _, id := range ids {
@@ -98,17 +102,6 @@ func buildPlan(text string, df func(term string) uint64, total uint64) plan {
 	return p
 }
 
-func termQueries(field string, boost float64, terms []string) []query.Query {
-	qs := make([]query.Query, len(terms))
-	for i, t := range terms {
-		tq := query.NewTermQuery(t)
-		tq.SetField(field)
-		tq.SetBoost(boost)
-		qs[i] = tq
-	}
-	return qs
-}
-
 // scoring is the plan's scoring query: a doc must match a finding clause;
 // the common terms add to the score of what was found.
 func (p plan) scoring() query.Query {
@@ -119,9 +112,9 @@ func (p plan) scoring() query.Query {
 	return query.NewBooleanQuery([]query.Query{find}, []query.Query{query.NewDisjunctionQuery(p.boost)}, nil)
 }
 
-// bodyFrequencies returns a document-frequency lookup on the body field and
-// the doc count, read from one snapshot; release frees the snapshot.
-func bodyFrequencies(ctx context.Context, bi bleve.Index) (df func(string) uint64, total uint64, release func(), err error) {
+// frequencies returns a document-frequency lookup and the doc count, read
+// from one snapshot; release frees the snapshot.
+func frequencies(ctx context.Context, bi bleve.Index) (df docFreq, total uint64, release func(), err error) {
 	adv, err := bi.Advanced()
 	if err != nil {
 		return nil, 0, nil, err
@@ -135,10 +128,10 @@ func bodyFrequencies(ctx context.Context, bi bleve.Index) (df func(string) uint6
 		_ = r.Close()
 		return nil, 0, nil, err
 	}
-	df = func(term string) uint64 {
-		tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, false, false, false)
+	df = func(field, term string) uint64 {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 		if err != nil {
-			return 0 // unknown: treat as rare, which is always correct, only slower
+			return 1 // unknown: treat as present and rare, which is always correct, only slower
 		}
 		n := tfr.Count()
 		_ = tfr.Close()

@@ -18,15 +18,21 @@ func bodyTerms(qs []query.Query) []string {
 }
 
 func TestBuildPlanCommonTerms(t *testing.T) {
-	df := func(term string) uint64 {
-		if term == "err" || term == "return" {
+	df := func(field, term string) uint64 {
+		switch {
+		case field == fieldText && (term == "err" || term == "return"):
 			return 9000
+		case field == fieldText:
+			return 3
 		}
-		return 3
+		return 0 // in no other field
 	}
 	p := buildPlan("return err from janitor", df, 10000)
-	if got := bodyTerms(p.find); !reflect.DeepEqual(got, []string{"janitor"}) {
-		t.Errorf("finding body terms = %v, want [janitor]", got)
+	if got := bodyTerms(p.find); !reflect.DeepEqual(got, []string{"janitor"}) || len(p.find) != 1 {
+		t.Errorf("finding body terms = %v (of %d), want only [janitor]: terms absent from a field are dropped", got, len(p.find))
+	}
+	if len(p.fields) != 1 || p.fields[0].name != "text" {
+		t.Errorf("fields = %v, want only text", p.fields)
 	}
 	if got := bodyTerms(p.boost); !reflect.DeepEqual(got, []string{"return", "err"}) {
 		t.Errorf("scoring-only body terms = %v, want [return err]", got)
@@ -37,7 +43,7 @@ func TestBuildPlanCommonTerms(t *testing.T) {
 		t.Errorf("all-common query: find %v, boost %v", got, bodyTerms(p.boost))
 	}
 	// Small indexes never split.
-	p = buildPlan("return err from janitor", func(string) uint64 { return 400 }, 500)
+	p = buildPlan("return err from janitor", func(string, string) uint64 { return 400 }, 500)
 	if p.boost != nil {
 		t.Errorf("split below commonMinDocs: %v", bodyTerms(p.boost))
 	}

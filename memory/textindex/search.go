@@ -79,12 +79,15 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		req.SortBy([]string{"-" + fieldTime, "_id"})
 		req.Score = "none"
 	} else {
-		df, total, release, err := bodyFrequencies(ctx, bi)
+		df, total, release, err := frequencies(ctx, bi)
 		if err != nil {
 			return nil, fmt.Errorf("search text index %s: read term statistics: %w", ix.dir, err)
 		}
 		p = buildPlan(q.Text, df, total)
 		release()
+		if len(p.find) == 0 { // no query term occurs anywhere
+			return nil, nil
+		}
 		req = bleve.NewSearchRequestOptions(withFilter(p.scoring(), filter), limit, 0, false)
 	}
 	res, err := bi.SearchInContext(ctx, req)
