@@ -1,6 +1,9 @@
 package textindex
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestGlob(t *testing.T) {
 	tests := []struct {
@@ -46,6 +49,41 @@ func TestGlobErrors(t *testing.T) {
 	for _, glob := range []string{"", "  ", "docs/[ab.md", "docs/{a,b.md", "docs/*}.md", `docs\`, "docs/[].md"} {
 		if _, err := CompileGlob(glob); err == nil {
 			t.Errorf("CompileGlob(%q): no error", glob)
+		}
+	}
+}
+
+// The term shortcuts of pathFilter select exactly what the glob's regexp
+// selects.
+func TestPathFilterAgreesWithGlob(t *testing.T) {
+	ix, _ := openTemp(t)
+	paths := []string{"main.go", "README.md", "Makefile", ".golangci.yml", "internal/a.go", "internal/a_test.go",
+		"internal/sessions/store.go", "internal/sessions/store.go.bak", "internal/sessionsx/x.go",
+		"cmd/internal/b.go", "docs/specs/auth.md", "docs/x.GO", "web/app.py", "a.b/c.go"}
+	var docs []Doc
+	for i, p := range paths {
+		docs = append(docs, Doc{ID: "d" + itoa(i), Path: p, Kind: "code", Text: "word"})
+	}
+	mustApply(t, ix, docs...)
+	for _, glob := range []string{"internal", "internal/", "internal/sessions", "internal/**", "internal/**/*",
+		"**/*.go", "**/*.md", "internal/**/*.go", "docs/**/*.md", "*.go", "**/*_test.go", "internal/*.go",
+		"**/*.{go,md}", "a.b/**", "main.go", "internal/sessions/store.go", "nothing/**"} {
+		g, err := CompileGlob(glob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for i, p := range paths {
+			if g.Match(p) {
+				want = append(want, "d"+itoa(i))
+			}
+		}
+		hits := search(t, ix, Query{Text: "word", PathGlob: glob, Limit: 100})
+		got := ids(hits)
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("glob %q: hits %v, glob says %v", glob, got, want)
 		}
 	}
 }

@@ -18,6 +18,8 @@ const schemaVersion = "1"
 const (
 	fieldPath         = "path"       // keyword: exact path, glob filter, DeletePath
 	fieldPathWords    = "path_words" // code analyzer: "sessions store" finds internal/sessions/store.go
+	fieldDirs         = "path_dirs"  // keyword: every ancestor folder, for cheap "dir/**" filters
+	fieldExt          = "path_ext"   // keyword: extension without the dot, for cheap "**/*.go" filters
 	fieldKind         = "kind"       // keyword, lowercased
 	fieldLanguage     = "language"   // keyword, lowercased
 	fieldSymbol       = "symbol"     // code analyzer, boosted
@@ -69,7 +71,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 
 	doc := bleve.NewDocumentStaticMapping()
 	for name, fm := range map[string]*mapping.FieldMapping{
-		fieldPath: kw(), fieldPathWords: text(), fieldKind: kw(), fieldLanguage: kw(),
+		fieldPath: kw(), fieldPathWords: text(), fieldDirs: kw(), fieldExt: kw(), fieldKind: kw(), fieldLanguage: kw(),
 		fieldSymbol: text(), fieldSignature: text(), fieldText: text(),
 		fieldRequirements: kw(), fieldTestNames: text(), fieldTime: date,
 		fieldHasTime: kw(), fieldLevel: kw(),

@@ -122,13 +122,11 @@ func buildFilter(q Query) (query.Query, error) {
 		must = append(must, t)
 	}
 	if strings.TrimSpace(q.PathGlob) != "" {
-		re, err := GlobRegexp(q.PathGlob)
+		pf, err := pathFilter(q.PathGlob)
 		if err != nil {
 			return nil, err
 		}
-		r := query.NewRegexpQuery(re)
-		r.SetField(fieldPath)
-		must = append(must, r)
+		must = append(must, pf)
 	}
 	if !q.Since.IsZero() || !q.Until.IsZero() {
 		if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {

@@ -184,6 +184,10 @@ func (d Doc) body() map[string]interface{} {
 	}
 	put(fieldPath, d.Path)
 	put(fieldPathWords, d.Path)
+	if dirs := pathDirs(d.Path); len(dirs) > 0 {
+		m[fieldDirs] = dirs
+	}
+	put(fieldExt, pathExt(d.Path))
 	put(fieldKind, lowerTrim(d.Kind))
 	put(fieldLanguage, lowerTrim(d.Language))
 	put(fieldSymbol, d.Symbol)
