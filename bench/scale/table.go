@@ -60,6 +60,7 @@ func printReport(w io.Writer, r report) {
 	}
 	row("peak RSS, cold index", fmt.Sprintf("%.0f MiB", mb(r.ColdUsage.PeakRSS)), "≤ 1 GiB", r.ColdUsage.PeakRSS <= targetRSS)
 	row("peak RSS, reopen + search + updates", fmt.Sprintf("%.0f MiB", mb(r.WarmUsage.PeakRSS)), "≤ 1 GiB", r.WarmUsage.PeakRSS <= targetRSS)
+	row("CPU time of the warm phase (user + sys)", dur(r.WarmUsage.CPU), "", true)
 	row("index size on disk", fmt.Sprintf("%.1f MiB (%.2f× the indexed bytes)", mb(r.IndexBytes),
 		float64(r.IndexBytes)/max(float64(r.Cold.IndexedBytes), 1)), "", true)
 }
