@@ -137,3 +137,21 @@ func TestGoldenShopHybridBeatsChannels(t *testing.T) {
 		t.Errorf("hybrid MRR %.3f is below a single channel (text %.3f, vector %.3f)", hybrid, text, vec)
 	}
 }
+
+// TestGoldenDevai runs a golden set over devai's own source tree.
+func TestGoldenDevai(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes the whole repository")
+	}
+	root := moduleRoot(t)
+	set := loadGolden(t, filepath.Join(root, "testdata", "golden", "devai.jsonl"))
+	ix, err := Open(context.Background(), Options{Repo: root, StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Sync(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	runGolden(t, ix, set, 5, 0.6)
+}

@@ -75,6 +75,11 @@ type Index struct {
 
 	checkpointEvery int // chunks between checkpoints during a sync
 	weights         Weights
+
+	// Guarded by syncMu: paths applied since the last checkpoint, and the
+	// timer that will checkpoint them.
+	unflushed  map[string]bool
+	flushTimer *time.Timer
 }
 
 // chunkRef finds a chunk's metadata in the manifest.
@@ -131,7 +136,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{opts: opts, log: log, repo: repo, state: state, lock: lock, idle: closedChan(), checkpointEvery: checkpointChunks, weights: DefaultWeights}
+	ix := &Index{opts: opts, log: log, repo: repo, state: state, lock: lock, idle: closedChan(), checkpointEvery: checkpointChunks, weights: DefaultWeights, unflushed: map[string]bool{}}
 	if opts.Weights != nil {
 		ix.weights = *opts.Weights
 	}
@@ -368,7 +373,14 @@ func (ix *Index) Close() error {
 	}
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
-	err := ix.closeStores()
+	var err error
+	if len(ix.unflushed) > 0 {
+		err = ix.checkpoint(nil)
+	}
+	if ix.flushTimer != nil {
+		ix.flushTimer.Stop()
+	}
+	err = errors.Join(err, ix.closeStores())
 	if lerr := ix.lock.release(); err == nil {
 		err = lerr
 	}

@@ -448,4 +448,19 @@ func TestSyncPaths(t *testing.T) {
 	if st.SkippedBy["binary"] != 1 {
 		t.Errorf("skipped = %v, want blob.go as binary", st.Skipped)
 	}
+	// Applied but not yet checkpointed: a crash now would re-read them.
+	journal, _ := os.ReadFile(filepath.Join(repo, ".devai", "journal"))
+	if !strings.Contains(string(journal), "internal/sessions/extra.go") {
+		t.Errorf("journal = %q, want the unflushed path", journal)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(repo, ".devai", "journal")); !os.IsNotExist(err) {
+		t.Errorf("Close left the journal behind: %v", err)
+	}
+	ix2 := openSynced(t, repo)
+	if res := search(t, ix2, Query{Text: "ExtraThing"}); len(res.Hits) == 0 {
+		t.Error("the change did not survive Close and reopen")
+	}
 }

@@ -50,7 +50,7 @@ func (ix *Index) Sync(ctx context.Context, progress Progress) error {
 	defer ix.endSync()
 
 	start := time.Now()
-	err := ix.sync(ctx, progress)
+	changed, err := ix.sync(ctx, progress)
 	if err != nil {
 		msg := err.Error()
 		ix.lastErr.Store(&msg)
@@ -58,9 +58,13 @@ func (ix *Index) Sync(ctx context.Context, progress Progress) error {
 	}
 	ix.lastErr.Store(nil)
 	ix.mu.Lock()
+	first := ix.man.LastSync.IsZero()
 	ix.man.LastSync = time.Now()
 	ix.man.SyncTook = time.Since(start)
 	ix.mu.Unlock()
+	if !changed && !first && len(ix.unflushed) == 0 {
+		return nil
+	}
 	return ix.checkpoint(nil)
 }
 
@@ -84,10 +88,11 @@ type work struct {
 	deleted []string
 }
 
-func (ix *Index) sync(ctx context.Context, progress Progress) error {
+// sync walks the tree and applies what changed, reporting whether anything did.
+func (ix *Index) sync(ctx context.Context, progress Progress) (bool, error) {
 	res, err := walk.Walk(ctx, ix.repo, walk.Options{MaxFileSize: ix.opts.MaxFileSize, LogPaths: ix.opts.LogPaths})
 	if err != nil {
-		return fmt.Errorf("walk %s: %w", ix.repo, err)
+		return false, fmt.Errorf("walk %s: %w", ix.repo, err)
 	}
 	files := ix.outsideState(res.Files)
 	w := ix.plan(files)
@@ -100,10 +105,10 @@ func (ix *Index) sync(ctx context.Context, progress Progress) error {
 	ix.man.Skipped = skipped
 	ix.mu.Unlock()
 	if len(w.changed) == 0 && len(w.deleted) == 0 {
-		return nil
+		return false, nil
 	}
 	ix.log.Debug("sync", "changed", len(w.changed), "deleted", len(w.deleted), "unchanged", len(files)-len(w.changed))
-	return ix.apply(ctx, w, progress)
+	return true, ix.apply(ctx, w, progress)
 }
 
 // outsideState drops files that live in the state directory, for a
@@ -375,6 +380,9 @@ func (ix *Index) remove(paths []string) error {
 // checkpoint makes everything so far durable: vectors, graph, manifest, and
 // then the journal of what is still pending (nil: nothing).
 func (ix *Index) checkpoint(pending []string) error {
+	if ix.flushTimer != nil {
+		ix.flushTimer.Stop()
+	}
 	if ix.vec != nil {
 		if err := ix.vec.Save(); err != nil {
 			return fmt.Errorf("save vectors: %w", err)
@@ -388,10 +396,16 @@ func (ix *Index) checkpoint(pending []string) error {
 	if err := ix.man.save(ix.path("manifest.gob")); err != nil {
 		return fmt.Errorf("save manifest: %w", err)
 	}
+	clear(ix.unflushed)
 	return ix.writeJournal(pending)
 }
 
+// writeJournal records paths, and those applied but not yet checkpointed,
+// as the ones a crash would leave in doubt.
 func (ix *Index) writeJournal(paths []string) error {
+	for p := range ix.unflushed {
+		paths = append(paths, p)
+	}
 	if len(paths) == 0 {
 		if err := os.Remove(ix.path("journal")); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("clear journal: %w", err)
@@ -544,7 +558,10 @@ func (ix *Index) SyncPaths(ctx context.Context, rels []string) error {
 			gone = append(gone, rel)
 		case err != nil:
 			ix.log.Debug("path is not a plain file; syncing the whole tree", "path", rel, "reason", err)
-			return ix.sync(ctx, nil)
+			if _, err := ix.sync(ctx, nil); err != nil {
+				return err
+			}
+			return ix.checkpoint(nil)
 		case skip != nil:
 			gone = append(gone, rel)
 			skipped = append(skipped, Skipped{Path: skip.Path, Reason: skip.Reason})
@@ -563,12 +580,43 @@ func (ix *Index) SyncPaths(ctx context.Context, rels []string) error {
 	ix.man.Skipped = mergeSkipped(ix.man.Skipped, rels, skipped)
 	ix.mu.Unlock()
 	ix.total.Store(int64(len(w.changed) + len(w.deleted)))
-	if len(w.changed) > 0 || len(w.deleted) > 0 {
-		if err := ix.apply(ctx, w, nil); err != nil {
-			return err
-		}
+	if len(w.changed) == 0 && len(w.deleted) == 0 {
+		return nil
 	}
-	return ix.checkpoint(nil)
+	if err := ix.apply(ctx, w, nil); err != nil {
+		return err
+	}
+	// Searchable now; durable at the next checkpoint. Until then the journal
+	// names these paths, so a crash re-reads them.
+	for _, f := range w.changed {
+		ix.unflushed[f.Path] = true
+	}
+	for _, p := range w.deleted {
+		ix.unflushed[p] = true
+	}
+	ix.scheduleFlush()
+	return nil
+}
+
+// flushDelay is how long after the last watched change the index is
+// checkpointed: a checkpoint rewrites the vector snapshot, which costs far
+// more than indexing one saved file.
+const flushDelay = 2 * time.Second
+
+func (ix *Index) scheduleFlush() {
+	if ix.flushTimer != nil {
+		ix.flushTimer.Stop()
+	}
+	ix.flushTimer = time.AfterFunc(flushDelay, func() {
+		ix.syncMu.Lock()
+		defer ix.syncMu.Unlock()
+		if ix.closed.Load() || len(ix.unflushed) == 0 {
+			return
+		}
+		if err := ix.checkpoint(nil); err != nil {
+			ix.log.Warn("checkpoint after watched changes", "error", err)
+		}
+	})
 }
 
 // mergeSkipped replaces the skip records of the given paths.

@@ -274,8 +274,19 @@ func (g *Graph) callersOf(t *entry) []*entry {
 	var out []*entry
 	seen := map[*entry]bool{}
 	for _, key := range t.refKeys() {
+		var bare *bareResolver
+		if i := strings.IndexByte(key, '.'); i <= 0 || i == len(key)-1 {
+			bare = &bareResolver{g: g, ref: key, memo: map[[2]string]bareSplit{}}
+		}
 		for _, from := range g.byRef[key] {
 			if seen[from] || from == t {
+				continue
+			}
+			if bare != nil {
+				if bare.resolvesTo(from, t) {
+					seen[from] = true
+					out = append(out, from)
+				}
 				continue
 			}
 			for _, to := range g.resolve(from, key) {

@@ -34,22 +34,69 @@ func (g *Graph) resolve(from *entry, ref string) []*entry {
 		}
 		return capped(cands)
 	}
-	cands := g.byName[ref]
-	var same, other []*entry
-	for _, c := range cands {
+	same, other := g.bareCandidates(from.dir, from.lang, ref)
+	if same = without(same, from); len(same) > 0 {
+		return capped(same)
+	}
+	return capped(other)
+}
+
+// bareCandidates splits the definitions named ref into those in dir and
+// those that code in dir, written in lang, may reach from outside it.
+func (g *Graph) bareCandidates(dir, lang, ref string) (same, other []*entry) {
+	for _, c := range g.byName[ref] {
 		switch {
-		case c == from:
-		case c.dir == from.dir:
+		case c.dir == dir:
 			same = append(same, c)
-		case from.lang == "Go" && c.lang == "Go" && (c.Kind != "method" || !g.reaches(from.dir, c.dir)):
+		case lang == "Go" && c.lang == "Go" && (c.Kind != "method" || !g.reaches(dir, c.dir)):
 		default:
 			other = append(other, c)
 		}
 	}
-	if len(same) > 0 {
-		return capped(same)
+	return same, other
+}
+
+// bareResolver answers "does from's bare reference ref resolve to t?" for
+// many from at once, as resolve would, computing the candidates once per
+// (directory, language) instead of once per referrer: names such as Close
+// or String have thousands of both.
+type bareResolver struct {
+	g    *Graph
+	ref  string
+	memo map[[2]string]bareSplit
+}
+
+type bareSplit struct {
+	same, other []*entry
+}
+
+func (r *bareResolver) resolvesTo(from, t *entry) bool {
+	key := [2]string{from.dir, from.lang}
+	split, ok := r.memo[key]
+	if !ok {
+		split.same, split.other = r.g.bareCandidates(from.dir, from.lang, r.ref)
+		r.memo[key] = split
 	}
-	return capped(other)
+	same := len(split.same)
+	for _, c := range split.same {
+		if c == from {
+			same--
+			break
+		}
+	}
+	if same > 0 {
+		return same <= maxCandidates && t.dir == from.dir && t != from && contains(split.same, t)
+	}
+	return len(split.other) <= maxCandidates && contains(split.other, t)
+}
+
+func contains(es []*entry, x *entry) bool {
+	for _, e := range es {
+		if e == x {
+			return true
+		}
+	}
+	return false
 }
 
 // reaches reports whether the Go package in dir imports the one in target.
@@ -60,8 +107,11 @@ func (g *Graph) reaches(dir, target string) bool {
 	if len(imports) == 0 {
 		return true
 	}
+	if imports[target] > 0 {
+		return true
+	}
 	for imp := range imports {
-		if imp == target || strings.HasSuffix(imp, "/"+target) {
+		if len(imp) > len(target) && imp[len(imp)-len(target)-1] == '/' && strings.HasSuffix(imp, target) {
 			return true
 		}
 	}
