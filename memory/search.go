@@ -306,7 +306,11 @@ func (ix *Index) graphNeighbours(q Query, ranked []*candidate, cands map[string]
 				continue // one boost, from the best-ranked code it tests
 			}
 			tc.graphBoosted = true
-			tc.score += ix.weights.Graph / float64(rrfK+rank+1)
+			boosted := tc.score + ix.weights.Graph/float64(rrfK+rank+1)
+			if tc.score < c.score && boosted >= c.score {
+				boosted = c.score * 0.999 // right after the code it tests, never above it
+			}
+			tc.score = boosted
 			tc.why = append(tc.why, "tests "+c.ref.meta().Symbol)
 		}
 	}
@@ -387,18 +391,31 @@ func fieldList(fields []string) string {
 	return " in " + strings.Join(fields, ", ")
 }
 
-// queryTerms are the query's words, lowercased, for exact-name signals.
+// queryTerms are the query's identifier-like words, lowercased, for the
+// exact-name signal: CamelCase, snake_case, dotted or digit-bearing words,
+// or the single word of a one-word query. Plain words ("write", "file")
+// name too many things to count as naming one.
 func queryTerms(text string) map[string]bool {
-	terms := map[string]bool{}
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
+	words := strings.FieldsFunc(text, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '.'
-	}) {
+	})
+	terms := map[string]bool{}
+	for _, w := range words {
 		w = strings.Trim(w, ".")
-		if len(w) > 2 {
+		if len(w) > 2 && (len(words) == 1 || identifierLike(w)) {
 			terms[strings.ToLower(w)] = true
 		}
 	}
 	return terms
+}
+
+func identifierLike(w string) bool {
+	for i, r := range w {
+		if r == '_' || r == '.' || unicode.IsDigit(r) || (i > 0 && unicode.IsUpper(r)) {
+			return true
+		}
+	}
+	return false
 }
 
 // symbolNamed returns the part of a definition's qualified symbol that the
