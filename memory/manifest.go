@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
 	"github.com/devaiops/devai/memory/chunk"
+	"github.com/devaiops/devai/memory/internal/atomicfile"
 )
 
 // manifestVersion changes whenever the on-disk layout of the index changes
@@ -111,45 +111,11 @@ func loadManifest(path string) (*manifest, error) {
 // save writes the manifest atomically: a kill at any point leaves either the
 // old or the new file, never a torn one.
 func (m *manifest) save(path string) error {
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		zw := gzip.NewWriter(w)
 		if err := gob.NewEncoder(zw).Encode(m); err != nil {
 			return err
 		}
 		return zw.Close()
 	})
-}
-
-// writeFileAtomic writes through a temporary file in the same directory,
-// fsyncs it and renames it over path.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriterSize(tmp, 1<<16)
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sync %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("replace %s: %w", path, err)
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/graph"
+	"github.com/devaiops/devai/memory/internal/atomicfile"
 	"github.com/devaiops/devai/memory/textindex"
 	"github.com/devaiops/devai/memory/walk"
 )
@@ -390,7 +391,7 @@ func (ix *Index) checkpoint(pending []string) error {
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	if err := writeFileAtomic(ix.path("graph.gob"), ix.graph.Save); err != nil {
+	if err := atomicfile.Write(ix.path("graph.gob"), ix.graph.Save); err != nil {
 		return fmt.Errorf("save graph: %w", err)
 	}
 	if err := ix.man.save(ix.path("manifest.gob")); err != nil {
@@ -412,7 +413,7 @@ func (ix *Index) writeJournal(paths []string) error {
 		}
 		return nil
 	}
-	return writeFileAtomic(ix.path("journal"), func(w io.Writer) error {
+	return atomicfile.Write(ix.path("journal"), func(w io.Writer) error {
 		_, err := io.WriteString(w, strings.Join(paths, "\n")+"\n")
 		return err
 	})

@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/devaiops/devai/memory/internal/atomicfile"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
@@ -324,19 +325,10 @@ func (ix *Index) Close() error {
 	ix.writeMu.Lock()
 	seq := ix.seq
 	ix.writeMu.Unlock()
-	if err := writeFileAtomic(filepath.Join(ix.dir, cleanCloseFile), []byte(strconv.FormatUint(seq, 10)+"\n")); err != nil {
+	if err := atomicfile.WriteBytes(filepath.Join(ix.dir, cleanCloseFile), []byte(strconv.FormatUint(seq, 10)+"\n")); err != nil {
 		return fmt.Errorf("close text index %s: record clean close: %w", ix.dir, err)
 	}
 	return nil
-}
-
-// writeFileAtomic replaces path with data via a temporary file and a rename.
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // use returns the bleve index under a read lock, so Close waits for

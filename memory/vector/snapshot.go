@@ -1,7 +1,6 @@
 package vector
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/gob"
 	"encoding/json"
@@ -10,8 +9,8 @@ import (
 	"hash/crc32"
 	"io/fs"
 	"os"
-	"path/filepath"
 
+	"github.com/devaiops/devai/memory/internal/atomicfile"
 	chromem "github.com/philippgille/chromem-go"
 )
 
@@ -140,7 +139,7 @@ func (s *Store) Save() error {
 	if err != nil {
 		return fmt.Errorf("save vector store %s: %w", s.path, err)
 	}
-	if err := writeAtomic(s.path, [][]byte{[]byte(snapshotMagic), hdr, []byte("\n"), body.Bytes()}); err != nil {
+	if err := atomicfile.WriteBytes(s.path, []byte(snapshotMagic), hdr, []byte("\n"), body.Bytes()); err != nil {
 		return fmt.Errorf("save vector store %s: %w", s.path, err)
 	}
 
@@ -168,44 +167,4 @@ func (s *Store) pruneCache() {
 			delete(s.cache, h)
 		}
 	}
-}
-
-func writeAtomic(path string, parts [][]byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(f, 1<<20)
-	for _, p := range parts {
-		if _, err := w.Write(p); err != nil {
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync() // best effort: makes the rename itself durable
-		d.Close()
-	}
-	return nil
 }
