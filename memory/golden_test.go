@@ -113,7 +113,7 @@ func TestGoldenShop(t *testing.T) {
 	if err := ix.Sync(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	runGolden(t, ix, set, 5, 0.8)
+	runGolden(t, ix, set, 10, 0.82)
 }
 
 // TestGoldenShopHybridBeatsChannels checks that fusion earns its keep: the
@@ -153,5 +153,5 @@ func TestGoldenDevai(t *testing.T) {
 	if err := ix.Sync(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	runGolden(t, ix, set, 10, 0.72)
+	runGolden(t, ix, set, 10, 0.74)
 }

@@ -40,6 +40,7 @@ func runEval(ctx context.Context, args []string) error {
 	modes := fs.String("modes", "text,vector,hybrid", "retrieval modes to score, comma-separated")
 	kinds := fs.String("kinds", "code", "kinds searched, comma-separated (empty: all)")
 	embedder := fs.String("embedder", "builtin", "embedder of the index")
+	vectorWeight := fs.Float64("vector-weight", memory.DefaultWeights.Vector, "weight of the vector channel in hybrid fusion (text is 1)")
 	perQuery := fs.String("per-query", "", "also write every query's ranking to this JSON-lines file")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := fs.Parse(args); err != nil {
@@ -88,7 +89,9 @@ func runEval(ctx context.Context, args []string) error {
 	}
 
 	start := time.Now()
-	ix, err := memory.Open(ctx, memory.Options{Repo: *tree, StateDir: *stateDir, Embedder: *embedder, Logger: progress.Logger("locset")})
+	weights := memory.DefaultWeights
+	weights.Vector = *vectorWeight
+	ix, err := memory.Open(ctx, memory.Options{Repo: *tree, StateDir: *stateDir, Embedder: *embedder, Weights: &weights, Logger: progress.Logger("locset")})
 	if err != nil {
 		return fmt.Errorf("open index over %s: %w", *tree, err)
 	}
