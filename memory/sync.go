@@ -51,7 +51,7 @@ func (ix *Index) Sync(ctx context.Context, progress Progress) error {
 	defer ix.endSync()
 
 	start := time.Now()
-	changed, err := ix.sync(ctx, progress)
+	w, err := ix.sync(ctx, progress)
 	if err != nil {
 		msg := err.Error()
 		ix.lastErr.Store(&msg)
@@ -63,11 +63,19 @@ func (ix *Index) Sync(ctx context.Context, progress Progress) error {
 	ix.man.LastSync = time.Now()
 	ix.man.SyncTook = time.Since(start)
 	ix.mu.Unlock()
-	if !changed && !first && len(ix.unflushed) == 0 {
+	switch n := len(w.changed) + len(w.deleted); {
+	case n == 0 && !first && len(ix.unflushed) == 0:
+		return nil
+	case n > 0 && n <= maxDeferred && !first:
+		ix.deferCheckpoint(w)
 		return nil
 	}
 	return ix.checkpoint(nil)
 }
+
+// maxDeferred is the most files a sync may change and still leave its
+// checkpoint to the flush timer (or Close), as a save in an editor does.
+const maxDeferred = 50
 
 func (ix *Index) beginSync() {
 	ix.done.Store(0)
@@ -89,11 +97,11 @@ type work struct {
 	deleted []string
 }
 
-// sync walks the tree and applies what changed, reporting whether anything did.
-func (ix *Index) sync(ctx context.Context, progress Progress) (bool, error) {
+// sync walks the tree and applies what changed, which it returns.
+func (ix *Index) sync(ctx context.Context, progress Progress) (work, error) {
 	res, err := walk.Walk(ctx, ix.repo, walk.Options{MaxFileSize: ix.opts.MaxFileSize, LogPaths: ix.opts.LogPaths})
 	if err != nil {
-		return false, fmt.Errorf("walk %s: %w", ix.repo, err)
+		return work{}, fmt.Errorf("walk %s: %w", ix.repo, err)
 	}
 	files := ix.outsideState(res.Files)
 	w := ix.plan(files)
@@ -106,10 +114,10 @@ func (ix *Index) sync(ctx context.Context, progress Progress) (bool, error) {
 	ix.man.Skipped = skipped
 	ix.mu.Unlock()
 	if len(w.changed) == 0 && len(w.deleted) == 0 {
-		return false, nil
+		return w, nil
 	}
 	ix.log.Debug("sync", "changed", len(w.changed), "deleted", len(w.deleted), "unchanged", len(files)-len(w.changed))
-	return true, ix.apply(ctx, w, progress)
+	return w, ix.apply(ctx, w, progress)
 }
 
 // outsideState drops files that live in the state directory, for a
@@ -587,8 +595,14 @@ func (ix *Index) SyncPaths(ctx context.Context, rels []string) error {
 	if err := ix.apply(ctx, w, nil); err != nil {
 		return err
 	}
-	// Searchable now; durable at the next checkpoint. Until then the journal
-	// names these paths, so a crash re-reads them.
+	ix.deferCheckpoint(w)
+	return nil
+}
+
+// deferCheckpoint leaves w searchable now and durable at the next
+// checkpoint. Until then the journal names its paths, so a crash re-reads
+// them.
+func (ix *Index) deferCheckpoint(w work) {
 	for _, f := range w.changed {
 		ix.unflushed[f.Path] = true
 	}
@@ -596,7 +610,6 @@ func (ix *Index) SyncPaths(ctx context.Context, rels []string) error {
 		ix.unflushed[p] = true
 	}
 	ix.scheduleFlush()
-	return nil
 }
 
 // flushDelay is how long after the last watched change the index is

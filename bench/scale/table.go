@@ -48,6 +48,7 @@ func printReport(w io.Writer, r report) {
 	row("reopen (open + first search)", fmt.Sprintf("%s (%s + %s)", dur(reopen), dur(r.Warm.Open), dur(r.Warm.FirstSearch)), "≤ 1 s", reopen <= targetReopen)
 	row(fmt.Sprintf("one-file update → searchable (median of %d)", len(r.Warm.Updates)), dur(r.Warm.UpdateMedian), "≤ 300 ms",
 		r.Warm.UpdateMedian <= targetUpdate && r.Warm.UpdateMisses == 0 && len(r.Warm.Updates) > 0)
+	row("  the same, as the watcher syncs a saved file (SyncPaths)", dur(r.Warm.WatchedUpdateMedian), "", true)
 	if r.Warm.UpdateMisses > 0 {
 		row("  edits not found after sync", fmt.Sprint(r.Warm.UpdateMisses), "0", false)
 	}
