@@ -464,3 +464,22 @@ func TestSyncPaths(t *testing.T) {
 		t.Error("the change did not survive Close and reopen")
 	}
 }
+
+func TestChunksAndGraphAccessors(t *testing.T) {
+	ix := openSynced(t, writeRepo(t, miniRepo))
+	tests := ix.Chunks(func(c ChunkInfo) bool { return len(c.TestNames) > 0 })
+	if len(tests) != 1 || tests[0].TestNames[0] != "TestJanitorRemovesExpiredSessions" || tests[0].Requirements[0] != "FR-002" {
+		t.Fatalf("test chunks = %+v", tests)
+	}
+	text, err := ix.ReadChunk(tests[0])
+	if err != nil || !strings.Contains(text, "func TestJanitorRemovesExpiredSessions") {
+		t.Errorf("ReadChunk = %q, %v", text, err)
+	}
+	c, ok := ix.ChunkAt("internal/sessions/janitor.go", 13)
+	if !ok || c.Symbol != "sessions.Janitor.CleanupExpired" {
+		t.Errorf("ChunkAt = %+v, %v", c, ok)
+	}
+	if got := ix.Graph().TestsFor("sessions.Janitor.CleanupExpired"); len(got) != 1 {
+		t.Errorf("TestsFor = %+v", got)
+	}
+}
