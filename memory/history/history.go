@@ -47,12 +47,12 @@ type FileChange struct {
 // LogOptions select commits. From and To are revisions; the log lists the
 // commits reachable from To (default HEAD) but not from From (default: none).
 type LogOptions struct {
-	From  string
-	To    string
-	Paths []string  // only commits that touch these paths
-	Since time.Time // only commits at or after this time
-	Max   int       // at most this many, newest first; 0: all
-	Merges bool     // include merge commits (default: skip them)
+	From   string
+	To     string
+	Paths  []string  // only commits that touch these paths
+	Since  time.Time // only commits at or after this time
+	Max    int       // at most this many, newest first; 0: all
+	Merges bool      // include merge commits (default: skip them)
 }
 
 // BlameLine is the origin of one line.
