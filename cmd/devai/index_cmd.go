@@ -42,21 +42,11 @@ With --json the summary is the index status as JSON (the devai://index resource)
 }
 
 func runIndex(ctx context.Context, cfg *commonConfig, stdout, stderr io.Writer) error {
-	if err := cfg.validate(); err != nil {
-		return usageError{err}
-	}
-	logger, closeLog, err := newLoggerTo(cfg.LogLevel, cfg.LogFile, stderr)
+	ix, _, closeIndex, err := openIndex(ctx, cfg, stderr)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
-	defer closeLog()
-	opts := cfg.memoryOptions()
-	opts.Logger = logger.Named("memory")
-	ix, err := memory.Open(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("open the index of %s: %w", cfg.Repo, err)
-	}
-	defer ix.Close()
+	defer closeIndex()
 
 	bar := newProgressBar(stderr, isTerminal(stderr))
 	start := time.Now()

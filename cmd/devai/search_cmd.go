@@ -11,7 +11,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/search"
 )
 
@@ -62,18 +61,11 @@ func runSearch(ctx context.Context, cfg *searchConfig, stdout, stderr io.Writer)
 	if _, err := search.ToQuery(cfg.in); err != nil {
 		return usageError{err}
 	}
-	logger, closeLog, err := newLoggerTo(cfg.LogLevel, cfg.LogFile, stderr)
+	ix, logger, closeIndex, err := openIndex(ctx, &cfg.commonConfig, stderr)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
-	defer closeLog()
-	opts := cfg.memoryOptions()
-	opts.Logger = logger.Named("memory")
-	ix, err := memory.Open(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("open the index of %s: %w", cfg.Repo, err)
-	}
-	defer ix.Close()
+	defer closeIndex()
 	if !cfg.NoSync {
 		bar := newProgressBar(stderr, isTerminal(stderr))
 		err := ix.Sync(ctx, bar.update)

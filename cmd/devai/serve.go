@@ -103,19 +103,11 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 			return err
 		}
 	}
-	logger, closeLog, err := newLoggerTo(cfg.LogLevel, cfg.LogFile, stderr)
+	ix, logger, closeIndex, err := openIndex(ctx, &cfg.commonConfig, stderr)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
-	defer closeLog()
-
-	opts := cfg.memoryOptions()
-	opts.Logger = logger.Named("memory")
-	ix, err := memory.Open(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("open the index of %s: %w", cfg.Repo, err)
-	}
-	defer ix.Close()
+	defer closeIndex()
 
 	s, err := newMCPServer(serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: search.DefaultFirstSyncWait})
 	if err != nil {
