@@ -10,9 +10,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/devaiops/devai/bench/internal/metrics"
 	"github.com/devaiops/devai/bench/internal/progress"
 	"github.com/devaiops/devai/memory"
+	metrics "github.com/devaiops/devai/memory/evalmetrics"
 )
 
 // seed fixes the queries and the edited files, so runs are comparable.

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/devaiops/devai/bench/internal/metrics"
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/chunk"
+	metrics "github.com/devaiops/devai/memory/evalmetrics"
 )
 
 // Searcher is the part of *memory.Index an evaluation needs.

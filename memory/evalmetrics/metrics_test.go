@@ -1,4 +1,4 @@
-package metrics
+package evalmetrics
 
 import (
 	"math"

@@ -1,8 +1,8 @@
-// Package metrics scores ranked retrieval results against a set of expected
+// Package evalmetrics scores ranked retrieval results against a set of expected
 // items (file-level localization) and summarizes latencies. The definitions
 // are spelled out here because papers disagree on them, and the numbers in
 // bench/README.md mean exactly what this file computes.
-package metrics
+package evalmetrics
 
 import (
 	"math"
