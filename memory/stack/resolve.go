@@ -1,0 +1,104 @@
+package stack
+
+import (
+	"path"
+	"strings"
+)
+
+// libraryMarks are path pieces that mark a frame as library or runtime code
+// even when a file with the same suffix exists in the repository (a vendored
+// copy is still not the team's code).
+var libraryMarks = []string{
+	"/site-packages/", "/dist-packages/", "/pkg/mod/", "/vendor/", "/node_modules/",
+	"/usr/lib/python", "/usr/local/lib/python", "/rustc/", "/.cargo/registry/", "/.rustup/",
+	"/usr/local/go/src/", "/go/src/runtime/", "$GOROOT/", "node:", "<frozen ", "<anonymous>",
+	"/lib/python3", "java.base/", "jdk.internal",
+}
+
+// Resolver maps frame files to repository files by path suffix.
+type Resolver struct {
+	byBase map[string][]string // base name → repo-relative paths
+}
+
+// NewResolver indexes the repository's files (repo-relative, slash-separated).
+func NewResolver(files []string) *Resolver {
+	r := &Resolver{byBase: map[string][]string{}}
+	for _, f := range files {
+		r.byBase[path.Base(f)] = append(r.byBase[path.Base(f)], f)
+	}
+	return r
+}
+
+// Resolve sets Path and InApp on every frame of every trace.
+func (r *Resolver) Resolve(traces []Trace) {
+	for i := range traces {
+		for j := range traces[i].Frames {
+			f := &traces[i].Frames[j]
+			f.Path = r.File(traces[i].Lang, f.Func, f.File)
+			f.InApp = f.Path != ""
+		}
+	}
+}
+
+// File returns the repository file a frame's file denotes, or "". The
+// frame's path is normalised (file:// URLs, backslashes, ./, build and
+// container prefixes) and matched by the longest run of trailing path
+// components; a bare file name (a JVM frame's "Foo.java") is placed by the
+// frame's package instead. Library paths never match.
+func (r *Resolver) File(lang, fn, file string) string {
+	if file == "" {
+		return ""
+	}
+	norm := strings.ReplaceAll(strings.TrimPrefix(file, "file://"), `\`, "/")
+	for _, m := range libraryMarks {
+		if strings.Contains(norm, m) || strings.HasPrefix(norm, strings.TrimPrefix(m, "/")) && (m == "java.base/" || m == "node:") {
+			return ""
+		}
+	}
+	norm = strings.TrimPrefix(norm, "./")
+	if lang == "java" && !strings.Contains(norm, "/") {
+		norm = javaPath(fn, norm)
+	}
+	parts := strings.Split(norm, "/")
+	best, bestN, tie := "", 0, false
+	for _, cand := range r.byBase[parts[len(parts)-1]] {
+		n := commonSuffix(parts, strings.Split(cand, "/"))
+		switch {
+		case n > bestN:
+			best, bestN, tie = cand, n, false
+		case n == bestN:
+			tie = true
+		}
+	}
+	if best == "" || tie {
+		return ""
+	}
+	// A bare base name that happens to exist (main.go, index.js) is only
+	// trusted when the frame's path has nothing else to say.
+	if bestN == 1 && len(parts) > 1 && len(strings.Split(best, "/")) > 1 {
+		return ""
+	}
+	return best
+}
+
+// javaPath places a JVM frame's bare file name in its class's package:
+// com.acme.orders.OrderService.place + OrderService.java →
+// com/acme/orders/OrderService.java.
+func javaPath(fn, file string) string {
+	if i := strings.LastIndexByte(fn, '/'); i >= 0 {
+		fn = fn[i+1:] // module or class loader prefix: java.base/, app//
+	}
+	parts := strings.Split(fn, ".")
+	if len(parts) < 3 {
+		return file
+	}
+	return strings.Join(parts[:len(parts)-2], "/") + "/" + file
+}
+
+func commonSuffix(a, b []string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[len(a)-1-n] == b[len(b)-1-n] {
+		n++
+	}
+	return n
+}

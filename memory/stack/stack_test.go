@@ -1,0 +1,181 @@
+package stack
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func read(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func shopLog(t *testing.T, name string) string {
+	_, here, _, _ := runtime.Caller(0)
+	return read(t, filepath.Join(filepath.Dir(here), "..", "..", "testdata", "shop", "logs", name))
+}
+
+// wantFrame is a frame a test expects: its index among the trace's frames,
+// func, repo path ("" = not in the repo) and line.
+type wantFrame struct {
+	i    int
+	fn   string
+	path string
+	line int
+}
+
+func TestParseRealTraces(t *testing.T) {
+	cases := []struct {
+		name     string
+		text     string
+		repo     []string
+		traces   int
+		trace    int // which trace to check
+		lang     string
+		typ, msg string
+		frames   int
+		want     []wantFrame
+	}{
+		{
+			name: "go panic (shop panic.log)", text: shopLog(t, "panic.log"),
+			repo:   []string{"internal/auth/service.go", "internal/sessions/janitor.go", "cmd/shopd/main.go"},
+			traces: 1, lang: "go", typ: "panic", msg: "runtime error: invalid memory address or nil pointer dereference", frames: 4,
+			want: []wantFrame{
+				{0, "example.com/shop/internal/auth.(*Service).recordLastSeen", "internal/auth/service.go", 160},
+				{1, "example.com/shop/internal/sessions.(*Janitor).Sweep", "internal/sessions/janitor.go", 64},
+				{3, "main.run", "cmd/shopd/main.go", 61},
+			},
+		},
+		{
+			name: "go race (go run -race)", text: read(t, "testdata/go_race.txt"), repo: []string{"main.go"},
+			traces: 1, lang: "go", typ: "data race", msg: "Read at 0x00c0000180f8 by goroutine 7", frames: 5,
+			want: []wantFrame{{0, "main.(*counter).inc", "main.go", 7}, {4, "main.main", "main.go", 12}},
+		},
+		{
+			name: "python chain, root cause first", text: read(t, "testdata/python_chained.txt"),
+			repo:   []string{"app/main.py", "app/billing/invoice.py", "app/__init__.py"},
+			traces: 3, trace: 0, lang: "python", typ: "ValueError", msg: "invalid literal for int() with base 10: 'x3'", frames: 3,
+			want: []wantFrame{{0, "parse_amount", "app/billing/invoice.py", 2}, {2, "total", "app/billing/invoice.py", 6}},
+		},
+		{
+			name: "python chain, what propagated", text: read(t, "testdata/python_chained.txt"),
+			repo:   []string{"app/main.py", "app/billing/invoice.py"},
+			traces: 3, trace: 2, lang: "python", typ: "KeyError", msg: "'missing'", frames: 2,
+			want: []wantFrame{{0, "handle", "app/main.py", 8}, {1, "<module>", "app/main.py", 9}},
+		},
+		{
+			name: "java caused by", text: read(t, "testdata/java_caused.txt"),
+			repo:   []string{"src/com/acme/orders/OrderService.java"},
+			traces: 2, trace: 1, lang: "java", typ: "java.lang.NumberFormatException", msg: `For input string: "ten"`, frames: 5,
+			want: []wantFrame{
+				{0, "java.base/java.lang.NumberFormatException.forInputString", "", 67},
+				{3, "com.acme.orders.OrderService.parseQty", "src/com/acme/orders/OrderService.java", 5},
+			},
+		},
+		{
+			name: "node type error", text: read(t, "testdata/node_typeerror.txt"), repo: []string{"server.js", "lib/cart.js"},
+			traces: 1, lang: "node", typ: "TypeError", msg: "Cannot read properties of undefined (reading 'toUpperCase')", frames: 10,
+			want: []wantFrame{{0, "price", "lib/cart.js", 2}, {1, "Array.map", "", 0}, {3, "handle", "server.js", 2}, {5, "Module._compile", "", 1521}},
+		},
+		{
+			name: "rust backtrace", text: read(t, "testdata/rust_backtrace.txt"), repo: []string{"src/main.rs", "src/config.rs"},
+			traces: 1, lang: "rust", typ: "panic", msg: "missing config key", frames: 8,
+			want: []wantFrame{{0, "__rustc::rust_begin_unwind", "", 689}, {5, "rustapp::config::load", "src/config.rs", 3}, {6, "rustapp::main", "src/main.rs", 3}},
+		},
+		{
+			name: "rust without backtrace", text: "thread 'main' panicked at src/config.rs:3:9:\nmissing config key\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n",
+			repo: []string{"src/config.rs"}, traces: 1, lang: "rust", typ: "panic", msg: "missing config key", frames: 1,
+			want: []wantFrame{{0, "", "src/config.rs", 3}},
+		},
+		{
+			name: "CRLF and a docker json-file line", text: "{\"log\":\"panic: boom\\n\",\"stream\":\"stderr\"}\r\n\r\ngoroutine 1 [running]:\r\nmain.main()\r\n\t/app/main.go:9 +0x1d\r\n",
+			repo: []string{"main.go"}, traces: 1, lang: "go", typ: "panic", msg: "boom", frames: 1,
+			want: []wantFrame{{0, "main.main", "main.go", 9}},
+		},
+		{
+			name: "stack inside a zap JSON record", text: `{"level":"error","msg":"handler failed","stacktrace":"TypeError: x is not a function\n    at run (/srv/app/lib/cart.js:4:3)"}`,
+			repo: []string{"lib/cart.js"}, traces: 1, lang: "node", typ: "TypeError", msg: "x is not a function", frames: 1,
+			want: []wantFrame{{0, "run", "lib/cart.js", 4}},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			traces := Parse(c.text)
+			NewResolver(c.repo).Resolve(traces)
+			if len(traces) != c.traces {
+				t.Fatalf("%d traces, want %d: %+v", len(traces), c.traces, traces)
+			}
+			tr := traces[c.trace]
+			if tr.Lang != c.lang || tr.Type != c.typ || tr.Message != c.msg {
+				t.Errorf("lang/type/message = %q %q %q, want %q %q %q", tr.Lang, tr.Type, tr.Message, c.lang, c.typ, c.msg)
+			}
+			if len(tr.Frames) != c.frames {
+				t.Fatalf("%d frames, want %d: %+v", len(tr.Frames), c.frames, tr.Frames)
+			}
+			for _, w := range c.want {
+				f := tr.Frames[w.i]
+				if f.Func != w.fn || f.Path != w.path || f.Line != w.line || f.InApp != (w.path != "") {
+					t.Errorf("frame %d = %q %q:%d in_app=%v, want %q %q:%d", w.i, f.Func, f.Path, f.Line, f.InApp, w.fn, w.path, w.line)
+				}
+			}
+		})
+	}
+}
+
+func TestWorkerLogHasEveryCrash(t *testing.T) {
+	text := shopLog(t, "worker.log")
+	traces := Parse(text)
+	want := strings.Count(text, "\npanic: ")
+	if strings.HasPrefix(text, "panic: ") {
+		want++
+	}
+	if want == 0 || len(traces) != want {
+		t.Fatalf("%d traces, the log has %d panics", len(traces), want)
+	}
+	lines := strings.Split(text, "\n")
+	for _, tr := range traces {
+		if !strings.HasPrefix(lines[tr.StartLine-1], "panic: ") || !strings.HasPrefix(lines[tr.EndLine-1], "\t") {
+			t.Errorf("trace spans lines %d-%d: %q … %q", tr.StartLine, tr.EndLine, lines[tr.StartLine-1], lines[tr.EndLine-1])
+		}
+		if len(tr.Frames) != 4 || !tr.Frames[3].CreatedBy {
+			t.Errorf("frames: %+v", tr.Frames)
+		}
+	}
+}
+
+func TestParseNothing(t *testing.T) {
+	for _, s := range []string{"", "\n\n", "all good\nat noon we ate\n", "\x00\xff\xfe binary \x01", "panic: no stack"} {
+		traces := Parse(s)
+		if s == "panic: no stack" {
+			if len(traces) != 1 || len(traces[0].Frames) != 0 {
+				t.Errorf("%q: %+v", s, traces)
+			}
+			continue
+		}
+		if len(traces) != 0 {
+			t.Errorf("%q: %+v", s, traces)
+		}
+	}
+}
+
+func TestSymbol(t *testing.T) {
+	for _, c := range []struct{ lang, fn, want string }{
+		{"go", "example.com/shop/internal/auth.(*Service).recordLastSeen", "auth.Service.recordLastSeen"},
+		{"go", "example.com/shop/internal/sessions.(*Janitor).Run.func1", "sessions.Janitor.Run"},
+		{"go", "main.run", "main.run"},
+		{"java", "app//com.acme.orders.OrderService$Line.place", "OrderService.place"},
+		{"rust", "rustapp::config::load", "config.load"},
+		{"node", "async Object.handle", "handle"},
+	} {
+		if got := Symbol(c.lang, c.fn); got != c.want {
+			t.Errorf("Symbol(%s, %q) = %q, want %q", c.lang, c.fn, got, c.want)
+		}
+	}
+}
