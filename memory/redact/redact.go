@@ -1,0 +1,406 @@
+// Package redact removes credentials from text and JSON values before devai
+// stores or shows them (the decision log's arguments first of all).
+//
+// The rules are gitleaks' default rule set (gitleaks_rules.json, converted
+// from gitleaks' config/gitleaks.toml by update_rules.py; MIT licence, see
+// LICENSE.gitleaks), applied the way gitleaks applies them: a keyword
+// prefilter, the rule's regex, its secret group, its entropy floor, its
+// allowlists and the global allowlist. gitleaks itself is not imported: its
+// module pulls in archive readers, a WASM runtime, cobra and viper, which a
+// redaction pass does not need. A few devai rules cover what a scanner of
+// repositories leaves out but a log of tool arguments meets: passwords in
+// URLs, bearer tokens and password=/secret=/token= fields.
+//
+// A secret is replaced by [REDACTED:<rule id>], so a reader still sees what
+// kind of thing was there.
+package redact
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+//go:embed gitleaks_rules.json
+var gitleaksRules []byte
+
+// Redactor holds the compiled rules. It is safe for concurrent use; build
+// one with New and keep it.
+type Redactor struct {
+	rules  []rule
+	global allowlist
+}
+
+type rule struct {
+	id          string
+	re          *regexp.Regexp
+	keywords    []string
+	entropy     float64
+	secretGroup int
+	allow       []allowlist
+}
+
+type allowlist struct {
+	regexes   []*regexp.Regexp
+	stopwords []string
+	target    string // "" (the secret), "match" or "line"
+	and       bool
+	hasPaths  bool
+}
+
+type ruleFile struct {
+	Global struct {
+		Regexes   []string `json:"regexes"`
+		Stopwords []string `json:"stopwords"`
+	} `json:"global"`
+	Rules []struct {
+		ID          string   `json:"id"`
+		Regex       string   `json:"regex"`
+		Keywords    []string `json:"keywords"`
+		Entropy     float64  `json:"entropy"`
+		SecretGroup int      `json:"secretGroup"`
+		Allowlists  []struct {
+			Regexes     []string `json:"regexes"`
+			Stopwords   []string `json:"stopwords"`
+			RegexTarget string   `json:"regexTarget"`
+			Condition   string   `json:"condition"`
+			HasPaths    bool     `json:"hasPaths"`
+		} `json:"allowlists"`
+	} `json:"rules"`
+}
+
+// devaiRules join gitleaks'; where two rules match the same text the more
+// specific keeps it (see genericRank): a URL password is reported as
+// url-password, a GitHub token in token=… as github-pat.
+var devaiRules = []struct {
+	id       string
+	keywords []string
+	regex    string
+}{
+	// scheme://user:password@host — the password is group 1.
+	{"url-password", []string{"://"}, `(?i)\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@'"]{1,128}:([^\s@/'"]{1,256})@[^\s/'"]`},
+	// Authorization: Bearer <token>, bearer <token> in curl lines and logs.
+	{"bearer-token", []string{"bearer"}, `(?i)\bbearer[ \t]+([a-z0-9._~+/=-]{12,})`},
+	// password=…, secret: …, token="…" in query strings, env files, YAML, logs.
+	{"password-field", []string{"pass", "pwd", "secret", "token", "key"}, `(?i)\b[a-z0-9_.-]{0,30}(?:passw(?:or)?d|pwd|secret|token|api[_-]?key)[a-z0-9_.-]{0,10}["']?[ \t]*(?:=|:)[ \t]*["']?([^\s"'&,;]{4,})`},
+}
+
+// devaiAllow keeps devai's own rules off values that are not secrets: code
+// (a call, a field access), placeholders and templates, already redacted
+// text.
+var devaiAllow = allowlist{regexes: []*regexp.Regexp{
+	regexp.MustCompile(`[()]|^\$\{?[A-Za-z_]+\}?$|^\{\{.*\}\}$|^<[^>]*>$|^\*+$|^(?i:x+|changeme|password|secret|token|none|null|nil|true|false|example|redacted|string|number|int|bool|boolean)$|^\[REDACTED`),
+}}
+
+// New compiles the rules. It fails only if the embedded table is broken.
+func New() (*Redactor, error) {
+	var rf ruleFile
+	if err := json.Unmarshal(gitleaksRules, &rf); err != nil {
+		return nil, fmt.Errorf("redact: read the embedded rule table: %w", err)
+	}
+	r := &Redactor{}
+	for _, d := range devaiRules {
+		re, err := regexp.Compile(d.regex)
+		if err != nil {
+			return nil, fmt.Errorf("redact: rule %s: %w", d.id, err)
+		}
+		r.rules = append(r.rules, rule{id: d.id, re: re, keywords: d.keywords, allow: []allowlist{devaiAllow}})
+	}
+	for _, g := range rf.Rules {
+		re, err := regexp.Compile(g.Regex)
+		if err != nil {
+			return nil, fmt.Errorf("redact: gitleaks rule %s: %w", g.ID, err)
+		}
+		ru := rule{id: g.ID, re: re, entropy: g.Entropy, secretGroup: g.SecretGroup}
+		for _, k := range g.Keywords {
+			ru.keywords = append(ru.keywords, strings.ToLower(k))
+		}
+		for _, a := range g.Allowlists {
+			al, err := compileAllow(a.Regexes, a.Stopwords)
+			if err != nil {
+				return nil, fmt.Errorf("redact: allowlist of %s: %w", g.ID, err)
+			}
+			al.target, al.and, al.hasPaths = a.RegexTarget, strings.EqualFold(a.Condition, "AND"), a.HasPaths
+			ru.allow = append(ru.allow, al)
+		}
+		r.rules = append(r.rules, ru)
+	}
+	// Specific rules first: a GitHub token inside token=… is a github-pat,
+	// not a password-field or a generic-api-key.
+	sort.SliceStable(r.rules, func(i, j int) bool { return genericRank(r.rules[i].id) < genericRank(r.rules[j].id) })
+	g, err := compileAllow(rf.Global.Regexes, rf.Global.Stopwords)
+	if err != nil {
+		return nil, fmt.Errorf("redact: global allowlist: %w", err)
+	}
+	r.global = g
+	return r, nil
+}
+
+// genericRank orders the catch-all rules after the specific ones.
+func genericRank(id string) int {
+	switch id {
+	case "password-field":
+		return 1
+	case "generic-api-key":
+		return 2
+	}
+	return 0
+}
+
+func compileAllow(regexes, stopwords []string) (allowlist, error) {
+	var a allowlist
+	for _, s := range regexes {
+		re, err := regexp.Compile(s)
+		if err != nil {
+			return a, err
+		}
+		a.regexes = append(a.regexes, re)
+	}
+	for _, s := range stopwords {
+		a.stopwords = append(a.stopwords, strings.ToLower(s))
+	}
+	return a, nil
+}
+
+// Finding is one secret found in a text: its rule and byte range.
+type Finding struct {
+	Rule       string
+	Start, End int
+}
+
+// Find returns the secrets in text, without overlaps, in order. Where
+// rules overlap, the more specific rule keeps the span.
+func (r *Redactor) Find(text string) []Finding {
+	if r == nil || text == "" {
+		return nil
+	}
+	lower := strings.ToLower(text)
+	var found []Finding
+	taken := func(s, e int) bool {
+		for _, f := range found {
+			if s < f.End && f.Start < e {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range r.rules {
+		ru := &r.rules[i]
+		if !ru.hasKeyword(lower) {
+			continue
+		}
+		for _, m := range ru.re.FindAllStringSubmatchIndex(text, -1) {
+			s, e := ru.secretSpan(m)
+			if s < 0 || s == e {
+				continue
+			}
+			secret := text[s:e]
+			if ru.entropy > 0 && entropy(secret) <= ru.entropy {
+				continue
+			}
+			line := lineAround(text, m[0], m[1])
+			if r.global.allows(secret, text[m[0]:m[1]], line) || ru.allowed(secret, text[m[0]:m[1]], line) {
+				continue
+			}
+			if taken(s, e) {
+				continue
+			}
+			found = append(found, Finding{Rule: ru.id, Start: s, End: e})
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].Start < found[j].Start })
+	return found
+}
+
+// String returns text with every secret replaced by [REDACTED:<rule>].
+func (r *Redactor) String(text string) string {
+	found := r.Find(text)
+	if len(found) == 0 {
+		return text
+	}
+	var b strings.Builder
+	last := 0
+	for _, f := range found {
+		b.WriteString(text[last:f.Start])
+		b.WriteString("[REDACTED:" + f.Rule + "]")
+		last = f.End
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// sensitiveKey is a JSON object key whose string value is a secret whatever
+// it looks like (a short password has no entropy to find it by).
+var sensitiveKey = regexp.MustCompile(`(?i)^(?:.*[_-])?(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|authorization|credentials?|auth)$`)
+
+// Value returns a copy of a decoded JSON value (map[string]any, []any,
+// strings, numbers…) with secrets redacted: every string is passed through
+// String, and the string value of a key named like a credential (password,
+// api_key, token, authorization…) is replaced whole.
+func (r *Redactor) Value(v any) any {
+	switch x := v.(type) {
+	case string:
+		return r.String(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, val := range x {
+			if s, ok := val.(string); ok && s != "" && sensitiveKey.MatchString(k) {
+				out[k] = "[REDACTED:field-" + strings.ToLower(k) + "]"
+				continue
+			}
+			out[k] = r.Value(val)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, val := range x {
+			out[i] = r.Value(val)
+		}
+		return out
+	default:
+		return v
+	}
+}
+
+// JSON redacts any Go value by encoding it to JSON, redacting the decoded
+// form with Value and returning that (ready to encode again).
+func (r *Redactor) JSON(v any) (any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("redact: encode: %w", err)
+	}
+	var generic any
+	if err := json.Unmarshal(raw, &generic); err != nil {
+		return nil, fmt.Errorf("redact: decode: %w", err)
+	}
+	return r.Value(generic), nil
+}
+
+func (ru *rule) hasKeyword(lower string) bool {
+	if len(ru.keywords) == 0 {
+		return true
+	}
+	for _, k := range ru.keywords {
+		if strings.Contains(lower, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretSpan picks the secret inside a match as gitleaks does: the rule's
+// secret group, else the first non-empty group, else the whole match.
+func (ru *rule) secretSpan(m []int) (int, int) {
+	groups := len(m)/2 - 1
+	if ru.secretGroup > 0 {
+		if ru.secretGroup > groups {
+			return -1, -1
+		}
+		return m[2*ru.secretGroup], m[2*ru.secretGroup+1]
+	}
+	for g := 1; g <= groups; g++ {
+		if m[2*g] >= 0 && m[2*g+1] > m[2*g] {
+			return m[2*g], m[2*g+1]
+		}
+	}
+	return m[0], m[1]
+}
+
+func (ru *rule) allowed(secret, match, line string) bool {
+	for i := range ru.allow {
+		if ru.allow[i].allows(secret, match, line) {
+			return true
+		}
+	}
+	return false
+}
+
+// allows applies one allowlist: with condition OR any regex or stopword
+// allows the finding; with AND all of its checks must, and an AND list that
+// also needs a path never allows (devai's texts have none).
+func (a *allowlist) allows(secret, match, line string) bool {
+	target := secret
+	switch a.target {
+	case "match":
+		target = match
+	case "line":
+		target = line
+	}
+	var checks []bool
+	if len(a.regexes) > 0 {
+		hit := false
+		for _, re := range a.regexes {
+			if re.MatchString(target) {
+				hit = true
+				break
+			}
+		}
+		checks = append(checks, hit)
+	}
+	if len(a.stopwords) > 0 {
+		ls := strings.ToLower(secret)
+		hit := false
+		for _, w := range a.stopwords {
+			if strings.Contains(ls, w) {
+				hit = true
+				break
+			}
+		}
+		checks = append(checks, hit)
+	}
+	if len(checks) == 0 {
+		return false
+	}
+	if a.and {
+		if a.hasPaths {
+			return false
+		}
+		for _, c := range checks {
+			if !c {
+				return false
+			}
+		}
+		return true
+	}
+	for _, c := range checks {
+		if c {
+			return true
+		}
+	}
+	return false
+}
+
+func lineAround(text string, s, e int) string {
+	ls := strings.LastIndexByte(text[:s], '\n') + 1
+	le := strings.IndexByte(text[e:], '\n')
+	if le < 0 {
+		return text[ls:]
+	}
+	return text[ls : e+le]
+}
+
+// entropy is the Shannon entropy of s in bits per byte, as gitleaks
+// computes it.
+func entropy(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	n := float64(len(s))
+	var h float64
+	for _, c := range counts {
+		if c == 0 {
+			continue
+		}
+		p := float64(c) / n
+		h -= p * math.Log2(p)
+	}
+	return h
+}
