@@ -110,11 +110,8 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 	if resolved, err := filepath.EvalSymlinks(repo); err == nil {
 		repo = resolved
 	}
-	state := opts.StateDir
-	if state == "" {
-		state = filepath.Join(repo, ".devai")
-	}
-	if state, err = filepath.Abs(state); err != nil {
+	state, err := stateDir(repo, opts.StateDir)
+	if err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
 	if opts.MaxFileSize <= 0 {
@@ -145,6 +142,26 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		return nil, err
 	}
 	return ix, nil
+}
+
+// StateDir is the absolute state directory that Open would use for opts,
+// so that other processes can find what the index holder publishes there.
+func StateDir(opts Options) (string, error) {
+	repo, err := filepath.Abs(opts.Repo)
+	if err != nil {
+		return "", err
+	}
+	if resolved, err := filepath.EvalSymlinks(repo); err == nil {
+		repo = resolved
+	}
+	return stateDir(repo, opts.StateDir)
+}
+
+func stateDir(repo, given string) (string, error) {
+	if given == "" {
+		return filepath.Join(repo, ".devai"), nil
+	}
+	return filepath.Abs(given)
 }
 
 func closedChan() chan struct{} {

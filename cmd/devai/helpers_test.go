@@ -77,16 +77,6 @@ func callTool(t *testing.T, c *client.Client, name string, args map[string]any) 
 	return res
 }
 
-func resultText(res *mcp.CallToolResult) string {
-	var s string
-	for _, c := range res.Content {
-		if tc, ok := c.(mcp.TextContent); ok {
-			s += tc.Text
-		}
-	}
-	return s
-}
-
 // repoRoot is the module root, found from this file's location.
 func repoRoot(t *testing.T) string {
 	t.Helper()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,7 +12,9 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/search"
+	"github.com/mark3labs/mcp-go/mcp"
 )
 
 type searchConfig struct {
@@ -62,6 +65,9 @@ func runSearch(ctx context.Context, cfg *searchConfig, stdout, stderr io.Writer)
 		return usageError{err}
 	}
 	ix, logger, closeIndex, err := openIndex(ctx, &cfg.commonConfig, stderr)
+	if errors.Is(err, memory.ErrLocked) {
+		return searchThroughHolder(ctx, cfg, stdout, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -81,6 +87,55 @@ func runSearch(ctx context.Context, cfg *searchConfig, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
+	return printSearch(stdout, cfg, out)
+}
+
+// searchThroughHolder asks the devai process that holds the index (a
+// running `devai serve`), which keeps it fresh itself.
+func searchThroughHolder(ctx context.Context, cfg *searchConfig, stdout io.Writer, lockErr error) error {
+	state, err := memory.StateDir(cfg.memoryOptions())
+	if err != nil {
+		return lockErr
+	}
+	c, err := dialLocal(ctx, state)
+	if err != nil {
+		return fmt.Errorf("%w; and its local socket cannot be reached either: %v", lockErr, err)
+	}
+	defer c.Close()
+	var args map[string]any
+	raw, _ := json.Marshal(cfg.in)
+	if err := json.Unmarshal(raw, &args); err != nil {
+		return err
+	}
+	var req mcp.CallToolRequest
+	req.Params.Name, req.Params.Arguments = search.ToolName, args
+	res, err := c.CallTool(ctx, req)
+	if err != nil {
+		return fmt.Errorf("search through the running devai server: %w", err)
+	}
+	if res.IsError {
+		return fmt.Errorf("search: %s", resultText(res))
+	}
+	var out search.Output
+	raw, _ = json.Marshal(res.StructuredContent)
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return fmt.Errorf("search through the running devai server: unexpected answer: %w", err)
+	}
+	return printSearch(stdout, cfg, out)
+}
+
+func resultText(res *mcp.CallToolResult) string {
+	var parts []string
+	for _, c := range res.Content {
+		if t, ok := c.(mcp.TextContent); ok {
+			parts = append(parts, t.Text)
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// printSearch prints hits as Markdown, or as the tool's structured output.
+func printSearch(stdout io.Writer, cfg *searchConfig, out search.Output) error {
 	if cfg.JSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

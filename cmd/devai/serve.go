@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -35,7 +36,8 @@ type serveConfig struct {
 	NoWatch        bool
 }
 
-func serveCommand(stdout, stderr io.Writer) *command {
+// serveFlags declares the flags of `devai serve` over a new config.
+func serveFlags() (*serveConfig, *flag.FlagSet) {
 	cfg := &serveConfig{}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg.commonConfig.register(fs)
@@ -48,6 +50,11 @@ func serveCommand(stdout, stderr io.Writer) *command {
 	fs.Var(listFlag{&cfg.AllowedOrigins}, "allowed-origins", "HTTP: browser origins allowed besides loopback and the server's own host (comma `list`; * allows any)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", 4<<20, "HTTP: the largest request body accepted, in `bytes`")
 	fs.BoolVar(&cfg.NoWatch, "no-watch", false, "do not watch the repository for changes after the first sync")
+	return cfg, fs
+}
+
+func serveCommand(stdout, stderr io.Writer) *command {
+	cfg, fs := serveFlags()
 	c := &command{
 		name:    "serve",
 		summary: "Serve the project's memory over MCP: stdio by default, streamable HTTP with --http.",
@@ -104,6 +111,9 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 		}
 	}
 	ix, logger, closeIndex, err := openIndex(ctx, &cfg.commonConfig, stderr)
+	if errors.Is(err, memory.ErrLocked) {
+		return serveThroughHolder(ctx, cfg, hc, stdin, stdout, stderr, httpReady, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -122,9 +132,18 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 		keepIndexed(bgCtx, ix, logger, !cfg.NoWatch)
 	}()
 	defer func() { cancelBg(); bg.Wait() }()
+	if err := serveLocal(bgCtx, s, ix.StateDir(), logger); err != nil {
+		logger.Warn("other devai processes on this repository cannot share this index", "error", err)
+	}
+	return serveOn(ctx, s, ix, cfg, hc, stdin, stdout, logger, httpReady, toolNames(tools))
+}
 
+// serveOn serves s over stdio, or over HTTP when cfg.HTTP is set, until ctx
+// ends. ix backs /readyz; nil when serving through another process.
+func serveOn(ctx context.Context, s *server.MCPServer, ix *memory.Index, cfg *serveConfig, hc httpConfig, stdin io.Reader, stdout io.Writer,
+	logger hclog.Logger, httpReady func(net.Addr), names []string) error {
 	if cfg.HTTP == "" {
-		logger.Info("serving MCP over stdio", "repo", cfg.Repo, "tools", strings.Join(toolNames(tools), ","))
+		logger.Info("serving MCP over stdio", "repo", cfg.Repo, "tools", strings.Join(names, ","))
 		stdio := server.NewStdioServer(s)
 		stdio.SetErrorLogger(logger.StandardLogger(&hclog.StandardLoggerOptions{InferLevels: true}))
 		err := stdio.Listen(ctx, stdin, stdout)
@@ -136,11 +155,42 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 	h, mcpHTTP := newHTTPHandler(s, hc, ix)
 	return serveHTTP(ctx, h, mcpHTTP, cfg.HTTP, func(a net.Addr) {
 		logger.Info("serving MCP over streamable HTTP", "url", "http://"+a.String()+"/mcp",
-			"auth", len(hc.Tokens) > 0, "stateless", cfg.Stateless, "tools", strings.Join(toolNames(tools), ","))
+			"auth", len(hc.Tokens) > 0, "stateless", cfg.Stateless, "tools", strings.Join(names, ","))
 		if httpReady != nil {
 			httpReady(a)
 		}
 	})
+}
+
+// serveThroughHolder serves when another devai process holds the index: it
+// forwards to that process over its local socket, or explains why it cannot.
+func serveThroughHolder(ctx context.Context, cfg *serveConfig, hc httpConfig, stdin io.Reader, stdout, stderr io.Writer,
+	httpReady func(net.Addr), lockErr error) error {
+	logger, closeLog, err := newLoggerTo(cfg.LogLevel, cfg.LogFile, stderr)
+	if err != nil {
+		return usageError{err}
+	}
+	defer closeLog()
+	state, err := memory.StateDir(cfg.memoryOptions())
+	if err != nil {
+		return lockErr
+	}
+	c, err := dialLocal(ctx, state)
+	if err != nil {
+		return fmt.Errorf("%w; and its local socket cannot be reached either: %v", lockErr, err)
+	}
+	defer c.Close()
+	s, err := newProxyServer(ctx, c, cfg.Tools, cfg.ReadOnly)
+	if err != nil {
+		return err
+	}
+	logger.Info("another devai process holds this repository's index; serving through it", "socket", socketPath(state))
+	names := []string{}
+	for name := range s.ListTools() {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return serveOn(ctx, s, nil, cfg, hc, stdin, stdout, logger, httpReady, names)
 }
 
 // keepIndexed runs the first sync, logging progress, then watches the

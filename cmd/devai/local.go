@@ -1,0 +1,165 @@
+package main
+
+// One process writes an index; every other devai process on the same
+// repository reaches the index through it. The process that holds the index
+// serves MCP on a unix socket in the state directory (mode 0600: only the
+// same user), and a second `devai serve` proxies its client's calls there,
+// while `devai search` asks there directly. So Claude Desktop and an editor
+// can both serve one repository, with one index kept fresh by one watcher.
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// maxSocketPath keeps socket paths under the kernel's sun_path limit (108
+// bytes on Linux, 104 on macOS).
+const maxSocketPath = 100
+
+// socketPath is where the index holder listens: in the state directory, or
+// under the temp directory, named by the state directory's hash, when that
+// path would be too long.
+func socketPath(stateDir string) string {
+	p := filepath.Join(stateDir, "mcp.sock")
+	if len(p) <= maxSocketPath {
+		return p
+	}
+	sum := sha256.Sum256([]byte(stateDir))
+	return filepath.Join(os.TempDir(), "devai-"+hex.EncodeToString(sum[:6])+".sock")
+}
+
+// serveLocal serves s on the state directory's socket until ctx ends. The
+// caller holds the index lock, so a socket file left by a crashed holder is
+// stale and removed.
+func serveLocal(ctx context.Context, s *server.MCPServer, stateDir string, logger hclog.Logger) error {
+	path := socketPath(stateDir)
+	_ = os.Remove(path)
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		return fmt.Errorf("restrict %s: %w", path, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/mcp", server.NewStreamableHTTPServer(s))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout}
+	go func() {
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdownCtx)
+		_ = os.Remove(path)
+	}()
+	logger.Debug("serving MCP to other devai processes", "socket", path)
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Warn("local socket stopped; other devai processes on this repository cannot reach the index", "error", err)
+		}
+	}()
+	return nil
+}
+
+// dialLocal connects to the devai process that holds the index of stateDir.
+func dialLocal(ctx context.Context, stateDir string) (*client.Client, error) {
+	path := socketPath(stateDir)
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("no devai server socket at %s", path)
+	}
+	hc := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", path)
+		},
+	}}
+	c, err := client.NewStreamableHttpClient("http://devai.local/mcp", transport.WithHTTPBasicClient(hc))
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", path, err)
+	}
+	if err := c.Start(ctx); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("connect to %s: %w", path, err)
+	}
+	var init mcp.InitializeRequest
+	init.Params.ProtocolVersion = mcp.ProtocolVersion20251125
+	init.Params.ClientInfo = mcp.Implementation{Name: "devai-local", Version: version()}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("initialize over %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// newProxyServer serves, under the selection of --tools and --read-only,
+// the tools and resources of the devai process behind c, forwarding every
+// call. Tool declarations (schemas and hints) are the holder's own.
+func newProxyServer(ctx context.Context, c *client.Client, only []string, readOnly bool) (*server.MCPServer, error) {
+	s := server.NewMCPServer("devai", version(),
+		server.WithTitle("devai: project memory (through the process that holds the index)"),
+		server.WithInstructions(instructions),
+		server.WithToolCapabilities(false),
+		server.WithResourceCapabilities(false, false),
+		server.WithLogging(),
+		server.WithRecovery(),
+	)
+	tools, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+	if err != nil {
+		return nil, fmt.Errorf("list the index holder's tools: %w", err)
+	}
+	want := map[string]bool{}
+	for _, name := range only {
+		want[name] = true
+	}
+	for _, t := range tools.Tools {
+		if len(want) > 0 && !want[t.Name] {
+			continue
+		}
+		if readOnly && (t.Annotations.ReadOnlyHint == nil || !*t.Annotations.ReadOnlyHint) {
+			continue
+		}
+		s.AddTool(t, func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			res, err := c.CallTool(ctx, req)
+			if err != nil {
+				return mcp.NewToolResultErrorf("%s: the devai process that holds the index did not answer (%v); is it still running?", req.Params.Name, err), nil
+			}
+			return res, nil
+		})
+	}
+	templates, err := c.ListResourceTemplates(ctx, mcp.ListResourceTemplatesRequest{})
+	if err == nil {
+		for _, t := range templates.ResourceTemplates {
+			s.AddResourceTemplate(t, forwardRead(c))
+		}
+	}
+	if list, err := c.ListResources(ctx, mcp.ListResourcesRequest{}); err == nil {
+		for _, r := range list.Resources {
+			s.AddResource(r, server.ResourceHandlerFunc(forwardRead(c)))
+		}
+	}
+	return s, nil
+}
+
+func forwardRead(c *client.Client) server.ResourceTemplateHandlerFunc {
+	return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		res, err := c.ReadResource(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return res.Contents, nil
+	}
+}
