@@ -149,7 +149,7 @@ func TestRunOnShop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(asked) != 3 || len(results) != 3 || sum.Queries != 3 {
+	if len(asked) != 4 || len(results) != 3 || sum.Queries != 3 {
 		t.Fatalf("asked %v, %d results, summary of %d", asked, len(results), sum.Queries)
 	}
 	for _, r := range results[:2] {
