@@ -1,0 +1,119 @@
+package trace
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/devaiops/devai/memory"
+)
+
+// load returns the text to analyse and a note when it was cut short.
+func load(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (text, source, note string, err error) {
+	hasText, hasPath := strings.TrimSpace(in.Text) != "", strings.TrimSpace(in.Path) != ""
+	switch {
+	case hasText && hasPath:
+		return "", "", "", inputErrorf("trace_root_cause: give text or path, not both")
+	case !hasText && !hasPath:
+		if in.Text != "" {
+			return "", "", "", inputErrorf("trace_root_cause: the text is empty (only whitespace); paste the log lines or stack trace of the failure")
+		}
+		return "", "", "", inputErrorf("trace_root_cause: nothing to analyse; pass text (a pasted stack trace or log lines) or path (a log file in the repository)")
+	case hasText:
+		text, note = in.Text, ""
+		if int64(len(text)) > maxBytes {
+			text = text[:maxBytes]
+			note = fmt.Sprintf("only the first %d bytes of the text were read; paste the part around the failure", maxBytes)
+		}
+		source = "text"
+	default:
+		text, source, note, err = readLog(ctx, ix, strings.TrimSpace(in.Path), maxBytes)
+		if err != nil {
+			return "", "", "", err
+		}
+	}
+	if looksBinary(text) {
+		return "", "", "", inputErrorf("trace_root_cause: %s looks binary, not a log (NUL bytes or mostly invalid UTF-8); pass a text log or paste the stack trace", source)
+	}
+	return text, source, note, nil
+}
+
+// readLog reads an indexed log URI, or a file inside the repository, up to
+// maxBytes. Paths that leave the repository are refused.
+func readLog(ctx context.Context, ix *memory.Index, p string, maxBytes int64) (text, source, note string, err error) {
+	if strings.HasPrefix(p, "devai://") {
+		doc, err := ix.Read(p)
+		if err != nil {
+			return "", "", "", inputErrorf("trace_root_cause: cannot read %s: %v; pass a devai://log/... URI from search_context, or a repo-relative path", p, err)
+		}
+		return doc.Text, p, "", nil
+	}
+	repo := ix.Repo()
+	abs := p
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(repo, filepath.FromSlash(p))
+	}
+	abs = filepath.Clean(abs)
+	if !inside(repo, abs) {
+		return "", "", "", inputErrorf("trace_root_cause: %s is outside the repository %s; devai reads only files inside it. Paste the log's text instead", p, repo)
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return "", "", "", inputErrorf("trace_root_cause: cannot read %s: %v; pass a log file inside the repository (repo-relative), or paste its text", p, err)
+	}
+	realRepo, err := filepath.EvalSymlinks(repo)
+	if err != nil {
+		realRepo = repo
+	}
+	if !inside(realRepo, real) {
+		return "", "", "", inputErrorf("trace_root_cause: %s is outside the repository %s; devai reads only files inside it. Paste the log's text instead", p, repo)
+	}
+	f, err := os.Open(real)
+	if err != nil {
+		return "", "", "", inputErrorf("trace_root_cause: cannot read %s: %v", p, err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return "", "", "", inputErrorf("trace_root_cause: %s is a folder; name one log file in it", p)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
+	if err != nil {
+		return "", "", "", fmt.Errorf("read %s: %w", p, err)
+	}
+	if int64(len(b)) > maxBytes {
+		b = b[:maxBytes]
+		note = fmt.Sprintf("%s is larger than %d bytes; only its first %d bytes were read. Pass the part around the failure as text, or a devai://log URI with a #L range", p, maxBytes, maxBytes)
+	}
+	if err := ctx.Err(); err != nil {
+		return "", "", "", err
+	}
+	rel, _ := filepath.Rel(realRepo, real)
+	return string(b), filepath.ToSlash(rel), note, nil
+}
+
+// inside reports whether p is root or below it.
+func inside(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// looksBinary: NUL bytes, or more than a tenth of the sample not UTF-8.
+func looksBinary(s string) bool {
+	sample := s[:min(len(s), 8192)]
+	if strings.IndexByte(sample, 0) >= 0 {
+		return true
+	}
+	bad := 0
+	for i := 0; i < len(sample); {
+		r, n := utf8.DecodeRuneInString(sample[i:])
+		if r == utf8.RuneError && n == 1 {
+			bad++
+		}
+		i += n
+	}
+	return bad*10 > len(sample)
+}

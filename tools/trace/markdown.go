@@ -1,0 +1,102 @@
+package trace
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Markdown renders the answer for a human or an assistant: the suspects
+// with their evidence first, then the errors found.
+func Markdown(out Output) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Root cause analysis of %s\n\n", out.Source)
+	for _, n := range out.Notes {
+		fmt.Fprintf(&b, "> %s\n\n", n)
+	}
+	if len(out.Suspects) == 0 {
+		b.WriteString("No suspects: nothing in the input points into this repository.\n\n")
+	}
+	for _, s := range out.Suspects {
+		name := s.Symbol
+		if name == "" {
+			name = s.Func
+		}
+		fmt.Fprintf(&b, "## %d. `%s` — %s:%d (score %.3f)\n\n", s.Rank, name, s.Path, s.Line, s.Score)
+		fmt.Fprintf(&b, "%s\n\n", s.Hypothesis)
+		fmt.Fprintf(&b, "- Code: %s\n", s.URI)
+		fmt.Fprintf(&b, "- Score: %s\n", strings.Join(s.Why, "; "))
+		if len(s.Blame) > 0 {
+			b.WriteString("- Blame:\n")
+			for _, bl := range s.Blame {
+				mark := " "
+				if bl.Line == s.Line {
+					mark = "▶"
+				}
+				fmt.Fprintf(&b, "  - %s L%d `%s` — %s %s, %s: %s\n", mark, bl.Line, bl.Text, short(bl.Hash), bl.Author, day(bl.Time), bl.Summary)
+			}
+		}
+		if len(s.Commits) > 0 {
+			b.WriteString("- Recent commits to the file:\n")
+			for _, c := range s.Commits {
+				fmt.Fprintf(&b, "  - %s %s %s: %s\n", short(c.Hash), day(c.Time), c.Author, c.Subject)
+			}
+		}
+		refs(&b, "Tests that reach it", s.Tests, "none")
+		if len(s.Requires) > 0 {
+			fmt.Fprintf(&b, "- Requirements named in the code: %s\n", strings.Join(s.Requires, ", "))
+		}
+		refs(&b, "Specs", s.Specs, "none found")
+		refs(&b, "Similar events in the indexed logs", s.PastEvents, "none found")
+		fmt.Fprintf(&b, "- Test to write: %s\n\n", s.WriteTest)
+	}
+	if len(out.Reproduction) > 0 {
+		b.WriteString("## Reproduction hints\n\n")
+		for _, r := range out.Reproduction {
+			fmt.Fprintf(&b, "- %s\n", r)
+		}
+		b.WriteString("\n")
+	}
+	if len(out.Errors) > 0 {
+		b.WriteString("## Errors found\n\n")
+		for _, e := range out.Errors {
+			root := ""
+			if e.RootCause {
+				root = ", root cause"
+			}
+			fmt.Fprintf(&b, "- **%s** %s (lines %d–%d, ×%d%s)\n", e.Lang, label(e), e.StartLine, e.EndLine, e.Count, root)
+			for _, f := range e.Frames {
+				where := f.File
+				if f.Path != "" {
+					where = f.Path
+				}
+				app := ""
+				if f.InApp {
+					app = " ◀ in repo"
+				}
+				fmt.Fprintf(&b, "  - `%s` %s:%d%s\n", f.Func, where, f.Line, app)
+			}
+		}
+	}
+	fmt.Fprintf(&b, "\n_index: %s_\n", out.Index)
+	return b.String()
+}
+
+func refs(b *strings.Builder, title string, rs []Ref, none string) {
+	if len(rs) == 0 {
+		fmt.Fprintf(b, "- %s: %s\n", title, none)
+		return
+	}
+	fmt.Fprintf(b, "- %s:\n", title)
+	for _, r := range rs {
+		text := r.Symbol
+		if r.Text != "" {
+			if text != "" {
+				text += " — "
+			}
+			text += r.Text
+		}
+		fmt.Fprintf(b, "  - %s %s\n", r.URI, text)
+	}
+}
+
+func day(rfc string) string { return rfc[:min(len(rfc), 10)] }

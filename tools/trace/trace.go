@@ -1,0 +1,326 @@
+package trace
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/chunk"
+	"github.com/devaiops/devai/memory/history"
+	"github.com/devaiops/devai/memory/stack"
+)
+
+// Run analyses the input against the index (and the repository's git
+// history when it has one).
+func Run(ctx context.Context, ix *memory.Index, in Input) (Output, error) {
+	return RunWith(ctx, ix, in, DefaultMaxBytes)
+}
+
+// RunWith is Run with a bound on the bytes read of the input.
+func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (Output, error) {
+	if in.MaxSuspects < 0 || in.MaxSuspects > MaxMaxSuspects {
+		return Output{}, inputErrorf("trace_root_cause: max_suspects %d is out of range; use 1 to %d", in.MaxSuspects, MaxMaxSuspects)
+	}
+	if in.MaxSuspects == 0 {
+		in.MaxSuspects = DefaultMaxSuspects
+	}
+	text, source, note, err := load(ctx, ix, in, maxBytes)
+	if err != nil {
+		return Output{}, err
+	}
+	out := Output{Source: source, Errors: []Error{}, Suspects: []Suspect{}, Reproduction: []string{}, Notes: []string{}, Index: "ready"}
+	if note != "" {
+		out.Notes = append(out.Notes, note)
+	}
+	traces := stack.Parse(text)
+	stack.NewResolver(indexedPaths(ix)).Resolve(traces)
+	out.Errors = distinct(ix, traces)
+	lines := strings.Split(text, "\n")
+	out.Reproduction = reproduction(lines, traces)
+
+	hist, herr := history.Open(ix.Repo())
+	if herr != nil {
+		hist = nil
+		out.Notes = append(out.Notes, fmt.Sprintf("no git history (%v): suspects come without blame or recent commits", herr))
+	}
+	ev := &evidence{ix: ix, hist: hist, skip: ownEvents(source, traces)}
+	cands := candidates(ix, out.Errors)
+	if len(cands) == 0 {
+		query := failureText(lines, out.Errors)
+		if len(traces) == 0 {
+			out.Notes = append(out.Notes, "no stack trace found in the input; suspects come from a search of the code for the error message")
+		} else {
+			out.Notes = append(out.Notes, "no frame of the trace is in this repository (is it another project's trace?); suspects come from a search of the code for the error message")
+		}
+		if query == "" {
+			out.Notes = append(out.Notes, "no error message found either; paste the lines around the failure")
+		} else {
+			cands, err = searchCandidates(ctx, ix, query, in.MaxSuspects)
+			if err != nil {
+				return out, fmt.Errorf("search for %q: %w", query, err)
+			}
+		}
+	}
+	// Evidence for the best few, then the final order.
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
+	if len(cands) > 2*in.MaxSuspects {
+		cands = cands[:2*in.MaxSuspects]
+	}
+	msg := headline(out.Errors)
+	for i := range cands {
+		if err := ev.gather(ctx, &cands[i], msg); err != nil {
+			return out, err
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
+	if len(cands) > in.MaxSuspects {
+		cands = cands[:in.MaxSuspects]
+	}
+	for i := range cands {
+		cands[i].Rank = i + 1
+		cands[i].Score = round(cands[i].Score)
+		hypothesize(&cands[i], out.Errors, i)
+	}
+	out.Suspects = cands
+	if st := ix.Status(); st.State == "indexing" {
+		out.Index = fmt.Sprintf("indexing %d%%", int(st.Progress*100))
+	}
+	return out, nil
+}
+
+func indexedPaths(ix *memory.Index) []string {
+	seen := map[string]bool{}
+	var paths []string
+	for _, c := range ix.Chunks(nil) {
+		if !seen[c.Path] {
+			seen[c.Path] = true
+			paths = append(paths, c.Path)
+		}
+	}
+	return paths
+}
+
+// distinct turns traces into errors, counting repeats once, root causes
+// first. A chain's root is where it started: Python prints it first, the
+// JVM last ("Caused by:").
+func distinct(ix *memory.Index, traces []stack.Trace) []Error {
+	roots := map[int]int{} // chain → index of its root trace
+	for i, t := range traces {
+		r, ok := roots[t.Chain]
+		switch {
+		case !ok:
+			roots[t.Chain] = i
+		case t.Lang == "java" && t.Cause:
+			roots[t.Chain] = i // the last "Caused by" is the root
+		default:
+			_ = r
+		}
+	}
+	var out []Error
+	bySig := map[string]int{}
+	for i, t := range traces {
+		sig := signature(t)
+		if j, ok := bySig[sig]; ok {
+			out[j].Count++
+			continue
+		}
+		e := Error{Lang: t.Lang, Type: t.Type, Message: t.Message, Count: 1, StartLine: t.StartLine, EndLine: t.EndLine,
+			RootCause: roots[t.Chain] == i, Frames: []Frame{}}
+		for _, f := range t.Frames {
+			fr := frameOf(f)
+			if f.InApp {
+				if c, ok := ix.ChunkAt(f.Path, f.Line); ok {
+					fr.Symbol = c.Symbol
+				}
+			}
+			e.Frames = append(e.Frames, fr)
+		}
+		bySig[sig] = len(out)
+		out = append(out, e)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].RootCause && !out[j].RootCause })
+	return out
+}
+
+// signature identifies an error regardless of addresses and goroutine
+// numbers: type, message and the frames' functions and lines.
+func signature(t stack.Trace) string {
+	var b strings.Builder
+	b.WriteString(t.Lang + "|" + t.Type + "|" + t.Message)
+	for _, f := range t.Frames {
+		fmt.Fprintf(&b, "|%s:%s:%d", f.Func, f.File, f.Line)
+	}
+	return b.String()
+}
+
+// Position weights: the first in-repo frame of an error is where it
+// surfaced, and usually where the fix goes; each frame further out is less
+// likely. The frame that started a goroutine is context, not a caller.
+const (
+	weightCreatedBy = 0.15
+	weightNotRoot   = 0.7 // an error that a root cause led to
+	weightDump      = 0.3 // a goroutine that was merely running
+	weightSeenTwice = 0.1 // the same code in another distinct error
+)
+
+func positionWeight(k int) float64 { return 1 / (1 + 0.8*float64(k)) }
+
+// candidates scores every in-repo frame's enclosing chunk.
+func candidates(ix *memory.Index, errs []Error) []Suspect {
+	byKey := map[string]int{}
+	var out []Suspect
+	for ei, e := range errs {
+		errW, errWhy := 1.0, "the root error"
+		switch {
+		case e.Type == "goroutine":
+			errW, errWhy = weightDump, "a goroutine in a dump"
+		case !e.RootCause:
+			errW, errWhy = weightNotRoot, "an error caused by an earlier one"
+		}
+		k := 0
+		for _, f := range e.Frames {
+			if !f.InApp {
+				continue
+			}
+			var w float64
+			var why string
+			if f.CreatedBy {
+				w = weightCreatedBy * errW
+				why = fmt.Sprintf("started the goroutine of %s (%s) %+.2f", label(e), errWhy, w)
+			} else {
+				w = positionWeight(k) * errW
+				nth := "the first in-repo frame"
+				if k > 0 {
+					nth = fmt.Sprintf("in-repo frame #%d", k+1)
+				}
+				if k == 0 && firstAppBelowLibrary(e.Frames) {
+					nth += ", below library frames"
+				}
+				why = fmt.Sprintf("%s of %s (%s) %+.2f", nth, label(e), errWhy, w)
+				k++
+			}
+			s := Suspect{Path: f.Path, Line: f.Line, Func: f.Func, Symbol: f.Symbol}
+			key := fmt.Sprintf("%s:%d", f.Path, f.Line)
+			if c, ok := ix.ChunkAt(f.Path, f.Line); ok {
+				s.URI, s.SymbolKind, s.Requires = c.URI, c.SymbolKind, c.Requirements
+				key = c.ID
+			} else {
+				s.URI = chunk.URI(chunk.Code, f.Path, f.Line, f.Line)
+			}
+			if j, ok := byKey[key]; ok {
+				if w > out[j].Score {
+					out[j].Why[0] = why
+					out[j].Score = w
+				}
+				if out[j].lastErr != ei {
+					out[j].lastErr = ei
+					out[j].Score += weightSeenTwice
+					out[j].Why = append(out[j].Why, fmt.Sprintf("also in %s %+.2f", label(e), weightSeenTwice))
+				}
+				continue
+			}
+			s.Score, s.Why, s.lastErr = w, []string{why}, ei
+			byKey[key] = len(out)
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// firstAppBelowLibrary reports whether library frames sit above the first
+// in-repo frame (the fault surfaced in a library, called from here).
+func firstAppBelowLibrary(frames []Frame) bool {
+	for _, f := range frames {
+		if f.InApp {
+			return false
+		}
+		if f.File != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func label(e Error) string {
+	s := e.Type
+	if e.Message != "" {
+		if s != "" {
+			s += ": "
+		}
+		s += e.Message
+	}
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return "`" + s + "`"
+}
+
+// searchCandidates is the fallback when no frame is in the repository.
+func searchCandidates(ctx context.Context, ix *memory.Index, query string, n int) ([]Suspect, error) {
+	res, err := ix.Search(ctx, memory.Query{Text: query, Kinds: []chunk.Kind{chunk.Code}, Limit: n, MaxTokens: 1000})
+	if err != nil {
+		return nil, err
+	}
+	var out []Suspect
+	for i, h := range res.Hits {
+		w := 0.5 / float64(1+i)
+		out = append(out, Suspect{Path: h.Path, Line: h.StartLine, URI: h.URI, Symbol: h.Symbol, SymbolKind: h.SymbolKind,
+			Requires: h.Requirements, Score: w, lastErr: -1,
+			Why: []string{fmt.Sprintf("search hit #%d for the error message (%s) %+.2f", i+1, h.Why, w)}})
+	}
+	return out, nil
+}
+
+// headline is the error text used to look for specs and past events.
+func headline(errs []Error) string {
+	for _, e := range errs {
+		if e.Type == "goroutine" {
+			continue
+		}
+		return strings.TrimSpace(e.Type + " " + e.Message)
+	}
+	return ""
+}
+
+// failureText picks what to search for when the trace does not help: the
+// first error's message, else the first line that sounds like a failure.
+func failureText(lines []string, errs []Error) string {
+	if h := headline(errs); h != "" {
+		return h
+	}
+	for _, l := range lines {
+		low := strings.ToLower(l)
+		for _, cue := range []string{"error", "panic", "exception", "fatal", "failed", "traceback"} {
+			if strings.Contains(low, cue) {
+				return strings.TrimSpace(l[:min(len(l), 300)])
+			}
+		}
+	}
+	return ""
+}
+
+func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+
+// ownEvents tells the input's own log events apart from past ones: a hit
+// in the file that was read, overlapping one of its traces.
+func ownEvents(source string, traces []stack.Trace) func(memory.Hit) bool {
+	path := source
+	if strings.HasPrefix(path, "devai://") {
+		if _, p, _, _, err := memory.ParseURI(path); err == nil {
+			path = p
+		}
+	}
+	return func(h memory.Hit) bool {
+		if h.Path != path {
+			return false
+		}
+		for _, t := range traces {
+			if h.StartLine <= t.EndLine && t.StartLine <= h.EndLine {
+				return true
+			}
+		}
+		return false
+	}
+}

@@ -1,0 +1,188 @@
+package trace
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/fixture"
+)
+
+// openShop indexes the fixture with its git history.
+func openShop(t *testing.T) (*memory.Index, map[string]string) {
+	t.Helper()
+	dir, commits := fixture.GitRepo(t)
+	ix, err := memory.Open(t.Context(), memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "hash"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Sync(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return ix, commits
+}
+
+func TestShopPanicRanksTheBugFirst(t *testing.T) {
+	ix, commits := openShop(t)
+	panicText, err := os.ReadFile(filepath.Join(ix.Repo(), "logs", "panic.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []Input{
+		{Text: string(panicText)},
+		{Path: "logs/panic.log"},
+		{Path: "logs/worker.log"},
+		{Path: "devai://log/logs/worker.log"},
+	} {
+		name := in.Path
+		if name == "" {
+			name = "pasted text"
+		}
+		t.Run(name, func(t *testing.T) {
+			out, err := Run(t.Context(), ix, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Suspects) == 0 {
+				t.Fatalf("no suspects: %+v", out)
+			}
+			top := out.Suspects[0]
+			if top.Path != "internal/auth/service.go" || top.Line != 160 || top.Symbol != "auth.Service.recordLastSeen" {
+				t.Fatalf("top suspect %s:%d %s, want internal/auth/service.go:160 auth.Service.recordLastSeen\n%s", top.Path, top.Line, top.Symbol, Markdown(out))
+			}
+			var blamed bool
+			for _, b := range top.Blame {
+				if b.Line == 160 {
+					blamed = b.Hash == commits["bug"]
+				}
+			}
+			if !blamed {
+				t.Errorf("blame of line 160 does not point at the bug commit %s: %+v", commits["bug"], top.Blame)
+			}
+			if len(top.Commits) == 0 || top.Commits[0].Hash != commits["bug"] {
+				t.Errorf("recent commits: %+v, want the bug commit first", top.Commits)
+			}
+			if len(top.Tests) != 0 || !strings.Contains(strings.Join(top.Why, ";"), "no test reaches") {
+				t.Errorf("the hook has no test; got tests %+v, why %v", top.Tests, top.Why)
+			}
+			if !strings.Contains(top.Hypothesis, "nil") || !strings.Contains(top.Hypothesis, "regression") {
+				t.Errorf("hypothesis: %s", top.Hypothesis)
+			}
+			if !strings.Contains(top.WriteTest, "internal/auth/service_test.go") {
+				t.Errorf("write test: %s", top.WriteTest)
+			}
+			if len(out.Suspects) < 3 || out.Suspects[1].Symbol != "sessions.Janitor.Sweep" {
+				t.Errorf("second suspect: %+v", out.Suspects[1:])
+			}
+			if len(out.Errors) != 1 || out.Errors[0].Type != "panic" {
+				t.Errorf("errors: %+v", out.Errors)
+			}
+			md := Markdown(out)
+			for _, want := range []string{"auth.Service.recordLastSeen", commits["bug"][:10], "feat(auth): remember when users were last active", "devai://code/internal/auth/service.go"} {
+				if !strings.Contains(md, want) {
+					t.Errorf("markdown lacks %q:\n%s", want, md)
+				}
+			}
+		})
+	}
+	// worker.log holds the crash three times and the supervisor's times.
+	out, err := Run(t.Context(), ix, Input{Path: "logs/worker.log"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Errors[0].Count < 2 {
+		t.Errorf("repeated panics counted %d times", out.Errors[0].Count)
+	}
+	if !strings.Contains(strings.Join(out.Reproduction, "\n"), "2026/11/23") {
+		t.Errorf("reproduction hints lack the crash time: %v", out.Reproduction)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	ix, _ := openShop(t)
+	outside := filepath.Join(t.TempDir(), "x.log")
+	if err := os.WriteFile(outside, []byte("panic: x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		in   Input
+		want string
+	}{
+		{"nothing", Input{}, "nothing to analyse"},
+		{"blank", Input{Text: " \n\t"}, "empty"},
+		{"both", Input{Text: "x", Path: "logs/panic.log"}, "not both"},
+		{"outside", Input{Path: outside}, "outside the repository"},
+		{"dotdot", Input{Path: "../../etc/passwd"}, "outside the repository"},
+		{"missing", Input{Path: "logs/nope.log"}, "cannot read"},
+		{"folder", Input{Path: "logs"}, "folder"},
+		{"binary", Input{Text: "\x00\x01\x02ELF\x00"}, "binary"},
+		{"limit", Input{Text: "x", MaxSuspects: 99}, "max_suspects"},
+		{"bad uri", Input{Path: "devai://log/nope.log"}, "cannot read"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Run(t.Context(), ix, c.in)
+			if err == nil || !IsInputError(err) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want an input error with %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestForeignTraceFallsBackToSearch(t *testing.T) {
+	ix, _ := openShop(t)
+	text, err := os.ReadFile("../../memory/stack/testdata/java_caused.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run(context.Background(), ix, Input{Text: string(text) + "\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Errors) != 2 || !out.Errors[0].RootCause || out.Errors[0].Type != "java.lang.NumberFormatException" {
+		t.Errorf("errors: %+v", out.Errors)
+	}
+	if !strings.Contains(strings.Join(out.Notes, " "), "no frame of the trace is in this repository") {
+		t.Errorf("notes: %v", out.Notes)
+	}
+	for _, s := range out.Suspects {
+		if !strings.Contains(s.Why[0], "search hit") {
+			t.Errorf("suspect without a search reason: %+v", s)
+		}
+	}
+	// Plain log lines with no trace: still an answer.
+	out, err = Run(context.Background(), ix, Input{Text: `time=2026-11-23T21:44:52Z level=ERROR msg="order rate limit exceeded" request_id=web-1`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Suspects) == 0 || !strings.Contains(strings.Join(out.Notes, " "), "no stack trace") {
+		t.Errorf("no-trace answer: %+v", out)
+	}
+}
+
+func TestLargeFileIsCut(t *testing.T) {
+	ix, _ := openShop(t)
+	out, err := RunWith(t.Context(), ix, Input{Path: "logs/worker.log"}, 1200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(out.Notes, " "), "only its first 1200 bytes") {
+		t.Errorf("notes: %v", out.Notes)
+	}
+}
+
+func TestPrintMarkdown(t *testing.T) {
+	if os.Getenv("TRACE_PRINT") == "" {
+		t.Skip("set TRACE_PRINT=1 to print the fixture's answer")
+	}
+	ix, _ := openShop(t)
+	out, err := Run(t.Context(), ix, Input{Path: "logs/worker.log"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(Markdown(out))
+}
