@@ -74,6 +74,7 @@ func commands(stdout, stderr io.Writer) []*command {
 		serveCommand(stdout, stderr),
 		indexCommand(stdout, stderr),
 		searchCommand(stdout, stderr),
+		fixLogCommand(os.Stdin, stdout, stderr),
 		evalCommand(stdout, stderr),
 		versionCommand(stdout),
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/search"
+	"github.com/devaiops/devai/tools/trace"
 )
 
 // hints are the four MCP tool annotations. mcp.NewTool defaults them to
@@ -42,6 +43,11 @@ func toolTable() []toolDecl {
 		{
 			Tool:    search.Tool,
 			Handler: func(d toolDeps) server.ToolHandlerFunc { return search.Handler(d.Index, d.FirstSyncWait) },
+			Hints:   hints{ReadOnly: true, Destructive: false, Idempotent: true, OpenWorld: false},
+		},
+		{
+			Tool:    trace.Tool,
+			Handler: func(d toolDeps) server.ToolHandlerFunc { return trace.Handler(d.Index) },
 			Hints:   hints{ReadOnly: true, Destructive: false, Idempotent: true, OpenWorld: false},
 		},
 	}

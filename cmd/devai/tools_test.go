@@ -16,7 +16,8 @@ import (
 // idempotent, openWorld. A tool missing here fails the test, so adding a
 // tool means deciding its hints.
 var intendedHints = map[string][4]bool{
-	"search_context": {true, false, true, false},
+	"search_context":   {true, false, true, false},
+	"trace_root_cause": {true, false, true, false},
 }
 
 func TestToolHintsThroughClient(t *testing.T) {

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/trace"
+)
+
+type fixLogConfig struct {
+	commonConfig
+	MaxSuspects int
+	NoSync      bool
+}
+
+func fixLogCommand(stdin io.Reader, stdout, stderr io.Writer) *command {
+	cfg := &fixLogConfig{}
+	fs := flag.NewFlagSet("fix-log", flag.ContinueOnError)
+	cfg.commonConfig.register(fs)
+	fs.IntVar(&cfg.MaxSuspects, "max-suspects", trace.DefaultMaxSuspects, fmt.Sprintf("suspects to show, 1 to %d", trace.MaxMaxSuspects))
+	fs.BoolVar(&cfg.NoSync, "no-sync", false, "use the index as it is, without syncing changed files first")
+	c := &command{
+		name:    "fix-log",
+		summary: "Find the root cause of a crash or error log (what trace_root_cause answers).",
+		usage:   "FILE|- [flags]",
+		details: `
+FILE is a log file inside the repository; - reads the log or stack trace from
+stdin (use it for a file outside the repository: devai fix-log - < crash.txt).
+The index is synced first (only changed files are read), unless --no-sync.
+With --json the output is exactly trace_root_cause's structured output.`,
+		flags: fs,
+	}
+	c.run = func(args []string) error {
+		if len(args) != 1 {
+			return usagef("give one log file, or - to read stdin, e.g. devai fix-log logs/worker.log")
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runFixLog(ctx, cfg, args[0], stdin, stdout, stderr)
+	}
+	return c
+}
+
+func runFixLog(ctx context.Context, cfg *fixLogConfig, arg string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if err := cfg.validate(); err != nil {
+		return usageError{err}
+	}
+	if cfg.MaxSuspects < 1 || cfg.MaxSuspects > trace.MaxMaxSuspects {
+		return usagef("--max-suspects %d: use 1 to %d", cfg.MaxSuspects, trace.MaxMaxSuspects)
+	}
+	in := trace.Input{MaxSuspects: cfg.MaxSuspects}
+	if arg == "-" {
+		b, err := io.ReadAll(io.LimitReader(stdin, trace.DefaultMaxBytes))
+		if err != nil {
+			return fmt.Errorf("read stdin: %w", err)
+		}
+		in.Text = string(b)
+	} else {
+		in.Path = repoPath(cfg.Repo, arg)
+	}
+	logger, closeLog, err := newLoggerTo(cfg.LogLevel, cfg.LogFile, stderr)
+	if err != nil {
+		return usageError{err}
+	}
+	defer closeLog()
+	opts := cfg.memoryOptions()
+	opts.Logger = logger.Named("memory")
+	ix, err := memory.Open(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("open the index of %s: %w", cfg.Repo, err)
+	}
+	defer ix.Close()
+	if !cfg.NoSync {
+		bar := newProgressBar(stderr, isTerminal(stderr))
+		err := ix.Sync(ctx, bar.update)
+		bar.finish()
+		if err != nil {
+			if ix.Status().Files == 0 {
+				return fmt.Errorf("sync %s: %w", cfg.Repo, err)
+			}
+			logger.Warn("sync failed; using the index as it was", "error", err)
+		}
+	}
+	out, err := trace.Run(ctx, ix, in)
+	if err != nil {
+		if trace.IsInputError(err) {
+			return usageError{err}
+		}
+		return err
+	}
+	if cfg.JSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	fmt.Fprint(stdout, trace.Markdown(out))
+	return nil
+}
+
+// repoPath turns a path given on the command line (relative to the current
+// directory) into one relative to the repository when it lies inside it;
+// otherwise it stays absolute, and the tool refuses it with its reason.
+func repoPath(repo, p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	root, err := filepath.Abs(repo)
+	if err != nil {
+		return abs
+	}
+	if rel, err := filepath.Rel(root, abs); err == nil && filepath.IsLocal(rel) {
+		return filepath.ToSlash(rel)
+	}
+	return abs
+}
