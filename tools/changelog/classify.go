@@ -1,0 +1,164 @@
+package changelog
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Section titles, in the order a changelog lists them: breaking changes
+// first, then Keep a Changelog's six, then what fits none of them.
+const (
+	SectionBreaking    = "Breaking changes"
+	SectionAdded       = "Added"
+	SectionChanged     = "Changed"
+	SectionDeprecated  = "Deprecated"
+	SectionRemoved     = "Removed"
+	SectionFixed       = "Fixed"
+	SectionSecurity    = "Security"
+	SectionOther       = "Other changes"
+	SectionMaintenance = "Maintenance"
+)
+
+// SectionOrder is the order of sections in the output.
+var SectionOrder = []string{SectionBreaking, SectionAdded, SectionChanged, SectionDeprecated,
+	SectionRemoved, SectionFixed, SectionSecurity, SectionOther, SectionMaintenance}
+
+// typeSections maps Conventional Commit types to sections. Types for the
+// project's own upkeep (docs, tests, build, CI, chores, style) go to
+// Maintenance, last, so users read what changed for them first.
+var typeSections = map[string]string{
+	"feat": SectionAdded, "feature": SectionAdded,
+	"fix": SectionFixed, "bugfix": SectionFixed, "hotfix": SectionFixed,
+	"perf": SectionChanged, "refactor": SectionChanged, "revert": SectionChanged, "improvement": SectionChanged,
+	"deprecate": SectionDeprecated, "deprecation": SectionDeprecated,
+	"remove": SectionRemoved, "removal": SectionRemoved,
+	"security": SectionSecurity, "sec": SectionSecurity,
+	"docs": SectionMaintenance, "doc": SectionMaintenance, "test": SectionMaintenance, "tests": SectionMaintenance,
+	"build": SectionMaintenance, "ci": SectionMaintenance, "chore": SectionMaintenance, "style": SectionMaintenance,
+	"deps": SectionMaintenance, "release": SectionMaintenance,
+}
+
+// firstWordSections classify a commit that is not a Conventional Commit by
+// the first word of its description (after an "area:" prefix), lowercased:
+// a word listed here, or one that starts with a listed stem ending in "*".
+// Anything else goes to Other changes.
+var firstWordSections = []struct {
+	section string
+	words   []string
+}{
+	{SectionAdded, []string{"add", "adds", "added", "adding", "introduc*", "implement*", "support*", "allow*", "enabl*", "new", "creat*"}},
+	{SectionFixed, []string{"fix*", "bugfix*", "hotfix*", "correct*", "resolv*", "repair*", "prevent*", "avoid*"}},
+	{SectionRemoved, []string{"remov*", "delet*", "drop*"}},
+	{SectionDeprecated, []string{"deprecat*"}},
+	{SectionChanged, []string{"chang*", "updat*", "refactor*", "improv*", "renam*", "move", "moves", "moved", "moving", "optimi*", "simplif*",
+		"replac*", "rework*", "revert*", "upgrad*", "bump*", "reduc*", "increas*", "speed*", "make", "makes", "use", "uses",
+		"switch*", "clean*", "tidy", "restructur*", "extend*"}},
+}
+
+// securityMention puts a commit under Security whatever its type: a CVE or
+// GitHub advisory ID, or a [SECURITY] tag, as dependency bots write them.
+var securityMention = regexp.MustCompile(`(?i)\bCVE-\d{4}-\d{4,}\b|\bGHSA(?:-[23456789cfghjmpqrvwx]{4}){3}\b|\[security\]`)
+
+// header is a Conventional Commit header, or an "area: subject" line:
+// a word, an optional (scope), an optional !, a colon and a space.
+var header = regexp.MustCompile(`^([A-Za-z0-9_./{},*-]+)(?:\(([^()\r\n]*)\))?(!)?: +(\S.*)$`)
+
+// breakingFooter starts the BREAKING CHANGE footer in a body.
+var breakingFooter = regexp.MustCompile(`(?m)^BREAKING[ -]CHANGE: *`)
+
+// parsed is what a commit message says about itself.
+type parsed struct {
+	Type, Scope  string
+	Description  string // the subject without the header
+	Breaking     bool
+	BreakingNote string
+	Conventional bool
+	Section      string
+	Rule         string // why it went to Section, for the JSON output
+}
+
+// classify reads a commit's subject and body.
+func classify(subject, body string) parsed {
+	p := parsed{Description: strings.TrimSpace(subject)}
+	if m := header.FindStringSubmatch(p.Description); m != nil {
+		word := strings.ToLower(m[1])
+		if sec, ok := typeSections[word]; ok {
+			p.Conventional, p.Type, p.Scope, p.Breaking, p.Description = true, word, strings.TrimSpace(m[2]), m[3] == "!", m[4]
+			p.Section, p.Rule = sec, "type "+word
+		} else {
+			// "tsdb: fix a race", "discovery/moby: bound requests": the Go and
+			// Linux habit of naming the area first. The area is the scope.
+			p.Scope, p.Description = m[1], m[4]
+			if m[2] != "" {
+				p.Scope += "/" + strings.TrimSpace(m[2])
+			}
+			p.Breaking = m[3] == "!"
+		}
+	}
+	if loc := breakingFooter.FindStringIndex(body); loc != nil {
+		p.Breaking = true
+		note, _, _ := strings.Cut(body[loc[1]:], "\n\n")
+		p.BreakingNote = strings.Join(strings.Fields(note), " ")
+	}
+	if !p.Conventional {
+		p.Section, p.Rule = byFirstWord(p.Description)
+	}
+	switch {
+	case p.Breaking:
+		p.Section, p.Rule = SectionBreaking, "breaking change ("+breakingWhy(p)+")"
+	case securityMention.MatchString(subject + "\n" + body):
+		p.Section, p.Rule = SectionSecurity, "names a CVE, a GitHub advisory or [SECURITY]"
+	}
+	return p
+}
+
+func breakingWhy(p parsed) string {
+	if p.BreakingNote != "" {
+		return "BREAKING CHANGE footer"
+	}
+	return "! after the type"
+}
+
+// byFirstWord applies the first-word rule to a description.
+func byFirstWord(desc string) (section, rule string) {
+	word := strings.ToLower(strings.TrimFunc(firstWord(desc), func(r rune) bool { return !unicode.IsLetter(r) }))
+	for _, fw := range firstWordSections {
+		for _, w := range fw.words {
+			if stem, ok := strings.CutSuffix(w, "*"); ok && strings.HasPrefix(word, stem) || w == word {
+				return fw.section, "first word " + `"` + firstWord(desc) + `"`
+			}
+		}
+	}
+	return SectionOther, "not a Conventional Commit, first word unclassified"
+}
+
+func firstWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+// mergeSubject matches subjects of merges that git records with one parent
+// (a rebased or squashed merge): they describe where the change came from,
+// not the change.
+var mergeSubject = regexp.MustCompile(`^Merge (?:pull request #\d+|branch '|remote-tracking branch '|tag '|branch "|.* into )`)
+
+// humanize makes a description read like a changelog line: first letter
+// capital, no final period.
+func humanize(desc string) string {
+	desc = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(desc), "."))
+	r, n := utf8.DecodeRuneInString(desc)
+	if n == 0 || !unicode.IsLower(r) {
+		return desc
+	}
+	// Keep identifiers as written: `go.mod`, `fooBar`, `--flag`.
+	w := firstWord(desc)
+	if strings.ContainsAny(w, "._/()`-") || strings.ToLower(w) != w {
+		return desc
+	}
+	return string(unicode.ToUpper(r)) + desc[n:]
+}
