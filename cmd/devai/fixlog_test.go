@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/tools/trace"
+)
+
+// TestTraceRootCauseThroughClient: "why does this crash?" with the shop's
+// real panic pasted, over MCP, on the fixture with its git history.
+func TestTraceRootCauseThroughClient(t *testing.T) {
+	dir, commits := fixture.GitRepo(t)
+	ctx := context.Background()
+	ix, err := memory.Open(ctx, memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "hash", Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	if err := ix.Sync(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	panicText, err := os.ReadFile(filepath.Join(dir, "logs", "panic.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, version := range []string{mcp.ProtocolVersion20251125, "2025-06-18"} {
+		c := connect(t, newTestServer(t, ix, toolTable()), version)
+		res := callTool(t, c, trace.ToolName, map[string]any{"text": string(panicText)})
+		if res.IsError {
+			t.Fatalf("%s: isError: %+v", version, res.Content)
+		}
+		raw, err := json.Marshal(res.StructuredContent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out trace.Output
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Suspects) == 0 || out.Suspects[0].Symbol != "auth.Service.recordLastSeen" {
+			t.Fatalf("%s: suspects %+v", version, out.Suspects)
+		}
+		top := out.Suspects[0]
+		blamed := false
+		for _, b := range top.Blame {
+			blamed = blamed || (b.Line == top.Line && b.Hash == commits["bug"])
+		}
+		if !blamed {
+			t.Errorf("%s: blame %+v does not name the bug commit %s", version, top.Blame, commits["bug"])
+		}
+		text := res.Content[0].(mcp.TextContent).Text
+		if !strings.Contains(text, "auth.Service.recordLastSeen") || !strings.Contains(text, commits["bug"][:10]) {
+			t.Errorf("%s: markdown: %s", version, text)
+		}
+	}
+	// Mistakes come back as isError results that say what to do.
+	c := connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20251125)
+	for args, want := range map[string]string{
+		`{}`:                                "nothing to analyse",
+		`{"path": "/etc/passwd"}`:           "outside the repository",
+		`{"text": "x", "max_suspects": 50}`: "max_suspects",
+	} {
+		var a map[string]any
+		if err := json.Unmarshal([]byte(args), &a); err != nil {
+			t.Fatal(err)
+		}
+		res := callTool(t, c, trace.ToolName, a)
+		if !res.IsError || !strings.Contains(res.Content[0].(mcp.TextContent).Text, want) {
+			t.Errorf("%s: %+v, want an isError result with %q", args, res.Content, want)
+		}
+	}
+}
+
+func TestFixLogCommand(t *testing.T) {
+	dir, commits := fixture.GitRepo(t)
+	state := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"fix-log", "--repo", dir, "--state-dir", state, "--embedder", "hash", "--json", filepath.Join(dir, "logs", "worker.log")}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var out trace.Output
+	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, stdout.String())
+	}
+	if out.Source != "logs/worker.log" || len(out.Suspects) == 0 || out.Suspects[0].Commits[0].Hash != commits["bug"] {
+		t.Fatalf("output: %+v", out)
+	}
+	// stdin, Markdown
+	panicText, err := os.ReadFile(filepath.Join(dir, "logs", "panic.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	cfg := &fixLogConfig{MaxSuspects: 2}
+	cfg.Repo, cfg.StateDir, cfg.Embedder, cfg.LogLevel = dir, state, "hash", "off"
+	if err := runFixLog(context.Background(), cfg, "-", bytes.NewReader(panicText), &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if md := stdout.String(); !strings.Contains(md, "## 1. `auth.Service.recordLastSeen`") || strings.Contains(md, "## 3.") {
+		t.Errorf("markdown:\n%s", md)
+	}
+	// A file outside the repository is refused with a usage error.
+	outside := filepath.Join(t.TempDir(), "crash.log")
+	if err := os.WriteFile(outside, panicText, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stderr.Reset()
+	if code := run([]string{"fix-log", "--repo", dir, "--state-dir", state, "--embedder", "hash", outside}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "outside the repository") {
+		t.Errorf("outside file: exit %d, %s", code, stderr.String())
+	}
+}
