@@ -1,0 +1,103 @@
+package gaps
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Markdown renders out for the assistant (the tool result's text) or a
+// person at a terminal (`devai gaps`): the summary, what coverage was read,
+// then each gap with what a test writer needs.
+func Markdown(out Output) string {
+	var b strings.Builder
+	s := out.Summary
+	b.WriteString("## find_test_gaps\n\n")
+	if out.Index != "" && out.Index != "ready" {
+		fmt.Fprintf(&b, "_Index: %s; the answer may be incomplete._\n\n", out.Index)
+	}
+	fmt.Fprintf(&b, "- symbols tested: %d of %d\n", s.SymbolsTested, s.Symbols)
+	fmt.Fprintf(&b, "- requirements verified: %d of %d\n", s.RequirementsVerified, s.Requirements)
+	fmt.Fprintf(&b, "- tests: %d\n", s.Tests)
+	if s.Lines > 0 {
+		fmt.Fprintf(&b, "- line coverage: %d of %d (%.1f%%)\n", s.LinesCovered, s.Lines, pct(s.LinesCovered, s.Lines))
+	}
+	if s.Branches > 0 {
+		fmt.Fprintf(&b, "- branch coverage: %d of %d (%.1f%%)\n", s.BranchesCovered, s.Branches, pct(s.BranchesCovered, s.Branches))
+	}
+	fmt.Fprintf(&b, "- churn: %s\n", s.Churn)
+	for _, n := range s.Notes {
+		fmt.Fprintf(&b, "- note: %s\n", n)
+	}
+	for _, c := range out.Coverage {
+		if c.Error != "" {
+			fmt.Fprintf(&b, "- coverage file %s: not read: %s\n", c.Path, c.Error)
+			continue
+		}
+		fmt.Fprintf(&b, "- coverage file %s (%s): %d source files, %s older than the newest of them\n", c.Path, c.Format, c.Files, c.Age)
+		for _, p := range c.Problems {
+			fmt.Fprintf(&b, "  - problem: %s\n", p)
+		}
+		for _, p := range c.Stale {
+			fmt.Fprintf(&b, "  - stale: %s\n", p)
+		}
+		if len(c.Unmapped) > 0 {
+			fmt.Fprintf(&b, "  - paths matching no file here (ignored): %s\n", strings.Join(c.Unmapped, ", "))
+		}
+	}
+	if len(out.Gaps) == 0 {
+		b.WriteString("\nNo gaps match. Widen the filters (kinds, path, min_risk) to see more.\n")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "\n%d of %d gaps, riskiest first (%s).\n", len(out.Gaps), out.Total, byKind(out.ByKind))
+	for i, g := range out.Gaps {
+		title := g.Symbol
+		if g.Kind == KindUnverified {
+			title = g.Requirement
+		}
+		fmt.Fprintf(&b, "\n### %d. %s `%s` (risk %.0f, driven by %s)\n", i+1, g.Kind, title, g.Risk, g.Driver)
+		fmt.Fprintf(&b, "- where: %s\n", g.URI)
+		fmt.Fprintf(&b, "- why: %s\n", g.Why)
+		if len(g.Requirements) > 0 && g.Kind != KindUnverified {
+			fmt.Fprintf(&b, "- requirements: %s\n", strings.Join(g.Requirements, ", "))
+		}
+		fmt.Fprintf(&b, "- factors: %s\n", factors(g.Factors))
+		if g.SuggestedTest != "" {
+			fmt.Fprintf(&b, "- write: `%s`", g.SuggestedTest)
+			if g.NearestTestFile != "" {
+				fmt.Fprintf(&b, " in %s", g.NearestTestFile)
+			}
+			b.WriteString("\n")
+		}
+		if g.ModelTest != "" {
+			fmt.Fprintf(&b, "- model it on: `%s` (%s)\n", g.ModelTestName, g.ModelTest)
+		}
+	}
+	return b.String()
+}
+
+func factors(fs []Factor) string {
+	parts := make([]string, 0, len(fs))
+	for _, f := range fs {
+		parts = append(parts, fmt.Sprintf("%s %g (×%.2f)", f.Name, round2(f.Value), f.Weight))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func byKind(m map[string]int) string {
+	var parts []string
+	for _, k := range allKinds {
+		if m[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", m[k], k))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func pct(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return 100 * float64(a) / float64(b)
+}
+
+func round2(x float64) float64 { return float64(int(x*100+0.5)) / 100 }
