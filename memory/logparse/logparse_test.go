@@ -1,0 +1,98 @@
+package logparse
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseLine(t *testing.T) {
+	ts := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	cases := []struct {
+		name, line, format, level, msg string
+		time                           time.Time
+		field, value                   string
+	}{
+		{"slog json", `{"time":"2026-11-23T21:45:19.853058277Z","level":"INFO","msg":"account deleted","user_id":"u-1002"}`, "json", "info", "account deleted", ts("2026-11-23T21:45:19.853058277Z"), "user_id", "u-1002"},
+		{"zap production", `{"level":"error","ts":1732398319.5,"caller":"api/h.go:42","msg":"request failed","stacktrace":"main.f\n\t/a.go:1"}`, "json", "error", "request failed", ts("2024-11-23T21:45:19.5Z"), "caller", "api/h.go:42"},
+		{"zerolog", `{"level":"warn","error":"timeout","time":"2024-05-01T10:00:00Z","message":"retrying"}`, "json", "warn", "retrying", ts("2024-05-01T10:00:00Z"), "error", "timeout"},
+		{"logrus", `{"level":"warning","msg":"disk low","time":"2024-05-01T10:00:00+02:00"}`, "json", "warn", "disk low", ts("2024-05-01T10:00:00+02:00"), "", ""},
+		{"pino", `{"level":50,"time":1714557600000,"msg":"boom"}`, "json", "error", "boom", ts("2024-05-01T10:00:00Z"), "", ""},
+		{"otel", `{"timeUnixNano":"1714557600000000000","severityNumber":17,"severityText":"ERROR","body":{"stringValue":"payment declined"},"attributes":[{"key":"order.id","value":{"stringValue":"o-1"}}]}`, "otel", "error", "payment declined", ts("2024-05-01T10:00:00Z"), "order.id", "o-1"},
+		{"docker json-file", `{"log":"time=2024-05-01T10:00:00Z level=error msg=\"db down\"\n","stream":"stderr","time":"2024-05-01T10:00:00.5Z"}`, "docker", "error", "db down", ts("2024-05-01T10:00:00Z"), "", ""},
+		{"cri", `2024-05-01T10:00:00.123456789Z stderr F E0501 oops level=error something`, "cri", "error", "E0501 oops something", ts("2024-05-01T10:00:00.123456789Z"), "", ""},
+		{"logfmt (shop access.log)", `time=2026-11-23T21:44:52.051Z level=INFO msg=request request_id=req-08 method=GET path=/healthz status=200 ua="Go http"`, "logfmt", "info", "request", ts("2026-11-23T21:44:52.051Z"), "ua", "Go http"},
+		{"go log prefix", `janitor: 2026/11/23 21:44:50.843699 started interval=10s ttl=45s`, "text", "", "janitor: started interval=10s ttl=45s", ts("2026-11-23T21:44:50.843699Z"), "", ""},
+		{"log4j", `2024-01-01 12:00:00,123 ERROR [main] c.e.Foo - it broke`, "text", "error", "[main] c.e.Foo - it broke", ts("2024-01-01T12:00:00.123Z"), "", ""},
+		{"syslog", `Jun 14 15:16:01 host sshd[42]: Failed password for root`, "text", "", "host sshd[42]: Failed password for root", time.Date(0, 6, 14, 15, 16, 1, 0, time.UTC), "", ""},
+		{"panic", `panic: runtime error: index out of range`, "text", "fatal", "panic: runtime error: index out of range", time.Time{}, "", ""},
+		{"nothing known", `¯\_(ツ)_/¯ what`, "text", "", `¯\_(ツ)_/¯ what`, time.Time{}, "", ""},
+		{"invalid utf-8 and CR", "bad \xff byte\r", "text", "", "bad \uFFFD byte", time.Time{}, "", ""},
+		{"broken json", `{"level":"info", "msg": oops}`, "text", "", `{"level":"info", "msg": oops}`, time.Time{}, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := ParseLine(c.line)
+			if r.Format != c.format || r.Level != c.level || r.Message != c.msg || !r.Time.Equal(c.time) {
+				t.Errorf("got format %q level %q msg %q time %v; want %q %q %q %v", r.Format, r.Level, r.Message, r.Time, c.format, c.level, c.msg, c.time)
+			}
+			if c.field != "" && r.Fields[c.field] != c.value {
+				t.Errorf("field %s = %q, want %q (fields %v)", c.field, r.Fields[c.field], c.value, r.Fields)
+			}
+		})
+	}
+}
+
+func TestScannerJoinsTracesAndPartials(t *testing.T) {
+	f, err := os.Open("../../testdata/shop/logs/worker.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := NewScanner(f, 0)
+	var panics, records int
+	for sc.Scan() {
+		r := sc.Record()
+		records++
+		if strings.HasPrefix(r.Message, "panic: ") {
+			panics++
+			if r.EndLine-r.Line != 11 || r.Level != "fatal" || !strings.Contains(r.Text, "created by main.run") {
+				t.Errorf("panic record lines %d-%d level %q:\n%s", r.Line, r.EndLine, r.Level, r.Text)
+			}
+		}
+	}
+	if panics != 3 || sc.Lines() != 50 || sc.Truncated || sc.Err() != nil {
+		t.Errorf("panics %d, lines %d, truncated %v, err %v", panics, sc.Lines(), sc.Truncated, sc.Err())
+	}
+	in := "2024-05-01T10:00:00Z stdout P hello \n2024-05-01T10:00:00Z stdout P big \n2024-05-01T10:00:01Z stdout F world\r\n\n" +
+		"2024-05-01 10:00:02 ERROR boom\njava.lang.IllegalStateException: x\n\tat a.B.c(B.java:1)\nCaused by: java.io.IOException\n\t... 1 more\n"
+	sc = NewScanner(strings.NewReader(in), 0)
+	var got []Record
+	for sc.Scan() {
+		got = append(got, sc.Record())
+	}
+	if len(got) != 2 || got[0].Message != "hello big world" || got[0].Line != 1 || got[0].EndLine != 3 {
+		t.Fatalf("records: %+v", got)
+	}
+	if got[1].Message != "boom" || got[1].Line != 5 || got[1].EndLine != 9 || !strings.Contains(got[1].Text, "Caused by") {
+		// the exception under a timestamped line, its frames and its cause
+		// are one event
+		t.Errorf("java: %+v", got[1])
+	}
+	// the byte budget stops the scan and says so
+	sc = NewScanner(strings.NewReader(strings.Repeat("line\n", 1000)), 100)
+	n := 0
+	for sc.Scan() {
+		n++
+	}
+	if !sc.Truncated || n != 20 {
+		t.Errorf("budget: %d records, truncated %v", n, sc.Truncated)
+	}
+}

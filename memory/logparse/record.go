@@ -1,0 +1,294 @@
+// Package logparse reads log lines of the formats teams actually have —
+// JSON lines (slog, zap, zerolog, logrus, pino field names), logfmt, plain
+// text with the common timestamp layouts, Kubernetes CRI and docker
+// json-file lines, OpenTelemetry log records as JSON — into records with a
+// time, a level and a message. A line that fits no format is kept as text,
+// never dropped: the message is what template mining and search need, and
+// the rest is a bonus.
+package logparse
+
+import (
+	"encoding/json"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Record is one log event. Multi-line events (stack traces) are one record.
+type Record struct {
+	Line    int       `json:"line"`     // 1-based first line in the input
+	EndLine int       `json:"end_line"` // last line (continuation lines included)
+	Format  string    `json:"format"`   // json, otel, logfmt, text, cri, docker
+	Time    time.Time `json:"time,omitzero"`
+	Level   string    `json:"level,omitempty"` // debug, info, warn, error, fatal, or ""
+	Message string    `json:"message"`
+	// Fields are a structured record's other top-level values, as text.
+	Fields map[string]string `json:"fields,omitempty"`
+	// Text is the raw event (continuation lines joined with \n).
+	Text string `json:"-"`
+}
+
+var (
+	timeKeys  = []string{"time", "ts", "timestamp", "@timestamp", "T", "timeUnixNano", "Timestamp", "date"}
+	levelKeys = []string{"level", "lvl", "severity", "severityText", "SeverityText", "L", "log.level", "levelname"}
+	msgKeys   = []string{"msg", "message", "M", "body", "Body", "@message", "log"}
+)
+
+// ParseLine reads one line (no trailing newline) into a record.
+func ParseLine(s string) Record {
+	s = strings.TrimRight(s, "\r")
+	if !isValidUTF8(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	t := strings.TrimSpace(s)
+	if len(t) > 1 && t[0] == '{' && t[len(t)-1] == '}' {
+		if r, ok := parseJSON(t); ok {
+			r.Text = s
+			return r
+		}
+	}
+	if rest, ts, _, ok := criLine(s); ok {
+		r := ParseLine(rest)
+		r.Format, r.Text = "cri", s
+		if r.Time.IsZero() {
+			r.Time = ts
+		}
+		return r
+	}
+	if r, ok := parseLogfmt(s); ok {
+		r.Text = s
+		return r
+	}
+	return parseText(s)
+}
+
+func isValidUTF8(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return strings.ToValidUTF8(s, "\x00") == s
+		}
+	}
+	return true
+}
+
+// parseJSON reads a JSON object line: docker json-file, an OTel record, or
+// a structured logger's record.
+func parseJSON(s string) (Record, bool) {
+	var m map[string]any
+	if json.Unmarshal([]byte(s), &m) != nil {
+		return Record{}, false
+	}
+	if logv, ok := m["log"].(string); ok && m["stream"] != nil { // docker json-file
+		r := ParseLine(strings.TrimRight(logv, "\n"))
+		r.Format = "docker"
+		if r.Time.IsZero() {
+			r.Time = parseTime(str(m["time"]))
+		}
+		return r, true
+	}
+	r := Record{Format: "json", Fields: map[string]string{}}
+	if _, ok := m["severityNumber"]; ok {
+		r.Format = "otel"
+	} else if _, ok := m["timeUnixNano"]; ok {
+		r.Format = "otel"
+	}
+	used := map[string]bool{}
+	for _, k := range timeKeys {
+		if v, ok := m[k]; ok {
+			if r.Time = timeOf(v); !r.Time.IsZero() {
+				used[k] = true
+				break
+			}
+		}
+	}
+	for _, k := range levelKeys {
+		if v, ok := m[k]; ok {
+			if f, isNum := v.(float64); isNum {
+				r.Level = pinoLevel(f)
+			} else {
+				r.Level = NormLevel(str(v))
+			}
+			if r.Level != "" {
+				used[k] = true
+				break
+			}
+		}
+	}
+	if r.Level == "" {
+		if f, ok := m["severityNumber"].(float64); ok {
+			r.Level = otelLevel(f)
+			used["severityNumber"] = true
+		}
+	}
+	for _, k := range msgKeys {
+		v, ok := m[k]
+		if !ok {
+			continue
+		}
+		if obj, isObj := v.(map[string]any); isObj { // OTLP body {"stringValue": …}
+			v = obj["stringValue"]
+		}
+		if sv, isStr := v.(string); isStr {
+			r.Message = sv
+			used[k] = true
+			break
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if used[k] {
+			continue
+		}
+		switch v := m[k].(type) {
+		case string:
+			r.Fields[k] = v
+		case float64, bool:
+			r.Fields[k] = str(v)
+		case []any: // OTel attributes [{key, value:{stringValue}}]
+			for _, a := range v {
+				if kv, ok := a.(map[string]any); ok {
+					if key, ok := kv["key"].(string); ok {
+						if val, ok := kv["value"].(map[string]any); ok {
+							for _, x := range val {
+								r.Fields[key] = str(x)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if r.Message == "" {
+		r.Message = s // no message key: the record is its own message
+	}
+	return r, true
+}
+
+func str(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	case nil:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func timeOf(v any) time.Time {
+	switch x := v.(type) {
+	case float64:
+		return epochTime(x)
+	case string:
+		return parseTime(x)
+	}
+	return time.Time{}
+}
+
+// parseTime reads RFC 3339 and the common text layouts, or epoch numbers.
+func parseTime(v string) time.Time {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}
+	}
+	if v[0] >= '0' && v[0] <= '9' && !strings.ContainsAny(v, "-/:") {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return epochTime(f)
+		}
+	}
+	v = strings.Replace(v, ",", ".", 1)
+	for _, layout := range []string{
+		time.RFC3339Nano,
+		"2006-01-02T15:04:05.999999999Z0700",
+		"2006-01-02 15:04:05.999999999Z07:00",
+		"2006-01-02 15:04:05.999999999Z0700",
+		"2006-01-02T15:04:05.999999999",
+		"2006-01-02 15:04:05.999999999",
+		"2006/01/02 15:04:05.999999999",
+	} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// epochTime reads seconds, milliseconds or nanoseconds by magnitude.
+func epochTime(f float64) time.Time {
+	switch {
+	case f <= 0 || math.IsNaN(f) || math.IsInf(f, 0):
+		return time.Time{}
+	case f > 1e17:
+		return time.Unix(0, int64(f)).UTC()
+	case f > 1e11:
+		return time.UnixMilli(int64(f)).UTC()
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9)).UTC()
+}
+
+// NormLevel maps level names to debug, info, warn, error or fatal ("" when
+// the word is not a level).
+func NormLevel(v string) string {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if i := strings.IndexAny(v, "+-"); i > 0 { // slog "INFO+2"
+		v = v[:i]
+	}
+	switch v {
+	case "trace", "debug", "dbg", "verbose", "fine", "finer", "finest":
+		return "debug"
+	case "info", "information", "informational", "notice":
+		return "info"
+	case "warn", "warning":
+		return "warn"
+	case "error", "err", "severe":
+		return "error"
+	case "fatal", "critical", "crit", "panic", "dpanic", "emerg", "emergency", "alert":
+		return "fatal"
+	}
+	return ""
+}
+
+func pinoLevel(v float64) string {
+	switch {
+	case v >= 60:
+		return "fatal"
+	case v >= 50:
+		return "error"
+	case v >= 40:
+		return "warn"
+	case v >= 30:
+		return "info"
+	case v > 0:
+		return "debug"
+	}
+	return ""
+}
+
+// otelLevel maps SeverityNumber ranges: 1–8 debug (TRACE, DEBUG), 9–12
+// INFO, 13–16 WARN, 17–20 ERROR, 21–24 FATAL.
+func otelLevel(v float64) string {
+	switch {
+	case v >= 21:
+		return "fatal"
+	case v >= 17:
+		return "error"
+	case v >= 13:
+		return "warn"
+	case v >= 9:
+		return "info"
+	case v >= 1:
+		return "debug"
+	}
+	return ""
+}

@@ -1,0 +1,206 @@
+package logparse
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"strings"
+)
+
+// MaxLineBytes is the longest line kept whole; the rest of a longer line
+// is dropped (the record says so with a Truncated field).
+const MaxLineBytes = 1 << 20
+
+// Scanner streams records from a reader with bounded memory: one record
+// (and one line) at a time. It joins continuation lines (indented lines,
+// "Caused by:", and the whole of a stack trace) and CRI partial lines, and
+// stops after maxBytes, saying so in Truncated.
+type Scanner struct {
+	r        *bufio.Reader
+	maxBytes int64
+	read     int64
+	line     int
+	pending  *Record
+	inTrace  bool
+	cri      strings.Builder // CRI partial lines waiting for their F
+	criStart int
+	out      Record
+	err      error
+	done     bool
+	// Truncated is set when the scanner stopped at maxBytes.
+	Truncated bool
+}
+
+// NewScanner reads r up to maxBytes (0: no limit).
+func NewScanner(r io.Reader, maxBytes int64) *Scanner {
+	return &Scanner{r: bufio.NewReaderSize(r, 256<<10), maxBytes: maxBytes}
+}
+
+// Record is the record Scan found.
+func (s *Scanner) Record() Record { return s.out }
+
+// Err is the read error that stopped the scanner, if any.
+func (s *Scanner) Err() error { return s.err }
+
+// Lines is the number of lines read so far.
+func (s *Scanner) Lines() int { return s.line }
+
+// Bytes is the number of bytes read so far.
+func (s *Scanner) Bytes() int64 { return s.read }
+
+// Scan advances to the next record.
+func (s *Scanner) Scan() bool {
+	for !s.done {
+		raw, ok := s.readLine()
+		if !ok {
+			s.done = true
+			break
+		}
+		s.line++
+		if msg, partial, isCRI := criPartial(raw); isCRI && (partial || s.cri.Len() > 0) {
+			if s.cri.Len() == 0 {
+				s.criStart = s.line
+				ts := raw[:strings.IndexByte(raw, ' ')]
+				s.cri.WriteString(ts + " stdout F ")
+			}
+			s.cri.WriteString(msg)
+			if partial {
+				continue
+			}
+			raw = s.cri.String()
+			s.cri.Reset()
+			if s.continues(raw) {
+				s.pending.Text += "\n" + raw
+				s.pending.EndLine = s.line
+				continue
+			}
+			if strings.TrimSpace(raw) == "" {
+				continue
+			}
+			r := ParseLine(raw)
+			r.Line, r.EndLine = s.criStart, s.line
+			if s.push(r) {
+				return true
+			}
+			continue
+		}
+		if s.continues(raw) {
+			s.pending.Text += "\n" + raw
+			s.pending.EndLine = s.line
+			continue
+		}
+		if strings.TrimSpace(raw) == "" {
+			continue
+		}
+		r := ParseLine(raw)
+		r.Line, r.EndLine = s.line, s.line
+		if s.push(r) {
+			return true
+		}
+	}
+	if s.pending != nil {
+		s.out = *s.pending
+		s.pending = nil
+		return true
+	}
+	return false
+}
+
+// push makes r the pending record and reports whether the one before it
+// is now ready in s.out.
+func (s *Scanner) push(r Record) bool {
+	prev := s.pending
+	s.pending = &r
+	s.inTrace = startsTrace(r.Message)
+	if prev != nil {
+		s.out = *prev
+		return true
+	}
+	return false
+}
+
+// readLine returns the next line without its newline (and \r), cut at
+// MaxLineBytes; false at the end of input or of the byte budget.
+func (s *Scanner) readLine() (string, bool) {
+	if s.maxBytes > 0 && s.read >= s.maxBytes {
+		if _, err := s.r.Peek(1); err == nil {
+			s.Truncated = true
+		}
+		return "", false
+	}
+	var b []byte
+	for {
+		chunk, isPrefix, err := s.r.ReadLine()
+		s.read += int64(len(chunk))
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				s.err = err
+			}
+			if b == nil {
+				return "", false
+			}
+			break
+		}
+		if len(b) < MaxLineBytes {
+			b = append(b, chunk[:min(len(chunk), MaxLineBytes-len(b))]...)
+		}
+		if !isPrefix {
+			s.read++ // the newline
+			break
+		}
+	}
+	return strings.TrimRight(string(b), "\r"), true
+}
+
+// continues reports whether raw belongs to the pending record.
+func (s *Scanner) continues(raw string) bool {
+	if s.pending == nil {
+		return false
+	}
+	if strings.TrimSpace(raw) == "" {
+		return s.inTrace
+	}
+	if raw[0] == ' ' || raw[0] == '\t' || strings.HasPrefix(raw, "Caused by:") {
+		return true
+	}
+	if !s.pending.Time.IsZero() && exceptionHeader(raw) && !startsRecord(raw) {
+		s.inTrace = true // "pkg.SomeException: msg" under a timestamped line
+		return true
+	}
+	return s.inTrace && !startsRecord(raw)
+}
+
+// startsTrace: messages after which unprefixed lines are a stack trace.
+func startsTrace(msg string) bool {
+	for _, p := range []string{"panic: ", "fatal error: ", "Traceback (most recent call last)", "goroutine ", "WARNING: DATA RACE", "Exception in thread ", "stack backtrace:"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return strings.Contains(msg, " panicked at ")
+}
+
+// startsRecord: a line that opens a record of its own even inside a trace
+// (it has a timestamp, or is a JSON or logfmt record).
+func startsRecord(raw string) bool {
+	t := strings.TrimSpace(raw)
+	if strings.HasPrefix(t, "{") {
+		return true
+	}
+	if _, n, _ := findTime(raw); n > 0 {
+		return true
+	}
+	if i := strings.IndexByte(raw, '='); i > 0 && !strings.ContainsAny(raw[:i], " \t(") {
+		return true
+	}
+	return false
+}
+
+// exceptionHeader: "java.lang.IllegalStateException: msg", "ValueError".
+func exceptionHeader(raw string) bool {
+	head, _, _ := strings.Cut(raw, ":")
+	if strings.ContainsAny(head, " \t") {
+		return false
+	}
+	return strings.HasSuffix(head, "Exception") || strings.HasSuffix(head, "Error") || strings.HasSuffix(head, "Throwable")
+}

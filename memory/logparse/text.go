@@ -1,0 +1,236 @@
+package logparse
+
+import (
+	"strings"
+	"time"
+)
+
+// criLine splits a CRI container log line, "<RFC3339Nano> <stdout|stderr>
+// <P|F> <msg>", into the message, the time, the stream and ok.
+func criLine(s string) (msg string, ts time.Time, stream string, ok bool) {
+	sp := strings.IndexByte(s, ' ')
+	if sp < 20 || sp > 40 || s[4] != '-' || s[10] != 'T' {
+		return "", time.Time{}, "", false
+	}
+	rest := s[sp+1:]
+	switch {
+	case strings.HasPrefix(rest, "stdout "):
+		stream, rest = "stdout", rest[7:]
+	case strings.HasPrefix(rest, "stderr "):
+		stream, rest = "stderr", rest[7:]
+	default:
+		return "", time.Time{}, "", false
+	}
+	if len(rest) < 2 || (rest[0] != 'P' && rest[0] != 'F') || rest[1] != ' ' {
+		return "", time.Time{}, "", false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s[:sp])
+	if err != nil {
+		return "", time.Time{}, "", false
+	}
+	return rest[2:], t, stream, true
+}
+
+// criPartial reports whether a CRI line is a partial one (P), to be joined
+// with the lines after it up to an F.
+func criPartial(s string) (msg string, partial, ok bool) {
+	m, _, _, ok := criLine(s)
+	if !ok {
+		return "", false, false
+	}
+	sp := strings.IndexByte(s, ' ')
+	tag := s[sp+8]
+	return m, tag == 'P', true
+}
+
+// parseLogfmt reads key=value pairs (quoted values with escapes, bare keys
+// allowed). A line is logfmt when it starts with a pair and has a time,
+// level or msg key.
+func parseLogfmt(s string) (Record, bool) {
+	if i := strings.IndexByte(s, '='); i <= 0 || strings.ContainsAny(s[:i], " \t\"") {
+		return Record{}, false
+	}
+	r := Record{Format: "logfmt", Fields: map[string]string{}}
+	known := false
+	for i := 0; i < len(s); {
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		k := i
+		for i < len(s) && s[i] != '=' && s[i] != ' ' {
+			i++
+		}
+		key := s[k:i]
+		var val string
+		if i < len(s) && s[i] == '=' {
+			i++
+			if i < len(s) && s[i] == '"' {
+				var b strings.Builder
+				for i++; i < len(s) && s[i] != '"'; i++ {
+					if s[i] == '\\' && i+1 < len(s) {
+						i++
+						switch s[i] {
+						case 'n':
+							b.WriteByte('\n')
+						case 't':
+							b.WriteByte('\t')
+						default:
+							b.WriteByte(s[i])
+						}
+						continue
+					}
+					b.WriteByte(s[i])
+				}
+				i++
+				val = b.String()
+			} else {
+				v := i
+				for i < len(s) && s[i] != ' ' {
+					i++
+				}
+				val = s[v:i]
+			}
+		}
+		if key == "" {
+			continue
+		}
+		switch key {
+		case "time", "ts", "t", "timestamp":
+			if r.Time.IsZero() {
+				r.Time = parseTime(val)
+				known = true
+				continue
+			}
+		case "level", "lvl", "severity":
+			if r.Level == "" {
+				r.Level = NormLevel(val)
+				known = true
+				continue
+			}
+		case "msg", "message":
+			if r.Message == "" {
+				r.Message = val
+				known = true
+				continue
+			}
+		}
+		r.Fields[key] = val
+	}
+	if !known {
+		return Record{}, false
+	}
+	return r, true
+}
+
+// parseText reads a plain line: a timestamp near its start (RFC 3339, ISO
+// with a space, Go's log 2006/01/02, syslog "Jan _2 15:04:05"), a level
+// word among the first tokens, and the rest as the message. Whatever it
+// cannot read stays in the message.
+func parseText(s string) Record {
+	r := Record{Format: "text", Text: s}
+	msg := s
+	if at, n, t := findTime(s); n > 0 {
+		r.Time = t
+		msg = strings.TrimSpace(s[:at]) + " " + strings.TrimSpace(s[at+n:])
+		msg = strings.TrimSpace(msg)
+	}
+	// a level word among the first three tokens: ERROR, [warn], level=info
+	fields := 0
+	if strings.HasPrefix(msg, "panic: ") || strings.HasPrefix(msg, "fatal error: ") {
+		fields = 3 // a Go crash: its first word is not a log level
+	}
+	for i := 0; i < len(msg) && fields < 3; {
+		for i < len(msg) && msg[i] == ' ' {
+			i++
+		}
+		j := i
+		for j < len(msg) && msg[j] != ' ' {
+			j++
+		}
+		tok := strings.Trim(msg[i:j], "[]():|")
+		if lv := NormLevel(strings.TrimPrefix(tok, "level=")); lv != "" && len(tok) >= 3 {
+			r.Level = lv
+			msg = strings.TrimSpace(strings.TrimSpace(msg[:i]) + " " + strings.TrimSpace(msg[j:]))
+			break
+		}
+		fields++
+		i = j
+	}
+	if r.Level == "" && (strings.HasPrefix(msg, "panic: ") || strings.HasPrefix(msg, "fatal error: ")) {
+		r.Level = "fatal"
+	}
+	if r.Level == "" && strings.HasPrefix(msg, "Traceback (most recent call last)") {
+		r.Level = "error"
+	}
+	r.Message = msg
+	return r
+}
+
+var months = "JanFebMarAprMayJunJulAugSepOctNovDec"
+
+// findTime finds a timestamp starting within the first 40 bytes: its
+// offset, its length and its value (n == 0: none).
+func findTime(s string) (at, n int, t time.Time) {
+	limit := min(len(s), 40)
+	for i := 0; i < limit; i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' && (i == 0 || !isDigit(s[i-1])) && len(s)-i >= 19 {
+			if n := isoLen(s[i:]); n > 0 {
+				if t := parseTime(s[i : i+n]); !t.IsZero() {
+					return i, n, t
+				}
+			}
+		}
+		if c >= 'A' && c <= 'S' && i+15 <= len(s) && strings.Contains(months, s[i:i+3]) && s[i+3] == ' ' {
+			if t, err := time.Parse(time.Stamp, s[i:i+15]); err == nil {
+				return i, 15, t
+			}
+		}
+	}
+	return 0, 0, time.Time{}
+}
+
+// isoLen measures "2006-01-02T15:04:05[.frac][zone]" (also '/' and ' ').
+func isoLen(s string) int {
+	shape := "dddd-dd-ddTdd:dd:dd"
+	for i := 0; i < len(shape); i++ {
+		c := s[i]
+		switch shape[i] {
+		case 'd':
+			if !isDigit(c) {
+				return 0
+			}
+		case '-':
+			if c != '-' && c != '/' {
+				return 0
+			}
+		case 'T':
+			if c != 'T' && c != ' ' {
+				return 0
+			}
+		default:
+			if c != shape[i] {
+				return 0
+			}
+		}
+	}
+	n := len(shape)
+	if n < len(s) && (s[n] == '.' || s[n] == ',') {
+		n++
+		for n < len(s) && isDigit(s[n]) {
+			n++
+		}
+	}
+	if n < len(s) && s[n] == 'Z' {
+		n++
+	} else if n+5 < len(s)+1 && n < len(s) && (s[n] == '+' || s[n] == '-') && n+3 <= len(s) && isDigit(s[n+1]) {
+		m := n + 1
+		for m < len(s) && (isDigit(s[m]) || s[m] == ':') && m-n <= 5 {
+			m++
+		}
+		n = m
+	}
+	return n
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
