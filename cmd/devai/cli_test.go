@@ -43,7 +43,7 @@ func TestCLI(t *testing.T) {
 		{"version", []string{"version"}, 0, []string{"devai "}, ""},
 		{"unknown command", []string{"frobnicate"}, 2, nil, "unknown command"},
 		{"unknown flag", []string{"serve", "--nope"}, 2, nil, "--help"},
-		{"unknown tool", []string{"serve", "--tools", "nope"}, 2, nil, "valid tools: search_context"},
+		{"unknown tool", []string{"serve", "--tools", "nope"}, 2, nil, `unknown tool "nope"; valid tools: ` + strings.Join(toolNames(toolTable()), ", ")},
 		{"open http without token", []string{"serve", "--http", "0.0.0.0:0"}, 2, nil, "--auth-token"},
 		{"bad embedder", []string{"index", "--embedder", "magic"}, 2, nil, "builtin, hash, none, ollama, openai"},
 		{"search without query", []string{"search"}, 2, nil, "give a query"},

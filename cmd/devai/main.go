@@ -75,6 +75,8 @@ func commands(stdout, stderr io.Writer) []*command {
 		indexCommand(stdout, stderr),
 		searchCommand(stdout, stderr),
 		fixLogCommand(os.Stdin, stdout, stderr),
+		gapsCommand(stdout, stderr),
+		changelogCommand(stdout, stderr),
 		evalCommand(stdout, stderr),
 		versionCommand(stdout),
 	}

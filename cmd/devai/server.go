@@ -54,6 +54,7 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		s.AddTool(t, d.Handler(deps))
 	}
 	resources.Register(s, cfg.Index)
+	resources.RegisterChangelog(s, changelogWriter(cfg.Index))
 	if cfg.Logger != nil {
 		fwd.srv = s
 		cfg.Logger.RegisterSink(fwd)

@@ -11,6 +11,8 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/changelog"
+	"github.com/devaiops/devai/tools/gaps"
 	"github.com/devaiops/devai/tools/search"
 	"github.com/devaiops/devai/tools/trace"
 )
@@ -48,6 +50,16 @@ func toolTable() []toolDecl {
 		{
 			Tool:    trace.Tool,
 			Handler: func(d toolDeps) server.ToolHandlerFunc { return trace.Handler(d.Index) },
+			Hints:   hints{ReadOnly: true, Destructive: false, Idempotent: true, OpenWorld: false},
+		},
+		{
+			Tool:    gaps.Tool,
+			Handler: func(d toolDeps) server.ToolHandlerFunc { return gaps.Handler(d.Index, d.FirstSyncWait) },
+			Hints:   hints{ReadOnly: true, Destructive: false, Idempotent: true, OpenWorld: false},
+		},
+		{
+			Tool:    changelog.Tool,
+			Handler: func(d toolDeps) server.ToolHandlerFunc { return changelog.Handler(d.Index) },
 			Hints:   hints{ReadOnly: true, Destructive: false, Idempotent: true, OpenWorld: false},
 		},
 	}

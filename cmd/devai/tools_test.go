@@ -16,8 +16,10 @@ import (
 // idempotent, openWorld. A tool missing here fails the test, so adding a
 // tool means deciding its hints.
 var intendedHints = map[string][4]bool{
-	"search_context":   {true, false, true, false},
-	"trace_root_cause": {true, false, true, false},
+	"generate_changelog": {true, false, true, false},
+	"find_test_gaps":     {true, false, true, false},
+	"search_context":     {true, false, true, false},
+	"trace_root_cause":   {true, false, true, false},
 }
 
 func TestToolHintsThroughClient(t *testing.T) {
@@ -104,11 +106,11 @@ func TestSelectTools(t *testing.T) {
 		want     []string
 		wantErr  string
 	}{
-		{name: "all", want: []string{"search_context", "writes_things"}},
-		{name: "read-only drops writers", readOnly: true, want: []string{"search_context"}},
+		{name: "all", want: toolNames(table)},
+		{name: "read-only drops writers", readOnly: true, want: toolNames(toolTable())},
 		{name: "only one", only: []string{"writes_things"}, want: []string{"writes_things"}},
 		{name: "duplicates once", only: []string{"search_context", "search_context"}, want: []string{"search_context"}},
-		{name: "unknown lists valid", only: []string{"nope"}, wantErr: `unknown tool "nope"; valid tools: search_context, writes_things`},
+		{name: "unknown lists valid", only: []string{"nope"}, wantErr: `unknown tool "nope"; valid tools: ` + strings.Join(toolNames(table), ", ")},
 		{name: "writer with read-only", only: []string{"writes_things"}, readOnly: true, wantErr: "writes_things can write"},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/resources"
+	"github.com/devaiops/devai/tools/changelog"
+)
+
+func TestChangelogCommand(t *testing.T) {
+	dir, commits := fixture.GitRepo(t)
+	common := []string{"--repo", dir, "--state-dir", t.TempDir(), "--embedder", "none", "--log-level", "warn"}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want []string // in stdout (code 0) or stderr
+	}{
+		{"default range", nil, 0, []string{"## [Unreleased] - 2026-11-24", "since v0.1.0", "### Added", "- **auth:** Remember when users were last active", "- Add checkout feature file", "### Maintenance"}},
+		{"a release", []string{"--until", "v0.1.0"}, 0, []string{"## [v0.1.0] - 2026-11-06", "[FR-008](docs/specs/002-login.md)", "### Fixed"}},
+		{"json", []string{"--format", "json", "--since", commits[fixture.CommitTests]}, 0, []string{`"title": "Unreleased"`, `"commits": 2`}},
+		{"unknown revision", []string{"--since", "v42"}, 2, []string{`since "v42" is not a revision`}},
+		{"bad format", []string{"--format", "yaml"}, 2, []string{"use markdown or json"}},
+		{"stray argument", []string{"v0.1.0"}, 2, []string{"pass revisions with --since and --until"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(append(append([]string{"changelog"}, tt.args...), common...), &out, &errb)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, tt.code, errb.String())
+			}
+			where := out.String()
+			if code != 0 {
+				where = errb.String()
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(where, w) {
+					t.Errorf("output lacks %q:\n%s", w, where)
+				}
+			}
+			if tt.name == "json" {
+				var o changelog.Output
+				if err := json.Unmarshal(out.Bytes(), &o); err != nil {
+					t.Errorf("--format json is not the structured output: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// TestChangelogOverMCP reads devai://changelog and calls generate_changelog
+// through the server devai serve builds.
+func TestChangelogOverMCP(t *testing.T) {
+	dir, _ := fixture.GitRepo(t)
+	ix, err := memory.Open(context.Background(), memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Sync(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	c := connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20250618)
+	var read mcp.ReadResourceRequest
+	read.Params.URI = resources.ChangelogURI
+	res, err := c.ReadResource(context.Background(), read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := res.Contents[0].(mcp.TextResourceContents).Text
+	if !strings.HasPrefix(text, "## [Unreleased] - 2026-11-24") || !strings.Contains(text, "Remember when users were last active") {
+		t.Errorf("devai://changelog:\n%s", text)
+	}
+	var call mcp.CallToolRequest
+	call.Params.Name = changelog.ToolName
+	call.Params.Arguments = map[string]any{"until": "v0.1.0"}
+	tr, err := c.CallTool(context.Background(), call)
+	if err != nil || tr.IsError {
+		t.Fatalf("call: %v %+v", err, tr)
+	}
+	if !strings.Contains(tr.Content[0].(mcp.TextContent).Text, "## [v0.1.0]") {
+		t.Errorf("tool text: %+v", tr.Content)
+	}
+}

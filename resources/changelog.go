@@ -1,0 +1,35 @@
+package resources
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// ChangelogURI is the changelog resource: the changes since the last tag,
+// as generate_changelog writes them with its defaults.
+const ChangelogURI = "devai://changelog"
+
+// ChangelogFunc writes the changelog as Markdown. cmd/devai passes
+// tools/changelog's, because resources may import memory but not a tool.
+type ChangelogFunc func(ctx context.Context) (string, error)
+
+// RegisterChangelog adds devai://changelog to s, read through write.
+func RegisterChangelog(s *server.MCPServer, write ChangelogFunc) {
+	s.AddResource(mcp.NewResource(ChangelogURI, "changelog",
+		mcp.WithResourceDescription("The changelog since the last tag (Keep a Changelog sections, breaking changes first), from the git history. "+
+			"Call generate_changelog for another range or for JSON."),
+		mcp.WithMIMEType("text/markdown"),
+	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		if write == nil {
+			return nil, fmt.Errorf("%s: no changelog writer is configured; check the server log", ChangelogURI)
+		}
+		text, err := write(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", ChangelogURI, err)
+		}
+		return []mcp.ResourceContents{mcp.TextResourceContents{URI: ChangelogURI, MIMEType: "text/markdown", Text: text}}, nil
+	})
+}
