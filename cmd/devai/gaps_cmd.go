@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/devaiops/devai/tools/gaps"
+)
+
+type gapsConfig struct {
+	commonConfig
+	in         gaps.Input
+	Format     string
+	NoSync     bool
+	RunTests   bool
+	RunTimeout time.Duration
+}
+
+func gapsCommand(stdout, stderr io.Writer) *command {
+	cfg := &gapsConfig{}
+	fs := flag.NewFlagSet("gaps", flag.ContinueOnError)
+	cfg.commonConfig.register(fs)
+	fs.Var(listFlag{&cfg.in.Coverage}, "coverage", "coverage `file`s to read (repeatable; default: the usual names found in the tree)")
+	fs.StringVar(&cfg.in.Path, "path", "", "only gaps in paths matching this `glob`, e.g. internal/**/*.go")
+	fs.Var(listFlag{&cfg.in.Kinds}, "kinds", "only these gap kinds: untested, uncovered, unverified, orphan (comma `list`)")
+	fs.Float64Var(&cfg.in.MinRisk, "min-risk", 0, "only gaps with at least this `risk` (0 to 100)")
+	fs.IntVar(&cfg.in.Limit, "limit", gaps.DefaultLimit, fmt.Sprintf("gaps to show, 1 to %d", gaps.MaxLimit))
+	fs.StringVar(&cfg.Format, "format", "", "output `format`: markdown, json or sarif (default markdown; --json means json)")
+	fs.BoolVar(&cfg.NoSync, "no-sync", false, "use the index as it is, without syncing changed files first")
+	fs.BoolVar(&cfg.RunTests, "run", false, "run `go test -coverprofile` in the repository first and read that profile")
+	fs.DurationVar(&cfg.RunTimeout, "run-timeout", 5*time.Minute, "give up on --run after this `duration`")
+	c := &command{
+		name:    "gaps",
+		summary: "Find what the tests do not verify, riskiest first (what find_test_gaps answers).",
+		usage:   "[flags]",
+		details: `
+Untested symbols, code that coverage shows never ran, requirements no test
+names and tests citing requirements that no longer exist, each with the test
+file to write in, a test to model on and a suggested name.
+The index is synced first (only changed files are read), unless --no-sync.
+With --json (or --format json) the output is exactly find_test_gaps's
+structured output; --format sarif writes SARIF 2.1.0 for CI and code review.`,
+		flags: fs,
+	}
+	c.run = func(args []string) error {
+		if len(args) != 0 {
+			return usagef("devai gaps takes no arguments, only flags (got %q)", strings.Join(args, " "))
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runGaps(ctx, cfg, stdout, stderr)
+	}
+	return c
+}
+
+func runGaps(ctx context.Context, cfg *gapsConfig, stdout, stderr io.Writer) error {
+	if err := cfg.validate(); err != nil {
+		return usageError{err}
+	}
+	switch cfg.Format {
+	case "":
+		cfg.Format = "markdown"
+		if cfg.JSON {
+			cfg.Format = "json"
+		}
+	case "markdown", "json", "sarif":
+	default:
+		return usagef("--format %q: use markdown, json or sarif", cfg.Format)
+	}
+	for i, p := range cfg.in.Coverage {
+		cfg.in.Coverage[i] = repoPath(cfg.Repo, p)
+	}
+	if err := gaps.Validate(&cfg.in); err != nil {
+		return usageError{err}
+	}
+	ix, logger, closeIndex, err := openIndex(ctx, &cfg.commonConfig, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeIndex()
+	if cfg.RunTests {
+		profile, err := runGoCover(ctx, cfg.Repo, ix.StateDir(), cfg.RunTimeout, stderr)
+		if err != nil {
+			return err
+		}
+		cfg.in.Coverage = append(cfg.in.Coverage, profile)
+	}
+	if !cfg.NoSync {
+		bar := newProgressBar(stderr, isTerminal(stderr))
+		err := ix.Sync(ctx, bar.update)
+		bar.finish()
+		if err != nil {
+			if ix.Status().Files == 0 {
+				return fmt.Errorf("sync %s: %w", cfg.Repo, err)
+			}
+			logger.Warn("sync failed; using the index as it was", "error", err)
+		}
+	}
+	out, err := gaps.Run(ctx, ix, cfg.in, gaps.Options{AllowOutside: true})
+	if err != nil {
+		if gaps.IsInputError(err) {
+			return usageError{err}
+		}
+		return err
+	}
+	switch cfg.Format {
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case "sarif":
+		raw, err := gaps.SARIF(out, version())
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", raw)
+		return err
+	}
+	fmt.Fprint(stdout, gaps.Markdown(out))
+	return nil
+}
+
+// runGoCover runs `go test -coverprofile` over the Go module at the
+// repository root and returns the profile's path (in the state directory,
+// so it never lands in the work tree). Failing tests still write a profile;
+// a build failure or the timeout does not, and is an error.
+func runGoCover(ctx context.Context, repo, state string, timeout time.Duration, stderr io.Writer) (string, error) {
+	if _, err := os.Stat(filepath.Join(repo, "go.mod")); err != nil {
+		return "", fmt.Errorf("--run: no go.mod at %s; run your tests with coverage yourself and pass --coverage FILE", repo)
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return "", fmt.Errorf("--run: the go command is not on PATH: %w", err)
+	}
+	dir := filepath.Join(state, "coverage")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("--run: %w", err)
+	}
+	profile := filepath.Join(dir, "go.coverprofile")
+	_ = os.Remove(profile)
+	runCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(runCtx, goBin, "test", "-count=1", "-coverprofile="+profile, "./...")
+	cmd.Dir = repo
+	cmd.Stdout, cmd.Stderr = stderr, stderr // test output is for the person, not for stdout
+	fmt.Fprintf(stderr, "devai gaps: running go test -coverprofile ./... in %s (timeout %s)\n", repo, timeout)
+	runErr := cmd.Run()
+	if errors.Is(runCtx.Err(), context.DeadlineExceeded) {
+		return "", fmt.Errorf("--run: go test did not finish within %s; raise --run-timeout or pass a profile with --coverage", timeout)
+	}
+	if _, err := os.Stat(profile); err != nil {
+		return "", fmt.Errorf("--run: go test wrote no profile (%v); fix the build, or pass --coverage FILE", runErr)
+	}
+	if runErr != nil {
+		fmt.Fprintf(stderr, "devai gaps: some tests failed (%v); using the coverage they produced\n", runErr)
+	}
+	return profile, nil
+}
