@@ -1,0 +1,170 @@
+// Package drain mines log templates online with Drain (P. He, J. Zhu,
+// Z. Zheng, M. R. Lyu, "Drain: An Online Log Parsing Approach with Fixed
+// Depth Tree", ICWS 2017): a thousand lines of one message become one
+// template with a count, so the rare lines stand out. Messages are masked
+// (numbers, IDs, IPs, UUIDs, hex), split on whitespace, routed through a
+// fixed-depth tree keyed by token count and the first tokens, and joined to
+// the most similar cluster of the leaf when the similarity reaches the
+// threshold; otherwise they start a cluster. Grouping is what to trust; the
+// template text is a readable hint.
+package drain
+
+import "strings"
+
+// Wildcard marks a template position that varies.
+const Wildcard = "<*>"
+
+// Options are Drain's parameters; zero values take the reference defaults.
+type Options struct {
+	Depth       int     // tree depth including the root and length layers (default 4, at least 3)
+	SimTh       float64 // similarity threshold (default 0.4)
+	MaxChildren int     // children per internal node before routing to <*> (default 100)
+	MaxClusters int     // at most this many templates (default 100000); later misses go to the nearest
+}
+
+// Cluster is one template and how often it was seen.
+type Cluster struct {
+	ID     int      // 1-based, in order of creation
+	Tokens []string // the template
+	Count  int
+}
+
+// Template is the template as text.
+func (c *Cluster) Template() string { return strings.Join(c.Tokens, " ") }
+
+type node struct {
+	children map[string]*node
+	clusters []*Cluster
+}
+
+// Miner holds the tree. It is not safe for concurrent use.
+type Miner struct {
+	opts     Options
+	byLen    map[int]*node
+	clusters []*Cluster
+	// Overflowed counts messages forced into an existing cluster because
+	// MaxClusters was reached.
+	Overflowed int
+	toks       []string // reused token buffer
+}
+
+// New makes a miner.
+func New(opts Options) *Miner {
+	if opts.Depth < 3 {
+		opts.Depth = 4
+	}
+	if opts.SimTh <= 0 {
+		opts.SimTh = 0.4
+	}
+	if opts.MaxChildren <= 0 {
+		opts.MaxChildren = 100
+	}
+	if opts.MaxClusters <= 0 {
+		opts.MaxClusters = 100000
+	}
+	return &Miner{opts: opts, byLen: map[int]*node{}}
+}
+
+// Clusters lists the templates in order of creation.
+func (m *Miner) Clusters() []*Cluster { return m.clusters }
+
+// Tokens masks and splits a message as Add does.
+func Tokens(msg string) []string {
+	toks := strings.Fields(msg)
+	for i, t := range toks {
+		toks[i] = Mask(t)
+	}
+	return toks
+}
+
+// Add learns one message and returns its cluster.
+func (m *Miner) Add(msg string) *Cluster {
+	m.toks = m.toks[:0]
+	for _, t := range strings.Fields(msg) {
+		m.toks = append(m.toks, Mask(t))
+	}
+	toks := m.toks
+	leaf := m.leaf(toks)
+	best, sim := bestMatch(leaf.clusters, toks)
+	if best != nil && sim >= m.opts.SimTh {
+		for i, t := range toks {
+			if best.Tokens[i] != t && best.Tokens[i] != Wildcard {
+				best.Tokens[i] = Wildcard
+			}
+		}
+		best.Count++
+		return best
+	}
+	if len(m.clusters) >= m.opts.MaxClusters {
+		m.Overflowed++
+		if best == nil {
+			best = m.clusters[len(m.clusters)-1]
+		}
+		best.Count++
+		return best
+	}
+	c := &Cluster{ID: len(m.clusters) + 1, Tokens: append([]string(nil), toks...), Count: 1}
+	m.clusters = append(m.clusters, c)
+	leaf.clusters = append(leaf.clusters, c)
+	return c
+}
+
+// leaf walks (and grows) the tree to the leaf for toks: the length layer,
+// then one layer per leading token, depth-2 of them.
+func (m *Miner) leaf(toks []string) *node {
+	n := m.byLen[len(toks)]
+	if n == nil {
+		n = &node{}
+		m.byLen[len(toks)] = n
+	}
+	for i := 0; i < m.opts.Depth-2 && i < len(toks); i++ {
+		key := toks[i]
+		if hasDigit(key) || isMask(key) {
+			key = Wildcard
+		}
+		if n.children == nil {
+			n.children = map[string]*node{}
+		}
+		next := n.children[key]
+		if next == nil {
+			if len(n.children) >= m.opts.MaxChildren {
+				key = Wildcard
+				next = n.children[key]
+			}
+			if next == nil {
+				next = &node{}
+				n.children[key] = next
+			}
+		}
+		n = next
+	}
+	return n
+}
+
+func isMask(t string) bool { return len(t) > 2 && t[0] == '<' && t[len(t)-1] == '>' }
+
+// bestMatch scores simSeq = equal non-wildcard positions / length; ties go
+// to the template with more wildcards.
+func bestMatch(cs []*Cluster, toks []string) (*Cluster, float64) {
+	var best *Cluster
+	bestSim, bestParams := -1.0, -1
+	for _, c := range cs {
+		same, params := 0, 0
+		for i, t := range c.Tokens {
+			switch {
+			case t == Wildcard:
+				params++
+			case t == toks[i]:
+				same++
+			}
+		}
+		sim := 1.0
+		if len(toks) > 0 {
+			sim = float64(same) / float64(len(toks))
+		}
+		if sim > bestSim || sim == bestSim && params > bestParams {
+			best, bestSim, bestParams = c, sim, params
+		}
+	}
+	return best, bestSim
+}

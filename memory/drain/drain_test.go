@@ -1,0 +1,126 @@
+package drain
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestMask(t *testing.T) {
+	for in, want := range map[string]string{
+		"removed=1":                            "removed=<NUM>",
+		"took=20µs":                            "took=<NUM>",
+		"user_id=u-1002":                       "user_id=<*>",
+		"(0xa908a8e3c0,":                       "(<HEX>,",
+		"10.0.0.12:8080":                       "<IP>",
+		"123e4567-e89b-12d3-a456-426614174000": "<UUID>",
+		"deadbeef42":                           "<HEX>",
+		"2026/11/23":                           "<NUM>",
+		"21:44:50.843699":                      "<NUM>",
+		"1.083":                                "<NUM>",
+		"v0.2.0-rc.1":                          "v0.2.0-rc.1",
+		"started":                              "started",
+		"ord-5027":                             "ord-5027",
+	} {
+		if got := Mask(in); got != want {
+			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDrainGroups(t *testing.T) {
+	m := New(Options{})
+	lines := []string{
+		"sweep removed=1 remaining=13 took=20µs",
+		"sweep removed=0 remaining=12 took=3µs",
+		"connection from 10.0.0.1 closed after 12 ms",
+		"connection from 10.0.0.7 closed after 480 ms",
+		"login ok for alice",
+		"login ok for bob",
+		"login failed for carol",
+		"disk full",
+	}
+	ids := make([]int, len(lines))
+	for i, l := range lines {
+		ids[i] = m.Add(l).ID
+	}
+	if ids[0] != ids[1] || ids[2] != ids[3] || ids[4] != ids[5] || ids[0] == ids[2] || ids[7] == ids[0] {
+		t.Errorf("ids %v", ids)
+	}
+	if got := m.Clusters()[ids[2]-1].Template(); got != "connection from <IP> closed after <NUM> ms" {
+		t.Errorf("template %q", got)
+	}
+	if got := m.Clusters()[ids[4]-1].Template(); got != "login ok for <*>" {
+		t.Errorf("template %q", got)
+	}
+	if ids[6] == ids[4] {
+		t.Error("login failed joined login ok: the second token routes the tree")
+	}
+	// The threshold decides: at 0.9 "login ok for bob" (3/4 equal) starts
+	// its own cluster.
+	strict := New(Options{SimTh: 0.9})
+	if strict.Add("login ok for alice") == strict.Add("login ok for bob") {
+		t.Error("SimTh 0.9 merged 3/4-similar messages")
+	}
+}
+
+func TestSummarizeWorkerLog(t *testing.T) {
+	f, err := os.Open("../../testdata/shop/logs/worker.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := Summarize(f, SummaryOptions{Lines: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Lines != 50 || len(s.LineTemplates) != 50 {
+		t.Fatalf("lines %d, line templates %d", s.Lines, len(s.LineTemplates))
+	}
+	first := s.Templates[0]
+	if !first.Error || !strings.HasPrefix(first.Template, "panic: runtime error") || first.Count != 3 {
+		t.Errorf("first template: %+v", first)
+	}
+	if first.Levels["fatal"] != 3 {
+		t.Errorf("levels %v", first.Levels)
+	}
+	var sweep *Template
+	for i := range s.Templates {
+		if s.Templates[i].Template == "janitor: started interval=<NUM> ttl=<NUM>" {
+			sweep = &s.Templates[i]
+		}
+	}
+	if sweep == nil || sweep.Count != 4 || sweep.FirstSeen.IsZero() || !sweep.LastSeen.After(sweep.FirstSeen) {
+		t.Errorf("sweep template: %+v\nall: %+v", sweep, s.Templates)
+	}
+	// every line of a panic carries the panic's template
+	for l := first.FirstLine; l < first.FirstLine+12; l++ {
+		if s.LineTemplates[l-1] != first.ID {
+			t.Errorf("line %d has template %d, want %d", l, s.LineTemplates[l-1], first.ID)
+		}
+	}
+}
+
+func TestSummarizeAppJSONL(t *testing.T) {
+	f, err := os.Open("../../testdata/shop/logs/app.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := Summarize(f, SummaryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Formats["json"] != s.Records || s.Records != 267 {
+		t.Errorf("formats %v, records %d", s.Formats, s.Records)
+	}
+	found := false
+	for _, tm := range s.Templates {
+		if tm.Template == "account deleted" {
+			found = tm.Count == 3
+		}
+	}
+	if !found {
+		t.Errorf("no 'account deleted' template with count 3: %+v", s.Templates)
+	}
+}

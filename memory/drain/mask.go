@@ -1,0 +1,164 @@
+package drain
+
+import "strings"
+
+// Mask replaces the variable parts of one token with typed placeholders:
+// <UUID>, <IP>, <HEX>, <NUM> (numbers, dates, times, sizes and durations
+// such as 20µs or 1.5MB), and the values of key=value pairs that hold a
+// digit (<*>). It works on the token's core, keeping surrounding
+// punctuation, and uses no regular expressions: masking runs once per
+// token of every line, so it must be cheap.
+func Mask(tok string) string {
+	if k, v, ok := strings.Cut(tok, "="); ok && k != "" && v != "" {
+		if m := Mask(v); m != v {
+			return k + "=" + m
+		}
+		if hasDigit(v) {
+			return k + "=" + Wildcard
+		}
+		return tok
+	}
+	start, end := 0, len(tok)
+	for start < end && isPunct(tok[start]) {
+		start++
+	}
+	for end > start && isPunct(tok[end-1]) {
+		end--
+	}
+	core := tok[start:end]
+	if core == "" || !hasDigit(core) {
+		return tok
+	}
+	var kind string
+	switch {
+	case isUUID(core):
+		kind = "<UUID>"
+	case isIPv4(core):
+		kind = "<IP>"
+	case isHex(core):
+		kind = "<HEX>"
+	case isNum(core):
+		kind = "<NUM>"
+	default:
+		return tok
+	}
+	return tok[:start] + kind + tok[end:]
+}
+
+func isPunct(c byte) bool {
+	switch c {
+	case '(', ')', '[', ']', '{', '}', ',', ';', '"', '\'', '<', '>', '!', '?':
+		return true
+	}
+	return false
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+func isHexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if s[i] != '-' {
+				return false
+			}
+		} else if !isHexDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isIPv4: four dotted groups of 1–3 digits, an optional :port.
+func isIPv4(s string) bool {
+	if i := strings.LastIndexByte(s, ':'); i > 0 {
+		s = s[:i]
+	}
+	groups, n := 0, 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '.' {
+			if n == 0 || n > 3 {
+				return false
+			}
+			groups, n = groups+1, 0
+			continue
+		}
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		n++
+	}
+	return groups == 4
+}
+
+// isHex: 0x…, or eight or more hex digits with at least one letter (ids,
+// hashes); all-digit runs are numbers.
+func isHex(s string) bool {
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		for i := 2; i < len(s); i++ {
+			if !isHexDigit(s[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	if len(s) < 8 {
+		return false
+	}
+	letter := false
+	for i := 0; i < len(s); i++ {
+		if !isHexDigit(s[i]) {
+			return false
+		}
+		letter = letter || s[i] > '9'
+	}
+	return letter
+}
+
+// isNum: digits with separators (. , : / - _ +), then an optional unit of
+// up to three letters (ms, µs, s, KB, %), as in 1.083, 21:44:50, 2026/11/23,
+// 20µs, 45s, 10%.
+func isNum(s string) bool {
+	i := 0
+	if s[0] == '-' || s[0] == '+' {
+		i++
+	}
+	digits := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			digits++
+			continue
+		}
+		if c == '.' || c == ',' || c == ':' || c == '/' || c == '-' || c == '_' || c == '+' {
+			continue
+		}
+		break
+	}
+	if digits == 0 {
+		return false
+	}
+	unit := s[i:]
+	if len(unit) > 4 { // µ is two bytes
+		return false
+	}
+	for _, r := range unit {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == 'µ' || r == '%') {
+			return false
+		}
+	}
+	return true
+}
