@@ -75,6 +75,7 @@ func commands(stdout, stderr io.Writer) []*command {
 		indexCommand(stdout, stderr),
 		searchCommand(stdout, stderr),
 		fixLogCommand(os.Stdin, stdout, stderr),
+		logsCommand(os.Stdin, stdout, stderr),
 		gapsCommand(stdout, stderr),
 		changelogCommand(stdout, stderr),
 		evalCommand(stdout, stderr),

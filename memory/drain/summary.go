@@ -54,7 +54,7 @@ func Summarize(r io.Reader, opts SummaryOptions) (Summary, error) {
 		rec := sc.Record()
 		s.Records++
 		s.Formats[rec.Format]++
-		c := m.Add(rec.Message)
+		c := m.Add(rec.Pattern())
 		t := byID[c.ID]
 		if t == nil {
 			t = &Template{ID: c.ID, Levels: map[string]int{}, FirstLine: rec.Line, Example: rec.Message}

@@ -292,3 +292,61 @@ func otelLevel(v float64) string {
 	}
 	return ""
 }
+
+// Pattern is what template mining should see of the record. A structured
+// logger's message is already its template, so JSON records give their
+// message; a logfmt line's meaning is spread over its pairs (msg=request
+// path=/v1/orders status=500), so it gives its pairs without time and level,
+// a quoted value with spaces (a user agent) as key=<*>; text gives its
+// message.
+func (r Record) Pattern() string {
+	if r.Format != "logfmt" {
+		return r.Message
+	}
+	var b strings.Builder
+	s := r.Text
+	for i := 0; i < len(s); {
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		k := i
+		for i < len(s) && s[i] != '=' && s[i] != ' ' {
+			i++
+		}
+		key := s[k:i]
+		val := ""
+		if i < len(s) && s[i] == '=' {
+			i++
+			v := i
+			if i < len(s) && s[i] == '"' {
+				for i++; i < len(s) && s[i] != '"'; i++ {
+					if s[i] == '\\' {
+						i++
+					}
+				}
+				i++
+				i = min(i, len(s))
+			} else {
+				for i < len(s) && s[i] != ' ' {
+					i++
+				}
+			}
+			val = s[v:i]
+		}
+		switch key {
+		case "", "time", "ts", "t", "timestamp", "level", "lvl", "severity":
+			continue
+		}
+		if strings.ContainsAny(val, " \t") {
+			val = "<*>"
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(key)
+		if val != "" {
+			b.WriteString("=" + val)
+		}
+	}
+	return b.String()
+}
