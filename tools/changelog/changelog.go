@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -109,10 +110,10 @@ func Run(ctx context.Context, repo *history.Repo, ix *memory.Index, in Input) (O
 		return out, fmt.Errorf("list tags: %w", err)
 	}
 	out.Title = "Unreleased"
-	for _, t := range tags {
-		if t.Commit == untilCommit.Hash && (out.Title == "Unreleased" || t.Name == until) {
-			out.Title = t.Name
-		}
+	if names := tagsOn(tags, untilCommit.Hash); slices.Contains(names, until) {
+		out.Title = until
+	} else if len(names) > 0 {
+		out.Title = preferredTag(names)
 	}
 	if since == "" {
 		if since, err = previousTag(ctx, repo, until, untilCommit, tags); err != nil {
@@ -205,21 +206,22 @@ func previousTag(ctx context.Context, repo *history.Repo, until string, untilCom
 	if err != nil {
 		return "", fmt.Errorf("find the last tag before %s: %w", until, err)
 	}
-	onUntil := false
-	for _, t := range tags {
-		if t.Name == tag && t.Commit == untilCommit.Hash {
-			onUntil = true
-		}
-	}
-	if !onUntil {
-		return tag, nil
-	}
-	if len(untilCommit.Parents) == 0 {
+	if tag == "" {
 		return "", nil
 	}
-	tag, err = repo.LastTag(ctx, untilCommit.Parents[0])
-	if err != nil {
-		return "", fmt.Errorf("find the tag before %s: %w", until, err)
+	if slices.Contains(tagsOn(tags, untilCommit.Hash), tag) {
+		if len(untilCommit.Parents) == 0 {
+			return "", nil
+		}
+		if tag, err = repo.LastTag(ctx, untilCommit.Parents[0]); err != nil {
+			return "", fmt.Errorf("find the tag before %s: %w", until, err)
+		}
+	}
+	// Of several tags on that commit, the one a person would name.
+	for _, t := range tags {
+		if t.Name == tag {
+			return preferredTag(tagsOn(tags, t.Commit)), nil
+		}
 	}
 	return tag, nil
 }

@@ -249,3 +249,22 @@ func TestRunBreakingProposalsAndMerges(t *testing.T) {
 		t.Errorf("Markdown:\n%s", md)
 	}
 }
+
+func TestPreferredTag(t *testing.T) {
+	tests := []struct {
+		names []string
+		want  string
+	}{
+		{[]string{"v0.300.0-rc.1", "v3.0.0-rc.1"}, "v3.0.0-rc.1"},
+		{[]string{"v3.0.0", "v3.0.0-rc.2"}, "v3.0.0"},
+		{[]string{"v1.10.0", "v1.9.0"}, "v1.10.0"},
+		{[]string{"release-a", "v0.1.0"}, "v0.1.0"},
+		{[]string{"beta", "alpha"}, "beta"},
+		{[]string{"only"}, "only"},
+	}
+	for _, tt := range tests {
+		if got := preferredTag(tt.names); got != tt.want {
+			t.Errorf("preferredTag(%v) = %q, want %q", tt.names, got, tt.want)
+		}
+	}
+}

@@ -61,6 +61,16 @@ var firstWordSections = []struct {
 // GitHub advisory ID, or a [SECURITY] tag, as dependency bots write them.
 var securityMention = regexp.MustCompile(`(?i)\bCVE-\d{4}-\d{4,}\b|\bGHSA(?:-[23456789cfghjmpqrvwx]{4}){3}\b|\[security\]`)
 
+// mentionsSecurity applies securityMention after a cheap test, since it
+// runs on every commit of a long history.
+func mentionsSecurity(msg string) bool {
+	lower := strings.ToLower(msg)
+	if !strings.Contains(lower, "cve-") && !strings.Contains(lower, "ghsa-") && !strings.Contains(lower, "[security]") {
+		return false
+	}
+	return securityMention.MatchString(msg)
+}
+
 // header is a Conventional Commit header, or an "area: subject" line:
 // a word, an optional (scope), an optional !, a colon and a space.
 var header = regexp.MustCompile(`^([A-Za-z0-9_./{},*-]+)(?:\(([^()\r\n]*)\))?(!)?: +(\S.*)$`)
@@ -108,7 +118,7 @@ func classify(subject, body string) parsed {
 	switch {
 	case p.Breaking:
 		p.Section, p.Rule = SectionBreaking, "breaking change ("+breakingWhy(p)+")"
-	case securityMention.MatchString(subject + "\n" + body):
+	case mentionsSecurity(subject + "\n" + body):
 		p.Section, p.Rule = SectionSecurity, "names a CVE, a GitHub advisory or [SECURITY]"
 	}
 	return p

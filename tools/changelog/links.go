@@ -39,10 +39,15 @@ func newLinker(ix *memory.Index) *linker {
 // proposals.
 func (l *linker) links(message string) []Link {
 	out := []Link{}
-	for _, id := range chunk.FindRequirementIDs(message) {
-		if link := l.requirement(id); link != nil {
-			out = append(out, *link)
+	if l.loadSpecs() > 0 {
+		for _, id := range chunk.FindRequirementIDs(message) {
+			if link := l.requirement(id); link != nil {
+				out = append(out, *link)
+			}
 		}
+	}
+	if !strings.Contains(strings.ToLower(message), "proposal") {
+		return out // the cheap test first: 10,000 commits run this
 	}
 	seen := map[string]bool{}
 	for _, m := range proposalRef.FindAllStringSubmatch(message, -1) {
@@ -56,6 +61,22 @@ func (l *linker) links(message string) []Link {
 	return out
 }
 
+// loadSpecs maps requirement IDs to the spec chunks that carry them, once,
+// and says how many IDs the specs carry (none without an index).
+func (l *linker) loadSpecs() int {
+	if l.specs == nil {
+		l.specs = map[string][]memory.ChunkInfo{}
+		if l.ix != nil {
+			for _, c := range l.ix.Chunks(func(c memory.ChunkInfo) bool { return c.Kind == chunk.Spec && len(c.Requirements) > 0 }) {
+				for _, r := range c.Requirements {
+					l.specs[r] = append(l.specs[r], c)
+				}
+			}
+		}
+	}
+	return len(l.specs)
+}
+
 // requirement finds the spec that defines id: among the spec chunks that
 // carry it, the first whose text defines it (the ID opens a line, a list
 // item, a heading or a table row, as in "- **FR-001** WHEN …"), else the
@@ -65,17 +86,6 @@ func (l *linker) requirement(id string) *Link {
 		return link
 	}
 	l.found[id] = nil
-	if l.ix == nil {
-		return nil
-	}
-	if l.specs == nil {
-		l.specs = map[string][]memory.ChunkInfo{}
-		for _, c := range l.ix.Chunks(func(c memory.ChunkInfo) bool { return c.Kind == chunk.Spec && len(c.Requirements) > 0 }) {
-			for _, r := range c.Requirements {
-				l.specs[r] = append(l.specs[r], c)
-			}
-		}
-	}
 	cands := l.specs[id]
 	if len(cands) == 0 {
 		return nil
