@@ -1,0 +1,343 @@
+package decisions
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func openLog(t testing.TB, dir string, opts Options) *Log {
+	t.Helper()
+	l, err := Open(dir, opts)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	return l
+}
+
+func appendN(t testing.TB, l *Log, n int) []Record {
+	t.Helper()
+	var out []Record
+	for i := 0; i < n; i++ {
+		tool := "search_context"
+		e := Entry{Tool: tool, Arguments: map[string]any{"query": fmt.Sprintf("q%d", i)}, Client: Client{Name: "test", Session: "s1"}, Summary: fmt.Sprintf("%d hits", i), Result: map[string]int{"i": i}, Duration: time.Millisecond}
+		if i%3 == 2 {
+			e.Err = "nothing found"
+		}
+		r, err := l.Append(context.Background(), e)
+		if err != nil {
+			t.Fatalf("append %d: %v", i, err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func mustVerify(t *testing.T, dir string) Report {
+	t.Helper()
+	rep, err := Verify(dir)
+	if err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	return rep
+}
+
+func TestChainLinksRecords(t *testing.T) {
+	dir := t.TempDir()
+	l := openLog(t, dir, Options{})
+	recs := appendN(t, l, 5)
+	for i, r := range recs {
+		if r.ID != FormatID(int64(i+1)) || r.Seq != int64(i+1) {
+			t.Errorf("record %d: id %s seq %d", i, r.ID, r.Seq)
+		}
+		if i == 0 && r.PrevHash != "" || i > 0 && r.PrevHash != recs[i-1].Hash {
+			t.Errorf("record %d does not hold the previous hash", i)
+		}
+		if r.ResultSHA256 == "" || r.Writes == nil {
+			t.Errorf("record %d: result hash %q writes %v", i, r.ResultSHA256, r.Writes)
+		}
+	}
+	if recs[2].Outcome != OutcomeError || recs[2].Error != "nothing found" || recs[1].Outcome != OutcomeOK {
+		t.Errorf("outcomes: %+v %+v", recs[1], recs[2])
+	}
+	rep := mustVerify(t, dir)
+	if !rep.OK() || rep.Records != 5 || rep.LastID != "d000005" || rep.LastHash != recs[4].Hash {
+		t.Fatalf("verify: %+v", rep)
+	}
+	// Reopening continues the chain.
+	l.Close()
+	l2 := openLog(t, dir, Options{})
+	r6 := appendN(t, l2, 1)[0]
+	if r6.Seq != 6 || r6.PrevHash != recs[4].Hash {
+		t.Fatalf("after reopen: %+v", r6)
+	}
+	got, err := Get(dir, "6")
+	if err != nil || got.Hash != r6.Hash {
+		t.Fatalf("get 6: %v %+v", err, got)
+	}
+	if _, err := Get(dir, "d99"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("get d99: %v", err)
+	}
+}
+
+func TestSecondWriterIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	openLog(t, dir, Options{})
+	if _, err := Open(dir, Options{}); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second open: %v, want ErrLocked", err)
+	}
+}
+
+// editLines rewrites the single log file through fn.
+func editLines(t *testing.T, dir string, fn func(lines [][]byte) [][]byte) {
+	t.Helper()
+	path := filepath.Join(dir, fileName(1))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSuffix(data, []byte{'\n'}), []byte{'\n'})
+	lines = fn(lines)
+	out := append(bytes.Join(lines, []byte{'\n'}), '\n')
+	if err := os.WriteFile(path, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestVerifyFindsTampering(t *testing.T) {
+	cases := []struct {
+		name       string
+		edit       func(lines [][]byte) [][]byte
+		line       int
+		id, reason string
+	}{
+		{"edit a field", func(l [][]byte) [][]byte {
+			l[2] = bytes.Replace(l[2], []byte(`"outcome":"error"`), []byte(`"outcome":"ok"`), 1)
+			return l
+		}, 3, "d000003", "does not match its hash"},
+		{"edit the summary", func(l [][]byte) [][]byte {
+			l[1] = bytes.Replace(l[1], []byte(`"1 hits"`), []byte(`"9 hits"`), 1)
+			return l
+		}, 2, "d000002", "does not match its hash"},
+		{"add a field", func(l [][]byte) [][]byte {
+			l[3] = bytes.Replace(l[3], []byte(`{"id"`), []byte(`{"note":"x","id"`), 1)
+			return l
+		}, 4, "d000004", "not the record as devai wrote it"},
+		{"delete a line", func(l [][]byte) [][]byte { return append(l[:2:2], l[3:]...) }, 3, "d000004", "does not follow d000002"},
+		{"swap two lines", func(l [][]byte) [][]byte { l[1], l[2] = l[2], l[1]; return l }, 2, "d000003", "does not follow d000001"},
+		{"delete the first line", func(l [][]byte) [][]byte { return l[1:] }, 1, "d000002", "does not start here"},
+		{"garbage line", func(l [][]byte) [][]byte { l[4] = []byte("hello"); return l }, 5, "", "not a record"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			l := openLog(t, dir, Options{})
+			appendN(t, l, 6)
+			l.Close()
+			if rep := mustVerify(t, dir); !rep.OK() {
+				t.Fatalf("before the edit: %+v", rep.Break)
+			}
+			editLines(t, dir, c.edit)
+			rep := mustVerify(t, dir)
+			if rep.OK() {
+				t.Fatal("verify passed after the edit")
+			}
+			b := rep.Break
+			if b.File != fileName(1) || b.Line != c.line || b.ID != c.id || !strings.Contains(b.Reason, c.reason) {
+				t.Errorf("break = %s; want line %d id %q reason ~%q", b, c.line, c.id, c.reason)
+			}
+		})
+	}
+}
+
+func TestTornLastLineIsSetAside(t *testing.T) {
+	for _, tail := range []string{`{"id":"d000004","seq":4,"ti`, "{\"id\":\"d000004\",\x00\x00\x00\n"} {
+		dir := t.TempDir()
+		l := openLog(t, dir, Options{})
+		recs := appendN(t, l, 3)
+		l.Close()
+		path := filepath.Join(dir, fileName(1))
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString(tail)
+		f.Close()
+		if rep := mustVerify(t, dir); strings.HasSuffix(tail, "\n") == rep.OK() {
+			t.Errorf("verify before recovery: %+v", rep)
+		}
+		var torn string
+		l2 := openLog(t, dir, Options{OnTorn: func(p string) { torn = p }})
+		if torn != path+".torn" {
+			t.Fatalf("torn tail set aside at %q", torn)
+		}
+		saved, _ := os.ReadFile(torn)
+		if !bytes.Contains(saved, []byte(`"d000004"`)) {
+			t.Errorf(".torn holds %q", saved)
+		}
+		r4 := appendN(t, l2, 1)[0]
+		if r4.Seq != 4 || r4.PrevHash != recs[2].Hash {
+			t.Fatalf("chain after the torn line: %+v", r4)
+		}
+		rep := mustVerify(t, dir)
+		if !rep.OK() || rep.Records != 4 || len(rep.Torn) != 1 {
+			t.Fatalf("verify after recovery: %+v", rep)
+		}
+	}
+}
+
+func TestRotationKeepsTheChain(t *testing.T) {
+	dir := t.TempDir()
+	l := openLog(t, dir, Options{MaxFileBytes: 1500})
+	recs := appendN(t, l, 20)
+	l.Close()
+	files, _ := listFiles(dir)
+	if len(files) < 3 {
+		t.Fatalf("%d files, want rotation", len(files))
+	}
+	for _, f := range files {
+		if st, _ := os.Stat(f.path); st.Size() > 1500 {
+			t.Errorf("%s is %d bytes, over the limit", f.path, st.Size())
+		}
+	}
+	first := firstRecord(t, files[1].path)
+	prevLast, _, _ := lastRecord(files[0].path)
+	if first.PrevHash != prevLast.Hash {
+		t.Errorf("file 2 starts with prev_hash %s, want %s", first.PrevHash, prevLast.Hash)
+	}
+	l2 := openLog(t, dir, Options{MaxFileBytes: 1500})
+	if r := appendN(t, l2, 1)[0]; r.PrevHash != recs[19].Hash {
+		t.Fatal("reopen after rotation lost the chain")
+	}
+	l2.Close()
+	if rep := mustVerify(t, dir); !rep.OK() || rep.Records != 21 || rep.Files != len(files) {
+		t.Fatalf("verify: %+v", rep)
+	}
+	if err := os.Remove(files[1].path); err != nil {
+		t.Fatal(err)
+	}
+	rep := mustVerify(t, dir)
+	if rep.OK() || rep.Break.File != filepath.Base(files[2].path) || rep.Break.Line != 1 {
+		t.Fatalf("deleted middle file: %+v", rep.Break)
+	}
+}
+
+func firstRecord(t *testing.T, path string) Record {
+	t.Helper()
+	var out Record
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _, _ := bytes.Cut(data, []byte{'\n'})
+	if err := json.Unmarshal(line, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestConcurrentAppends(t *testing.T) {
+	dir := t.TempDir()
+	l := openLog(t, dir, Options{MaxFileBytes: 8 << 10})
+	const workers, each = 8, 25
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				if _, err := l.Append(context.Background(), Entry{Tool: "search_context", Arguments: map[string]any{"w": w, "i": i}}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	rep := mustVerify(t, dir)
+	if !rep.OK() || rep.Records != workers*each {
+		t.Fatalf("verify: %+v %v", rep, rep.Break)
+	}
+}
+
+func TestSecretsInArgumentsAreRedacted(t *testing.T) {
+	dir := t.TempDir()
+	l := openLog(t, dir, Options{})
+	key := "AKIA" + "QYLPMN5HHHFPZAM2"
+	r, err := l.Append(context.Background(), Entry{
+		Tool:      "trace_root_cause",
+		Arguments: map[string]any{"log_text": "boot failed with AWS_ACCESS_KEY_ID=" + key, "db_password": "hunter2", "limit": 3},
+		Summary:   "connect postgres://app:Wq8zLr2vT@db:5432/shop refused",
+		Err:       "auth failed for token " + "ghp_" + "R7uXb2kLq9ZtW4vN8cYp3mHs6dFj1aGe0oQi",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, fileName(1)))
+	for _, leak := range []string{key, "hunter2", "Wq8zLr2vT", "R7uXb2kLq9"} {
+		if bytes.Contains(data, []byte(leak)) {
+			t.Errorf("%s leaks into the log: %s", leak, data)
+		}
+	}
+	for _, want := range []string{"[REDACTED:aws-access-token]", "[REDACTED:field-db_password]", "[REDACTED:url-password]", "[REDACTED:github-pat]", `"limit":3`} {
+		if !bytes.Contains(data, []byte(want)) {
+			t.Errorf("log lacks %s: %s", want, data)
+		}
+	}
+	if r.Outcome != OutcomeError {
+		t.Errorf("outcome %s", r.Outcome)
+	}
+}
+
+func TestListFilters(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	tick := now
+	l := openLog(t, dir, Options{Now: func() time.Time { tick = tick.Add(time.Minute); return tick }})
+	for i, tool := range []string{"search_context", "draft_spec", "search_context", "propose_patch"} {
+		e := Entry{Tool: tool, Arguments: map[string]any{"query": fmt.Sprintf("query %d", i)}}
+		if tool == "draft_spec" {
+			e.Err = "spec conflicts"
+		}
+		if _, err := l.Append(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		name string
+		f    Filter
+		want []string
+	}{
+		{"all", Filter{}, []string{"d000001", "d000002", "d000003", "d000004"}},
+		{"tool", Filter{Tool: "search_context"}, []string{"d000001", "d000003"}},
+		{"outcome", Filter{Outcome: OutcomeError}, []string{"d000002"}},
+		{"since", Filter{Since: now.Add(3 * time.Minute)}, []string{"d000003", "d000004"}},
+		{"until", Filter{Until: now.Add(2 * time.Minute)}, []string{"d000001"}},
+		{"grep", Filter{Grep: "QUERY 2"}, []string{"d000003"}},
+		{"limit keeps the newest", Filter{Limit: 2}, []string{"d000003", "d000004"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := List(dir, c.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, r := range got {
+				ids = append(ids, r.ID)
+			}
+			if fmt.Sprint(ids) != fmt.Sprint(c.want) {
+				t.Errorf("got %v, want %v", ids, c.want)
+			}
+		})
+	}
+}
