@@ -102,8 +102,12 @@ func commandNames(cmds []*command) string {
 
 func printMainUsage(w io.Writer, cmds []*command) {
 	fmt.Fprintf(w, "devai keeps one index of a project's specs, code, tests and logs, and serves it to AI assistants over MCP.\n\nUsage: devai <command> [flags]\n\nCommands:\n")
+	width := 0
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
+	}
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun 'devai <command> --help' for its flags. Every flag also reads an environment variable\n(--state-dir: DEVAI_STATE_DIR); a flag on the command line wins.\n")
 }
