@@ -2,9 +2,11 @@ package trace
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/chunk"
@@ -69,10 +71,23 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 		cands = cands[:2*in.MaxSuspects]
 	}
 	msg := headline(out.Errors)
+	// Each suspect's evidence waits mostly on git processes: gather them
+	// side by side.
+	errs := make([]error, len(cands))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, gatherParallel)
 	for i := range cands {
-		if err := ev.gather(ctx, &cands[i], msg); err != nil {
-			return out, err
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			errs[i] = ev.gather(ctx, &cands[i], msg)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return out, err
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
 	if len(cands) > in.MaxSuspects {
@@ -164,6 +179,9 @@ const (
 	weightDump      = 0.3 // a goroutine that was merely running
 	weightSeenTwice = 0.1 // the same code in another distinct error
 )
+
+// gatherParallel bounds the suspects whose evidence is gathered at once.
+const gatherParallel = 4
 
 func positionWeight(k int) float64 { return 1 / (1 + 0.8*float64(k)) }
 
