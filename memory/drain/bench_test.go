@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"testing"
+
+	"github.com/devaiops/devai/memory/logparse"
 )
 
 // BenchmarkSummarizeShopLogs streams the shop's four real logs (831 lines)
@@ -27,4 +29,31 @@ func BenchmarkSummarizeShopLogs(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(lines*b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// BenchmarkMinerOnly feeds the shop logs' already-parsed patterns to the
+// miner alone: the cost of Drain without the format parsing.
+func BenchmarkMinerOnly(b *testing.B) {
+	var pats []string
+	for _, name := range []string{"app.jsonl", "access.log", "worker.log", "panic.log"} {
+		f, err := os.Open("../../testdata/shop/logs/" + name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sc := logparse.NewScanner(f, 0)
+		for sc.Scan() {
+			pats = append(pats, sc.Record().Pattern())
+		}
+		f.Close()
+	}
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		m := New(Options{})
+		for _, p := range pats {
+			m.Add(p)
+		}
+		n += len(pats)
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "messages/s")
 }
