@@ -32,7 +32,7 @@ func TestClassify(t *testing.T) {
 		{"Add checkout feature file", "", SectionAdded, "", "", "Add checkout feature file", false},
 		{"tsdb: fix goroutine leaks when Open() fails", "", SectionFixed, "", "tsdb", "Fix goroutine leaks when Open() fails", false},
 		{"discovery/moby: bound Docker API requests", "", SectionOther, "", "discovery/moby", "Bound Docker API requests", false},
-		{"tsdb(wal): Update st-in-wal tests", "", SectionChanged, "", "tsdb/wal", "Update st-in-wal tests", false},
+		{"tsdb(wal): Update st-in-wal tests", "", SectionMaintenance, "", "tsdb/wal", "Update st-in-wal tests", false},
 		{"Remove retired Go report card badge", "", SectionRemoved, "", "", "Remove retired Go report card badge", false},
 		{"address query logger review nits", "", SectionOther, "", "", "Address query logger review nits", false},
 		{"go.mod: use Go 1.26", "", SectionChanged, "", "go.mod", "Use Go 1.26", false},
@@ -40,6 +40,14 @@ func TestClassify(t *testing.T) {
 		{"Update module golang.org/x/net to v0.56.0 [SECURITY]", "", SectionSecurity, "", "", "Update module golang.org/x/net to v0.56.0 [SECURITY]", false},
 		{"fixup formatting", "", SectionFixed, "", "", "Fixup formatting", false},
 		{"`go vet` clean", "", SectionOther, "", "", "`go vet` clean", false},
+		{"scrape: Add test exposing stale marker", "", SectionMaintenance, "", "scrape", "Add test exposing stale marker", false},
+		{"Speed up TestHeadCompactionWhileScraping", "", SectionMaintenance, "", "", "Speed up TestHeadCompactionWhileScraping", false},
+		{"Fix flaky rule evaluation", "", SectionMaintenance, "", "", "Fix flaky rule evaluation", false},
+		{"Add Testing section to the guide", "", SectionAdded, "", "", "Add Testing section to the guide", false},
+		{"fix(deps): update module x to v1.2.3", "", SectionMaintenance, "fix", "deps", "Update module x to v1.2.3", true},
+		{"discovery/aws: Don't panic on absent fields", "", SectionFixed, "", "discovery/aws", "Don't panic on absent fields", false},
+		{"Prepare 3.14.0", "", SectionMaintenance, "", "", "Prepare 3.14.0", false},
+		{"ui: Show effective scrape pool configuration", "", SectionChanged, "", "ui", "Show effective scrape pool configuration", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.subject, func(t *testing.T) {

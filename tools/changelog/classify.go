@@ -43,18 +43,22 @@ var typeSections = map[string]string{
 // firstWordSections classify a commit that is not a Conventional Commit by
 // the first word of its description (after an "area:" prefix), lowercased:
 // a word listed here, or one that starts with a listed stem ending in "*".
+// Before that, a description about tests (testOnly) goes to Maintenance.
 // Anything else goes to Other changes.
 var firstWordSections = []struct {
 	section string
 	words   []string
 }{
 	{SectionAdded, []string{"add", "adds", "added", "adding", "introduc*", "implement*", "support*", "allow*", "enabl*", "new", "creat*"}},
-	{SectionFixed, []string{"fix*", "bugfix*", "hotfix*", "correct*", "resolv*", "repair*", "prevent*", "avoid*"}},
+	{SectionFixed, []string{"fix*", "bugfix*", "hotfix*", "correct*", "resolv*", "repair*", "prevent*", "avoid*",
+		"don't", "dont", "guard*", "honour*", "honor*"}},
 	{SectionRemoved, []string{"remov*", "delet*", "drop*"}},
 	{SectionDeprecated, []string{"deprecat*"}},
 	{SectionChanged, []string{"chang*", "updat*", "refactor*", "improv*", "renam*", "move", "moves", "moved", "moving", "optimi*", "simplif*",
 		"replac*", "rework*", "revert*", "upgrad*", "bump*", "reduc*", "increas*", "speed*", "make", "makes", "use", "uses",
-		"switch*", "clean*", "tidy", "restructur*", "extend*"}},
+		"switch*", "clean*", "tidy", "restructur*", "extend*", "keep*", "stabili*", "show*", "preserve*", "populate*",
+		"omit*", "stop*", "skip*", "ignore*", "pin*", "set", "sets", "wait*", "validate*", "reject*", "expose*", "enforce*", "limit*"}},
+	{SectionMaintenance, []string{"document*", "prepare*", "release*", "typo*", "lint*"}},
 }
 
 // securityMention puts a commit under Security whatever its type: a CVE or
@@ -115,6 +119,9 @@ func classify(subject, body string) parsed {
 	if !p.Conventional {
 		p.Section, p.Rule = byFirstWord(p.Description)
 	}
+	if dep := strings.ToLower(p.Scope); (dep == "deps" || dep == "deps-dev" || dep == "dependencies") && p.Section != SectionMaintenance {
+		p.Section, p.Rule = SectionMaintenance, "scope "+p.Scope+": a dependency update"
+	}
 	switch {
 	case p.Breaking:
 		p.Section, p.Rule = SectionBreaking, "breaking change ("+breakingWhy(p)+")"
@@ -131,8 +138,15 @@ func breakingWhy(p parsed) string {
 	return "! after the type"
 }
 
+// testOnly matches descriptions of work on tests and benchmarks: the words
+// test(s), benchmark(s), flaky, or a Go test or benchmark function name.
+var testOnly = regexp.MustCompile(`(?i:\b(?:tests?|benchmarks?|flaky)\b)|\b(?:Test|Benchmark|Fuzz)[A-Z_]\w*`)
+
 // byFirstWord applies the first-word rule to a description.
 func byFirstWord(desc string) (section, rule string) {
+	if testOnly.MatchString(desc) {
+		return SectionMaintenance, "about tests (" + testOnly.FindString(desc) + ")"
+	}
 	word := strings.ToLower(strings.TrimFunc(firstWord(desc), func(r rune) bool { return !unicode.IsLetter(r) }))
 	for _, fw := range firstWordSections {
 		for _, w := range fw.words {
