@@ -33,6 +33,7 @@ type analysis struct {
 	churn          map[string]int // repo-relative path → recent commits
 	src            map[string][]string
 	reqs           map[string]*reqInfo
+	calleeCache    map[string][]graph.Node
 
 	summary       Summary
 	coverageFiles []CoverageFile
@@ -42,7 +43,7 @@ type analysis struct {
 
 func newAnalysis(ctx context.Context, ix *memory.Index, in Input, opts Options) (*analysis, error) {
 	a := &analysis{ctx: ctx, ix: ix, repo: ix.Repo(), g: ix.Graph(), byPath: map[string][]memory.ChunkInfo{},
-		testFilesByDir: map[string][]string{}, src: map[string][]string{}}
+		testFilesByDir: map[string][]string{}, src: map[string][]string{}, calleeCache: map[string][]graph.Node{}}
 	st := ix.Status()
 	a.index = st.State
 	if st.State == "indexing" {

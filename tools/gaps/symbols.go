@@ -360,11 +360,30 @@ func (a *analysis) modelTest(c memory.ChunkInfo) (memory.ChunkInfo, bool) {
 			return t, true
 		}
 	}
-	return memory.ChunkInfo{}, false
+	// No tests next to it (a Go package without tests): the first test of
+	// the closest directory that has tests, in the same language.
+	dir = path.Dir(c.Path)
+	found, bestPrefix := memory.ChunkInfo{}, -1
+	for _, t := range a.tests {
+		if t.Language != c.Language || t.Kind != "test" {
+			continue
+		}
+		if p := commonPrefix(path.Dir(t.Path), dir); p > bestPrefix {
+			found, bestPrefix = t, p
+		}
+	}
+	return found, bestPrefix >= 0
 }
 
+// callees is the graph's Callees, cached: model tests are looked up for
+// every gap of a package against the same few tests.
 func (a *analysis) callees(id string) []graph.Node {
-	return a.g.Callees(id)
+	if ns, ok := a.calleeCache[id]; ok {
+		return ns
+	}
+	ns := a.g.Callees(id)
+	a.calleeCache[id] = ns
+	return ns
 }
 
 // suggestName proposes a test name in the language's convention.
