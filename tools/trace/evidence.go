@@ -138,6 +138,12 @@ func (e *evidence) history(ctx context.Context, s *Suspect) {
 		for _, c := range cs {
 			s.Commits = append(s.Commits, commitOf(c))
 		}
+		// A line as old as its file is no regression: when the whole
+		// history of the file is known and the line came with its first
+		// commit, the hypothesis does not call it one.
+		if len(cs) < maxCommits && len(cs) > 0 && s.recent == cs[len(cs)-1].Hash {
+			s.recent = ""
+		}
 	}
 }
 
