@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -104,5 +105,46 @@ func TestGapsCommand(t *testing.T) {
 		if code := run(append(append([]string(nil), base...), bad...), &out, &errb); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", bad, code, errb.String())
 		}
+	}
+}
+
+// TestGapsRun: --run runs go test -coverprofile itself and reads the
+// profile: a function the test never calls is untested by coverage, not
+// only by the symbol graph.
+func TestGapsRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test")
+	}
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":            "module example.com/calc\n\ngo 1.22\n",
+		"calc/calc.go":      "package calc\n\n// Add adds.\nfunc Add(a, b int) int { return a + b }\n\n// Sub subtracts.\nfunc Sub(a, b int) int {\n\tif a < b {\n\t\treturn 0\n\t}\n\treturn a - b\n}\n",
+		"calc/calc_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestAdd(t *testing.T) {\n\tif Add(1, 2) != 3 {\n\t\tt.Fatal(\"add\")\n\t}\n}\n",
+	}
+	for p, c := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errb bytes.Buffer
+	args := []string{"gaps", "--repo", dir, "--state-dir", filepath.Join(dir, ".devai"), "--embedder", "none", "--log-level", "warn", "--run", "--json"}
+	if code := run(args, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var res gaps.Output
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Coverage) != 1 || res.Coverage[0].Format != "go-coverprofile" || res.Coverage[0].Files != 1 {
+		t.Fatalf("coverage read: %+v", res.Coverage)
+	}
+	if len(res.Gaps) != 1 || res.Gaps[0].Symbol != "calc.Sub" || !strings.Contains(res.Gaps[0].Why, "coverage shows none") {
+		t.Errorf("gaps %+v", res.Gaps)
+	}
+	if res.Summary.Symbols != 2 || res.Summary.SymbolsTested != 1 {
+		t.Errorf("summary %+v", res.Summary)
 	}
 }
