@@ -119,6 +119,11 @@ func Run(ctx context.Context, repo *history.Repo, ix *memory.Index, in Input) (O
 		if since, err = previousTag(ctx, repo, until, untilCommit, tags); err != nil {
 			return out, err
 		}
+		if out.Title != "Unreleased" && !isPreRelease(out.Title) {
+			if since, err = previousRelease(ctx, repo, since, tags); err != nil {
+				return out, err
+			}
+		}
 	} else if _, err := resolve(ctx, repo, "since", since); err != nil {
 		return out, err
 	}
@@ -193,6 +198,34 @@ func unknownRevision(err error) bool {
 		}
 	}
 	return false
+}
+
+// maxPreReleases bounds the walk past pre-release tags.
+const maxPreReleases = 50
+
+// previousRelease walks back from tag past pre-release tags (v3.14.0-rc.0),
+// so that a release's changelog covers everything since the release before
+// it, as release notes do.
+func previousRelease(ctx context.Context, repo *history.Repo, tag string, tags []history.Tag) (string, error) {
+	commitOf := map[string]string{}
+	for _, t := range tags {
+		commitOf[t.Name] = t.Commit
+	}
+	for i := 0; i < maxPreReleases && tag != "" && isPreRelease(tag); i++ {
+		c, err := resolve(ctx, repo, "since", commitOf[tag])
+		if err != nil || len(c.Parents) == 0 {
+			return tag, err
+		}
+		prev, err := repo.LastTag(ctx, c.Parents[0])
+		if err != nil {
+			return "", fmt.Errorf("find the release before %s: %w", tag, err)
+		}
+		if prev == "" {
+			return tag, nil
+		}
+		tag = preferredTag(tagsOn(tags, commitOf[prev]))
+	}
+	return tag, nil
 }
 
 // previousTag is the default start: the newest tag reachable from until

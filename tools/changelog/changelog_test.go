@@ -200,7 +200,8 @@ func TestRunOnFixtureHistory(t *testing.T) {
 
 // TestRunBreakingProposalsAndMerges adds commits to the fixture: a
 // breaking change with a proposal trailer, a merge recorded with one parent,
-// and a tag on HEAD, which makes the default range that release's.
+// a pre-release tag, and a release tag on HEAD, which makes the default
+// range that release's since the release before (not since the rc).
 func TestRunBreakingProposalsAndMerges(t *testing.T) {
 	ctx := context.Background()
 	repo, ix, dir, _ := shop(t)
@@ -221,9 +222,12 @@ func TestRunBreakingProposalsAndMerges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.HasPrefix(msg, "release") {
-			if _, err := g.CreateTag("v0.2.0", h, nil); err != nil {
-				t.Fatal(err)
+		tag := map[string]string{"release": "v0.2.0", "Merge pull request #7": "v0.2.0-rc.1"}
+		for prefix, name := range tag {
+			if strings.HasPrefix(msg, prefix) {
+				if _, err := g.CreateTag(name, h, nil); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 	}
@@ -236,8 +240,8 @@ func TestRunBreakingProposalsAndMerges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Title != "v0.2.0" || out.Since != fixture.Tag || out.Skipped != 1 {
-		t.Errorf("a tag on HEAD: title %q since %q skipped %d, want v0.2.0 since %s, one skipped", out.Title, out.Since, out.Skipped, fixture.Tag)
+	if out.Title != "v0.2.0" || out.Since != fixture.Tag || out.Skipped != 1 || out.Commits != 8 {
+		t.Errorf("a tag on HEAD: title %q since %q, %d commits, %d skipped; want v0.2.0 since %s, 8 commits, one skipped", out.Title, out.Since, out.Commits, out.Skipped, fixture.Tag)
 	}
 	if out.Sections[0].Title != SectionBreaking {
 		t.Fatalf("first section %q, want breaking changes first", out.Sections[0].Title)

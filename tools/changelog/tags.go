@@ -31,6 +31,13 @@ func preferredTag(names []string) string {
 	return best
 }
 
+// isPreRelease reports whether a tag names a pre-release version, such as
+// v3.14.0-rc.0 or 1.2.0-beta.1.
+func isPreRelease(tag string) bool {
+	_, pre, ok := parseVersion(tag)
+	return ok && pre != ""
+}
+
 // versionLess compares tags as versions: the dot-separated numbers after
 // an optional v, a release above its pre-releases (v1.0.0-rc.1 < v1.0.0);
 // names that are not versions compare as strings, below versions.
