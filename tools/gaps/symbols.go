@@ -69,7 +69,7 @@ func (a *analysis) symbolGaps() []Gap {
 				tests = append(tests, testsFor(m)...)
 			}
 		}
-		cov := a.coverageOf(c.Path, c.StartLine, c.EndLine)
+		cov := a.coverageOf(c.Path, c.StartLine, c.EndLine, c.Language)
 		a.summary.Symbols++
 		switch {
 		case isType:
@@ -142,6 +142,8 @@ func isExported(c memory.ChunkInfo) bool {
 	return !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, "#")
 }
 
+var importTime = regexp.MustCompile(`^\s*(async\s+def|def|class)\s|^\s*@`)
+
 // covInfo is the coverage of a line range, merged over coverage files.
 type covInfo struct {
 	covered, total   int
@@ -153,7 +155,7 @@ type covInfo struct {
 
 func (c covInfo) known() bool { return c.fromCoverageFile && c.total > 0 }
 
-func (a *analysis) coverageOf(p string, start, end int) covInfo {
+func (a *analysis) coverageOf(p string, start, end int, language string) covInfo {
 	files := a.cov.files(p)
 	if len(files) == 0 {
 		return covInfo{}
@@ -163,6 +165,15 @@ func (a *analysis) coverageOf(p string, start, end int) covInfo {
 		for l := start; l <= end; l++ {
 			if n, ok := f.Lines[l]; ok {
 				hits[l] = max(hits[l], n)
+			}
+		}
+	}
+	if language == "Python" {
+		// A def, class or decorator line runs when the module is imported,
+		// not when the function is called: it says nothing about tests.
+		for l := range hits {
+			if importTime.MatchString(a.text(p, l, l)) {
+				delete(hits, l)
 			}
 		}
 	}

@@ -1,0 +1,103 @@
+package gaps
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/devaiops/devai/memory/fixture"
+)
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, c := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestPython: test conventions and coverage.py JSON for another language.
+// The def line of a never-called function ran at import; that does not make
+// it tested.
+func TestPython(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"app/cart.py": `"""Shopping cart."""
+
+
+def total(items):
+    """Sum of price times quantity (FR-001)."""
+    s = 0
+    for it in items:
+        if it["qty"] <= 0:
+            raise ValueError("qty")
+        s += it["price"] * it["qty"]
+    return s
+
+
+def discount(amount, pct):
+    """Apply a percentage discount (FR-002)."""
+    if pct < 0 or pct > 100:
+        raise ValueError("pct")
+    return amount * (100 - pct) // 100
+`,
+		"tests/test_cart.py": "from app.cart import total\n\n\ndef test_total_fr001():\n    assert total([{\"price\": 2, \"qty\": 3}]) == 6\n",
+		"docs/spec.md":       "# Cart\n\n## Requirements\n\n- **FR-001** THE cart SHALL sum prices.\n- **FR-002** THE cart SHALL apply discounts.\n",
+		"coverage.json": `{"meta": {"format": 3, "version": "7.6.1", "branch_coverage": true},
+ "files": {"app/cart.py": {"executed_lines": [1, 4, 6, 7, 8, 10, 11, 14], "missing_lines": [9, 16, 17, 18], "excluded_lines": [],
+   "executed_branches": [[7, 8], [8, 10]], "missing_branches": [[8, 9], [16, 17], [16, 18]]}}}`,
+	})
+	out, err := Run(context.Background(), openIndex(t, dir), Input{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaps := byKey(out)
+	if g, ok := gaps["untested discount"]; !ok || g.SuggestedTest != "test_discount" || g.NearestTestFile != "tests/test_cart.py" {
+		t.Errorf("discount: %+v (all: %+v)", g, out.Gaps)
+	}
+	if g, ok := gaps["uncovered total"]; !ok || g.Lines[0] != [2]int{9, 9} || !strings.Contains(g.Why, "1 of 3 branches never taken") {
+		t.Errorf("total: %+v", g)
+	}
+	if _, ok := gaps["unverified FR-002"]; !ok || out.Summary.RequirementsVerified != 1 {
+		t.Errorf("FR-002 should be the one unverified requirement (test_total_fr001 names FR-001): %+v", out.Summary)
+	}
+	if out.Summary.Branches != 5 || out.Summary.BranchesCovered != 2 {
+		t.Errorf("branches %d/%d", out.Summary.BranchesCovered, out.Summary.Branches)
+	}
+}
+
+// TestChurn: on the fixture's git history, churn counts the commits to
+// each file, and the file the bug commit touched weighs more.
+func TestChurn(t *testing.T) {
+	dir, _ := fixture.GitRepo(t)
+	out, err := Run(context.Background(), openIndex(t, dir), Input{Kinds: []string{KindUntested}, Limit: MaxLimit}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.Summary.Churn, "git:") {
+		t.Fatalf("churn: %s", out.Summary.Churn)
+	}
+	churn := func(sym string) float64 {
+		for _, g := range out.Gaps {
+			if g.Symbol == sym {
+				for _, f := range g.Factors {
+					if f.Name == "churn" {
+						return f.Value
+					}
+				}
+			}
+		}
+		return -1
+	}
+	// auth/service.go: commits "auth" and "bug"; ratelimit: one commit.
+	if a, b := churn("auth.Service.ExpiryHook"), churn("ratelimit.Limiter.Prune"); a != 2 || b != 1 {
+		t.Errorf("churn of ExpiryHook %g (want 2), of Prune %g (want 1)", a, b)
+	}
+}
