@@ -17,7 +17,17 @@ var libraryMarks = []string{
 
 // Resolver maps frame files to repository files by path suffix.
 type Resolver struct {
-	byBase map[string][]string // base name → repo-relative paths
+	byBase  map[string][]string // base name → repo-relative paths
+	modules []string            // the repository's Go module paths
+}
+
+// WithModules names the repository's own Go module paths (from go.mod), so
+// that its code is recognised even where another build vendored it or
+// took it from the module cache (/drone/src/vendor/github.com/org/repo/…,
+// /go/pkg/mod/github.com/org/repo@v1.2.3/…).
+func (r *Resolver) WithModules(modules ...string) *Resolver {
+	r.modules = append(r.modules, modules...)
+	return r
 }
 
 // NewResolver indexes the repository's files (repo-relative, slash-separated).
@@ -50,7 +60,23 @@ func (r *Resolver) File(lang, fn, file string) string {
 		return ""
 	}
 	norm := strings.ReplaceAll(strings.TrimPrefix(file, "file://"), `\`, "/")
+	own := false
+	for _, mod := range r.modules {
+		if i := strings.Index(norm, mod+"/"); i >= 0 && (i == 0 || norm[i-1] == '/') {
+			norm, own = norm[i+len(mod)+1:], true
+			break
+		}
+		if i := strings.Index(norm, mod+"@"); i >= 0 && (i == 0 || norm[i-1] == '/') {
+			if j := strings.IndexByte(norm[i:], '/'); j > 0 {
+				norm, own = norm[i+j+1:], true
+				break
+			}
+		}
+	}
 	for _, m := range libraryMarks {
+		if own {
+			break
+		}
 		if strings.Contains(norm, m) || strings.HasPrefix(norm, strings.TrimPrefix(m, "/")) && (m == "java.base/" || m == "node:") {
 			return ""
 		}

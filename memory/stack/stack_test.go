@@ -179,3 +179,62 @@ func TestSymbol(t *testing.T) {
 		}
 	}
 }
+
+// TestTracesQuotedInCommits parses traces as people paste them into commit
+// messages of real projects (prometheus, flask; the files under
+// testdata/commits are those messages verbatim): re-indented, stripped of
+// tabs, behind syslog prefixes, from vendored copies, with Windows paths.
+func TestTracesQuotedInCommits(t *testing.T) {
+	prom := NewResolver([]string{"tsdb/exemplar.go", "tsdb/head_wal.go", "tsdb/head_append.go", "tsdb/db.go",
+		"model/histogram/generic.go", "model/histogram/histogram.go", "rules/manager.go"}).WithModules("github.com/prometheus/prometheus")
+	flask := NewResolver([]string{"flask/app.py", "flask/_compat.py", "flask/cli.py", "flask/__main__.py", "flask/helpers.py"})
+	for _, c := range []struct {
+		file     string
+		r        *Resolver
+		msg      string
+		firstApp wantFrame
+	}{
+		{"prometheus-a19852de99.txt", prom, "runtime error: index out of range [-1]", wantFrame{0, "github.com/prometheus/prometheus/tsdb.(*CircularExemplarStorage).validateExemplar", "tsdb/exemplar.go", 260}},
+		{"prometheus-f0521cf960.txt", prom, "runtime error: index out of range [0] with length 0", wantFrame{3, "github.com/prometheus/prometheus/model/histogram.compactBuckets[...].func1", "model/histogram/generic.go", 290}},
+		{"prometheus-650dc146db.txt", prom, "runtime error: invalid memory address or nil pointer dereference", wantFrame{0, "github.com/prometheus/prometheus/tsdb.(*headAppender).Commit", "tsdb/head_append.go", 855}},
+		{"prometheus-a3bb2378c0.txt", prom, "close of closed channel", wantFrame{1, "github.com/prometheus/prometheus/rules.(*Manager).ApplyConfig.func1", "rules/manager.go", 412}},
+		{"flask-7a7a163f.txt", flask, "No module named whatisthisidonteven", wantFrame{1, "locate_app", "flask/cli.py", 91}},
+		{"flask-8bb71852.txt", flask, "'bool' object is not callable", wantFrame{3, "make_response", "flask/app.py", 2070}},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			traces := Parse(read(t, "testdata/commits/"+c.file))
+			c.r.Resolve(traces)
+			if len(traces) == 0 {
+				t.Fatal("no trace")
+			}
+			tr := traces[0]
+			if tr.Message != c.msg {
+				t.Errorf("message %q, want %q", tr.Message, c.msg)
+			}
+			w := c.firstApp
+			if len(tr.Frames) <= w.i {
+				t.Fatalf("frames: %+v", tr.Frames)
+			}
+			for i := 0; i < w.i; i++ {
+				if tr.Frames[i].InApp {
+					t.Errorf("frame %d (%s %s) is in app; the first in-app frame should be #%d", i, tr.Frames[i].Func, tr.Frames[i].File, w.i)
+				}
+			}
+			f := tr.Frames[w.i]
+			if f.Func != w.fn || f.Path != w.path || f.Line != w.line || !f.InApp {
+				t.Errorf("frame %d = %q %q:%d in_app=%v, want %q %q:%d", w.i, f.Func, f.Path, f.Line, f.InApp, w.fn, w.path, w.line)
+			}
+		})
+	}
+	// No frame of flask's own in the werkzeug-only traceback.
+	traces := Parse(read(t, "testdata/commits/flask-0049922f.txt"))
+	flask.Resolve(traces)
+	if len(traces) != 1 || traces[0].Type != "UnicodeEncodeError" {
+		t.Fatalf("%+v", traces)
+	}
+	for _, f := range traces[0].Frames {
+		if f.InApp {
+			t.Errorf("in app: %+v", f)
+		}
+	}
+}
