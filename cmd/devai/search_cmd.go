@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/search"
@@ -83,7 +84,9 @@ func runSearch(ctx context.Context, cfg *searchConfig, stdout, stderr io.Writer)
 			logger.Warn("sync failed; searching the index as it was", "error", err)
 		}
 	}
+	start := time.Now()
 	out, err := search.Run(ctx, ix, cfg.in)
+	recordCLICall(ctx, ix.StateDir(), logger, search.ToolName, cfg.in, out, err, start)
 	if err != nil {
 		return err
 	}

@@ -119,7 +119,13 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 	}
 	defer closeIndex()
 
-	s, err := newMCPServer(serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: search.DefaultFirstSyncWait})
+	dlog, err := openDecisionLog(ix.StateDir(), logger)
+	if err != nil {
+		return err
+	}
+	defer dlog.Close()
+
+	s, err := newMCPServer(serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: search.DefaultFirstSyncWait, Decisions: dlog})
 	if err != nil {
 		return err
 	}

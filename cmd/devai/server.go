@@ -7,6 +7,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/resources"
 )
 
@@ -16,6 +17,7 @@ type serverConfig struct {
 	Logger        hclog.InterceptLogger
 	Tools         []toolDecl // already filtered by --tools and --read-only
 	FirstSyncWait time.Duration
+	Decisions     *decisions.Log // nil: tool calls are not recorded
 }
 
 const instructions = `devai is this project's shared memory: its specs, code, tests and logs, indexed and cited.
@@ -37,6 +39,7 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		server.WithLogging(),
 		server.WithCompletions(),
 		server.WithResourceCompletionProvider(resources.CompletionProvider{Index: cfg.Index}),
+		server.WithToolHandlerMiddleware(recordDecisions(cfg.Decisions, cfg.Logger)), // added first: outermost, sees every result
 		server.WithRecovery(), // a backstop behind recoverToolPanics
 		server.WithToolHandlerMiddleware(recoverToolPanics(cfg.Logger)), // added last: innermost
 		server.WithResourceRecovery(),
@@ -54,6 +57,9 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		s.AddTool(t, d.Handler(deps))
 	}
 	resources.Register(s, cfg.Index)
+	if cfg.Decisions != nil {
+		resources.RegisterDecisions(s, cfg.Decisions.Dir())
+	}
 	resources.RegisterChangelog(s, changelogWriter(cfg.Index))
 	if cfg.Logger != nil {
 		fwd.srv = s

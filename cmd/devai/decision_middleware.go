@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/devaiops/devai/memory/decisions"
+)
+
+// cliClient is the client name of decisions made at the command line.
+const cliClient = "devai-cli"
+
+// promptMetaKey is the _meta key a client (or a devai prompt's
+// instructions) sets on a tool call that a devai prompt led to:
+// {"name": "...", "version": "...", "hash": "..."}.
+const promptMetaKey = "devai/prompt"
+
+// maxSummary bounds a record's summary: the first line of the result's
+// text, enough to tell calls apart in `devai decisions`.
+const maxSummary = 200
+
+// recordDecisions appends one decision record per tool call, failures and
+// isError results included, and hands the result back unchanged. A record
+// that cannot be written is logged, never turned into a failed call: the
+// assistant's work goes on, and `devai decisions verify` still sees an
+// unbroken chain (the record is missing, not half-written). With a nil log
+// it does nothing.
+func recordDecisions(log *decisions.Log, logger hclog.Logger) server.ToolHandlerMiddleware {
+	return func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+		if log == nil {
+			return next
+		}
+		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			start := time.Now()
+			res, err := next(ctx, req)
+			e := decisions.Entry{
+				Tool:      req.Params.Name,
+				Arguments: req.Params.Arguments,
+				Client:    clientOf(ctx),
+				Prompt:    promptOf(req),
+				Started:   start,
+				Duration:  time.Since(start),
+			}
+			switch {
+			case err != nil:
+				e.Err = err.Error()
+			case res != nil:
+				e.Summary = summaryOf(res)
+				e.Result = res
+				e.Writes = writesOf(res.StructuredContent)
+				if res.IsError {
+					e.Err = e.Summary
+				}
+			}
+			// The call is over; a cancelled request still gets its record.
+			if _, aerr := log.Append(context.WithoutCancel(ctx), e); aerr != nil && logger != nil {
+				logger.Error("decision log: record not written", "tool", e.Tool, "error", aerr)
+			}
+			return res, err
+		}
+	}
+}
+
+// clientOf is the caller from the MCP handshake: name, version, session.
+func clientOf(ctx context.Context) decisions.Client {
+	var c decisions.Client
+	s := server.ClientSessionFromContext(ctx)
+	if s == nil {
+		return c
+	}
+	c.Session = s.SessionID()
+	if ci, ok := s.(server.SessionWithClientInfo); ok {
+		info := ci.GetClientInfo()
+		c.Name, c.Version = info.Name, info.Version
+	}
+	return c
+}
+
+// promptOf reads the devai prompt a call came from out of its _meta.
+func promptOf(req mcp.CallToolRequest) *decisions.Prompt {
+	if req.Params.Meta == nil || req.Params.Meta.AdditionalFields == nil {
+		return nil
+	}
+	raw, err := json.Marshal(req.Params.Meta.AdditionalFields[promptMetaKey])
+	if err != nil {
+		return nil
+	}
+	var p decisions.Prompt
+	if json.Unmarshal(raw, &p) != nil || p.Name == "" {
+		return nil
+	}
+	return &p
+}
+
+// summaryOf is the first non-empty line of the result's text, shortened.
+func summaryOf(res *mcp.CallToolResult) string {
+	for _, c := range res.Content {
+		tc, ok := c.(mcp.TextContent)
+		if !ok {
+			continue
+		}
+		for _, line := range strings.Split(tc.Text, "\n") {
+			line = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "#"))
+			if line != "" {
+				return shorten(line, maxSummary)
+			}
+		}
+	}
+	return ""
+}
+
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// writesOf reads what a tool wrote from its structured output. A tool that
+// writes says so in a top-level "writes" list of {kind, ref}; the fields
+// "spec_file", "proposal_id" and "branch" are read as well, so that a tool
+// need not repeat them.
+func writesOf(structured any) []decisions.Write {
+	if structured == nil {
+		return nil
+	}
+	raw, err := json.Marshal(structured)
+	if err != nil {
+		return nil
+	}
+	var out struct {
+		Writes     []decisions.Write `json:"writes"`
+		SpecFile   string            `json:"spec_file"`
+		ProposalID string            `json:"proposal_id"`
+		Branch     string            `json:"branch"`
+	}
+	if json.Unmarshal(raw, &out) != nil {
+		return nil
+	}
+	w := out.Writes
+	add := func(kind, ref string) {
+		if ref == "" {
+			return
+		}
+		for _, x := range w {
+			if x.Kind == kind && x.Ref == ref {
+				return
+			}
+		}
+		w = append(w, decisions.Write{Kind: kind, Ref: ref})
+	}
+	add("spec", out.SpecFile)
+	add("proposal", out.ProposalID)
+	add("branch", out.Branch)
+	return w
+}
+
+// recordCLICall appends the decision record of a tool run from the command
+// line (devai search, …) to the log under stateDir. A failure to record is
+// a warning: the command's own output already stands.
+func recordCLICall(ctx context.Context, stateDir string, logger hclog.Logger, tool string, args, out any, runErr error, start time.Time) {
+	if err := appendCLIRecord(ctx, stateDir, tool, args, out, runErr, start); err != nil && logger != nil {
+		logger.Warn("decision log: record not written", "tool", tool, "error", err)
+	}
+}
+
+func appendCLIRecord(ctx context.Context, stateDir, tool string, args, out any, runErr error, start time.Time) error {
+	log, err := decisions.Open(decisions.Dir(stateDir), decisions.Options{})
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	e := decisions.Entry{
+		Tool:      tool,
+		Arguments: args,
+		Client:    decisions.Client{Name: cliClient, Version: version()},
+		Started:   start,
+		Duration:  time.Since(start),
+	}
+	if runErr != nil {
+		e.Err = runErr.Error()
+	} else {
+		e.Result = out
+		e.Summary = cliSummary(out)
+		e.Writes = writesOf(out)
+	}
+	if _, err := log.Append(context.WithoutCancel(ctx), e); err != nil {
+		return fmt.Errorf("append: %w", err)
+	}
+	return nil
+}
+
+// cliSummary says how big a tool's output was, for outputs with a list of
+// hits, findings or entries; the MCP path uses the rendered text instead.
+func cliSummary(out any) string {
+	raw, err := json.Marshal(out)
+	if err != nil {
+		return ""
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return ""
+	}
+	for _, k := range []string{"hits", "findings", "gaps", "suspects", "entries"} {
+		var list []json.RawMessage
+		if json.Unmarshal(m[k], &list) == nil && m[k] != nil {
+			return fmt.Sprintf("%d %s", len(list), k)
+		}
+	}
+	return ""
+}
+
+// openDecisionLog opens the server's decision log, logging a torn record
+// set aside after a crash.
+func openDecisionLog(stateDir string, logger hclog.Logger) (*decisions.Log, error) {
+	l, err := decisions.Open(decisions.Dir(stateDir), decisions.Options{OnTorn: func(path string) {
+		logger.Warn("decision log: a record cut short by a crash was set aside", "file", path)
+	}})
+	if err != nil {
+		return nil, fmt.Errorf("open the decision log: %w", err)
+	}
+	return l, nil
+}

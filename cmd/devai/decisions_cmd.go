@@ -1,0 +1,269 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/decisions"
+)
+
+// decisionsConfig is `devai decisions`. It reads the log only, so it needs
+// no index and runs beside a `devai serve` that is writing to it.
+type decisionsConfig struct {
+	Repo, StateDir string
+	JSON           bool
+	filter         decisions.Filter
+	Since, Until   string
+}
+
+func decisionsCommand(stdout, stderr io.Writer) *command {
+	cfg := &decisionsConfig{}
+	fs := flag.NewFlagSet("decisions", flag.ContinueOnError)
+	fs.StringVar(&cfg.Repo, "repo", "", "the repository whose decision log to read (default: the current directory)")
+	fs.StringVar(&cfg.StateDir, "state-dir", "", "where the index and the log live (default: <repo>/.devai)")
+	fs.BoolVar(&cfg.JSON, "json", false, "print JSON (records, a record, or the verify report)")
+	fs.StringVar(&cfg.filter.Tool, "tool", "", "only calls of this `tool`, e.g. search_context")
+	fs.StringVar(&cfg.Since, "since", "", "only calls at or after this `time`: RFC 3339, a date (2026-01-31) or an age (2h, 7d)")
+	fs.StringVar(&cfg.Until, "until", "", "only calls before this `time` (same forms as --since)")
+	fs.StringVar(&cfg.filter.Outcome, "outcome", "", "only calls that ended ok or error")
+	fs.StringVar(&cfg.filter.Grep, "grep", "", "only records containing this `text` (any field, case-insensitive)")
+	fs.StringVar(&cfg.filter.Session, "session", "", "only calls of this MCP `session`")
+	fs.IntVar(&cfg.filter.Limit, "limit", 50, "show the most recent `n` records (0: all)")
+	c := &command{
+		name:    "decisions",
+		summary: "List, show and verify the decision log: every tool call, hash-chained.",
+		usage:   "[show ID | verify] [flags]",
+		details: `
+Every tool call through MCP or the CLI appends one record to .devai/decisions/:
+the tool, its arguments (secrets redacted), the client and session, a summary
+and hash of the result, what it wrote, duration and outcome. Each record holds
+the hash of the one before it.
+
+  devai decisions                  the most recent records, oldest first
+  devai decisions --tool draft_spec --outcome error --since 24h
+  devai decisions show d000042     one record, what it wrote, and its session
+  devai decisions verify           check the chain; exits 1 naming the first
+                                   record that was edited, deleted or moved`,
+		flags: fs,
+	}
+	c.run = func(args []string) error {
+		dir, err := cfg.dir()
+		if err != nil {
+			return usageError{err}
+		}
+		switch {
+		case len(args) == 0:
+			return runDecisionsList(cfg, dir, stdout)
+		case args[0] == "show" && len(args) == 2:
+			return runDecisionsShow(cfg, dir, args[1], stdout)
+		case args[0] == "verify" && len(args) == 1:
+			return runDecisionsVerify(cfg, dir, stdout)
+		default:
+			return usagef("unexpected arguments %q: use devai decisions, devai decisions show ID or devai decisions verify", args)
+		}
+	}
+	return c
+}
+
+// dir finds the log the way the index finds its state directory.
+func (c *decisionsConfig) dir() (string, error) {
+	repo := c.Repo
+	if repo == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", fmt.Errorf("find the current directory (pass --repo): %w", err)
+		}
+		repo = wd
+	}
+	if info, err := os.Stat(repo); err != nil || !info.IsDir() {
+		return "", fmt.Errorf("--repo %s is not a directory", repo)
+	}
+	state, err := memory.StateDir(memory.Options{Repo: repo, StateDir: c.StateDir})
+	if err != nil {
+		return "", fmt.Errorf("find the state directory of %s: %w", repo, err)
+	}
+	return decisions.Dir(state), nil
+}
+
+func runDecisionsList(cfg *decisionsConfig, dir string, stdout io.Writer) error {
+	f := cfg.filter
+	var err error
+	if f.Since, err = parseWhen(cfg.Since, time.Now()); err != nil {
+		return usagef("--since: %v", err)
+	}
+	if f.Until, err = parseWhen(cfg.Until, time.Now()); err != nil {
+		return usagef("--until: %v", err)
+	}
+	if f.Outcome != "" && f.Outcome != decisions.OutcomeOK && f.Outcome != decisions.OutcomeError {
+		return usagef("--outcome %q: use ok or error", f.Outcome)
+	}
+	if f.Limit < 0 {
+		return usagef("--limit %d: use 0 (all) or more", f.Limit)
+	}
+	recs, err := decisions.List(dir, f)
+	if err != nil {
+		return err
+	}
+	if cfg.JSON {
+		if recs == nil {
+			recs = []decisions.Record{}
+		}
+		return writeJSON(stdout, recs)
+	}
+	if len(recs) == 0 {
+		fmt.Fprintf(stdout, "No decisions recorded in %s match.\n", dir)
+		return nil
+	}
+	for _, r := range recs {
+		fmt.Fprintln(stdout, decisionLine(r))
+	}
+	return nil
+}
+
+// decisionLine is one record on one line.
+func decisionLine(r decisions.Record) string {
+	client := r.Client.Name
+	if r.Client.Version != "" {
+		client += "/" + r.Client.Version
+	}
+	line := fmt.Sprintf("%s  %s  %-18s %-5s %8.1fms  %-16s %s", r.ID, r.Time.Local().Format("2006-01-02 15:04:05"), r.Tool, r.Outcome, r.DurationMS, client, shorten(r.Summary, 80))
+	if r.Error != "" && r.Error != r.Summary {
+		line += "  error: " + shorten(r.Error, 80)
+	}
+	for _, w := range r.Writes {
+		line += fmt.Sprintf("  wrote %s %s", w.Kind, w.Ref)
+	}
+	return strings.TrimRight(line, " ")
+}
+
+func runDecisionsShow(cfg *decisionsConfig, dir, id string, stdout io.Writer) error {
+	rec, err := decisions.Get(dir, id)
+	if errors.Is(err, decisions.ErrNotFound) {
+		return err
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	var session []decisions.Record
+	if rec.Client.Session != "" {
+		if session, err = decisions.List(dir, decisions.Filter{Session: rec.Client.Session}); err != nil {
+			return err
+		}
+	}
+	if cfg.JSON {
+		return writeJSON(stdout, map[string]any{"decision": rec, "session": session})
+	}
+	fmt.Fprintf(stdout, "Decision %s\n\n", rec.ID)
+	fmt.Fprintf(stdout, "  time      %s\n  tool      %s\n  outcome   %s\n  duration  %.1f ms\n", rec.Time.Local().Format(time.RFC3339), rec.Tool, rec.Outcome, rec.DurationMS)
+	fmt.Fprintf(stdout, "  client    %s %s\n", rec.Client.Name, rec.Client.Version)
+	if rec.Client.Session != "" {
+		fmt.Fprintf(stdout, "  session   %s\n", rec.Client.Session)
+	}
+	if rec.Prompt != nil {
+		fmt.Fprintf(stdout, "  prompt    %s %s %s\n", rec.Prompt.Name, rec.Prompt.Version, rec.Prompt.Hash)
+	}
+	if len(rec.Arguments) > 0 {
+		fmt.Fprintf(stdout, "  arguments %s\n", rec.Arguments)
+	}
+	if rec.Summary != "" {
+		fmt.Fprintf(stdout, "  summary   %s\n", rec.Summary)
+	}
+	if rec.Error != "" {
+		fmt.Fprintf(stdout, "  error     %s\n", rec.Error)
+	}
+	if rec.ResultSHA256 != "" {
+		fmt.Fprintf(stdout, "  result    sha256:%s\n", rec.ResultSHA256)
+	}
+	fmt.Fprintf(stdout, "  hash      %s\n  prev      %s\n", rec.Hash, rec.PrevHash)
+	if len(rec.Writes) > 0 {
+		fmt.Fprintf(stdout, "\nWrote\n")
+		for _, w := range rec.Writes {
+			fmt.Fprintf(stdout, "  %-8s %s%s\n", w.Kind, w.Ref, writeLink(w))
+		}
+	}
+	if len(session) > 1 {
+		fmt.Fprintf(stdout, "\nSession %s\n", rec.Client.Session)
+		for _, r := range session {
+			mark := "  "
+			if r.ID == rec.ID {
+				mark = "> "
+			}
+			fmt.Fprintf(stdout, "%s%s\n", mark, decisionLine(r))
+		}
+	}
+	return nil
+}
+
+// writeLink is where a written thing can be read, when devai serves it.
+func writeLink(w decisions.Write) string {
+	switch w.Kind {
+	case "proposal":
+		return "  (devai://proposals/" + w.Ref + ")"
+	case "spec":
+		return "  (devai://spec/" + filepath.ToSlash(w.Ref) + ")"
+	}
+	return ""
+}
+
+func runDecisionsVerify(cfg *decisionsConfig, dir string, stdout io.Writer) error {
+	rep, err := decisions.Verify(dir)
+	if err != nil {
+		return err
+	}
+	if cfg.JSON {
+		if err := writeJSON(stdout, rep); err != nil {
+			return err
+		}
+	} else {
+		if rep.OK() {
+			last := ""
+			if rep.LastID != "" {
+				last = fmt.Sprintf(", last %s (%s)", rep.LastID, rep.LastHash[:12])
+			}
+			fmt.Fprintf(stdout, "ok: the chain holds: %d records in %d files%s\n", rep.Records, rep.Files, last)
+		}
+		for _, t := range rep.Torn {
+			fmt.Fprintf(stdout, "note: %s holds a record cut short by a crash (set aside, not part of the chain)\n", t)
+		}
+	}
+	if !rep.OK() {
+		return fmt.Errorf("the chain is broken after %d good records: %s", rep.Records, rep.Break)
+	}
+	return nil
+}
+
+// parseWhen reads RFC 3339, a date, or an age before now (90m, 2h, 7d).
+func parseWhen(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
+		return t, nil
+	}
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		if d, err := time.ParseDuration(days + "h"); err == nil && d >= 0 {
+			return now.Add(-24 * d), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time: use RFC 3339 (2026-01-31T09:00:00Z), a date (2026-01-31) or an age (90m, 2h, 7d)", s)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

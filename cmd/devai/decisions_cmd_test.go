@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/devaiops/devai/memory/decisions"
+)
+
+// TestDecisionLogThroughMCP drives the real server through an in-process
+// client: every tool call, failed ones included, leaves a record naming
+// the client from the handshake; the resources serve them; `devai
+// decisions verify` passes, and fails naming the record once the file is
+// edited by hand.
+func TestDecisionLogThroughMCP(t *testing.T) {
+	ix := openShopIndex(t)
+	state := t.TempDir()
+	dlog, err := decisions.Open(decisions.Dir(state), decisions.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dlog.Close()
+	s, err := newMCPServer(serverConfig{Index: ix, Logger: testLogger(t), Tools: toolTable(), FirstSyncWait: 0, Decisions: dlog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := connect(t, s, mcp.ProtocolVersion20251125)
+	ctx := context.Background()
+
+	ok := callTool(t, c, "search_context", map[string]any{"query": "account lockout after failed logins", "limit": 2})
+	if ok.IsError {
+		t.Fatalf("search: %s", resultText(ok))
+	}
+	bad := callTool(t, c, "search_context", map[string]any{"query": "lockout", "path": "[", "limit": 2})
+	if !bad.IsError {
+		t.Fatalf("a bad glob should be an isError result: %s", resultText(bad))
+	}
+
+	recs, err := decisions.List(decisions.Dir(state), decisions.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 {
+		t.Fatalf("%d records, want 2: %+v", len(recs), recs)
+	}
+	r := recs[0]
+	if r.Tool != "search_context" || r.Client.Name != "devai-test" || r.Client.Version != "1" || r.Client.Session == "" {
+		t.Errorf("record 1 client/tool: %+v", r)
+	}
+	if r.Outcome != decisions.OutcomeOK || r.Summary == "" || r.ResultSHA256 == "" || !strings.Contains(string(r.Arguments), "account lockout") {
+		t.Errorf("record 1 content: %+v", r)
+	}
+	if recs[1].Outcome != decisions.OutcomeError || recs[1].Error == "" || recs[1].PrevHash != r.Hash {
+		t.Errorf("record 2 (isError): %+v", recs[1])
+	}
+	if !strings.Contains(resultText(ok), "devai://") {
+		t.Errorf("the result changed on its way through the log: %s", resultText(ok))
+	}
+
+	var rr mcp.ReadResourceRequest
+	rr.Params.URI = "devai://decisions"
+	got, err := c.ReadResource(ctx, rr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := got.Contents[0].(mcp.TextResourceContents).Text; !strings.Contains(text, `"d000002"`) || !strings.Contains(text, "devai-test") {
+		t.Errorf("devai://decisions: %s", text)
+	}
+	rr.Params.URI = "devai://decisions/d000001"
+	got, err = c.ReadResource(ctx, rr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var one struct {
+		Decision decisions.Record
+		Session  []struct{ ID, Tool string }
+	}
+	if err := json.Unmarshal([]byte(got.Contents[0].(mcp.TextResourceContents).Text), &one); err != nil || one.Decision.Hash != r.Hash || len(one.Session) != 2 {
+		t.Errorf("devai://decisions/d000001: %v %+v", err, one)
+	}
+	rr.Params.URI = "devai://decisions/d000099"
+	if _, err := c.ReadResource(ctx, rr); err == nil || !strings.Contains(err.Error(), "no such decision") {
+		t.Errorf("unknown id: %v", err)
+	}
+
+	repo := shopRepo(t)
+	var out, errb bytes.Buffer
+	if code := run([]string{"decisions", "verify", "--repo", repo, "--state-dir", state}, &out, &errb); code != 0 || !strings.Contains(out.String(), "ok: the chain holds: 2 records") {
+		t.Fatalf("verify: %d %s %s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := run([]string{"decisions", "--repo", repo, "--state-dir", state, "--outcome", "error", "--json"}, &out, &errb); code != 0 {
+		t.Fatalf("list: %s", errb.String())
+	}
+	var listed []decisions.Record
+	if err := json.Unmarshal(out.Bytes(), &listed); err != nil || len(listed) != 1 || listed[0].ID != "d000002" {
+		t.Errorf("list --outcome error: %v %s", err, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"decisions", "show", "d1", "--repo", repo, "--state-dir", state}, &out, &errb); code != 0 || !strings.Contains(out.String(), "Decision d000001") || !strings.Contains(out.String(), "devai-test") {
+		t.Errorf("show: %d %s %s", code, out.String(), errb.String())
+	}
+
+	// Edit the first record's summary by hand.
+	path := filepath.Join(decisions.Dir(state), "decisions-000001.jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, _ := json.Marshal(r.Summary)
+	edited := bytes.Replace(data, enc, []byte(`"nothing to see here"`), 1)
+	if bytes.Equal(edited, data) {
+		t.Fatal("edit changed nothing")
+	}
+	if err := os.WriteFile(path, edited, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	errb.Reset()
+	if code := run([]string{"decisions", "verify", "--repo", repo, "--state-dir", state}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "line 1 (d000001)") || !strings.Contains(errb.String(), "edited") {
+		t.Fatalf("verify after an edit: code %d stdout %q stderr %q", code, out.String(), errb.String())
+	}
+}
+
+// TestSearchCommandRecordsADecision checks the CLI face: devai search
+// appends a devai-cli record to the log under its state dir.
+func TestSearchCommandRecordsADecision(t *testing.T) {
+	repo, state := shopRepo(t), t.TempDir()
+	var out, errb bytes.Buffer
+	if code := run([]string{"search", "lockout", "--repo", repo, "--state-dir", state, "--embedder", "hash", "--json", "--limit", "2", "--log-level", "warn"}, &out, &errb); code != 0 {
+		t.Fatalf("search: %s", errb.String())
+	}
+	recs, err := decisions.List(decisions.Dir(state), decisions.Filter{})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("records: %v %+v", err, recs)
+	}
+	r := recs[0]
+	if r.Tool != "search_context" || r.Client.Name != cliClient || r.Outcome != decisions.OutcomeOK || !strings.Contains(r.Summary, "hits") || !strings.Contains(string(r.Arguments), `"lockout"`) {
+		t.Errorf("record: %+v", r)
+	}
+}
+
+func TestParseWhen(t *testing.T) {
+	now := mustTime(t, "2026-01-31T12:00:00Z")
+	cases := []struct{ in, want string }{
+		{"2026-01-30T09:00:00Z", "2026-01-30T09:00:00Z"},
+		{"2h", "2026-01-31T10:00:00Z"},
+		{"7d", "2026-01-24T12:00:00Z"},
+	}
+	for _, c := range cases {
+		got, err := parseWhen(c.in, now)
+		if err != nil || !got.Equal(mustTime(t, c.want)) {
+			t.Errorf("parseWhen(%q) = %v, %v; want %s", c.in, got, err, c.want)
+		}
+	}
+	if _, err := parseWhen("yesterday", now); err == nil {
+		t.Error("yesterday parsed")
+	}
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
