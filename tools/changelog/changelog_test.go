@@ -46,6 +46,9 @@ func TestClassify(t *testing.T) {
 		{"Add Testing section to the guide", "", SectionAdded, "", "", "Add Testing section to the guide", false},
 		{"fix(deps): update module x to v1.2.3", "", SectionMaintenance, "fix", "deps", "Update module x to v1.2.3", true},
 		{"discovery/aws: Don't panic on absent fields", "", SectionFixed, "", "discovery/aws", "Don't panic on absent fields", false},
+		{"feat(ratelimit): token-bucket limiter", "", SectionAdded, "feat", "ratelimit", "Token-bucket limiter", true},
+		{"fix: go.mod names Go 1.26", "", SectionFixed, "fix", "", "go.mod names Go 1.26", true},
+		{"refactor: fooBar takes a context", "", SectionChanged, "refactor", "", "fooBar takes a context", true},
 		{"Prepare 3.14.0", "", SectionMaintenance, "", "", "Prepare 3.14.0", false},
 		{"ui: Show effective scrape pool configuration", "", SectionChanged, "", "ui", "Show effective scrape pool configuration", false},
 	}

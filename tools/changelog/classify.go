@@ -181,7 +181,7 @@ func humanize(desc string) string {
 	}
 	// Keep identifiers as written: `go.mod`, `fooBar`, `--flag`.
 	w := firstWord(desc)
-	if strings.ContainsAny(w, "._/()`-") || strings.ToLower(w) != w {
+	if strings.ContainsAny(w, "._/()`") || strings.ToLower(w) != w {
 		return desc
 	}
 	return string(unicode.ToUpper(r)) + desc[n:]
