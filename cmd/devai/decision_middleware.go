@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -38,13 +40,14 @@ func recordDecisions(log *decisions.Log, logger hclog.Logger) server.ToolHandler
 		if log == nil {
 			return next
 		}
+		run := runID()
 		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			start := time.Now()
 			res, err := next(ctx, req)
 			e := decisions.Entry{
 				Tool:      req.Params.Name,
 				Arguments: req.Params.Arguments,
-				Client:    clientOf(ctx),
+				Client:    clientOf(ctx, run),
 				Prompt:    promptOf(req),
 				Started:   start,
 				Duration:  time.Since(start),
@@ -70,18 +73,30 @@ func recordDecisions(log *decisions.Log, logger hclog.Logger) server.ToolHandler
 }
 
 // clientOf is the caller from the MCP handshake: name, version, session.
-func clientOf(ctx context.Context) decisions.Client {
+// mcp-go names every stdio session "stdio"; the server run's id is added so
+// that two stdio sessions on different days are not one in the log.
+func clientOf(ctx context.Context, run string) decisions.Client {
 	var c decisions.Client
 	s := server.ClientSessionFromContext(ctx)
 	if s == nil {
 		return c
 	}
 	c.Session = s.SessionID()
+	if c.Session == "stdio" {
+		c.Session += "-" + run
+	}
 	if ci, ok := s.(server.SessionWithClientInfo); ok {
 		info := ci.GetClientInfo()
 		c.Name, c.Version = info.Name, info.Version
 	}
 	return c
+}
+
+// runID tells one server run from another.
+func runID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // promptOf reads the devai prompt a call came from out of its _meta.

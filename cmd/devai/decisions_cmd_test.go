@@ -174,3 +174,66 @@ func mustTime(t *testing.T, s string) time.Time {
 	}
 	return v
 }
+
+func TestWritesOf(t *testing.T) {
+	cases := []struct {
+		name string
+		in   any
+		want string
+	}{
+		{"read-only output", map[string]any{"hits": []any{}}, "[]"},
+		{"nil", nil, "[]"},
+		{"writes list", map[string]any{"writes": []any{map[string]any{"kind": "spec", "ref": "specs/lockout.md"}}}, "[{spec specs/lockout.md}]"},
+		{"named fields", map[string]any{"proposal_id": "p-7", "branch": "devai/p-7", "spec_file": "specs/x.md"}, "[{spec specs/x.md} {proposal p-7} {branch devai/p-7}]"},
+		{"no duplicates", map[string]any{"writes": []any{map[string]any{"kind": "proposal", "ref": "p-7"}}, "proposal_id": "p-7"}, "[{proposal p-7}]"},
+		{"not an object", []int{1, 2}, "[]"},
+	}
+	for _, c := range cases {
+		got := writesOf(c.in)
+		if s := fmtWrites(got); s != c.want {
+			t.Errorf("%s: got %s, want %s", c.name, s, c.want)
+		}
+	}
+}
+
+func fmtWrites(w []decisions.Write) string {
+	parts := make([]string, len(w))
+	for i, x := range w {
+		parts[i] = "{" + x.Kind + " " + x.Ref + "}"
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
+// TestPromptFromMeta: a call whose _meta names the devai prompt it came
+// from keeps that prompt in its record.
+func TestPromptFromMeta(t *testing.T) {
+	state := t.TempDir()
+	dlog, err := decisions.Open(decisions.Dir(state), decisions.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dlog.Close()
+	s, err := newMCPServer(serverConfig{Logger: testLogger(t), Tools: toolTable(), Decisions: dlog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := connect(t, s, mcp.ProtocolVersion20250618)
+	var req mcp.CallToolRequest
+	req.Params.Name = "search_context"
+	req.Params.Arguments = map[string]any{"query": "lockout"}
+	req.Params.Meta = &mcp.Meta{AdditionalFields: map[string]any{promptMetaKey: map[string]any{"name": "trace-bug", "version": "3", "hash": "abc"}}}
+	if _, err := c.CallTool(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := decisions.List(decisions.Dir(state), decisions.Filter{})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("%v %+v", err, recs)
+	}
+	if p := recs[0].Prompt; p == nil || p.Name != "trace-bug" || p.Version != "3" || p.Hash != "abc" {
+		t.Errorf("prompt: %+v", p)
+	}
+	// No index: the call fails as an isError result, and is still recorded.
+	if recs[0].Outcome != decisions.OutcomeError {
+		t.Errorf("outcome %s", recs[0].Outcome)
+	}
+}
