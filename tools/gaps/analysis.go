@@ -34,6 +34,7 @@ type analysis struct {
 	src            map[string][]string
 	reqs           map[string]*reqInfo
 	calleeCache    map[string][]graph.Node
+	callerCache    map[string][]graph.Node
 
 	summary       Summary
 	coverageFiles []CoverageFile
@@ -43,7 +44,7 @@ type analysis struct {
 
 func newAnalysis(ctx context.Context, ix *memory.Index, in Input, opts Options) (*analysis, error) {
 	a := &analysis{ctx: ctx, ix: ix, repo: ix.Repo(), g: ix.Graph(), byPath: map[string][]memory.ChunkInfo{},
-		testFilesByDir: map[string][]string{}, src: map[string][]string{}, calleeCache: map[string][]graph.Node{}}
+		testFilesByDir: map[string][]string{}, src: map[string][]string{}, calleeCache: map[string][]graph.Node{}, callerCache: map[string][]graph.Node{}}
 	st := ix.Status()
 	a.index = st.State
 	if st.State == "indexing" {

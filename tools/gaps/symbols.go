@@ -91,8 +91,11 @@ func (a *analysis) symbolGaps() []Gap {
 			}
 		case cov.known():
 			a.summary.SymbolsTested++
+		case len(tests) == 0 && a.reached(c):
+			// Reached through a longer chain of calls in its package.
+			a.summary.SymbolsTested++
 		case len(tests) == 0:
-			why := "no test calls it, directly or through one call in its package (symbol graph)"
+			why := fmt.Sprintf("no test calls it, directly or through up to %d calls in its package (symbol graph)", maxHops)
 			if a.cov != nil && c.Language == "Go" {
 				why += "; no coverage file covers this file"
 			}
@@ -472,4 +475,41 @@ func (a *analysis) errorPath(p string, missed [][2]int) bool {
 		}
 	}
 	return false
+}
+
+// maxHops bounds the walk from a symbol up its callers in the package.
+const maxHops = 4
+
+// reached reports whether a test reaches c through a chain of up to
+// maxHops calls within its package (TestsFor looks one call deep).
+func (a *analysis) reached(c memory.ChunkInfo) bool {
+	dir := path.Dir(c.Path)
+	seen := map[string]bool{c.Symbol: true}
+	frontier := []string{c.Symbol}
+	for hop := 0; hop < maxHops && len(frontier) > 0; hop++ {
+		var next []string
+		for _, id := range frontier {
+			for _, n := range a.callers(id) {
+				if n.Test {
+					return true
+				}
+				if seen[n.ID] || path.Dir(n.Path) != dir {
+					continue
+				}
+				seen[n.ID] = true
+				next = append(next, n.ID)
+			}
+		}
+		frontier = next
+	}
+	return false
+}
+
+func (a *analysis) callers(id string) []graph.Node {
+	if ns, ok := a.callerCache[id]; ok {
+		return ns
+	}
+	ns := a.g.Callers(id)
+	a.callerCache[id] = ns
+	return ns
 }
