@@ -53,6 +53,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	}
 	ev := &evidence{ix: ix, hist: hist, skip: ownEvents(source, traces)}
 	cands := candidates(ix, out.Errors)
+	cands = otherCallers(ix, out.Errors, cands)
 	if len(cands) == 0 {
 		query := failureText(lines, out.Errors)
 		if len(traces) == 0 {

@@ -1,0 +1,90 @@
+package trace
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/devaiops/devai/memory"
+)
+
+// TestOtherCallerOfADoubleClose runs a real program that closes a channel
+// twice, from two places, and checks that the other closer is a suspect:
+// the fault is a race between the two, and the trace shows only one.
+func TestOtherCallerOfADoubleClose(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go")
+	}
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/pool\n\ngo 1.22\n",
+		"pool/pool.go": `package pool
+
+// Pool runs workers until it is stopped.
+type Pool struct{ done chan struct{} }
+
+// New makes a pool.
+func New() *Pool { return &Pool{done: make(chan struct{})} }
+
+func (p *Pool) stop() { close(p.done) }
+
+// Reload replaces the workers: it stops the old ones first.
+func (p *Pool) Reload() {
+	p.stop()
+}
+
+// Shutdown stops the pool for good.
+func (p *Pool) Shutdown() {
+	p.stop()
+}
+`,
+		"main.go": `package main
+
+import "example.com/pool/pool"
+
+func main() {
+	p := pool.New()
+	p.Shutdown()
+	p.Reload()
+}
+`,
+	}
+	for name, text := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command("go", "run", "-gcflags=all=-l", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	crash, _ := cmd.CombinedOutput()
+	if !strings.Contains(string(crash), "close of closed channel") {
+		t.Fatalf("the program did not crash as planned:\n%s", crash)
+	}
+	ix, err := memory.Open(context.Background(), memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "hash"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Sync(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run(context.Background(), ix, Input{Text: string(crash)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rank := map[string]int{}
+	for _, s := range out.Suspects {
+		rank[s.Symbol] = s.Rank
+	}
+	if rank["pool.Pool.stop"] != 1 || rank["pool.Pool.Reload"] == 0 || rank["pool.Pool.Shutdown"] == 0 || rank["pool.Pool.Shutdown"] > 3 {
+		t.Fatalf("ranks %v\n%s\n%s", rank, crash, Markdown(out))
+	}
+}
