@@ -33,12 +33,15 @@ var gitleaksRules []byte
 type Redactor struct {
 	rules  []rule
 	global allowlist
+	kw     keywordIndex
 }
 
 type rule struct {
 	id          string
 	re          *regexp.Regexp
 	keywords    []string
+	kwIDs       []int // indexes into the Redactor's keywordIndex
+	multiline   bool  // can match across lines: always run on the whole text
 	entropy     float64
 	secretGroup int
 	allow       []allowlist
@@ -115,7 +118,7 @@ func New() (*Redactor, error) {
 		if err != nil {
 			return nil, fmt.Errorf("redact: gitleaks rule %s: %w", g.ID, err)
 		}
-		ru := rule{id: g.ID, re: re, entropy: g.Entropy, secretGroup: g.SecretGroup}
+		ru := rule{id: g.ID, re: re, entropy: g.Entropy, secretGroup: g.SecretGroup, multiline: spansLines(g.Regex)}
 		for _, k := range g.Keywords {
 			ru.keywords = append(ru.keywords, strings.ToLower(k))
 		}
@@ -137,7 +140,25 @@ func New() (*Redactor, error) {
 		return nil, fmt.Errorf("redact: global allowlist: %w", err)
 	}
 	r.global = g
+	r.kw = newKeywordIndex()
+	for i := range r.rules {
+		for _, k := range r.rules[i].keywords {
+			r.rules[i].kwIDs = append(r.rules[i].kwIDs, r.kw.add(k))
+		}
+	}
 	return r, nil
+}
+
+// spansLines tells the rules whose regex can match a newline on purpose
+// (a class with \s\S, a dot in (?s), an explicit \n or \r).
+func spansLines(src string) bool {
+	src = strings.ReplaceAll(src, `\\[nr]`, "") // a literal backslash-n in a string
+	for _, marker := range []string{`[\s\S`, `(?s`, `\n`, `\r`} {
+		if strings.Contains(src, marker) {
+			return true
+		}
+	}
+	return false
 }
 
 // genericRank orders the catch-all rules after the specific ones.
@@ -172,48 +193,88 @@ type Finding struct {
 	Start, End int
 }
 
+// lineModeOver is the text size past which rules run line by line, only on
+// the lines holding one of their keywords: Go's regexp runs a submatch
+// search over a long text on its slow NFA, while short lines take the
+// backtracker (a MiB of logs: 0.5 s whole, a few ms by line). Rules that
+// can span lines (a private key block, a curl command continued with \)
+// still run over the whole text.
+const lineModeOver = 16 << 10
+
 // Find returns the secrets in text, without overlaps, in order. Where
 // rules overlap, the more specific rule keeps the span.
 func (r *Redactor) Find(text string) []Finding {
 	if r == nil || text == "" {
 		return nil
 	}
-	lower := strings.ToLower(text)
 	var found []Finding
-	taken := func(s, e int) bool {
-		for _, f := range found {
-			if s < f.End && f.Start < e {
-				return true
+	present := r.kw.scan(strings.ToLower(text))
+	if len(text) <= lineModeOver {
+		for i := range r.rules {
+			if r.rules[i].hasKeyword(present) {
+				found = r.match(found, &r.rules[i], text, 0)
 			}
 		}
-		return false
-	}
-	for i := range r.rules {
-		ru := &r.rules[i]
-		if !ru.hasKeyword(lower) {
-			continue
+	} else {
+		for i := range r.rules {
+			if r.rules[i].multiline && r.rules[i].hasKeyword(present) {
+				found = r.match(found, &r.rules[i], text, 0)
+			}
 		}
-		for _, m := range ru.re.FindAllStringSubmatchIndex(text, -1) {
-			s, e := ru.secretSpan(m)
-			if s < 0 || s == e {
-				continue
+		for base := 0; base < len(text); {
+			end := strings.IndexByte(text[base:], '\n')
+			if end < 0 {
+				end = len(text)
+			} else {
+				end += base
 			}
-			secret := text[s:e]
-			if ru.entropy > 0 && entropy(secret) <= ru.entropy {
-				continue
+			line := text[base:end]
+			if line != "" {
+				onLine := r.kw.scan(strings.ToLower(line))
+				for i := range r.rules {
+					if !r.rules[i].multiline && r.rules[i].hasKeyword(onLine) {
+						found = r.match(found, &r.rules[i], line, base)
+					}
+				}
 			}
-			line := lineAround(text, m[0], m[1])
-			if r.global.allows(secret, text[m[0]:m[1]], line) || ru.allowed(secret, text[m[0]:m[1]], line) {
-				continue
-			}
-			if taken(s, e) {
-				continue
-			}
-			found = append(found, Finding{Rule: ru.id, Start: s, End: e})
+			base = end + 1
 		}
 	}
 	sort.Slice(found, func(i, j int) bool { return found[i].Start < found[j].Start })
 	return found
+}
+
+// match adds the findings of one rule in s (which starts at base in the
+// whole text) that no earlier finding covers.
+func (r *Redactor) match(found []Finding, ru *rule, s string, base int) []Finding {
+	for _, m := range ru.re.FindAllStringSubmatchIndex(s, -1) {
+		st, e := ru.secretSpan(m)
+		if st < 0 || st == e {
+			continue
+		}
+		secret := s[st:e]
+		if ru.entropy > 0 && entropy(secret) <= ru.entropy {
+			continue
+		}
+		line := lineAround(s, m[0], m[1])
+		if r.global.allows(secret, s[m[0]:m[1]], line) || ru.allowed(secret, s[m[0]:m[1]], line) {
+			continue
+		}
+		if overlaps(found, st+base, e+base) {
+			continue
+		}
+		found = append(found, Finding{Rule: ru.id, Start: st + base, End: e + base})
+	}
+	return found
+}
+
+func overlaps(found []Finding, s, e int) bool {
+	for _, f := range found {
+		if s < f.End && f.Start < e {
+			return true
+		}
+	}
+	return false
 }
 
 // String returns text with every secret replaced by [REDACTED:<rule>].
@@ -280,12 +341,12 @@ func (r *Redactor) JSON(v any) (any, error) {
 	return r.Value(generic), nil
 }
 
-func (ru *rule) hasKeyword(lower string) bool {
-	if len(ru.keywords) == 0 {
+func (ru *rule) hasKeyword(present []bool) bool {
+	if len(ru.kwIDs) == 0 {
 		return true
 	}
-	for _, k := range ru.keywords {
-		if strings.Contains(lower, k) {
+	for _, id := range ru.kwIDs {
+		if present[id] {
 			return true
 		}
 	}

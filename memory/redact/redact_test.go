@@ -132,3 +132,39 @@ func BenchmarkStringArguments(b *testing.B) {
 		r.String(text)
 	}
 }
+
+// TestLargeTextRunsByLine: past lineModeOver the rules run line by line;
+// the same secrets are found, multi-line ones (a private key block)
+// included, at the right offsets.
+func TestLargeTextRunsByLine(t *testing.T) {
+	r := newRedactor(t)
+	filler := strings.Repeat("time=2026-01-02T03:04:05Z level=INFO msg=request path=/v1/login status=200 key_id=7\n", 300)
+	secrets := map[string]string{
+		"aws-access-token": "AWS_ACCESS_KEY_ID=" + awsKey,
+		"github-pat":       "pushed with " + ghToken,
+		"private-key":      pemKey,
+		"url-password":     "dsn=postgres://app:Wq8zLr2vT@db:5432/shop",
+		"jwt":              "cookie " + jwt + " expired",
+	}
+	text := filler
+	for _, s := range secrets {
+		text += s + "\n" + filler
+	}
+	if len(text) <= lineModeOver {
+		t.Fatalf("text of %d bytes does not exercise line mode", len(text))
+	}
+	got := r.String(text)
+	for rule := range secrets {
+		if !strings.Contains(got, "[REDACTED:"+rule+"]") {
+			t.Errorf("no [REDACTED:%s] in the large text", rule)
+		}
+	}
+	for _, leak := range []string{awsKey, ghToken, "MIIEowIBAAKCAQEA", "Wq8zLr2vT", jwt} {
+		if strings.Contains(got, leak) {
+			t.Errorf("%.20s… survives in the large text", leak)
+		}
+	}
+	if strings.Count(got, "key_id=7") != strings.Count(text, "key_id=7") {
+		t.Error("filler lines changed")
+	}
+}
