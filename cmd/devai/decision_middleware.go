@@ -57,6 +57,9 @@ func recordDecisions(log *decisions.Log, logger hclog.Logger) server.ToolHandler
 				e.Err = err.Error()
 			case res != nil:
 				e.Summary = summaryOf(res)
+				if n := cliSummary(res.StructuredContent); n != "" && !res.IsError {
+					e.Summary = shorten(n+": "+e.Summary, maxSummary)
+				}
 				e.Result = res
 				e.Writes = writesOf(res.StructuredContent)
 				if res.IsError {
@@ -215,7 +218,8 @@ func appendCLIRecord(ctx context.Context, stateDir, tool string, args, out any, 
 }
 
 // cliSummary says how big a tool's output was, for outputs with a list of
-// hits, findings or entries; the MCP path uses the rendered text instead.
+// hits, findings or entries ("3 hits"); the MCP path puts it before the
+// first line of the rendered text.
 func cliSummary(out any) string {
 	raw, err := json.Marshal(out)
 	if err != nil {
