@@ -40,7 +40,7 @@ func (a *analysis) symbolGaps() []Gap {
 		if t, ok := testedCache[id]; ok {
 			return t
 		}
-		t := a.g.TestsFor(id)
+		t := a.testsFor(id)
 		testedCache[id] = t
 		return t
 	}
@@ -296,7 +296,7 @@ func (a *analysis) symbolGap(kind string, c memory.ChunkInfo, cov covInfo, why s
 		Why: why, Requirements: c.Requirements}
 	body := a.text(c.Path, c.StartLine, c.EndLine)
 	var callers int
-	for _, n := range a.g.Callers(c.Symbol) {
+	for _, n := range a.callers(c.Symbol) {
 		if !n.Test {
 			callers++
 		}
@@ -512,4 +512,38 @@ func (a *analysis) callers(id string) []graph.Node {
 	ns := a.g.Callers(id)
 	a.callerCache[id] = ns
 	return ns
+}
+
+// testsFor is graph.TestsFor over the cached callers (the graph resolves
+// callers anew on every call, and the walk up in reached asks for the same
+// ones): tests that call id, and tests that call a non-test caller of it in
+// the same package.
+func (a *analysis) testsFor(id string) []graph.Node {
+	var out []graph.Node
+	seen := map[string]bool{}
+	add := func(n graph.Node) {
+		k := n.Path + "#" + n.ID
+		if !seen[k] && n.ID != id {
+			seen[k] = true
+			out = append(out, n)
+		}
+	}
+	for _, def := range a.g.Definitions(id) {
+		if def.ID != id {
+			continue
+		}
+		for _, c := range a.callers(id) {
+			switch {
+			case c.Test:
+				add(c)
+			case path.Dir(c.Path) == path.Dir(def.Path):
+				for _, cc := range a.callers(c.ID) {
+					if cc.Test {
+						add(cc)
+					}
+				}
+			}
+		}
+	}
+	return out
 }
