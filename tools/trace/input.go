@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -80,13 +81,24 @@ func readLog(ctx context.Context, ix *memory.Index, p string, maxBytes int64) (t
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		return "", "", "", inputErrorf("trace_root_cause: %s is a folder; name one log file in it", p)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
+	// A crash is at the end of its log: of a file over the limit, the
+	// last maxBytes are read, from the first whole line on.
+	var skipped int64
+	if st, err := f.Stat(); err == nil && st.Size() > maxBytes {
+		skipped = st.Size() - maxBytes
+		if _, err := f.Seek(skipped, io.SeekStart); err != nil {
+			return "", "", "", fmt.Errorf("read %s: %w", p, err)
+		}
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxBytes))
 	if err != nil {
 		return "", "", "", fmt.Errorf("read %s: %w", p, err)
 	}
-	if int64(len(b)) > maxBytes {
-		b = b[:maxBytes]
-		note = fmt.Sprintf("%s is larger than %d bytes; only its first %d bytes were read. Pass the part around the failure as text, or a devai://log URI with a #L range", p, maxBytes, maxBytes)
+	if skipped > 0 {
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			b = b[i+1:]
+		}
+		note = fmt.Sprintf("%s is larger than %d bytes; only its last %d bytes were read (line numbers count from there). Pass the part around the failure as text, or a devai://log URI with a #L range", p, maxBytes, len(b))
 	}
 	if err := ctx.Err(); err != nil {
 		return "", "", "", err

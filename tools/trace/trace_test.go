@@ -170,8 +170,12 @@ func TestLargeFileIsCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(strings.Join(out.Notes, " "), "only its first 1200 bytes") {
+	if !strings.Contains(strings.Join(out.Notes, " "), "only its last") {
 		t.Errorf("notes: %v", out.Notes)
+	}
+	// the tail holds the last crash
+	if len(out.Errors) != 1 || len(out.Suspects) == 0 || out.Suspects[0].Symbol != "auth.Service.recordLastSeen" {
+		t.Errorf("the tail's crash: %+v", out)
 	}
 }
 
