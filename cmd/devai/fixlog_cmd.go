@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/trace"
@@ -58,11 +60,14 @@ func runFixLog(ctx context.Context, cfg *fixLogConfig, arg string, stdin io.Read
 	}
 	in := trace.Input{MaxSuspects: cfg.MaxSuspects}
 	if arg == "-" {
-		b, err := io.ReadAll(io.LimitReader(stdin, trace.DefaultMaxBytes))
+		text, cut, err := readTail(stdin, trace.DefaultMaxBytes)
 		if err != nil {
 			return fmt.Errorf("read stdin: %w", err)
 		}
-		in.Text = string(b)
+		if cut {
+			fmt.Fprintf(stderr, "devai fix-log: stdin is larger than %d bytes; reading its last part, where the crash is\n", trace.DefaultMaxBytes)
+		}
+		in.Text = text
 	} else {
 		in.Path = repoPath(cfg.Repo, arg)
 	}
@@ -89,7 +94,9 @@ func runFixLog(ctx context.Context, cfg *fixLogConfig, arg string, stdin io.Read
 			logger.Warn("sync failed; using the index as it was", "error", err)
 		}
 	}
+	start := time.Now()
 	out, err := trace.Run(ctx, ix, in)
+	recordCLICall(ctx, ix.StateDir(), logger, trace.ToolName, in, out, err, start)
 	if err != nil {
 		if trace.IsInputError(err) {
 			return usageError{err}
@@ -121,4 +128,37 @@ func repoPath(repo, p string) string {
 		return filepath.ToSlash(rel)
 	}
 	return abs
+}
+
+// readTail reads r to its end and keeps the last max bytes (from the first
+// whole line), so a crash at the end of a long piped log is not lost and
+// memory stays bounded.
+func readTail(r io.Reader, max int64) (string, bool, error) {
+	buf := make([]byte, 0, min(max, 1<<20))
+	chunk := make([]byte, 256<<10)
+	cut := false
+	for {
+		n, err := r.Read(chunk)
+		buf = append(buf, chunk[:n]...)
+		// compact only at twice the limit, so each byte moves O(1) times
+		if over := int64(len(buf)) - max; over > max {
+			buf = append(buf[:0], buf[over:]...)
+			cut = true
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", false, err
+		}
+	}
+	if over := int64(len(buf)) - max; over > 0 {
+		buf, cut = buf[over:], true
+	}
+	if cut {
+		if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+			buf = buf[i+1:]
+		}
+	}
+	return string(buf), cut, nil
 }

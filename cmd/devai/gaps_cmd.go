@@ -107,7 +107,9 @@ func runGaps(ctx context.Context, cfg *gapsConfig, stdout, stderr io.Writer) err
 			logger.Warn("sync failed; using the index as it was", "error", err)
 		}
 	}
+	start := time.Now()
 	out, err := gaps.Run(ctx, ix, cfg.in, gaps.Options{AllowOutside: true})
+	recordCLICall(ctx, ix.StateDir(), logger, gaps.ToolName, cfg.in, out, err, start)
 	if err != nil {
 		if gaps.IsInputError(err) {
 			return usageError{err}

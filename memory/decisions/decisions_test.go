@@ -341,3 +341,22 @@ func TestListFilters(t *testing.T) {
 		})
 	}
 }
+
+func TestLongArgumentsAreClipped(t *testing.T) {
+	dir := t.TempDir()
+	l := openLog(t, dir, Options{})
+	long := strings.Repeat("é panic: runtime error\n", 2000)
+	r, err := l.Append(context.Background(), Entry{Tool: "trace_root_cause", Arguments: map[string]any{"log_text": long, "limit": 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Arguments) > 2*MaxArgumentString {
+		t.Errorf("arguments kept %d bytes", len(r.Arguments))
+	}
+	if !strings.Contains(string(r.Arguments), fmt.Sprintf("[%d bytes in all, sha256:", len(long))) || !json.Valid(r.Arguments) {
+		t.Errorf("clipped argument: %.200s…", r.Arguments)
+	}
+	if rep := mustVerify(t, dir); !rep.OK() {
+		t.Fatal(rep.Break)
+	}
+}

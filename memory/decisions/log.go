@@ -14,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/devaiops/devai/memory/redact"
 )
@@ -62,6 +63,38 @@ type Entry struct {
 	Started   time.Time // zero: now minus Duration
 	Duration  time.Duration
 	Err       string // non-empty: the call failed (an error or an isError result)
+}
+
+// MaxArgumentString is the longest string argument a record keeps whole;
+// a longer one (a pasted log, a whole file) keeps its start, its length
+// and its SHA-256, so the record stays small and still identifies it.
+const MaxArgumentString = 4096
+
+// clip shortens the long strings of a decoded JSON value.
+func clip(v any, max int) any {
+	switch x := v.(type) {
+	case string:
+		if len(x) <= max {
+			return x
+		}
+		sum := sha256.Sum256([]byte(x))
+		cut := max
+		for cut > 0 && !utf8.RuneStart(x[cut]) {
+			cut--
+		}
+		return fmt.Sprintf("%s…[%d bytes in all, sha256:%s]", x[:cut], len(x), hex.EncodeToString(sum[:]))
+	case map[string]any:
+		for k, val := range x {
+			x[k] = clip(val, max)
+		}
+		return x
+	case []any:
+		for i, val := range x {
+			x[i] = clip(val, max)
+		}
+		return x
+	}
+	return v
 }
 
 // Dir is the log's folder under a state directory.
@@ -273,6 +306,7 @@ func (l *Log) build(e Entry) (Record, error) {
 		if err != nil {
 			return Record{}, fmt.Errorf("arguments of %s: %w", e.Tool, err)
 		}
+		v = clip(v, MaxArgumentString)
 		if rec.Arguments, err = json.Marshal(v); err != nil {
 			return Record{}, fmt.Errorf("arguments of %s: %w", e.Tool, err)
 		}
