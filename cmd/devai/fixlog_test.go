@@ -119,3 +119,15 @@ func TestFixLogCommand(t *testing.T) {
 		t.Errorf("outside file: exit %d, %s", code, stderr.String())
 	}
 }
+
+func TestReadTail(t *testing.T) {
+	in := strings.Repeat("noise line\n", 100000) + "panic: boom\n"
+	got, cut, err := readTail(strings.NewReader(in), 1000)
+	if err != nil || !cut || !strings.HasSuffix(got, "panic: boom\n") || len(got) > 1000 || !strings.HasPrefix(got, "noise line\n") {
+		t.Errorf("cut %v err %v len %d head %q", cut, err, len(got), got[:min(len(got), 20)])
+	}
+	got, cut, err = readTail(strings.NewReader("short\n"), 1000)
+	if err != nil || cut || got != "short\n" {
+		t.Errorf("%q %v %v", got, cut, err)
+	}
+}
