@@ -56,6 +56,13 @@ func Markdown(out Output) string {
 		}
 		b.WriteString("\n")
 	}
+	if len(out.BeforeFailure) > 0 {
+		b.WriteString("## Rare events before every failure\n\n")
+		for _, p := range out.BeforeFailure {
+			fmt.Fprintf(&b, "- `%s` (%d times in the logs, within 90 s before each of the %d failures; %s before the first): %s — %s\n", p.Template, p.Count, p.Before, p.Lead, p.URI, p.Example)
+		}
+		b.WriteString("\n")
+	}
 	if len(out.Errors) > 0 {
 		b.WriteString("## Errors found\n\n")
 		for _, e := range out.Errors {

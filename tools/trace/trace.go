@@ -35,7 +35,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	if err != nil {
 		return Output{}, err
 	}
-	out := Output{Source: source, Errors: []Error{}, Suspects: []Suspect{}, Reproduction: []string{}, Notes: []string{}, Index: "ready"}
+	out := Output{Source: source, Errors: []Error{}, Suspects: []Suspect{}, Reproduction: []string{}, BeforeFailure: []Precursor{}, Notes: []string{}, Index: "ready"}
 	if note != "" {
 		out.Notes = append(out.Notes, note)
 	}
@@ -45,6 +45,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	out.Errors = distinct(ix, traces)
 	lines := strings.Split(text, "\n")
 	out.Reproduction = reproduction(lines, traces)
+	out.BeforeFailure = precursors(ix, failureTimes(lines, traces))
 
 	hist, herr := history.Open(ix.Repo())
 	if herr != nil {

@@ -100,6 +100,16 @@ func TestShopPanicRanksTheBugFirst(t *testing.T) {
 	if !strings.Contains(strings.Join(out.Reproduction, "\n"), "2026/11/23") {
 		t.Errorf("reproduction hints lack the crash time: %v", out.Reproduction)
 	}
+	// The deletions that set the crash up come before each of the three.
+	found := false
+	for _, p := range out.BeforeFailure {
+		if p.Template == "account deleted" && p.Before == 3 && strings.Contains(p.Example, "u-1002") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("before_failure lacks the account deletions: %+v", out.BeforeFailure)
+	}
 }
 
 func TestBadInput(t *testing.T) {

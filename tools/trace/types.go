@@ -35,6 +35,9 @@ type Output struct {
 	// Reproduction lists what the log says about the failing request or
 	// input: request/trace IDs, the time, log lines just before the crash.
 	Reproduction []string `json:"reproduction"`
+	// BeforeFailure lists rare log events that came within 90 s before
+	// every failure whose time the input shows (from all indexed logs).
+	BeforeFailure []Precursor `json:"before_failure"`
 	// Notes say what devai could not do and what to try instead.
 	Notes []string `json:"notes"`
 	Index string   `json:"index"` // "ready", or "indexing 42%"
