@@ -29,49 +29,77 @@ const promptMetaKey = "devai/prompt"
 // text, enough to tell calls apart in `devai decisions`.
 const maxSummary = 200
 
-// recordDecisions appends one decision record per tool call, failures and
-// isError results included, and hands the result back unchanged. A record
-// that cannot be written is logged, never turned into a failed call: the
-// assistant's work goes on, and `devai decisions verify` still sees an
-// unbroken chain (the record is missing, not half-written). With a nil log
-// it does nothing.
-func recordDecisions(log *decisions.Log, logger hclog.Logger) server.ToolHandlerMiddleware {
+// decisionRecorder writes the decision records of one MCP server: the
+// middleware records every call that reaches a tool handler, and the
+// after-call hook the calls mcp-go answers itself before any middleware
+// runs (arguments that fail the input schema). A record that cannot be
+// written is logged, never turned into a failed call: the assistant's work
+// goes on, and the chain stays whole (the record is missing, not
+// half-written). A nil log records nothing.
+type decisionRecorder struct {
+	log    *decisions.Log
+	logger hclog.Logger
+	run    string // tells this server run's stdio session from others
+}
+
+func newDecisionRecorder(log *decisions.Log, logger hclog.Logger) *decisionRecorder {
+	return &decisionRecorder{log: log, logger: logger, run: runID()}
+}
+
+// schemaFailurePrefix starts the isError text of mcp-go's input validation.
+const schemaFailurePrefix = "input schema validation failed"
+
+// middleware records each call and hands its result back unchanged.
+func (d *decisionRecorder) middleware() server.ToolHandlerMiddleware {
 	return func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
-		if log == nil {
+		if d.log == nil {
 			return next
 		}
-		run := runID()
 		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			start := time.Now()
 			res, err := next(ctx, req)
-			e := decisions.Entry{
-				Tool:      req.Params.Name,
-				Arguments: req.Params.Arguments,
-				Client:    clientOf(ctx, run),
-				Prompt:    promptOf(req),
-				Started:   start,
-				Duration:  time.Since(start),
-			}
-			switch {
-			case err != nil:
-				e.Err = err.Error()
-			case res != nil:
-				e.Summary = summaryOf(res)
-				if n := cliSummary(res.StructuredContent); n != "" && !res.IsError {
-					e.Summary = shorten(n+": "+e.Summary, maxSummary)
-				}
-				e.Result = res
-				e.Writes = writesOf(res.StructuredContent)
-				if res.IsError {
-					e.Err = e.Summary
-				}
-			}
-			// The call is over; a cancelled request still gets its record.
-			if _, aerr := log.Append(context.WithoutCancel(ctx), e); aerr != nil && logger != nil {
-				logger.Error("decision log: record not written", "tool", e.Tool, "error", aerr)
-			}
+			d.record(ctx, req, start, res, err)
 			return res, err
 		}
+	}
+}
+
+// afterCall records the calls the input schema turned away, which never
+// reach the middleware.
+func (d *decisionRecorder) afterCall(ctx context.Context, _ any, req *mcp.CallToolRequest, result any) {
+	res, ok := result.(*mcp.CallToolResult)
+	if d.log == nil || req == nil || !ok || res == nil || !res.IsError || !strings.HasPrefix(resultText(res), schemaFailurePrefix) {
+		return
+	}
+	d.record(ctx, *req, time.Now(), res, nil)
+}
+
+func (d *decisionRecorder) record(ctx context.Context, req mcp.CallToolRequest, start time.Time, res *mcp.CallToolResult, err error) {
+	e := decisions.Entry{
+		Tool:      req.Params.Name,
+		Arguments: req.Params.Arguments,
+		Client:    clientOf(ctx, d.run),
+		Prompt:    promptOf(req),
+		Started:   start,
+		Duration:  time.Since(start),
+	}
+	switch {
+	case err != nil:
+		e.Err = err.Error()
+	case res != nil:
+		e.Summary = summaryOf(res)
+		if n := cliSummary(res.StructuredContent); n != "" && !res.IsError {
+			e.Summary = shorten(n+": "+e.Summary, maxSummary)
+		}
+		e.Result = res
+		e.Writes = writesOf(res.StructuredContent)
+		if res.IsError {
+			e.Err = e.Summary
+		}
+	}
+	// The call is over; a cancelled request still gets its record.
+	if _, aerr := d.log.Append(context.WithoutCancel(ctx), e); aerr != nil && d.logger != nil {
+		d.logger.Error("decision log: record not written", "tool", e.Tool, "error", aerr)
 	}
 }
 

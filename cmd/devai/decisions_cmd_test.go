@@ -44,12 +44,20 @@ func TestDecisionLogThroughMCP(t *testing.T) {
 		t.Fatalf("a bad glob should be an isError result: %s", resultText(bad))
 	}
 
+	invalid := callTool(t, c, "search_context", map[string]any{"query": "lockout", "limit": "three"})
+	if !invalid.IsError {
+		t.Fatalf("a string limit should fail the input schema: %s", resultText(invalid))
+	}
+
 	recs, err := decisions.List(decisions.Dir(state), decisions.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 2 {
-		t.Fatalf("%d records, want 2: %+v", len(recs), recs)
+	if len(recs) != 3 {
+		t.Fatalf("%d records, want 3 (ok, isError, schema failure): %+v", len(recs), recs)
+	}
+	if recs[2].Outcome != decisions.OutcomeError || !strings.Contains(recs[2].Error, "input schema validation failed") || recs[2].Client.Name != "devai-test" {
+		t.Errorf("record 3 (schema failure): %+v", recs[2])
 	}
 	r := recs[0]
 	if r.Tool != "search_context" || r.Client.Name != "devai-test" || r.Client.Version != "1" || r.Client.Session == "" {
@@ -71,7 +79,7 @@ func TestDecisionLogThroughMCP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text := got.Contents[0].(mcp.TextResourceContents).Text; !strings.Contains(text, `"d000002"`) || !strings.Contains(text, "devai-test") {
+	if text := got.Contents[0].(mcp.TextResourceContents).Text; !strings.Contains(text, `"d000003"`) || !strings.Contains(text, "devai-test") {
 		t.Errorf("devai://decisions: %s", text)
 	}
 	rr.Params.URI = "devai://decisions/d000001"
@@ -83,7 +91,7 @@ func TestDecisionLogThroughMCP(t *testing.T) {
 		Decision decisions.Record
 		Session  []struct{ ID, Tool string }
 	}
-	if err := json.Unmarshal([]byte(got.Contents[0].(mcp.TextResourceContents).Text), &one); err != nil || one.Decision.Hash != r.Hash || len(one.Session) != 2 {
+	if err := json.Unmarshal([]byte(got.Contents[0].(mcp.TextResourceContents).Text), &one); err != nil || one.Decision.Hash != r.Hash || len(one.Session) != 3 {
 		t.Errorf("devai://decisions/d000001: %v %+v", err, one)
 	}
 	rr.Params.URI = "devai://decisions/d000099"
@@ -93,7 +101,7 @@ func TestDecisionLogThroughMCP(t *testing.T) {
 
 	repo := shopRepo(t)
 	var out, errb bytes.Buffer
-	if code := run([]string{"decisions", "verify", "--repo", repo, "--state-dir", state}, &out, &errb); code != 0 || !strings.Contains(out.String(), "ok: the chain holds: 2 records") {
+	if code := run([]string{"decisions", "verify", "--repo", repo, "--state-dir", state}, &out, &errb); code != 0 || !strings.Contains(out.String(), "ok: the chain holds: 3 records") {
 		t.Fatalf("verify: %d %s %s", code, out.String(), errb.String())
 	}
 	out.Reset()
@@ -101,7 +109,7 @@ func TestDecisionLogThroughMCP(t *testing.T) {
 		t.Fatalf("list: %s", errb.String())
 	}
 	var listed []decisions.Record
-	if err := json.Unmarshal(out.Bytes(), &listed); err != nil || len(listed) != 1 || listed[0].ID != "d000002" {
+	if err := json.Unmarshal(out.Bytes(), &listed); err != nil || len(listed) != 2 || listed[0].ID != "d000002" || listed[1].ID != "d000003" {
 		t.Errorf("list --outcome error: %v %s", err, out.String())
 	}
 	out.Reset()

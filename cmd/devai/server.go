@@ -31,6 +31,8 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 	fwd := newLogForwarder()
 	hooks := &server.Hooks{}
 	fwd.hooks(hooks)
+	rec := newDecisionRecorder(cfg.Decisions, cfg.Logger)
+	hooks.AddAfterCallTool(rec.afterCall)
 	s := server.NewMCPServer("devai", version(),
 		server.WithTitle("devai: project memory"),
 		server.WithInstructions(instructions),
@@ -39,7 +41,7 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		server.WithLogging(),
 		server.WithCompletions(),
 		server.WithResourceCompletionProvider(resources.CompletionProvider{Index: cfg.Index}),
-		server.WithToolHandlerMiddleware(recordDecisions(cfg.Decisions, cfg.Logger)), // added first: outermost, sees every result
+		server.WithToolHandlerMiddleware(rec.middleware()), // added first: outermost, sees every result
 		server.WithRecovery(), // a backstop behind recoverToolPanics
 		server.WithToolHandlerMiddleware(recoverToolPanics(cfg.Logger)), // added last: innermost
 		server.WithResourceRecovery(),
