@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -71,27 +72,21 @@ func runFixLog(ctx context.Context, cfg *fixLogConfig, arg string, stdin io.Read
 	} else {
 		in.Path = repoPath(cfg.Repo, arg)
 	}
-	logger, closeLog, err := newLoggerTo(cfg.LogLevel, cfg.LogFile, stderr)
-	if err != nil {
-		return usageError{err}
-	}
-	defer closeLog()
-	opts := cfg.memoryOptions()
-	opts.Logger = logger.Named("memory")
-	ix, err := memory.Open(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("open the index of %s: %w", cfg.Repo, err)
-	}
-	defer ix.Close()
-	if !cfg.NoSync {
-		bar := newProgressBar(stderr, isTerminal(stderr))
-		err := ix.Sync(ctx, bar.update)
-		bar.finish()
+	ix, logger, closeIndex, err := openIndex(ctx, &cfg.commonConfig, stderr)
+	if errors.Is(err, memory.ErrLocked) {
+		out, err := callHolder[trace.Input, trace.Output](ctx, &cfg.commonConfig, trace.ToolName, in, err)
 		if err != nil {
-			if ix.Status().Files == 0 {
-				return fmt.Errorf("sync %s: %w", cfg.Repo, err)
-			}
-			logger.Warn("sync failed; using the index as it was", "error", err)
+			return err
+		}
+		return printFixLog(stdout, cfg.JSON, out)
+	}
+	if err != nil {
+		return err
+	}
+	defer closeIndex()
+	if !cfg.NoSync {
+		if err := syncBeforeAnswer(ctx, ix, cfg.Repo, logger, stderr); err != nil {
+			return err
 		}
 	}
 	start := time.Now()
@@ -103,7 +98,11 @@ func runFixLog(ctx context.Context, cfg *fixLogConfig, arg string, stdin io.Read
 		}
 		return err
 	}
-	if cfg.JSON {
+	return printFixLog(stdout, cfg.JSON, out)
+}
+
+func printFixLog(stdout io.Writer, asJSON bool, out trace.Output) error {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)

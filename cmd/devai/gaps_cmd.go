@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/gaps"
 )
 
@@ -85,6 +86,13 @@ func runGaps(ctx context.Context, cfg *gapsConfig, stdout, stderr io.Writer) err
 		return usageError{err}
 	}
 	ix, logger, closeIndex, err := openIndex(ctx, &cfg.commonConfig, stderr)
+	if errors.Is(err, memory.ErrLocked) && !cfg.RunTests {
+		out, err := callHolder[gaps.Input, gaps.Output](ctx, &cfg.commonConfig, gaps.ToolName, cfg.in, err)
+		if err != nil {
+			return err
+		}
+		return printGaps(stdout, cfg.Format, out)
+	}
 	if err != nil {
 		return err
 	}
@@ -97,14 +105,8 @@ func runGaps(ctx context.Context, cfg *gapsConfig, stdout, stderr io.Writer) err
 		cfg.in.Coverage = append(cfg.in.Coverage, profile)
 	}
 	if !cfg.NoSync {
-		bar := newProgressBar(stderr, isTerminal(stderr))
-		err := ix.Sync(ctx, bar.update)
-		bar.finish()
-		if err != nil {
-			if ix.Status().Files == 0 {
-				return fmt.Errorf("sync %s: %w", cfg.Repo, err)
-			}
-			logger.Warn("sync failed; using the index as it was", "error", err)
+		if err := syncBeforeAnswer(ctx, ix, cfg.Repo, logger, stderr); err != nil {
+			return err
 		}
 	}
 	start := time.Now()
@@ -116,7 +118,11 @@ func runGaps(ctx context.Context, cfg *gapsConfig, stdout, stderr io.Writer) err
 		}
 		return err
 	}
-	switch cfg.Format {
+	return printGaps(stdout, cfg.Format, out)
+}
+
+func printGaps(stdout io.Writer, format string, out gaps.Output) error {
+	switch format {
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

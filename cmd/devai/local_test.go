@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,20 @@ func TestSecondProcessSharesTheIndex(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `"hits"`) || !strings.Contains(out.String(), "devai://") {
 		t.Errorf("search through the holder: %s", out.String())
+	}
+
+	for _, args := range [][]string{
+		{"fix-log", filepath.Join(repo, "logs", "panic.log"), "--json"},
+		{"gaps", "--json", "--limit", "3"},
+	} {
+		out.Reset()
+		errb.Reset()
+		full := append(append([]string{}, args...), "--repo", repo, "--state-dir", state, "--embedder", "hash", "--log-level", "warn")
+		if code := run(full, &out, &errb); code != 0 {
+			t.Errorf("devai %s while a server holds the index: exit %d: %s", args[0], code, errb.String())
+		} else if !strings.HasPrefix(strings.TrimSpace(out.String()), "{") {
+			t.Errorf("devai %s through the holder: %s", args[0], out.String())
+		}
 	}
 
 	secondUp := make(chan net.Addr, 1)

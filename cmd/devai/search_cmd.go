@@ -15,7 +15,6 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/search"
-	"github.com/mark3labs/mcp-go/mcp"
 )
 
 type searchConfig struct {
@@ -67,21 +66,19 @@ func runSearch(ctx context.Context, cfg *searchConfig, stdout, stderr io.Writer)
 	}
 	ix, logger, closeIndex, err := openIndex(ctx, &cfg.commonConfig, stderr)
 	if errors.Is(err, memory.ErrLocked) {
-		return searchThroughHolder(ctx, cfg, stdout, err)
+		out, err := callHolder[search.Input, search.Output](ctx, &cfg.commonConfig, search.ToolName, cfg.in, err)
+		if err != nil {
+			return err
+		}
+		return printSearch(stdout, cfg, out)
 	}
 	if err != nil {
 		return err
 	}
 	defer closeIndex()
 	if !cfg.NoSync {
-		bar := newProgressBar(stderr, isTerminal(stderr))
-		err := ix.Sync(ctx, bar.update)
-		bar.finish()
-		if err != nil {
-			if ix.Status().Files == 0 {
-				return fmt.Errorf("sync %s: %w", cfg.Repo, err)
-			}
-			logger.Warn("sync failed; searching the index as it was", "error", err)
+		if err := syncBeforeAnswer(ctx, ix, cfg.Repo, logger, stderr); err != nil {
+			return err
 		}
 	}
 	start := time.Now()
@@ -91,50 +88,6 @@ func runSearch(ctx context.Context, cfg *searchConfig, stdout, stderr io.Writer)
 		return err
 	}
 	return printSearch(stdout, cfg, out)
-}
-
-// searchThroughHolder asks the devai process that holds the index (a
-// running `devai serve`), which keeps it fresh itself.
-func searchThroughHolder(ctx context.Context, cfg *searchConfig, stdout io.Writer, lockErr error) error {
-	state, err := memory.StateDir(cfg.memoryOptions())
-	if err != nil {
-		return lockErr
-	}
-	c, err := dialLocal(ctx, state)
-	if err != nil {
-		return fmt.Errorf("%w; and its local socket cannot be reached either: %v", lockErr, err)
-	}
-	defer c.Close()
-	var args map[string]any
-	raw, _ := json.Marshal(cfg.in)
-	if err := json.Unmarshal(raw, &args); err != nil {
-		return err
-	}
-	var req mcp.CallToolRequest
-	req.Params.Name, req.Params.Arguments = search.ToolName, args
-	res, err := c.CallTool(ctx, req)
-	if err != nil {
-		return fmt.Errorf("search through the running devai server: %w", err)
-	}
-	if res.IsError {
-		return fmt.Errorf("search: %s", resultText(res))
-	}
-	var out search.Output
-	raw, _ = json.Marshal(res.StructuredContent)
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return fmt.Errorf("search through the running devai server: unexpected answer: %w", err)
-	}
-	return printSearch(stdout, cfg, out)
-}
-
-func resultText(res *mcp.CallToolResult) string {
-	var parts []string
-	for _, c := range res.Content {
-		if t, ok := c.(mcp.TextContent); ok {
-			parts = append(parts, t.Text)
-		}
-	}
-	return strings.Join(parts, "\n")
 }
 
 // printSearch prints hits as Markdown, or as the tool's structured output.
