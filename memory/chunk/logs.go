@@ -2,11 +2,12 @@ package chunk
 
 import (
 	"encoding/json"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/devaiops/devai/memory/logparse"
 )
 
 // maxLogChunk is how many lines of ordinary events a log chunk gathers.
@@ -267,7 +268,7 @@ func parseLogLine(l string) logEvent {
 	var e logEvent
 	rest := l
 	if m := isoTime.FindStringSubmatch(l); m != nil {
-		e.time = parseTime(m[1])
+		e.time = logparse.ParseTime(m[1])
 		rest = l[len(m[0]):]
 	} else if m := goLogTime.FindStringSubmatch(l); m != nil {
 		e.time, _ = time.Parse("2006/01/02 15:04:05.999999999", m[1])
@@ -289,7 +290,7 @@ func parseLogLine(l string) logEvent {
 			fields[strings.ToLower(m[1])] = v
 		}
 		if t := firstOf(fields, "time", "ts", "timestamp", "t"); t != "" {
-			if tm := parseTime(t); !tm.IsZero() {
+			if tm := logparse.ParseTime(t); !tm.IsZero() {
 				e.time = tm
 			}
 		}
@@ -338,9 +339,9 @@ func parseJSONLog(l string) (logEvent, bool) {
 	for _, k := range []string{"time", "ts", "timestamp", "@timestamp", "t", "date"} {
 		switch v := m[k].(type) {
 		case string:
-			e.time = parseTime(v)
+			e.time = logparse.ParseTime(v)
 		case float64:
-			e.time = epochTime(v)
+			e.time = logparse.EpochTime(v)
 		}
 		if !e.time.IsZero() {
 			break
@@ -378,62 +379,20 @@ func firstOf(fields map[string]string, keys ...string) string {
 	return ""
 }
 
-// parseTime reads the timestamp shapes that logs use; zero when none fits.
-func parseTime(v string) time.Time {
-	v = strings.TrimSpace(v)
-	if f, err := strconv.ParseFloat(v, 64); err == nil {
-		return epochTime(f)
-	}
-	v = strings.Replace(v, ",", ".", 1)
-	for _, layout := range []string{
-		time.RFC3339Nano,
-		"2006-01-02T15:04:05.999999999Z0700",
-		"2006-01-02 15:04:05.999999999Z07:00",
-		"2006-01-02 15:04:05.999999999Z0700",
-		"2006-01-02T15:04:05.999999999",
-		"2006-01-02 15:04:05.999999999",
-		"2006/01/02 15:04:05.999999999",
-	} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
-}
-
-// epochTime reads seconds, or milliseconds and nanoseconds by magnitude.
-func epochTime(f float64) time.Time {
-	switch {
-	case f <= 0 || math.IsNaN(f) || math.IsInf(f, 0):
-		return time.Time{}
-	case f > 1e17:
-		return time.Unix(0, int64(f)).UTC()
-	case f > 1e11:
-		return time.UnixMilli(int64(f)).UTC()
-	}
-	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9)).UTC()
-}
-
-// normLevel maps level names to debug, info, warn, error or fatal.
+// normLevel maps level names to debug, info, warn, error or fatal, with
+// glog's one-letter levels (I, W, E, F) on top of logparse's names.
 func normLevel(v string) string {
-	v = strings.ToLower(strings.TrimSpace(v))
-	if i := strings.IndexAny(v, "+-"); i > 0 { // slog "INFO+2"
-		v = v[:i]
-	}
-	switch v {
-	case "trace", "debug", "dbg", "verbose", "fine", "finer", "finest":
-		return "debug"
-	case "info", "information", "informational", "notice", "i":
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "i":
 		return "info"
-	case "warn", "warning", "w":
+	case "w":
 		return "warn"
-	case "error", "err", "severe", "e":
+	case "e":
 		return "error"
-	case "fatal", "critical", "crit", "panic", "dpanic", "emerg", "emergency", "alert", "f":
+	case "f":
 		return "fatal"
 	}
-	return ""
+	return logparse.NormLevel(v)
 }
 
 func pinoLevel(v float64) string {

@@ -84,7 +84,7 @@ func parseJSON(s string) (Record, bool) {
 		r := ParseLine(strings.TrimRight(logv, "\n"))
 		r.Format = "docker"
 		if r.Time.IsZero() {
-			r.Time = parseTime(str(m["time"]))
+			r.Time = ParseTime(str(m["time"]))
 		}
 		return r, true
 	}
@@ -188,22 +188,22 @@ func str(v any) string {
 func timeOf(v any) time.Time {
 	switch x := v.(type) {
 	case float64:
-		return epochTime(x)
+		return EpochTime(x)
 	case string:
-		return parseTime(x)
+		return ParseTime(x)
 	}
 	return time.Time{}
 }
 
-// parseTime reads RFC 3339 and the common text layouts, or epoch numbers.
-func parseTime(v string) time.Time {
+// ParseTime reads RFC 3339 and the common text layouts, or epoch numbers.
+func ParseTime(v string) time.Time {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return time.Time{}
 	}
 	if v[0] >= '0' && v[0] <= '9' && !strings.ContainsAny(v, "-/:") {
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return epochTime(f)
+			return EpochTime(f)
 		}
 	}
 	v = strings.Replace(v, ",", ".", 1)
@@ -223,8 +223,8 @@ func parseTime(v string) time.Time {
 	return time.Time{}
 }
 
-// epochTime reads seconds, milliseconds or nanoseconds by magnitude.
-func epochTime(f float64) time.Time {
+// EpochTime reads seconds, milliseconds or nanoseconds by magnitude.
+func EpochTime(f float64) time.Time {
 	switch {
 	case f <= 0 || math.IsNaN(f) || math.IsInf(f, 0):
 		return time.Time{}

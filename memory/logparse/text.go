@@ -97,7 +97,7 @@ func parseLogfmt(s string) (Record, bool) {
 		switch key {
 		case "time", "ts", "t", "timestamp":
 			if r.Time.IsZero() {
-				r.Time = parseTime(val)
+				r.Time = ParseTime(val)
 				known = true
 				continue
 			}
@@ -176,7 +176,7 @@ func findTime(s string) (at, n int, t time.Time) {
 		c := s[i]
 		if c >= '0' && c <= '9' && (i == 0 || !isDigit(s[i-1])) && len(s)-i >= 19 {
 			if n := isoLen(s[i:]); n > 0 {
-				if t := parseTime(s[i : i+n]); !t.IsZero() {
+				if t := ParseTime(s[i : i+n]); !t.IsZero() {
 					return i, n, t
 				}
 			}
