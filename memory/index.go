@@ -31,6 +31,7 @@ import (
 
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/graph"
+	"github.com/devaiops/devai/memory/redact"
 	"github.com/devaiops/devai/memory/textindex"
 	"github.com/devaiops/devai/memory/vector"
 )
@@ -75,6 +76,7 @@ type Index struct {
 
 	checkpointEvery int // chunks between checkpoints during a sync
 	weights         Weights
+	redactor        *redact.Redactor // applied to every text the index hands out
 
 	// Guarded by syncMu: paths applied since the last checkpoint, and the
 	// timer that will checkpoint them.
@@ -133,7 +135,12 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{opts: opts, log: log, repo: repo, state: state, lock: lock, idle: closedChan(), checkpointEvery: checkpointChunks, weights: DefaultWeights, unflushed: map[string]bool{}}
+	redactor, err := redact.New()
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	ix := &Index{redactor: redactor, opts: opts, log: log, repo: repo, state: state, lock: lock, idle: closedChan(), checkpointEvery: checkpointChunks, weights: DefaultWeights, unflushed: map[string]bool{}}
 	if opts.Weights != nil {
 		ix.weights = *opts.Weights
 	}

@@ -483,3 +483,30 @@ func TestChunksAndGraphAccessors(t *testing.T) {
 		t.Errorf("TestsFor = %+v", got)
 	}
 }
+
+func TestSecretsNeverLeaveTheIndex(t *testing.T) {
+	const token = "ghp_R8mQ2vX7kL4pN9sT1wY6zB3cF5hJ0dG2aE8u"
+	files := map[string]string{
+		"deploy/config.go": "package deploy\n\n// DeployToken authenticates the release bot.\nconst DeployToken = \"" + token + "\"\n",
+	}
+	repo := writeRepo(t, files)
+	ix := openSynced(t, repo)
+	res := search(t, ix, Query{Text: "DeployToken release bot"})
+	if len(res.Hits) == 0 {
+		t.Fatal("the file with the secret is not found at all")
+	}
+	for _, h := range res.Hits {
+		if strings.Contains(h.Snippet, token) {
+			t.Errorf("snippet leaks the token: %s", h.Snippet)
+		}
+	}
+	if !strings.Contains(res.Hits[0].Snippet, "[REDACTED:") {
+		t.Errorf("snippet not marked redacted: %s", res.Hits[0].Snippet)
+	}
+	if doc, err := ix.Read("devai://code/deploy/config.go"); err != nil || strings.Contains(doc.Text, token) {
+		t.Errorf("Read leaks the token or fails: %v %q", err, doc.Text)
+	}
+	if hits := search(t, ix, Query{Text: token, Mode: ModeText}).Hits; len(hits) > 0 {
+		t.Errorf("the raw token is searchable in the text index: %v", paths(hits))
+	}
+}

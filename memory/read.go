@@ -55,7 +55,7 @@ func parseLines(frag string) (int, int, error) {
 }
 
 // Read returns the text of a devai:// URI: a whole file, or its #Lx-Ly
-// range. The path must be indexed under that kind.
+// range, with credentials redacted. The path must be indexed under that kind.
 func (ix *Index) Read(uri string) (Document, error) {
 	kind, p, start, end, err := ParseURI(uri)
 	if err != nil {
@@ -84,7 +84,7 @@ func (ix *Index) Read(uri string) (Document, error) {
 		text = sliceLines(lines, start, end)
 	}
 	return Document{URI: uri, Kind: string(kind), Path: p, Language: f.Language,
-		StartLine: start, EndLine: end, Text: text, MIMEType: mimeType(f.Language)}, nil
+		StartLine: start, EndLine: end, Text: ix.redactor.String(text), MIMEType: mimeType(f.Language)}, nil
 }
 
 func mimeType(lang string) string {

@@ -450,7 +450,8 @@ func shared(have, want []string) string {
 	return ""
 }
 
-// fillSnippets reads each hit's lines and fits them into the token budget.
+// fillSnippets reads each hit's lines, redacts credentials in them, and
+// fits them into the token budget.
 // Every hit keeps at least its first lines; later hits are trimmed before
 // earlier ones. It returns the tokens used.
 func (ix *Index) fillSnippets(hits []Hit, budget int) int {
@@ -466,7 +467,7 @@ func (ix *Index) fillSnippets(hits []Hit, budget int) int {
 			}
 			cache[h.Path] = lines
 		}
-		texts[i] = sliceLines(lines, h.StartLine, h.EndLine)
+		texts[i] = ix.redactor.String(sliceLines(lines, h.StartLine, h.EndLine))
 	}
 	used := 0
 	for i := range hits {

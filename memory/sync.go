@@ -19,6 +19,7 @@ import (
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/graph"
 	"github.com/devaiops/devai/memory/internal/atomicfile"
+	"github.com/devaiops/devai/memory/redact"
 	"github.com/devaiops/devai/memory/textindex"
 	"github.com/devaiops/devai/memory/walk"
 )
@@ -232,7 +233,7 @@ func (ix *Index) readAndSplit(ctx context.Context, files []walk.File) []fileResu
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				results[i] = readAndSplit(files[i])
+				results[i] = readAndSplit(files[i], ix.redactor)
 			}
 		}()
 	}
@@ -247,7 +248,11 @@ func (ix *Index) readAndSplit(ctx context.Context, files []walk.File) []fileResu
 	return results
 }
 
-func readAndSplit(f walk.File) fileResult {
+// readAndSplit reads and chunks one file. Credentials in the chunks' text
+// are redacted before anything is indexed or embedded, so the index on
+// disk holds no secret a search could find; line ranges stay those of the
+// file.
+func readAndSplit(f walk.File, redactor *redact.Redactor) fileResult {
 	content, err := os.ReadFile(f.Abs)
 	if err != nil {
 		return fileResult{file: f, err: err}
@@ -255,6 +260,10 @@ func readAndSplit(f walk.File) fileResult {
 	sum := sha256.Sum256(content)
 	r := fileResult{file: f, hash: hex.EncodeToString(sum[:])}
 	r.chunks = chunk.Split(f.Path, f.Kind, f.Language, content)
+	for i := range r.chunks {
+		r.chunks[i].Text = redactor.String(r.chunks[i].Text)
+		r.chunks[i].Signature = redactor.String(r.chunks[i].Signature)
+	}
 	return r
 }
 
