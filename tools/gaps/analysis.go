@@ -15,6 +15,7 @@ import (
 	"github.com/devaiops/devai/memory/coverage"
 	"github.com/devaiops/devai/memory/graph"
 	"github.com/devaiops/devai/memory/history"
+	"github.com/devaiops/devai/memory/textindex"
 )
 
 // analysis is everything one call needs, gathered once.
@@ -36,7 +37,10 @@ type analysis struct {
 	calleeCache    map[string][]graph.Node
 	callerCache    map[string][]graph.Node
 
-	summary       Summary
+	summary       Summary         // the whole project
+	scope         *textindex.Glob // the --path filter; nil: everything
+	scopePath     string
+	scoped        Summary // what scope selects
 	coverageFiles []CoverageFile
 	matrix        []Trace
 	index         string
@@ -45,6 +49,13 @@ type analysis struct {
 func newAnalysis(ctx context.Context, ix *memory.Index, in Input, opts Options) (*analysis, error) {
 	a := &analysis{ctx: ctx, ix: ix, repo: ix.Repo(), g: ix.Graph(), byPath: map[string][]memory.ChunkInfo{},
 		testFilesByDir: map[string][]string{}, src: map[string][]string{}, calleeCache: map[string][]graph.Node{}, callerCache: map[string][]graph.Node{}}
+	if in.Path != "" {
+		g, err := textindex.CompileGlob(in.Path)
+		if err != nil {
+			return nil, inputErrorf("path %q is not a valid glob (%v): use forms like internal/**/*.go", in.Path, err)
+		}
+		a.scope, a.scopePath = &g, in.Path
+	}
 	st := ix.Status()
 	a.index = st.State
 	if st.State == "indexing" {
@@ -72,7 +83,9 @@ func newAnalysis(ctx context.Context, ix *memory.Index, in Input, opts Options) 
 			}
 		}
 	}
-	a.summary.Tests = len(a.tests)
+	for _, t := range a.tests {
+		a.tally(t.Path, func(s *Summary) { s.Tests++ })
+	}
 	if len(a.tests) == 0 {
 		a.summary.Notes = append(a.summary.Notes, "no tests are indexed: every significant symbol and requirement is a gap; start with the riskiest")
 	}
@@ -147,12 +160,16 @@ func (a *analysis) loadCoverage(named []string, allowOutside bool) error {
 		if len(cf.Stale) > 10 {
 			cf.Stale = append(cf.Stale[:10:10], fmt.Sprintf("… %d more", len(rep.Stale)-10))
 		}
-		c, t := rep.LineCounts("")
-		a.summary.LinesCovered += c
-		a.summary.Lines += t
-		c, t = rep.BranchCounts("")
-		a.summary.BranchesCovered += c
-		a.summary.Branches += t
+		for _, p := range rep.Paths() {
+			lc, lt := rep.LineCounts(p)
+			bc, bt := rep.BranchCounts(p)
+			a.tally(p, func(s *Summary) {
+				s.LinesCovered += lc
+				s.Lines += lt
+				s.BranchesCovered += bc
+				s.Branches += bt
+			})
+		}
 		set.reports = append(set.reports, rep)
 		a.coverageFiles = append(a.coverageFiles, cf)
 	}
@@ -274,4 +291,27 @@ func commonPrefix(a, b string) int {
 		n++
 	}
 	return n
+}
+
+// tally counts something at path p in the project's summary and, when p is
+// in the --path scope, in the scoped one, so the figures a filtered call
+// reports describe what it selected.
+func (a *analysis) tally(p string, f func(*Summary)) {
+	f(&a.summary)
+	if a.scope != nil && a.scope.Match(p) {
+		f(&a.scoped)
+	}
+}
+
+// finalSummary is the summary to report: the whole project's, or with a
+// --path filter the scoped figures plus the project's for comparison.
+func (a *analysis) finalSummary() (Summary, *Summary) {
+	if a.scope == nil {
+		return a.summary, nil
+	}
+	s := a.scoped
+	s.Scope, s.Churn, s.Notes = a.scopePath, a.summary.Churn, a.summary.Notes
+	whole := a.summary
+	whole.Notes = nil
+	return s, &whole
 }

@@ -120,6 +120,7 @@ type Summary struct {
 	Lines                int      `json:"lines,omitempty" jsonschema:"Instrumented lines in the coverage files (0: no coverage read)."`
 	BranchesCovered      int      `json:"branches_covered,omitempty"`
 	Branches             int      `json:"branches,omitempty"`
+	Scope                string   `json:"scope,omitempty" jsonschema:"The path glob these figures are restricted to (empty: the whole project)."`
 	Churn                string   `json:"churn" jsonschema:"Where churn came from, or why it is missing."`
 	Notes                []string `json:"notes,omitempty"`
 }
@@ -129,7 +130,8 @@ type Output struct {
 	Gaps     []Gap          `json:"gaps"`
 	Total    int            `json:"total" jsonschema:"Gaps found before the limit."`
 	ByKind   map[string]int `json:"by_kind"`
-	Summary  Summary        `json:"summary"`
+	Summary  Summary        `json:"summary" jsonschema:"Figures for what path selects (the whole project when path is empty)."`
+	Project  *Summary       `json:"project,omitempty" jsonschema:"The whole project's figures, when path restricts the summary."`
 	Coverage []CoverageFile `json:"coverage_files"`
 	Matrix   []Trace        `json:"matrix" jsonschema:"Traceability: requirement → tests → code."`
 	Index    string         `json:"index"`
@@ -190,7 +192,8 @@ func Run(ctx context.Context, ix *memory.Index, in Input, opts Options) (Output,
 	if err := ctx.Err(); err != nil {
 		return Output{}, err
 	}
-	out := Output{ByKind: map[string]int{}, Summary: a.summary, Coverage: a.coverageFiles, Matrix: a.matrix, Index: a.index}
+	sum, project := a.finalSummary()
+	out := Output{ByKind: map[string]int{}, Summary: sum, Project: project, Coverage: a.coverageFiles, Matrix: a.matrix, Index: a.index}
 	var glob textindex.Glob
 	if in.Path != "" {
 		glob, _ = textindex.CompileGlob(in.Path)

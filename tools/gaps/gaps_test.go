@@ -397,3 +397,67 @@ func TestAgainstRealCoverage(t *testing.T) {
 		t.Errorf("precision %.2f, recall %.2f: below 0.7", precision, recall)
 	}
 }
+
+// TestScopedSummary: with a path filter the summary counts only what the
+// filter selects, and says so, with the whole project's figures beside it;
+// the counts agree with the gaps listed.
+func TestScopedSummary(t *testing.T) {
+	ix := openIndex(t, fixture.Dir(t))
+	ctx := context.Background()
+	all, err := Run(ctx, ix, Input{Limit: MaxLimit}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Project != nil || all.Summary.Scope != "" {
+		t.Fatalf("unfiltered call has scoped figures: %+v %+v", all.Summary, all.Project)
+	}
+	cases := []struct {
+		path                   string
+		wantSymbols, wantTests bool // non-zero in scope
+		wantReqs               bool
+	}{
+		{"internal/sessions/**", true, true, false},
+		{"docs/**", false, false, true},
+		{"nothing/here/**", false, false, false},
+	}
+	for _, c := range cases {
+		out, err := Run(ctx, ix, Input{Path: c.path, Limit: MaxLimit}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, p := out.Summary, out.Project
+		if s.Scope != c.path || p == nil {
+			t.Fatalf("%s: scope %q, project %v", c.path, s.Scope, p)
+		}
+		if p.Symbols != all.Summary.Symbols || p.Tests != all.Summary.Tests || p.Requirements != all.Summary.Requirements || p.Lines != all.Summary.Lines {
+			t.Errorf("%s: project figures %+v differ from the unfiltered %+v", c.path, *p, all.Summary)
+		}
+		if (s.Symbols > 0) != c.wantSymbols || (s.Tests > 0) != c.wantTests || (s.Requirements > 0) != c.wantReqs {
+			t.Errorf("%s: scoped symbols %d tests %d requirements %d", c.path, s.Symbols, s.Tests, s.Requirements)
+		}
+		if s.Symbols > p.Symbols || s.Tests > p.Tests || s.Lines > p.Lines || s.Requirements > p.Requirements {
+			t.Errorf("%s: scoped %+v exceeds project %+v", c.path, s, *p)
+		}
+		if got := s.Symbols - s.SymbolsTested; got != out.ByKind[KindUntested] {
+			t.Errorf("%s: %d untested symbols in the summary, %d untested gaps", c.path, got, out.ByKind[KindUntested])
+		}
+		if got := s.Requirements - s.RequirementsVerified; got != countReq(out) {
+			t.Errorf("%s: %d unverified requirements in the summary, %d gaps", c.path, got, countReq(out))
+		}
+		md := Markdown(out)
+		if !strings.Contains(md, "Figures for `"+c.path+"`") || !strings.Contains(md, "[project: ") {
+			t.Errorf("%s: Markdown does not state both figures:\n%s", c.path, md)
+		}
+	}
+}
+
+// countReq counts unverified gaps for requirement IDs.
+func countReq(out Output) int {
+	n := 0
+	for _, g := range out.Gaps {
+		if g.Kind == KindUnverified && g.Requirement != "" {
+			n++
+		}
+	}
+	return n
+}

@@ -15,14 +15,31 @@ func Markdown(out Output) string {
 	if out.Index != "" && out.Index != "ready" {
 		fmt.Fprintf(&b, "_Index: %s; the answer may be incomplete._\n\n", out.Index)
 	}
-	fmt.Fprintf(&b, "- symbols tested: %d of %d\n", s.SymbolsTested, s.Symbols)
-	fmt.Fprintf(&b, "- requirements verified: %d of %d\n", s.RequirementsVerified, s.Requirements)
-	fmt.Fprintf(&b, "- tests: %d\n", s.Tests)
-	if s.Lines > 0 {
-		fmt.Fprintf(&b, "- line coverage: %d of %d (%.1f%%)\n", s.LinesCovered, s.Lines, pct(s.LinesCovered, s.Lines))
+	if s.Scope != "" {
+		fmt.Fprintf(&b, "Figures for `%s`; the whole project's in brackets.\n\n", s.Scope)
 	}
-	if s.Branches > 0 {
-		fmt.Fprintf(&b, "- branch coverage: %d of %d (%.1f%%)\n", s.BranchesCovered, s.Branches, pct(s.BranchesCovered, s.Branches))
+	whole := func(pick func(Summary) (int, int)) string {
+		if out.Project == nil {
+			return ""
+		}
+		c, t := pick(*out.Project)
+		if t == 0 && c == 0 {
+			return " [project: none]"
+		}
+		return fmt.Sprintf(" [project: %d of %d]", c, t)
+	}
+	fmt.Fprintf(&b, "- symbols tested: %d of %d%s\n", s.SymbolsTested, s.Symbols, whole(func(s Summary) (int, int) { return s.SymbolsTested, s.Symbols }))
+	fmt.Fprintf(&b, "- requirements verified: %d of %d%s\n", s.RequirementsVerified, s.Requirements, whole(func(s Summary) (int, int) { return s.RequirementsVerified, s.Requirements }))
+	fmt.Fprintf(&b, "- tests: %d", s.Tests)
+	if out.Project != nil {
+		fmt.Fprintf(&b, " [project: %d]", out.Project.Tests)
+	}
+	b.WriteString("\n")
+	if s.Lines > 0 || (out.Project != nil && out.Project.Lines > 0) {
+		fmt.Fprintf(&b, "- line coverage: %d of %d (%.1f%%)%s\n", s.LinesCovered, s.Lines, pct(s.LinesCovered, s.Lines), whole(func(s Summary) (int, int) { return s.LinesCovered, s.Lines }))
+	}
+	if s.Branches > 0 || (out.Project != nil && out.Project.Branches > 0) {
+		fmt.Fprintf(&b, "- branch coverage: %d of %d (%.1f%%)%s\n", s.BranchesCovered, s.Branches, pct(s.BranchesCovered, s.Branches), whole(func(s Summary) (int, int) { return s.BranchesCovered, s.Branches }))
 	}
 	fmt.Fprintf(&b, "- churn: %s\n", s.Churn)
 	for _, n := range s.Notes {

@@ -202,9 +202,9 @@ func (a *analysis) requirementGaps() []Gap {
 			tr.Code = appendUniq(tr.Code, c.Symbol)
 		}
 		a.matrix = append(a.matrix, tr)
-		a.summary.Requirements++
+		a.tally(r.def.Path, func(s *Summary) { s.Requirements++ })
 		if tr.Verified {
-			a.summary.RequirementsVerified++
+			a.tally(r.def.Path, func(s *Summary) { s.RequirementsVerified++ })
 			continue
 		}
 		out = append(out, a.unverifiedGap(r))

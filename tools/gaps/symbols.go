@@ -70,11 +70,11 @@ func (a *analysis) symbolGaps() []Gap {
 			}
 		}
 		cov := a.coverageOf(c.Path, c.StartLine, c.EndLine, c.Language)
-		a.summary.Symbols++
+		a.tally(c.Path, func(s *Summary) { s.Symbols++ })
 		switch {
 		case isType:
 			if len(tests) > 0 || cov.covered > 0 {
-				a.summary.SymbolsTested++
+				a.tally(c.Path, func(s *Summary) { s.SymbolsTested++ })
 				continue
 			}
 			out = append(out, a.untestedGap(c, nil, cov, fmt.Sprintf("no test reaches the type %s or any of its %d methods", c.Symbol, len(methodsOf[c.Symbol]))))
@@ -85,15 +85,15 @@ func (a *analysis) symbolGaps() []Gap {
 			}
 			out = append(out, a.untestedGap(c, tests, cov, why))
 		case cov.known() && len(cov.missed) > 0:
-			a.summary.SymbolsTested++
+			a.tally(c.Path, func(s *Summary) { s.SymbolsTested++ })
 			if !isType {
 				out = append(out, a.uncoveredGap(c, tests, cov))
 			}
 		case cov.known():
-			a.summary.SymbolsTested++
+			a.tally(c.Path, func(s *Summary) { s.SymbolsTested++ })
 		case len(tests) == 0 && a.reached(c):
 			// Reached through a longer chain of calls in its package.
-			a.summary.SymbolsTested++
+			a.tally(c.Path, func(s *Summary) { s.SymbolsTested++ })
 		case len(tests) == 0:
 			why := fmt.Sprintf("no test calls it, directly or through up to %d calls in its package (symbol graph)", maxHops)
 			if a.cov != nil && c.Language == "Go" {
@@ -101,7 +101,7 @@ func (a *analysis) symbolGaps() []Gap {
 			}
 			out = append(out, a.untestedGap(c, nil, cov, why))
 		default:
-			a.summary.SymbolsTested++
+			a.tally(c.Path, func(s *Summary) { s.SymbolsTested++ })
 		}
 	}
 	return out
