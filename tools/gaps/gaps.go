@@ -65,6 +65,7 @@ type Gap struct {
 	EndLine     int      `json:"end_line"`
 	Symbol      string   `json:"symbol,omitempty" jsonschema:"The function, method or type (untested, uncovered), or the test (orphan)."`
 	Requirement string   `json:"requirement,omitempty" jsonschema:"The requirement ID (unverified, orphan)."`
+	Statement   string   `json:"statement,omitempty" jsonschema:"An EARS shall sentence with no requirement ID (unverified)."`
 	Why         string   `json:"why" jsonschema:"Why this is a gap, with the evidence."`
 	Lines       [][2]int `json:"lines,omitempty" jsonschema:"Uncovered line ranges, inclusive."`
 	Risk        float64  `json:"risk" jsonschema:"0 to 100: impact × likelihood."`
@@ -115,6 +116,8 @@ type Summary struct {
 	SymbolsTested        int      `json:"symbols_tested"`
 	Requirements         int      `json:"requirements"`
 	RequirementsVerified int      `json:"requirements_verified"`
+	Statements           int      `json:"statements,omitempty" jsonschema:"EARS shall sentences in specs with no requirement ID."`
+	StatementsVerified   int      `json:"statements_verified,omitempty" jsonschema:"Those a test quotes in full."`
 	Tests                int      `json:"tests"`
 	LinesCovered         int      `json:"lines_covered,omitempty"`
 	Lines                int      `json:"lines,omitempty" jsonschema:"Instrumented lines in the coverage files (0: no coverage read)."`
@@ -189,6 +192,7 @@ func Run(ctx context.Context, ix *memory.Index, in Input, opts Options) (Output,
 	var gaps []Gap
 	gaps = append(gaps, a.symbolGaps()...)
 	gaps = append(gaps, a.requirementGaps()...)
+	gaps = append(gaps, a.statementGaps()...)
 	if err := ctx.Err(); err != nil {
 		return Output{}, err
 	}

@@ -30,6 +30,9 @@ func Markdown(out Output) string {
 	}
 	fmt.Fprintf(&b, "- symbols tested: %d of %d%s\n", s.SymbolsTested, s.Symbols, whole(func(s Summary) (int, int) { return s.SymbolsTested, s.Symbols }))
 	fmt.Fprintf(&b, "- requirements verified: %d of %d%s\n", s.RequirementsVerified, s.Requirements, whole(func(s Summary) (int, int) { return s.RequirementsVerified, s.Requirements }))
+	if s.Statements > 0 || (out.Project != nil && out.Project.Statements > 0) {
+		fmt.Fprintf(&b, "- shall statements without an ID verified: %d of %d%s\n", s.StatementsVerified, s.Statements, whole(func(s Summary) (int, int) { return s.StatementsVerified, s.Statements }))
+	}
 	fmt.Fprintf(&b, "- tests: %d", s.Tests)
 	if out.Project != nil {
 		fmt.Fprintf(&b, " [project: %d]", out.Project.Tests)
@@ -70,6 +73,9 @@ func Markdown(out Output) string {
 		title := g.Symbol
 		if g.Kind == KindUnverified {
 			title = g.Requirement
+			if title == "" {
+				title = clipText(g.Statement, 60)
+			}
 		}
 		fmt.Fprintf(&b, "\n### %d. %s `%s` (risk %.0f, driven by %s)\n", i+1, g.Kind, title, g.Risk, g.Driver)
 		fmt.Fprintf(&b, "- where: %s\n", g.URI)
