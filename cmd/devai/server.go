@@ -8,6 +8,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/memory/redact"
 	"github.com/devaiops/devai/resources"
 )
 
@@ -33,6 +34,10 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 	fwd.hooks(hooks)
 	rec := newDecisionRecorder(cfg.Decisions, cfg.Logger)
 	hooks.AddAfterCallTool(rec.afterCall)
+	redactor, err := redact.New()
+	if err != nil {
+		return nil, err
+	}
 	s := server.NewMCPServer("devai", version(),
 		server.WithTitle("devai: project memory"),
 		server.WithInstructions(instructions),
@@ -41,7 +46,8 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		server.WithLogging(),
 		server.WithCompletions(),
 		server.WithResourceCompletionProvider(resources.CompletionProvider{Index: cfg.Index}),
-		server.WithToolHandlerMiddleware(rec.middleware()), // added first: outermost, sees every result
+		server.WithToolHandlerMiddleware(rec.middleware()),                       // added first: outermost, sees every result
+		server.WithToolHandlerMiddleware(redactToolOutput(redactor, cfg.Logger)), // so the log records redacted results too
 		server.WithRecovery(), // a backstop behind recoverToolPanics
 		server.WithToolHandlerMiddleware(recoverToolPanics(cfg.Logger)), // added last: innermost
 		server.WithResourceRecovery(),
