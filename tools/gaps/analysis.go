@@ -28,6 +28,8 @@ type analysis struct {
 	tests  []memory.ChunkInfo // test chunks with test names
 	specs  []memory.ChunkInfo
 	byPath map[string][]memory.ChunkInfo // code and test chunks per file
+	// codeFiles are the indexed code files, to resolve test imports.
+	codeFiles map[string]bool
 
 	testFilesByDir map[string][]string // directory → its test files
 	cov            *coverageSet
@@ -48,7 +50,7 @@ type analysis struct {
 
 func newAnalysis(ctx context.Context, ix *memory.Index, in Input, opts Options) (*analysis, error) {
 	a := &analysis{ctx: ctx, ix: ix, repo: ix.Repo(), g: ix.Graph(), byPath: map[string][]memory.ChunkInfo{},
-		testFilesByDir: map[string][]string{}, src: map[string][]string{}, calleeCache: map[string][]graph.Node{}, callerCache: map[string][]graph.Node{}}
+		testFilesByDir: map[string][]string{}, codeFiles: map[string]bool{}, src: map[string][]string{}, calleeCache: map[string][]graph.Node{}, callerCache: map[string][]graph.Node{}}
 	if in.Path != "" {
 		g, err := textindex.CompileGlob(in.Path)
 		if err != nil {
@@ -66,6 +68,7 @@ func newAnalysis(ctx context.Context, ix *memory.Index, in Input, opts Options) 
 		case chunk.Spec:
 			a.specs = append(a.specs, c)
 		case chunk.Code:
+			a.codeFiles[c.Path] = true
 			if c.Symbol != "" && c.SymbolKind != "package" {
 				a.code = append(a.code, c)
 				a.byPath[c.Path] = append(a.byPath[c.Path], c)

@@ -26,7 +26,7 @@ const (
 	KindUntested   = "untested"   // a symbol no test reaches
 	KindUncovered  = "uncovered"  // code a coverage file says never ran
 	KindUnverified = "unverified" // a requirement no test names
-	KindOrphan     = "orphan"     // a test citing a requirement no spec defines
+	KindOrphan     = "orphan"     // a test citing a requirement no spec defines, or using a name its module lost
 )
 
 var allKinds = []string{KindUntested, KindUncovered, KindUnverified, KindOrphan}
@@ -193,6 +193,7 @@ func Run(ctx context.Context, ix *memory.Index, in Input, opts Options) (Output,
 	gaps = append(gaps, a.symbolGaps()...)
 	gaps = append(gaps, a.requirementGaps()...)
 	gaps = append(gaps, a.statementGaps()...)
+	gaps = append(gaps, a.symbolOrphans()...)
 	if err := ctx.Err(); err != nil {
 		return Output{}, err
 	}
