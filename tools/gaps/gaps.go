@@ -2,8 +2,9 @@
 // leave holes, most dangerous first, with what an assistant needs to write
 // the missing test. It finds four kinds of gap: symbols no test reaches (the
 // symbol graph, confirmed or overruled by coverage when a coverage file
-// exists), code that coverage files say never ran, requirements that no test
-// names, and tests that cite requirements no spec defines. The plain API
+// exists), code that coverage files say never ran, requirements (IDs, and
+// ID-less "shall" statements) that no test names or quotes, and tests that
+// cite requirements no spec defines or use names their modules lost. The plain API
 // here is shared by `devai gaps` and the MCP binding in mcp.go.
 package gaps
 
