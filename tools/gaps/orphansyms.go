@@ -115,7 +115,7 @@ func (a *analysis) projectImports(p, src string) []importedName {
 				out = append(out, importedName{name: f[0], local: local, module: mod, spec: strings.TrimSpace(m[0])})
 			}
 		}
-		return out
+		return append(out, a.pyAttributeUses(p, src)...)
 	}
 	for _, re := range []*regexp.Regexp{jsNamedImp, jsRequire} {
 		for _, m := range re.FindAllStringSubmatch(src, -1) {
@@ -135,6 +135,44 @@ func (a *analysis) projectImports(p, src string) []importedName {
 					continue
 				}
 				out = append(out, importedName{name: name, local: local, module: mod, spec: strings.TrimSpace(m[0])})
+			}
+		}
+	}
+	return out
+}
+
+var pyImport = regexp.MustCompile(`(?m)^[ \t]*import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+(\w+))?[ \t]*$`)
+
+// pyAttributeUses are the names a test file reaches through a project
+// module it imports whole (`import flask` … `flask.views.MethodView`): the
+// dotted chain is followed through submodules while they are files, and
+// the first segment that is not one is the name the module must have.
+func (a *analysis) pyAttributeUses(p, src string) []importedName {
+	var out []importedName
+	seen := map[string]bool{}
+	for _, m := range pyImport.FindAllStringSubmatch(src, -1) {
+		modName, local := m[1], m[2]
+		if local == "" {
+			local = modName
+		}
+		file := a.pyModule(p, modName)
+		if file == "" {
+			continue
+		}
+		use := regexp.MustCompile(`(?:^|[^\w.])` + regexp.QuoteMeta(local) + `((?:\.\w+)+)`)
+		for _, u := range use.FindAllStringSubmatch(src, -1) {
+			mod, f, expr := modName, file, local
+			for _, seg := range strings.Split(strings.TrimPrefix(u[1], "."), ".") {
+				expr += "." + seg
+				if sub := a.pyModule(p, mod+"."+seg); sub != "" {
+					mod, f = mod+"."+seg, sub
+					continue
+				}
+				if !seen[expr] {
+					seen[expr] = true
+					out = append(out, importedName{name: seg, local: expr, module: f, spec: strings.TrimSpace(m[0])})
+				}
+				break
 			}
 		}
 	}

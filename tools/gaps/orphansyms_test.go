@@ -21,6 +21,8 @@ from app.cart import total, subtotal, LIMIT
 from app.cart import discount as disc
 from app import cart
 from app.dyn import vanished
+import app.cart
+import app.cart as c
 
 
 def test_total():
@@ -41,6 +43,18 @@ def test_module():
 
 def test_dynamic():
     assert vanished() is None
+
+
+def test_attr_ok():
+    assert app.cart.total([]) == 0 and c.LIMIT == 10
+
+
+def test_attr_gone():
+    assert app.cart.tally([]) == 0
+
+
+def test_alias_gone():
+    assert c.grand_total([]) == 0
 `,
 		"web/price.js": "export function net(x) {\n  return x\n}\n",
 		"web/price.test.js": `import { net, gross as g } from './price'
@@ -82,6 +96,9 @@ test('renders', () => {
 		{"tests/test_cart.py test_total", false, ""},
 		{"tests/test_cart.py module", false, ""},
 		{"tests/test_cart.py dynamic", false, ""},
+		{"tests/test_cart.py attr_ok", false, ""},
+		{"tests/test_cart.py attr_gone", true, "app.cart.tally (imported by `import app.cart`; app/cart.py no longer has tally"},
+		{"tests/test_cart.py alias_gone", true, "c.grand_total (imported by `import app.cart as c`; app/cart.py no longer has grand_total"},
 		{"web/price.test.js gross", true, "web/price.js no longer has gross"},
 		{"web/price.test.js tax", true, "web/price.js no longer has tax"},
 		{"web/price.test.js net", false, ""},
@@ -103,7 +120,7 @@ test('renders', () => {
 			t.Errorf("%s: why %q lacks %q", c.test, found.Why, c.reason)
 		}
 	}
-	if len(got) != 4 {
-		t.Errorf("%d orphans, want 4: %v", len(got), keys(got))
+	if len(got) != 6 {
+		t.Errorf("%d orphans, want 6: %v", len(got), keys(got))
 	}
 }
