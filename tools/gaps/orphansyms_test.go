@@ -106,21 +106,31 @@ test('renders', () => {
 	}
 	for _, c := range cases {
 		p, frag, _ := strings.Cut(c.test, " ")
-		var found *Gap
+		// Several orphans may match a test's name; one of them must give the reason.
+		var whys []string
 		for k, g := range got {
 			if strings.HasPrefix(k, p+" ") && strings.Contains(g.Symbol, frag) {
-				found = &g
+				whys = append(whys, g.Why)
 			}
 		}
-		if (found != nil) != c.want {
-			t.Errorf("%s: reported %v, want %v (orphans: %v)", c.test, found != nil, c.want, keys(got))
+		if (len(whys) > 0) != c.want {
+			t.Errorf("%s: reported %v, want %v (orphans: %v)", c.test, len(whys) > 0, c.want, keys(got))
 			continue
 		}
-		if found != nil && !strings.Contains(found.Why, c.reason) {
-			t.Errorf("%s: why %q lacks %q", c.test, found.Why, c.reason)
+		if c.want && !anyContains(whys, c.reason) {
+			t.Errorf("%s: no reason among %q has %q", c.test, whys, c.reason)
 		}
 	}
 	if len(got) != 6 {
 		t.Errorf("%d orphans, want 6: %v", len(got), keys(got))
 	}
+}
+
+func anyContains(list []string, sub string) bool {
+	for _, s := range list {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
