@@ -41,7 +41,10 @@ func trimNL(b []byte) string { return strings.TrimRight(string(b), "\r\n") }
 const logFormat = "--format=%x1e%H%x00%P%x00%an%x00%ae%x00%at%x00%s%x00%b%x00"
 
 func (r *Repo) logGit(ctx context.Context, opts LogOptions) ([]Commit, error) {
-	args := []string{"log", "-z", logFormat, "--name-status", "--no-renames"}
+	args := []string{"log", "-z", logFormat}
+	if !opts.NoFiles {
+		args = append(args, "--name-status", "--no-renames")
+	}
 	if !opts.Merges {
 		args = append(args, "--no-merges")
 	}

@@ -75,12 +75,18 @@ func (r *Repo) logGoGit(ctx context.Context, opts LogOptions) ([]Commit, error) 
 		if exclude[c.Hash] || (c.NumParents() > 1 && !opts.Merges) {
 			return nil
 		}
-		files, err := changedFiles(c)
-		if err != nil {
-			return err
+		var files []FileChange
+		if !opts.NoFiles || len(opts.Paths) > 0 {
+			var err error
+			if files, err = changedFiles(c); err != nil {
+				return err
+			}
 		}
 		if len(opts.Paths) > 0 && !touches(files, opts.Paths) {
 			return nil
+		}
+		if opts.NoFiles {
+			files = nil
 		}
 		out = append(out, commitOf(c, files))
 		if opts.Max > 0 && len(out) == opts.Max {

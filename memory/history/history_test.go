@@ -73,6 +73,15 @@ func TestLog(t *testing.T) {
 		if two, _ := r.Log(ctx, LogOptions{Max: 2}); len(two) != 2 {
 			t.Errorf("Max 2 gave %d", len(two))
 		}
+		bare, err := r.Log(ctx, LogOptions{NoFiles: true})
+		if err != nil || len(bare) != len(all) {
+			t.Fatalf("NoFiles log: %d commits, %v", len(bare), err)
+		}
+		for i := range bare {
+			if bare[i].Hash != all[i].Hash || bare[i].Subject != all[i].Subject || len(bare[i].Files) != 0 {
+				t.Errorf("NoFiles commit %d = %+v, want %s without files", i, bare[i], all[i].Hash[:8])
+			}
+		}
 	})
 }
 

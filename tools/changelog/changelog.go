@@ -128,7 +128,7 @@ func Run(ctx context.Context, repo *history.Repo, ix *memory.Index, in Input) (O
 		return out, err
 	}
 	out.Since, out.Until = since, until
-	commits, err := repo.Log(ctx, history.LogOptions{From: since, To: until, Max: max + 1})
+	commits, err := repo.Log(ctx, history.LogOptions{From: since, To: until, Max: max + 1, NoFiles: true})
 	if err != nil {
 		return out, fmt.Errorf("read the history %s..%s: %w", since, until, err)
 	}
@@ -172,7 +172,7 @@ func Run(ctx context.Context, repo *history.Repo, ix *memory.Index, in Input) (O
 
 // resolve finds the commit a revision names, or says how to name one.
 func resolve(ctx context.Context, repo *history.Repo, field, rev string) (history.Commit, error) {
-	cs, err := repo.Log(ctx, history.LogOptions{To: rev, Max: 1, Merges: true})
+	cs, err := repo.Log(ctx, history.LogOptions{To: rev, Max: 1, Merges: true, NoFiles: true})
 	if err != nil {
 		if ctx.Err() != nil {
 			return history.Commit{}, ctx.Err()
