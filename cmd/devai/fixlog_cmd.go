@@ -102,6 +102,10 @@ func runFixLog(ctx context.Context, cfg *fixLogConfig, arg string, stdin io.Read
 }
 
 func printFixLog(stdout io.Writer, asJSON bool, out trace.Output) error {
+	out, err := redacted(out)
+	if err != nil {
+		return err
+	}
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -40,4 +42,27 @@ func redactToolOutput(r *redact.Redactor, logger hclog.Logger) server.ToolHandle
 			return res, nil
 		}
 	}
+}
+
+// redacted returns v with every credential in its strings redacted, for
+// CLI commands that print what tools read outside the index (a log file,
+// stdin).
+func redacted[T any](v T) (T, error) {
+	r, err := redact.New()
+	if err != nil {
+		return v, err
+	}
+	generic, err := r.JSON(v)
+	if err != nil {
+		return v, err
+	}
+	raw, err := json.Marshal(generic)
+	if err != nil {
+		return v, err
+	}
+	var out T
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return v, fmt.Errorf("redact: %w", err)
+	}
+	return out, nil
 }

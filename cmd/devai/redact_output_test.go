@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -22,5 +24,22 @@ func TestToolOutputIsRedacted(t *testing.T) {
 	structured, _ := json.Marshal(res.StructuredContent)
 	if strings.Contains(resultText(res), token) || strings.Contains(string(structured), token) {
 		t.Fatalf("the credential reached the client:\n%s\n%s", resultText(res), structured)
+	}
+}
+
+func TestFixLogPrintsNoCredential(t *testing.T) {
+	const token = "ghp_R8mQ2vX7kL4pN9sT1wY6zB3cF5hJ0dG2aE8u"
+	repo, state := shopRepo(t), t.TempDir()
+	log := "panic: push with " + token + "\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:10 +0x1d\n"
+	for _, asJSON := range []bool{false, true} {
+		cfg := &fixLogConfig{MaxSuspects: 2}
+		cfg.Repo, cfg.StateDir, cfg.Embedder, cfg.LogLevel, cfg.JSON = repo, state, "hash", "off", asJSON
+		var out, errb bytes.Buffer
+		if err := runFixLog(context.Background(), cfg, "-", strings.NewReader(log), &out, &errb); err != nil {
+			t.Fatalf("fix-log: %v", err)
+		}
+		if strings.Contains(out.String(), token) {
+			t.Errorf("fix-log (json %v) printed the credential:\n%s", asJSON, out.String())
+		}
 	}
 }
