@@ -352,7 +352,7 @@ func parseJSONLog(l string) (logEvent, bool) {
 		case string:
 			e.level = normLevel(v)
 		case float64: // pino and bunyan: 10 trace … 60 fatal
-			e.level = pinoLevel(v)
+			e.level = logparse.PinoLevel(v)
 		}
 		if e.level != "" {
 			break
@@ -393,20 +393,4 @@ func normLevel(v string) string {
 		return "fatal"
 	}
 	return logparse.NormLevel(v)
-}
-
-func pinoLevel(v float64) string {
-	switch {
-	case v >= 60:
-		return "fatal"
-	case v >= 50:
-		return "error"
-	case v >= 40:
-		return "warn"
-	case v >= 30:
-		return "info"
-	case v > 0:
-		return "debug"
-	}
-	return ""
 }

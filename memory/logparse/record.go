@@ -106,7 +106,7 @@ func parseJSON(s string) (Record, bool) {
 	for _, k := range levelKeys {
 		if v, ok := m[k]; ok {
 			if f, isNum := v.(float64); isNum {
-				r.Level = pinoLevel(f)
+				r.Level = PinoLevel(f)
 			} else {
 				r.Level = NormLevel(str(v))
 			}
@@ -259,7 +259,8 @@ func NormLevel(v string) string {
 	return ""
 }
 
-func pinoLevel(v float64) string {
+// PinoLevel maps pino's numeric levels (10 trace … 60 fatal) to level names.
+func PinoLevel(v float64) string {
 	switch {
 	case v >= 60:
 		return "fatal"
