@@ -510,3 +510,20 @@ func TestSecretsNeverLeaveTheIndex(t *testing.T) {
 		t.Errorf("the raw token is searchable in the text index: %v", paths(hits))
 	}
 }
+
+// Copies of one text tie in both channels; which copy survives dedupe must
+// not depend on the order parallel indexing happened to store them in.
+func TestCopiesRankTheSameEveryTime(t *testing.T) {
+	const body = "panic: runtime error: invalid memory address or nil pointer dereference\n"
+	files := map[string]string{}
+	for _, name := range []string{"e", "b", "g", "a", "f", "c", "d", "h"} {
+		files["logs/"+name+".log"] = body
+	}
+	for run := 0; run < 3; run++ {
+		ix := openSynced(t, writeRepo(t, files))
+		res := search(t, ix, Query{Text: "nil pointer dereference", Kinds: []chunk.Kind{chunk.Log}})
+		if len(res.Hits) != 1 || res.Hits[0].Path != "logs/a.log" {
+			t.Fatalf("run %d: hits %v, want the copies folded into logs/a.log", run, paths(res.Hits))
+		}
+	}
+}

@@ -89,6 +89,9 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 			return nil, nil
 		}
 		req = bleve.NewSearchRequestOptions(withFilter(p.scoring(), filter), limit, 0, false)
+		// Equal scores (copies of one text) otherwise come back in the order
+		// the documents happened to be indexed, which parallel indexing varies.
+		req.SortBy([]string{"-_score", "_id"})
 	}
 	res, err := bi.SearchInContext(ctx, req)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"sort"
 	"strings"
 	"sync"
 
@@ -329,6 +330,14 @@ func (s *Store) SearchVector(ctx context.Context, q []float32, k int, where map[
 		delete(m, hashKey)
 		hits[i] = Hit{ID: r.ID, Score: r.Similarity, Meta: m}
 	}
+	// Copies of one text embed alike; order them by ID so that every run
+	// ranks them the same way.
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].ID < hits[j].ID
+	})
 	return hits, nil
 }
 
