@@ -152,14 +152,19 @@ func runDecisionsShow(cfg *decisionsConfig, dir, id string, stdout io.Writer) er
 	if err != nil {
 		return usageError{err}
 	}
+	all, err := decisions.List(dir, decisions.Filter{})
+	if err != nil {
+		return err
+	}
+	links := decisions.LinksOf(rec, all)
 	var session []decisions.Record
-	if rec.Client.Session != "" {
-		if session, err = decisions.List(dir, decisions.Filter{Session: rec.Client.Session}); err != nil {
-			return err
+	for _, r := range all {
+		if rec.Client.Session != "" && r.Client.Session == rec.Client.Session {
+			session = append(session, r)
 		}
 	}
 	if cfg.JSON {
-		return writeJSON(stdout, map[string]any{"decision": rec, "session": session})
+		return writeJSON(stdout, map[string]any{"decision": rec, "links": links, "session": session})
 	}
 	fmt.Fprintf(stdout, "Decision %s\n\n", rec.ID)
 	fmt.Fprintf(stdout, "  time      %s\n  tool      %s\n  outcome   %s\n  duration  %.1f ms\n", rec.Time.Local().Format(time.RFC3339), rec.Tool, rec.Outcome, rec.DurationMS)
@@ -189,6 +194,8 @@ func runDecisionsShow(cfg *decisionsConfig, dir, id string, stdout io.Writer) er
 			fmt.Fprintf(stdout, "  %-8s %s%s\n", w.Kind, w.Ref, writeLink(w))
 		}
 	}
+	printLinks(stdout, "Led to this", links.Cites)
+	printLinks(stdout, "Led from this", links.CitedBy)
 	if len(session) > 1 {
 		fmt.Fprintf(stdout, "\nSession %s\n", rec.Client.Session)
 		for _, r := range session {
@@ -200,6 +207,17 @@ func runDecisionsShow(cfg *decisionsConfig, dir, id string, stdout io.Writer) er
 		}
 	}
 	return nil
+}
+
+// printLinks lists the records tied to one: what led to it, what it led to.
+func printLinks(w io.Writer, title string, links []decisions.Link) {
+	if len(links) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", title)
+	for _, l := range links {
+		fmt.Fprintf(w, "  %s  %-18s %s\n", l.ID, l.Tool, l.Why)
+	}
 }
 
 // writeLink is where a written thing can be read, when devai serves it.

@@ -245,3 +245,41 @@ func TestPromptFromMeta(t *testing.T) {
 		t.Errorf("outcome %s", recs[0].Outcome)
 	}
 }
+
+// TestDecisionsShowLinks: a patch that names the trace's decision id, and a
+// spec drafted from the proposal, show up tied to each other in `show`.
+func TestDecisionsShowLinks(t *testing.T) {
+	repo, state := t.TempDir(), t.TempDir()
+	dlog, err := decisions.Open(decisions.Dir(state), decisions.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sess := decisions.Client{Name: "claude-code", Session: "s1"}
+	for _, e := range []decisions.Entry{
+		{Tool: "trace_root_cause", Arguments: map[string]any{"text": "panic: boom"}, Client: sess},
+		{Tool: "propose_patch", Arguments: map[string]any{"title": "fix", "links": map[string]any{"trace": "d000001"}}, Client: sess,
+			Writes: []decisions.Write{{Kind: "proposal", Ref: "p20261124-0001"}}},
+		{Tool: "draft_spec", Arguments: map[string]any{"request": "guard the janitor, see proposal p20261124-0001"}, Client: sess,
+			Writes: []decisions.Write{{Kind: "spec", Ref: "docs/specs/005-janitor.md"}}},
+	} {
+		if _, err := dlog.Append(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dlog.Close()
+
+	var out, errb bytes.Buffer
+	if code := run([]string{"decisions", "show", "d000002", "--repo", repo, "--state-dir", state}, &out, &errb); code != 0 {
+		t.Fatalf("show: %s", errb.String())
+	}
+	for _, want := range []string{
+		"Led to this\n  d000001  trace_root_cause   cites d000001",
+		"Led from this\n  d000003  draft_spec         uses proposal p20261124-0001",
+		"devai://proposals/p20261124-0001",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("show lacks %q:\n%s", want, out.String())
+		}
+	}
+}
