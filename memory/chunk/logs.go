@@ -44,40 +44,39 @@ var levelRank = map[string]int{"": 0, "debug": 1, "info": 2, "warn": 3, "error":
 func splitLog(p string, content []byte) []Chunk {
 	s := newSource(content)
 	events := logEvents(s)
+	templates := mineTemplates(s, events)
 	var out []Chunk
-	var cur []logEvent
-	flush := func() {
-		if len(cur) == 0 {
-			return
+	from := 0 // the first event of the chunk being gathered
+	flush := func(to int) {
+		if to > from {
+			out = append(out, logChunk(s, events[from:to], templates[from:to]))
 		}
-		out = append(out, logChunk(s, cur))
-		cur = nil
+		from = to
 	}
 	lines := 0
-	for _, e := range events {
+	for i, e := range events {
 		if levelRank[e.level] >= levelRank["error"] || e.trace != noTrace {
-			flush()
-			cur = []logEvent{e}
-			flush()
+			flush(i)
+			flush(i + 1)
 			lines = 0
 			continue
 		}
 		n := e.end - e.start + 1
-		if len(cur) > 0 && lines+n > maxLogChunk {
-			flush()
+		if i > from && lines+n > maxLogChunk {
+			flush(i)
 			lines = 0
 		}
-		cur = append(cur, e)
 		lines += n
 	}
-	flush()
+	flush(len(events))
 	return out
 }
 
-func logChunk(s *source, events []logEvent) Chunk {
+func logChunk(s *source, events []logEvent, templates []*templateStat) Chunk {
 	first, last := events[0], events[len(events)-1]
 	c := s.chunk(first.start, last.end, truncate(first.msg, 100), "event", nil)
 	c.Time = first.time
+	c.Signature = templateSignature(templates)
 	for _, e := range events {
 		if levelRank[e.level] > levelRank[c.Level] {
 			c.Level = e.level

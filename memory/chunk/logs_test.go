@@ -1,6 +1,7 @@
 package chunk
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -157,5 +158,54 @@ func TestSplitLogCRLFAndInvalidUTF8(t *testing.T) {
 	c := chunks[0]
 	if c.EndLine != 2 || c.Level != "error" || strings.Contains(c.Text, "\r") || !utf8.ValidString(c.Symbol) || !strings.Contains(c.Text, "\uFFFD") {
 		t.Errorf("chunk = %d-%d %q %q", c.StartLine, c.EndLine, c.Level, c.Text)
+	}
+}
+
+func TestSplitLogTemplates(t *testing.T) {
+	content := `2024-01-02T15:04:05Z INFO server started port=8080
+2024-01-02T15:04:06Z ERROR failed to connect to 10.0.0.7:5432 attempt 1
+2024-01-02T15:04:07Z INFO served request id 17
+2024-01-02T15:04:08Z ERROR failed to connect to 10.0.0.8:5432 attempt 2
+2024-01-02T15:04:09Z INFO served request id 18
+2024-01-02T15:05:10Z ERROR failed to connect to 10.0.0.9:5432 attempt 3
+`
+	chunks := splitLog("app.log", []byte(content))
+	checkChunks(t, []byte(content), chunks)
+	// The masks are drain's business; what matters here is which events
+	// share a template and what the signature says of it.
+	tests := []struct {
+		line         int
+		words, stats string
+	}{
+		{2, "template: failed to connect to <", "(×3 in this file; error 3; 2024-01-02T15:04:06Z … 2024-01-02T15:05:10Z)"},
+		{6, "template: failed to connect to <", "(×3 in this file; error 3; 2024-01-02T15:04:06Z … 2024-01-02T15:05:10Z)"},
+		{3, "template: served request id <", "(×2 in this file; info 2; 2024-01-02T15:04:07Z … 2024-01-02T15:04:09Z)"},
+		{1, "template: server started port=", "(×1 in this file; info 1; 2024-01-02T15:04:05Z)"},
+	}
+	for _, tt := range tests {
+		var c Chunk
+		for _, x := range chunks {
+			if x.StartLine <= tt.line && tt.line <= x.EndLine {
+				c = x
+			}
+		}
+		if !strings.HasPrefix(c.Signature, tt.words) || !strings.HasSuffix(c.Signature, tt.stats) || strings.Contains(c.Signature, "\n") {
+			t.Errorf("chunk at line %d: signature\n%s\nwant one line %q … %q", tt.line, c.Signature, tt.words, tt.stats)
+		}
+	}
+}
+
+func TestSplitLogTemplatesCapped(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 12; i++ {
+		fmt.Fprintf(&b, "2024-01-02T15:04:%02dZ INFO message kind%c happened\n", i, 'a'+i)
+	}
+	chunks := splitLog("app.log", []byte(b.String()))
+	if len(chunks) != 1 {
+		t.Fatalf("got %d chunks", len(chunks))
+	}
+	lines := strings.Split(chunks[0].Signature, "\n")
+	if len(lines) != maxChunkTemplates+1 || lines[len(lines)-1] != "(4 more templates)" {
+		t.Errorf("signature has %d lines, last %q:\n%s", len(lines), lines[len(lines)-1], chunks[0].Signature)
 	}
 }

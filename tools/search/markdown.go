@@ -37,6 +37,9 @@ func Markdown(query string, out Output) string {
 		if h.Time != "" {
 			fmt.Fprintf(&b, "- time: %s %s\n", h.Time, h.Level)
 		}
+		for _, t := range h.Templates {
+			fmt.Fprintf(&b, "- %s\n", t)
+		}
 		fence := "```"
 		for strings.Contains(h.Snippet, fence) {
 			fence += "`"

@@ -57,6 +57,7 @@ type Hit struct {
 	TestNames    []string `json:"test_names,omitempty"`
 	Time         string   `json:"time,omitempty" jsonschema:"Logs: the event time (RFC 3339)."`
 	Level        string   `json:"level,omitempty" jsonschema:"Logs: the event level."`
+	Templates    []string `json:"templates,omitempty" jsonschema:"Logs: the message templates of the hit's events, each with its count in the file, levels and first/last time."`
 }
 
 // Output is the answer to one call.
@@ -175,6 +176,9 @@ func FromResult(res memory.Result) Output {
 			Requirements: h.Requirements, TestNames: h.TestNames, Level: h.Level}
 		if !h.Time.IsZero() {
 			hit.Time = h.Time.Format(time.RFC3339)
+		}
+		if h.Kind == chunk.Log && h.Signature != "" {
+			hit.Templates = strings.Split(h.Signature, "\n")
 		}
 		out.Hits = append(out.Hits, hit)
 	}

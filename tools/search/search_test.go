@@ -89,3 +89,45 @@ func TestRunOnTheShop(t *testing.T) {
 		t.Errorf("nil index: err = %v, want a non-input error", err)
 	}
 }
+
+// TestLogTemplatesFound: a search over the logs for a template phrase finds
+// the log file and says the template and how often it came.
+func TestLogTemplatesFound(t *testing.T) {
+	ix, err := memory.Open(t.Context(), memory.Options{Repo: "../../testdata/shop", StateDir: t.TempDir(), Embedder: "hash"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Sync(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		query, path, template, count string
+	}{
+		{"login refused: account locked", "logs/app.jsonl", "template: login refused: account locked", "×"},
+		{"account locked after failed logins", "logs/app.jsonl", "template: account locked after failed logins", "(×3 in this file; warn 3;"},
+		{"supervisor: shopd exited with status", "logs/worker.log", "template: supervisor: shopd exited with status", "(×4 in this file;"},
+	}
+	for _, tt := range tests {
+		out, err := Run(t.Context(), ix, Input{Query: tt.query, Kinds: []string{"log"}, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Hits) == 0 || out.Hits[0].Path != tt.path {
+			t.Errorf("%q: hits %+v, want %s first", tt.query, out.Hits, tt.path)
+			continue
+		}
+		found := false
+		for _, h := range out.Hits {
+			for _, tpl := range h.Templates {
+				found = found || h.Path == tt.path && strings.HasPrefix(tpl, tt.template) && strings.Contains(tpl, tt.count)
+			}
+		}
+		if !found {
+			t.Errorf("%q: no hit's templates have %q with %q: %+v", tt.query, tt.template, tt.count, out.Hits)
+		}
+		if md := Markdown(tt.query, out); !strings.Contains(md, "- "+tt.template) {
+			t.Errorf("%q: markdown lacks the template:\n%s", tt.query, md)
+		}
+	}
+}
