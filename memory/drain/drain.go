@@ -20,6 +20,9 @@ type Options struct {
 	SimTh       float64 // similarity threshold (default 0.4)
 	MaxChildren int     // children per internal node before routing to <*> (default 100)
 	MaxClusters int     // at most this many templates (default 100000); later misses go to the nearest
+	// Plain turns masking off: tokens are compared as written, as in the
+	// reference Drain without preprocessing (a yardstick for the masking).
+	Plain bool
 }
 
 // Cluster is one template and how often it was seen.
@@ -81,7 +84,10 @@ func Tokens(msg string) []string {
 func (m *Miner) Add(msg string) *Cluster {
 	m.toks = m.toks[:0]
 	for _, t := range strings.Fields(msg) {
-		m.toks = append(m.toks, Mask(t))
+		if !m.opts.Plain {
+			t = Mask(t)
+		}
+		m.toks = append(m.toks, t)
 	}
 	toks := m.toks
 	leaf := m.leaf(toks)

@@ -1,0 +1,50 @@
+// Command logs measures devai's log reading and template mining (issue 7):
+//
+//	logs build [--out testdata/logs-labelled] [--lines 300]
+//	    runs real programs (Go's slog and log, go-hclog, Python logging,
+//	    PostgreSQL, nginx) and reads dpkg's log to write labelled logs:
+//	    NAME.{tune,test}.log and one label per line in NAME.*.labels.
+//	logs score [--dir testdata/logs-labelled] [--split test] [--json]
+//	    grouping accuracy of the miner devai logs uses, per dataset, and of
+//	    plain Drain (no masking) for comparison.
+//	logs gen --out FILE [--size 1GiB]
+//	    writes a mixed-format log for the throughput run.
+//	logs throughput FILE [--old BIN]
+//	    lines/s, MB/s and peak RSS of parsing + mining on one core, next to
+//	    a plain line count (and an older devai binary's "devai logs").
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: logs build|score|gen|throughput [flags]")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "build":
+		err = runBuild(ctx, os.Args[2:])
+	case "score":
+		err = runScore(os.Args[2:])
+	case "gen":
+		err = runGen(os.Args[2:])
+	case "throughput":
+		err = runThroughput(ctx, os.Args[2:])
+	case "mine": // the child process of throughput
+		err = runMine(os.Args[2:])
+	default:
+		err = fmt.Errorf("unknown command %q: use build, score, gen or throughput", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "logs:", err)
+		os.Exit(1)
+	}
+}
