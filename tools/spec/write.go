@@ -1,0 +1,234 @@
+package spec
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+type targetInfo struct {
+	rel    string // repo-relative, slash-separated
+	exists bool
+}
+
+// target is where the spec goes: the caller's path, else the format's own
+// place. A spec already there, or one in the format's folder with the same
+// slug or title, is re-drafted in place (its number and IDs kept).
+func target(repo string, in Input, title string) (targetInfo, error) {
+	if in.Path != "" {
+		rel, err := insideRepo(repo, in.Path)
+		if err != nil {
+			return targetInfo{}, err
+		}
+		return targetInfo{rel: rel, exists: exists(filepath.Join(repo, filepath.FromSlash(rel)))}, nil
+	}
+	s := slug(title)
+	switch in.Format {
+	case FormatKiro:
+		rel := path.Join(".kiro/specs", s, "requirements.md")
+		return targetInfo{rel: rel, exists: exists(filepath.Join(repo, filepath.FromSlash(rel)))}, nil
+	case FormatSpecKit:
+		if dir := sameSpec(repo, "specs", s, title, true); dir != "" {
+			return targetInfo{rel: path.Join("specs", dir, "spec.md"), exists: true}, nil
+		}
+		return targetInfo{rel: path.Join("specs", fmt.Sprintf("%03d-%s", nextNumber(repo, "specs"), s), "spec.md")}, nil
+	}
+	if name := sameSpec(repo, "docs/specs", s, title, false); name != "" {
+		return targetInfo{rel: path.Join("docs/specs", name), exists: true}, nil
+	}
+	return targetInfo{rel: path.Join("docs/specs", fmt.Sprintf("%03d-%s.md", nextNumber(repo, "docs/specs"), s))}, nil
+}
+
+var numbered = regexp.MustCompile(`^(\d+)-(.+?)(\.md)?$`)
+
+// nextNumber is one more than the highest NNN- prefix in dir.
+func nextNumber(repo, dir string) int {
+	entries, _ := os.ReadDir(filepath.Join(repo, filepath.FromSlash(dir)))
+	hi := 0
+	for _, e := range entries {
+		if m := numbered.FindStringSubmatch(e.Name()); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			hi = max(hi, n)
+		}
+	}
+	return hi + 1
+}
+
+// sameSpec finds, in dir, the entry of the spec with this slug or title.
+func sameSpec(repo, dir, slug, title string, dirs bool) string {
+	entries, _ := os.ReadDir(filepath.Join(repo, filepath.FromSlash(dir)))
+	for _, e := range entries {
+		m := numbered.FindStringSubmatch(e.Name())
+		if m == nil || e.IsDir() != dirs {
+			continue
+		}
+		file := filepath.Join(repo, filepath.FromSlash(dir), e.Name())
+		if dirs {
+			file = filepath.Join(file, "spec.md")
+		}
+		if m[2] == slug || sameTitle(headingOf(file), title) {
+			return e.Name()
+		}
+	}
+	return ""
+}
+
+func sameTitle(heading, title string) bool {
+	h := strings.ToLower(strings.TrimSpace(heading))
+	t := strings.ToLower(strings.TrimSpace(title))
+	if h == "" || t == "" {
+		return false
+	}
+	if h == t || strings.HasSuffix(h, " "+t) || strings.HasSuffix(h, ": "+t) || strings.HasSuffix(h, "— "+t) {
+		return true
+	}
+	return false
+}
+
+// headingOf is the first Markdown heading of file.
+func headingOf(file string) string {
+	f, err := os.Open(file)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for i := 0; sc.Scan() && i < 20; i++ {
+		if l := strings.TrimSpace(sc.Text()); strings.HasPrefix(l, "# ") {
+			return strings.TrimSpace(strings.TrimPrefix(l, "# "))
+		}
+	}
+	return ""
+}
+
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
+}
+
+// insideRepo checks a caller's path: relative to the repository (or
+// absolute inside it), no way out through "..", a Markdown file, not in
+// .git. It returns the slash-separated repo-relative path.
+func insideRepo(repo, p string) (string, error) {
+	abs := p
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(repo, filepath.FromSlash(p))
+	}
+	abs = filepath.Clean(abs)
+	rel, err := filepath.Rel(repo, abs)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return "", inputErrorf("path %q is outside the repository: give a path inside it, relative to its root, e.g. docs/specs/005-rate-limits.md", p)
+	}
+	rel = filepath.ToSlash(rel)
+	if strings.SplitN(rel, "/", 2)[0] == ".git" {
+		return "", inputErrorf("path %q is inside .git: give a path in the work tree", p)
+	}
+	if !strings.EqualFold(path.Ext(rel), ".md") {
+		return "", inputErrorf("path %q is not a Markdown file: specs are written as .md", p)
+	}
+	return rel, nil
+}
+
+// writeSpec writes content to rel inside repo, atomically (a temporary
+// file renamed over the target), refusing to replace an existing file
+// unless overwrite, and refusing any directory on the way that resolves
+// outside the repository through a symlink.
+func writeSpec(repo, rel, content string, overwrite bool) error {
+	if _, err := insideRepo(repo, rel); err != nil {
+		return err
+	}
+	realRepo, err := filepath.EvalSymlinks(repo)
+	if err != nil {
+		return fmt.Errorf("resolve the repository %s: %w", repo, err)
+	}
+	abs := filepath.Join(repo, filepath.FromSlash(rel))
+	dir := filepath.Dir(abs)
+	if err := checkAncestors(realRepo, dir, rel); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", path.Dir(rel), err)
+	}
+	if err := checkAncestors(realRepo, dir, rel); err != nil { // raced with a symlink
+		return err
+	}
+	if fi, err := os.Lstat(abs); err == nil {
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return inputErrorf("%s is a symlink: devai does not write through links; remove it or choose another path", rel)
+		}
+		if fi.IsDir() {
+			return inputErrorf("%s is a directory: give a file path", rel)
+		}
+		if !overwrite {
+			return inputErrorf("%s already exists: pass overwrite: true to replace it, or choose another title or path; nothing was written", rel)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("check %s: %w", rel, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".devai-spec-*.md")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op after the rename
+	if _, err := tmp.WriteString(content); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	if !overwrite {
+		// Link fails if the target appeared meanwhile: never replace a file
+		// the caller did not agree to replace.
+		if err := os.Link(tmp.Name(), abs); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return inputErrorf("%s already exists: pass overwrite: true to replace it; nothing was written", rel)
+			}
+			return fmt.Errorf("write %s: %w", rel, err)
+		}
+		return nil
+	}
+	if err := os.Rename(tmp.Name(), abs); err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	return nil
+}
+
+// checkAncestors resolves the deepest existing ancestor of dir and makes
+// sure it lies inside the (resolved) repository.
+func checkAncestors(realRepo, dir, rel string) error {
+	d := dir
+	for {
+		if _, err := os.Lstat(d); err == nil {
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	real, err := filepath.EvalSymlinks(d)
+	if err != nil {
+		return fmt.Errorf("resolve %s: %w", d, err)
+	}
+	r, err := filepath.Rel(realRepo, real)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return inputErrorf("%s would be written through a symlink that leads outside the repository (%s): choose another path; nothing was written", rel, real)
+	}
+	return nil
+}
