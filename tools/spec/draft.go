@@ -278,8 +278,12 @@ func (d *draft) requirements(qs []Question) []Requirement {
 	if ids, srcs := d.unchangedIDs(); len(ids) > 0 {
 		reqs = append(reqs, Requirement{Pattern: Ubiquitous, Text: fmt.Sprintf("THE %s SHALL keep the behaviour that %s specify unchanged.", sys, strings.Join(ids, ", ")), Sources: srcs})
 	}
-	for i := range reqs {
-		reqs[i].ID = d.ids.requirement(reqs[i].Text)
+	texts := make([]string, len(reqs))
+	for i, r := range reqs {
+		texts[i] = r.Text
+	}
+	for i, id := range d.ids.requirements(texts) {
+		reqs[i].ID = id
 	}
 	for _, old := range d.ids.unused() {
 		d.gap(fmt.Sprintf("%s of the previous draft (%q) has no counterpart here: keep it (same ID) or drop it", old.id, old.text))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -50,23 +51,41 @@ func (n *numbering) next(prefix string) string {
 	return fmt.Sprintf("%s-%03d", prefix, n.next_[prefix])
 }
 
-// requirement is the ID for a requirement with this text: the previous
-// draft's most similar one, or the next FR.
-func (n *numbering) requirement(text string) string {
-	best, bestI := 0.0, -1
-	for i, st := range n.previous {
-		if n.taken[i] {
-			continue
-		}
-		if s := similarity(text, st.text); s >= keepSimilarity && s > best {
-			best, bestI = s, i
+// requirements gives IDs to requirement texts: each takes the ID of the
+// previous draft's requirement most like it (same EARS pattern counts most,
+// then shared terms), best pairs first, so one requirement that grew cannot
+// steal a neighbour's ID; the rest get the next FRs, in order.
+func (n *numbering) requirements(texts []string) []string {
+	type pair struct {
+		i, j  int
+		score float64
+	}
+	var pairs []pair
+	for i, t := range texts {
+		for j, st := range n.previous {
+			s := similarity(t, st.text)
+			if s < keepSimilarity {
+				continue
+			}
+			if PatternOf(t) == PatternOf(st.text) {
+				s++
+			}
+			pairs = append(pairs, pair{i, j, s})
 		}
 	}
-	if bestI >= 0 {
-		n.taken[bestI] = true
-		return n.previous[bestI].id
+	sort.SliceStable(pairs, func(a, b int) bool { return pairs[a].score > pairs[b].score })
+	ids := make([]string, len(texts))
+	for _, p := range pairs {
+		if ids[p.i] == "" && !n.taken[p.j] {
+			ids[p.i], n.taken[p.j] = n.previous[p.j].id, true
+		}
 	}
-	return n.next("FR")
+	for i := range ids {
+		if ids[i] == "" {
+			ids[i] = n.next("FR")
+		}
+	}
+	return ids
 }
 
 // unused are the previous draft's requirements no new one took over.
@@ -84,7 +103,9 @@ func (n *numbering) unused() []statement {
 // formats: "- **FR-023** THE …", "- **FR-023**: THE …", "1. FR-023: WHEN …".
 var previousLine = regexp.MustCompile(`^\s*(?:[-*]|\d+\.)?\s*\**((?:FR|NFR)-\d+)\**:?\**\s+(.+)$`)
 
-// previousRequirements reads the requirements of an existing spec file.
+// previousRequirements reads the requirements of an existing spec file:
+// the ID'd shall statements under a level-2 heading about requirements
+// (so the unchanged behaviour it quotes from other specs is not taken).
 func previousRequirements(file string) []statement {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -92,9 +113,14 @@ func previousRequirements(file string) []statement {
 	}
 	var out []statement
 	seen := map[string]bool{}
+	inRequirements := false
 	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "## ") {
+			inRequirements = strings.Contains(strings.ToLower(line), "requirement")
+			continue
+		}
 		m := previousLine.FindStringSubmatch(line)
-		if m == nil || seen[m[1]] || !strings.Contains(strings.ToUpper(m[2]), "SHALL") {
+		if !inRequirements || m == nil || seen[m[1]] || !strings.Contains(strings.ToUpper(m[2]), "SHALL") {
 			continue
 		}
 		seen[m[1]] = true
@@ -103,12 +129,13 @@ func previousRequirements(file string) []statement {
 	return out
 }
 
-var citation = regexp.MustCompile(`\s*\(?(?:sources?:\s*)?\[?devai://[^\s)\]]+\]?\)?,?`)
-
+// stripCitations cuts what the renderer appends to a requirement: its
+// sources and its TODO comment.
 func stripCitations(s string) string {
-	s = citation.ReplaceAllString(s, "")
-	if i := strings.Index(s, "<!--"); i >= 0 {
-		s = s[:i]
+	for _, cut := range []string{" (sources:", "<!--"} {
+		if i := strings.Index(s, cut); i >= 0 {
+			s = s[:i]
+		}
 	}
 	return strings.TrimSpace(s)
 }

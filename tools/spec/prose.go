@@ -20,8 +20,8 @@ Never mention files, URIs or code locations that are not in the skeleton.`
 
 // proseFields are the parts of a draft the model may rewrite.
 type proseFields struct {
-	Summary      string `json:"summary"`
-	Stories      []struct {
+	Summary string `json:"summary"`
+	Stories []struct {
 		ID   string `json:"id"`
 		Text string `json:"text"`
 	} `json:"stories"`

@@ -1,0 +1,414 @@
+package spec
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/fixture"
+)
+
+var (
+	shopOnce sync.Once
+	shopIx   *memory.Index
+	shopErr  error
+)
+
+// shopIndex is the testdata project, indexed once for the read-only tests.
+func shopIndex(t *testing.T) *memory.Index {
+	t.Helper()
+	shopOnce.Do(func() {
+		state, err := os.MkdirTemp("", "devai-spec-test-")
+		if err != nil {
+			shopErr = err
+			return
+		}
+		shopIx, shopErr = openAndSync(fixture.Dir(t), state)
+	})
+	if shopErr != nil {
+		t.Fatal(shopErr)
+	}
+	return shopIx
+}
+
+func openAndSync(repo, state string) (*memory.Index, error) {
+	ctx := context.Background()
+	ix, err := memory.Open(ctx, memory.Options{Repo: repo, StateDir: state})
+	if err != nil {
+		return nil, err
+	}
+	if err := ix.Sync(ctx, nil); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shopIx != nil {
+		state := shopIx.StateDir()
+		shopIx.Close()
+		os.RemoveAll(state)
+	}
+	os.Exit(code)
+}
+
+// uris is every devai:// URI an output cites.
+func uris(out Output) []string {
+	var all []string
+	for _, r := range out.Requirements {
+		all = append(all, r.Sources...)
+	}
+	for _, u := range out.Unchanged {
+		all = append(all, u.Source)
+	}
+	for _, c := range out.Affected {
+		all = append(all, c.URI)
+	}
+	for _, r := range out.Related {
+		all = append(all, r.URI)
+	}
+	for _, f := range out.TestPlan {
+		all = append(all, f.URI)
+	}
+	for _, l := range out.Logs {
+		all = append(all, l.URI)
+	}
+	for _, q := range out.Questions {
+		if q.Source != "" {
+			all = append(all, q.Source)
+		}
+	}
+	return all
+}
+
+// TestRateLimitOnLogin is the issue's "done when": the request yields EARS
+// requirements that cite the real handler, the real spec section and the
+// test file to extend, and calls out the spec sentence it contradicts.
+func TestRateLimitOnLogin(t *testing.T) {
+	ix := shopIndex(t)
+	out, err := Run(context.Background(), ix, Input{Request: "add rate limiting to the login endpoint"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != StatusDraft || len(out.Requirements) < 3 {
+		t.Fatalf("status %s, %d requirements", out.Status, len(out.Requirements))
+	}
+	cited := strings.Join(uris(out), " ")
+	for _, want := range []string{
+		"devai://code/internal/httpapi/handlers_auth.go#L39-L73", // httpapi.Server.handleLogin
+		"devai://spec/docs/specs/002-login.md#L24-L35",           // the Login requirements
+	} {
+		if !strings.Contains(cited, want) {
+			t.Errorf("the draft does not cite %s:\n%s", want, cited)
+		}
+	}
+	var reqCites string
+	patterns := map[string]bool{}
+	for _, r := range out.Requirements {
+		if PatternOf(r.Text) == "" || PatternOf(r.Text) != r.Pattern {
+			t.Errorf("%s is not %s EARS: %q", r.ID, r.Pattern, r.Text)
+		}
+		patterns[r.Pattern] = true
+		reqCites += strings.Join(r.Sources, " ") + " "
+	}
+	for _, p := range []string{Ubiquitous, Event, Unwanted} {
+		if !patterns[p] {
+			t.Errorf("no %s requirement", p)
+		}
+	}
+	if !strings.Contains(reqCites, "handlers_auth.go") || !strings.Contains(reqCites, "docs/specs/002-login.md") {
+		t.Errorf("requirements cite neither the handler nor the login spec: %s", reqCites)
+	}
+	if len(out.TestPlan) == 0 || (out.TestPlan[0].Path != "internal/httpapi/server_test.go" && out.TestPlan[0].Path != "internal/auth/service_test.go") {
+		t.Errorf("first test file to extend: %+v", out.TestPlan)
+	}
+	contradiction := false
+	for _, r := range out.Related {
+		if r.Relation == RelContradiction && strings.Contains(r.Quote, "not rate limited per client address") && strings.HasPrefix(r.URI, "devai://spec/docs/specs/002-login.md#L69") {
+			contradiction = true
+		}
+	}
+	if !contradiction {
+		t.Errorf("the open question in 002-login.md is not called out as a contradiction: %+v", out.Related)
+	}
+	// IDs continue after the highest in the repository (FR-022).
+	if out.Requirements[0].ID != "FR-023" {
+		t.Errorf("first ID %s, want FR-023", out.Requirements[0].ID)
+	}
+	for _, f := range out.TestPlan {
+		for _, n := range f.New {
+			if !strings.Contains(n.Tag, "verifies: "+n.Verifies[0]) || !strings.Contains(n.Name, strings.ReplaceAll(n.Verifies[0], "-", "")) {
+				t.Errorf("test %s: tag %q", n.Name, n.Tag)
+			}
+		}
+	}
+	if !strings.Contains(out.Document, "## Requirements") || !strings.Contains(out.Document, "TODO(assistant)") {
+		t.Errorf("document:\n%s", out.Document)
+	}
+	if out.Target != "docs/specs/005-add-rate-limiting-login-endpoint.md" || len(out.Writes) != 0 {
+		t.Errorf("target %s, writes %v", out.Target, out.Writes)
+	}
+	if len(out.Questions) == 0 || len(out.Questions) > 3 {
+		t.Errorf("%d open questions", len(out.Questions))
+	}
+}
+
+// TestEveryCitedURIExists: over several requests, nothing the draft cites
+// is invented.
+func TestEveryCitedURIExists(t *testing.T) {
+	ix := shopIndex(t)
+	for _, req := range []string{
+		"add rate limiting to the login endpoint",
+		"end every session of a user when the account is deleted",
+		"let shoppers cancel shipped orders",
+		"log the request ID with every error",
+		"paginate the order list with a cursor",
+	} {
+		out, err := Run(context.Background(), ix, Input{Request: req}, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", req, err)
+		}
+		if len(out.Affected) == 0 {
+			t.Errorf("%s: no affected code", req)
+		}
+		for _, u := range uris(out) {
+			if _, err := ix.Read(u); err != nil {
+				t.Errorf("%s: cites %s, which the index cannot read: %v", req, u, err)
+			}
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	ix := shopIndex(t)
+	for _, tc := range []struct {
+		name    string
+		in      Input
+		wantErr string
+		check   func(t *testing.T, out Output)
+	}{
+		{name: "empty", in: Input{Request: "  "}, check: func(t *testing.T, out Output) {
+			if out.Status != StatusClarify || len(out.Clarify) == 0 || len(out.Requirements) != 0 || out.Document != "" {
+				t.Errorf("want clarifying questions and no draft: %+v", out)
+			}
+		}},
+		{name: "one word", in: Input{Request: "login"}, check: func(t *testing.T, out Output) {
+			if out.Status != StatusClarify || !strings.Contains(out.Clarify[0].Question, `"login"`) {
+				t.Errorf("want clarifying questions about login: %+v", out.Clarify)
+			}
+		}},
+		{name: "huge", in: Input{Request: strings.Repeat("add a field ", 1000)}, wantErr: "8 KiB"},
+		{name: "format", in: Input{Request: "add a field", Format: "jira"}, wantErr: "unknown format"},
+		{name: "overwrite without write", in: Input{Request: "add a field", Overwrite: true}, wantErr: "overwrite needs write"},
+		{name: "german", in: Input{Request: "Ratenbegrenzung für den Login-Endpunkt hinzufügen"}, check: func(t *testing.T, out Output) {
+			if out.Language != "other" {
+				t.Errorf("language %s", out.Language)
+			}
+			if !strings.Contains(out.Requirements[0].Text, "Ratenbegrenzung für den Login-Endpunkt hinzufügen") || !strings.Contains(out.Summary, "Ratenbegrenzung") {
+				t.Errorf("the user's words were not kept: %q / %q", out.Requirements[0].Text, out.Summary)
+			}
+			if PatternOf(out.Requirements[0].Text) == "" {
+				t.Errorf("not EARS: %q", out.Requirements[0].Text)
+			}
+		}},
+		{name: "japanese", in: Input{Request: "ログインエンドポイントにレート制限を追加する"}, check: func(t *testing.T, out Output) {
+			if out.Status != StatusClarify && out.Language != "other" {
+				t.Errorf("language %s", out.Language)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := Run(context.Background(), ix, tc.in, Options{})
+			if tc.wantErr != "" {
+				if err == nil || !IsInputError(err) || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err %v, want an input error with %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, out)
+		})
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	for text, want := range map[string]string{
+		"add rate limiting to the login endpoint":             "en",
+		"Ratenbegrenzung für den Login-Endpunkt hinzufügen":   "other",
+		"ajouter une limite de débit pour la connexion":       "other",
+		"añadir limitación de tasa para el inicio de sesión":  "other",
+		"ログインエンドポイントにレート制限を追加する":                              "other",
+		"cache the OpenAPI document in memory for 10 minutes": "en",
+	} {
+		if got := language(text); got != want {
+			t.Errorf("language(%q) = %s, want %s", text, got, want)
+		}
+	}
+}
+
+// shopCopy is a writable copy of the testdata project (with its git
+// history), indexed.
+func shopCopy(t *testing.T) (string, *memory.Index) {
+	t.Helper()
+	dir, _ := fixture.GitRepo(t)
+	ix, err := openAndSync(dir, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return dir, ix
+}
+
+func TestWriteAndRedraft(t *testing.T) {
+	dir, ix := shopCopy(t)
+	ctx := context.Background()
+	in := Input{Request: "add rate limiting to the login endpoint", Write: true}
+	out, err := Run(ctx, ix, in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "docs/specs/005-add-rate-limiting-login-endpoint.md"
+	if len(out.Writes) != 1 || out.Writes[0] != (Write{Kind: "spec", Ref: want}) {
+		t.Fatalf("writes %+v", out.Writes)
+	}
+	file := filepath.Join(dir, want)
+	first, err := os.ReadFile(file)
+	if err != nil || string(first) != out.Document {
+		t.Fatalf("the file is not the document: %v", err)
+	}
+	// The new spec is now part of the project: its IDs are in use.
+	if err := ix.Sync(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	// Again without overwrite: refused, nothing changed.
+	_, err = Run(ctx, ix, in, Options{})
+	if err == nil || !IsInputError(err) || !strings.Contains(err.Error(), "overwrite") {
+		t.Fatalf("second write: %v", err)
+	}
+	if now, _ := os.ReadFile(file); string(now) != string(first) {
+		t.Fatal("the refused write changed the file")
+	}
+
+	// Re-draft with a sharper request and overwrite: same file, same IDs.
+	in.Request = "add rate limiting to the login endpoint, per client address"
+	in.Title = "Add rate limiting to the login endpoint"
+	in.Overwrite = true
+	again, err := Run(ctx, ix, in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Target != want || again.RedraftOf != want {
+		t.Fatalf("re-draft went to %s (redraft of %q)", again.Target, again.RedraftOf)
+	}
+	for i, r := range again.Requirements {
+		if i < len(out.Requirements) && r.ID != out.Requirements[i].ID {
+			t.Errorf("requirement %d: ID %s, was %s", i, r.ID, out.Requirements[i].ID)
+		}
+	}
+	for _, r := range again.Related {
+		if pathOf(r.URI) == want {
+			t.Errorf("the re-draft relates to itself: %+v", r)
+		}
+	}
+}
+
+func TestWriteRefusals(t *testing.T) {
+	dir, ix := shopCopy(t)
+	outside := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(dir, "docs", "out")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "x.md"), filepath.Join(dir, "docs", "link.md")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path, want string
+		overwrite  bool
+	}{
+		{path: "../escape.md", want: "outside the repository"},
+		{path: filepath.Join(outside, "abs.md"), want: "outside the repository"},
+		{path: "docs/../../escape.md", want: "outside the repository"},
+		{path: "docs/out/spec.md", want: "symlink"},
+		{path: "docs/out/new/spec.md", want: "symlink"},
+		{path: "docs/link.md", want: "symlink", overwrite: true},
+		{path: ".git/spec.md", want: ".git"},
+		{path: "docs/specs/notes.txt", want: "Markdown"},
+		{path: "docs/specs/002-login.md", want: "already exists"},
+	} {
+		before, _ := os.ReadFile(filepath.Join(dir, "docs/specs/002-login.md"))
+		_, err := Run(context.Background(), ix, Input{Request: "add rate limiting to the login endpoint", Write: true, Path: tc.path, Overwrite: tc.overwrite}, Options{})
+		if err == nil || !IsInputError(err) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an input error with %q", tc.path, err, tc.want)
+		}
+		if after, _ := os.ReadFile(filepath.Join(dir, "docs/specs/002-login.md")); string(after) != string(before) {
+			t.Fatalf("%s: an existing spec changed", tc.path)
+		}
+	}
+	entries, _ := os.ReadDir(outside)
+	if len(entries) != 0 {
+		t.Errorf("written outside the repository: %v", entries)
+	}
+	// An absolute path inside the repository is fine.
+	out, err := Run(context.Background(), ix, Input{Request: "add rate limiting to the login endpoint", Write: true, Path: filepath.Join(dir, "docs", "specs", "login-limits.md")}, Options{})
+	if err != nil || out.Target != "docs/specs/login-limits.md" {
+		t.Fatalf("absolute inside: %v %s", err, out.Target)
+	}
+}
+
+func TestFormatsPlaceTheirFiles(t *testing.T) {
+	dir, ix := shopCopy(t)
+	for format, want := range map[string]string{
+		FormatDevai:   "docs/specs/005-add-rate-limiting-login-endpoint.md",
+		FormatSpecKit: "specs/001-add-rate-limiting-login-endpoint/spec.md",
+		FormatKiro:    ".kiro/specs/add-rate-limiting-login-endpoint/requirements.md",
+	} {
+		out, err := Run(context.Background(), ix, Input{Request: "add rate limiting to the login endpoint", Format: format, Write: true}, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if out.Target != want {
+			t.Errorf("%s: target %s, want %s", format, out.Target, want)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, want))
+		if err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		head := map[string]string{FormatDevai: "# Add rate limiting", FormatSpecKit: "# Feature Specification:", FormatKiro: "# Requirements Document"}[format]
+		if !strings.HasPrefix(string(data), head) || !strings.Contains(string(data), "FR-023") {
+			t.Errorf("%s: document starts %q", format, string(data[:min(80, len(data))]))
+		}
+		// Each layout re-drafts its own file: the IDs survive.
+		prev := previousRequirements(filepath.Join(dir, want))
+		if len(prev) != len(out.Requirements) || prev[0].id != "FR-023" {
+			t.Errorf("%s: read back %d requirements (%+v)", format, len(prev), prev)
+		}
+	}
+}
+
+func TestNumberingKeepsIDs(t *testing.T) {
+	prev := []statement{
+		{id: "FR-030", text: "THE service SHALL provide rate limiting to the login endpoint."},
+		{id: "FR-031", text: "IF the service cannot provide rate limiting THEN THE service SHALL respond with an error."},
+	}
+	n := newNumbering(map[string]int{"FR": 22}, prev)
+	got := n.requirements([]string{
+		"THE service SHALL provide rate limiting to the login endpoint per client address.",
+		"WHEN a client sends POST /v1/login THE service SHALL provide rate limiting to the login endpoint.",
+		"IF the service cannot provide rate limiting to the login endpoint THEN THE service SHALL respond with an error that names the reason.",
+	})
+	if want := []string{"FR-030", "FR-032", "FR-031"}; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("IDs %v, want %v (kept by pattern and terms; the new one after the previous draft's highest)", got, want)
+	}
+	if len(n.unused()) != 0 {
+		t.Errorf("unused: %+v", n.unused())
+	}
+}
