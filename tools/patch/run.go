@@ -1,0 +1,147 @@
+package patch
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/devaiops/devai/memory"
+)
+
+// Run builds, checks and stores one proposal. Edits that do not apply are
+// an InputError naming the edit; checks that fail are reported in the
+// output, and the proposal is stored all the same, for the record.
+func Run(ctx context.Context, ix *memory.Index, in Input, opts RunOptions) (Output, error) {
+	if ix == nil {
+		return Output{}, fmt.Errorf("propose_patch: the index is not open")
+	}
+	return RunIn(ctx, ix.Repo(), ix.StateDir(), ix, in, opts)
+}
+
+// RunIn is Run with the repository and state directory given; ix may be
+// nil, and then no symbols are resolved to tests or requirements.
+func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in Input, opts RunOptions) (Output, error) {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	in.Title = strings.TrimSpace(in.Title)
+	if in.Title == "" {
+		return Output{}, inputErrorf("title is empty: say in one line what the change does")
+	}
+	want, err := wantChecks(in.Options.Checks)
+	if err != nil {
+		return Output{}, err
+	}
+	b, err := openBase(repoDir, in.Base)
+	if err != nil {
+		return Output{}, err
+	}
+	w := newWorkset(b)
+	if err := w.apply(in.Edits); err != nil {
+		return Output{}, err
+	}
+	changed := w.changed()
+	if len(changed) == 0 {
+		return Output{}, inputErrorf("the edits change nothing at base %s: the replace text equals the search text, or the content is the same", short(b.commit.Hash.String()))
+	}
+	created := now().UTC()
+	out := Output{
+		ID: newID(created), Title: in.Title, Rationale: in.Rationale, Created: created,
+		Base: b.commit.Hash.String(), BaseRef: orHead(in.Base), Links: in.Options.Links,
+		Notes: append([]string{}, w.notes...), Files: []FileChange{}, Writes: []Write{},
+	}
+	var diff strings.Builder
+	var t touched
+	deleted := map[string]bool{}
+	for _, f := range changed {
+		text, added, removed, oldChanged, newChanged := fileDiff(f)
+		diff.WriteString(text)
+		status := "modified"
+		switch {
+		case !f.oldExists:
+			status = "added"
+		case !f.newExists:
+			status, deleted[f.path] = "deleted", true
+		}
+		out.Files = append(out.Files, FileChange{Path: f.path, Status: status, Added: added, Removed: removed})
+		impact(ix, f, oldChanged, newChanged, &t)
+	}
+	out.Diff = diff.String()
+	if len(out.Diff) > MaxDiffBytes {
+		return Output{}, inputErrorf("the diff is %d bytes, more than the %d a proposal may be: split the change into smaller proposals", len(out.Diff), MaxDiffBytes)
+	}
+	resolve(ix, &t, deleted)
+	out.Symbols, out.Tests = nonNil(t.symbols), nonNil(t.tests)
+	out.Requirements = uniqueSorted(append(append([]string{}, t.reqs...), in.Options.Links.Requirements...))
+	out.Risk = riskOf(ctx, repoDir, out.Files, t.untested, created)
+	c := &checker{b: b, repoDir: repoDir, id: out.ID, changed: changed, diff: out.Diff, tests: out.Tests, opts: opts}
+	out.Checks, out.Exec = c.run(ctx, want)
+	if in.Options.Branch {
+		msg := in.Title + "\n"
+		if in.Rationale != "" {
+			msg += "\n" + strings.TrimSpace(in.Rationale) + "\n"
+		}
+		msg += "\nProposed-by: devai propose_patch " + out.ID + "\n"
+		out.Branch, out.BranchCommit, err = writeBranch(b, changed, out.ID, msg, created)
+		if err != nil {
+			return Output{}, err
+		}
+	}
+	if err := save(stateDir, &out); err != nil {
+		return Output{}, err
+	}
+	out.Writes = append(out.Writes, Write{Kind: "proposal", Ref: out.ID})
+	if out.Branch != "" {
+		out.Writes = append(out.Writes, Write{Kind: "branch", Ref: out.Branch})
+	}
+	if err := saveMeta(&out); err != nil {
+		return Output{}, err
+	}
+	return out, nil
+}
+
+func orHead(s string) string {
+	if s == "" {
+		return "HEAD"
+	}
+	return s
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+// newID is short and sorts by creation time: 20261124-001530-a1b2c3.
+func newID(t time.Time) string {
+	var r [3]byte
+	_, _ = rand.Read(r[:])
+	return t.Format("20060102-150405") + "-" + hex.EncodeToString(r[:])
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func uniqueSorted(s []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, x := range s {
+		if x = strings.TrimSpace(x); x != "" && !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
