@@ -37,13 +37,14 @@ const maxSummary = 200
 // goes on, and the chain stays whole (the record is missing, not
 // half-written). A nil log records nothing.
 type decisionRecorder struct {
-	log    *decisions.Log
-	logger hclog.Logger
-	run    string // tells this server run's stdio session from others
+	log     *decisions.Log
+	logger  hclog.Logger
+	run     string         // tells this server run's stdio session from others
+	prompts *promptTracker // the prompt each session fetched last
 }
 
 func newDecisionRecorder(log *decisions.Log, logger hclog.Logger) *decisionRecorder {
-	return &decisionRecorder{log: log, logger: logger, run: runID()}
+	return &decisionRecorder{log: log, logger: logger, run: runID(), prompts: newPromptTracker()}
 }
 
 // schemaFailurePrefix starts the isError text of mcp-go's input validation.
@@ -75,11 +76,12 @@ func (d *decisionRecorder) afterCall(ctx context.Context, _ any, req *mcp.CallTo
 }
 
 func (d *decisionRecorder) record(ctx context.Context, req mcp.CallToolRequest, start time.Time, res *mcp.CallToolResult, err error) {
+	client := clientOf(ctx, d.run)
 	e := decisions.Entry{
 		Tool:      req.Params.Name,
 		Arguments: req.Params.Arguments,
-		Client:    clientOf(ctx, d.run),
-		Prompt:    promptOf(req),
+		Client:    client,
+		Prompt:    d.promptFor(client.Session, req),
 		Started:   start,
 		Duration:  time.Since(start),
 	}
@@ -128,6 +130,15 @@ func runID() string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// promptFor is the devai prompt a call came from: the one its _meta names,
+// or else the one its session fetched last, marked inferred.
+func (d *decisionRecorder) promptFor(session string, req mcp.CallToolRequest) *decisions.Prompt {
+	if p := promptOf(req); p != nil {
+		return p
+	}
+	return d.prompts.current(session)
 }
 
 // promptOf reads the devai prompt a call came from out of its _meta.

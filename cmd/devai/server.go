@@ -19,6 +19,7 @@ type serverConfig struct {
 	Tools         []toolDecl // already filtered by --tools and --read-only
 	FirstSyncWait time.Duration
 	Decisions     *decisions.Log // nil: tool calls are not recorded
+	Repo          string         // where .devai/prompts is read; "": the index's repository
 }
 
 const instructions = `devai is this project's shared memory: its specs, code, tests and logs, indexed and cited.
@@ -26,7 +27,7 @@ Use search_context before answering questions about the codebase and cite the de
 read a URI (devai://code/path#L10-L40) as a resource for the full text, and devai://index for what is indexed.`
 
 // newMCPServer builds the MCP server: the tools of cfg.Tools, the resources,
-// completions, logging (hclog lines are forwarded to clients) and the safety
+// the prompts (embedded, and the repository's own), completions, logging (hclog lines are forwarded to clients) and the safety
 // options (panic recovery, input and output schema validation).
 func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 	fwd := newLogForwarder()
@@ -38,6 +39,11 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 	if err != nil {
 		return nil, err
 	}
+	repo := cfg.Repo
+	if repo == "" && cfg.Index != nil {
+		repo = cfg.Index.Repo()
+	}
+	promptSet := loadPrompts(repo, cfg.Logger)
 	s := server.NewMCPServer("devai", version(),
 		server.WithTitle("devai: project memory"),
 		server.WithInstructions(instructions),
@@ -46,6 +52,8 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		server.WithLogging(),
 		server.WithCompletions(),
 		server.WithResourceCompletionProvider(resources.CompletionProvider{Index: cfg.Index}),
+		server.WithPromptCapabilities(false),
+		server.WithPromptCompletionProvider(promptCompleter(promptSet, cfg.Index)),
 		server.WithToolHandlerMiddleware(rec.middleware()),                       // added first: outermost, sees every result
 		server.WithToolHandlerMiddleware(redactToolOutput(redactor, cfg.Logger)), // so the log records redacted results too
 		server.WithRecovery(), // a backstop behind recoverToolPanics
@@ -69,6 +77,7 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		resources.RegisterDecisions(s, cfg.Decisions.Dir())
 	}
 	resources.RegisterChangelog(s, changelogWriter(cfg.Index))
+	registerPrompts(s, promptSet, rec) // not filtered by --tools or --read-only: prompts are not tools
 	if cfg.Logger != nil {
 		fwd.srv = s
 		cfg.Logger.RegisterSink(fwd)

@@ -56,11 +56,14 @@ type Client struct {
 	Session string `json:"session,omitempty"`
 }
 
-// Prompt is the devai prompt a call came from, when the client says so.
+// Prompt is the devai prompt a call came from: named by the call's own
+// _meta, or, with Inferred set, the prompt the same MCP session fetched last
+// (within a time window) when the call names none.
 type Prompt struct {
-	Name    string `json:"name"`
-	Version string `json:"version,omitempty"`
-	Hash    string `json:"hash,omitempty"`
+	Name     string `json:"name"`
+	Version  string `json:"version,omitempty"`
+	Hash     string `json:"hash,omitempty"`
+	Inferred bool   `json:"inferred,omitempty"` // omitted when false: older records hash the same
 }
 
 // Write is one thing a call wrote: kind is "spec", "proposal", "branch" or
