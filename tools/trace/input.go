@@ -8,39 +8,56 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/devaiops/devai/memory"
 )
 
-// load returns the text to analyse and a note when it was cut short.
-func load(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (text, source, note string, err error) {
+// load returns the text to analyse, with a note when it was cut short:
+// pasted text, a log file, or the indexed logs' events in a time range.
+func load(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (loaded, error) {
 	hasText, hasPath := strings.TrimSpace(in.Text) != "", strings.TrimSpace(in.Path) != ""
+	hasWindow := strings.TrimSpace(in.Since) != "" || strings.TrimSpace(in.Until) != ""
+	var ld loaded
 	switch {
+	case hasWindow && (hasText || hasPath):
+		return loaded{}, inputErrorf("trace_root_cause: give text, path, or since/until, not several; since/until read the indexed logs (narrow them with logs), text and path read what you give")
+	case in.Logs != "" && !hasWindow:
+		return loaded{}, inputErrorf("trace_root_cause: logs narrows a time range; give since (e.g. 15m or 2026-01-31T09:00:00Z) and/or until with it, or pass one log file as path")
 	case hasText && hasPath:
-		return "", "", "", inputErrorf("trace_root_cause: give text or path, not both")
+		return loaded{}, inputErrorf("trace_root_cause: give text or path, not both")
+	case hasWindow:
+		r, err := ParseTimeRange(in.Since, in.Until, time.Now())
+		if err != nil {
+			return loaded{}, inputErrorf("trace_root_cause: %v", err)
+		}
+		if ld, err = gatherWindow(ctx, ix, r, strings.TrimSpace(in.Logs), maxBytes); err != nil {
+			return loaded{}, err
+		}
 	case !hasText && !hasPath:
 		if in.Text != "" {
-			return "", "", "", inputErrorf("trace_root_cause: the text is empty (only whitespace); paste the log lines or stack trace of the failure")
+			return loaded{}, inputErrorf("trace_root_cause: the text is empty (only whitespace); paste the log lines or stack trace of the failure")
 		}
-		return "", "", "", inputErrorf("trace_root_cause: nothing to analyse; pass text (a pasted stack trace or log lines) or path (a log file in the repository)")
+		return loaded{}, inputErrorf("trace_root_cause: nothing to analyse; pass text (a pasted stack trace or log lines), path (a log file in the repository), or since/until (a time range over the indexed logs)")
 	case hasText:
-		text, note = in.Text, ""
-		if int64(len(text)) > maxBytes {
-			text = text[:maxBytes]
-			note = fmt.Sprintf("only the first %d bytes of the text were read; paste the part around the failure", maxBytes)
+		ld.text = in.Text
+		if int64(len(ld.text)) > maxBytes {
+			ld.text = ld.text[:maxBytes]
+			ld.note = fmt.Sprintf("only the first %d bytes of the text were read; paste the part around the failure", maxBytes)
 		}
-		source = "text"
+		ld.source = "text"
 	default:
-		text, source, note, err = readLog(ctx, ix, strings.TrimSpace(in.Path), maxBytes)
+		var err error
+		ld.text, ld.source, ld.note, err = readLog(ctx, ix, strings.TrimSpace(in.Path), maxBytes)
 		if err != nil {
-			return "", "", "", err
+			return loaded{}, err
 		}
 	}
-	if looksBinary(text) {
-		return "", "", "", inputErrorf("trace_root_cause: %s looks binary, not a log (NUL bytes or mostly invalid UTF-8); pass a text log or paste the stack trace", source)
+	if looksBinary(ld.text) {
+		return loaded{}, inputErrorf("trace_root_cause: %s looks binary, not a log (NUL bytes or mostly invalid UTF-8); pass a text log or paste the stack trace", ld.source)
 	}
-	return text, source, note, nil
+	return ld, nil
 }
 
 // readLog reads an indexed log URI, or a file inside the repository, up to

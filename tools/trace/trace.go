@@ -31,10 +31,11 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	if in.MaxSuspects == 0 {
 		in.MaxSuspects = DefaultMaxSuspects
 	}
-	text, source, note, err := load(ctx, ix, in, maxBytes)
+	ld, err := load(ctx, ix, in, maxBytes)
 	if err != nil {
 		return Output{}, err
 	}
+	text, source, note := ld.text, ld.source, ld.note
 	out := Output{Source: source, Errors: []Error{}, Suspects: []Suspect{}, Reproduction: []string{}, BeforeFailure: []Precursor{}, Notes: []string{}, Index: "ready"}
 	if note != "" {
 		out.Notes = append(out.Notes, note)
@@ -46,6 +47,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	lines := strings.Split(text, "\n")
 	out.Reproduction = reproduction(lines, traces)
 	out.BeforeFailure = precursors(ix, failureTimes(lines, traces))
+	ld.finish(ctx, ix, lines, traces, &out) // window, request IDs, timeline
 
 	hist, herr := history.Open(ix.Repo())
 	if herr != nil {

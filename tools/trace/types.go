@@ -25,6 +25,9 @@ type Input struct {
 	Text        string `json:"text,omitempty" jsonschema:"Log lines or a stack trace pasted as text (a Go panic, Python traceback, Java/Kotlin exception, Node.js error, Rust panic, or JSON/logfmt log lines around a failure)"`
 	Path        string `json:"path,omitempty" jsonschema:"Instead of text: a log file inside the repository (repo-relative) or an indexed log URI such as devai://log/logs/worker.log or devai://log/logs/worker.log#L1-L40"`
 	MaxSuspects int    `json:"max_suspects,omitempty" jsonschema:"Suspects to return, 1 to 20 (default 5)."`
+	Since       string `json:"since,omitempty" jsonschema:"Instead of text or path: analyse the indexed logs' events at or after this time, errors first. RFC 3339 (2026-01-31T09:00:00Z), a date (2026-01-31) or an age before now (15m, 2h, 7d)."`
+	Until       string `json:"until,omitempty" jsonschema:"With since, or alone: only events before this time, in the same forms (default: no end)."`
+	Logs        string `json:"logs,omitempty" jsonschema:"With since/until: only the indexed logs whose path matches this glob, e.g. logs/*.log (default: every indexed log)."`
 }
 
 // Output is the answer: what failed, where, and why devai thinks so.
@@ -38,6 +41,14 @@ type Output struct {
 	// BeforeFailure lists rare log events that came within 90 s before
 	// every failure whose time the input shows (from all indexed logs).
 	BeforeFailure []Precursor `json:"before_failure"`
+	// Window describes the time range read, when since/until were given.
+	Window *Window `json:"window,omitempty"`
+	// Requests are the request and trace IDs the failure carries, each
+	// with the events of that ID across all indexed logs.
+	Requests []Request `json:"requests,omitempty"`
+	// Timeline lists those events in time order: what happened to the
+	// failing request, from the access log to the worker.
+	Timeline []TimelineEvent `json:"timeline,omitempty"`
 	// Notes say what devai could not do and what to try instead.
 	Notes []string `json:"notes"`
 	Index string   `json:"index"` // "ready", or "indexing 42%"
@@ -52,7 +63,8 @@ type Error struct {
 	Count     int     `json:"count"`      // times it appears in the input
 	StartLine int     `json:"start_line"` // of its first appearance in the input
 	EndLine   int     `json:"end_line"`
-	RootCause bool    `json:"root_cause"` // the first error of its chain (what went wrong first)
+	RootCause bool    `json:"root_cause"`    // the first error of its chain (what went wrong first)
+	URI       string  `json:"uri,omitempty"` // where it was logged, when the input came from a time range
 }
 
 // Frame is a stack frame with the symbol it maps to.

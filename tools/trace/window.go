@@ -1,0 +1,416 @@
+package trace
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/chunk"
+	"github.com/devaiops/devai/memory/logparse"
+	"github.com/devaiops/devai/memory/textindex"
+)
+
+// A time range is read from the indexed log files themselves (the index
+// knows which files are logs; the files know every event's time). The
+// events analysed are the window's errors, each with the two events before
+// it in its file (what led to it) and the one after (often the exit or
+// restart, which dates a panic that printed no time).
+
+// Window is the time range read, when since/until were given.
+type Window struct {
+	Since    string   `json:"since,omitempty"` // RFC 3339; empty: open
+	Until    string   `json:"until,omitempty"`
+	Logs     []string `json:"logs"`     // the log files with events in the window
+	Events   int      `json:"events"`   // events in the window
+	Errors   int      `json:"errors"`   // of them errors, fatals or stack traces
+	Analysed int      `json:"analysed"` // the events read as the failure (errors first; capped)
+}
+
+// Bounds of a window: log bytes scanned, errors analysed, events around
+// each error, events read when the window holds no error or warning.
+const (
+	windowBytes     = 64 << 20
+	maxWindowErrors = 50
+	windowBefore    = 2
+	windowTail      = 50
+)
+
+// loaded is the input to analyse, with where its lines came from when it
+// was gathered from a time range.
+type loaded struct {
+	text, source, note string
+	window             *Window
+	segments           []segment // window mode: runs of text lines and their file lines
+}
+
+// segment maps text lines from..from+n-1 (1-based) to path's lines from
+// line on.
+type segment struct {
+	from, n    int
+	path       string
+	line       int
+	at         time.Time
+	level, msg string
+}
+
+// where returns the file and line of text line l.
+func (ld *loaded) where(l int) (path string, line int, ok bool) {
+	i := sort.Search(len(ld.segments), func(i int) bool { return ld.segments[i].from+ld.segments[i].n > l })
+	if i == len(ld.segments) || ld.segments[i].from > l {
+		return "", 0, false
+	}
+	s := ld.segments[i]
+	return s.path, s.line + l - s.from, true
+}
+
+// windowEvent is one record of a log in the window.
+type windowEvent struct {
+	path      string
+	line, end int
+	at        time.Time
+	level     string
+	msg, text string
+}
+
+// logCoverage is the time span of one log file's events.
+type logCoverage struct {
+	path        string
+	first, last time.Time
+}
+
+// gatherWindow reads the indexed logs' events in r (of the logs matching
+// glob) into text to analyse: the errors first, else the warnings, else the
+// last events.
+func gatherWindow(ctx context.Context, ix *memory.Index, r TimeRange, glob string, maxBytes int64) (loaded, error) {
+	paths, err := logPaths(ix, glob)
+	if err != nil {
+		return loaded{}, err
+	}
+	win := &Window{Logs: []string{}}
+	if !r.Since.IsZero() {
+		win.Since = stamp(r.Since)
+	}
+	if !r.Until.IsZero() {
+		win.Until = stamp(r.Until)
+	}
+	var errs, warns, tail []*group
+	var covers []logCoverage
+	budget := int64(windowBytes)
+	var notes []string
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return loaded{}, err
+		}
+		if budget <= 0 {
+			notes = append(notes, fmt.Sprintf("stopped reading logs after %d MiB; %s and later files were not read: narrow logs to the files you need", windowBytes>>20, p))
+			break
+		}
+		fs, err := scanWindow(ix.Repo(), p, r, budget)
+		if err != nil {
+			continue // a log deleted since it was indexed
+		}
+		budget -= fs.bytes
+		covers = append(covers, fs.cover)
+		if fs.events > 0 {
+			win.Logs = append(win.Logs, p)
+		}
+		win.Events += fs.events
+		win.Errors += fs.errors
+		errs, warns, tail = append(errs, fs.errs.groups...), append(warns, fs.warns.groups...), append(tail, fs.tail...)
+	}
+	if win.Events == 0 {
+		return loaded{}, inputErrorf("trace_root_cause: no indexed log event falls %s%s. %s. Pick since/until inside that span, e.g. since=%s",
+			r, globNote(glob), describeCoverage(covers, paths), suggestSince(covers))
+	}
+	ld := loaded{window: win, source: "logs " + r.String()}
+	if glob != "" {
+		ld.source = glob + " " + r.String()
+	}
+	chosen, what := errs, "error"
+	switch {
+	case len(errs) > 0:
+	case len(warns) > 0:
+		chosen, what = warns, "warning"
+		notes = append(notes, "no error or stack trace in the window; its warnings were analysed")
+	default:
+		sort.SliceStable(tail, func(i, j int) bool { return tail[i].at.Before(tail[j].at) })
+		chosen, what = tail[max(0, len(tail)-windowTail):], "event"
+		notes = append(notes, fmt.Sprintf("no error, stack trace or warning in the window; its last %d events were read", len(chosen)))
+	}
+	sort.SliceStable(chosen, func(i, j int) bool { return chosen[i].at.Before(chosen[j].at) })
+	if n := countMain(chosen); n > maxWindowErrors {
+		chosen = firstMain(chosen, maxWindowErrors)
+		notes = append(notes, fmt.Sprintf("the window holds %d %ss; only the first %d were analysed: narrow since/until, or logs to fewer files", n, what, maxWindowErrors))
+	}
+	ld.text, ld.segments, win.Analysed = compose(chosen, maxBytes)
+	if win.Analysed < countMain(chosen) {
+		notes = append(notes, fmt.Sprintf("only the first %d %ss fit in %d bytes; narrow since/until", win.Analysed, what, maxBytes))
+	}
+	ld.note = strings.Join(notes, "; ")
+	return ld, nil
+}
+
+// group is a notable event with the events around it, from one file.
+type group struct {
+	at     time.Time // of the notable event
+	events []windowEvent
+	main   int // notable events in it (groups that touch merge)
+}
+
+// collector gathers the groups of one kind of notable event in one file.
+type collector struct {
+	notable func(windowEvent) bool
+	before  []windowEvent // the last events, for context
+	open    *group        // waiting for the event after
+	groups  []*group
+}
+
+func (c *collector) add(e windowEvent) {
+	if c.notable(e) {
+		g := c.open
+		if g == nil && len(c.groups) > 0 && c.groups[len(c.groups)-1].lastLine() >= e.line-1 {
+			g = c.groups[len(c.groups)-1] // touches the previous group
+		}
+		if g == nil {
+			g = &group{at: e.at, events: append([]windowEvent(nil), c.before...)}
+			c.groups = append(c.groups, g)
+		}
+		g.events = append(g.events, e)
+		g.main++
+		c.open, c.before = g, nil
+		return
+	}
+	if c.open != nil {
+		c.open.events = append(c.open.events, e)
+		c.open = nil
+		return
+	}
+	c.before = append(c.before, e)
+	if len(c.before) > windowBefore {
+		c.before = c.before[1:]
+	}
+}
+
+func (g *group) lastLine() int { return g.events[len(g.events)-1].end }
+
+// fileScan is what one log file gave.
+type fileScan struct {
+	cover          logCoverage
+	events, errors int
+	errs, warns    collector
+	tail           []*group
+	bytes          int64
+}
+
+// scanWindow streams one log file and keeps its events in r. An event
+// without a time (a panic printed by the runtime) happened just after the
+// last one with a time.
+func scanWindow(repo, p string, r TimeRange, budget int64) (*fileScan, error) {
+	f, err := os.Open(filepath.Join(repo, filepath.FromSlash(p)))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fs := &fileScan{cover: logCoverage{path: p}}
+	fs.errs.notable = isErrorEvent
+	fs.warns.notable = func(e windowEvent) bool { return e.level == "warn" }
+	sc := logparse.NewScanner(f, budget)
+	var last time.Time
+	var after *group // a notable group still waiting for its next event
+	for sc.Scan() {
+		rec := sc.Record()
+		at := rec.Time
+		if at.IsZero() {
+			at = last
+		} else {
+			last = at
+		}
+		if at.IsZero() {
+			continue
+		}
+		if fs.cover.first.IsZero() || at.Before(fs.cover.first) {
+			fs.cover.first = at
+		}
+		if at.After(fs.cover.last) {
+			fs.cover.last = at
+		}
+		e := windowEvent{path: p, line: rec.Line, end: rec.EndLine, at: at, level: rec.Level, msg: rec.Message, text: rec.Text}
+		if !r.Contains(at) {
+			if after != nil { // the exit after a crash dates it, even past the window
+				after.events = append(after.events, e)
+				fs.errs.open = nil
+			}
+			after = nil
+			continue
+		}
+		after = nil
+		fs.events++
+		if isErrorEvent(e) {
+			fs.errors++
+		}
+		fs.errs.add(e)
+		fs.warns.add(e)
+		if fs.errs.open != nil {
+			after = fs.errs.open
+		}
+		fs.tail = append(fs.tail, &group{at: at, events: []windowEvent{e}, main: 1})
+		if len(fs.tail) > 2*windowTail {
+			fs.tail = append(fs.tail[:0], fs.tail[windowTail:]...)
+		}
+	}
+	fs.bytes = sc.Bytes()
+	return fs, sc.Err()
+}
+
+// isErrorEvent: an error or fatal record, or one that holds a stack trace.
+func isErrorEvent(e windowEvent) bool {
+	if e.level == "error" || e.level == "fatal" {
+		return true
+	}
+	if e.end == e.line {
+		return false
+	}
+	return strings.Contains(e.text, "Traceback (most recent call last)") || strings.Contains(e.text, "\n\tat ") ||
+		strings.Contains(e.text, "\ngoroutine ") || strings.Contains(e.text, "panicked at")
+}
+
+func countMain(gs []*group) int {
+	n := 0
+	for _, g := range gs {
+		n += g.main
+	}
+	return n
+}
+
+// firstMain keeps the groups that hold the first n notable events.
+func firstMain(gs []*group, n int) []*group {
+	seen := 0
+	for i, g := range gs {
+		seen += g.main
+		if seen >= n {
+			return gs[:i+1]
+		}
+	}
+	return gs
+}
+
+// compose writes the groups as one text, a blank line between them, and
+// maps its lines back to the files. It stops before maxBytes.
+func compose(gs []*group, maxBytes int64) (string, []segment, int) {
+	var b strings.Builder
+	var segs []segment
+	line, analysed := 1, 0
+	for _, g := range gs {
+		size := 0
+		for _, e := range g.events {
+			size += len(e.text) + 1
+		}
+		if int64(b.Len()+size) > maxBytes {
+			break
+		}
+		for _, e := range g.events {
+			text := strings.TrimRight(e.text, "\n")
+			n := strings.Count(text, "\n") + 1
+			segs = append(segs, segment{from: line, n: n, path: e.path, line: e.line, at: e.at, level: e.level, msg: e.msg})
+			b.WriteString(text)
+			b.WriteByte('\n')
+			line += n
+		}
+		b.WriteByte('\n')
+		line++
+		analysed += g.main
+	}
+	return b.String(), segs, analysed
+}
+
+// logPaths lists the indexed log files that match glob.
+func logPaths(ix *memory.Index, glob string) ([]string, error) {
+	var match func(string) bool
+	if glob != "" {
+		g, err := textindex.CompileGlob(glob)
+		if err != nil {
+			return nil, inputErrorf("trace_root_cause: logs %q is not a path glob (%v); use one such as logs/*.log or **/*.jsonl", glob, err)
+		}
+		match = g.Match
+	}
+	seen := map[string]bool{}
+	var all, out []string
+	for _, c := range ix.Chunks(func(c memory.ChunkInfo) bool { return c.Kind == chunk.Log }) {
+		if seen[c.Path] {
+			continue
+		}
+		seen[c.Path] = true
+		all = append(all, c.Path)
+		if match == nil || match(c.Path) {
+			out = append(out, c.Path)
+		}
+	}
+	switch {
+	case len(all) == 0:
+		return nil, inputErrorf("trace_root_cause: no logs are indexed, so since/until have nothing to read; index the log files (devai serve --logs 'logs/**'), or pass text or path")
+	case len(out) == 0:
+		return nil, inputErrorf("trace_root_cause: no indexed log matches %q; the indexed logs are %s", glob, strings.Join(all, ", "))
+	}
+	return out, nil
+}
+
+func globNote(glob string) string {
+	if glob == "" {
+		return ""
+	}
+	return " in the logs matching " + glob
+}
+
+// describeCoverage says what time span the indexed logs cover.
+func describeCoverage(covers []logCoverage, paths []string) string {
+	var parts, untimed []string
+	var first, last time.Time
+	timed := map[string]bool{}
+	for _, c := range covers {
+		if c.first.IsZero() {
+			continue
+		}
+		timed[c.path] = true
+		parts = append(parts, fmt.Sprintf("%s %s … %s", c.path, stamp(c.first), stamp(c.last)))
+		if first.IsZero() || c.first.Before(first) {
+			first = c.first
+		}
+		if c.last.After(last) {
+			last = c.last
+		}
+	}
+	for _, p := range paths {
+		if !timed[p] {
+			untimed = append(untimed, p)
+		}
+	}
+	var b strings.Builder
+	if first.IsZero() {
+		b.WriteString("The indexed logs carry no timestamps")
+	} else {
+		fmt.Fprintf(&b, "The indexed logs cover %s … %s (%s)", stamp(first), stamp(last), strings.Join(parts, "; "))
+	}
+	if len(untimed) > 0 {
+		fmt.Fprintf(&b, "; without timestamps, so in no window: %s (pass it as path)", strings.Join(untimed, ", "))
+	}
+	return b.String()
+}
+
+// suggestSince proposes a since that holds the last minute of the logs.
+func suggestSince(covers []logCoverage) string {
+	var last time.Time
+	for _, c := range covers {
+		if c.last.After(last) {
+			last = c.last
+		}
+	}
+	if last.IsZero() {
+		return "(none: pass the log as path instead)"
+	}
+	return stamp(last.Add(-time.Minute).Truncate(time.Second))
+}
