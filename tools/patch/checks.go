@@ -136,7 +136,7 @@ func (c *checker) apply(ctx context.Context) (string, string, string) {
 		if f == nil {
 			return StatusFail, "", "the diff names " + p + ", which no edit changed"
 		}
-		got, _, err := applyHunks(string(f.old), fp.hunks, false)
+		got, _, err := applyHunks(string(f.old), fp.hunks, usesCRLF(f.old))
 		if err != nil || got != string(f.new) {
 			return StatusFail, "", fmt.Sprintf("the diff of %s does not reproduce the edited file (%v)", p, err)
 		}

@@ -289,29 +289,44 @@ func fuzzyMatches(lines, want []string) [][2]int {
 	return out
 }
 
-// reindent moves replace from the search text's indentation to the file's:
-// the prefix of the first non-blank search line becomes the file's.
+// reindent moves replace from the search text's indentation to the
+// file's: each indentation seen on a non-blank search line maps to the
+// indentation of the file line it matched, and a replace line starting
+// with a mapped indentation (the longest first) gets the file's.
 func reindent(search, found []string, replace string) string {
-	from, to := "", ""
+	var s, f []string
 	for _, l := range search {
 		if strings.TrimSpace(l) != "" {
-			from = leading(l)
-			break
+			s = append(s, leading(l))
 		}
 	}
 	for _, l := range found {
 		if strings.TrimSpace(l) != "" {
-			to = leading(l)
-			break
+			f = append(f, leading(l))
 		}
 	}
-	if from == to {
-		return replace
+	mapping := map[string]string{}
+	for k := 0; k < len(s) && k < len(f); k++ {
+		if _, ok := mapping[s[k]]; !ok {
+			mapping[s[k]] = f[k]
+		}
 	}
+	froms := make([]string, 0, len(mapping))
+	for from := range mapping {
+		froms = append(froms, from)
+	}
+	sort.Slice(froms, func(i, j int) bool { return len(froms[i]) > len(froms[j]) })
 	lines := splitLines(replace)
 	for j, l := range lines {
-		if rest, ok := strings.CutPrefix(l, from); ok && strings.TrimSpace(l) != "" {
-			lines[j] = to + rest
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		ind := leading(l)
+		for _, from := range froms {
+			if rest, ok := strings.CutPrefix(ind, from); ok {
+				lines[j] = mapping[from] + rest + l[len(ind):]
+				break
+			}
 		}
 	}
 	return strings.Join(lines, "")

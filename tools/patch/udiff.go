@@ -21,12 +21,22 @@ type hunk struct {
 
 // parseUnified reads a unified diff (git diff or diff -u) into file patches.
 func parseUnified(diff string) ([]filePatch, error) {
-	lines := strings.Split(strings.ReplaceAll(diff, "\r\n", "\n"), "\n")
+	lines := strings.Split(diff, "\n")
+	// A diff pasted with CRLF everywhere is a CRLF-encoded diff, not one
+	// that adds CR: read it as LF. Otherwise CRs in hunk lines are content.
+	if allCRLF(lines) {
+		for i := range lines {
+			lines[i] = strings.TrimSuffix(lines[i], "\r")
+		}
+	}
 	var out []filePatch
 	var cur *filePatch
 	var gitOld, gitNew string
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
+		if !strings.HasPrefix(l, "@@") && !strings.HasPrefix(l, "+") && !strings.HasPrefix(l, "-") && !strings.HasPrefix(l, " ") {
+			l = strings.TrimSuffix(l, "\r")
+		}
 		switch {
 		case strings.HasPrefix(l, "diff --git "):
 			out = append(out, filePatch{})
@@ -47,8 +57,8 @@ func parseUnified(diff string) ([]filePatch, error) {
 				out = append(out, filePatch{})
 				cur = &out[len(out)-1]
 			}
-			cur.oldPath = diffPath(strings.TrimPrefix(l, "--- "))
-			cur.newPath = diffPath(strings.TrimPrefix(lines[i+1], "+++ "))
+			cur.oldPath = diffPath(strings.TrimPrefix(strings.TrimSuffix(l, "\r"), "--- "))
+			cur.newPath = diffPath(strings.TrimPrefix(strings.TrimSuffix(lines[i+1], "\r"), "+++ "))
 			i++
 		case strings.HasPrefix(l, "@@"):
 			if cur == nil {
@@ -95,10 +105,24 @@ func diffPath(s string) string {
 	return s
 }
 
+func allCRLF(lines []string) bool {
+	n := 0
+	for _, l := range lines {
+		if l == "" {
+			continue
+		}
+		if !strings.HasSuffix(l, "\r") {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
 func parseHunk(lines []string, i int) (hunk, int, error) {
 	var h hunk
 	var newStart, newLen int
-	hdr := lines[i]
+	hdr := strings.TrimSuffix(lines[i], "\r")
 	end := strings.Index(hdr[2:], "@@")
 	if end < 0 {
 		return h, 0, inputErrorf("diff line %d: bad hunk header %q", i+1, hdr)
@@ -282,9 +306,12 @@ func applyHunks(text string, hunks []hunk, crlf bool) (string, string, error) {
 			case '-':
 				oi++
 			case '+':
-				if j == len(h.lines)-1 && h.noEOLNew {
+				switch {
+				case j == len(h.lines)-1 && h.noEOLNew:
 					out = append(out, l[1:])
-				} else {
+				case strings.HasSuffix(l, "\r"):
+					out = append(out, l[1:]+"\n") // the diff carries the CR itself
+				default:
 					out = append(out, l[1:]+eol)
 				}
 			}
@@ -324,7 +351,7 @@ func findHunk(lines, old []string, want, from int) int {
 		}
 		return want
 	}
-	for d := 0; d <= len(lines); d++ {
+	for d := 0; d <= len(lines)+max(want, 0); d++ {
 		if fits(want - d) {
 			return want - d
 		}
