@@ -107,12 +107,12 @@ func (ld *loaded) locate(out *Output) {
 		out.Errors[i].URI = chunk.URI(chunk.Log, p, start, end)
 		out.Errors[i].StartLine, out.Errors[i].EndLine = start, end
 	}
-	lineRef := regexp.MustCompile(`\(line (\d+)\)`)
+	lineRef := regexp.MustCompile(`\bline (\d+)\b`)
 	for i, r := range out.Reproduction {
 		out.Reproduction[i] = lineRef.ReplaceAllStringFunc(r, func(m string) string {
 			n, _ := strconv.Atoi(lineRef.FindStringSubmatch(m)[1])
 			if p, l, ok := ld.where(n); ok {
-				return "(" + chunk.URI(chunk.Log, p, l, l) + ")"
+				return chunk.URI(chunk.Log, p, l, l)
 			}
 			return m
 		})

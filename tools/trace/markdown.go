@@ -56,6 +56,7 @@ func Markdown(out Output) string {
 		}
 		b.WriteString("\n")
 	}
+	windowMarkdown(&b, out)
 	if len(out.BeforeFailure) > 0 {
 		b.WriteString("## Rare events before every failure\n\n")
 		for _, p := range out.BeforeFailure {
@@ -70,7 +71,11 @@ func Markdown(out Output) string {
 			if e.RootCause {
 				root = ", root cause"
 			}
-			fmt.Fprintf(&b, "- **%s** %s (lines %d–%d, ×%d%s)\n", e.Lang, label(e), e.StartLine, e.EndLine, e.Count, root)
+			where := fmt.Sprintf("lines %d–%d", e.StartLine, e.EndLine)
+			if e.URI != "" {
+				where = e.URI
+			}
+			fmt.Fprintf(&b, "- **%s** %s (%s, ×%d%s)\n", e.Lang, label(e), where, e.Count, root)
 			for _, f := range e.Frames {
 				where := f.File
 				if f.Path != "" {
@@ -107,3 +112,52 @@ func refs(b *strings.Builder, title string, rs []Ref, none string) {
 }
 
 func day(rfc string) string { return rfc[:min(len(rfc), 10)] }
+
+// windowMarkdown renders the time range read and the failing requests
+// with their timeline.
+func windowMarkdown(b *strings.Builder, out Output) {
+	if w := out.Window; w != nil {
+		b.WriteString("## Time window\n\n")
+		since, until := w.Since, w.Until
+		if since == "" {
+			since = "the start"
+		}
+		if until == "" {
+			until = "the end"
+		}
+		fmt.Fprintf(b, "From %s until %s: %d events in %s; %d errors or stack traces; %d events analysed.\n\n",
+			since, until, w.Events, strings.Join(w.Logs, ", "), w.Errors, w.Analysed)
+	}
+	if len(out.Requests) > 0 {
+		b.WriteString("## Requests of the failure\n\n")
+		for _, r := range out.Requests {
+			span := ""
+			if r.First != "" {
+				span = ", " + r.First
+				if r.Last != r.First {
+					span += " … " + r.Last
+				}
+			}
+			fmt.Fprintf(b, "- `%s=%s`: %d events in %s%s\n", r.Key, r.ID, r.Events, strings.Join(r.Logs, ", "), span)
+			for _, e := range r.Errors {
+				fmt.Fprintf(b, "  - %s\n", e)
+			}
+		}
+		b.WriteString("\n")
+	}
+	if len(out.Timeline) > 0 {
+		b.WriteString("## Timeline\n\n")
+		for _, e := range out.Timeline {
+			when := e.Time
+			if when == "" {
+				when = "(no time)"
+			}
+			level := e.Level
+			if level == "" {
+				level = "-"
+			}
+			fmt.Fprintf(b, "- %s %s %s `%s` — %s\n", when, level, e.URI, e.ID, e.Message)
+		}
+		b.WriteString("\n")
+	}
+}

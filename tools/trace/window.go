@@ -75,6 +75,7 @@ type windowEvent struct {
 	at        time.Time
 	level     string
 	msg, text string
+	main      bool // the notable event of its group, not context
 }
 
 // logCoverage is the time span of one log file's events.
@@ -124,7 +125,7 @@ func gatherWindow(ctx context.Context, ix *memory.Index, r TimeRange, glob strin
 		errs, warns, tail = append(errs, fs.errs.groups...), append(warns, fs.warns.groups...), append(tail, fs.tail...)
 	}
 	if win.Events == 0 {
-		return loaded{}, inputErrorf("trace_root_cause: no indexed log event falls %s%s. %s. Pick since/until inside that span, e.g. since=%s",
+		return loaded{}, inputErrorf("trace_root_cause: no indexed log event is in the window %s%s. %s. Pick since/until inside that span, e.g. since=%s",
 			r, globNote(glob), describeCoverage(covers, paths), suggestSince(covers))
 	}
 	ld := loaded{window: win, source: "logs " + r.String()}
@@ -180,6 +181,7 @@ func (c *collector) add(e windowEvent) {
 			g = &group{at: e.at, events: append([]windowEvent(nil), c.before...)}
 			c.groups = append(c.groups, g)
 		}
+		e.main = true
 		g.events = append(g.events, e)
 		g.main++
 		c.open, c.before = g, nil
@@ -258,6 +260,7 @@ func scanWindow(repo, p string, r TimeRange, budget int64) (*fileScan, error) {
 		if fs.errs.open != nil {
 			after = fs.errs.open
 		}
+		e.main = true
 		fs.tail = append(fs.tail, &group{at: at, events: []windowEvent{e}, main: 1})
 		if len(fs.tail) > 2*windowTail {
 			fs.tail = append(fs.tail[:0], fs.tail[windowTail:]...)
@@ -287,14 +290,28 @@ func countMain(gs []*group) int {
 	return n
 }
 
-// firstMain keeps the groups that hold the first n notable events.
+// firstMain keeps the first n notable events, with their context: the
+// groups before, and the first part of the group where the count is reached.
 func firstMain(gs []*group, n int) []*group {
 	seen := 0
 	for i, g := range gs {
-		seen += g.main
-		if seen >= n {
-			return gs[:i+1]
+		if seen+g.main < n {
+			seen += g.main
+			continue
 		}
+		cut := &group{at: g.at}
+		for j, e := range g.events {
+			cut.events = append(cut.events, e)
+			if e.main {
+				if cut.main++; seen+cut.main == n {
+					if j+1 < len(g.events) && !g.events[j+1].main {
+						cut.events = append(cut.events, g.events[j+1]) // the event after the last error
+					}
+					break
+				}
+			}
+		}
+		return append(gs[:i:i], cut)
 	}
 	return gs
 }
