@@ -84,8 +84,21 @@ func runScore(args []string) error {
 	dir := fs.String("dir", "testdata/logs-labelled", "labelled `dir`")
 	split := fs.String("split", "test", "tune or test")
 	asJSON := fs.Bool("json", false, "JSON output")
+	why := fs.Bool("why", false, "list the templates that mix or split true groups")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *why {
+		sets, err := loadDatasets(*dir, *split)
+		if err != nil {
+			return err
+		}
+		for _, d := range sets {
+			if err := explain(os.Stdout, d, drain.Options{}); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	rows, err := scoreAll(*dir, *split)
 	if err != nil {

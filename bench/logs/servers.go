@@ -93,7 +93,8 @@ var pgPatterns = []struct {
 	{"stmt div", regexp.MustCompile(`^STATEMENT:  select \d+ / \(\d+ - \d+\)$`)},
 	{"stmt sort", regexp.MustCompile(`^STATEMENT:  select g from generate_series`)},
 	{"starting", regexp.MustCompile(`^LOG:  starting PostgreSQL`)},
-	{"listening", regexp.MustCompile(`^LOG:  listening on `)},
+	{"listening ipv4", regexp.MustCompile(`^LOG:  listening on IPv4 address "[^"]+", port \d+$`)},
+	{"listening unix", regexp.MustCompile(`^LOG:  listening on Unix socket "[^"]+"$`)},
 	{"shut down at", regexp.MustCompile(`^LOG:  database system was shut down at `)},
 	{"ready", regexp.MustCompile(`^LOG:  database system is ready to accept connections$`)},
 	{"shutdown request", regexp.MustCompile(`^LOG:  received \w+ shutdown request$`)},
@@ -278,13 +279,14 @@ http {
 		case k < 10:
 			method, path, label = "GET", fmt.Sprintf("/static/img/%s.png", g.hex(8)), "GET /static/{missing} 4xx"
 		case k < 13:
-			method, path, label = g.pick([]string{"GET", "POST"}), fmt.Sprintf("/api/orders/%d", g.r.IntN(1e5)), "{method} /api/orders/{id} 5xx"
+			method, path, label = g.pick([]string{"GET", "POST"}), fmt.Sprintf("/api/orders/%d", g.r.IntN(1e5)), ""
+			label = method + " /api/orders/{id} 5xx"
 		case k < 15:
 			method, path, label = "GET", fmt.Sprintf("/old/page%d.html", g.r.IntN(100)), "GET /old/{page} 3xx"
 		case k < 18:
 			method, path, label = "GET", "/healthz", "GET /healthz 2xx"
 		default:
-			method, path, label = "GET", fmt.Sprintf("/static/app-%d.css?v=%s", g.r.IntN(40), g.hex(6)), "GET /static/{file}?v 2xx"
+			method, path, label = "GET", fmt.Sprintf("/static/app-%d.css?v=%s", g.r.IntN(40), g.hex(6)), "GET /static/{file} 2xx"
 		}
 		req, _ := http.NewRequestWithContext(ctx, method, base+path, nil)
 		req.Header.Set("User-Agent", g.pick(agents))
@@ -326,15 +328,19 @@ var nginxErrPatterns = []struct {
 	{"connect refused", regexp.MustCompile(`\[error\] \d+#\d+: \*\d+ connect\(\) failed \(111: Connection refused\) while connecting to upstream, client: `)},
 	{"closed waiting", regexp.MustCompile(`\[info\] \d+#\d+: \*\d+ client closed connection while waiting for request, client: \S+, server: \S+$`)},
 	{"keepalive closed", regexp.MustCompile(`\[info\] \d+#\d+: \*\d+ client \S+ closed keepalive connection$`)},
-	{"signal received", regexp.MustCompile(`\[notice\] \d+#\d+: signal \d+ \(\w+\) received`)},
-	{"exiting", regexp.MustCompile(`\[notice\] \d+#\d+: (?:exiting|exit)$`)},
+	{"signal received from", regexp.MustCompile(`\[notice\] \d+#\d+: signal \d+ \(\w+\) received from \d+$`)},
+	{"signal received exiting", regexp.MustCompile(`\[notice\] \d+#\d+: signal \d+ \(\w+\) received from \d+, exiting$`)},
+	{"signal received", regexp.MustCompile(`\[notice\] \d+#\d+: signal \d+ \(\w+\) received$`)},
+	{"exiting", regexp.MustCompile(`\[notice\] \d+#\d+: exiting$`)},
+	{"exit", regexp.MustCompile(`\[notice\] \d+#\d+: exit$`)},
 	{"using method", regexp.MustCompile(`\[notice\] \d+#\d+: using the "\w+" event method$`)},
 	{"version", regexp.MustCompile(`\[notice\] \d+#\d+: nginx/[\d.]+$`)},
 	{"built by", regexp.MustCompile(`\[notice\] \d+#\d+: built (?:by|with) `)},
 	{"os", regexp.MustCompile(`\[notice\] \d+#\d+: OS: `)},
 	{"rlimit", regexp.MustCompile(`\[notice\] \d+#\d+: getrlimit\(RLIMIT_NOFILE\): \d+:\d+$`)},
-	{"start worker", regexp.MustCompile(`\[notice\] \d+#\d+: start worker process(?:es)?(?: \d+)?$`)},
-	{"worker exited", regexp.MustCompile(`\[notice\] \d+#\d+: (?:worker process \d+ exited with code \d+|signal \d+ \(\w+\) received from \d+)`)},
+	{"start worker processes", regexp.MustCompile(`\[notice\] \d+#\d+: start worker processes$`)},
+	{"start worker process", regexp.MustCompile(`\[notice\] \d+#\d+: start worker process \d+$`)},
+	{"worker exited", regexp.MustCompile(`\[notice\] \d+#\d+: worker process \d+ exited with code \d+$`)},
 }
 
 func labelByPatterns(raw string, pats []struct {

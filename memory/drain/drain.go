@@ -20,8 +20,11 @@ type Options struct {
 	SimTh       float64 // similarity threshold (default 0.4)
 	MaxChildren int     // children per internal node before routing to <*> (default 100)
 	MaxClusters int     // at most this many templates (default 100000); later misses go to the nearest
-	// Plain turns masking off: tokens are compared as written, as in the
-	// reference Drain without preprocessing (a yardstick for the masking).
+	// Plain is the reference Drain (logpai's Drain, Drain3) as a yardstick:
+	// no masking, tokens compared as written, and Depth counting the leaf
+	// layer, so depth 4 routes on the first token only. Without Plain,
+	// depth 4 routes on the first two tokens ("login ok …" and "login
+	// failed …" stay apart even at threshold 0.4).
 	Plain bool
 }
 
@@ -123,7 +126,11 @@ func (m *Miner) leaf(toks []string) *node {
 		n = &node{}
 		m.byLen[len(toks)] = n
 	}
-	for i := 0; i < m.opts.Depth-2 && i < len(toks); i++ {
+	layers := m.opts.Depth - 2
+	if m.opts.Plain {
+		layers-- // the reference counts the leaf layer in Depth
+	}
+	for i := 0; i < layers && i < len(toks); i++ {
 		key := toks[i]
 		if hasDigit(key) || isMask(key) {
 			key = Wildcard

@@ -21,6 +21,8 @@ func TestMask(t *testing.T) {
 		"v0.2.0-rc.1":                          "v0.2.0-rc.1",
 		"started":                              "started",
 		"ord-5027":                             "ord-5027",
+		"21978#21978:":                         "<NUM>",
+		"*25":                                  "<NUM>",
 	} {
 		if got := Mask(in); got != want {
 			t.Errorf("Mask(%q) = %q, want %q", in, got, want)

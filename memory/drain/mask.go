@@ -128,9 +128,9 @@ func isHex(s string) bool {
 	return letter
 }
 
-// isNum: digits with separators (. , : / - _ +), then an optional unit of
+// isNum: digits with separators (. , : / - _ + # *), then an optional unit of
 // up to three letters (ms, µs, s, KB, %), as in 1.083, 21:44:50, 2026/11/23,
-// 20µs, 45s, 10%.
+// 20µs, 45s, 10%, nginx's pid#tid 1234#1234: and connection *5.
 func isNum(s string) bool {
 	i := 0
 	if s[0] == '-' || s[0] == '+' {
@@ -143,7 +143,7 @@ func isNum(s string) bool {
 			digits++
 			continue
 		}
-		if c == '.' || c == ',' || c == ':' || c == '/' || c == '-' || c == '_' || c == '+' {
+		if c == '.' || c == ',' || c == ':' || c == '/' || c == '-' || c == '_' || c == '+' || c == '#' || c == '*' {
 			continue
 		}
 		break

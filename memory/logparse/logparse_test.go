@@ -32,6 +32,8 @@ func TestParseLine(t *testing.T) {
 		{"go log prefix", `janitor: 2026/11/23 21:44:50.843699 started interval=10s ttl=45s`, "text", "", "janitor: started interval=10s ttl=45s", ts("2026-11-23T21:44:50.843699Z"), "", ""},
 		{"log4j", `2024-01-01 12:00:00,123 ERROR [main] c.e.Foo - it broke`, "text", "error", "[main] c.e.Foo - it broke", ts("2024-01-01T12:00:00.123Z"), "", ""},
 		{"syslog", `Jun 14 15:16:01 host sshd[42]: Failed password for root`, "text", "", "host sshd[42]: Failed password for root", time.Date(0, 6, 14, 15, 16, 1, 0, time.UTC), "", ""},
+		{"nginx combined", `127.0.0.1 - - [24/Nov/2026:00:02:38 +0000] "POST /api/orders/7?x=1 HTTP/1.1" 502 157 "-" "curl/7.88.1"`, "access", "error", "POST /api/orders/7?x=1 502", ts("2026-11-24T00:02:38Z"), "user_agent", "curl/7.88.1"},
+		{"postgres", `2026-11-24 00:02:56.427 UTC [18892] LOG:  connection received: host=127.0.0.1 port=5433`, "text", "info", "[18892] connection received: host=127.0.0.1 port=5433", ts("2026-11-24T00:02:56.427Z"), "", ""},
 		{"panic", `panic: runtime error: index out of range`, "text", "fatal", "panic: runtime error: index out of range", time.Time{}, "", ""},
 		{"nothing known", `¯\_(ツ)_/¯ what`, "text", "", `¯\_(ツ)_/¯ what`, time.Time{}, "", ""},
 		{"invalid utf-8 and CR", "bad \xff byte\r", "text", "", "bad \uFFFD byte", time.Time{}, "", ""},
@@ -94,5 +96,36 @@ func TestScannerJoinsTracesAndPartials(t *testing.T) {
 	}
 	if !sc.Truncated || n != 20 {
 		t.Errorf("budget: %d records, truncated %v", n, sc.Truncated)
+	}
+}
+
+func TestPattern(t *testing.T) {
+	for _, c := range []struct{ line, want string }{
+		// the message first, so the miner routes on its words
+		{`time=2026-11-24T00:04:31Z level=INFO msg="token issued" sub=alice scope="read write" ttl=3h0m0s`, "token issued sub=alice scope=<*> ttl=3h0m0s"},
+		{`time=2026-11-24T00:04:31Z level=INFO request_id=req-08 path=/healthz`, "request_id=req-08 path=/healthz"},
+		// method, path segments without the query, status as a word
+		{`10.0.0.1 - - [24/Nov/2026:00:02:38 +0000] "GET /static/app-3.css?v=1 HTTP/1.1" 304 0 "-" "curl/7.88.1"`, "GET /static /app-3.css NotModified"},
+		{`{"level":"info","msg":"order created","order_id":"ord-1"}`, "order created"},
+	} {
+		if got := ParseLine(c.line).Pattern(); got != c.want {
+			t.Errorf("Pattern(%s) = %q, want %q", c.line, got, c.want)
+		}
+	}
+}
+
+// Python's logger.exception writes the message line, then the traceback:
+// one event.
+func TestScannerJoinsPythonLoggerException(t *testing.T) {
+	in := "2026-11-24 00:04:31,120 ERROR [inventory.api] bad quantity in request from 10.0.0.1\n" +
+		"Traceback (most recent call last):\n  File \"pylog.py\", line 49, in parse_failed\n    int(x)\nValueError: invalid literal for int() with base 10: 'abc'\n" +
+		"2026-11-24 00:04:31,121 INFO [inventory.sync] synced 3 items\n"
+	sc := NewScanner(strings.NewReader(in), 0)
+	var got []Record
+	for sc.Scan() {
+		got = append(got, sc.Record())
+	}
+	if len(got) != 2 || got[0].EndLine != 5 || got[0].Level != "error" || got[1].Line != 6 {
+		t.Errorf("records: %+v", got)
 	}
 }

@@ -36,7 +36,9 @@ var (
 	msgKeys   = []string{"msg", "message", "M", "body", "Body", "@message", "log"}
 )
 
-// ParseLine reads one line (no trailing newline) into a record.
+// ParseLine reads one line (no trailing newline) into a record: JSON
+// (docker json-file, OTel, structured loggers), CRI, access log, logfmt,
+// else text.
 func ParseLine(s string) Record {
 	s = strings.TrimRight(s, "\r")
 	if !isValidUTF8(s) {
@@ -55,6 +57,10 @@ func ParseLine(s string) Record {
 		if r.Time.IsZero() {
 			r.Time = ts
 		}
+		return r
+	}
+	if r, ok := parseAccess(s, true); ok {
+		r.Text = s
 		return r
 	}
 	if r, ok := parseLogfmt(s); ok {
@@ -297,14 +303,24 @@ func otelLevel(v float64) string {
 // Pattern is what template mining should see of the record. A structured
 // logger's message is already its template, so JSON records give their
 // message; a logfmt line's meaning is spread over its pairs (msg=request
-// path=/v1/orders status=500), so it gives its pairs without time and level,
-// a quoted value with spaces (a user agent) as key=<*>; text gives its
-// message.
+// path=/v1/orders status=500), so it gives its message words first (the
+// miner routes on the first word, as for JSON), then its other pairs
+// without time and level, a quoted value with spaces (a user agent) as
+// key=<*>; an access log line gives its method, path segments (no query)
+// and status text (see accessPattern); text gives its message.
 func (r Record) Pattern() string {
-	if r.Format != "logfmt" {
-		return r.Message
+	switch r.Format {
+	case "logfmt":
+		return logfmtPattern(r)
+	case "access":
+		return accessPattern(r.Message)
 	}
+	return r.Message
+}
+
+func logfmtPattern(r Record) string {
 	var b strings.Builder
+	b.WriteString(r.Message)
 	s := r.Text
 	for i := 0; i < len(s); {
 		for i < len(s) && s[i] == ' ' {
@@ -337,6 +353,10 @@ func (r Record) Pattern() string {
 		switch key {
 		case "", "time", "ts", "t", "timestamp", "level", "lvl", "severity":
 			continue
+		case "msg", "message":
+			if r.Message != "" {
+				continue
+			}
 		}
 		if strings.ContainsAny(val, " \t") {
 			val = "<*>"

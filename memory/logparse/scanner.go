@@ -163,6 +163,10 @@ func (s *Scanner) continues(raw string) bool {
 	if raw[0] == ' ' || raw[0] == '\t' || strings.HasPrefix(raw, "Caused by:") {
 		return true
 	}
+	if !s.pending.Time.IsZero() && strings.HasPrefix(raw, "Traceback (most recent call last)") {
+		s.inTrace = true // Python's logger.exception: the message line, then the traceback
+		return true
+	}
 	if !s.pending.Time.IsZero() && exceptionHeader(raw) && !startsRecord(raw) {
 		s.inTrace = true // "pkg.SomeException: msg" under a timestamped line
 		return true

@@ -131,7 +131,11 @@ func parseText(s string) Record {
 	msg := s
 	if at, n, t := findTime(s); n > 0 {
 		r.Time = t
-		msg = strings.TrimSpace(s[:at]) + " " + strings.TrimSpace(s[at+n:])
+		after := strings.TrimSpace(s[at+n:])
+		if zone, rest, ok := strings.Cut(after, " "); ok && zoneNames[zone] {
+			after = rest // "2026-11-24 00:02:38.123 UTC [42] LOG: …" (PostgreSQL)
+		}
+		msg = strings.TrimSpace(s[:at]) + " " + after
 		msg = strings.TrimSpace(msg)
 	}
 	// a level word among the first three tokens: ERROR, [warn], level=info
@@ -148,7 +152,11 @@ func parseText(s string) Record {
 			j++
 		}
 		tok := strings.Trim(msg[i:j], "[]():|")
-		if lv := NormLevel(strings.TrimPrefix(tok, "level=")); lv != "" && len(tok) >= 3 {
+		lv := NormLevel(strings.TrimPrefix(tok, "level="))
+		if tok == "LOG" { // PostgreSQL's informational level
+			lv = "info"
+		}
+		if lv != "" && len(tok) >= 3 {
 			r.Level = lv
 			msg = strings.TrimSpace(strings.TrimSpace(msg[:i]) + " " + strings.TrimSpace(msg[j:]))
 			break
@@ -165,6 +173,10 @@ func parseText(s string) Record {
 	r.Message = msg
 	return r
 }
+
+// zoneNames are zone abbreviations written after a timestamp without an
+// offset; they belong to the timestamp, not the message.
+var zoneNames = map[string]bool{"UTC": true, "GMT": true, "Z": true, "CET": true, "CEST": true, "EET": true, "EEST": true, "WET": true, "WEST": true, "BST": true, "EST": true, "EDT": true, "CST": true, "CDT": true, "MST": true, "MDT": true, "PST": true, "PDT": true, "JST": true, "IST": true, "AEST": true, "AEDT": true}
 
 var months = "JanFebMarAprMayJunJulAugSepOctNovDec"
 
