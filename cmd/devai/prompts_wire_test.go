@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -365,5 +367,57 @@ func TestPromptArgumentCompletion(t *testing.T) {
 	}
 	if got := complete("fix-log", "log", "logs/"); len(got) == 0 {
 		t.Error("no log paths offered")
+	}
+}
+
+// TestPromptAttributionOverHTTP: over streamable HTTP the session is the
+// Mcp-Session-Id, so a legacy client's calls after a prompts/get are
+// attributed to it. A 2026-07-28 client over HTTP, and any client with
+// --stateless, has no session id to key on (measured: the record's session
+// is empty), so nothing is inferred rather than guessed across clients.
+func TestPromptAttributionOverHTTP(t *testing.T) {
+	cases := []struct {
+		version   string
+		stateless bool
+		inferred  bool
+	}{
+		{mcp.ProtocolVersion20251125, false, true},
+		{mcp.ProtocolVersion20250618, false, true},
+		{mcp.ProtocolVersion20260728, false, false},
+		{mcp.ProtocolVersion20251125, true, false},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s stateless=%v", c.version, c.stateless), func(t *testing.T) {
+			state := t.TempDir()
+			dlog, err := decisions.Open(decisions.Dir(state), decisions.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer dlog.Close()
+			s, err := newMCPServer(serverConfig{Logger: testLogger(t), Tools: toolTable(), Decisions: dlog})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, _ := newHTTPHandler(s, httpConfig{MaxBodyBytes: 1 << 20, Stateless: c.stateless}, nil)
+			ts := httptest.NewServer(h)
+			defer ts.Close()
+			cl, err := connectHTTP(t, ts.URL+"/mcp", "", c.version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := getPrompt(cl, "test-gaps", map[string]string{"kind": "untested"}); err != nil {
+				t.Fatal(err)
+			}
+			callTool(t, cl, "find_test_gaps", map[string]any{})
+			recs, err := decisions.List(decisions.Dir(state), decisions.Filter{})
+			if err != nil || len(recs) != 2 {
+				t.Fatalf("%d records, %v", len(recs), err)
+			}
+			got := recs[1].Prompt
+			t.Logf("session %q, prompt %+v", recs[1].Client.Session, got)
+			if c.inferred != (got != nil && got.Name == "test-gaps" && got.Inferred) {
+				t.Errorf("call after prompts/get: prompt %+v, want inferred=%v", got, c.inferred)
+			}
+		})
 	}
 }
