@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -26,6 +27,14 @@ func openBase(repoDir, rev string) (*base, error) {
 	repo, err := git.PlainOpenWithOptions(repoDir, &git.PlainOpenOptions{DetectDotGit: true})
 	if err != nil {
 		return nil, fmt.Errorf("open the git repository at %s: %w", repoDir, err)
+	}
+	if wt, err := repo.Worktree(); err == nil {
+		root, _ := filepath.EvalSymlinks(wt.Filesystem.Root())
+		abs, _ := filepath.Abs(repoDir)
+		abs, _ = filepath.EvalSymlinks(abs)
+		if root != abs {
+			return nil, inputErrorf("%s is inside the git repository %s, not its root: proposals are made against the whole repository, so run devai with --repo %s", repoDir, root, root)
+		}
 	}
 	if rev == "" {
 		rev = "HEAD"

@@ -94,8 +94,8 @@ func TestConcurrentProposals(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			outs[i], errs[i] = RunIn(context.Background(), dir, state, nil, Input{
-				Title: fmt.Sprint("proposal ", i),
-				Edits: []Edit{{Path: "calc/calc.go", Search: "return a + b", Replace: fmt.Sprintf("return a + b + %d - %d", i, i)}},
+				Title:   fmt.Sprint("proposal ", i),
+				Edits:   []Edit{{Path: "calc/calc.go", Search: "return a + b", Replace: fmt.Sprintf("return a + b + %d - %d", i, i)}},
 				Options: Options{Branch: true},
 			}, RunOptions{AllowExec: true, Timeout: 2 * time.Minute})
 		}()

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/tools/patch"
+)
+
+// runPR runs `devai pr args…` the way run does, for the pr command alone.
+func runPR(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	c := prCommand(strings.NewReader(stdin), &out, &errb)
+	rest, err := parseCommand(c, args, &out)
+	if errors.Is(err, errHelpShown) {
+		return 0, out.String(), errb.String()
+	}
+	if err != nil {
+		return 2, out.String(), err.Error()
+	}
+	if err := c.run(rest); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			return 2, out.String(), err.Error()
+		}
+		return 1, out.String(), err.Error()
+	}
+	return 0, out.String(), errb.String()
+}
+
+// TestPRCommand: the fixture's bug fixed from the command line with a JSON
+// edits file, then the same kind of change as a unified diff on stdin;
+// list and show review them; the working tree stays as it was.
+func TestPRCommand(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go is not installed")
+	}
+	repo, _ := fixture.GitRepo(t)
+	state := t.TempDir()
+	base := []string{"--repo", repo, "--state-dir", state, "--embedder", "none", "--log-level", "warn"}
+	headBefore := gitOutput(t, repo, "rev-parse", "HEAD")
+	statusBefore := gitOutput(t, repo, "status", "--porcelain")
+
+	edits := []patch.Edit{{
+		Path:    fixture.BugFile,
+		Search:  "\tu := s.users.ByID(sess.UserID)\n",
+		Replace: "\tu := s.users.ByID(sess.UserID)\n\tif u == nil {\n\t\treturn // deleted account\n\t}\n",
+	}}
+	raw, _ := json.Marshal(edits)
+	editsFile := filepath.Join(t.TempDir(), "fix.json")
+	if err := os.WriteFile(editsFile, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runPR(t, "", append(base, "--title", "auth: skip deleted accounts", "--edits", editsFile, "--branch", "--allow-exec", "--requirements", "FR-011", "--json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, stderr, stdout)
+	}
+	var out patch.Output
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("--json is not the structured output: %v\n%s", err, stdout)
+	}
+	checks := map[string]string{}
+	for _, c := range out.Checks {
+		checks[c.Name] = c.Status
+	}
+	if checks[patch.CheckApply] != patch.StatusPass || checks[patch.CheckBuild] != patch.StatusPass || checks[patch.CheckTest] != patch.StatusPass {
+		t.Errorf("checks %v", checks)
+	}
+	if out.Branch == "" || gitOutput(t, repo, "rev-parse", out.Branch+"^") != headBefore {
+		t.Errorf("branch %q is not one commit on HEAD", out.Branch)
+	}
+
+	// A unified diff on stdin, static checks only.
+	diff := "--- a/internal/auth/service.go\n+++ b/internal/auth/service.go\n@@ -158,2 +158,2 @@\n func (s *Service) recordLastSeen(sess sessions.Session) {\n-\tu := s.users.ByID(sess.UserID)\n+\tu := s.users.ByID(sess.UserID) // may be nil\n"
+	code, stdout, stderr = runPR(t, diff, append(base, "--title", "note", "--edits", "-", "--no-sync")...)
+	if code != 0 || !strings.Contains(stdout, "static checks only") || !strings.Contains(stdout, "+\tu := s.users.ByID(sess.UserID) // may be nil") {
+		t.Fatalf("diff on stdin: exit %d: %s\n%s", code, stderr, stdout)
+	}
+
+	code, stdout, _ = runPR(t, "", append(base, "list")...)
+	if code != 0 || strings.Count(stdout, "\n    ") != 2 || !strings.Contains(stdout, out.ID) || !strings.Contains(stdout, "["+out.Branch+"]") {
+		t.Errorf("list: exit %d:\n%s", code, stdout)
+	}
+	code, stdout, _ = runPR(t, "", append(base, "show", out.ID)...)
+	if code != 0 || !strings.Contains(stdout, "# Proposal "+out.ID) || !strings.Contains(stdout, "+\tif u == nil {") || !strings.Contains(stdout, "**test**: pass") {
+		t.Errorf("show: exit %d:\n%s", code, stdout)
+	}
+	code, stdout, _ = runPR(t, "", append(base, "show", out.ID, "--json")...)
+	var shown patch.Output
+	if code != 0 || json.Unmarshal([]byte(stdout), &shown) != nil || shown.Diff != out.Diff {
+		t.Errorf("show --json: exit %d", code)
+	}
+
+	// Mistakes: exit 2 for the command line, 1 for edits that do not apply.
+	for _, tc := range []struct {
+		stdin string
+		args  []string
+		code  int
+		want  string
+	}{
+		{"", []string{"--title", "x"}, 2, "--edits is required"},
+		{"[]", []string{"--edits", "-"}, 2, "--title is required"},
+		{"not json", []string{"--title", "x", "--edits", "-"}, 2, "neither JSON"},
+		{`[{"path": "internal/auth/service.go", "search": "no such text", "replace": "y"}]`, []string{"--title", "x", "--edits", "-", "--no-sync"}, 1, "does not occur"},
+		{"", []string{"show", "20990101-000000-abcdef"}, 1, "no such proposal"},
+		{"", []string{"frobnicate"}, 2, "unexpected arguments"},
+	} {
+		code, _, stderr := runPR(t, tc.stdin, append(append([]string(nil), base...), tc.args...)...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d (%s), want %d with %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+	if gitOutput(t, repo, "rev-parse", "HEAD") != headBefore || gitOutput(t, repo, "status", "--porcelain") != statusBefore {
+		t.Errorf("HEAD or the working tree changed")
+	}
+}
+
+func gitOutput(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Stderr = io.Discard
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("git %v: %v", args, err)
+	}
+	return strings.TrimSpace(string(out))
+}
