@@ -22,6 +22,9 @@ type fixLogConfig struct {
 	commonConfig
 	MaxSuspects int
 	NoSync      bool
+	Since       string
+	Until       string
+	LogGlob     string
 }
 
 func fixLogCommand(stdin io.Reader, stdout, stderr io.Writer) *command {
@@ -30,24 +33,40 @@ func fixLogCommand(stdin io.Reader, stdout, stderr io.Writer) *command {
 	cfg.commonConfig.register(fs)
 	fs.IntVar(&cfg.MaxSuspects, "max-suspects", trace.DefaultMaxSuspects, fmt.Sprintf("suspects to show, 1 to %d", trace.MaxMaxSuspects))
 	fs.BoolVar(&cfg.NoSync, "no-sync", false, "use the index as it is, without syncing changed files first")
+	fs.StringVar(&cfg.Since, "since", "", "instead of FILE: the indexed logs' events at or after this time (RFC 3339, a date, or an age: 15m, 2h, 7d)")
+	fs.StringVar(&cfg.Until, "until", "", "instead of FILE: the indexed logs' events before this time (same forms)")
+	fs.StringVar(&cfg.LogGlob, "log-glob", "", "with --since/--until: only the indexed logs whose path matches this glob, e.g. 'logs/*.log'")
 	c := &command{
 		name:    "fix-log",
 		summary: "Find the root cause of a crash or error log (what trace_root_cause answers).",
-		usage:   "FILE|- [flags]",
+		usage:   "FILE|- [flags] | --since WHEN [--until WHEN] [--log-glob GLOB]",
 		details: `
 FILE is a log file inside the repository; - reads the log or stack trace from
 stdin (use it for a file outside the repository: devai fix-log - < crash.txt).
+--since/--until read the indexed logs' events in that time range instead,
+errors first: devai fix-log --since 15m, or --since 2026-01-31T09:00:00Z
+--until 2026-01-31T09:05:00Z --log-glob 'logs/*.log'.
 The index is synced first (only changed files are read), unless --no-sync.
 With --json the output is exactly trace_root_cause's structured output.`,
 		flags: fs,
 	}
 	c.run = func(args []string) error {
-		if len(args) != 1 {
-			return usagef("give one log file, or - to read stdin, e.g. devai fix-log logs/worker.log")
+		windowed := cfg.Since != "" || cfg.Until != ""
+		switch {
+		case windowed && len(args) > 0:
+			return usagef("give a log file or --since/--until, not both")
+		case !windowed && cfg.LogGlob != "":
+			return usagef("--log-glob narrows a time range: give --since (e.g. 15m) and/or --until with it")
+		case !windowed && len(args) != 1:
+			return usagef("give one log file, - to read stdin, or --since/--until, e.g. devai fix-log logs/worker.log or devai fix-log --since 15m")
+		}
+		arg := ""
+		if len(args) == 1 {
+			arg = args[0]
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		return runFixLog(ctx, cfg, args[0], stdin, stdout, stderr)
+		return runFixLog(ctx, cfg, arg, stdin, stdout, stderr)
 	}
 	return c
 }
@@ -60,7 +79,13 @@ func runFixLog(ctx context.Context, cfg *fixLogConfig, arg string, stdin io.Read
 		return usagef("--max-suspects %d: use 1 to %d", cfg.MaxSuspects, trace.MaxMaxSuspects)
 	}
 	in := trace.Input{MaxSuspects: cfg.MaxSuspects}
-	if arg == "-" {
+	switch {
+	case cfg.Since != "" || cfg.Until != "":
+		if _, err := trace.ParseTimeRange(cfg.Since, cfg.Until, time.Now()); err != nil {
+			return usagef("--since/--until: %v", err)
+		}
+		in.Since, in.Until, in.Logs = cfg.Since, cfg.Until, cfg.LogGlob
+	case arg == "-":
 		text, cut, err := readTail(stdin, trace.DefaultMaxBytes)
 		if err != nil {
 			return fmt.Errorf("read stdin: %w", err)
@@ -69,7 +94,7 @@ func runFixLog(ctx context.Context, cfg *fixLogConfig, arg string, stdin io.Read
 			fmt.Fprintf(stderr, "devai fix-log: stdin is larger than %d bytes; reading its last part, where the crash is\n", trace.DefaultMaxBytes)
 		}
 		in.Text = text
-	} else {
+	default:
 		in.Path = repoPath(cfg.Repo, arg)
 	}
 	ix, logger, closeIndex, err := openIndex(ctx, &cfg.commonConfig, stderr)

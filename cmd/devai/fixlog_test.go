@@ -131,3 +131,44 @@ func TestReadTail(t *testing.T) {
 		t.Errorf("%q %v %v", got, cut, err)
 	}
 }
+
+// TestFixLogTimeWindow: --since/--until read the indexed logs' events in a
+// time range; mistakes are usage errors (exit 2) that say what to do.
+func TestFixLogTimeWindow(t *testing.T) {
+	dir, _ := fixture.GitRepo(t)
+	state := t.TempDir()
+	base := []string{"fix-log", "--repo", dir, "--state-dir", state, "--embedder", "hash"}
+	var stdout, stderr bytes.Buffer
+	args := append(append([]string(nil), base...), "--json", "--since", "2026-11-23T21:45:30Z", "--until", "2026-11-23T21:46:00Z", "--log-glob", "logs/*.log")
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var out trace.Output
+	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, stdout.String())
+	}
+	if out.Window == nil || out.Window.Since != "2026-11-23T21:45:30Z" || len(out.Suspects) == 0 || out.Suspects[0].Symbol != "auth.Service.recordLastSeen" {
+		t.Fatalf("output: window %+v, suspects %+v", out.Window, out.Suspects)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"inverted", []string{"--since", "2026-11-23T21:46:00Z", "--until", "2026-11-23T21:45:00Z"}, "swap them"},
+		{"not a time", []string{"--since", "noon"}, "is not a time"},
+		{"file and window", []string{"--since", "15m", "logs/worker.log"}, "not both"},
+		{"glob alone", []string{"--log-glob", "logs/*.log"}, "--log-glob narrows a time range"},
+		{"nothing", nil, "--since/--until"},
+		{"empty window", []string{"--since", "2025-01-01", "--until", "2025-01-02"}, "The indexed logs cover 2026-11-23T21:44:50.738Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout.Reset()
+			stderr.Reset()
+			if code := run(append(append([]string(nil), base...), tt.args...), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr.String(), tt.want)
+			}
+		})
+	}
+}

@@ -21,7 +21,9 @@ func Tool() mcp.Tool {
 	return mcp.NewTool(ToolName,
 		mcp.WithToolTitle("Find the root cause of a crash or error log"),
 		mcp.WithDescription("Give it a pasted stack trace or failing log lines (Go panics and race reports, Python tracebacks, "+
-			"Java/Kotlin exceptions, Node.js errors, Rust panics; JSON or logfmt logs around them), or a log file in the repository. "+
+			"Java/Kotlin exceptions, Node.js errors, Rust panics; JSON or logfmt logs around them), a log file in the repository, "+
+			"or a time range over the indexed logs (since/until: RFC 3339 or an age such as 15m; logs: a path glob), whose errors are read first. "+
+			"Request and trace IDs in the failure (request_id, trace_id, traceparent, …) gather that request's events from every indexed log into a timeline. "+
 			"It parses the errors and frames, maps frames to this repository's files and symbols, and ranks suspects, "+
 			"each with git blame of the lines and recent commits, the tests that reach it, related specs, similar past log events, "+
 			"a score that says where it came from, a hypothesis and the test to write. Cite the URIs; read them to confirm."),
@@ -38,7 +40,7 @@ func Handler(ix *memory.Index) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		var in Input
 		if err := req.BindArguments(&in); err != nil {
-			return mcp.NewToolResultErrorf("trace_root_cause: the arguments do not fit the schema (%v): pass {\"text\": \"<stack trace or log lines>\"} or {\"path\": \"logs/app.log\"}", err), nil
+			return mcp.NewToolResultErrorf("trace_root_cause: the arguments do not fit the schema (%v): pass {\"text\": \"<stack trace or log lines>\"}, {\"path\": \"logs/app.log\"} or {\"since\": \"15m\"}", err), nil
 		}
 		if ix == nil {
 			return mcp.NewToolResultError("trace_root_cause: the index is not open; restart devai serve and check its log"), nil
