@@ -122,7 +122,8 @@ func newPromptTracker() *promptTracker {
 }
 
 // remember makes p the session's current prompt. Without a session id
-// (a stateless request) calls cannot be told apart, so nothing is kept.
+// (--stateless HTTP, and 2026-07-28 clients over HTTP, which send none)
+// calls cannot be told apart, so nothing is kept.
 func (t *promptTracker) remember(session string, p decisions.Prompt) {
 	if t == nil || session == "" {
 		return

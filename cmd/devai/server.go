@@ -24,7 +24,9 @@ type serverConfig struct {
 
 const instructions = `devai is this project's shared memory: its specs, code, tests and logs, indexed and cited.
 Use search_context before answering questions about the codebase and cite the devai:// URIs it returns;
-read a URI (devai://code/path#L10-L40) as a resource for the full text, and devai://index for what is indexed.`
+read a URI (devai://code/path#L10-L40) as a resource for the full text, and devai://index for what is indexed.
+For multi-step work, the prompts plan, design, pr, test-gaps, fix-log and release-notes give the order of the
+tool calls and where to stop for the user's approval before anything is written.`
 
 // newMCPServer builds the MCP server: the tools of cfg.Tools, the resources,
 // the prompts (embedded, and the repository's own), completions, logging (hclog lines are forwarded to clients) and the safety
