@@ -1,12 +1,18 @@
-// Command tracecases measures trace_root_cause on real failures: commits of
-// real projects whose message quotes the crash they fix. For each case the
-// repository is checked out at the fix's parent, indexed, and given the
-// commit message as the pasted log. The answer is the code the fix changed:
-// its files and the functions its hunks fall in (tests and docs left out).
+// Command tracecases measures trace_root_cause on real failures whose fix
+// is known: commits of real projects that quote the crash they fix, and
+// fixes whose regression test, run at the fix's parent, crashes. For each
+// case the repository is checked out at the fix's parent, indexed, and
+// given the log as a user would paste it (traces/<repo>-<fix>.txt: an
+// excerpt of the commit message, verbatim, or the output of the fix's new
+// test at the parent). The answer is the code the fix changed: its files
+// and the functions its hunks fall in (tests and docs left out).
 // Reported: top-1 and top-3 at file and at function level, side by side
-// with the naive answer "the first in-repo frame of the trace".
+// with the naive answer "the first in-repo frame of the trace", on all
+// cases and on the held-out second half (cases are listed in the order
+// they were added; ranking heuristics were chosen looking at the first
+// half only).
 //
-//	go run ./bench/tracecases --mirrors /work/.mirror [--json]
+//	go run ./bench/tracecases --mirrors /work/.mirror [--json] [--only REGEXP] [--keep DIR]
 package main
 
 import (
@@ -20,6 +26,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,22 +36,56 @@ import (
 	"github.com/devaiops/devai/tools/trace"
 )
 
-// cases are every commit in the fetched prometheus and flask histories
-// whose message quotes a Go panic or a Python traceback (git log
-// --grep='Traceback (most recent call last)' --grep='goroutine [0-9]* \[running\]'
-// --grep='panic: runtime error'), one per fix (cherry-picks dropped).
-var cases = []struct{ repo, fix string }{
-	{"prometheus+prometheus", "a19852de99"},
-	{"prometheus+prometheus", "f0521cf960"},
-	{"prometheus+prometheus", "650dc146db"},
-	{"prometheus+prometheus", "a3bb2378c0"},
-	{"pallets+flask", "8bb71852"},
-	{"pallets+flask", "0049922f"},
-	{"pallets+flask", "7a7a163f"},
+// tcase is one real failure: the repository, the fixing commit and how
+// its log was obtained.
+type tcase struct {
+	repo, fix string
+	// how: "message L<a>-L<b>" (those lines of the fix's commit message)
+	// or "test <go test command run at the fix's parent with the fix's
+	// test files>".
+	how string
+}
+
+// cases, in the order they were added. Dropped candidates and why are
+// listed in bench/README.md.
+var cases = []tcase{
+	{"prometheus+prometheus", "a19852de99", "message L5-L14"},
+	{"prometheus+prometheus", "f0521cf960", "message L11-L30"},
+	{"prometheus+prometheus", "650dc146db", "message L5-L12"},
+	{"prometheus+prometheus", "a3bb2378c0", "message L14-L38"},
+	{"pallets+flask", "8bb71852", "message L6-L40"},
+	{"pallets+flask", "0049922f", "message L14-L24"},
+	{"pallets+flask", "7a7a163f", "message L5-L41"},
+	{"caddyserver+caddy", "d816a2a1e1", "message L24-L37"},
+	{"caddyserver+caddy", "f05266923b", "message L7-L18"},
+	{"etcd-io+bbolt", "bdc109bdc7", "message L9-L29"},
+	{"gohugoio+hugo", "31b23bdf85", "message L12-L32"},
+	{"helm+helm", "071646cc6c", "message L9-L41"},
+	{"helm+helm", "dadb026afe", "message L6-L28"},
+	{"influxdata+telegraf", "b49086c980", "message L6-L23"},
+	{"pallets+werkzeug", "e56b96f097", "message L5-L27"},
+	{"pallets+werkzeug", "b2ea63f76c", "message L5-L10"},
+	{"prometheus+alertmanager", "5ce63f6ab0", "message L16-L60"},
+	{"prometheus+alertmanager", "890f148a27", "message L8-L24"},
+	{"prometheus+prometheus", "b602393473", "message L13-L68"},
+	{"psf+requests", "f823a2b2b0", "message L9-L29"},
+	{"prometheus+prometheus", "1a0dab0faa", "message L15-L20"},
+	{"caddyserver+caddy", "2926062009", "message L12-L18"},
+	{"gin-gonic+gin", "7cb151bb", "test go test -run '^TestContextNegotiationFormat2$' ."},
+	{"gin-gonic+gin", "e25867d2", "test go test -run '^TestContextValue$' ."},
+	{"gin-gonic+gin", "0aae1ab6", "test go test -run '^TestContextPostFormOnEmptyRequest$' ."},
+	{"gin-gonic+gin", "a3b386f0", "test go test -run '^TestMethodNotAllowedNoRoute$' ."},
+	{"urfave+cli", "827f487c", "test go test -run '^TestRunWithNoOsArgs$' ."},
+	{"urfave+cli", "8294cc82", "test go test -run '^TestFlagBaseInterfaceValueType$' ."},
+	{"urfave+cli", "ef59b5af", "test go test -run '^TestBoolWithInverseFlagStringNoPanicWithNoTabStringer$' ."},
+	{"urfave+cli", "949a6ea9", "test go test -run '^TestCommand_Run_CustomShellCompleteAcceptsMalformedFlags$' ."},
+	{"etcd-io+bbolt", "e8dfa8c", "test go test -run '^TestTx_Check_Panic$' ."},
 }
 
 type result struct {
 	Case      string   `json:"case"`
+	How       string   `json:"how"`
+	HeldOut   bool     `json:"held_out"`
 	Files     []string `json:"fix_files"`
 	Funcs     []string `json:"fix_funcs"`
 	Suspects  []string `json:"suspects"` // path symbol
@@ -62,15 +103,28 @@ type result struct {
 func main() {
 	mirrors := flag.String("mirrors", "/work/.mirror", "folder of bare mirrors named owner+name/repo")
 	asJSON := flag.Bool("json", false, "print JSON")
+	only := flag.String("only", "", "run only the cases whose name (repo@fix) matches this regexp")
+	keep := flag.String("keep", "", "keep checkouts and indexes in this folder and reuse them on the next run")
 	flag.Parse()
+	var sel *regexp.Regexp
+	if *only != "" {
+		sel = regexp.MustCompile(*only)
+	}
+	_, self, _, _ := runtime.Caller(0)
+	traces := filepath.Join(filepath.Dir(self), "traces")
 	ctx := context.Background()
+	start := time.Now()
 	var results []result
-	for _, c := range cases {
-		r, err := runCase(ctx, filepath.Join(*mirrors, c.repo, "repo"), c.repo, c.fix)
+	for i, c := range cases {
+		if sel != nil && !sel.MatchString(caseName(c)) {
+			continue
+		}
+		r, err := runCase(ctx, filepath.Join(*mirrors, c.repo, "repo"), c, traces, *keep)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "%s %s: %v\n", c.repo, c.fix, err)
+			fmt.Fprintf(os.Stderr, "%s: %v\n", caseName(c), err)
 			os.Exit(1)
 		}
+		r.HeldOut = i >= (len(cases)+1)/2
 		fmt.Fprintf(os.Stderr, "%s: file %v/%v func %v/%v naive %v/%v\n", r.Case, r.FileTop1, r.FileTop3, r.FuncTop1, r.FuncTop3, r.NaiveFile, r.NaiveFunc)
 		results = append(results, r)
 	}
@@ -81,7 +135,10 @@ func main() {
 		return
 	}
 	report(results)
+	fmt.Printf("\nwall time %.0f s (checkout, index and trace of every case)\n", time.Since(start).Seconds())
 }
+
+func caseName(c tcase) string { return strings.Split(c.repo, "+")[1] + "@" + c.fix }
 
 func git(dir string, args ...string) (string, error) {
 	cmd := exec.Command("git", args...)
@@ -93,29 +150,41 @@ func git(dir string, args ...string) (string, error) {
 	return string(out), nil
 }
 
-func runCase(ctx context.Context, mirror, repo, fix string) (result, error) {
-	r := result{Case: strings.Split(repo, "+")[1] + "@" + fix}
-	tmp, err := os.MkdirTemp("", "tracecase-")
+func runCase(ctx context.Context, mirror string, c tcase, traces, keep string) (result, error) {
+	r := result{Case: caseName(c), How: c.how}
+	base := keep
+	if base == "" {
+		tmp, err := os.MkdirTemp("", "tracecase-")
+		if err != nil {
+			return r, err
+		}
+		defer os.RemoveAll(tmp)
+		base = tmp
+	}
+	dir := filepath.Join(base, strings.ReplaceAll(r.Case, "@", "-"))
+	work := filepath.Join(dir, "repo")
+	if _, err := os.Stat(work); err != nil {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return r, err
+		}
+		if _, err := git(dir, "clone", "-q", "--shared", "--no-checkout", mirror, work); err != nil {
+			return r, err
+		}
+		if _, err := git(work, "checkout", "-q", c.fix+"^"); err != nil {
+			return r, err
+		}
+	}
+	log, err := pastedLog(work, c, traces)
 	if err != nil {
 		return r, err
 	}
-	defer os.RemoveAll(tmp)
-	work := filepath.Join(tmp, "repo")
-	if _, err := git(tmp, "clone", "-q", "--shared", "--no-checkout", mirror, work); err != nil {
-		return r, err
-	}
-	if _, err := git(work, "checkout", "-q", fix+"^"); err != nil {
-		return r, err
-	}
-	msg, err := git(work, "show", "-s", "--format=%B", fix)
+	// --ignore-cr-at-eol: a fix that also changed the file's line endings
+	// changed only the lines it meant to.
+	diff, err := git(work, "diff", "-U0", "--ignore-cr-at-eol", c.fix+"^", c.fix)
 	if err != nil {
 		return r, err
 	}
-	diff, err := git(work, "diff", "-U0", fix+"^", fix)
-	if err != nil {
-		return r, err
-	}
-	ix, err := memory.Open(ctx, memory.Options{Repo: work, StateDir: filepath.Join(tmp, "state"), Embedder: "hash"})
+	ix, err := memory.Open(ctx, memory.Options{Repo: work, StateDir: filepath.Join(dir, "state"), Embedder: "hash"})
 	if err != nil {
 		return r, err
 	}
@@ -126,7 +195,7 @@ func runCase(ctx context.Context, mirror, repo, fix string) (result, error) {
 	files, funcs := changed(ix, diff)
 	r.Files, r.Funcs = keys(files), keys(funcs)
 	start := time.Now()
-	out, err := trace.Run(ctx, ix, trace.Input{Text: msg, MaxSuspects: 5})
+	out, err := trace.Run(ctx, ix, trace.Input{Text: log, MaxSuspects: 5})
 	r.TraceMS = float64(time.Since(start).Microseconds()) / 1000
 	if err != nil {
 		return r, err
@@ -205,6 +274,28 @@ func changed(ix *memory.Index, diff string) (files, funcs map[string]bool) {
 		}
 	}
 	return files, funcs
+}
+
+// pastedLog reads the case's log from traces/. A log quoted from the
+// commit message must be those lines of it, verbatim.
+func pastedLog(work string, c tcase, traces string) (string, error) {
+	file := filepath.Join(traces, strings.Split(c.repo, "+")[1]+"-"+c.fix+".txt")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("read the case's log: %w", err)
+	}
+	var from, to int
+	if _, err := fmt.Sscanf(c.how, "message L%d-L%d", &from, &to); err == nil {
+		msg, err := git(work, "show", "-s", "--format=%B", c.fix)
+		if err != nil {
+			return "", err
+		}
+		lines := strings.Split(msg, "\n")
+		if to > len(lines) || from < 1 || strings.Join(lines[from-1:to], "\n")+"\n" != string(b) {
+			return "", fmt.Errorf("%s is not lines %d-%d of the commit message", file, from, to)
+		}
+	}
+	return string(b), nil
 }
 
 func isCode(p string) bool {
