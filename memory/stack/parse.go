@@ -29,7 +29,15 @@ var (
 	rustOld      = regexp.MustCompile(`^thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', (.+?):(\d+):(\d+)$`)
 	rustFunc     = regexp.MustCompile(`^\s*\d+:\s+(?:0x[0-9a-f]+ - )?(.+)$`)
 	rustAt       = regexp.MustCompile(`^\s+at (.+?):(\d+)(?::(\d+))?$`)
-	criPrefix    = regexp.MustCompile(`^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) [PF] `)
+	// testifyColumn is the indentation testify gives the lines of a failed
+	// assertion's message; assert.NotPanics prints the panic there as
+	// "Panic value:\t<message>" and "Panic stack:\tgoroutine N [running]:".
+	testifyColumn = regexp.MustCompile(`^\s*\t {12}\t`)
+	testifyPanic  = regexp.MustCompile(`^\s*Panic value:\s*(.*)$`)
+	testifyStack  = regexp.MustCompile(`^\s*Panic stack:\s*(goroutine .*)$`)
+	// quotePrefix: a trace quoted in Markdown or an e-mail ("> File ...").
+	quotePrefix = regexp.MustCompile(`^\s*>(?: |$)`)
+	criPrefix   = regexp.MustCompile(`^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) [PF] `)
 )
 
 // line is an input line and the 1-based line of the input it came from
@@ -55,6 +63,12 @@ func (p *parser) expand() {
 		at := i + 1
 		l = criPrefix.ReplaceAllString(l, "")
 		l = syslogPrefix.ReplaceAllString(l, "")
+		l = quotePrefix.ReplaceAllString(l, "")
+		if testifyColumn.MatchString(l) {
+			l = testifyColumn.ReplaceAllString(l, "")
+			l = testifyPanic.ReplaceAllString(l, "panic: $1")
+			l = testifyStack.ReplaceAllString(l, "$1")
+		}
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
 			var rec map[string]any

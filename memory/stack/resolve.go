@@ -19,6 +19,17 @@ var libraryMarks = []string{
 type Resolver struct {
 	byBase  map[string][]string // base name → repo-relative paths
 	modules []string            // the repository's Go module paths
+	pkgs    []string            // the repository's own Python packages
+}
+
+// WithPackages names the repository's own top-level Python packages, so
+// that a traceback from an installed copy of the project
+// (…/site-packages/werkzeug/debug/__init__.py, when the repository is
+// werkzeug) points at the repository's werkzeug/debug/__init__.py instead
+// of being taken for a library.
+func (r *Resolver) WithPackages(names ...string) *Resolver {
+	r.pkgs = append(r.pkgs, names...)
+	return r
 }
 
 // WithModules names the repository's own Go module paths (from go.mod), so
@@ -69,6 +80,17 @@ func (r *Resolver) File(lang, fn, file string) string {
 		if i := strings.Index(norm, mod+"@"); i >= 0 && (i == 0 || norm[i-1] == '/') {
 			if j := strings.IndexByte(norm[i:], '/'); j > 0 {
 				norm, own = norm[i+j+1:], true
+				break
+			}
+		}
+	}
+	for _, pkg := range r.pkgs {
+		if own {
+			break
+		}
+		for _, site := range []string{"/site-packages/", "/dist-packages/"} {
+			if i := strings.Index(norm, site+pkg+"/"); i >= 0 {
+				norm, own = norm[i+len(site):], true
 				break
 			}
 		}

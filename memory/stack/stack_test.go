@@ -238,3 +238,70 @@ func TestTracesQuotedInCommits(t *testing.T) {
 		}
 	}
 }
+
+// An installed copy of the repository's own Python package is the
+// repository's code; other installed packages stay libraries.
+func TestOwnPythonPackageUnderSitePackages(t *testing.T) {
+	r := NewResolver([]string{"werkzeug/debug/__init__.py", "werkzeug/serving.py", "flask/app.py"}).WithPackages("werkzeug")
+	for _, c := range []struct{ file, want string }{
+		{"/Users/p/lib/python3.5/site-packages/werkzeug/debug/__init__.py", "werkzeug/debug/__init__.py"},
+		{"/usr/lib/python3/dist-packages/werkzeug/serving.py", "werkzeug/serving.py"},
+		{"/Users/p/lib/python3.5/site-packages/flask/app.py", ""},
+		{"/Users/p/lib/python3.5/re.py", ""},
+	} {
+		if got := r.File("python", "f", c.file); got != c.want {
+			t.Errorf("File(%q) = %q, want %q", c.file, got, c.want)
+		}
+	}
+}
+
+// A traceback quoted with "> " (Markdown, e-mail) parses like a printed one
+// (werkzeug b2ea63f76c's commit message).
+func TestQuotedTraceback(t *testing.T) {
+	text := `While working on a Flask application, I ran into the following backtrace:
+
+> Traceback (most recent call last):
+> File "/path/to/venv/lib/python2.7/site-packages/werkzeug/wsgi.py", line 682, in __next__
+>     return self._next()
+> File "/path/to/venv/lib/python2.7/site-packages/werkzeug/wrappers.py", line 82, in _iter_encoded
+>     for item in iterable:
+> TypeError: 'NoneType' object is not iterable
+`
+	traces := Parse(text)
+	if len(traces) != 1 || traces[0].Type != "TypeError" || len(traces[0].Frames) != 2 {
+		t.Fatalf("traces: %+v", traces)
+	}
+	if f := traces[0].Frames[0]; f.Func != "_iter_encoded" || f.Line != 82 {
+		t.Errorf("innermost frame %+v", f)
+	}
+}
+
+// testify's assert.NotPanics prints the panic inside its message column;
+// it parses as the Go panic it is (gin 0aae1ab6's regression test at the
+// fix's parent).
+func TestTestifyNotPanics(t *testing.T) {
+	text := "--- FAIL: TestContextPostFormOnEmptyRequest (0.00s)\n" +
+		"    context_test.go:908: \n" +
+		"        \tError Trace:\t/tmp/rt/gin/context_test.go:908\n" +
+		"        \tError:      \tfunc (assert.PanicTestFunc)(0xf231e0) should not panic\n" +
+		"        \t            \t\tPanic value:\truntime error: invalid memory address or nil pointer dereference\n" +
+		"        \t            \t\tPanic stack:\tgoroutine 21 [running]:\n" +
+		"        \t            \truntime/debug.Stack()\n" +
+		"        \t            \t\t/usr/local/go/src/runtime/debug/stack.go:26 +0x5e\n" +
+		"        \t            \tgithub.com/gin-gonic/gin.(*Context).initFormCache(0x1a7e476b0700)\n" +
+		"        \t            \t\t/tmp/rt/gin/context.go:652 +0x7a\n" +
+		"        \t            \tgithub.com/gin-gonic/gin.(*Context).GetPostForm(0x1a7e476b0700, {0x11edcce, 0x5})\n" +
+		"        \t            \t\t/tmp/rt/gin/context.go:635 +0x25\n" +
+		"        \tTest:       \tTestContextPostFormOnEmptyRequest\n"
+	traces := Parse(text)
+	if len(traces) != 1 {
+		t.Fatalf("traces: %+v", traces)
+	}
+	tr := traces[0]
+	if tr.Message != "runtime error: invalid memory address or nil pointer dereference" || len(tr.Frames) != 3 {
+		t.Fatalf("trace: %+v", tr)
+	}
+	if f := tr.Frames[1]; f.Func != "github.com/gin-gonic/gin.(*Context).initFormCache" || f.File != "/tmp/rt/gin/context.go" || f.Line != 652 {
+		t.Errorf("frame 1: %+v", f)
+	}
+}

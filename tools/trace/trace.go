@@ -42,7 +42,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	}
 	traces := stack.Parse(text)
 	paths := indexedPaths(ix)
-	stack.NewResolver(paths).WithModules(goModules(ix.Repo(), paths)...).Resolve(traces)
+	stack.NewResolver(paths).WithModules(goModules(ix.Repo(), paths)...).WithPackages(pythonPackages(paths)...).Resolve(traces)
 	out.Errors = distinct(ix, traces)
 	lines := strings.Split(text, "\n")
 	out.Reproduction = reproduction(lines, traces)
