@@ -4,15 +4,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // base is the commit the edits apply to, read from git objects only: the
@@ -24,7 +28,7 @@ type base struct {
 }
 
 func openBase(repoDir, rev string) (*base, error) {
-	repo, err := git.PlainOpenWithOptions(repoDir, &git.PlainOpenOptions{DetectDotGit: true})
+	repo, err := openRepo(repoDir)
 	if err != nil {
 		return nil, fmt.Errorf("open the git repository at %s: %w", repoDir, err)
 	}
@@ -52,6 +56,19 @@ func openBase(repoDir, rev string) (*base, error) {
 		return nil, fmt.Errorf("read the tree of %s: %w", h, err)
 	}
 	return &base{repo: repo, commit: c, tree: t}, nil
+}
+
+// openRepo opens the repository at dir. A plain .git directory is opened
+// with alternates followed at their absolute paths (clones made with
+// --reference or --shared keep their objects elsewhere); a .git file
+// (worktrees, submodules) or a subdirectory goes through go-git's own search.
+func openRepo(dir string) (*git.Repository, error) {
+	dot := filepath.Join(dir, ".git")
+	if fi, err := os.Stat(dot); err == nil && fi.IsDir() {
+		st := filesystem.NewStorageWithOptions(osfs.New(dot), cache.NewObjectLRUDefault(), filesystem.Options{AlternatesFS: osfs.New("/")})
+		return git.Open(st, osfs.New(dir))
+	}
+	return git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
 }
 
 // cleanPath checks that p names a file inside the repository and returns

@@ -55,7 +55,8 @@ func TestFixFixtureBugThroughMCP(t *testing.T) {
 	}
 	before := snapshot(t, dir)
 
-	s := server.NewMCPServer("devai-test", "0", server.WithToolCapabilities(false))
+	s := server.NewMCPServer("devai-test", "0", server.WithToolCapabilities(false),
+		server.WithInputSchemaValidation(), server.WithStrictInputSchemaDefault(), server.WithOutputSchemaValidation())
 	s.AddTool(Tool(), Handler(ix, RunOptions{AllowExec: true}))
 	c, err := client.NewInProcessClient(s)
 	if err != nil {
@@ -161,6 +162,21 @@ func TestFixFixtureBugThroughMCP(t *testing.T) {
 	if err != nil || stored.Diff != out.Diff {
 		t.Errorf("Load: %v", err)
 	}
+
+	// An edit that does not apply is an isError result the assistant can
+	// act on: which edit, why, and the text nearest to its search.
+	req.Params.Arguments = map[string]any{"title": "stale", "edits": []any{
+		map[string]any{"path": fixture.BugFile, "search": "u := s.users.Lookup(sess.UserID)", "replace": "x"},
+	}}
+	res, err = c.CallTool(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := res.Content[0].(mcp.TextContent).Text
+	if !res.IsError || !strings.Contains(text, "edit 0 ("+fixture.BugFile+")") || !strings.Contains(text, "u := s.users.ByID(sess.UserID)") {
+		t.Errorf("want an isError result naming the edit and the nearest text, got %v: %s", res.IsError, text)
+	}
+	assertUnchanged(t, dir, before)
 }
 
 func gitOut(t *testing.T, dir string, args ...string) string {

@@ -228,3 +228,23 @@ func TestDiffRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedClone: a clone made with --shared keeps its objects in the
+// source repository (objects/info/alternates); proposals still read base
+// and write their branch into the clone.
+func TestSharedClone(t *testing.T) {
+	src := smallRepo(t)
+	dir := filepath.Join(t.TempDir(), "clone")
+	runGit(t, filepath.Dir(dir), "clone", "-q", "--shared", src, dir)
+	before := snapshot(t, dir)
+	srcBefore := snapshot(t, src)
+	out, err := RunIn(context.Background(), dir, t.TempDir(), nil, Input{Title: "shared", Edits: []Edit{{Path: "dup.txt", Search: "beta", Replace: "BETA"}}, Options: Options{Branch: true}}, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := runGit(t, dir, "show", out.Branch+":dup.txt"); got != "alpha\nBETA\nalpha" {
+		t.Errorf("branch content %q", got)
+	}
+	assertUnchanged(t, dir, before)
+	assertUnchanged(t, src, srcBefore)
+}
