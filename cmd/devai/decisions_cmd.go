@@ -173,7 +173,11 @@ func runDecisionsShow(cfg *decisionsConfig, dir, id string, stdout io.Writer) er
 		fmt.Fprintf(stdout, "  session   %s\n", rec.Client.Session)
 	}
 	if rec.Prompt != nil {
-		fmt.Fprintf(stdout, "  prompt    %s %s %s\n", rec.Prompt.Name, rec.Prompt.Version, rec.Prompt.Hash)
+		inferred := ""
+		if rec.Prompt.Inferred {
+			inferred = " (inferred: the session's last prompt)"
+		}
+		fmt.Fprintf(stdout, "  prompt    %s %s %s%s\n", rec.Prompt.Name, rec.Prompt.Version, rec.Prompt.Hash, inferred)
 	}
 	if len(rec.Arguments) > 0 {
 		fmt.Fprintf(stdout, "  arguments %s\n", rec.Arguments)
