@@ -1,10 +1,205 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
-	"errors"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/devaiops/devai/memory/drain"
+	"github.com/hashicorp/go-hclog"
 )
 
-func runGen(args []string) error                             { return errors.New("todo") }
-func runThroughput(ctx context.Context, args []string) error { return errors.New("todo") }
-func runMine(args []string) error                            { return errors.New("todo") }
+// runGen writes a mixed-format log of about --size bytes: blocks of the
+// Go loggers' output (slog JSON and text, hclog, log in CRI) and of the
+// labelled server logs (nginx, PostgreSQL, Python, dpkg) with their digits
+// redrawn, so numbers vary as they do in real logs.
+func runGen(args []string) error {
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	out := fs.String("out", "/tmp/devai-logs-1g.log", "output `file`")
+	size := fs.Int64("size", 1<<30, "bytes to write")
+	dir := fs.String("dir", "testdata/logs-labelled", "labelled logs to replay")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var replay [][]byte
+	for _, name := range []string{"nginx-access", "nginx-error", "postgres", "python", "dpkg"} {
+		b, err := os.ReadFile(fmt.Sprintf("%s/%s.tune.log", *dir, name))
+		if err != nil {
+			return err
+		}
+		replay = append(replay, b)
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	r := rand.New(rand.NewPCG(3, 4))
+	var written int64
+	var block bytes.Buffer
+	for round := uint64(0); written < *size; round++ {
+		block.Reset()
+		switch round % 9 {
+		case 0:
+			block.Write(genGo(round, func(l *labelled) []callSite {
+				return slogSites(slog.New(slog.NewJSONHandler(&l.log, &slog.HandlerOptions{Level: slog.LevelDebug})))
+			}))
+		case 1:
+			block.Write(genGo(round, func(l *labelled) []callSite {
+				return gatewaySites(slog.New(slog.NewTextHandler(&l.log, &slog.HandlerOptions{Level: slog.LevelDebug})))
+			}))
+		case 2:
+			block.Write(genGo(round, func(l *labelled) []callSite {
+				return hclogSites(hclog.New(&hclog.LoggerOptions{Name: "scheduler", Level: hclog.Debug, Output: &l.log}))
+			}))
+		case 3:
+			block.Write(buildBatchCRI(round, 2000).log.Bytes())
+		default:
+			src := replay[int(round)%len(replay)]
+			for _, c := range src {
+				if c >= '0' && c <= '9' && r.IntN(2) == 0 {
+					c = byte('0' + r.IntN(10))
+				}
+				block.WriteByte(c)
+			}
+		}
+		n, err := w.Write(block.Bytes())
+		if err != nil {
+			return err
+		}
+		written += int64(n)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s: %.2f GB\n", *out, float64(written)/1e9)
+	return nil
+}
+
+func genGo(seed uint64, sites func(*labelled) []callSite) []byte {
+	l := &labelled{}
+	drive(l, seed, 2000, sites(l))
+	return l.log.Bytes()
+}
+
+// mineResult is what one child run reports.
+type mineResult struct {
+	Lines     int     `json:"lines"`
+	Records   int     `json:"records"`
+	Templates int     `json:"templates"`
+	Seconds   float64 `json:"seconds"`
+}
+
+// runMine is the measured child: drain.Summarize over the file on one core
+// (or, with --count, a plain bufio.Scanner line count).
+func runMine(args []string) error {
+	fs := flag.NewFlagSet("mine", flag.ContinueOnError)
+	count := fs.Bool("count", false, "only count lines")
+	prof := fs.String("cpuprofile", "", "write a CPU profile to `file`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *prof != "" {
+		pf, err := os.Create(*prof)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	runtime.GOMAXPROCS(1)
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	start := time.Now()
+	var res mineResult
+	if *count {
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			res.Lines++
+		}
+		if err := sc.Err(); err != nil {
+			return err
+		}
+	} else {
+		s, err := drain.Summarize(f, drain.SummaryOptions{})
+		if err != nil {
+			return err
+		}
+		res = mineResult{Lines: s.Lines, Records: s.Records, Templates: len(s.Templates)}
+	}
+	res.Seconds = time.Since(start).Seconds()
+	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// runThroughput runs each contender as a child process (so peak RSS is its
+// own, from the kernel's rusage) with GOMAXPROCS=1.
+func runThroughput(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("throughput", flag.ContinueOnError)
+	old := fs.String("old", "", "an older devai binary: its `devai logs --json FILE` is timed too")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("give the log file (logs gen writes one)")
+	}
+	file := fs.Arg(0)
+	st, err := os.Stat(file)
+	if err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	type row struct {
+		name string
+		argv []string
+	}
+	rows := []row{
+		{"bufio.Scanner line count", []string{self, "mine", "--count", file}},
+		{"devai: parse + mine (this tree)", []string{self, "mine", file}},
+	}
+	if *old != "" {
+		rows = append(rows, row{"devai logs --json (" + *old + ")", []string{*old, "logs", "--json", "--max-bytes", "0", file}})
+	}
+	lines := 0
+	fmt.Printf("%s: %.2f GB\n\n| run | lines | seconds | lines/s | MB/s | peak RSS MB |\n|---|---:|---:|---:|---:|---:|\n", file, float64(st.Size())/1e9)
+	for _, r := range rows {
+		cmd := exec.CommandContext(ctx, r.argv[0], r.argv[1:]...)
+		cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+		var stdout bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%s: %w", r.name, err)
+		}
+		wall := time.Since(start).Seconds()
+		rss := float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024
+		var res mineResult
+		if json.Unmarshal(stdout.Bytes(), &res) == nil && res.Lines > 0 && !strings.Contains(r.name, "--json") {
+			lines = res.Lines
+		}
+		n := lines
+		fmt.Printf("| %s | %d | %.1f | %.0f | %.1f | %.0f |\n", r.name, n, wall, float64(n)/wall, float64(st.Size())/1e6/wall, rss)
+	}
+	return nil
+}

@@ -9,7 +9,10 @@
 // template text is a readable hint.
 package drain
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Wildcard marks a template position that varies.
 const Wildcard = "<*>"
@@ -51,8 +54,14 @@ type Miner struct {
 	// Overflowed counts messages forced into an existing cluster because
 	// MaxClusters was reached.
 	Overflowed int
-	toks       []string // reused token buffer
+	toks       []string          // reused token buffer
+	scratch    []byte            // reused to build masked tokens
+	interned   map[string]string // masked tokens built so far, so each is allocated once
 }
+
+// maxInterned bounds the interned masked tokens; past it they are
+// allocated per line instead.
+const maxInterned = 1 << 16
 
 // New makes a miner.
 func New(opts Options) *Miner {
@@ -68,7 +77,7 @@ func New(opts Options) *Miner {
 	if opts.MaxClusters <= 0 {
 		opts.MaxClusters = 100000
 	}
-	return &Miner{opts: opts, byLen: map[int]*node{}}
+	return &Miner{opts: opts, byLen: map[int]*node{}, interned: map[string]string{}}
 }
 
 // Clusters lists the templates in order of creation.
@@ -85,13 +94,7 @@ func Tokens(msg string) []string {
 
 // Add learns one message and returns its cluster.
 func (m *Miner) Add(msg string) *Cluster {
-	m.toks = m.toks[:0]
-	for _, t := range strings.Fields(msg) {
-		if !m.opts.Plain {
-			t = Mask(t)
-		}
-		m.toks = append(m.toks, t)
-	}
+	m.tokenize(msg)
 	toks := m.toks
 	leaf := m.leaf(toks)
 	best, sim := bestMatch(leaf.clusters, toks)
@@ -116,6 +119,64 @@ func (m *Miner) Add(msg string) *Cluster {
 	m.clusters = append(m.clusters, c)
 	leaf.clusters = append(leaf.clusters, c)
 	return c
+}
+
+// tokenize fills m.toks with msg's masked tokens, as Tokens does but
+// without allocating for the common case: ASCII whitespace is split by
+// hand (strings.Fields for the rest), and a masked token is the mask
+// itself or an interned string.
+func (m *Miner) tokenize(msg string) {
+	m.toks = m.toks[:0]
+	ascii := true
+	for i := 0; i < len(msg); i++ {
+		if msg[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		for _, t := range strings.Fields(msg) {
+			m.toks = append(m.toks, m.mask(t))
+		}
+		return
+	}
+	for i := 0; i < len(msg); {
+		for i < len(msg) && asciiSpace[msg[i]] {
+			i++
+		}
+		j := i
+		for j < len(msg) && !asciiSpace[msg[j]] {
+			j++
+		}
+		if j > i {
+			m.toks = append(m.toks, m.mask(msg[i:j]))
+		}
+		i = j
+	}
+}
+
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+func (m *Miner) mask(tok string) string {
+	if m.opts.Plain {
+		return tok
+	}
+	head, kind, tail, ok := maskParts(tok)
+	switch {
+	case !ok:
+		return tok
+	case head == "" && tail == "":
+		return kind
+	}
+	m.scratch = append(append(append(m.scratch[:0], head...), kind...), tail...)
+	if s, ok := m.interned[string(m.scratch)]; ok {
+		return s
+	}
+	s := string(m.scratch)
+	if len(m.interned) < maxInterned {
+		m.interned[s] = s
+	}
+	return s
 }
 
 // leaf walks (and grows) the tree to the leaf for toks: the length layer,

@@ -9,14 +9,25 @@ import "strings"
 // punctuation, and uses no regular expressions: masking runs once per
 // token of every line, so it must be cheap.
 func Mask(tok string) string {
-	if k, v, ok := strings.Cut(tok, "="); ok && k != "" && v != "" {
-		if m := Mask(v); m != v {
-			return k + "=" + m
+	head, kind, tail, ok := maskParts(tok)
+	if !ok {
+		return tok
+	}
+	return head + kind + tail
+}
+
+// maskParts is Mask in pieces: the masked token is head+kind+tail, head
+// a prefix and tail a suffix of tok, so a caller can build it without
+// allocating. ok is false when nothing is masked.
+func maskParts(tok string) (head, kind, tail string, ok bool) {
+	if k, v, cut := strings.Cut(tok, "="); cut && k != "" && v != "" {
+		if h, kd, t, ok := maskParts(v); ok {
+			return tok[:len(k)+1+len(h)], kd, t, true
 		}
 		if hasDigit(v) {
-			return k + "=" + Wildcard
+			return tok[:len(k)+1], Wildcard, "", true
 		}
-		return tok
+		return "", "", "", false
 	}
 	start, end := 0, len(tok)
 	for start < end && isPunct(tok[start]) {
@@ -27,9 +38,8 @@ func Mask(tok string) string {
 	}
 	core := tok[start:end]
 	if core == "" || !hasDigit(core) {
-		return tok
+		return "", "", "", false
 	}
-	var kind string
 	switch {
 	case isUUID(core):
 		kind = "<UUID>"
@@ -40,9 +50,9 @@ func Mask(tok string) string {
 	case isNum(core):
 		kind = "<NUM>"
 	default:
-		return tok
+		return "", "", "", false
 	}
-	return tok[:start] + kind + tok[end:]
+	return tok[:start], kind, tok[end:], true
 }
 
 func isPunct(c byte) bool {

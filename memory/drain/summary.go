@@ -47,14 +47,25 @@ type SummaryOptions struct {
 // with the number of templates, not with the log (LineTemplates aside).
 func Summarize(r io.Reader, opts SummaryOptions) (Summary, error) {
 	sc := logparse.NewScanner(r, opts.MaxBytes)
+	sc.NoFields = true
 	m := New(opts.Drain)
 	s := Summary{Formats: map[string]int{}}
-	byID := map[int]*Template{}
+	var byID []*Template // by cluster ID
+	lastFormat, formatCount := "", 0
 	for sc.Scan() {
 		rec := sc.Record()
 		s.Records++
-		s.Formats[rec.Format]++
+		if rec.Format != lastFormat { // formats come in runs: count a run at once
+			if formatCount > 0 {
+				s.Formats[lastFormat] += formatCount
+			}
+			lastFormat, formatCount = rec.Format, 0
+		}
+		formatCount++
 		c := m.Add(rec.Pattern())
+		for len(byID) <= c.ID {
+			byID = append(byID, nil)
+		}
 		t := byID[c.ID]
 		if t == nil {
 			t = &Template{ID: c.ID, Levels: map[string]int{}, FirstLine: rec.Line, Example: rec.Message}
@@ -85,6 +96,9 @@ func Summarize(r io.Reader, opts SummaryOptions) (Summary, error) {
 			}
 		}
 	}
+	if formatCount > 0 {
+		s.Formats[lastFormat] += formatCount
+	}
 	s.Lines, s.Bytes, s.Truncated = sc.Lines(), sc.Bytes(), sc.Truncated
 	if opts.Lines {
 		for len(s.LineTemplates) < s.Lines {
@@ -99,7 +113,8 @@ func Summarize(r io.Reader, opts SummaryOptions) (Summary, error) {
 	}
 	s.Templates = make([]Template, 0, len(byID))
 	for _, c := range m.Clusters() {
-		if t := byID[c.ID]; t != nil {
+		if c.ID < len(byID) && byID[c.ID] != nil {
+			t := byID[c.ID]
 			t.Template = c.Template()
 			s.Templates = append(s.Templates, *t)
 		}

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Record is one log event. Multi-line events (stack traces) are one record.
@@ -39,44 +40,43 @@ var (
 // ParseLine reads one line (no trailing newline) into a record: JSON
 // (docker json-file, OTel, structured loggers), CRI, access log, logfmt,
 // else text.
-func ParseLine(s string) Record {
+func ParseLine(s string) Record { return parseLine(s, true) }
+
+// parseLine is ParseLine; without fields it leaves Record.Fields nil,
+// which spares template mining a map per line.
+func parseLine(s string, fields bool) Record {
 	s = strings.TrimRight(s, "\r")
-	if !isValidUTF8(s) {
+	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	t := strings.TrimSpace(s)
 	if len(t) > 1 && t[0] == '{' && t[len(t)-1] == '}' {
+		if r, ok := fastJSON(t, fields); ok {
+			r.Text = s
+			return r
+		}
 		if r, ok := parseJSON(t); ok {
 			r.Text = s
 			return r
 		}
 	}
 	if rest, ts, _, ok := criLine(s); ok {
-		r := ParseLine(rest)
+		r := parseLine(rest, fields)
 		r.Format, r.Text = "cri", s
 		if r.Time.IsZero() {
 			r.Time = ts
 		}
 		return r
 	}
-	if r, ok := parseAccess(s, true); ok {
+	if r, ok := parseAccess(s, fields); ok {
 		r.Text = s
 		return r
 	}
-	if r, ok := parseLogfmt(s); ok {
+	if r, ok := parseLogfmt(s, fields); ok {
 		r.Text = s
 		return r
 	}
 	return parseText(s)
-}
-
-func isValidUTF8(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return strings.ToValidUTF8(s, "\x00") == s
-		}
-	}
-	return true
 }
 
 // parseJSON reads a JSON object line: docker json-file, an OTel record, or
@@ -211,6 +211,9 @@ func ParseTime(v string) time.Time {
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
 			return EpochTime(f)
 		}
+	}
+	if t, ok := fastTime(v); ok {
+		return t
 	}
 	v = strings.Replace(v, ",", ".", 1)
 	for _, layout := range []string{

@@ -20,8 +20,10 @@ type Scanner struct {
 	maxBytes int64
 	read     int64
 	line     int
-	pending  *Record
+	pending  *Record // nil, or &s.slot
+	slot     Record
 	inTrace  bool
+	buf      []byte          // the line being read, reused
 	cri      strings.Builder // CRI partial lines waiting for their F
 	criStart int
 	out      Record
@@ -29,6 +31,9 @@ type Scanner struct {
 	done     bool
 	// Truncated is set when the scanner stopped at maxBytes.
 	Truncated bool
+	// NoFields leaves Record.Fields nil: template mining does not need
+	// them, and a map per line was much of its cost.
+	NoFields bool
 }
 
 // NewScanner reads r up to maxBytes (0: no limit).
@@ -77,7 +82,7 @@ func (s *Scanner) Scan() bool {
 			if strings.TrimSpace(raw) == "" {
 				continue
 			}
-			r := ParseLine(raw)
+			r := parseLine(raw, !s.NoFields)
 			r.Line, r.EndLine = s.criStart, s.line
 			if s.push(r) {
 				return true
@@ -92,7 +97,7 @@ func (s *Scanner) Scan() bool {
 		if strings.TrimSpace(raw) == "" {
 			continue
 		}
-		r := ParseLine(raw)
+		r := parseLine(raw, !s.NoFields)
 		r.Line, r.EndLine = s.line, s.line
 		if s.push(r) {
 			return true
@@ -109,14 +114,14 @@ func (s *Scanner) Scan() bool {
 // push makes r the pending record and reports whether the one before it
 // is now ready in s.out.
 func (s *Scanner) push(r Record) bool {
-	prev := s.pending
-	s.pending = &r
-	s.inTrace = startsTrace(r.Message)
-	if prev != nil {
-		s.out = *prev
-		return true
+	ready := s.pending != nil
+	if ready {
+		s.out = s.slot
 	}
-	return false
+	s.slot = r
+	s.pending = &s.slot
+	s.inTrace = startsTrace(r.Message)
+	return ready
 }
 
 // readLine returns the next line without its newline (and \r), cut at
@@ -128,7 +133,8 @@ func (s *Scanner) readLine() (string, bool) {
 		}
 		return "", false
 	}
-	var b []byte
+	b := s.buf[:0]
+	got := false
 	for {
 		chunk, isPrefix, err := s.r.ReadLine()
 		s.read += int64(len(chunk))
@@ -136,11 +142,12 @@ func (s *Scanner) readLine() (string, bool) {
 			if !errors.Is(err, io.EOF) {
 				s.err = err
 			}
-			if b == nil {
+			if !got {
 				return "", false
 			}
 			break
 		}
+		got = true
 		if len(b) < MaxLineBytes {
 			b = append(b, chunk[:min(len(chunk), MaxLineBytes-len(b))]...)
 		}
@@ -149,7 +156,11 @@ func (s *Scanner) readLine() (string, bool) {
 			break
 		}
 	}
-	return strings.TrimRight(string(b), "\r"), true
+	s.buf = b
+	for len(b) > 0 && b[len(b)-1] == '\r' {
+		b = b[:len(b)-1]
+	}
+	return string(b), true
 }
 
 // continues reports whether raw belongs to the pending record.

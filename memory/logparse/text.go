@@ -24,9 +24,12 @@ func criLine(s string) (msg string, ts time.Time, stream string, ok bool) {
 	if len(rest) < 2 || (rest[0] != 'P' && rest[0] != 'F') || rest[1] != ' ' {
 		return "", time.Time{}, "", false
 	}
-	t, err := time.Parse(time.RFC3339Nano, s[:sp])
-	if err != nil {
-		return "", time.Time{}, "", false
+	t, ok := fastTime(s[:sp])
+	if !ok || s[sp-1] != 'Z' && s[sp-6] != '+' && s[sp-6] != '-' {
+		var err error
+		if t, err = time.Parse(time.RFC3339Nano, s[:sp]); err != nil {
+			return "", time.Time{}, "", false
+		}
 	}
 	return rest[2:], t, stream, true
 }
@@ -46,11 +49,14 @@ func criPartial(s string) (msg string, partial, ok bool) {
 // parseLogfmt reads key=value pairs (quoted values with escapes, bare keys
 // allowed). A line is logfmt when it starts with a pair and has a time,
 // level or msg key.
-func parseLogfmt(s string) (Record, bool) {
+func parseLogfmt(s string, fields bool) (Record, bool) {
 	if i := strings.IndexByte(s, '='); i <= 0 || strings.ContainsAny(s[:i], " \t\"") {
 		return Record{}, false
 	}
-	r := Record{Format: "logfmt", Fields: map[string]string{}}
+	r := Record{Format: "logfmt"}
+	if fields {
+		r.Fields = map[string]string{}
+	}
 	known := false
 	for i := 0; i < len(s); {
 		for i < len(s) && s[i] == ' ' {
@@ -114,7 +120,9 @@ func parseLogfmt(s string) (Record, bool) {
 				continue
 			}
 		}
-		r.Fields[key] = val
+		if fields {
+			r.Fields[key] = val
+		}
 	}
 	if !known {
 		return Record{}, false
