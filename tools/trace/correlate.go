@@ -123,16 +123,15 @@ func (ld *loaded) locate(out *Output) {
 // warning lines and inside the traces first, then those just before a
 // trace, then (for a few pasted lines) any.
 func failureIDs(lines []string, traces []stack.Trace) []requestID {
-	inTrace := func(l int) (in, near bool) {
-		for _, t := range traces {
-			if l >= t.StartLine && l <= t.EndLine {
-				return true, true
-			}
-			if l >= t.StartLine-reproMargin && l < t.StartLine {
-				near = true
-			}
+	// where[l]: 2 inside a trace, 1 in the lines just before one.
+	where := make([]int8, len(lines)+2)
+	for _, t := range traces {
+		for l := max(1, t.StartLine-reproMargin); l < t.StartLine && l <= len(lines); l++ {
+			where[l] = max(where[l], 1)
 		}
-		return false, near
+		for l := max(1, t.StartLine); l <= t.EndLine && l <= len(lines); l++ {
+			where[l] = 2
+		}
 	}
 	byID := map[string]*requestID{}
 	for i, l := range lines {
@@ -141,7 +140,7 @@ func failureIDs(lines []string, traces []stack.Trace) []requestID {
 			continue
 		}
 		rank := 3
-		in, near := inTrace(i + 1)
+		in, near := where[i+1] == 2, where[i+1] == 1
 		switch lv := logparse.ParseLine(l).Level; {
 		case in || lv == "error" || lv == "fatal":
 			rank = 0
@@ -236,7 +235,7 @@ type idEvent struct {
 
 // eventsOf reads every indexed log for the lines that carry the IDs.
 func eventsOf(ctx context.Context, ix *memory.Index, ids []requestID) ([]idEvent, string) {
-	paths, err := logPaths(ix, "")
+	paths, _, err := logPaths(ix, "")
 	if err != nil {
 		return nil, ""
 	}

@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -88,7 +89,7 @@ type logCoverage struct {
 // glob) into text to analyse: the errors first, else the warnings, else the
 // last events.
 func gatherWindow(ctx context.Context, ix *memory.Index, r TimeRange, glob string, maxBytes int64) (loaded, error) {
-	paths, err := logPaths(ix, glob)
+	paths, chunks, err := logPaths(ix, glob)
 	if err != nil {
 		return loaded{}, err
 	}
@@ -111,9 +112,13 @@ func gatherWindow(ctx context.Context, ix *memory.Index, r TimeRange, glob strin
 			notes = append(notes, fmt.Sprintf("stopped reading logs after %d MiB; %s and later files were not read: narrow logs to the files you need", windowBytes>>20, p))
 			break
 		}
-		fs, err := scanWindow(ix.Repo(), p, r, budget)
+		from, first := startOf(chunks[p], r.Since)
+		fs, err := scanWindow(ix.Repo(), p, r, budget, from)
 		if err != nil {
 			continue // a log deleted since it was indexed
+		}
+		if !first.IsZero() && (fs.cover.first.IsZero() || first.Before(fs.cover.first)) {
+			fs.cover.first = first
 		}
 		budget -= fs.bytes
 		covers = append(covers, fs.cover)
@@ -212,7 +217,8 @@ type fileScan struct {
 // scanWindow streams one log file and keeps its events in r. An event
 // without a time (a panic printed by the runtime) happened just after the
 // last one with a time.
-func scanWindow(repo, p string, r TimeRange, budget int64) (*fileScan, error) {
+// Parsing starts at line from; the lines before it are only counted.
+func scanWindow(repo, p string, r TimeRange, budget int64, from int) (*fileScan, error) {
 	f, err := os.Open(filepath.Join(repo, filepath.FromSlash(p)))
 	if err != nil {
 		return nil, err
@@ -221,7 +227,17 @@ func scanWindow(repo, p string, r TimeRange, budget int64) (*fileScan, error) {
 	fs := &fileScan{cover: logCoverage{path: p}}
 	fs.errs.notable = isErrorEvent
 	fs.warns.notable = func(e windowEvent) bool { return e.level == "warn" }
-	sc := logparse.NewScanner(f, budget)
+	br := bufio.NewReaderSize(f, 256<<10)
+	skipped := 0
+	for skipped < from-1 {
+		if _, err := br.ReadSlice('\n'); err == bufio.ErrBufferFull {
+			continue // the rest of a long line
+		} else if err != nil {
+			break
+		}
+		skipped++
+	}
+	sc := logparse.NewScanner(br, budget)
 	var last time.Time
 	var after *group // a notable group still waiting for its next event
 	for sc.Scan() {
@@ -241,7 +257,7 @@ func scanWindow(repo, p string, r TimeRange, budget int64) (*fileScan, error) {
 		if at.After(fs.cover.last) {
 			fs.cover.last = at
 		}
-		e := windowEvent{path: p, line: rec.Line, end: rec.EndLine, at: at, level: rec.Level, msg: rec.Message, text: rec.Text}
+		e := windowEvent{path: p, line: skipped + rec.Line, end: skipped + rec.EndLine, at: at, level: rec.Level, msg: rec.Message, text: rec.Text}
 		if !r.Contains(at) {
 			if after != nil { // the exit after a crash dates it, even past the window
 				after.events = append(after.events, e)
@@ -345,35 +361,58 @@ func compose(gs []*group, maxBytes int64) (string, []segment, int) {
 	return b.String(), segs, analysed
 }
 
-// logPaths lists the indexed log files that match glob.
-func logPaths(ix *memory.Index, glob string) ([]string, error) {
+// skipSlack is how far before since parsing starts, for records a little
+// out of order (several threads writing one log).
+const skipSlack = time.Minute
+
+// startOf finds where in a log the events of a window can start: the
+// first line of the last indexed chunk dated well before since (chunks
+// are dated by their first event). It also returns the log's first time.
+func startOf(chunks []memory.ChunkInfo, since time.Time) (int, time.Time) {
+	from := 1
+	var first time.Time
+	for _, c := range chunks {
+		if c.Time.IsZero() {
+			continue
+		}
+		if first.IsZero() || c.Time.Before(first) {
+			first = c.Time
+		}
+		if !since.IsZero() && c.Time.Before(since.Add(-skipSlack)) {
+			from = c.StartLine
+		}
+	}
+	return from, first
+}
+
+// logPaths lists the indexed log files that match glob, with their chunks.
+func logPaths(ix *memory.Index, glob string) ([]string, map[string][]memory.ChunkInfo, error) {
 	var match func(string) bool
 	if glob != "" {
 		g, err := textindex.CompileGlob(glob)
 		if err != nil {
-			return nil, inputErrorf("trace_root_cause: logs %q is not a path glob (%v); use one such as logs/*.log or **/*.jsonl", glob, err)
+			return nil, nil, inputErrorf("trace_root_cause: logs %q is not a path glob (%v); use one such as logs/*.log or **/*.jsonl", glob, err)
 		}
 		match = g.Match
 	}
-	seen := map[string]bool{}
+	byPath := map[string][]memory.ChunkInfo{}
 	var all, out []string
 	for _, c := range ix.Chunks(func(c memory.ChunkInfo) bool { return c.Kind == chunk.Log }) {
-		if seen[c.Path] {
-			continue
+		if _, seen := byPath[c.Path]; !seen {
+			all = append(all, c.Path)
+			if match == nil || match(c.Path) {
+				out = append(out, c.Path)
+			}
 		}
-		seen[c.Path] = true
-		all = append(all, c.Path)
-		if match == nil || match(c.Path) {
-			out = append(out, c.Path)
-		}
+		byPath[c.Path] = append(byPath[c.Path], c)
 	}
 	switch {
 	case len(all) == 0:
-		return nil, inputErrorf("trace_root_cause: no logs are indexed, so since/until have nothing to read; index the log files (devai serve --logs 'logs/**'), or pass text or path")
+		return nil, nil, inputErrorf("trace_root_cause: no logs are indexed, so since/until have nothing to read; index the log files (devai serve --logs 'logs/**'), or pass text or path")
 	case len(out) == 0:
-		return nil, inputErrorf("trace_root_cause: no indexed log matches %q; the indexed logs are %s", glob, strings.Join(all, ", "))
+		return nil, nil, inputErrorf("trace_root_cause: no indexed log matches %q; the indexed logs are %s", glob, strings.Join(all, ", "))
 	}
-	return out, nil
+	return out, byPath, nil
 }
 
 func globNote(glob string) string {

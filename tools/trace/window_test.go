@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -134,7 +135,7 @@ func TestTimeWindowCapped(t *testing.T) {
 	var b strings.Builder
 	for i := range maxWindowErrors + 30 {
 		fmt.Fprintf(&b, "2026-01-31T09:%02d:%02dZ INFO request %d served\n", i/60, i%60, i)
-		fmt.Fprintf(&b, "2026-01-31T09:%02d:%02dZ ERROR order %d failed: stock service unavailable\n", i/60, i%60, i)
+		fmt.Fprintf(&b, "2026-01-31T09:%02d:%02dZ ERROR order %d failed: stock service unavailable request_id=r-%d\n", i/60, i%60, i, i)
 	}
 	if err := os.MkdirAll(filepath.Join(repo, "logs"), 0o755); err != nil {
 		t.Fatal(err)
@@ -160,6 +161,18 @@ func TestTimeWindowCapped(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(out.Notes, "\n"), fmt.Sprintf("the window holds %d errors; only the first %d were analysed", maxWindowErrors+30, maxWindowErrors)) {
 		t.Errorf("notes do not say the cap: %q", out.Notes)
+	}
+	// A window late in the log: parsing starts near it (the chunks say
+	// where), and lines are still the file's.
+	out, err = Run(t.Context(), ix, Input{Since: "2026-01-31T09:01:10Z", Until: "2026-01-31T10:00:00Z"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := out.Window; w.Events != 20 || w.Errors != 10 || w.Analysed != 10 {
+		t.Errorf("late window = %+v, want 20 events, 10 errors", w)
+	}
+	if len(out.Timeline) == 0 || out.Timeline[0].URI != "devai://log/logs/app.log#L142-L142" || out.Timeline[0].ID != "r-70" {
+		t.Errorf("timeline %+v, want r-70 at line 142 first", out.Timeline)
 	}
 }
 
@@ -307,5 +320,27 @@ func TestTimeWindowOverMCP(t *testing.T) {
 	res = call(map[string]any{"since": "2026-11-23T21:50:00Z", "until": "2026-11-23T21:40:00Z"})
 	if !res.IsError || !strings.Contains(res.Content[0].(mcp.TextContent).Text, "swap them") {
 		t.Errorf("inverted window: %+v", res.Content)
+	}
+}
+
+func TestStartOf(t *testing.T) {
+	at := func(m int) time.Time { return time.Date(2026, 1, 31, 9, m, 0, 0, time.UTC) }
+	chunks := []memory.ChunkInfo{{StartLine: 1}, {StartLine: 3, Time: at(0)}, {StartLine: 40, Time: at(5)}, {StartLine: 80, Time: at(10)}}
+	tests := []struct {
+		since time.Time
+		from  int
+	}{
+		{time.Time{}, 1},
+		{at(0), 1},
+		{at(6), 3},   // within the minute of slack after the 09:05 chunk
+		{at(7), 40},  // the chunk that starts at 09:05 may hold 09:07
+		{at(10), 40}, // a minute of slack before since
+		{at(12), 80},
+	}
+	for _, tt := range tests {
+		from, first := startOf(chunks, tt.since)
+		if from != tt.from || !first.Equal(at(0)) {
+			t.Errorf("startOf(%v) = %d, %v; want %d", tt.since, from, first, tt.from)
+		}
 	}
 }
