@@ -109,13 +109,15 @@ func (ld *loaded) locate(out *Output) {
 	}
 	lineRef := regexp.MustCompile(`\bline (\d+)\b`)
 	for i, r := range out.Reproduction {
-		out.Reproduction[i] = lineRef.ReplaceAllStringFunc(r, func(m string) string {
-			n, _ := strconv.Atoi(lineRef.FindStringSubmatch(m)[1])
-			if p, l, ok := ld.where(n); ok {
-				return chunk.URI(chunk.Log, p, l, l)
-			}
-			return m
-		})
+		// Only the first: the rest of the hint quotes the log itself.
+		m := lineRef.FindStringSubmatchIndex(r)
+		if m == nil {
+			continue
+		}
+		n, _ := strconv.Atoi(r[m[2]:m[3]])
+		if p, l, ok := ld.where(n); ok {
+			out.Reproduction[i] = r[:m[0]] + chunk.URI(chunk.Log, p, l, l) + r[m[1]:]
+		}
 	}
 }
 
