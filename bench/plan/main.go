@@ -6,7 +6,7 @@
 //	plan eval  --set set.jsonl (--tree DIR | --git DIR) [--embedder hash] [--json]
 //
 // build takes feature commits from a repository's history ("feat…",
-// "Add …", "component: add …") that modify 1 to 4 non-test source files
+// "Add …", "component: add …"; not about tests or docs) that modify 1 to 4 non-test source files
 // and add or delete none; the request is the commit subject, the answer the
 // files it changed, and the draft is made on an index of its parent. eval
 // with --tree drafts every request on one tree (the testdata project, whose
@@ -91,6 +91,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 // feature matches subjects that ask for something new.
 var feature = regexp.MustCompile(`(?i)^(?:feat(?:\([^)]*\))?!?:|add |[\w./-]+: (?:add|feat|support|implement|introduce|allow) )`)
 
+// notAFeature drops subjects about tests and docs: no one would request
+// them as a feature of the system.
+var notAFeature = regexp.MustCompile(`(?i)\btests?\b|^docs?[:(]`)
+
 func runBuild(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	gitDir := fs.String("git", "", "the repository")
@@ -113,7 +117,7 @@ func runBuild(ctx context.Context, args []string) error {
 	for i := len(commits) - 1; i >= 0 && len(set) < *n; i-- { // newest first
 		c := commits[i]
 		subject := strings.TrimSpace(c.Subject())
-		if len(c.Parents) != 1 || !feature.MatchString(subject) {
+		if len(c.Parents) != 1 || !feature.MatchString(subject) || notAFeature.MatchString(subject) {
 			continue
 		}
 		atParent, err := locset.FilesAt(ctx, *gitDir, c.Parents[0])
