@@ -102,6 +102,7 @@ func gatherWindow(ctx context.Context, ix *memory.Index, r TimeRange, glob strin
 	}
 	var errs, warns, tail []*group
 	var covers []logCoverage
+	warnCount := 0
 	budget := int64(windowBytes)
 	var notes []string
 	for _, p := range paths {
@@ -121,12 +122,16 @@ func gatherWindow(ctx context.Context, ix *memory.Index, r TimeRange, glob strin
 			fs.cover.first = first
 		}
 		budget -= fs.bytes
+		if fs.truncated {
+			notes = append(notes, fmt.Sprintf("stopped reading logs after %d MiB, in %s: narrow since/until, or logs to the files you need", windowBytes>>20, p))
+		}
 		covers = append(covers, fs.cover)
 		if fs.events > 0 {
 			win.Logs = append(win.Logs, p)
 		}
 		win.Events += fs.events
 		win.Errors += fs.errors
+		warnCount += fs.warns.seen
 		errs, warns, tail = append(errs, fs.errs.groups...), append(warns, fs.warns.groups...), append(tail, fs.tail...)
 	}
 	if win.Events == 0 {
@@ -137,21 +142,24 @@ func gatherWindow(ctx context.Context, ix *memory.Index, r TimeRange, glob strin
 	if glob != "" {
 		ld.source = glob + " " + r.String()
 	}
-	chosen, what := errs, "error"
+	chosen, what, total := errs, "error", win.Errors
 	switch {
 	case len(errs) > 0:
 	case len(warns) > 0:
-		chosen, what = warns, "warning"
+		chosen, what, total = warns, "warning", warnCount
 		notes = append(notes, "no error or stack trace in the window; its warnings were analysed")
 	default:
 		sort.SliceStable(tail, func(i, j int) bool { return tail[i].at.Before(tail[j].at) })
 		chosen, what = tail[max(0, len(tail)-windowTail):], "event"
+		total = len(chosen)
 		notes = append(notes, fmt.Sprintf("no error, stack trace or warning in the window; its last %d events were read", len(chosen)))
 	}
 	sort.SliceStable(chosen, func(i, j int) bool { return chosen[i].at.Before(chosen[j].at) })
-	if n := countMain(chosen); n > maxWindowErrors {
+	if countMain(chosen) > maxWindowErrors {
 		chosen = firstMain(chosen, maxWindowErrors)
-		notes = append(notes, fmt.Sprintf("the window holds %d %ss; only the first %d were analysed: narrow since/until, or logs to fewer files", n, what, maxWindowErrors))
+	}
+	if total > maxWindowErrors {
+		notes = append(notes, fmt.Sprintf("the window holds %d %ss; only the first %d were analysed: narrow since/until, or logs to fewer files", total, what, maxWindowErrors))
 	}
 	ld.text, ld.segments, win.Analysed = compose(chosen, maxBytes)
 	if win.Analysed < countMain(chosen) {
@@ -174,10 +182,18 @@ type collector struct {
 	before  []windowEvent // the last events, for context
 	open    *group        // waiting for the event after
 	groups  []*group
+	seen    int // notable events, kept or not
 }
 
+// add takes the file's next event. Only the first maxWindowErrors notable
+// events are kept: a file is read in time order, so the window's first ones
+// over all files are among them, and memory stays bounded.
 func (c *collector) add(e windowEvent) {
 	if c.notable(e) {
+		if c.seen++; c.seen > maxWindowErrors {
+			c.open, c.before = nil, nil
+			return
+		}
 		g := c.open
 		if g == nil && len(c.groups) > 0 && c.groups[len(c.groups)-1].lastLine() >= e.line-1 {
 			g = c.groups[len(c.groups)-1] // touches the previous group
@@ -212,6 +228,7 @@ type fileScan struct {
 	errs, warns    collector
 	tail           []*group
 	bytes          int64
+	truncated      bool // stopped at the byte budget
 }
 
 // scanWindow streams one log file and keeps its events in r. An event
@@ -282,7 +299,7 @@ func scanWindow(repo, p string, r TimeRange, budget int64, from int) (*fileScan,
 			fs.tail = append(fs.tail[:0], fs.tail[windowTail:]...)
 		}
 	}
-	fs.bytes = sc.Bytes()
+	fs.bytes, fs.truncated = sc.Bytes(), sc.Truncated
 	return fs, sc.Err()
 }
 
