@@ -277,12 +277,14 @@ func skipNested(s string, i int) int {
 }
 
 // fastTime reads "2006-01-02T15:04:05[.frac](Z|±07:00|±0700|)" with 'T' or
-// ' ' between date and time, the layouts nearly every log uses, without
+// ' ' between date and time, and "2006/01/02 15:04:05[.frac]", the layouts
+// nearly every log uses, without
 // time.Parse's layout walk; ok=false leaves the rest to ParseTime.
 func fastTime(v string) (time.Time, bool) {
-	if len(v) < 19 || v[4] != '-' || v[7] != '-' || (v[10] != 'T' && v[10] != ' ') || v[13] != ':' || v[16] != ':' {
+	if len(v) < 19 || v[4] != v[7] || (v[4] != '-' && v[4] != '/') || (v[10] != 'T' && v[10] != ' ') || v[13] != ':' || v[16] != ':' {
 		return time.Time{}, false
 	}
+	slash := v[4] == '/' // Go's log: "2006/01/02 15:04:05.999999", no zone
 	num := func(a, b int) int {
 		n := 0
 		for k := a; k < b; k++ {
@@ -315,6 +317,9 @@ func fastTime(v string) (time.Time, bool) {
 		}
 	}
 	loc := time.UTC
+	if slash && (v[10] != ' ' || i != len(v)) {
+		return time.Time{}, false
+	}
 	switch rest := v[i:]; {
 	case rest == "" || rest == "Z":
 	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':',

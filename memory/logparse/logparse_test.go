@@ -129,3 +129,18 @@ func TestScannerJoinsPythonLoggerException(t *testing.T) {
 		t.Errorf("records: %+v", got)
 	}
 }
+
+// An endless run of indented lines is one record whose kept text stops
+// growing at MaxRecordBytes: memory does not grow with the log.
+func TestScannerBoundsOneRecord(t *testing.T) {
+	line := "  " + strings.Repeat("x", 1000) + "\n"
+	in := "2024-05-01T10:00:00Z ERROR start\n" + strings.Repeat(line, 3*MaxRecordBytes/len(line))
+	sc := NewScanner(strings.NewReader(in), 0)
+	if !sc.Scan() {
+		t.Fatal("no record")
+	}
+	r := sc.Record()
+	if len(r.Text) > MaxRecordBytes+len(line) || r.EndLine != sc.Lines() || sc.Scan() {
+		t.Errorf("record text %d bytes, lines %d-%d of %d", len(r.Text), r.Line, r.EndLine, sc.Lines())
+	}
+}

@@ -249,7 +249,19 @@ func EpochTime(f float64) time.Time {
 // NormLevel maps level names to debug, info, warn, error or fatal ("" when
 // the word is not a level).
 func NormLevel(v string) string {
-	v = strings.ToLower(strings.TrimSpace(v))
+	v = strings.TrimSpace(v)
+	if len(v) > 16 {
+		return ""
+	}
+	var low [16]byte // lower-case without allocating: this runs on every line
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	v = string(low[:len(v)])
 	if i := strings.IndexAny(v, "+-"); i > 0 { // slog "INFO+2"
 		v = v[:i]
 	}
@@ -323,6 +335,7 @@ func (r Record) Pattern() string {
 
 func logfmtPattern(r Record) string {
 	var b strings.Builder
+	b.Grow(len(r.Message) + len(r.Text))
 	b.WriteString(r.Message)
 	s := r.Text
 	for i := 0; i < len(s); {
@@ -361,7 +374,7 @@ func logfmtPattern(r Record) string {
 				continue
 			}
 		}
-		if strings.ContainsAny(val, " \t") {
+		if strings.IndexByte(val, ' ') >= 0 || strings.IndexByte(val, '\t') >= 0 {
 			val = "<*>"
 		}
 		if b.Len() > 0 {
@@ -369,7 +382,8 @@ func logfmtPattern(r Record) string {
 		}
 		b.WriteString(key)
 		if val != "" {
-			b.WriteString("=" + val)
+			b.WriteByte('=')
+			b.WriteString(val)
 		}
 	}
 	return b.String()

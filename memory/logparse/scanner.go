@@ -11,6 +11,10 @@ import (
 // is dropped (the record says so with a Truncated field).
 const MaxLineBytes = 1 << 20
 
+// MaxRecordBytes bounds the text kept of one multi-line record (a stack
+// trace); its later lines are counted in EndLine but dropped.
+const MaxRecordBytes = 4 << 20
+
 // Scanner streams records from a reader with bounded memory: one record
 // (and one line) at a time. It joins continuation lines (indented lines,
 // "Caused by:", and the whole of a stack trace) and CRI partial lines, and
@@ -24,6 +28,7 @@ type Scanner struct {
 	slot     Record
 	inTrace  bool
 	buf      []byte          // the line being read, reused
+	more     []byte          // continuation lines of the pending record
 	cri      strings.Builder // CRI partial lines waiting for their F
 	criStart int
 	out      Record
@@ -68,15 +73,16 @@ func (s *Scanner) Scan() bool {
 				ts := raw[:strings.IndexByte(raw, ' ')]
 				s.cri.WriteString(ts + " stdout F ")
 			}
-			s.cri.WriteString(msg)
+			if s.cri.Len() < MaxLineBytes {
+				s.cri.WriteString(msg[:min(len(msg), MaxLineBytes-s.cri.Len())])
+			}
 			if partial {
 				continue
 			}
 			raw = s.cri.String()
 			s.cri.Reset()
 			if s.continues(raw) {
-				s.pending.Text += "\n" + raw
-				s.pending.EndLine = s.line
+				s.join(raw)
 				continue
 			}
 			if strings.TrimSpace(raw) == "" {
@@ -90,8 +96,7 @@ func (s *Scanner) Scan() bool {
 			continue
 		}
 		if s.continues(raw) {
-			s.pending.Text += "\n" + raw
-			s.pending.EndLine = s.line
+			s.join(raw)
 			continue
 		}
 		if strings.TrimSpace(raw) == "" {
@@ -104,6 +109,7 @@ func (s *Scanner) Scan() bool {
 		}
 	}
 	if s.pending != nil {
+		s.flush()
 		s.out = *s.pending
 		s.pending = nil
 		return true
@@ -111,11 +117,32 @@ func (s *Scanner) Scan() bool {
 	return false
 }
 
+// join adds a continuation line to the pending record; past
+// MaxRecordBytes the lines still count but are not kept, so an endless
+// indented run cannot grow memory with the log.
+func (s *Scanner) join(raw string) {
+	if len(s.pending.Text)+len(s.more) < MaxRecordBytes {
+		s.more = append(s.more, '\n')
+		s.more = append(s.more, raw...)
+	}
+	s.pending.EndLine = s.line
+}
+
+// flush puts the joined continuation lines into the pending record's text
+// (appending to a string line by line was quadratic in a long trace).
+func (s *Scanner) flush() {
+	if len(s.more) > 0 {
+		s.slot.Text += string(s.more)
+		s.more = s.more[:0]
+	}
+}
+
 // push makes r the pending record and reports whether the one before it
 // is now ready in s.out.
 func (s *Scanner) push(r Record) bool {
 	ready := s.pending != nil
 	if ready {
+		s.flush()
 		s.out = s.slot
 	}
 	s.slot = r

@@ -143,8 +143,11 @@ func parseText(s string) Record {
 		if zone, rest, ok := strings.Cut(after, " "); ok && zoneNames[zone] {
 			after = rest // "2026-11-24 00:02:38.123 UTC [42] LOG: …" (PostgreSQL)
 		}
-		msg = strings.TrimSpace(s[:at]) + " " + after
-		msg = strings.TrimSpace(msg)
+		if before := strings.TrimSpace(s[:at]); before != "" {
+			msg = strings.TrimSpace(before + " " + after)
+		} else {
+			msg = after
+		}
 	}
 	// a level word among the first three tokens: ERROR, [warn], level=info
 	fields := 0
