@@ -387,8 +387,15 @@ func (c *checker) test(ctx context.Context, dir string, mods map[string][]string
 			}
 		} else {
 			outs = append(outs, "no test references the touched symbols: running the tests of the changed packages")
+			n := len(args)
 			for _, pkg := range mods[mod] {
-				args = append(args, "./"+relTo(mod, pkg))
+				if hasGoFiles(filepath.Join(dir, filepath.FromSlash(pkg))) {
+					args = append(args, "./"+relTo(mod, pkg))
+				}
+			}
+			if len(args) == n {
+				outs = append(outs, "(the changed packages have no Go files left)")
+				continue
 			}
 		}
 		cmds = append(cmds, "(cd "+orDot(mod)+" && go "+quoteArgs(args)+")")
@@ -462,4 +469,11 @@ func (c *checker) goCmd(ctx context.Context, dir string, args []string) (string,
 		return buf.String(), fmt.Errorf("go %s: %w", args[0], err)
 	}
 	return buf.String(), nil
+}
+
+// hasGoFiles reports whether dir holds a .go file (a package go test can
+// name); a package the proposal deleted has none.
+func hasGoFiles(dir string) bool {
+	matches, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	return len(matches) > 0
 }
