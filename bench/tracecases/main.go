@@ -268,8 +268,13 @@ func changed(ix *memory.Index, diff string) (files, funcs map[string]bool) {
 			}
 		}
 		for _, line := range lines {
-			if c, ok := ix.ChunkAt(cur, max(line, 1)); ok && c.Symbol != "" {
-				funcs[cur+" "+c.Symbol] = true
+			// A changed line outside every chunk (the blank line after a
+			// function that the fix extends) counts for the chunk before it.
+			for _, at := range []int{max(line, 1), line - 1} {
+				if c, ok := ix.ChunkAt(cur, max(at, 1)); ok && c.Symbol != "" {
+					funcs[cur+" "+c.Symbol] = true
+					break
+				}
 			}
 		}
 	}
@@ -317,20 +322,42 @@ func keys(m map[string]bool) []string {
 }
 
 func report(rs []result) {
-	fmt.Println("| case | fix changed (functions) | suspect #1 | naive (first in-repo frame) | file top-1/top-3 | function top-1/top-3 | naive file/function | trace ms |")
-	fmt.Println("|---|---|---|---|---|---|---|---:|")
-	var n, f1, f3, g1, g3, nf, ng int
+	fmt.Println("| case | how | fix changed (functions) | suspect #1 | naive (first in-repo frame) | file top-1/top-3 | function top-1/top-3 | naive file/function | trace ms |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---:|")
 	for _, r := range rs {
 		top := "—"
 		if len(r.Suspects) > 0 {
 			top = r.Suspects[0]
 		}
-		fmt.Printf("| %s | %s | %s | %s | %s/%s | %s/%s | %s/%s | %.0f |\n", r.Case, strings.Join(r.Funcs, ", "), top, orDash(r.Naive),
+		name := r.Case
+		if r.HeldOut {
+			name += " (held out)"
+		}
+		fmt.Printf("| %s | %s | %s | %s | %s | %s/%s | %s/%s | %s/%s | %.0f |\n", name, strings.Fields(r.How)[0], orDash(strings.Join(r.Funcs, ", ")), top, orDash(r.Naive),
 			yes(r.FileTop1), yes(r.FileTop3), yes(r.FuncTop1), yes(r.FuncTop3), yes(r.NaiveFile), yes(r.NaiveFunc), r.TraceMS)
+	}
+	fmt.Println()
+	total(rs, "all", func(result) bool { return true })
+	total(rs, "first half (heuristics chosen here)", func(r result) bool { return !r.HeldOut })
+	total(rs, "held-out second half", func(r result) bool { return r.HeldOut })
+}
+
+// total prints one line of counts over the results keep selects.
+func total(rs []result, label string, keep func(result) bool) {
+	var n, f1, f3, g1, g3, nf, ng int
+	for _, r := range rs {
+		if !keep(r) {
+			continue
+		}
 		n++
 		f1, f3, g1, g3, nf, ng = f1+b(r.FileTop1), f3+b(r.FileTop3), g1+b(r.FuncTop1), g3+b(r.FuncTop3), nf+b(r.NaiveFile), ng+b(r.NaiveFunc)
 	}
-	fmt.Printf("\n%d cases: file top-1 %d, top-3 %d; function top-1 %d, top-3 %d; naive file %d, function %d\n", n, f1, f3, g1, g3, nf, ng)
+	if n == 0 {
+		return
+	}
+	pct := func(k int) string { return fmt.Sprintf("%d (%.0f%%)", k, 100*float64(k)/float64(n)) }
+	fmt.Printf("%s, %d cases: file top-1 %s, top-3 %s; function top-1 %s, top-3 %s; naive file %s, function %s\n",
+		label, n, pct(f1), pct(f3), pct(g1), pct(g3), pct(nf), pct(ng))
 }
 
 func b(v bool) int {

@@ -257,10 +257,16 @@ func (p *parser) goRace(i int) int {
 	t := Trace{Lang: "go", Type: "data race", Chain: p.chain}
 	p.chain++
 	start := i
-	created := false
+	created, access := false, false
+	next := -1 // the line after the report
 	for i++; i < len(p.in); i++ {
 		l := p.text(i)
 		if strings.HasPrefix(l, "==================") || strings.HasPrefix(l, "Found ") {
+			break
+		}
+		if strings.TrimSpace(l) == "WARNING: DATA RACE" { // the next report, pasted without its separator
+			next = i
+			i--
 			break
 		}
 		if raceSection.MatchString(strings.TrimSpace(l)) {
@@ -268,16 +274,21 @@ func (p *parser) goRace(i int) int {
 				t.Message = strings.TrimSuffix(strings.TrimSpace(l), ":")
 			}
 			created = strings.Contains(l, "created at")
+			access = !created
 			continue
 		}
 		if fm := raceFile.FindStringSubmatch(p.text(i + 1)); fm != nil && strings.TrimSpace(l) != "" && !raceFile.MatchString(l) {
-			f := Frame{Func: goFuncName(strings.TrimSpace(l)), File: fm[1], CreatedBy: created}
+			f := Frame{Func: goFuncName(strings.TrimSpace(l)), File: fm[1], CreatedBy: created, Access: access}
 			f.Line, _ = strconv.Atoi(fm[2])
 			t.Frames = append(t.Frames, f)
+			access = false
 			i++
 		}
 	}
 	p.emit(t, start, min(i, len(p.in)-1))
+	if next >= 0 {
+		return next
+	}
 	return i + 1
 }
 

@@ -109,12 +109,20 @@ func (r *Resolver) File(lang, fn, file string) string {
 	}
 	parts := strings.Split(norm, "/")
 	best, bestN, tie := "", 0, false
+	// bestWhole: the best candidate matched in full (config/config.go for
+	// /home/u/src/app/config/config.go), which the frame's path cannot
+	// contradict, unlike cli/config/config.go whose "cli" it does.
+	bestWhole := false
 	for _, cand := range r.byBase[parts[len(parts)-1]] {
-		n := commonSuffix(parts, strings.Split(cand, "/"))
+		cparts := strings.Split(cand, "/")
+		n := commonSuffix(parts, cparts)
+		whole := n == len(cparts)
 		switch {
 		case n > bestN:
-			best, bestN, tie = cand, n, false
-		case n == bestN:
+			best, bestN, tie, bestWhole = cand, n, false, whole
+		case n == bestN && whole && !bestWhole:
+			best, tie, bestWhole = cand, false, true
+		case n == bestN && whole == bestWhole:
 			tie = true
 		}
 	}

@@ -23,6 +23,9 @@ type Frame struct {
 	// CreatedBy marks the frame that started the goroutine (Go), not a
 	// caller on its stack.
 	CreatedBy bool `json:"created_by,omitempty"`
+	// Access marks the first frame of a race report's access section: the
+	// line that read or wrote, each of which may hold the fault.
+	Access bool `json:"access,omitempty"`
 }
 
 // Trace is one error with its stack. Frames are innermost first, whatever

@@ -305,3 +305,53 @@ func TestTestifyNotPanics(t *testing.T) {
 		t.Errorf("frame 1: %+v", f)
 	}
 }
+
+// Two files end in the frame's last components; the one the frame's path
+// names in full wins (alertmanager 5ce63f6ab0: config/config.go, not
+// cli/config/config.go, for /home/u/get/f-alertmanager/config/config.go).
+func TestSuffixTieGoesToTheWholeMatch(t *testing.T) {
+	r := NewResolver([]string{"cli/config/config.go", "config/config.go", "a/x/util.go", "b/x/util.go"})
+	for _, c := range []struct{ file, want string }{
+		{"/home/u/get/f-alertmanager/config/config.go", "config/config.go"},
+		{"/src/cli/config/config.go", "cli/config/config.go"},
+		{"/src/c/x/util.go", ""}, // a true tie stays unresolved
+	} {
+		if got := r.File("go", "f", c.file); got != c.want {
+			t.Errorf("File(%q) = %q, want %q", c.file, got, c.want)
+		}
+	}
+}
+
+// Two race reports pasted without their "=====" separators are two
+// traces, and the first frame of each access is marked (caddy d816a2a1e1).
+func TestRaceReportsBackToBack(t *testing.T) {
+	text := `  WARNING: DATA RACE
+  Write at 0x00c000a5ca90 by main goroutine:
+    github.com/caddyserver/caddy/v2/modules/caddypki.(*PKI).renewCertsForCA()
+        modules/caddypki/maintain.go:89
+    github.com/caddyserver/caddy/v2/modules/caddypki.(*PKI).renewCerts()
+        modules/caddypki/maintain.go:60
+  Previous read at 0x00c000a5ca90 by goroutine 176:
+    github.com/caddyserver/caddy/v2/modules/caddypki.(*CA).NewAuthority()
+        modules/caddypki/ca.go:199
+
+  WARNING: DATA RACE
+  Write at 0x00c000a5cc28 by main goroutine:
+    github.com/caddyserver/caddy/v2/modules/caddytls.(*TLS).keepStorageClean()
+        modules/caddytls/tls.go:789
+`
+	traces := Parse(text)
+	if len(traces) != 2 {
+		t.Fatalf("%d traces, want 2: %+v", len(traces), traces)
+	}
+	var access []int
+	for _, f := range traces[0].Frames {
+		access = append(access, map[bool]int{true: f.Line}[f.Access])
+	}
+	if len(access) != 3 || access[0] != 89 || access[1] != 0 || access[2] != 199 {
+		t.Errorf("access frames of the first report: %v, want [89 0 199]", access)
+	}
+	if len(traces[1].Frames) != 1 || traces[1].Frames[0].Line != 789 || !traces[1].Frames[0].Access {
+		t.Errorf("second report: %+v", traces[1])
+	}
+}

@@ -66,6 +66,9 @@ func hypothesize(s *Suspect, errs []Error, rank int) {
 		fmt.Fprintf(&b, "`%s` fails at %s in %s", msg, where, name)
 	} else if s.Func != "" {
 		fmt.Fprintf(&b, "%s (%s) is on the path of `%s`; the fault may be in what it passes down or in how it handles the failure", name, where, msg)
+	} else if len(s.Why) > 0 && !strings.HasPrefix(s.Why[0], "search hit") {
+		// Not on the trace: a rule tied it to the failing code.
+		fmt.Fprintf(&b, "%s (%s) is not on the trace of `%s`, but %s", name, where, msg, withoutWeight(s.Why[0]))
 	} else {
 		fmt.Fprintf(&b, "%s (%s) matches the error message `%s`", name, where, msg)
 	}
@@ -83,6 +86,14 @@ func hypothesize(s *Suspect, errs []Error, rank int) {
 	b.WriteString(".")
 	s.Hypothesis = b.String()
 	s.WriteTest = testAdvice(s, e, name, input, rank)
+}
+
+// withoutWeight drops the trailing "+0.35" of a score part.
+func withoutWeight(why string) string {
+	if i := strings.LastIndex(why, " +"); i > 0 {
+		return why[:i]
+	}
+	return why
 }
 
 // errorOf finds the error whose frame made the suspect.
@@ -133,6 +144,13 @@ func testAdvice(s *Suspect, e Error, name, input string, rank int) string {
 	bare := name
 	if i := strings.LastIndexByte(bare, '.'); i >= 0 {
 		bare = bare[i+1:]
+	}
+	if isTestPath(s.Path) {
+		advice := fmt.Sprintf("%s is a test: check that what it sets up and expects is right, then look at the code it calls", name)
+		if rank > 0 {
+			advice = "If the suspects above are cleared: " + advice
+		}
+		return advice
 	}
 	advice := fmt.Sprintf("In %s, call %s with %s and assert it does not fail with `%s`", testFile, name, input, strings.TrimSpace(e.Type+": "+e.Message))
 	if len(s.Tests) > 0 {
@@ -204,4 +222,13 @@ func trim(s string, n int) string {
 		return s[:n-3] + "..."
 	}
 	return s
+}
+
+// isTestPath tells test files by the common conventions (Go, Python,
+// JS/TS, JVM).
+func isTestPath(p string) bool {
+	base := path.Base(p)
+	return strings.HasSuffix(base, "_test.go") || strings.HasPrefix(base, "test_") && strings.HasSuffix(base, ".py") ||
+		strings.HasSuffix(base, "_test.py") || strings.Contains(base, ".test.") || strings.Contains(base, ".spec.") ||
+		strings.Contains(p, "/src/test/") || strings.HasPrefix(p, "tests/") || strings.Contains(p, "/tests/")
 }

@@ -57,6 +57,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	ev := &evidence{ix: ix, hist: hist, skip: ownEvents(source, traces)}
 	cands := candidates(ix, out.Errors)
 	cands = otherCallers(ix, out.Errors, cands)
+	cands = recentChanges(ctx, ev, out.Errors, cands)
 	if len(cands) == 0 {
 		query := failureText(lines, out.Errors)
 		if len(traces) == 0 {
@@ -188,6 +189,16 @@ const (
 	weightSeenTwice = 0.1 // the same code in another distinct error
 )
 
+// weightTestFrame scales a frame in a test file: a trace from a failing
+// test runs through the test, but the fix goes into the code under test,
+// so test frames neither rank high nor push the code's frames down.
+const weightTestFrame = 0.3
+
+func isTestFrame(ix *memory.Index, f Frame) bool {
+	c, ok := ix.ChunkAt(f.Path, f.Line)
+	return ok && c.Kind == chunk.Test
+}
+
 // gatherParallel bounds the suspects whose evidence is gathered at once.
 const gatherParallel = 4
 
@@ -210,11 +221,17 @@ func candidates(ix *memory.Index, errs []Error) []Suspect {
 			if !f.InApp {
 				continue
 			}
+			if f.Access {
+				k = 0 // each access of a race report is where the race surfaced
+			}
 			var w float64
 			var why string
 			if f.CreatedBy {
 				w = weightCreatedBy * errW
 				why = fmt.Sprintf("started the goroutine of %s (%s) %+.2f", label(e), errWhy, w)
+			} else if isTestFrame(ix, f) {
+				w = weightTestFrame * positionWeight(k) * errW
+				why = fmt.Sprintf("a test's frame of %s (%s): a failing test shows the fault, the code it calls holds it %+.2f", label(e), errWhy, w)
 			} else {
 				w = positionWeight(k) * errW
 				nth := "the first in-repo frame"

@@ -75,11 +75,12 @@ type Frame struct {
 	Path      string `json:"path,omitempty"` // the repository file it maps to
 	InApp     bool   `json:"in_app"`
 	CreatedBy bool   `json:"created_by,omitempty"`
+	Access    bool   `json:"access,omitempty"` // a race report's access (its section's first frame)
 	Symbol    string `json:"symbol,omitempty"` // the index's symbol at the frame's line
 }
 
 func frameOf(f stack.Frame) Frame {
-	return Frame{Func: f.Func, File: f.File, Line: f.Line, Path: f.Path, InApp: f.InApp, CreatedBy: f.CreatedBy}
+	return Frame{Func: f.Func, File: f.File, Line: f.Line, Path: f.Path, InApp: f.InApp, CreatedBy: f.CreatedBy, Access: f.Access}
 }
 
 // Suspect is a place in the repository that may hold the fault.

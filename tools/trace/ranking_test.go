@@ -1,0 +1,114 @@
+package trace
+
+import (
+	"strings"
+	"testing"
+)
+
+// suspectIndex returns the rank (0-based) of the suspect with the symbol,
+// or -1.
+func suspectIndex(out Output, symbol string) int {
+	for i, s := range out.Suspects {
+		if s.Symbol == symbol {
+			return i
+		}
+	}
+	return -1
+}
+
+// A panic seen in a failing test runs through the test function; the
+// code it calls holds the fault. The test's frame ranks below the code
+// frames, and does not push the frame after it down.
+func TestTestFramesRankBelowTheCodeUnderTest(t *testing.T) {
+	ix, _ := openShop(t)
+	text := "panic: runtime error: invalid memory address or nil pointer dereference [recovered, repanicked]\n\n" +
+		"goroutine 7 [running]:\n" +
+		"example.com/shop/internal/auth.(*Service).recordLastSeen(0x1, {0x2})\n" +
+		"\t/src/shop/internal/auth/service.go:160 +0x5a\n" +
+		"example.com/shop/internal/auth.TestLoginOpensSession(0x3)\n" +
+		"\t/src/shop/internal/auth/service_test.go:30 +0x1e\n" +
+		"example.com/shop/internal/sessions.(*Janitor).Sweep(0x4)\n" +
+		"\t/src/shop/internal/sessions/janitor.go:64 +0x15b\n"
+	out, err := Run(t.Context(), ix, Input{Text: text, MaxSuspects: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, sweep := suspectIndex(out, "auth.TestLoginOpensSession"), suspectIndex(out, "sessions.Janitor.Sweep")
+	if out.Suspects[0].Symbol != "auth.Service.recordLastSeen" || sweep != 1 || test >= 0 && test < sweep {
+		t.Fatalf("ranks: recordLastSeen first, Sweep %d, the test %d:\n%s", sweep, test, Markdown(out))
+	}
+	if why := strings.Join(out.Suspects[sweep].Why, "; "); !strings.Contains(why, "in-repo frame #2") {
+		t.Errorf("Sweep is the second code frame: %s", why)
+	}
+	if test >= 0 && !strings.Contains(strings.Join(out.Suspects[test].Why, "; "), "a test's frame") {
+		t.Errorf("the test frame's score does not say why: %v", out.Suspects[test].Why)
+	}
+}
+
+// In a race report each access is where the race surfaced: the previous
+// read's first frame ranks with the write's, above the write's callers.
+func TestRaceAccessesRankAlike(t *testing.T) {
+	ix, _ := openShop(t)
+	text := "==================\nWARNING: DATA RACE\n" +
+		"Write at 0x00c000a5ca90 by goroutine 7:\n" +
+		"  example.com/shop/internal/auth.(*Service).recordLastSeen()\n" +
+		"      /src/shop/internal/auth/service.go:160 +0x5a\n" +
+		"  example.com/shop/internal/sessions.(*Janitor).Sweep()\n" +
+		"      /src/shop/internal/sessions/janitor.go:64 +0x15b\n\n" +
+		"Previous read at 0x00c000a5ca90 by goroutine 9:\n" +
+		"  example.com/shop/internal/auth.(*Service).Login()\n" +
+		"      /src/shop/internal/auth/service.go:109 +0x44\n" +
+		"==================\n"
+	out, err := Run(t.Context(), ix, Input{Text: text, MaxSuspects: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	login, sweep := suspectIndex(out, "auth.Service.Login"), suspectIndex(out, "sessions.Janitor.Sweep")
+	if login < 0 || login > 1 || sweep >= 0 && sweep < login {
+		t.Fatalf("Login (the other access) at %d, Sweep (a caller of the write) at %d:\n%s", login, sweep, Markdown(out))
+	}
+	if why := out.Suspects[login].Why[0]; !strings.HasPrefix(why, "the first in-repo frame") {
+		t.Errorf("Login's weight: %s", why)
+	}
+}
+
+// The fixture's bug commit is the latest to touch internal/auth/service.go,
+// eight days before the newest commit; it also changed ExpiryHook, which
+// hands recordLastSeen to the janitor. ExpiryHook is a suspect for that
+// reason, and the rule adds nothing from other files.
+func TestRecentChangeTiedToTheFailingFunction(t *testing.T) {
+	ix, commits := openShop(t)
+	out, err := Run(t.Context(), ix, Input{Path: "logs/panic.log", MaxSuspects: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Suspects[0].Symbol != "auth.Service.recordLastSeen" {
+		t.Fatalf("top suspect %s", out.Suspects[0].Symbol)
+	}
+	hook := suspectIndex(out, "auth.Service.ExpiryHook")
+	if hook < 0 || !strings.Contains(out.Suspects[hook].Why[0], "changed by "+commits["bug"][:10]) {
+		t.Fatalf("ExpiryHook is not a suspect for the bug commit:\n%s", Markdown(out))
+	}
+	for _, s := range out.Suspects {
+		if strings.HasPrefix(s.Why[0], "changed by") && s.Path != "internal/auth/service.go" {
+			t.Errorf("%s %s added from another file", s.Path, s.Symbol)
+		}
+	}
+}
+
+func TestTiedTo(t *testing.T) {
+	for _, c := range []struct {
+		symbol, code string
+		want         bool
+	}{
+		{"caddyhttp.lengthReader.Close", "func getLengthReader() *lengthReader {", true},
+		{"caddyhttp.lengthReader.Close", "func getLengthReaderX() *lengthReaders {", false},
+		{"auth.Service.recordLastSeen", "return s.recordLastSeen", true},
+		{"flask.cli.locate_app", "rv = locate_app(path)", true},
+		{"histogram.compactBuckets", "func compactBucketsX()", false},
+	} {
+		if got := tiedTo(c.symbol).MatchString(c.code); got != c.want {
+			t.Errorf("tiedTo(%q) on %q = %v, want %v", c.symbol, c.code, got, c.want)
+		}
+	}
+}
