@@ -111,6 +111,10 @@ func runScore(args []string) error {
 	}
 	fmt.Printf("| dataset | lines | true groups | GA (devai) | templates | GA (plain Drain) | templates |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
+		if r.Lines == 0 { // the average
+			fmt.Printf("| **%s** | | | **%.3f** | | **%.3f** | |\n", r.Dataset, r.GA, r.PlainGA)
+			continue
+		}
 		fmt.Printf("| %s | %d | %d | %.3f | %d | %.3f | %d |\n", r.Dataset, r.Lines, r.Groups, r.GA, r.Templates, r.PlainGA, r.PlainTpl)
 	}
 	return nil

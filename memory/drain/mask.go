@@ -20,6 +20,9 @@ func Mask(tok string) string {
 // a prefix and tail a suffix of tok, so a caller can build it without
 // allocating. ok is false when nothing is masked.
 func maskParts(tok string) (head, kind, tail string, ok bool) {
+	if !hasDigit(tok) {
+		return "", "", "", false // every mask needs a digit: most words stop here
+	}
 	if k, v, cut := strings.Cut(tok, "="); cut && k != "" && v != "" {
 		if h, kd, t, ok := maskParts(v); ok {
 			return tok[:len(k)+1+len(h)], kd, t, true
