@@ -171,6 +171,7 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 	gitDir := fs.String("git", "", "extract each case's parent from this repository")
 	embedder := fs.String("embedder", "builtin", "embedder: builtin, hash, none")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
+	cache := fs.String("cache", "", "with --git: keep each parent's tree and index under this folder and reuse them")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -198,23 +199,8 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 		cleanup()
 	} else {
 		for i, c := range set {
-			dir, err := os.MkdirTemp("", "devai-plan-tree-")
-			if err != nil {
-				return err
-			}
 			fmt.Fprintf(os.Stderr, "[%d/%d] %s at %.10s\n", i+1, len(set), c.Request, c.Parent)
-			if _, _, err := locset.Extract(ctx, *gitDir, c.Parent, dir); err != nil {
-				os.RemoveAll(dir)
-				return err
-			}
-			ix, cleanup, err := index(ctx, dir, *embedder)
-			if err != nil {
-				os.RemoveAll(dir)
-				return err
-			}
-			r, err := score(ctx, ix, c)
-			cleanup()
-			os.RemoveAll(dir)
+			r, err := scoreAtParent(ctx, *gitDir, *cache, *embedder, c)
 			if err != nil {
 				return err
 			}
@@ -230,23 +216,57 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
+// scoreAtParent extracts the case's parent, indexes it and scores the
+// draft; with a cache folder the tree and index stay for the next run.
+func scoreAtParent(ctx context.Context, gitDir, cache, embedder string, c Case) (Result, error) {
+	dir, state := "", ""
+	if cache != "" {
+		dir, state = filepath.Join(cache, c.Parent, "tree"), filepath.Join(cache, c.Parent, "state")
+	} else {
+		tmp, err := os.MkdirTemp("", "devai-plan-")
+		if err != nil {
+			return Result{}, err
+		}
+		defer os.RemoveAll(tmp)
+		dir, state = filepath.Join(tmp, "tree"), filepath.Join(tmp, "state")
+	}
+	if _, err := os.Stat(dir); err != nil {
+		if _, _, err := locset.Extract(ctx, gitDir, c.Parent, dir); err != nil {
+			return Result{}, err
+		}
+	}
+	ix, cleanup, err := indexAt(ctx, dir, state, embedder)
+	if err != nil {
+		return Result{}, err
+	}
+	defer cleanup()
+	return score(ctx, ix, c)
+}
+
 func index(ctx context.Context, tree, embedder string) (*memory.Index, func(), error) {
 	state, err := os.MkdirTemp("", "devai-plan-state-")
 	if err != nil {
 		return nil, nil, err
 	}
-	abs, _ := filepath.Abs(tree)
-	ix, err := memory.Open(ctx, memory.Options{Repo: abs, StateDir: state, Embedder: embedder})
+	ix, cleanup, err := indexAt(ctx, tree, state, embedder)
 	if err != nil {
 		os.RemoveAll(state)
 		return nil, nil, err
 	}
-	if err := ix.Sync(ctx, nil); err != nil {
-		ix.Close()
-		os.RemoveAll(state)
+	return ix, func() { cleanup(); os.RemoveAll(state) }, nil
+}
+
+func indexAt(ctx context.Context, tree, state, embedder string) (*memory.Index, func(), error) {
+	abs, _ := filepath.Abs(tree)
+	ix, err := memory.Open(ctx, memory.Options{Repo: abs, StateDir: state, Embedder: embedder})
+	if err != nil {
 		return nil, nil, err
 	}
-	return ix, func() { ix.Close(); os.RemoveAll(state) }, nil
+	if err := ix.Sync(ctx, nil); err != nil {
+		ix.Close()
+		return nil, nil, err
+	}
+	return ix, func() { ix.Close() }, nil
 }
 
 func score(ctx context.Context, ix *memory.Index, c Case) (Result, error) {
