@@ -281,8 +281,9 @@ func (g *grounding) code(ctx context.Context, ix *memory.Index, v *verifier, req
 	}
 	byPath := map[string]*Component{}
 	var order []string
+	scope := componentOf(request)
 	for _, h := range hits {
-		if !v.ok(h.URI) {
+		if isFixture(h.Path) || !v.ok(h.URI) {
 			continue
 		}
 		g.symbols = append(g.symbols, h)
@@ -309,6 +310,10 @@ func (g *grounding) code(ctx context.Context, ix *memory.Index, v *verifier, req
 		c.Why = strings.TrimPrefix(c.Why+"; named as its code by "+named.Why, "; ")
 	}
 	for _, p := range order {
+		if scope != "" && inComponent(p, scope) {
+			byPath[p].Score += 0.05
+			byPath[p].Why += "; in the component the request names (" + scope + ")"
+		}
 		byPath[p].Score = round3(byPath[p].Score)
 		g.affected = append(g.affected, *byPath[p])
 	}
@@ -317,6 +322,39 @@ func (g *grounding) code(ctx context.Context, ix *memory.Index, v *verifier, req
 		g.affected = g.affected[:maxAffected]
 	}
 	return nil
+}
+
+// componentPrefix is the scope developers put before a request or commit
+// subject: "tsdb: …", "feat(scrape): …", "storage/remote: …".
+var componentPrefix = regexp.MustCompile(`^(?:[a-z]+\(([\w./-]+)\)|([\w./-]+))!?:\s`)
+
+// componentOf is the request's component prefix, lowercased, or "".
+func componentOf(request string) string {
+	m := componentPrefix.FindStringSubmatch(strings.TrimSpace(request))
+	if m == nil {
+		return ""
+	}
+	return strings.ToLower(m[1] + m[2])
+}
+
+// inComponent reports whether a path lies in a component: under a folder
+// of that name (or path), or a file of that name.
+func inComponent(p, component string) bool {
+	p = strings.ToLower(p)
+	if strings.Contains(component, "/") {
+		return strings.HasPrefix(p, component+"/") || strings.Contains(p, "/"+component+"/")
+	}
+	for _, seg := range strings.Split(path.Dir(p), "/") {
+		if seg == component {
+			return true
+		}
+	}
+	return strings.TrimSuffix(path.Base(p), path.Ext(p)) == component
+}
+
+// isFixture reports test data: files a feature does not change.
+func isFixture(p string) bool {
+	return strings.HasPrefix(p, "testdata/") || strings.Contains(p, "/testdata/")
 }
 
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
