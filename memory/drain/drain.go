@@ -23,6 +23,13 @@ type Options struct {
 	SimTh       float64 // similarity threshold (default 0.4)
 	MaxChildren int     // children per internal node before routing to <*> (default 100)
 	MaxClusters int     // at most this many templates (default 100000); later misses go to the nearest
+	// SiblingSim (default 0.8; above 1: never) lets a message that matches
+	// nothing in its leaf join a template under another value of the last
+	// routing token when that many of its tokens agree: the routing token
+	// was a parameter. It is high so that "login ok for <*>" and "login
+	// failed for <*>" (2 of 4 agree) stay apart. 0.8 was chosen on the tune
+	// half of testdata/logs-labelled (bench/README.md).
+	SiblingSim float64
 	// Plain is the reference Drain (logpai's Drain, Drain3) as a yardstick:
 	// no masking, tokens compared as written, and Depth counting the leaf
 	// layer, so depth 4 routes on the first token only. Without Plain,
@@ -74,6 +81,9 @@ func New(opts Options) *Miner {
 	if opts.MaxChildren <= 0 {
 		opts.MaxChildren = 100
 	}
+	if opts.SiblingSim <= 0 {
+		opts.SiblingSim = 0.8
+	}
 	if opts.MaxClusters <= 0 {
 		opts.MaxClusters = 100000
 	}
@@ -96,8 +106,14 @@ func Tokens(msg string) []string {
 func (m *Miner) Add(msg string) *Cluster {
 	m.tokenize(msg)
 	toks := m.toks
-	leaf := m.leaf(toks)
+	leaf, parent := m.leaf(toks)
 	best, sim := bestMatch(leaf.clusters, toks)
+	if (best == nil || sim < m.opts.SimTh) && parent != nil && !m.opts.Plain {
+		if sib, ssim := m.sibling(parent, leaf, toks); sib != nil {
+			best, sim = sib, ssim
+			leaf.clusters = append(leaf.clusters, sib) // found directly next time
+		}
+	}
 	if best != nil && sim >= m.opts.SimTh {
 		for i, t := range toks {
 			if best.Tokens[i] != t && best.Tokens[i] != Wildcard {
@@ -181,7 +197,25 @@ func (m *Miner) mask(tok string) string {
 
 // leaf walks (and grows) the tree to the leaf for toks: the length layer,
 // then one layer per leading token, depth-2 of them.
-func (m *Miner) leaf(toks []string) *node {
+// sibling looks for a template under the other children of parent that
+// the message matches at SiblingSim: the last routing token was a
+// parameter ("user bob signed in from <IP>", "user carol signed in from
+// <IP>"). Plain Drain routing on two tokens keeps them apart forever.
+func (m *Miner) sibling(parent, leaf *node, toks []string) (*Cluster, float64) {
+	var best *Cluster
+	bestSim := -1.0
+	for _, n := range parent.children {
+		if n == leaf {
+			continue
+		}
+		if c, sim := bestMatch(n.clusters, toks); c != nil && sim >= m.opts.SiblingSim && sim > bestSim {
+			best, bestSim = c, sim
+		}
+	}
+	return best, bestSim
+}
+
+func (m *Miner) leaf(toks []string) (leaf, parent *node) {
 	n := m.byLen[len(toks)]
 	if n == nil {
 		n = &node{}
@@ -192,6 +226,10 @@ func (m *Miner) leaf(toks []string) *node {
 		layers-- // the reference counts the leaf layer in Depth
 	}
 	for i := 0; i < layers && i < len(toks); i++ {
+		parent = n
+		if i == 0 && layers >= 2 {
+			parent = nil
+		}
 		key := toks[i]
 		if hasDigit(key) || isMask(key) {
 			key = Wildcard
@@ -212,7 +250,10 @@ func (m *Miner) leaf(toks []string) *node {
 		}
 		n = next
 	}
-	return n
+	if layers < 2 || len(toks) < layers {
+		parent = nil
+	}
+	return n, parent
 }
 
 func isMask(t string) bool { return len(t) > 2 && t[0] == '<' && t[len(t)-1] == '>' }

@@ -58,6 +58,14 @@ func TestDrainGroups(t *testing.T) {
 	if ids[6] == ids[4] {
 		t.Error("login failed joined login ok: the second token routes the tree")
 	}
+	// A parameter in the second (routing) position: the message joins the
+	// template under the other value when 4 of its 5 tokens agree.
+	if a, b := m.Add("user bob signed in from 10.0.0.1"), m.Add("user carol signed in from 10.0.0.2"); a != b || a.Template() != "user <*> signed in from <IP>" {
+		t.Errorf("second-position parameter split: %q, %q", a.Template(), b.Template())
+	}
+	if never := New(Options{SiblingSim: 1.1}); never.Add("user bob signed in from 10.0.0.1") == never.Add("user carol signed in from 10.0.0.2") {
+		t.Error("SiblingSim above 1 still joined across routing tokens")
+	}
 	// The threshold decides: at 0.9 "login ok for bob" (3/4 equal) starts
 	// its own cluster.
 	strict := New(Options{SimTh: 0.9})
