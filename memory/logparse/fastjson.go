@@ -91,11 +91,10 @@ func fastJSON(s string, fields bool) (Record, bool) {
 				r.Time = EpochTime(f)
 			}
 		}
-		if !r.Time.IsZero() {
-			used[0] = timeKeys[timeK]
-		} else if timeV.kind == '"' || timeV.kind == '0' {
+		if r.Time.IsZero() {
 			return Record{}, false // the slow path would try the next time key
 		}
+		used[0] = timeKeys[timeK]
 	}
 	if levelK < len(levelKeys) {
 		switch levelV.kind {

@@ -20,6 +20,8 @@ func TestFastJSONMatchesDecoder(t *testing.T) {
 		`{"level":"info","msg":"dup","msg":"second"}`,
 		`{"level":"nope","severity":"error","msg":"second level key"}`,
 		`{"time":"yesterday","ts":1714557600,"msg":"second time key"}`,
+		`{"time":null,"ts":1714557600,"msg":"null time, second key"}`,
+		`{"level":true,"lvl":"warn","msg":"bool level, second key"}`,
 		`{"msg":{"stringValue":"object message"},"message":"string"}`,
 		`{"log":"hello\n","stream":"stdout","time":"2024-05-01T10:00:00Z"}`,
 		`{"level":"info","msg":"bad escape \q"}`,

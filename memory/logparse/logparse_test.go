@@ -107,6 +107,8 @@ func TestPattern(t *testing.T) {
 		// method, path segments without the query, status as a word
 		{`10.0.0.1 - - [24/Nov/2026:00:02:38 +0000] "GET /static/app-3.css?v=1 HTTP/1.1" 304 0 "-" "curl/7.88.1"`, "GET /static /app-3.css NotModified"},
 		{`{"level":"info","msg":"order created","order_id":"ord-1"}`, "order created"},
+		// nginx logs a request it could not read as "-"
+		{`10.0.0.1 - - [24/Nov/2026:00:02:38 +0000] "-" 400 0 "-" "-"`, "- / BadRequest"},
 	} {
 		if got := ParseLine(c.line).Pattern(); got != c.want {
 			t.Errorf("Pattern(%s) = %q, want %q", c.line, got, c.want)
