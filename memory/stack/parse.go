@@ -144,6 +144,11 @@ func (p *parser) try(i int) (int, bool) {
 		return p.goPanic(i), true
 	case goGoroutine.MatchString(l):
 		return p.goStack(i, Trace{Lang: "go", Type: "goroutine", Message: strings.TrimSuffix(l, ":")}, i), true
+	case p.errorStack(i):
+		// An error printed with its stack (github.com/pkg/errors' %+v,
+		// cockroachdb/errors): frames with no goroutine header, after the
+		// error's message.
+		return p.goStack(i, Trace{Lang: "go", Type: "error", Message: strings.TrimSpace(p.text(i - 1)), Chain: p.chain}, i), true
 	case strings.TrimSpace(l) == "WARNING: DATA RACE":
 		return p.goRace(i), true
 	case strings.HasPrefix(strings.TrimSpace(l), "Traceback (most recent call last):"):
@@ -200,6 +205,20 @@ func (p *parser) goPanic(i int) int {
 	p.chain++
 	p.emit(t, start, i-1)
 	return i
+}
+
+// goFunc is a Go function as a stack prints it, without arguments.
+var goFunc = regexp.MustCompile(`^\s*[\w\-.~%]+(?:/[\w\-.~%]+)*\.[\w.()*\[\]]+$`)
+
+// errorStack reports whether two function / file:line pairs start at line
+// i: a stack printed with no goroutine header.
+func (p *parser) errorStack(i int) bool {
+	for k := i; k < i+4; k += 2 {
+		if !goFunc.MatchString(p.text(k)) || goFile.FindStringSubmatch(p.text(k+1)) == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // goStack reads function / file line pairs from line i on.

@@ -355,3 +355,31 @@ func TestRaceReportsBackToBack(t *testing.T) {
 		t.Errorf("second report: %+v", traces[1])
 	}
 }
+
+// An error printed with its stack (github.com/pkg/errors' %+v) has no
+// goroutine header; its frames still parse, the line before is the
+// message (helm 071646cc6c).
+func TestErrorWithStack(t *testing.T) {
+	text := "Error: failed to fetch https://example.com/c.tgz : 404 Not Found\n" +
+		"helm.go:75: [debug] failed to fetch https://example.com/c.tgz : 404 Not Found\n" +
+		"helm.sh/helm/v3/pkg/getter.(*HTTPGetter).get\n" +
+		"        /home/circleci/helm.sh/helm/pkg/getter/httpgetter.go:72\n" +
+		"helm.sh/helm/v3/pkg/downloader.(*ChartDownloader).DownloadTo\n" +
+		"        /home/circleci/helm.sh/helm/pkg/downloader/chart_downloader.go:97\n" +
+		"main.main\n" +
+		"        /home/circleci/helm.sh/helm/cmd/helm/helm.go:74\n" +
+		"runtime.goexit\n" +
+		"        /usr/local/go/src/runtime/asm_amd64.s:1357\n"
+	traces := Parse(text)
+	if len(traces) != 1 || traces[0].Type != "error" || len(traces[0].Frames) != 3 {
+		t.Fatalf("traces: %+v", traces)
+	}
+	tr := traces[0]
+	if !strings.Contains(tr.Message, "404 Not Found") || tr.Frames[1].Func != "helm.sh/helm/v3/pkg/downloader.(*ChartDownloader).DownloadTo" || tr.Frames[1].Line != 97 {
+		t.Errorf("trace: %+v", tr)
+	}
+	// One function / file pair alone is no stack.
+	if got := Parse("doing x\nmain.main\n\t/src/main.go:10\n"); len(got) != 0 {
+		t.Errorf("a lone pair parsed as %+v", got)
+	}
+}
