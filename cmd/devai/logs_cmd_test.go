@@ -48,3 +48,20 @@ func TestLogsCommand(t *testing.T) {
 		}
 	}
 }
+
+// An nginx access log (from testdata/logs-labelled): requests group by
+// method, route and status, and the 502s come first as errors.
+func TestLogsCommandAccessLog(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"logs", "--json", filepath.Join("..", "..", "testdata", "logs-labelled", "nginx-access.test.log")}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var s drain.Summary
+	if err := json.Unmarshal(stdout.Bytes(), &s); err != nil {
+		t.Fatal(err)
+	}
+	first := s.Templates[0]
+	if s.Formats["access"] != s.Records || !first.Error || !strings.HasSuffix(first.Template, "BadGateway") || len(s.Templates) != 6 {
+		t.Errorf("formats %v, %d templates, first %+v", s.Formats, len(s.Templates), first)
+	}
+}
