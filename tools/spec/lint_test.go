@@ -86,3 +86,29 @@ func TestPatternOf(t *testing.T) {
 		}
 	}
 }
+
+func TestComponentScope(t *testing.T) {
+	for _, tc := range []struct {
+		request, component, in, out string
+	}{
+		{"tsdb: add native histogram head metrics", "tsdb", "tsdb/head.go", "storage/series.go"},
+		{"feat(scrape): support Unix sockets", "scrape", "scrape/target.go", "discovery/aws/ec2.go"},
+		{"storage/remote: add a config option", "storage/remote", "storage/remote/write.go", "storage/merge.go"},
+		{"docker: add Image to labels", "docker", "discovery/moby/docker.go", "discovery/moby/network.go"},
+		{"add rate limiting to the login endpoint", "", "", ""},
+	} {
+		got := componentOf(tc.request)
+		if got != tc.component {
+			t.Errorf("componentOf(%q) = %q, want %q", tc.request, got, tc.component)
+		}
+		if got == "" {
+			continue
+		}
+		if !inComponent(tc.in, got) || inComponent(tc.out, got) {
+			t.Errorf("%s: %s in %v, %s in %v", got, tc.in, inComponent(tc.in, got), tc.out, inComponent(tc.out, got))
+		}
+	}
+	if !isFixture("config/testdata/x.yml") || !isFixture("testdata/a.go") || isFixture("tsdb/head.go") {
+		t.Error("isFixture")
+	}
+}
