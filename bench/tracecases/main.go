@@ -84,6 +84,9 @@ var cases = []tcase{
 	{"urfave+cli", "ef59b5af", "test go test -run '^TestBoolWithInverseFlagStringNoPanicWithNoTabStringer$' ."},
 	{"urfave+cli", "949a6ea9", "test go test -run '^TestCommand_Run_CustomShellCompleteAcceptsMalformedFlags$' ."},
 	{"etcd-io+bbolt", "e8dfa8c", "test go test -run '^TestTx_Check_Panic$' ."},
+	{"gin-gonic+gin", "46da4854", "test go test -run '^TestResponseWriterHijackWithTimeoutHandler$' ."},
+	{"urfave+cli", "e855c4cd", "test go test -run '^TestContext_String$' ."},
+	{"etcd-io+bbolt", "b06ba6a", "test go test -timeout=20s -run '^TestFindPathsToKey_CycleDetected$' ./internal/surgeon"},
 }
 
 type result struct {
@@ -176,6 +179,22 @@ func runCase(ctx context.Context, mirror string, c tcase, traces, keep string) (
 		}
 		if _, err := git(work, "checkout", "-q", c.fix+"^"); err != nil {
 			return r, err
+		}
+	}
+	if strings.HasPrefix(c.how, "test ") {
+		// The test that crashed is in the tree of whoever ran it: the
+		// fix's test files (and test data) at the parent, as when the log
+		// was made.
+		names, err := git(work, "diff-tree", "--no-commit-id", "-r", "--name-only", "--diff-filter=AM", c.fix)
+		if err != nil {
+			return r, err
+		}
+		for _, n := range strings.Fields(names) {
+			if strings.HasSuffix(n, "_test.go") || strings.Contains(n, "/testdata/") || strings.HasPrefix(n, "testdata/") {
+				if _, err := git(work, "checkout", "-q", c.fix, "--", n); err != nil {
+					return r, err
+				}
+			}
 		}
 	}
 	log, err := pastedLog(work, c, traces)
