@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/devaiops/devai/memory/drain"
+	"github.com/devaiops/devai/memory/redact"
 )
 
 type logsConfig struct {
@@ -81,12 +82,29 @@ func runLogs(cfg *logsConfig, name string, in io.Reader, stdout io.Writer) error
 	if err != nil {
 		return fmt.Errorf("read %s: %w", name, err)
 	}
+	if err := redactSummary(&s); err != nil {
+		return err
+	}
 	if cfg.JSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(s)
 	}
 	fmt.Fprint(stdout, logsMarkdown(name, s, cfg.Limit))
+	return nil
+}
+
+// redactSummary hides credentials in what a summary quotes of the log: a
+// template keeps a line's constant words, an example the whole first event.
+func redactSummary(s *drain.Summary) error {
+	r, err := redact.New()
+	if err != nil {
+		return err
+	}
+	for i := range s.Templates {
+		t := &s.Templates[i]
+		t.Template, t.Example = r.String(t.Template), r.String(t.Example)
+	}
 	return nil
 }
 

@@ -65,3 +65,15 @@ func TestLogsCommandAccessLog(t *testing.T) {
 		t.Errorf("formats %v, %d templates, first %+v", s.Formats, len(s.Templates), first)
 	}
 }
+
+func TestLogsCommandRedacts(t *testing.T) {
+	log := "level=error msg=\"upstream refused\" url=https://deploy:hunter2hunter2@db.internal/x\n" +
+		"level=error msg=\"upstream refused\" url=https://deploy:hunter2hunter2@db.internal/x\n"
+	var stdout bytes.Buffer
+	if err := runLogs(&logsConfig{JSON: true, SimTh: 0.4, Depth: 4}, "stdin", strings.NewReader(log), &stdout); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stdout.String(), "hunter2hunter2") {
+		t.Errorf("the password in the URL reached the output:\n%s", stdout.String())
+	}
+}
