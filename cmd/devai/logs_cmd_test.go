@@ -67,13 +67,13 @@ func TestLogsCommandAccessLog(t *testing.T) {
 }
 
 func TestLogsCommandRedacts(t *testing.T) {
-	log := "level=error msg=\"upstream refused\" url=https://deploy:hunter2hunter2@db.internal/x\n" +
-		"level=error msg=\"upstream refused\" url=https://deploy:hunter2hunter2@db.internal/x\n"
+	line := "level=error msg=\"dial https://deploy:correcthorsebattery@db.internal/orders refused\"\n"
+	log := line + line
 	var stdout bytes.Buffer
 	if err := runLogs(&logsConfig{JSON: true, SimTh: 0.4, Depth: 4}, "stdin", strings.NewReader(log), &stdout); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(stdout.String(), "hunter2hunter2") {
+	if strings.Contains(stdout.String(), "correcthorsebattery") {
 		t.Errorf("the password in the URL reached the output:\n%s", stdout.String())
 	}
 }
