@@ -370,6 +370,9 @@ func (c *checker) test(ctx context.Context, dir string, mods map[string][]string
 			if t.Package == "" {
 				continue
 			}
+			if strings.HasPrefix(t.Name, "Benchmark") {
+				continue // -run does not run benchmarks
+			}
 			if m, ok := moduleOf(dir, t.Package); ok && m == mod {
 				byPkg[t.Package] = appendUnique(byPkg[t.Package], t.Name)
 			}
