@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
@@ -173,6 +175,43 @@ func TestDraftSpecSamplingFallsBack(t *testing.T) {
 		}
 		if !strings.HasPrefix(out.Prose, "skeleton") || len(out.Requirements) < 3 || !strings.Contains(out.Requirements[0].Text, "provide rate limiting") {
 			t.Errorf("%s: prose %q, requirements %+v", name, out.Prose, out.Requirements)
+		}
+	}
+}
+
+// TestDraftSpecSamplesOverHTTP: over streamable HTTP, a client that
+// declared sampling gets the sampled prose: the server asks it mid-call on
+// the client's listening (GET) stream; without that stream the request
+// waits out ProseTimeout and the skeleton comes back.
+func TestDraftSpecSamplesOverHTTP(t *testing.T) {
+	ix := shopIndex(t)
+	srv := server.NewMCPServer("devai-test", "0")
+	srv.AddTool(Tool(), Handler(ix, time.Second, 20*time.Second))
+	hs := httptest.NewServer(server.NewStreamableHTTPServer(srv))
+	defer hs.Close()
+	m := &model{reply: func(mcp.CreateMessageRequest) (string, error) {
+		return `{"requirements": [{"id": "FR-023", "text": "THE service SHALL accept at most 10 login attempts per client address per minute."}]}`, nil
+	}}
+	for _, version := range []string{mcp.ProtocolVersion20250618, mcp.ProtocolVersion20251125} {
+		want := "sampled"
+		tr, err := transport.NewStreamableHTTP(hs.URL, transport.WithContinuousListening())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := client.NewClient(tr, client.WithSamplingHandler(m), client.WithProtocolVersion(version))
+		ctx := context.Background()
+		if err := c.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var init mcp.InitializeRequest
+		init.Params.ProtocolVersion = version
+		if _, err := c.Initialize(ctx, init); err != nil {
+			t.Fatal(err)
+		}
+		res, out := call(t, c, map[string]any{"request": "add rate limiting to the login endpoint"})
+		c.Close()
+		if res.IsError || !strings.HasPrefix(out.Prose, want) {
+			t.Errorf("%s: prose %q, want %s (%+v)", version, out.Prose, want, res.Content)
 		}
 	}
 }
