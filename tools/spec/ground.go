@@ -195,7 +195,7 @@ func sentences(text string, first int) []sentence {
 	var cur strings.Builder
 	start := 0
 	flush := func(end int) {
-		s := strings.Join(strings.Fields(cur.String()), " ")
+		s := strings.Join(strings.Fields(strings.ReplaceAll(cur.String(), "**", "")), " ")
 		s = strings.Trim(s, "-*# ")
 		if len(s) > 3 {
 			out = append(out, sentence{text: s, start: start, end: end})

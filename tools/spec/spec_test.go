@@ -185,6 +185,35 @@ func TestEveryCitedURIExists(t *testing.T) {
 	}
 }
 
+// TestDuplicatesAndContradictions: a request an existing requirement
+// already states is a possible duplicate, with the sentence quoted and an
+// open question; one a spec sentence denies is a contradiction.
+func TestDuplicatesAndContradictions(t *testing.T) {
+	ix := shopIndex(t)
+	for _, tc := range []struct {
+		request, relation, uri, quote string
+	}{
+		{"lock an account for 15 minutes after 5 failed logins within 15 minutes", RelDuplicate, "devai://spec/docs/specs/002-login.md#L39-L40", "FR-008 WHEN 5 failed logins"},
+		{"refuse logins to a locked account with 423 and a Retry-After header", RelDuplicate, "devai://spec/docs/specs/002-login.md#L41-L43", "FR-009 WHILE an account is locked"},
+		{"rate limit login attempts per client address", RelContradiction, "devai://spec/docs/specs/002-login.md#L69-L70", "Login attempts are not rate limited per client address"},
+	} {
+		out, err := Run(context.Background(), ix, Input{Request: tc.request}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, r := range out.Related {
+			found = found || (r.Relation == tc.relation && r.URI == tc.uri && strings.HasPrefix(r.Quote, tc.quote))
+		}
+		if !found {
+			t.Errorf("%q: no %s at %s: %+v", tc.request, tc.relation, tc.uri, out.Related)
+		}
+		if len(out.Questions) == 0 || out.Questions[0].Source != tc.uri {
+			t.Errorf("%q: the first open question is not about %s: %+v", tc.request, tc.uri, out.Questions)
+		}
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	ix := shopIndex(t)
 	for _, tc := range []struct {
