@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/memory/fixture"
 	"github.com/devaiops/devai/tools/spec"
 )
@@ -89,7 +90,8 @@ func TestPlanCommand(t *testing.T) {
 
 func TestPlanCommandWrites(t *testing.T) {
 	repo, _ := fixture.GitRepo(t)
-	common := []string{"--repo", repo, "--state-dir", t.TempDir(), "--embedder", "hash", "--log-level", "warn"}
+	state := t.TempDir()
+	common := []string{"--repo", repo, "--state-dir", state, "--embedder", "hash", "--log-level", "warn"}
 	_, stderr, err := runPlanCLI(t, append([]string{"add rate limiting to the login endpoint", "--write"}, common...)...)
 	if err != nil {
 		t.Fatalf("%v: %s", err, stderr)
@@ -98,6 +100,11 @@ func TestPlanCommandWrites(t *testing.T) {
 	first, err := os.ReadFile(file)
 	if err != nil || !strings.Contains(stderr, "wrote docs/specs/005-add-rate-limiting-login-endpoint.md") {
 		t.Fatalf("not written: %v; stderr %s", err, stderr)
+	}
+	// The decision log says what was written.
+	recs, err := decisions.List(decisions.Dir(state), decisions.Filter{Tool: spec.ToolName})
+	if err != nil || len(recs) != 1 || len(recs[0].Writes) != 1 || recs[0].Writes[0].Ref != "docs/specs/005-add-rate-limiting-login-endpoint.md" {
+		t.Errorf("decision log: %v %+v", err, recs)
 	}
 	_, _, err = runPlanCLI(t, append([]string{"add rate limiting to the login endpoint", "--write"}, common...)...)
 	var ue usageError
