@@ -89,6 +89,9 @@ func TestRecentChangeTiedToTheFailingFunction(t *testing.T) {
 	if hook < 0 || !strings.Contains(out.Suspects[hook].Why[0], "changed by "+commits["bug"][:10]) {
 		t.Fatalf("ExpiryHook is not a suspect for the bug commit:\n%s", Markdown(out))
 	}
+	if h := out.Suspects[hook].Hypothesis; !strings.Contains(h, "is not on the trace") || !strings.Contains(h, "changed by") {
+		t.Errorf("ExpiryHook's hypothesis does not say why it is a suspect: %s", h)
+	}
 	for _, s := range out.Suspects {
 		if strings.HasPrefix(s.Why[0], "changed by") && s.Path != "internal/auth/service.go" {
 			t.Errorf("%s %s added from another file", s.Path, s.Symbol)
@@ -110,5 +113,13 @@ func TestTiedTo(t *testing.T) {
 		if got := tiedTo(c.symbol).MatchString(c.code); got != c.want {
 			t.Errorf("tiedTo(%q) on %q = %v, want %v", c.symbol, c.code, got, c.want)
 		}
+	}
+}
+
+func TestPythonPackages(t *testing.T) {
+	got := pythonPackages([]string{"werkzeug/__init__.py", "werkzeug/debug/__init__.py", "src/click/__init__.py",
+		"tests/conftest.py", "setup.py", "docs/conf.py", "examples/app/__init__.py/x"})
+	if strings.Join(got, ",") != "click,werkzeug" {
+		t.Errorf("pythonPackages = %v, want [click werkzeug]", got)
 	}
 }
