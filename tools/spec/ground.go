@@ -468,13 +468,9 @@ func (g *grounding) logEvents(ctx context.Context, ix *memory.Index, v *verifier
 	if err != nil {
 		return err
 	}
-	need := 0.5
-	if len(g.stems) <= 2 {
-		need = 0.49
-	}
 	for _, h := range hits {
 		ov := overlap(g.stems, stemSet(h.Symbol+" "+h.Snippet))
-		if ov < need || !v.ok(h.URI) || len(g.logs) == maxLogs {
+		if ov < 0.5 || !v.ok(h.URI) || len(g.logs) == maxLogs {
 			continue
 		}
 		g.logs = append(g.logs, Evidence{URI: h.URI, Event: h.Symbol, Why: fmt.Sprintf("logged today; shares %.0f%% of the request's terms", 100*ov)})
