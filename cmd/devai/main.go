@@ -76,6 +76,7 @@ func commands(stdout, stderr io.Writer) []*command {
 		searchCommand(stdout, stderr),
 		fixLogCommand(os.Stdin, stdout, stderr),
 		logsCommand(os.Stdin, stdout, stderr),
+		planCommand(stdout, stderr),
 		gapsCommand(stdout, stderr),
 		changelogCommand(stdout, stderr),
 		decisionsCommand(stdout, stderr),

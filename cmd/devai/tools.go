@@ -14,6 +14,7 @@ import (
 	"github.com/devaiops/devai/tools/changelog"
 	"github.com/devaiops/devai/tools/gaps"
 	"github.com/devaiops/devai/tools/search"
+	"github.com/devaiops/devai/tools/spec"
 	"github.com/devaiops/devai/tools/trace"
 )
 
@@ -38,6 +39,10 @@ type toolDecl struct {
 	Hints   hints
 }
 
+// samplingTimeout bounds how long draft_spec waits for the client's model
+// to write the prose before it answers with the skeleton.
+const samplingTimeout = 30 * time.Second
+
 // toolTable is the one place where devai's tools are declared. A tool that
 // is not ReadOnly can write, and --read-only leaves it out.
 func toolTable() []toolDecl {
@@ -56,6 +61,15 @@ func toolTable() []toolDecl {
 			Tool:    gaps.Tool,
 			Handler: func(d toolDeps) server.ToolHandlerFunc { return gaps.Handler(d.Index, d.FirstSyncWait) },
 			Hints:   hints{ReadOnly: true, Destructive: false, Idempotent: true, OpenWorld: false},
+		},
+		{
+			// Destructive: with overwrite:true a write replaces an existing
+			// spec file, which is not an additive change.
+			Tool: spec.Tool,
+			Handler: func(d toolDeps) server.ToolHandlerFunc {
+				return spec.Handler(d.Index, d.FirstSyncWait, samplingTimeout)
+			},
+			Hints: hints{ReadOnly: false, Destructive: true, Idempotent: false, OpenWorld: false},
 		},
 		{
 			Tool:    changelog.Tool,
