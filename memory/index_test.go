@@ -527,3 +527,28 @@ func TestCopiesRankTheSameEveryTime(t *testing.T) {
 		}
 	}
 }
+
+func TestQueryTermsNameIdentifiersOnly(t *testing.T) {
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"resource templates for devai URIs with path completion", nil},
+		{"where is DeleteExpired called", []string{"deleteexpired"}},
+		{"sessions.Store.Touch and the IDs it keeps", []string{"sessions.store.touch"}},
+		{"max_retries default", []string{"max_retries"}},
+		{"APIs", []string{"apis"}}, // a one-word query may be a name
+	}
+	for _, tt := range tests {
+		got := queryTerms(tt.query)
+		if len(got) != len(tt.want) {
+			t.Errorf("queryTerms(%q) = %v, want %v", tt.query, got, tt.want)
+			continue
+		}
+		for _, w := range tt.want {
+			if !got[w] {
+				t.Errorf("queryTerms(%q) = %v, want %v", tt.query, got, tt.want)
+			}
+		}
+	}
+}

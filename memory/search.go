@@ -412,12 +412,31 @@ func queryTerms(text string) map[string]bool {
 }
 
 func identifierLike(w string) bool {
+	if acronymPlural(w) {
+		return false
+	}
 	for i, r := range w {
 		if r == '_' || r == '.' || unicode.IsDigit(r) || (i > 0 && unicode.IsUpper(r)) {
 			return true
 		}
 	}
 	return false
+}
+
+// acronymPlural tells English plurals of acronyms ("URIs", "IDs", "APIs")
+// from identifiers: written that way they are prose, and a helper named
+// uris or ids is not what the question is about.
+func acronymPlural(w string) bool {
+	n := len(w)
+	if n < 3 || w[n-1] != 's' {
+		return false
+	}
+	for _, r := range w[:n-1] {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // symbolNamed returns the part of a definition's qualified symbol that the
