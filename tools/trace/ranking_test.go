@@ -123,3 +123,74 @@ func TestPythonPackages(t *testing.T) {
 		t.Errorf("pythonPackages = %v, want [click werkzeug]", got)
 	}
 }
+
+// A trace with no frame in the repository: the code that calls the
+// library's top function ranks first, and the code holding a literal the
+// message quotes is a suspect too; the definition of a same-named method
+// (the shop's own Hasher.Verify) is no caller.
+func TestLibraryTraceLeadsToTheCallingCode(t *testing.T) {
+	ix, _ := openShop(t)
+	text := "panic: worker: job \"session_expired\" failed\n\n" +
+		"goroutine 12 [running]:\n" +
+		"github.com/acme/worker.(*Pool).Verify(0xc000123)\n" +
+		"\t/go/pkg/mod/github.com/acme/worker@v1.2.0/pool.go:40 +0x1d\n" +
+		"github.com/acme/worker.(*Pool).run.func1()\n" +
+		"\t/go/pkg/mod/github.com/acme/worker@v1.2.0/pool.go:22 +0x5a\n" +
+		"sync.(*WaitGroup).Wait(0xc000456)\n" +
+		"\t/usr/local/go/src/sync/waitgroup.go:130 +0x64\n"
+	out, err := Run(t.Context(), ix, Input{Text: text, MaxSuspects: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Suspects) == 0 || out.Suspects[0].Symbol != "auth.Service.Login" {
+		t.Fatalf("the caller of Verify is not first:\n%s", Markdown(out))
+	}
+	if why := out.Suspects[0].Why[0]; !strings.HasPrefix(why, "calls Verify, library frame #1") {
+		t.Errorf("Login's weight: %s", why)
+	}
+	if suspectIndex(out, "auth.Hasher.Verify") >= 0 {
+		t.Errorf("a same-named definition is a suspect:\n%s", Markdown(out))
+	}
+	lit := -1
+	for i, s := range out.Suspects {
+		if s.Path == "internal/httpapi/middleware.go" && strings.Contains(s.Why[0], `"session_expired"`) {
+			lit = i
+		}
+	}
+	if lit < 0 || lit > 2 {
+		t.Errorf("the code holding the quoted literal is at %d:\n%s", lit, Markdown(out))
+	}
+}
+
+func TestLibraryFuncAndMessageWords(t *testing.T) {
+	for _, c := range []struct {
+		lang, fn, file, pkg, name string
+	}{
+		{"go", "google.golang.org/grpc.(*Server).GracefulStop", "", "google.golang.org/grpc", "GracefulStop"},
+		{"go", "go.opentelemetry.io/otel/sdk/trace.NewBatchSpanProcessor.func2", "", "go.opentelemetry.io/otel/sdk/trace", "NewBatchSpanProcessor"},
+		{"go", "go.opentelemetry.io/otel/sdk/trace.(*batchSpanProcessor).processQueue", "", "go.opentelemetry.io/otel/sdk/trace", "\x00"},
+		{"go", "sync.(*WaitGroup).Wait", "", "", ""},
+		{"python", "run_wsgi", "/usr/lib/python3.6/site-packages/werkzeug/serving.py", "", "run_wsgi"},
+		{"python", "send_header", "/usr/lib64/python3.6/http/server.py", "", ""},
+	} {
+		pkg, name := libraryFunc(c.lang, Frame{Func: c.fn, File: c.file})
+		if pkg != c.pkg || name != c.name {
+			t.Errorf("libraryFunc(%s) = %q %q, want %q %q", c.fn, pkg, name, c.pkg, c.name)
+		}
+	}
+	if got := strings.Join(quotedLiterals(`'latin-1' codec can't encode character '\uff0f' in position 58`), ","); got != "latin-1" {
+		t.Errorf("quotedLiterals = %s", got)
+	}
+	if got := strings.Join(messageIdentifiers("interface conversion: *http.timeoutWriter is not http.Hijacker: missing method Hijack"), ","); got != "timeoutWriter,Hijacker,Hijack" {
+		t.Errorf("messageIdentifiers = %s", got)
+	}
+	for _, c := range []struct{ src, pkg, alias string }{
+		{"import (\n\tsdktrace \"go.opentelemetry.io/otel/sdk/trace\"\n)", "go.opentelemetry.io/otel/sdk/trace", "sdktrace"},
+		{"import (\n\t\"google.golang.org/grpc\"\n)", "google.golang.org/grpc", "grpc"},
+		{"import \"github.com/go-kit/log/v2\"", "github.com/go-kit/log/v2", "log"},
+	} {
+		if alias, ok := goImportAlias(c.src, c.pkg); !ok || alias != c.alias {
+			t.Errorf("goImportAlias(%s) = %q %v, want %q", c.pkg, alias, ok, c.alias)
+		}
+	}
+}

@@ -58,6 +58,12 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	cands := candidates(ix, out.Errors)
 	cands = otherCallers(ix, out.Errors, cands)
 	cands = recentChanges(ctx, ev, out.Errors, cands)
+	if !hasCodeFrame(ix, out.Errors) {
+		if leads := libraryLeads(ix, out.Errors); len(leads) > 0 {
+			out.Notes = append(out.Notes, "no frame of the trace is in this repository's code outside tests; suspects include the code that calls the trace's library functions, uses their packages or names what the error message names")
+			cands = append(cands, leads...)
+		}
+	}
 	if len(cands) == 0 {
 		query := failureText(lines, out.Errors)
 		if len(traces) == 0 {
@@ -270,6 +276,19 @@ func candidates(ix *memory.Index, errs []Error) []Suspect {
 		}
 	}
 	return out
+}
+
+// hasCodeFrame reports whether an error has an in-repo frame outside
+// tests (a frame that started a goroutine does not count).
+func hasCodeFrame(ix *memory.Index, errs []Error) bool {
+	for _, e := range errs {
+		for _, f := range e.Frames {
+			if f.InApp && !f.CreatedBy && !isTestFrame(ix, f) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // firstAppBelowLibrary reports whether library frames sit above the first
