@@ -194,3 +194,62 @@ func TestLibraryFuncAndMessageWords(t *testing.T) {
 		}
 	}
 }
+
+// A slice out of range in orders.Service.List: the page it slices by was
+// built by pageFromQuery in the handler that passed it down. pageFromQuery
+// is a suspect with the frame that passed the value, never above the
+// frame where the panic surfaced.
+func TestBuilderOfAPassedValueIsASuspect(t *testing.T) {
+	ix, _ := openShop(t)
+	text := "panic: runtime error: slice bounds out of range [:20] with capacity 3\n\n" +
+		"goroutine 31 [running]:\n" +
+		"example.com/shop/internal/orders.(*Service).List(0xc0001, {0x2, 0x3}, {0xc0002, 0x5}, {0x2, 0x10})\n" +
+		"\t/src/shop/internal/orders/service.go:94 +0x2c5\n" +
+		"example.com/shop/internal/httpapi.(*Server).handleListOrders(0xc0003, {0x4, 0x5}, 0xc0004)\n" +
+		"\t/src/shop/internal/httpapi/handlers_orders.go:51 +0x1a5\n" +
+		"net/http.HandlerFunc.ServeHTTP(0xc0005, {0x4, 0x5}, 0xc0004)\n" +
+		"\t/usr/local/go/src/net/http/server.go:2294 +0x29\n"
+	out, err := Run(t.Context(), ix, Input{Text: text, MaxSuspects: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Suspects[0].Symbol != "orders.Service.List" {
+		t.Fatalf("the failing frame is not first:\n%s", Markdown(out))
+	}
+	page := suspectIndex(out, "httpapi.pageFromQuery")
+	if page < 0 || page > 2 {
+		t.Fatalf("pageFromQuery, which built the page passed down, at %d:\n%s", page, Markdown(out))
+	}
+	if why := out.Suspects[page].Why[0]; !strings.HasPrefix(why, "built page (line 46), which httpapi.Server.handleListOrders passes down") {
+		t.Errorf("pageFromQuery's weight: %s", why)
+	}
+}
+
+// A nil field read in the failing frame was set (or not) by a constructor:
+// the trace's frame that called the constructor (main.run, through
+// auth.NewService, which sets users) ranks right after the failing frame,
+// above the frames that only passed the service along.
+func TestFrameThatBuiltTheNilValueRanksSecond(t *testing.T) {
+	ix, _ := openShop(t)
+	text := "panic: runtime error: invalid memory address or nil pointer dereference\n\n" +
+		"goroutine 1 [running]:\n" +
+		"example.com/shop/internal/auth.(*Service).recordLastSeen(0x1, {0x2})\n" +
+		"\t/src/shop/internal/auth/service.go:159 +0x5a\n" +
+		"example.com/shop/internal/sessions.(*Janitor).Sweep(0x4)\n" +
+		"\t/src/shop/internal/sessions/janitor.go:64 +0x15b\n" +
+		"example.com/shop/internal/sessions.(*Janitor).Run(0x4, {0x5, 0x6})\n" +
+		"\t/src/shop/internal/sessions/janitor.go:53 +0x165\n" +
+		"main.run()\n" +
+		"\t/src/shop/cmd/shopd/main.go:61 +0x9bf\n"
+	out, err := Run(t.Context(), ix, Input{Text: text, MaxSuspects: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, sweep := suspectIndex(out, "main.run"), suspectIndex(out, "sessions.Janitor.Run")
+	if out.Suspects[0].Symbol != "auth.Service.recordLastSeen" || run < 0 || run > 2 || sweep >= 0 && sweep < run {
+		t.Fatalf("recordLastSeen first, main.run %d above Janitor.Run %d:\n%s", run, sweep, Markdown(out))
+	}
+	if why := strings.Join(out.Suspects[run].Why, "; "); !strings.Contains(why, "sets users (through auth.NewService)") {
+		t.Errorf("main.run's weight does not say it built the value: %s", why)
+	}
+}

@@ -57,6 +57,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	ev := &evidence{ix: ix, hist: hist, skip: ownEvents(source, traces)}
 	cands := candidates(ix, out.Errors)
 	cands = otherCallers(ix, out.Errors, cands)
+	cands = builders(ix, out.Errors, cands)
 	cands = recentChanges(ctx, ev, out.Errors, cands)
 	if !hasCodeFrame(ix, out.Errors) {
 		if leads := libraryLeads(ix, out.Errors); len(leads) > 0 {
