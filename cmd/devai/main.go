@@ -78,6 +78,7 @@ func commands(stdout, stderr io.Writer) []*command {
 		logsCommand(os.Stdin, stdout, stderr),
 		planCommand(stdout, stderr),
 		gapsCommand(stdout, stderr),
+		prCommand(os.Stdin, stdout, stderr),
 		changelogCommand(stdout, stderr),
 		decisionsCommand(stdout, stderr),
 		evalCommand(stdout, stderr),

@@ -34,6 +34,7 @@ type serveConfig struct {
 	AllowedOrigins []string
 	MaxBodyBytes   int64
 	NoWatch        bool
+	AllowExec      bool
 }
 
 // serveFlags declares the flags of `devai serve` over a new config.
@@ -50,6 +51,7 @@ func serveFlags() (*serveConfig, *flag.FlagSet) {
 	fs.Var(listFlag{&cfg.AllowedOrigins}, "allowed-origins", "HTTP: browser origins allowed besides loopback and the server's own host (comma `list`; * allows any)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", 4<<20, "HTTP: the largest request body accepted, in `bytes`")
 	fs.BoolVar(&cfg.NoWatch, "no-watch", false, "do not watch the repository for changes after the first sync")
+	fs.BoolVar(&cfg.AllowExec, "allow-exec", false, "let propose_patch build the repository and run the impacted tests in a scratch copy (this runs the repository's code); without it only static checks run")
 	return cfg, fs
 }
 
@@ -125,7 +127,7 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 	}
 	defer dlog.Close()
 
-	s, err := newMCPServer(serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: search.DefaultFirstSyncWait, Decisions: dlog})
+	s, err := newMCPServer(serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: search.DefaultFirstSyncWait, Decisions: dlog, AllowExec: cfg.AllowExec})
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ type serverConfig struct {
 	FirstSyncWait time.Duration
 	Decisions     *decisions.Log // nil: tool calls are not recorded
 	Repo          string         // where .devai/prompts is read; "": the index's repository
+	AllowExec     bool           // propose_patch may build and test (--allow-exec)
 }
 
 const instructions = `devai is this project's shared memory: its specs, code, tests and logs, indexed and cited.
@@ -66,7 +67,7 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		server.WithOutputSchemaValidation(),
 		server.WithHooks(hooks),
 	)
-	deps := toolDeps{Index: cfg.Index, Logger: cfg.Logger, FirstSyncWait: cfg.FirstSyncWait}
+	deps := toolDeps{Index: cfg.Index, Logger: cfg.Logger, FirstSyncWait: cfg.FirstSyncWait, AllowExec: cfg.AllowExec}
 	for _, d := range cfg.Tools {
 		t, err := declare(d)
 		if err != nil {
@@ -79,6 +80,9 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		resources.RegisterDecisions(s, cfg.Decisions.Dir())
 	}
 	resources.RegisterChangelog(s, changelogWriter(cfg.Index))
+	if cfg.Index != nil {
+		resources.AddProposals(s, cfg.Index.StateDir())
+	}
 	registerPrompts(s, promptSet, rec) // not filtered by --tools or --read-only: prompts are not tools
 	if cfg.Logger != nil {
 		fwd.srv = s

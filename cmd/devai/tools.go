@@ -13,6 +13,7 @@ import (
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/changelog"
 	"github.com/devaiops/devai/tools/gaps"
+	"github.com/devaiops/devai/tools/patch"
 	"github.com/devaiops/devai/tools/search"
 	"github.com/devaiops/devai/tools/spec"
 	"github.com/devaiops/devai/tools/trace"
@@ -29,6 +30,9 @@ type toolDeps struct {
 	Index         *memory.Index
 	Logger        hclog.Logger
 	FirstSyncWait time.Duration // how long a call waits for the first sync
+	// AllowExec lets propose_patch build the repository and run its tests,
+	// which executes the repository's code: opt-in with --allow-exec.
+	AllowExec bool
 }
 
 // toolDecl is one row of the tool table: the declaration, the handler and
@@ -70,6 +74,15 @@ func toolTable() []toolDecl {
 				return spec.Handler(d.Index, d.FirstSyncWait, samplingTimeout)
 			},
 			Hints: hints{ReadOnly: false, Destructive: true, Idempotent: false, OpenWorld: false},
+		},
+		{
+			// Not destructive: a proposal and its branch are additions; the
+			// working tree, the index and HEAD are never touched.
+			Tool: patch.Tool,
+			Handler: func(d toolDeps) server.ToolHandlerFunc {
+				return patch.Handler(d.Index, patch.RunOptions{AllowExec: d.AllowExec})
+			},
+			Hints: hints{ReadOnly: false, Destructive: false, Idempotent: false, OpenWorld: false},
 		},
 		{
 			Tool:    changelog.Tool,

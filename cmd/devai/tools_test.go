@@ -18,6 +18,7 @@ import (
 var intendedHints = map[string][4]bool{
 	"draft_spec":         {false, true, false, false},
 	"generate_changelog": {true, false, true, false},
+	"propose_patch":      {false, false, false, false},
 	"find_test_gaps":     {true, false, true, false},
 	"search_context":     {true, false, true, false},
 	"trace_root_cause":   {true, false, true, false},
