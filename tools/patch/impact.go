@@ -3,15 +3,13 @@ package patch
 import (
 	"context"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"path"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/history"
 )
 
@@ -21,70 +19,22 @@ type decl struct {
 	start, end     int
 }
 
-// goDecls lists the top-level definitions of a Go file, named the way the
-// symbol graph names them (pkg.Recv.Name). A file that does not parse has
-// none.
+// goDecls lists the definitions of a Go file the way the index chunks and
+// names them (pkg.Recv.Name), so that the symbol graph knows the names. The
+// file's content after the edits is not indexed, hence the split here.
 func goDecls(p string, src []byte) []decl {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, p, src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil
+	kind := chunk.Code
+	if strings.HasSuffix(p, "_test.go") {
+		kind = chunk.Test
 	}
-	pkg := f.Name.Name
 	var out []decl
-	lines := func(n ast.Node) (int, int) { return fset.Position(n.Pos()).Line, fset.Position(n.End()).Line }
-	for _, d := range f.Decls {
-		switch d := d.(type) {
-		case *ast.FuncDecl:
-			id, kind := pkg+"."+d.Name.Name, "func"
-			if d.Recv != nil && len(d.Recv.List) > 0 {
-				id, kind = pkg+"."+recvName(d.Recv.List[0].Type)+"."+d.Name.Name, "method"
-			}
-			s, e := lines(d)
-			if d.Doc != nil {
-				s = fset.Position(d.Doc.Pos()).Line
-			}
-			out = append(out, decl{id: id, name: d.Name.Name, kind: kind, start: s, end: e})
-		case *ast.GenDecl:
-			for _, spec := range d.Specs {
-				var names []*ast.Ident
-				kind := strings.ToLower(d.Tok.String())
-				switch sp := spec.(type) {
-				case *ast.TypeSpec:
-					names = []*ast.Ident{sp.Name}
-				case *ast.ValueSpec:
-					names = sp.Names
-				}
-				s, e := lines(spec)
-				if len(d.Specs) == 1 {
-					s, e = lines(d)
-				}
-				for _, n := range names {
-					out = append(out, decl{id: pkg + "." + n.Name, name: n.Name, kind: kind, start: s, end: e})
-				}
-			}
+	for _, c := range chunk.Split(p, kind, "Go", src) {
+		switch c.SymbolKind {
+		case "func", "method", "type", "var", "const":
+			out = append(out, decl{id: c.QualifiedSymbol(), name: c.Symbol, kind: c.SymbolKind, start: c.StartLine, end: c.EndLine})
 		}
 	}
 	return out
-}
-
-func recvName(t ast.Expr) string {
-	for {
-		switch x := t.(type) {
-		case *ast.StarExpr:
-			t = x.X
-		case *ast.IndexExpr:
-			t = x.X
-		case *ast.IndexListExpr:
-			t = x.X
-		case *ast.ParenExpr:
-			t = x.X
-		case *ast.Ident:
-			return x.Name
-		default:
-			return "?"
-		}
-	}
 }
 
 func overlaps(start, end int, lines []int) bool {
