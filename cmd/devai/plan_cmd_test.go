@@ -145,10 +145,19 @@ func TestPlanThroughHolder(t *testing.T) {
 	}
 	repo, state := shopRepo(t), t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	common := []string{"--repo", repo, "--state-dir", state, "--embedder", "hash", "--log-level", "warn"}
 	done := make(chan error, 1)
 	up := make(chan net.Addr, 1)
+	// Registered after t.TempDir, so it runs first: the server must be gone
+	// before its state directory is removed.
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Error("the server did not stop")
+		}
+	})
 	go func() {
 		cfg := parseServe(t, append([]string{"--http", "127.0.0.1:0", "--no-watch"}, common...))
 		done <- runServe(ctx, cfg, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, func(a net.Addr) { up <- a })
