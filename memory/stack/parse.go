@@ -246,8 +246,31 @@ func (p *parser) goStack(i int, t Trace, start int) int {
 		last = i + 1
 		i += 2
 	}
+	if f, ok := p.cutGoFrame(i); ok {
+		t.Frames = append(t.Frames, f)
+		last = i
+	}
 	p.emit(t, start, last)
 	return last + 1
+}
+
+// cutGoFrame reads a frame whose file line is missing because the paste
+// ends there, as pasted dumps often do: the function still names where the
+// goroutine was, and a library function there tells whose code called it.
+func (p *parser) cutGoFrame(i int) (Frame, bool) {
+	if i >= len(p.in) || strings.TrimSpace(p.text(i+1)) != "" {
+		return Frame{}, false
+	}
+	fn := strings.TrimSpace(p.text(i))
+	// A stack prints every call with its arguments: "pkg.(*T).M(0xc0…)".
+	if !strings.HasSuffix(fn, ")") || goFile.MatchString(fn) || goCreated.MatchString(fn) {
+		return Frame{}, false
+	}
+	name := goFuncName(fn)
+	if !goFunc.MatchString(name) || !strings.Contains(name, ".") {
+		return Frame{}, false
+	}
+	return Frame{Func: name}, true
 }
 
 // goFuncName drops the argument list from "pkg.(*T).M(0x1, {...})".

@@ -383,3 +383,37 @@ func TestErrorWithStack(t *testing.T) {
 		t.Errorf("a lone pair parsed as %+v", got)
 	}
 }
+
+// A paste that ends on a function line, its file line cut off, keeps that
+// frame; a trace followed by ordinary lines gains none.
+func TestGoFrameCutAtTheEnd(t *testing.T) {
+	const dump = "goroutine 227 [semacquire, 2 minutes]:\n" +
+		"sync.(*WaitGroup).Wait(0xc00059a75c)\n" +
+		"\t/usr/local/go/src/sync/waitgroup.go:130 +0x64\n" +
+		"google.golang.org/grpc.(*Server).GracefulStop(0xc00059a600)"
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"cut at the end", dump, []string{"sync.(*WaitGroup).Wait", "google.golang.org/grpc.(*Server).GracefulStop"}},
+		{"cut before a blank line", dump + "\n\nthat is all we saw\n", []string{"sync.(*WaitGroup).Wait", "google.golang.org/grpc.(*Server).GracefulStop"}},
+		{"a file name after the trace", strings.TrimSuffix(dump, "google.golang.org/grpc.(*Server).GracefulStop(0xc00059a600)") + "main.go\n", []string{"sync.(*WaitGroup).Wait"}},
+		{"a log line after the trace", strings.TrimSuffix(dump, "google.golang.org/grpc.(*Server).GracefulStop(0xc00059a600)") + "level=info msg=done\n", []string{"sync.(*WaitGroup).Wait"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			traces := Parse(tt.text)
+			if len(traces) != 1 {
+				t.Fatalf("%d traces: %+v", len(traces), traces)
+			}
+			var got []string
+			for _, f := range traces[0].Frames {
+				got = append(got, f.Func)
+			}
+			if strings.Join(got, " | ") != strings.Join(tt.want, " | ") {
+				t.Errorf("frames %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
