@@ -282,7 +282,7 @@ func score(ctx context.Context, ix *memory.Index, c Case) (Result, error) {
 			r.Found++
 		}
 	}
-	uris := cited(out)
+	uris := out.Cited()
 	all := strings.Join(uris, " ")
 	for _, want := range c.Cites {
 		if strings.Contains(all, want) {
@@ -298,35 +298,6 @@ func score(ctx context.Context, ix *memory.Index, c Case) (Result, error) {
 		}
 	}
 	return r, nil
-}
-
-// cited is every URI a draft cites, wherever it appears.
-func cited(out spec.Output) []string {
-	var all []string
-	for _, r := range out.Requirements {
-		all = append(all, r.Sources...)
-	}
-	for _, u := range out.Unchanged {
-		all = append(all, u.Source)
-	}
-	for _, c := range out.Affected {
-		all = append(all, c.URI)
-	}
-	for _, r := range out.Related {
-		all = append(all, r.URI)
-	}
-	for _, f := range out.TestPlan {
-		all = append(all, f.URI)
-	}
-	for _, l := range out.Logs {
-		all = append(all, l.URI)
-	}
-	for _, q := range out.Questions {
-		if q.Source != "" {
-			all = append(all, q.Source)
-		}
-	}
-	return all
 }
 
 func table(w io.Writer, rs []Result) {

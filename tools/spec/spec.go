@@ -53,6 +53,36 @@ type Input struct {
 	System    string `json:"system,omitempty" jsonschema:"The system named in THE <system> SHALL (default: the name the repository's specs use, else the module name)."`
 }
 
+// Cited is every devai:// URI the draft cites, wherever it cites it: what
+// a reviewer (or a benchmark) checks against the index.
+func (o Output) Cited() []string {
+	var all []string
+	for _, r := range o.Requirements {
+		all = append(all, r.Sources...)
+	}
+	for _, u := range o.Unchanged {
+		all = append(all, u.Source)
+	}
+	for _, c := range o.Affected {
+		all = append(all, c.URI)
+	}
+	for _, r := range o.Related {
+		all = append(all, r.URI)
+	}
+	for _, f := range o.TestPlan {
+		all = append(all, f.URI)
+	}
+	for _, l := range o.Logs {
+		all = append(all, l.URI)
+	}
+	for _, q := range o.Questions {
+		if q.Source != "" {
+			all = append(all, q.Source)
+		}
+	}
+	return all
+}
+
 // Options are the settings of the caller, not of the call.
 type Options struct {
 	// Prose, when set, asks a language model to write the prose parts of

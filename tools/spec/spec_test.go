@@ -58,35 +58,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// uris is every devai:// URI an output cites.
-func uris(out Output) []string {
-	var all []string
-	for _, r := range out.Requirements {
-		all = append(all, r.Sources...)
-	}
-	for _, u := range out.Unchanged {
-		all = append(all, u.Source)
-	}
-	for _, c := range out.Affected {
-		all = append(all, c.URI)
-	}
-	for _, r := range out.Related {
-		all = append(all, r.URI)
-	}
-	for _, f := range out.TestPlan {
-		all = append(all, f.URI)
-	}
-	for _, l := range out.Logs {
-		all = append(all, l.URI)
-	}
-	for _, q := range out.Questions {
-		if q.Source != "" {
-			all = append(all, q.Source)
-		}
-	}
-	return all
-}
-
 // TestRateLimitOnLogin is the "done when": the request yields EARS
 // requirements that cite the real handler, the real spec section and the
 // test file to extend, and calls out the spec sentence it contradicts.
@@ -99,7 +70,7 @@ func TestRateLimitOnLogin(t *testing.T) {
 	if out.Status != StatusDraft || len(out.Requirements) < 3 {
 		t.Fatalf("status %s, %d requirements", out.Status, len(out.Requirements))
 	}
-	cited := strings.Join(uris(out), " ")
+	cited := strings.Join(out.Cited(), " ")
 	for _, want := range []string{
 		"devai://code/internal/httpapi/handlers_auth.go#L39-L73", // httpapi.Server.handleLogin
 		"devai://spec/docs/specs/002-login.md#L24-L35",           // the Login requirements
@@ -177,7 +148,7 @@ func TestEveryCitedURIExists(t *testing.T) {
 		if len(out.Affected) == 0 {
 			t.Errorf("%s: no affected code", req)
 		}
-		for _, u := range uris(out) {
+		for _, u := range out.Cited() {
 			if _, err := ix.Read(u); err != nil {
 				t.Errorf("%s: cites %s, which the index cannot read: %v", req, u, err)
 			}
