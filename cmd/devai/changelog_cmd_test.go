@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,6 +20,7 @@ import (
 func TestChangelogCommand(t *testing.T) {
 	dir, commits := fixture.GitRepo(t)
 	common := []string{"--repo", dir, "--state-dir", t.TempDir(), "--embedder", "none", "--log-level", "warn"}
+	victim := filepath.Join(t.TempDir(), "victim.txt")
 	tests := []struct {
 		name string
 		args []string
@@ -30,6 +33,8 @@ func TestChangelogCommand(t *testing.T) {
 		{"unknown revision", []string{"--since", "v42"}, 2, []string{`since "v42" is not a revision`}},
 		{"bad format", []string{"--format", "yaml"}, 2, []string{"use markdown or json"}},
 		{"stray argument", []string{"v0.1.0"}, 2, []string{"pass revisions with --since and --until"}},
+		{"option as since", []string{"--since=--output=" + victim}, 2, []string{"is not a revision"}},
+		{"option as until", []string{"--until", "--output=" + victim}, 2, []string{"is not a revision"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,6 +51,9 @@ func TestChangelogCommand(t *testing.T) {
 				if !strings.Contains(where, w) {
 					t.Errorf("output lacks %q:\n%s", w, where)
 				}
+			}
+			if _, err := os.Stat(victim); !os.IsNotExist(err) {
+				t.Fatalf("a revision reached git as an option: %s was written", victim)
 			}
 			if tt.name == "json" {
 				var o changelog.Output
@@ -89,5 +97,36 @@ func TestChangelogOverMCP(t *testing.T) {
 	}
 	if !strings.Contains(tr.Content[0].(mcp.TextContent).Text, "## [v0.1.0]") {
 		t.Errorf("tool text: %+v", tr.Content)
+	}
+}
+
+// TestChangelogRevisionsAreNotOptions is the critical hole of issue 11: a
+// revision shaped like a git option wrote a file, even under --read-only,
+// where generate_changelog is still served because it is read-only.
+func TestChangelogRevisionsAreNotOptions(t *testing.T) {
+	dir, _ := fixture.GitRepo(t)
+	ix, err := memory.Open(context.Background(), memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	table, err := selectTools(toolTable(), nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := connect(t, newTestServer(t, ix, table), mcp.ProtocolVersion20251125)
+	victim := filepath.Join(t.TempDir(), "victim.txt")
+	for _, args := range []map[string]any{
+		{"until": "--output=" + victim},
+		{"since": "--output=" + victim},
+		{"since": "-n1", "until": "--output=" + victim},
+	} {
+		res := callTool(t, c, changelog.ToolName, args)
+		if !res.IsError || !strings.Contains(res.Content[0].(mcp.TextContent).Text, "is not a revision") {
+			t.Errorf("%v: want an isError result naming the bad revision, got %+v", args, res.Content)
+		}
+	}
+	if _, err := os.Stat(victim); !os.IsNotExist(err) {
+		t.Fatalf("a revision reached git as an option: %s was written", victim)
 	}
 }

@@ -54,16 +54,18 @@ func (r *Repo) logGit(ctx context.Context, opts LogOptions) ([]Commit, error) {
 	if opts.Max > 0 {
 		args = append(args, "-n", strconv.Itoa(opts.Max))
 	}
-	to := opts.To
-	if to == "" {
-		to = "HEAD"
+	to, err := r.resolveOr(ctx, opts.To, "HEAD")
+	if err != nil {
+		return nil, fmt.Errorf("log %s: %w", r.dir, err)
 	}
 	if opts.From != "" {
-		args = append(args, opts.From+".."+to)
-	} else {
-		args = append(args, to)
+		from, err := r.Resolve(ctx, opts.From)
+		if err != nil {
+			return nil, fmt.Errorf("log %s: %w", r.dir, err)
+		}
+		to = from + ".." + to
 	}
-	args = append(args, "--")
+	args = append(args, "--end-of-options", to, "--")
 	args = append(args, opts.Paths...)
 	out, err := r.run(ctx, args...)
 	if err != nil {
@@ -124,6 +126,10 @@ func parseNameStatus(tokens []string) []FileChange {
 }
 
 func (r *Repo) blameGit(ctx context.Context, rev, path string, start, end int) ([]BlameLine, error) {
+	hash, err := r.Resolve(ctx, rev)
+	if err != nil {
+		return nil, fmt.Errorf("blame %s: %w", path, err)
+	}
 	args := []string{"blame", "--porcelain", "-w"}
 	if start > 0 {
 		if end < start {
@@ -131,7 +137,7 @@ func (r *Repo) blameGit(ctx context.Context, rev, path string, start, end int) (
 		}
 		args = append(args, "-L", fmt.Sprintf("%d,%d", start, end))
 	}
-	args = append(args, rev, "--", path)
+	args = append(args, hash, "--", path)
 	out, err := r.run(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("blame %s: %w", path, err)

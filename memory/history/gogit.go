@@ -27,7 +27,7 @@ func (r *Repo) open() (*git.Repository, error) {
 func resolve(repo *git.Repository, rev string) (plumbing.Hash, error) {
 	h, err := repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("resolve %q: %w", rev, err)
+		return plumbing.ZeroHash, fmt.Errorf("resolve %q: %w (%v)", rev, ErrUnknownRevision, err)
 	}
 	return *h, nil
 }

@@ -130,6 +130,13 @@ func (r *Repo) Log(ctx context.Context, opts LogOptions) ([]Commit, error) {
 	if r.git != "" {
 		return r.logGit(ctx, opts)
 	}
+	for _, rev := range []string{opts.From, opts.To} {
+		if rev != "" {
+			if err := CheckRevision(rev); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return r.logGoGit(ctx, opts)
 }
 
@@ -141,6 +148,9 @@ func (r *Repo) Blame(ctx context.Context, rev, path string, start, end int) ([]B
 	}
 	if r.git != "" {
 		return r.blameGit(ctx, rev, path, start, end)
+	}
+	if err := CheckRevision(rev); err != nil {
+		return nil, err
 	}
 	return r.blameGoGit(ctx, rev, path, start, end)
 }
@@ -188,7 +198,11 @@ func (r *Repo) LastTag(ctx context.Context, rev string) (string, error) {
 		rev = "HEAD"
 	}
 	if r.git != "" {
-		out, err := r.run(ctx, "describe", "--tags", "--abbrev=0", rev)
+		hash, err := r.Resolve(ctx, rev)
+		if err != nil {
+			return "", err
+		}
+		out, err := r.run(ctx, "describe", "--tags", "--abbrev=0", hash)
 		if err != nil {
 			if errors.Is(err, errNoResult) {
 				return "", nil
@@ -196,6 +210,9 @@ func (r *Repo) LastTag(ctx context.Context, rev string) (string, error) {
 			return "", err
 		}
 		return trimNL(out), nil
+	}
+	if err := CheckRevision(rev); err != nil {
+		return "", err
 	}
 	return r.lastTagGoGit(rev)
 }

@@ -177,7 +177,7 @@ func resolve(ctx context.Context, repo *history.Repo, field, rev string) (histor
 		if ctx.Err() != nil {
 			return history.Commit{}, ctx.Err()
 		}
-		if unknownRevision(err) {
+		if errors.Is(err, history.ErrBadRevision) || errors.Is(err, history.ErrUnknownRevision) {
 			return history.Commit{}, inputErrorf("%s %q is not a revision of this repository: give a tag (e.g. v1.2.0), a branch or a commit hash", field, rev)
 		}
 		return history.Commit{}, fmt.Errorf("resolve %s %q: %w", field, rev, err)
@@ -186,18 +186,6 @@ func resolve(ctx context.Context, repo *history.Repo, field, rev string) (histor
 		return history.Commit{}, inputErrorf("%s %q names no commit: the repository may have no commits yet", field, rev)
 	}
 	return cs[0], nil
-}
-
-// unknownRevision recognises git's and go-git's words for a revision that
-// does not exist.
-func unknownRevision(err error) bool {
-	msg := err.Error()
-	for _, s := range []string{"unknown revision", "bad revision", "ambiguous argument", "reference not found", "invalid reference", "not a valid object", "bad object"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // maxPreReleases bounds the walk past pre-release tags.
