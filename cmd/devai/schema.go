@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 )
 
 // makePortable rewrites a tool's schemas so every client can use them.
@@ -88,4 +90,75 @@ func rewriteNullTypes(v any) any {
 	default:
 		return v
 	}
+}
+
+// conformToSchema makes a tool's structured content agree with its portable
+// output schema by construction. makePortable drops "null" from every slice
+// type, so a nil slice the tool returned (encoded as null) would fail output
+// validation; here every null where the schema wants an array or an object
+// becomes [] or {}, guided by the same schema the client sees.
+func conformToSchema(schema json.RawMessage, next server.ToolHandlerFunc) (server.ToolHandlerFunc, error) {
+	if schema == nil {
+		return next, nil
+	}
+	var s map[string]any
+	if err := json.Unmarshal(schema, &s); err != nil {
+		return nil, fmt.Errorf("decode output schema: %w", err)
+	}
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		res, err := next(ctx, req)
+		if err != nil || res == nil || res.IsError || res.StructuredContent == nil {
+			return res, err
+		}
+		v, cerr := conformValue(s, res.StructuredContent)
+		if cerr != nil {
+			return mcp.NewToolResultErrorf("%s: its answer could not be encoded (%v); this is a devai bug, please report it", req.Params.Name, cerr), nil
+		}
+		res.StructuredContent = v
+		return res, nil
+	}, nil
+}
+
+// conformValue encodes v as JSON and fills the nulls schema forbids.
+func conformValue(schema map[string]any, v any) (any, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var generic any
+	if err := json.Unmarshal(data, &generic); err != nil {
+		return nil, err
+	}
+	return fillNulls(schema, generic), nil
+}
+
+func fillNulls(schema map[string]any, v any) any {
+	if v == nil {
+		switch schema["type"] {
+		case "array":
+			return []any{}
+		case "object":
+			return map[string]any{}
+		}
+		return nil
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		props, _ := schema["properties"].(map[string]any)
+		extra, _ := schema["additionalProperties"].(map[string]any)
+		for k, child := range x {
+			if sub, ok := props[k].(map[string]any); ok {
+				x[k] = fillNulls(sub, child)
+			} else if extra != nil {
+				x[k] = fillNulls(extra, child)
+			}
+		}
+	case []any:
+		if items, ok := schema["items"].(map[string]any); ok {
+			for i, child := range x {
+				x[i] = fillNulls(items, child)
+			}
+		}
+	}
+	return v
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -73,7 +74,11 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.AddTool(t, d.Handler(deps))
+		h, err := conformToSchema(t.RawOutputSchema, d.Handler(deps))
+		if err != nil {
+			return nil, fmt.Errorf("declare tool %s: %w", t.Name, err)
+		}
+		s.AddTool(t, h)
 	}
 	resources.Register(s, cfg.Index)
 	if cfg.Decisions != nil {
