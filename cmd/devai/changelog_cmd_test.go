@@ -11,7 +11,6 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/fixture"
 	"github.com/devaiops/devai/resources"
 	"github.com/devaiops/devai/tools/changelog"
@@ -69,14 +68,7 @@ func TestChangelogCommand(t *testing.T) {
 // through the server devai serve builds.
 func TestChangelogOverMCP(t *testing.T) {
 	dir, _ := fixture.GitRepo(t)
-	ix, err := memory.Open(context.Background(), memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "none"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if err := ix.Sync(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
+	ix := openSyncedIndex(t, dir, "none")
 	c := connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20250618)
 	var read mcp.ReadResourceRequest
 	read.Params.URI = resources.ChangelogURI
@@ -105,11 +97,7 @@ func TestChangelogOverMCP(t *testing.T) {
 // where generate_changelog is still served because it is read-only.
 func TestChangelogRevisionsAreNotOptions(t *testing.T) {
 	dir, _ := fixture.GitRepo(t)
-	ix, err := memory.Open(context.Background(), memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "none"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := openSyncedIndex(t, dir, "none")
 	table, err := selectTools(toolTable(), nil, true)
 	if err != nil {
 		t.Fatal(err)

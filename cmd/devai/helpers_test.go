@@ -97,8 +97,15 @@ func shopRepo(t *testing.T) string {
 // openShopIndex opens and syncs an index of testdata/shop in a temp state dir.
 func openShopIndex(t *testing.T) *memory.Index {
 	t.Helper()
+	return openSyncedIndex(t, shopRepo(t), "hash")
+}
+
+// openSyncedIndex opens an index of repo in a fresh state directory and
+// syncs it once; the index closes when the test ends.
+func openSyncedIndex(t *testing.T, repo, embedder string) *memory.Index {
+	t.Helper()
 	ctx := context.Background()
-	ix, err := memory.Open(ctx, memory.Options{Repo: shopRepo(t), StateDir: t.TempDir(), Embedder: "hash", Logger: testLogger(t)})
+	ix, err := memory.Open(ctx, memory.Options{Repo: repo, StateDir: t.TempDir(), Embedder: embedder, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatalf("open index: %v", err)
 	}

@@ -11,8 +11,6 @@ import (
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
-
-	"github.com/devaiops/devai/memory"
 )
 
 // intendedHints is what each tool promises: readOnly, destructive,
@@ -213,14 +211,7 @@ func TestEveryToolAnswersAnEmptyRepository(t *testing.T) {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	ix, err := memory.Open(context.Background(), memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "none"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if err := ix.Sync(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
+	ix := openSyncedIndex(t, dir, "none")
 	table, err := selectTools(toolTable(), nil, true)
 	if err != nil {
 		t.Fatal(err)
