@@ -270,6 +270,7 @@ func (l *Log) moveTorn(path string, tail []byte, cut int64) error {
 // establishTrust loads (or on first use makes) the key and the anchor and
 // checks the end of the log against the anchor.
 func (l *Log) establishTrust() error {
+	removeStaleTemps(l.trust.AnchorFile)
 	key, err := loadKey(l.trust.KeyFile)
 	if err != nil {
 		return err

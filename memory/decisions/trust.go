@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 )
 
@@ -117,7 +116,7 @@ func createKey(path string) (*chainKey, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create the folder of the decision log key: %w", err)
 	}
-	tmp, err := writeTemp(path, []byte(hex.EncodeToString(secret)+"\n"))
+	tmp, err := writeTemp(path, []byte(hex.EncodeToString(secret)+"\n"), true)
 	if err != nil {
 		return nil, fmt.Errorf("write the decision log key: %w", err)
 	}
@@ -185,14 +184,7 @@ func writeAnchor(path string, k *chainKey, records int64, head string, keyedFrom
 	if err != nil {
 		return fmt.Errorf("encode the decision log anchor: %w", err)
 	}
-	raw = append(raw, '\n')
-	var tmp string
-	if sync {
-		tmp, err = writeTemp(path, raw)
-	} else {
-		tmp = path + ".tmp" + strconv.Itoa(os.Getpid())
-		err = os.WriteFile(tmp, raw, 0o600)
-	}
+	tmp, err := writeTemp(path, append(raw, '\n'), sync)
 	if err != nil {
 		return fmt.Errorf("write the decision log anchor: %w", err)
 	}
@@ -203,16 +195,16 @@ func writeAnchor(path string, k *chainKey, records int64, head string, keyedFrom
 	return nil
 }
 
-// writeTemp writes data to a new synced 0600 file beside path and returns
-// its name.
-func writeTemp(path string, data []byte) (string, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+// writeTemp writes data to a new 0600 file beside path, synced unless
+// told not to, and returns its name.
+func writeTemp(path string, data []byte, sync bool) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+"*")
 	if err != nil {
 		return "", err
 	}
 	name := f.Name()
 	_, err = f.Write(data)
-	if err == nil {
+	if err == nil && sync {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -223,6 +215,18 @@ func writeTemp(path string, data []byte) (string, error) {
 		return "", err
 	}
 	return name, nil
+}
+
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp" }
+
+// removeStaleTemps removes temporary anchors left by writers killed while
+// writing one. Only a writer holding the log's lock writes the anchor, so
+// under the lock none is in progress.
+func removeStaleTemps(path string) {
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), tempPrefix(path)+"*"))
+	for _, f := range stale {
+		_ = os.Remove(f)
+	}
 }
 
 // hashBody is a record's hash from its canonical JSON without the hash

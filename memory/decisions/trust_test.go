@@ -355,3 +355,32 @@ func TestHalfALastRecordIsATruncation(t *testing.T) {
 		t.Fatalf("open: %v", err)
 	}
 }
+
+// TestWriterGetsPastALineTornByAnother: a writer that died half way
+// through a line (holding the lock, so nobody else was writing) leaves a
+// torn line; the next writer of another Log sets it aside before it
+// appends, and the chain and the anchor hold.
+func TestWriterGetsPastALineTornByAnother(t *testing.T) {
+	dir := logDir(t)
+	var torn string
+	a := openLog(t, dir, Options{OnTorn: func(p string) { torn = p }})
+	b := openLog(t, dir, Options{})
+	c := openLog(t, dir, Options{})
+	appendN(t, a, 2)
+	appendN(t, b, 1)
+	f, err := os.OpenFile(filepath.Join(dir, fileName(1)), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"id":"d000004","seq":4,"time":"2026-`)
+	f.Close()
+	appendN(t, a, 1)
+	appendN(t, c, 1)
+	if torn != filepath.Join(dir, fileName(1))+".torn" {
+		t.Errorf("the torn line was set aside at %q", torn)
+	}
+	rep := mustVerify(t, dir)
+	if !rep.OK() || rep.Records != 5 || rep.Anchored != 5 || len(rep.Torn) != 1 {
+		t.Fatalf("verify: %+v %v", rep, rep.Break)
+	}
+}
