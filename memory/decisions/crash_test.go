@@ -42,17 +42,7 @@ func runWriter(dir, name, count string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
 	}
-	// Writers whose name ends in "big" write records of about 1 MB: the
-	// kernel stops a write that long part way for SIGKILL, so the log gets
-	// torn lines as a power cut would leave them.
-	parts := 1
-	if strings.HasSuffix(name, "big") {
-		parts = 250
-	}
-	query := make([]string, parts)
-	for k := range query {
-		query[k] = strings.Repeat("x", 4000)
-	}
+	query := strings.Repeat("x", 3000) // a kill mid-write is likelier on a long line
 	for i := 0; n == 0 || i < n; i++ {
 		if _, err := l.Append(context.Background(), Entry{Tool: "search_context", Arguments: map[string]any{"writer": name, "i": i, "query": query}}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -206,10 +196,13 @@ func TestTwoProcessesShareOneChain(t *testing.T) {
 
 // TestKilledWritersLoseAtMostTheRecordInFlight kills writer processes
 // with SIGKILL at random moments (a fixed seed picks the delays), two
-// writers at a time so the survivor must get past the line its partner
-// tore. After each round the next Open recovers: the chain and the anchor
-// verify, and each writer lost nothing it had reported, keeping at most
-// the one record in flight.
+// writers at a time, so one dies while the other may hold the lock or wait
+// for it. After each round the next Open recovers: the chain and the
+// anchor verify, and each writer lost nothing it had reported, keeping at
+// most the one record in flight. (Linux rarely stops a write of a few KB
+// part way, so torn lines come from TestTornLastLineIsSetAside and
+// TestWriterGetsPastALineTornByAnother; a kill between a record's sync and
+// its anchor, which leaves the anchor one behind, does happen here.)
 func TestKilledWritersLoseAtMostTheRecordInFlight(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs writer processes")
@@ -217,9 +210,10 @@ func TestKilledWritersLoseAtMostTheRecordInFlight(t *testing.T) {
 	dir := logDir(t)
 	rng := rand.New(rand.NewPCG(11, 7))
 	acked := map[string]int{}
+	lagged := 0 // rounds that left the anchor behind the log
 	const rounds = 5
 	for round := 0; round < rounds; round++ {
-		a := startWriter(t, dir, fmt.Sprintf("r%dbig", round), 0)
+		a := startWriter(t, dir, fmt.Sprintf("r%da", round), 0)
 		b := startWriter(t, dir, fmt.Sprintf("r%db", round), 0)
 		a.waitFirst(t)
 		b.waitFirst(t)
@@ -228,6 +222,9 @@ func TestKilledWritersLoseAtMostTheRecordInFlight(t *testing.T) {
 		time.Sleep(time.Duration(5+rng.IntN(30)) * time.Millisecond)
 		_ = b.cmd.Process.Kill()
 		acked[a.name], acked[b.name] = a.stop(), b.stop()
+		if before := mustVerify(t, dir); before.OK() && before.Anchored < int64(before.Records) {
+			lagged++
+		}
 
 		l, err := Open(dir, Options{MaxFileBytes: writerMaxBytes})
 		if err != nil {
@@ -248,5 +245,5 @@ func TestKilledWritersLoseAtMostTheRecordInFlight(t *testing.T) {
 		checkWriter(t, name, got[name], last)
 	}
 	torn, _ := filepath.Glob(filepath.Join(dir, "*.torn"))
-	t.Logf("%d rounds, %d writers killed, %d records kept, torn files %d", rounds, len(acked), mustVerify(t, dir).Records, len(torn))
+	t.Logf("%d rounds, %d writers killed, %d records kept, %d rounds left the anchor behind, %d torn files", rounds, len(acked), mustVerify(t, dir).Records, lagged, len(torn))
 }
