@@ -22,6 +22,7 @@ type commonConfig struct {
 	Embedder    string
 	EmbedURL    string
 	EmbedModel  string
+	trustFlags
 }
 
 // embedders are the accepted --embedder values.
@@ -38,6 +39,7 @@ func (c *commonConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.Embedder, "embedder", "builtin", "embeddings for semantic search: "+strings.Join(embedders, ", ")+" (none: full text only)")
 	fs.StringVar(&c.EmbedURL, "embed-url", "", "endpoint of the ollama or openai-compatible embedder (e.g. http://localhost:11434)")
 	fs.StringVar(&c.EmbedModel, "embed-model", "", "model name for the ollama or openai-compatible embedder")
+	c.trustFlags.register(fs)
 }
 
 // validate checks the values and resolves the repository path.

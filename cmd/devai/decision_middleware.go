@@ -224,14 +224,14 @@ func writesOf(structured any) []decisions.Write {
 // recordCLICall appends the decision record of a tool run from the command
 // line (devai search, …) to the log under stateDir. A failure to record is
 // a warning: the command's own output already stands.
-func recordCLICall(ctx context.Context, stateDir string, logger hclog.Logger, tool string, args, out any, runErr error, start time.Time) {
-	if err := appendCLIRecord(ctx, stateDir, tool, args, out, runErr, start); err != nil && logger != nil {
+func recordCLICall(ctx context.Context, stateDir string, trust decisions.Trust, logger hclog.Logger, tool string, args, out any, runErr error, start time.Time) {
+	if err := appendCLIRecord(ctx, stateDir, trust, tool, args, out, runErr, start); err != nil && logger != nil {
 		logger.Warn("decision log: record not written", "tool", tool, "error", err)
 	}
 }
 
-func appendCLIRecord(ctx context.Context, stateDir, tool string, args, out any, runErr error, start time.Time) error {
-	log, err := decisions.Open(decisions.Dir(stateDir), decisions.Options{})
+func appendCLIRecord(ctx context.Context, stateDir string, trust decisions.Trust, tool string, args, out any, runErr error, start time.Time) error {
+	log, err := decisions.Open(decisions.Dir(stateDir), decisions.Options{Trust: trust})
 	if err != nil {
 		return err
 	}
@@ -279,8 +279,8 @@ func cliSummary(out any) string {
 
 // openDecisionLog opens the server's decision log, logging a torn record
 // set aside after a crash.
-func openDecisionLog(stateDir string, logger hclog.Logger) (*decisions.Log, error) {
-	l, err := decisions.Open(decisions.Dir(stateDir), decisions.Options{OnTorn: func(path string) {
+func openDecisionLog(stateDir string, trust decisions.Trust, logger hclog.Logger) (*decisions.Log, error) {
+	l, err := decisions.Open(decisions.Dir(stateDir), decisions.Options{Trust: trust, OnTorn: func(path string) {
 		logger.Warn("decision log: a record cut short by a crash was set aside", "file", path)
 	}})
 	if err != nil {

@@ -22,6 +22,24 @@ type decisionsConfig struct {
 	JSON           bool
 	filter         decisions.Filter
 	Since, Until   string
+	trustFlags
+}
+
+// trustFlags say where the decision log's key and anchor live, for the
+// commands that write the log and for verify. Keeping the key outside the
+// state directory (a secret store, another user's file) is what stops
+// someone who can rewrite .devai/ from re-signing the log with it.
+type trustFlags struct {
+	KeyFile, AnchorFile string
+}
+
+func (t *trustFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&t.KeyFile, "decisions-key-file", "", "the decision log's HMAC key `file` (default: <state dir>/decisions.key, made on first use, mode 0600)")
+	fs.StringVar(&t.AnchorFile, "decisions-anchor-file", "", "the decision log's anchor `file`: record count and head hash (default: <state dir>/decisions.anchor)")
+}
+
+func (t *trustFlags) decisionTrust() decisions.Trust {
+	return decisions.Trust{KeyFile: t.KeyFile, AnchorFile: t.AnchorFile}
 }
 
 func decisionsCommand(stdout, stderr io.Writer) *command {
@@ -37,6 +55,7 @@ func decisionsCommand(stdout, stderr io.Writer) *command {
 	fs.StringVar(&cfg.filter.Grep, "grep", "", "only records containing this `text` (any field, case-insensitive)")
 	fs.StringVar(&cfg.filter.Session, "session", "", "only calls of this MCP `session`")
 	fs.IntVar(&cfg.filter.Limit, "limit", 50, "show the most recent `n` records (0: all)")
+	cfg.trustFlags.register(fs)
 	c := &command{
 		name:    "decisions",
 		summary: "List, show and verify the decision log: every tool call, hash-chained.",
@@ -45,13 +64,15 @@ func decisionsCommand(stdout, stderr io.Writer) *command {
 Every tool call through MCP or the CLI appends one record to .devai/decisions/:
 the tool, its arguments (secrets redacted), the client and session, a summary
 and hash of the result, what it wrote, duration and outcome. Each record holds
-the hash of the one before it.
+the hash of the one before it, signed with a key kept outside the log
+(HMAC-SHA256), and an anchor outside the log keeps the count and the last hash.
 
   devai decisions                  the most recent records, oldest first
   devai decisions --tool draft_spec --outcome error --since 24h
   devai decisions show d000042     one record, what it wrote, and its session
-  devai decisions verify           check the chain; exits 1 naming the first
-                                   record that was edited, deleted or moved`,
+  devai decisions verify           check the chain and the anchor; exits 1
+                                   naming the first record edited, deleted,
+                                   moved or cut off, or a missing key or anchor`,
 		flags: fs,
 	}
 	c.run = func(args []string) error {
@@ -236,7 +257,7 @@ func writeLink(w decisions.Write) string {
 }
 
 func runDecisionsVerify(cfg *decisionsConfig, dir string, stdout io.Writer) error {
-	rep, err := decisions.Verify(dir)
+	rep, err := decisions.VerifyTrust(dir, cfg.decisionTrust())
 	if err != nil {
 		return err
 	}
@@ -246,11 +267,10 @@ func runDecisionsVerify(cfg *decisionsConfig, dir string, stdout io.Writer) erro
 		}
 	} else {
 		if rep.OK() {
-			last := ""
-			if rep.LastID != "" {
-				last = fmt.Sprintf(", last %s (%s)", rep.LastID, rep.LastHash[:12])
-			}
-			fmt.Fprintf(stdout, "ok: the chain holds: %d records in %d files%s\n", rep.Records, rep.Files, last)
+			fmt.Fprintln(stdout, verifiedLine(rep))
+		}
+		for _, n := range rep.Notes {
+			fmt.Fprintf(stdout, "note: %s\n", n)
 		}
 		for _, t := range rep.Torn {
 			fmt.Fprintf(stdout, "note: %s holds a record cut short by a crash (set aside, not part of the chain)\n", t)
@@ -260,6 +280,21 @@ func runDecisionsVerify(cfg *decisionsConfig, dir string, stdout io.Writer) erro
 		return fmt.Errorf("the chain is broken after %d good records: %s", rep.Records, rep.Break)
 	}
 	return nil
+}
+
+// verifiedLine sums up a chain that holds.
+func verifiedLine(rep decisions.Report) string {
+	line := fmt.Sprintf("ok: the chain holds: %d records in %d files", rep.Records, rep.Files)
+	if rep.LastID != "" {
+		line += fmt.Sprintf(", last %s (%s)", rep.LastID, rep.LastHash[:12])
+	}
+	if rep.KeyedFrom != "" {
+		line += fmt.Sprintf("; signed with key %s from %s", rep.KeyID, rep.KeyedFrom)
+	}
+	if rep.Anchored >= 0 {
+		line += fmt.Sprintf("; the anchor names %d records", rep.Anchored)
+	}
+	return line
 }
 
 // parseWhen reads RFC 3339, a date, or an age before now (90m, 2h, 7d).

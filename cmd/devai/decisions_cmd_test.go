@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -281,5 +283,106 @@ func TestDecisionsShowLinks(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("show lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestDecisionsVerifyCatchesAForger is the CLI face of issue 11 row 7:
+// `devai decisions verify` exits 1 and says how the log broke when someone
+// rehashes it without the key, cuts off its end, or removes the anchor or
+// the key, and finds the key where --decisions-key-file (or its variable)
+// points.
+func TestDecisionsVerifyCatchesAForger(t *testing.T) {
+	cases := []struct {
+		name   string
+		tamper func(t *testing.T, state string) []string // extra verify flags
+		code   int
+		want   string
+	}{
+		{"untouched", func(*testing.T, string) []string { return nil }, 0, "ok: the chain holds: 6 records in 1 files, last d000006"},
+		{"edit d000003 and rehash to the end", func(t *testing.T, state string) []string {
+			rehashFrom(t, state, 2)
+			return nil
+		}, 1, "line 3 (d000003): edited: its content does not match its MAC"},
+		{"cut off the last 2", func(t *testing.T, state string) []string {
+			path := filepath.Join(decisions.Dir(state), "decisions-000001.jsonl")
+			data, _ := os.ReadFile(path)
+			lines := strings.SplitAfter(string(data), "\n")
+			must(t, os.WriteFile(path, []byte(strings.Join(lines[:4], "")), 0o600))
+			return nil
+		}, 1, "truncated: the anchor names 6 records"},
+		{"delete the anchor", func(t *testing.T, state string) []string {
+			must(t, os.Remove(filepath.Join(state, "decisions.anchor")))
+			return nil
+		}, 1, "anchor-missing"},
+		{"delete the key", func(t *testing.T, state string) []string {
+			must(t, os.Remove(filepath.Join(state, "decisions.key")))
+			return nil
+		}, 1, "key-missing"},
+		{"another key", func(t *testing.T, state string) []string {
+			other := filepath.Join(t.TempDir(), "other.key")
+			must(t, os.WriteFile(other, []byte(strings.Repeat("ab", 32)+"\n"), 0o600))
+			return []string{"--decisions-key-file", other}
+		}, 1, "wrong-key"},
+		{"the key moved elsewhere, named by the variable", func(t *testing.T, state string) []string {
+			moved := filepath.Join(t.TempDir(), "vault.key")
+			must(t, os.Rename(filepath.Join(state, "decisions.key"), moved))
+			t.Setenv("DEVAI_DECISIONS_KEY_FILE", moved)
+			return nil
+		}, 0, "ok: the chain holds: 6 records"},
+	}
+	repo := shopRepo(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			state := t.TempDir()
+			dlog, err := decisions.Open(decisions.Dir(state), decisions.Options{})
+			must(t, err)
+			for i := 0; i < 6; i++ {
+				_, err := dlog.Append(context.Background(), decisions.Entry{Tool: "search_context", Summary: "hits", Arguments: map[string]any{"i": i}})
+				must(t, err)
+			}
+			must(t, dlog.Close())
+			args := append([]string{"decisions", "verify", "--repo", repo, "--state-dir", state}, c.tamper(t, state)...)
+			var out, errb bytes.Buffer
+			code := run(args, &out, &errb)
+			if code != c.code || !strings.Contains(out.String()+errb.String(), c.want) {
+				t.Fatalf("exit %d (want %d), want %q in\nstdout %s\nstderr %s", code, c.code, c.want, out.String(), errb.String())
+			}
+		})
+	}
+}
+
+// rehashFrom edits the summary of record index k in the state's log and
+// recomputes every hash from there to the end with plain SHA-256, as
+// someone without the key would.
+func rehashFrom(t *testing.T, state string, k int) {
+	t.Helper()
+	path := filepath.Join(decisions.Dir(state), "decisions-000001.jsonl")
+	data, err := os.ReadFile(path)
+	must(t, err)
+	var out []byte
+	prev := ""
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var r decisions.Record
+		must(t, json.Unmarshal([]byte(line), &r))
+		if i == k {
+			r.Summary = "nothing to see here"
+		}
+		if i >= k {
+			r.PrevHash, r.Hash = prev, ""
+			raw, _ := json.Marshal(r)
+			sum := sha256.Sum256(raw)
+			r.Hash = hex.EncodeToString(sum[:])
+		}
+		prev = r.Hash
+		raw, _ := json.Marshal(r)
+		out = append(append(out, raw...), '\n')
+	}
+	must(t, os.WriteFile(path, out, 0o600))
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

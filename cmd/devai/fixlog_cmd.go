@@ -116,7 +116,7 @@ func runFixLog(ctx context.Context, cfg *fixLogConfig, arg string, stdin io.Read
 	}
 	start := time.Now()
 	out, err := trace.Run(ctx, ix, in)
-	recordCLICall(ctx, ix.StateDir(), logger, trace.ToolName, in, out, err, start)
+	recordCLICall(ctx, ix.StateDir(), cfg.decisionTrust(), logger, trace.ToolName, in, out, err, start)
 	if err != nil {
 		if trace.IsInputError(err) {
 			return usageError{err}

@@ -111,7 +111,7 @@ func runGaps(ctx context.Context, cfg *gapsConfig, stdout, stderr io.Writer) err
 	}
 	start := time.Now()
 	out, err := gaps.Run(ctx, ix, cfg.in, gaps.Options{AllowOutside: true})
-	recordCLICall(ctx, ix.StateDir(), logger, gaps.ToolName, cfg.in, out, err, start)
+	recordCLICall(ctx, ix.StateDir(), cfg.decisionTrust(), logger, gaps.ToolName, cfg.in, out, err, start)
 	if err != nil {
 		if gaps.IsInputError(err) {
 			return usageError{err}

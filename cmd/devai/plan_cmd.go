@@ -93,7 +93,7 @@ func runPlan(ctx context.Context, cfg *planConfig, stdout, stderr io.Writer) err
 	}
 	start := time.Now()
 	out, err := spec.Run(ctx, ix, cfg.in, spec.Options{})
-	recordCLICall(ctx, ix.StateDir(), logger, spec.ToolName, cfg.in, out, err, start)
+	recordCLICall(ctx, ix.StateDir(), cfg.decisionTrust(), logger, spec.ToolName, cfg.in, out, err, start)
 	if err != nil {
 		if spec.IsInputError(err) {
 			return usageError{err}

@@ -124,7 +124,7 @@ func runPropose(ctx context.Context, cfg *prConfig, stdin io.Reader, stdout, std
 	}
 	start := time.Now()
 	out, err := patch.Run(ctx, ix, cfg.in, patch.RunOptions{AllowExec: cfg.AllowExec, Timeout: cfg.Timeout})
-	recordCLICall(ctx, ix.StateDir(), logger, patch.ToolName, cfg.in, out, err, start)
+	recordCLICall(ctx, ix.StateDir(), cfg.decisionTrust(), logger, patch.ToolName, cfg.in, out, err, start)
 	if err != nil {
 		if patch.IsInputError(err) {
 			return err // the edits are wrong, not the command line: exit 1 with the reason

@@ -83,7 +83,7 @@ func runSearch(ctx context.Context, cfg *searchConfig, stdout, stderr io.Writer)
 	}
 	start := time.Now()
 	out, err := search.Run(ctx, ix, cfg.in)
-	recordCLICall(ctx, ix.StateDir(), logger, search.ToolName, cfg.in, out, err, start)
+	recordCLICall(ctx, ix.StateDir(), cfg.decisionTrust(), logger, search.ToolName, cfg.in, out, err, start)
 	if err != nil {
 		return err
 	}

@@ -121,7 +121,7 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 	}
 	defer closeIndex()
 
-	dlog, err := openDecisionLog(ix.StateDir(), logger)
+	dlog, err := openDecisionLog(ix.StateDir(), cfg.decisionTrust(), logger)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 // BenchmarkAppend measures one fsynced append of a typical search_context
 // record and reports its latency p50 and p99.
 func BenchmarkAppend(b *testing.B) {
-	l := openLog(b, b.TempDir(), Options{})
+	l := openLog(b, logDir(b), Options{})
 	lat := make([]time.Duration, 0, b.N)
 	ctx := context.Background()
 	b.ResetTimer()
@@ -42,7 +42,7 @@ func BenchmarkVerify100k(b *testing.B) {
 	if testing.Short() {
 		b.Skip("writes 100k records")
 	}
-	dir := b.TempDir()
+	dir := logDir(b)
 	l := openLog(b, dir, Options{NoSync: true})
 	ctx := context.Background()
 	for i := 0; i < 100_000; i++ {

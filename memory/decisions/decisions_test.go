@@ -14,6 +14,10 @@ import (
 	"time"
 )
 
+// logDir is a fresh log folder; its key and anchor go beside it, in a
+// folder of their own.
+func logDir(t testing.TB) string { return filepath.Join(t.TempDir(), "decisions") }
+
 func openLog(t testing.TB, dir string, opts Options) *Log {
 	t.Helper()
 	l, err := Open(dir, opts)
@@ -52,7 +56,7 @@ func mustVerify(t *testing.T, dir string) Report {
 }
 
 func TestChainLinksRecords(t *testing.T) {
-	dir := t.TempDir()
+	dir := logDir(t)
 	l := openLog(t, dir, Options{})
 	recs := appendN(t, l, 5)
 	for i, r := range recs {
@@ -89,11 +93,31 @@ func TestChainLinksRecords(t *testing.T) {
 	}
 }
 
-func TestSecondWriterIsRefused(t *testing.T) {
-	dir := t.TempDir()
-	openLog(t, dir, Options{})
-	if _, err := Open(dir, Options{}); !errors.Is(err, ErrLocked) {
-		t.Fatalf("second open: %v, want ErrLocked", err)
+// TestTwoLogsShareOneChain: two writers on one folder (as the server and
+// a CLI command are) take turns, and each goes on from the other's last
+// record.
+func TestTwoLogsShareOneChain(t *testing.T) {
+	dir := logDir(t)
+	a := openLog(t, dir, Options{MaxFileBytes: 4 << 10})
+	b := openLog(t, dir, Options{MaxFileBytes: 4 << 10})
+	const each = 40
+	var wg sync.WaitGroup
+	for _, l := range []*Log{a, b, a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				if _, err := l.Append(context.Background(), Entry{Tool: "search_context", Arguments: map[string]any{"i": i}}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	rep := mustVerify(t, dir)
+	if !rep.OK() || rep.Records != 4*each || rep.Anchored != 4*each || rep.Files < 2 {
+		t.Fatalf("verify: %+v %v", rep, rep.Break)
 	}
 }
 
@@ -123,11 +147,11 @@ func TestVerifyFindsTampering(t *testing.T) {
 		{"edit a field", func(l [][]byte) [][]byte {
 			l[2] = bytes.Replace(l[2], []byte(`"outcome":"error"`), []byte(`"outcome":"ok"`), 1)
 			return l
-		}, 3, "d000003", "does not match its hash"},
+		}, 3, "d000003", "does not match its MAC"},
 		{"edit the summary", func(l [][]byte) [][]byte {
 			l[1] = bytes.Replace(l[1], []byte(`"1 hits"`), []byte(`"9 hits"`), 1)
 			return l
-		}, 2, "d000002", "does not match its hash"},
+		}, 2, "d000002", "does not match its MAC"},
 		{"add a field", func(l [][]byte) [][]byte {
 			l[3] = bytes.Replace(l[3], []byte(`{"id"`), []byte(`{"note":"x","id"`), 1)
 			return l
@@ -139,7 +163,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
+			dir := logDir(t)
 			l := openLog(t, dir, Options{})
 			appendN(t, l, 6)
 			l.Close()
@@ -161,7 +185,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 
 func TestTornLastLineIsSetAside(t *testing.T) {
 	for _, tail := range []string{`{"id":"d000004","seq":4,"ti`, "{\"id\":\"d000004\",\x00\x00\x00\n"} {
-		dir := t.TempDir()
+		dir := logDir(t)
 		l := openLog(t, dir, Options{})
 		recs := appendN(t, l, 3)
 		l.Close()
@@ -196,7 +220,7 @@ func TestTornLastLineIsSetAside(t *testing.T) {
 }
 
 func TestRotationKeepsTheChain(t *testing.T) {
-	dir := t.TempDir()
+	dir := logDir(t)
 	l := openLog(t, dir, Options{MaxFileBytes: 1500})
 	recs := appendN(t, l, 20)
 	l.Close()
@@ -222,6 +246,17 @@ func TestRotationKeepsTheChain(t *testing.T) {
 	if rep := mustVerify(t, dir); !rep.OK() || rep.Records != 21 || rep.Files != len(files) {
 		t.Fatalf("verify: %+v", rep)
 	}
+	// Deleting the newest file leaves a log shorter than its anchor.
+	lastFile := files[len(files)-1].path
+	if err := os.Rename(lastFile, lastFile+".aside"); err != nil {
+		t.Fatal(err)
+	}
+	if rep := mustVerify(t, dir); rep.OK() || rep.Break.Kind != BreakTruncated {
+		t.Fatalf("deleted last file: %+v", rep.Break)
+	}
+	if err := os.Rename(lastFile+".aside", lastFile); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Remove(files[1].path); err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +281,7 @@ func firstRecord(t *testing.T, path string) Record {
 }
 
 func TestConcurrentAppends(t *testing.T) {
-	dir := t.TempDir()
+	dir := logDir(t)
 	l := openLog(t, dir, Options{MaxFileBytes: 8 << 10})
 	const workers, each = 8, 25
 	var wg sync.WaitGroup
@@ -270,7 +305,7 @@ func TestConcurrentAppends(t *testing.T) {
 }
 
 func TestSecretsInArgumentsAreRedacted(t *testing.T) {
-	dir := t.TempDir()
+	dir := logDir(t)
 	l := openLog(t, dir, Options{})
 	key := "AKIA" + "QYLPMN5HHHFPZAM2"
 	r, err := l.Append(context.Background(), Entry{
@@ -299,7 +334,7 @@ func TestSecretsInArgumentsAreRedacted(t *testing.T) {
 }
 
 func TestListFilters(t *testing.T) {
-	dir := t.TempDir()
+	dir := logDir(t)
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	tick := now
 	l := openLog(t, dir, Options{Now: func() time.Time { tick = tick.Add(time.Minute); return tick }})
@@ -343,7 +378,7 @@ func TestListFilters(t *testing.T) {
 }
 
 func TestLongArgumentsAreClipped(t *testing.T) {
-	dir := t.TempDir()
+	dir := logDir(t)
 	l := openLog(t, dir, Options{})
 	long := strings.Repeat("é panic: runtime error\n", 2000)
 	r, err := l.Append(context.Background(), Entry{Tool: "trace_root_cause", Arguments: map[string]any{"log_text": long, "limit": 3}})

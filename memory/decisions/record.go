@@ -4,16 +4,18 @@
 // deleted or moved by hand is found by Verify.
 //
 // Each record holds the hash of the record before it (prev_hash) and its
-// own hash: the SHA-256 of its canonical JSON (the record as Go encodes it,
-// fields in declaration order, object keys sorted) with the hash field
-// left out. The chain runs across files: when the active file passes its
+// own hash: the HMAC-SHA256, under a key kept outside the log (see Trust),
+// of its canonical JSON (the record as Go encodes it, fields in declaration
+// order, object keys sorted) with the hash field left out. Its chain field
+// names the key ("hmac-sha256:<key id>"). Records written before keys
+// existed have no chain field and a plain SHA-256 hash: they verify as
+// legacy, unkeyed. An anchor outside the log files keeps the count and the
+// head hash, so deleting the newest records is found too. The chain runs across files: when the active file passes its
 // size limit the next record opens the next file and still holds the last
 // hash of the one before.
 package decisions
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -45,6 +47,7 @@ type Record struct {
 	Outcome      string          `json:"outcome"`
 	Error        string          `json:"error,omitempty"` // redacted
 	PrevHash     string          `json:"prev_hash"`
+	Chain        string          `json:"chain,omitempty"` // "hmac-sha256:<key id>"; empty on legacy records
 	Hash         string          `json:"hash,omitempty"`
 }
 
@@ -86,16 +89,15 @@ func ParseID(id string) (int64, error) {
 	return n, nil
 }
 
-// computeHash is the record's hash: SHA-256 of its canonical JSON without
-// the hash field.
-func computeHash(r Record) (string, error) {
+// computeHash is the record's hash: the HMAC under k (SHA-256 when k is
+// nil) of its canonical JSON without the hash field.
+func computeHash(k *chainKey, r Record) (string, error) {
 	r.Hash = ""
 	raw, err := json.Marshal(r)
 	if err != nil {
 		return "", fmt.Errorf("encode decision %s: %w", r.ID, err)
 	}
-	sum := sha256.Sum256(raw)
-	return hex.EncodeToString(sum[:]), nil
+	return hashBody(k, raw), nil
 }
 
 // encodeLine is the record's line in the file, hash included, with its
