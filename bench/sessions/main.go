@@ -2,10 +2,12 @@
 // --http`: it starts each given devai binary on a small throwaway repository
 // (loopback only), sends N MCP initialize requests without ever closing a
 // session (no DELETE), and reads the server's resident memory (VmRSS from
-// /proc/PID/status) before the loop, right after it, and after a pause.
-// Bounded: at most --n requests and --timeout per binary.
+// /proc/PID/status) before the loop and after it; with --rounds 2 it pauses
+// and loops again, which shows whether freed sessions make room (RSS stays)
+// or memory keeps growing. Bounded: at most --rounds x --n requests and
+// --timeout per binary.
 //
-//	go run ./bench/sessions --n 20000 --devai base=/tmp/devai-old --devai fixed=/tmp/devai-new
+//	go run ./bench/sessions --n 20000 --rounds 2 --devai base=/tmp/devai-old --devai fixed=/tmp/devai-new
 //
 // A run's extra serve flags follow the path after a space:
 // --devai 'ttl2s=/tmp/devai-new --session-idle-timeout 2s'.
@@ -37,16 +39,17 @@ type runSpec struct {
 }
 
 type result struct {
-	spec                       runSpec
-	sent, ok, failed           int
-	took                       time.Duration
-	rssStart, rssEnd, rssAfter int64 // kB
+	spec             runSpec
+	sent, ok, failed int
+	took             time.Duration // of the first round
+	rss              []int64       // kB: before, then after each round
 }
 
 func main() {
 	var specs []runSpec
 	n := flag.Int("n", 20000, "initialize requests per binary")
-	pause := flag.Duration("pause", 5*time.Second, "wait this long after the loop before the last RSS reading")
+	rounds := flag.Int("rounds", 1, "loops of --n initializes, with --pause between them")
+	pause := flag.Duration("pause", 5*time.Second, "wait this long between rounds")
 	timeout := flag.Duration("timeout", 3*time.Minute, "give up on one binary after this long")
 	flag.Func("devai", "`name=path [serve flags]` of a devai binary to measure (repeatable)", func(s string) error {
 		name, rest, ok := strings.Cut(s, "=")
@@ -58,14 +61,14 @@ func main() {
 		return nil
 	})
 	flag.Parse()
-	if len(specs) == 0 || *n <= 0 {
+	if len(specs) == 0 || *n <= 0 || *rounds <= 0 || *rounds > 10 {
 		fmt.Fprintln(os.Stderr, "usage: sessions --n N --devai name=path [--devai ...]")
 		os.Exit(2)
 	}
 	var results []result
 	for _, s := range specs {
 		ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-		r, err := measure(ctx, s, *n, *pause)
+		r, err := measure(ctx, s, *n, *rounds, *pause)
 		cancel()
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", s.name, err)
@@ -73,18 +76,25 @@ func main() {
 		}
 		results = append(results, r)
 	}
-	fmt.Printf("| build | serve flags | initialize sent | 200 | other | took | RSS before | RSS after loop | RSS %s later |\n", *pause)
-	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	fmt.Print("| build | serve flags | initialize sent | 200 | other | round 1 took | RSS before |")
+	for i := 1; i <= *rounds; i++ {
+		fmt.Printf(" RSS after %d |", i**n)
+	}
+	fmt.Println()
+	fmt.Println("|---|---|---|---|---|---|---|" + strings.Repeat("---|", *rounds))
 	for _, r := range results {
-		fmt.Printf("| %s | %s | %d | %d | %d | %s | %.1f MB | %.1f MB | %.1f MB |\n", r.spec.name, strings.Join(r.spec.extra, " "),
-			r.sent, r.ok, r.failed, r.took.Round(time.Millisecond), mb(r.rssStart), mb(r.rssEnd), mb(r.rssAfter))
+		fmt.Printf("| %s | %s | %d | %d | %d | %s |", r.spec.name, strings.Join(r.spec.extra, " "), r.sent, r.ok, r.failed, r.took.Round(time.Millisecond))
+		for _, kb := range r.rss {
+			fmt.Printf(" %.1f MB |", mb(kb))
+		}
+		fmt.Println()
 	}
 }
 
 func mb(kb int64) float64 { return float64(kb) / 1024 }
 
 // measure starts one server, loops initialize against it and reads its RSS.
-func measure(ctx context.Context, s runSpec, n int, pause time.Duration) (result, error) {
+func measure(ctx context.Context, s runSpec, n, rounds int, pause time.Duration) (result, error) {
 	r := result{spec: s}
 	repo, err := os.MkdirTemp("", "bench-sessions-")
 	if err != nil {
@@ -110,31 +120,42 @@ func measure(ctx context.Context, s runSpec, n int, pause time.Duration) (result
 		return r, err
 	}
 	pid := cmd.Process.Pid
-	if r.rssStart, err = vmRSS(pid); err != nil {
+	if err := readRSS(pid, &r); err != nil {
 		return r, err
 	}
-	fmt.Fprintf(os.Stderr, "%s: %d initialize against pid %d\n", s.name, n, pid)
 	hc := &http.Client{Timeout: 10 * time.Second}
-	start := time.Now()
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		r.sent++
-		if status, err := initialize(ctx, hc, base+"/mcp"); err == nil && status == http.StatusOK {
-			r.ok++
-		} else {
-			r.failed++
+	for round := 0; round < rounds; round++ {
+		if round > 0 {
+			select {
+			case <-time.After(pause):
+			case <-ctx.Done():
+				return r, ctx.Err()
+			}
+		}
+		fmt.Fprintf(os.Stderr, "%s: round %d, %d initialize against pid %d\n", s.name, round+1, n, pid)
+		start := time.Now()
+		for i := 0; i < n && ctx.Err() == nil; i++ {
+			r.sent++
+			if status, err := initialize(ctx, hc, base+"/mcp"); err == nil && status == http.StatusOK {
+				r.ok++
+			} else {
+				r.failed++
+			}
+		}
+		if round == 0 {
+			r.took = time.Since(start)
+		}
+		if err := readRSS(pid, &r); err != nil {
+			return r, err
 		}
 	}
-	r.took = time.Since(start)
-	if r.rssEnd, err = vmRSS(pid); err != nil {
-		return r, err
-	}
-	select {
-	case <-time.After(pause):
-	case <-ctx.Done():
-		return r, ctx.Err()
-	}
-	r.rssAfter, err = vmRSS(pid)
-	return r, err
+	return r, ctx.Err()
+}
+
+func readRSS(pid int, r *result) error {
+	kb, err := vmRSS(pid)
+	r.rss = append(r.rss, kb)
+	return err
 }
 
 func initialize(ctx context.Context, hc *http.Client, url string) (int, error) {
