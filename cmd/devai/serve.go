@@ -75,8 +75,10 @@ In stdio mode stdout carries only the MCP protocol; logs go to stderr or
 --log-file, and to the client as MCP log notifications (at the level it sets).
 
 Over HTTP, binding anything but a loopback address needs --auth-token,
-DEVAI_AUTH_TOKEN or --auth-token-file. SIGINT or SIGTERM stops accepting new
-requests and lets calls in flight finish.`,
+DEVAI_AUTH_TOKEN or --auth-token-file; every token must be at least 16
+characters. A session idle for --session-idle-timeout, or evicted past
+--max-sessions, ends: its client gets 404 and initializes again. SIGINT or
+SIGTERM stops accepting new requests and lets calls in flight finish.`,
 		flags: fs,
 	}
 	c.run = func(args []string) error {

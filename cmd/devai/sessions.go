@@ -46,7 +46,10 @@ var errUnknownSession = errors.New("unknown or expired session: initialize a new
 // session (its client re-initializes on the 404), and only when every
 // session is busy is the initialize refused with 503 and Retry-After.
 // Evicting rather than refusing keeps the server open to new clients when
-// sessions were abandoned, which is how the table fills in practice.
+// sessions were abandoned, which is how the table fills in practice; an
+// attacker who floods initialize (with a valid token) pushes out idle
+// sessions, which re-initialize, instead of locking everyone out until the
+// timeout. The cap can be passed by the initializes in flight at one moment.
 //
 // It implements server.SessionIdManager; guard is the HTTP middleware that
 // counts requests in flight and refuses what mcp-go would not check.
