@@ -38,7 +38,17 @@ type httpConfig struct {
 	AllowedOrigins []string // browser origins allowed besides loopback and same-origin
 	MaxBodyBytes   int64
 	Stateless      bool
+	// SessionIdleTimeout ends a session after this long without a request
+	// (an open GET stream counts as one); 0: never. MaxSessions caps the
+	// sessions kept; 0: no cap. Neither applies with Stateless.
+	SessionIdleTimeout time.Duration
+	MaxSessions        int
+	Clock              func() time.Time // nil: time.Now; tests set their own
 }
+
+// minTokenLength is the shortest bearer token accepted: 16 characters, so
+// that a token cannot be guessed in the requests a server answers in a day.
+const minTokenLength = 16
 
 // isLoopbackAddr reports whether a listen address binds only loopback.
 // ":7437" and "0.0.0.0:7437" bind every interface.
@@ -68,8 +78,31 @@ func checkBind(cfg httpConfig) error {
 		return usagef("--http %s listens beyond this machine without authentication; "+
 			"set --auth-token (or DEVAI_AUTH_TOKEN, or --auth-token-file), or bind 127.0.0.1", cfg.Addr)
 	}
+	if err := checkTokens(cfg.Tokens); err != nil {
+		return err
+	}
 	if cfg.MaxBodyBytes <= 0 {
 		return usagef("--max-body-bytes %d: must be more than 0", cfg.MaxBodyBytes)
+	}
+	if cfg.SessionIdleTimeout < 0 {
+		return usagef("--session-idle-timeout %s: must be 0 (never) or more", cfg.SessionIdleTimeout)
+	}
+	if cfg.MaxSessions < 0 {
+		return usagef("--max-sessions %d: must be 0 (no cap) or more", cfg.MaxSessions)
+	}
+	return nil
+}
+
+// checkTokens refuses blank and short bearer tokens, whatever the bind: a
+// token that can be guessed protects nothing. The message says the rule, not
+// the token.
+func checkTokens(tokens []string) error {
+	for i, t := range tokens {
+		if n := len([]rune(t)); n < minTokenLength {
+			return usagef("bearer token %d of %d is %d characters long: every token (--auth-token, DEVAI_AUTH_TOKEN, "+
+				"--auth-token-file) must be at least %d characters and not blank; make one with: openssl rand -hex 32",
+				i+1, len(tokens), n, minTokenLength)
+		}
 	}
 	return nil
 }
@@ -100,30 +133,84 @@ func readTokenFile(path string) ([]string, error) {
 	return tokens, nil
 }
 
-// newHTTPHandler serves MCP at /mcp behind the origin check, the body limit
-// and bearer auth, plus /healthz (liveness) and /readyz (index state).
-func newHTTPHandler(s *server.MCPServer, cfg httpConfig, ix *memory.Index) (http.Handler, *server.StreamableHTTPServer) {
-	opts := []server.StreamableHTTPOption{server.WithStateLess(cfg.Stateless)}
-	mcpHTTP := server.NewStreamableHTTPServer(s, opts...)
+// httpFace is the HTTP face of one MCP server: the handler, the streamable
+// HTTP server behind it (shut down with the listener), and its sessions (nil
+// with --stateless).
+type httpFace struct {
+	http.Handler
+	mcp      *server.StreamableHTTPServer
+	sessions *sessionTable
+}
 
+// readiness answers /readyz: an HTTP status and a JSON body.
+type readiness func(ctx context.Context) (int, any)
+
+// indexReadiness is ready while the index is open: serving works while it
+// syncs (answers say "indexing N%"), so indexing is ready too.
+func indexReadiness(ix *memory.Index) readiness {
+	return func(context.Context) (int, any) {
+		if ix == nil {
+			return http.StatusServiceUnavailable, map[string]string{"state": "closed"}
+		}
+		st := ix.Status()
+		return http.StatusOK, map[string]any{"state": st.State, "progress": st.Progress, "files": st.Files, "chunks": st.Chunks}
+	}
+}
+
+func serveReadiness(ready readiness) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		status, body := ready(r.Context())
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(body)
+	}
+}
+
+// newHTTPHandler serves MCP at /mcp behind the origin check, the body limit
+// and bearer auth, plus /healthz (liveness) and /readyz (ready). Sessions
+// are issued and checked by a sessionTable; with --stateless none are, and
+// a client's Mcp-Session-Id is dropped so that no invented id reaches a
+// handler or the decision log.
+func newHTTPHandler(s *server.MCPServer, cfg httpConfig, ready readiness) httpFace {
+	var (
+		face  httpFace
+		inner http.Handler
+	)
+	if cfg.Stateless {
+		face.mcp = server.NewStreamableHTTPServer(s, server.WithStateLess(true))
+		inner = dropSessionHeader(face.mcp)
+	} else {
+		clock := cfg.Clock
+		if clock == nil {
+			clock = time.Now
+		}
+		face.sessions = newSessionTable(cfg.SessionIdleTimeout, cfg.MaxSessions, clock)
+		face.mcp = server.NewStreamableHTTPServer(s, server.WithSessionIdManager(face.sessions))
+		face.sessions.attach(face.mcp)
+		inner = face.sessions.guard(face.mcp)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", checkOrigin(cfg.AllowedOrigins, limitBody(cfg.MaxBodyBytes, requireBearer(cfg.Tokens, mcpHTTP))))
+	mux.Handle("/mcp", checkOrigin(cfg.AllowedOrigins, limitBody(cfg.MaxBodyBytes, requireBearer(cfg.Tokens, inner))))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
-	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		if ix == nil {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_ = json.NewEncoder(w).Encode(map[string]string{"state": "closed"})
-			return
-		}
-		st := ix.Status()
-		// Serving works while indexing (answers say "indexing N%"), so ready.
-		_ = json.NewEncoder(w).Encode(map[string]any{"state": st.State, "progress": st.Progress, "files": st.Files, "chunks": st.Chunks})
+	if ready == nil {
+		ready = indexReadiness(nil)
+	}
+	mux.HandleFunc("/readyz", serveReadiness(ready))
+	face.Handler = mux
+	return face
+}
+
+// dropSessionHeader removes the Mcp-Session-Id of requests to a stateless
+// server, which issued none: mcp-go would otherwise take the client's word
+// for the session.
+func dropSessionHeader(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Del(sessionHeader)
+		next.ServeHTTP(w, r)
 	})
-	return mux, mcpHTTP
 }
 
 // requireBearer answers 401 with WWW-Authenticate unless the request carries
@@ -138,13 +225,13 @@ func requireBearer(tokens []string, next http.Handler) http.Handler {
 		sums[i] = sha256.Sum256([]byte(t))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		got, ok := bearerToken(r.Header.Get("Authorization"))
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="devai"`)
 			http.Error(w, "unauthorized: send Authorization: Bearer <token>", http.StatusUnauthorized)
 			return
 		}
-		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
+		sum := sha256.Sum256([]byte(got))
 		match := 0
 		for i := range sums {
 			match |= subtle.ConstantTimeCompare(sum[:], sums[i][:])
@@ -156,6 +243,18 @@ func requireBearer(tokens []string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// bearerToken is the token of an Authorization header of the Bearer
+// scheme, whose name is case-insensitive (RFC 7235 section 2.1), so
+// "bearer" and "BEARER" are Bearer too.
+func bearerToken(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
 }
 
 // limitBody caps request bodies; a larger body fails to read and the JSON-RPC
@@ -198,14 +297,14 @@ func checkOrigin(allowed []string, next http.Handler) http.Handler {
 // serveHTTP listens on cfg.Addr until ctx ends, then shuts down gracefully:
 // it stops accepting, lets in-flight calls finish (up to shutdownGrace), and
 // closes the MCP sessions. ready, when not nil, receives the bound address.
-func serveHTTP(ctx context.Context, h http.Handler, mcpHTTP *server.StreamableHTTPServer, addr string, ready func(net.Addr)) error {
+func serveHTTP(ctx context.Context, face httpFace, addr string, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	draining := make(chan struct{})
 	srv := &http.Server{
-		Handler:           endStreamsOnShutdown(draining, h),
+		Handler:           endStreamsOnShutdown(draining, face),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -216,6 +315,11 @@ func serveHTTP(ctx context.Context, h http.Handler, mcpHTTP *server.StreamableHT
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if face.sessions != nil {
+		sweepCtx, stopSweep := context.WithCancel(ctx)
+		defer stopSweep()
+		go face.sessions.run(sweepCtx, sweepInterval(face.sessions.idle))
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve http on %s: %w", addr, err)
@@ -225,7 +329,7 @@ func serveHTTP(ctx context.Context, h http.Handler, mcpHTTP *server.StreamableHT
 	defer cancel()
 	close(draining)
 	err = srv.Shutdown(shutdownCtx)
-	_ = mcpHTTP.Shutdown(shutdownCtx)
+	_ = face.mcp.Shutdown(shutdownCtx)
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("shut down http: %w", err)
 	}
@@ -233,6 +337,13 @@ func serveHTTP(ctx context.Context, h http.Handler, mcpHTTP *server.StreamableHT
 		_ = srv.Close()
 	}
 	return nil
+}
+
+// sweepInterval is how often expired sessions are freed: a tenth of the
+// idle timeout, between one second and a minute, so a session outlives its
+// timeout by at most that (a request to it meanwhile still gets 404).
+func sweepInterval(idle time.Duration) time.Duration {
+	return min(max(idle/10, time.Second), time.Minute)
 }
 
 // endStreamsOnShutdown ends GET requests (the open-ended SSE streams a client

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -20,15 +21,14 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 )
 
-const testToken = "s3cret-token"
+const testToken = "s3cret-token-0123456789"
 
 func newTestHTTP(t *testing.T, cfg httpConfig, table []toolDecl) *httptest.Server {
 	t.Helper()
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
-	h, _ := newHTTPHandler(newTestServer(t, nil, table), cfg, nil)
-	ts := httptest.NewServer(h)
+	ts := httptest.NewServer(newHTTPHandler(newTestServer(t, nil, table), cfg, nil))
 	t.Cleanup(ts.Close)
 	return ts
 }
@@ -63,7 +63,7 @@ func connectHTTP(t *testing.T, url, token, version string) (*client.Client, erro
 
 func TestHTTPSessionsWithAuthAcrossVersions(t *testing.T) {
 	for _, stateless := range []bool{false, true} {
-		ts := newTestHTTP(t, httpConfig{Tokens: []string{"other", testToken}, Stateless: stateless}, toolTable())
+		ts := newTestHTTP(t, httpConfig{Tokens: []string{"other-token-0123456789", testToken}, Stateless: stateless}, toolTable())
 		for _, v := range protocolVersions {
 			name := v
 			if stateless {
@@ -167,27 +167,88 @@ func TestStatelessIssuesNoSessionID(t *testing.T) {
 }
 
 func TestCheckBind(t *testing.T) {
+	long := strings.Repeat("k", minTokenLength)
 	tests := []struct {
-		addr   string
-		tokens []string
-		ok     bool
+		addr    string
+		tokens  []string
+		wantErr string // "": ok
 	}{
-		{"127.0.0.1:7437", nil, true},
-		{"localhost:7437", nil, true},
-		{"[::1]:7437", nil, true},
-		{"0.0.0.0:7437", nil, false},
-		{":7437", nil, false},
-		{"192.168.1.5:7437", nil, false},
-		{"0.0.0.0:7437", []string{"t"}, true},
-		{"7437", nil, false},
+		{"127.0.0.1:7437", nil, ""},
+		{"localhost:7437", nil, ""},
+		{"[::1]:7437", nil, ""},
+		{"0.0.0.0:7437", nil, "--auth-token"},
+		{":7437", nil, "--auth-token"},
+		{"192.168.1.5:7437", nil, "--auth-token"},
+		{"0.0.0.0:7437", []string{long}, ""},
+		{"7437", nil, "host:port"},
+		// issue 11 row 11: a token that can be guessed protects nothing
+		{"0.0.0.0:7437", []string{""}, "at least 16 characters"},
+		{"0.0.0.0:7437", []string{"abc"}, "is 3 characters long"},
+		{"0.0.0.0:7437", []string{long[1:]}, "at least 16 characters"},
+		{"0.0.0.0:7437", []string{long, "short"}, "token 2 of 2"},
+		{"127.0.0.1:7437", []string{"abc"}, "at least 16 characters"},
+		{"127.0.0.1:7437", []string{long}, ""},
 	}
 	for _, tt := range tests {
 		err := checkBind(httpConfig{Addr: tt.addr, Tokens: tt.tokens, MaxBodyBytes: 1})
-		if (err == nil) != tt.ok {
-			t.Errorf("checkBind(%s, %d tokens) = %v, want ok=%v", tt.addr, len(tt.tokens), err, tt.ok)
+		if (err == nil) != (tt.wantErr == "") || err != nil && !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("checkBind(%s, %q) = %v, want an error with %q", tt.addr, tt.tokens, err, tt.wantErr)
 		}
-		if err != nil && tt.addr != "7437" && !strings.Contains(err.Error(), "--auth-token") {
-			t.Errorf("checkBind(%s): message %q does not say how to fix it", tt.addr, err)
+		for _, tok := range tt.tokens {
+			if err != nil && tok != "" && strings.Contains(err.Error(), tok) {
+				t.Errorf("checkBind(%s): the message shows the token: %v", tt.addr, err)
+			}
+		}
+	}
+}
+
+// TestBearerSchemeIsCaseInsensitive (issue 11 row 11): RFC 7235 makes the
+// auth scheme case-insensitive, so any spelling of Bearer is Bearer.
+func TestBearerSchemeIsCaseInsensitive(t *testing.T) {
+	ts := newTestHTTP(t, httpConfig{Tokens: []string{testToken}}, toolTable())
+	tests := []struct {
+		header string
+		want   int
+	}{
+		{"Bearer " + testToken, 200},
+		{"bearer " + testToken, 200},
+		{"BEARER " + testToken, 200},
+		{"bEaReR " + testToken, 200},
+		{"Bearer   " + testToken + " ", 200},
+		{"bearer wrong-token-0123456789", 401},
+		{"Bearer" + testToken, 401},
+		{"Basic " + testToken, 401},
+		{"bearer", 401},
+		{"bearer ", 401},
+		{testToken, 401},
+	}
+	for _, tt := range tests {
+		resp := post(t, ts.URL+"/mcp", map[string]string{"Authorization": tt.header}, initBody)
+		if resp.StatusCode != tt.want {
+			t.Errorf("Authorization %q: status %d, want %d", tt.header, resp.StatusCode, tt.want)
+		}
+	}
+}
+
+// TestServeRefusesShortTokens: `devai serve` stops before serving, with a
+// usage error that says the rule, when a token is blank or short.
+func TestServeRefusesShortTokens(t *testing.T) {
+	tokenFile := filepath.Join(t.TempDir(), "tokens")
+	if err := os.WriteFile(tokenFile, []byte(strings.Repeat("x", 32)+"\nabc\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"--auth-token", "abc"},
+		{"--auth-token", "   "},
+		{"--auth-token-file", tokenFile},
+	} {
+		cfg := parseServe(t, append([]string{"--http", "0.0.0.0:0", "--repo", t.TempDir(), "--embedder", "none", "--no-watch"}, args...))
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second) // a server that starts is stopped
+		err := runServe(ctx, cfg, strings.NewReader(""), io.Discard, io.Discard, nil)
+		cancel()
+		var usage usageError
+		if !errors.As(err, &usage) || !strings.Contains(err.Error(), "at least 16 characters") {
+			t.Errorf("devai serve %v: %v; want a usage error with the rule", args, err)
 		}
 	}
 }
@@ -222,11 +283,11 @@ func TestGracefulShutdownFinishesInFlightCalls(t *testing.T) {
 		Hints: hints{ReadOnly: true, Idempotent: true},
 	}
 	s := newTestServer(t, nil, []toolDecl{slow})
-	h, mcpHTTP := newHTTPHandler(s, httpConfig{MaxBodyBytes: 1 << 20}, nil)
+	face := newHTTPHandler(s, httpConfig{MaxBodyBytes: 1 << 20}, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan net.Addr, 1)
 	served := make(chan error, 1)
-	go func() { served <- serveHTTP(ctx, h, mcpHTTP, "127.0.0.1:0", func(a net.Addr) { addrc <- a }) }()
+	go func() { served <- serveHTTP(ctx, face, "127.0.0.1:0", func(a net.Addr) { addrc <- a }) }()
 	addr := <-addrc
 	c, err := connectHTTP(t, "http://"+addr.String()+"/mcp", "", mcp.ProtocolVersion20251125)
 	if err != nil {

@@ -11,8 +11,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -24,6 +26,8 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/devaiops/devai/memory"
 )
 
 // maxSocketPath keeps socket paths under the kernel's sun_path limit (108
@@ -42,11 +46,17 @@ func socketPath(stateDir string) string {
 	return filepath.Join(os.TempDir(), "devai-"+hex.EncodeToString(sum[:6])+".sock")
 }
 
-// serveLocal serves s on the state directory's socket until ctx ends. The
-// caller holds the index lock, so a socket file left by a crashed holder is
-// stale and removed.
-func serveLocal(ctx context.Context, s *server.MCPServer, stateDir string, logger hclog.Logger) error {
-	path := socketPath(stateDir)
+// serveLocal serves s on the state directory of ix's socket until ctx ends,
+// with the index's /readyz beside /mcp for the processes that serve through
+// this one. The caller holds the index lock, so a socket file left by a
+// crashed holder is stale and removed.
+//
+// Sessions here keep mcp-go's default (ids checked by format only, never
+// expired): the socket is the same user's, each CLI call closes its session,
+// and a second `devai serve` keeps one session for its whole life, across a
+// restart of the holder.
+func serveLocal(ctx context.Context, s *server.MCPServer, ix *memory.Index, logger hclog.Logger) error {
+	path := socketPath(ix.StateDir())
 	_ = os.Remove(path)
 	ln, err := net.Listen("unix", path)
 	if err != nil {
@@ -58,6 +68,7 @@ func serveLocal(ctx context.Context, s *server.MCPServer, stateDir string, logge
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", server.NewStreamableHTTPServer(s))
+	mux.HandleFunc("/readyz", serveReadiness(indexReadiness(ix)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout}
 	go func() {
 		<-ctx.Done()
@@ -75,19 +86,68 @@ func serveLocal(ctx context.Context, s *server.MCPServer, stateDir string, logge
 	return nil
 }
 
+// localURL is the base URL of requests over the socket; the host is unused.
+const localURL = "http://devai.local"
+
+// localHTTPClient sends every request to the unix socket at path.
+func localHTTPClient(path string) *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", path)
+		},
+	}}
+}
+
+// holderReadinessTimeout bounds how long /readyz waits for the holder.
+const holderReadinessTimeout = 3 * time.Second
+
+// holderReadiness is the /readyz of a process that serves through the index
+// holder of stateDir: the holder's own answer while its socket answers
+// (state, progress, files, chunks), 503 "unreachable" with the reason when
+// it does not, since no call can be served then.
+func holderReadiness(stateDir string) readiness {
+	path := socketPath(stateDir)
+	hc := localHTTPClient(path)
+	return func(ctx context.Context) (int, any) {
+		ctx, cancel := context.WithTimeout(ctx, holderReadinessTimeout)
+		defer cancel()
+		status, body, err := getHolderReadiness(ctx, hc)
+		if err != nil {
+			return http.StatusServiceUnavailable, map[string]string{"state": "unreachable", "holder": path,
+				"error": fmt.Sprintf("the devai process that holds the index does not answer: %v", err)}
+		}
+		return status, body
+	}
+}
+
+func getHolderReadiness(ctx context.Context, hc *http.Client) (int, json.RawMessage, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, localURL+"/readyz", nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return 0, nil, fmt.Errorf("read its /readyz: %w", err)
+	}
+	if !json.Valid(body) {
+		return 0, nil, fmt.Errorf("its /readyz answered %s without JSON", resp.Status)
+	}
+	return resp.StatusCode, body, nil
+}
+
 // dialLocal connects to the devai process that holds the index of stateDir.
 func dialLocal(ctx context.Context, stateDir string) (*client.Client, error) {
 	path := socketPath(stateDir)
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("no devai server socket at %s", path)
 	}
-	hc := &http.Client{Transport: &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, "unix", path)
-		},
-	}}
-	c, err := client.NewStreamableHttpClient("http://devai.local/mcp", transport.WithHTTPBasicClient(hc))
+	c, err := client.NewStreamableHttpClient(localURL+"/mcp", transport.WithHTTPBasicClient(localHTTPClient(path)))
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", path, err)
 	}
@@ -106,14 +166,21 @@ func dialLocal(ctx context.Context, stateDir string) (*client.Client, error) {
 }
 
 // newProxyServer serves, under the selection of --tools and --read-only,
-// the tools and resources of the devai process behind c, forwarding every
-// call. Tool declarations (schemas and hints) are the holder's own.
+// the tools, resources, prompts and completions of the devai process behind
+// c, forwarding every call. Declarations (schemas, hints, prompt arguments)
+// are the holder's own. Prompts are not filtered, as in the holder: they are
+// not tools.
 func newProxyServer(ctx context.Context, c *client.Client, only []string, readOnly bool) (*server.MCPServer, error) {
+	fwd := forwardCompletions{c}
 	s := server.NewMCPServer("devai", version(),
 		server.WithTitle("devai: project memory (through the process that holds the index)"),
 		server.WithInstructions(instructions),
 		server.WithToolCapabilities(false),
 		server.WithResourceCapabilities(false, false),
+		server.WithPromptCapabilities(false),
+		server.WithCompletions(),
+		server.WithPromptCompletionProvider(fwd),
+		server.WithResourceCompletionProvider(fwd),
 		server.WithLogging(),
 		server.WithRecovery(),
 	)
@@ -151,7 +218,38 @@ func newProxyServer(ctx context.Context, c *client.Client, only []string, readOn
 			s.AddResource(r, server.ResourceHandlerFunc(forwardRead(c)))
 		}
 	}
+	prompts, err := c.ListPrompts(ctx, mcp.ListPromptsRequest{})
+	if err != nil {
+		return nil, fmt.Errorf("list the index holder's prompts: %w", err)
+	}
+	for _, p := range prompts.Prompts {
+		s.AddPrompt(p, func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+			return c.GetPrompt(ctx, req)
+		})
+	}
 	return s, nil
+}
+
+// forwardCompletions asks the index holder for argument completions of
+// prompts and resource templates.
+type forwardCompletions struct{ c *client.Client }
+
+func (f forwardCompletions) CompletePromptArgument(ctx context.Context, name string, arg mcp.CompleteArgument, cc mcp.CompleteContext) (*mcp.Completion, error) {
+	return f.complete(ctx, mcp.PromptReference{Type: "ref/prompt", Name: name}, arg, cc)
+}
+
+func (f forwardCompletions) CompleteResourceArgument(ctx context.Context, uri string, arg mcp.CompleteArgument, cc mcp.CompleteContext) (*mcp.Completion, error) {
+	return f.complete(ctx, mcp.ResourceReference{Type: "ref/resource", URI: uri}, arg, cc)
+}
+
+func (f forwardCompletions) complete(ctx context.Context, ref any, arg mcp.CompleteArgument, cc mcp.CompleteContext) (*mcp.Completion, error) {
+	var req mcp.CompleteRequest
+	req.Params.Ref, req.Params.Argument, req.Params.Context = ref, arg, cc
+	res, err := f.c.Complete(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("complete through the devai process that holds the index: %w", err)
+	}
+	return &res.Completion, nil
 }
 
 func forwardRead(c *client.Client) server.ResourceTemplateHandlerFunc {

@@ -3,29 +3,37 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net"
+	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // TestSecondProcessSharesTheIndex: while one `devai serve` holds the
 // index, a second `devai serve` on the same repository serves through it,
-// and `devai search` asks it, instead of failing on the lock.
+// and `devai search` asks it, instead of failing on the lock. The second
+// serves the holder's prompts and completions too, and its /readyz is the
+// holder's, 503 once the holder is gone (issue 11 row 10).
 func TestSecondProcessSharesTheIndex(t *testing.T) {
 	repo, state := shopRepo(t), t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	primaryCtx, stopPrimary := context.WithCancel(ctx)
+	defer stopPrimary()
 	common := []string{"--repo", repo, "--state-dir", state, "--embedder", "hash", "--log-level", "warn", "--no-watch"}
 
 	primaryDone := make(chan error, 1)
 	primaryUp := make(chan net.Addr, 1)
 	go func() {
 		cfg := parseServe(t, append([]string{"--http", "127.0.0.1:0"}, common...))
-		primaryDone <- runServe(ctx, cfg, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, func(a net.Addr) { primaryUp <- a })
+		primaryDone <- runServe(primaryCtx, cfg, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, func(a net.Addr) { primaryUp <- a })
 	}()
 	select {
 	case <-primaryUp:
@@ -88,14 +96,63 @@ func TestSecondProcessSharesTheIndex(t *testing.T) {
 	if got, err := c.ReadResource(ctx, rr); err != nil || len(got.Contents) == 0 {
 		t.Errorf("resource through the second server: %v", err)
 	}
-	cancel()
-	for _, done := range []chan error{primaryDone, secondDone} {
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Fatal("a server did not stop")
-		}
+	checkPromptsThroughHolder(t, c)
+	second := "http://" + addr.String()
+	if status, body := getReadyz(t, second); status != http.StatusOK || body["state"] != "ready" && body["state"] != "indexing" {
+		t.Errorf("second server's /readyz while the holder serves: %d %v", status, body)
 	}
+	stopPrimary()
+	select {
+	case <-primaryDone:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the primary did not stop")
+	}
+	if status, body := getReadyz(t, second); status != http.StatusServiceUnavailable || body["state"] != "unreachable" {
+		t.Errorf("second server's /readyz with the holder gone: %d %v", status, body)
+	}
+	cancel()
+	select {
+	case <-secondDone:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the second server did not stop")
+	}
+}
+
+// checkPromptsThroughHolder lists, gets and completes a prompt through a
+// server that forwards to the index holder.
+func checkPromptsThroughHolder(t *testing.T, c *client.Client) {
+	t.Helper()
+	ctx := context.Background()
+	list, err := c.ListPrompts(ctx, mcp.ListPromptsRequest{})
+	if err != nil || !slices.ContainsFunc(list.Prompts, func(p mcp.Prompt) bool { return p.Name == "test-gaps" }) {
+		t.Errorf("prompts/list through the second server: %v %+v", err, list)
+		return
+	}
+	res, err := getPrompt(c, "test-gaps", map[string]string{"kind": "untested"})
+	if err != nil || len(res.Messages) == 0 || metaPrompt(res.Meta)["name"] != "test-gaps" {
+		t.Errorf("prompts/get through the second server: %v %+v", err, res)
+	}
+	var req mcp.CompleteRequest
+	req.Params.Ref = mcp.PromptReference{Type: "ref/prompt", Name: "test-gaps"}
+	req.Params.Argument = mcp.CompleteArgument{Name: "kind", Value: "un"}
+	comp, err := c.Complete(ctx, req)
+	if err != nil || !slices.Equal(comp.Completion.Values, []string{"untested", "uncovered", "unverified"}) {
+		t.Errorf("completion/complete through the second server: %v %+v", err, comp)
+	}
+}
+
+func getReadyz(t *testing.T, base string) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatalf("/readyz: %v", err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatalf("/readyz body: %v", err)
+	}
+	return resp.StatusCode, body
 }
 
 // parseServe parses `devai serve` flags as the CLI does.

@@ -398,8 +398,7 @@ func TestPromptAttributionOverHTTP(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			h, _ := newHTTPHandler(s, httpConfig{MaxBodyBytes: 1 << 20, Stateless: c.stateless}, nil)
-			ts := httptest.NewServer(h)
+			ts := httptest.NewServer(newHTTPHandler(s, httpConfig{MaxBodyBytes: 1 << 20, Stateless: c.stateless}, nil))
 			defer ts.Close()
 			cl, err := connectHTTP(t, ts.URL+"/mcp", "", c.version)
 			if err != nil {

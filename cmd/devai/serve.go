@@ -33,6 +33,8 @@ type serveConfig struct {
 	Stateless      bool
 	AllowedOrigins []string
 	MaxBodyBytes   int64
+	SessionIdle    time.Duration
+	MaxSessions    int
 	NoWatch        bool
 	AllowExec      bool
 }
@@ -50,6 +52,8 @@ func serveFlags() (*serveConfig, *flag.FlagSet) {
 	fs.BoolVar(&cfg.Stateless, "stateless", false, "HTTP: issue no session ids, so replicas behind a load balancer need no sticky routing")
 	fs.Var(listFlag{&cfg.AllowedOrigins}, "allowed-origins", "HTTP: browser origins allowed besides loopback and the server's own host (comma `list`; * allows any)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", 4<<20, "HTTP: the largest request body accepted, in `bytes`")
+	fs.DurationVar(&cfg.SessionIdle, "session-idle-timeout", defaultSessionIdleTimeout, "HTTP: end a session after this long without a request (an open GET stream keeps it); its client gets 404 and initializes again (0: never)")
+	fs.IntVar(&cfg.MaxSessions, "max-sessions", defaultMaxSessions, "HTTP: keep at most this many sessions; past it, initialize evicts the least recently used idle one, or gets 503 when all are busy (0: no cap)")
 	fs.BoolVar(&cfg.NoWatch, "no-watch", false, "do not watch the repository for changes after the first sync")
 	fs.BoolVar(&cfg.AllowExec, "allow-exec", false, "let propose_patch build the repository and run the impacted tests in a scratch copy (this runs the repository's code); without it only static checks run")
 	return cfg, fs
@@ -71,8 +75,10 @@ In stdio mode stdout carries only the MCP protocol; logs go to stderr or
 --log-file, and to the client as MCP log notifications (at the level it sets).
 
 Over HTTP, binding anything but a loopback address needs --auth-token,
-DEVAI_AUTH_TOKEN or --auth-token-file. SIGINT or SIGTERM stops accepting new
-requests and lets calls in flight finish.`,
+DEVAI_AUTH_TOKEN or --auth-token-file; every token must be at least 16
+characters. A session idle for --session-idle-timeout, or evicted past
+--max-sessions, ends: its client gets 404 and initializes again. SIGINT or
+SIGTERM stops accepting new requests and lets calls in flight finish.`,
 		flags: fs,
 	}
 	c.run = func(args []string) error {
@@ -96,9 +102,10 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 	if err != nil {
 		return usageError{err}
 	}
-	hc := httpConfig{Addr: cfg.HTTP, AllowedOrigins: cfg.AllowedOrigins, MaxBodyBytes: cfg.MaxBodyBytes, Stateless: cfg.Stateless}
+	hc := httpConfig{Addr: cfg.HTTP, AllowedOrigins: cfg.AllowedOrigins, MaxBodyBytes: cfg.MaxBodyBytes, Stateless: cfg.Stateless,
+		SessionIdleTimeout: cfg.SessionIdle, MaxSessions: cfg.MaxSessions}
 	if cfg.AuthToken != "" {
-		hc.Tokens = append(hc.Tokens, cfg.AuthToken)
+		hc.Tokens = append(hc.Tokens, strings.TrimSpace(cfg.AuthToken))
 	}
 	if cfg.AuthTokenFile != "" {
 		fileTokens, err := readTokenFile(cfg.AuthTokenFile)
@@ -140,15 +147,15 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 		keepIndexed(bgCtx, ix, logger, !cfg.NoWatch)
 	}()
 	defer func() { cancelBg(); bg.Wait() }()
-	if err := serveLocal(bgCtx, s, ix.StateDir(), logger); err != nil {
+	if err := serveLocal(bgCtx, s, ix, logger); err != nil {
 		logger.Warn("other devai processes on this repository cannot share this index", "error", err)
 	}
-	return serveOn(ctx, s, ix, cfg, hc, stdin, stdout, logger, httpReady, toolNames(tools))
+	return serveOn(ctx, s, indexReadiness(ix), cfg, hc, stdin, stdout, logger, httpReady, toolNames(tools))
 }
 
 // serveOn serves s over stdio, or over HTTP when cfg.HTTP is set, until ctx
-// ends. ix backs /readyz; nil when serving through another process.
-func serveOn(ctx context.Context, s *server.MCPServer, ix *memory.Index, cfg *serveConfig, hc httpConfig, stdin io.Reader, stdout io.Writer,
+// ends. ready answers /readyz.
+func serveOn(ctx context.Context, s *server.MCPServer, ready readiness, cfg *serveConfig, hc httpConfig, stdin io.Reader, stdout io.Writer,
 	logger hclog.Logger, httpReady func(net.Addr), names []string) error {
 	if cfg.HTTP == "" {
 		logger.Info("serving MCP over stdio", "repo", cfg.Repo, "tools", strings.Join(names, ","))
@@ -160,10 +167,10 @@ func serveOn(ctx context.Context, s *server.MCPServer, ix *memory.Index, cfg *se
 		}
 		return nil
 	}
-	h, mcpHTTP := newHTTPHandler(s, hc, ix)
-	return serveHTTP(ctx, h, mcpHTTP, cfg.HTTP, func(a net.Addr) {
+	return serveHTTP(ctx, newHTTPHandler(s, hc, ready), cfg.HTTP, func(a net.Addr) {
 		logger.Info("serving MCP over streamable HTTP", "url", "http://"+a.String()+"/mcp",
-			"auth", len(hc.Tokens) > 0, "stateless", cfg.Stateless, "tools", strings.Join(names, ","))
+			"auth", len(hc.Tokens) > 0, "stateless", cfg.Stateless, "session_idle_timeout", hc.SessionIdleTimeout,
+			"max_sessions", hc.MaxSessions, "tools", strings.Join(names, ","))
 		if httpReady != nil {
 			httpReady(a)
 		}
@@ -198,7 +205,7 @@ func serveThroughHolder(ctx context.Context, cfg *serveConfig, hc httpConfig, st
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	return serveOn(ctx, s, nil, cfg, hc, stdin, stdout, logger, httpReady, names)
+	return serveOn(ctx, s, holderReadiness(state), cfg, hc, stdin, stdout, logger, httpReady, names)
 }
 
 // keepIndexed runs the first sync, logging progress, then watches the

@@ -1,0 +1,302 @@
+package main
+
+import (
+	"bytes"
+	"container/list"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// Defaults of the session table of `devai serve --http`.
+const (
+	defaultSessionIdleTimeout = 30 * time.Minute
+	defaultMaxSessions        = 1000
+	sessionIDPrefix           = "mcp-session-"
+	sessionHeader             = "Mcp-Session-Id"
+	// fullRetryAfter is what a refused initialize is told to wait: by then a
+	// stream may have closed and its session become evictable.
+	fullRetryAfter = 30 * time.Second
+)
+
+// errUnknownSession is why a request's Mcp-Session-Id is refused: this
+// server never issued it, or it ended (DELETE, idle timeout, eviction).
+var errUnknownSession = errors.New("unknown or expired session: initialize a new one")
+
+// sessionTable issues the Mcp-Session-Id values of a stateful HTTP server
+// and remembers them, so that a request carrying an id the server did not
+// issue, or one that was closed or expired, gets HTTP 404 (the MCP
+// streamable HTTP transport: the client then initializes again). mcp-go's
+// default manager checks only the id's format, and keeps each session's
+// state until a DELETE that many clients never send.
+//
+// A session is idle when no request of it is in flight, an open GET stream
+// included; an idle session expires after idle. At most max sessions are
+// kept: an initialize past the cap evicts the least recently used idle
+// session (its client re-initializes on the 404), and only when every
+// session is busy is the initialize refused with 503 and Retry-After.
+// Evicting rather than refusing keeps the server open to new clients when
+// sessions were abandoned, which is how the table fills in practice; an
+// attacker who floods initialize (with a valid token) pushes out idle
+// sessions, which re-initialize, instead of locking everyone out until the
+// timeout. The cap can be passed by the initializes in flight at one moment.
+//
+// It implements server.SessionIdManager; guard is the HTTP middleware that
+// counts requests in flight and refuses what mcp-go would not check.
+type sessionTable struct {
+	now  func() time.Time
+	idle time.Duration // 0: sessions never expire
+	max  int           // 0: no cap
+	// free releases mcp-go's state of a session the table dropped; set
+	// once the streamable HTTP server exists (see attach).
+	free func(id string)
+
+	mu   sync.Mutex
+	byID map[string]*list.Element // of *liveSession
+	lru  *list.List               // front: most recently used
+}
+
+type liveSession struct {
+	id       string
+	lastUsed time.Time
+	inFlight int // requests of this session being served, GET streams included
+}
+
+func newSessionTable(idle time.Duration, max int, now func() time.Time) *sessionTable {
+	return &sessionTable{now: now, idle: idle, max: max, free: func(string) {}, byID: map[string]*list.Element{}, lru: list.New()}
+}
+
+// attach makes the table free what h keeps for a session it drops, by
+// sending h the DELETE the client never sent.
+func (t *sessionTable) attach(h http.Handler) {
+	t.free = func(id string) {
+		req, err := http.NewRequest(http.MethodDelete, "/mcp", nil)
+		if err != nil {
+			return
+		}
+		req.Header.Set(sessionHeader, id)
+		h.ServeHTTP(discardResponse{header: http.Header{}}, req)
+	}
+}
+
+// Generate issues a new session id, making room for it first.
+func (t *sessionTable) Generate() string {
+	id := sessionIDPrefix + uuid.NewString()
+	t.mu.Lock()
+	dropped := t.makeRoomLocked()
+	t.byID[id] = t.lru.PushFront(&liveSession{id: id, lastUsed: t.now()})
+	t.mu.Unlock()
+	t.freeAll(dropped)
+	return id
+}
+
+// Validate accepts only live sessions this table issued.
+func (t *sessionTable) Validate(id string) (isTerminated bool, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.byID[id]; !ok {
+		return false, errUnknownSession
+	}
+	return false, nil
+}
+
+// Terminate forgets a session (DELETE, or the table's own eviction).
+func (t *sessionTable) Terminate(id string) (isNotAllowed bool, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if e, ok := t.byID[id]; ok {
+		t.lru.Remove(e)
+		delete(t.byID, id)
+	}
+	return false, nil
+}
+
+// Len is how many sessions are live.
+func (t *sessionTable) Len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.byID)
+}
+
+// begin marks a request of session id as in flight and returns its end.
+// A session found expired is dropped instead, so the request gets 404.
+func (t *sessionTable) begin(id string) (end func()) {
+	t.mu.Lock()
+	e, ok := t.byID[id]
+	if !ok {
+		t.mu.Unlock()
+		return func() {}
+	}
+	s := e.Value.(*liveSession)
+	if t.expiredLocked(s, t.now()) {
+		t.dropLocked(e)
+		t.mu.Unlock()
+		t.free(id)
+		return func() {}
+	}
+	s.inFlight++
+	s.lastUsed = t.now()
+	t.lru.MoveToFront(e)
+	t.mu.Unlock()
+	return func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		s.inFlight--
+		s.lastUsed = t.now()
+	}
+}
+
+// hasRoom reports whether an initialize can get a session, evicting idle
+// sessions as needed.
+func (t *sessionTable) hasRoom() bool {
+	t.mu.Lock()
+	dropped := t.makeRoomLocked()
+	full := t.max > 0 && len(t.byID) >= t.max
+	t.mu.Unlock()
+	t.freeAll(dropped)
+	return !full
+}
+
+// sweep drops every expired session.
+func (t *sessionTable) sweep() {
+	t.mu.Lock()
+	var dropped []string
+	now := t.now()
+	for e := t.lru.Back(); e != nil; {
+		prev := e.Prev()
+		if s := e.Value.(*liveSession); t.expiredLocked(s, now) {
+			dropped = append(dropped, s.id)
+			t.dropLocked(e)
+		}
+		e = prev
+	}
+	t.mu.Unlock()
+	t.freeAll(dropped)
+}
+
+// run sweeps every interval until ctx ends.
+func (t *sessionTable) run(ctx context.Context, interval time.Duration) {
+	if t.idle <= 0 {
+		return
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			t.sweep()
+		}
+	}
+}
+
+// makeRoomLocked drops expired sessions, then the least recently used idle
+// ones until one more fits under the cap, and returns the dropped ids.
+func (t *sessionTable) makeRoomLocked() []string {
+	var dropped []string
+	now := t.now()
+	for e := t.lru.Back(); e != nil; {
+		prev := e.Prev()
+		s := e.Value.(*liveSession)
+		over := t.max > 0 && len(t.byID) >= t.max
+		if s.inFlight == 0 && (over || t.expiredLocked(s, now)) {
+			dropped = append(dropped, s.id)
+			t.dropLocked(e)
+		}
+		e = prev
+	}
+	return dropped
+}
+
+func (t *sessionTable) expiredLocked(s *liveSession, now time.Time) bool {
+	return t.idle > 0 && s.inFlight == 0 && now.Sub(s.lastUsed) >= t.idle
+}
+
+func (t *sessionTable) dropLocked(e *list.Element) {
+	t.lru.Remove(e)
+	delete(t.byID, e.Value.(*liveSession).id)
+}
+
+func (t *sessionTable) freeAll(ids []string) {
+	for _, id := range ids {
+		t.free(id)
+	}
+}
+
+// guard sits in front of mcp-go's handler. It counts each session's
+// requests in flight (a GET stream is in flight while open), answers 404 to
+// a GET or DELETE naming a session this server does not know (mcp-go checks
+// the id of POSTs only, through Validate), and 503 to an initialize when
+// every session is busy. mcp-go answers 404 to a POST with an unknown id
+// before any handler or hook runs, so no tool runs and nothing is logged.
+func (t *sessionTable) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get(sessionHeader)
+		modern := mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion))
+		switch {
+		case modern:
+			// 2026-07-28 has no sessions; mcp-go ignores the header.
+		case r.Method == http.MethodPost && isInitialize(r) && !t.hasRoom():
+			w.Header().Set("Retry-After", strconv.Itoa(int(fullRetryAfter.Seconds())))
+			http.Error(w, fmt.Sprintf("too many sessions: all %d are in use (--max-sessions); retry later", t.max), http.StatusServiceUnavailable)
+			return
+		case (r.Method == http.MethodGet || r.Method == http.MethodDelete) && id == "":
+			http.Error(w, "bad request: send the Mcp-Session-Id that initialize returned", http.StatusBadRequest)
+			return
+		}
+		end := t.begin(id)
+		defer end()
+		if !modern && id != "" && r.Method != http.MethodPost {
+			if _, err := t.Validate(id); err != nil {
+				http.Error(w, "not found: "+err.Error(), http.StatusNotFound)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isInitialize peeks at a POST body for an initialize request and puts the
+// body back for the next handler, read error included.
+func isInitialize(r *http.Request) bool {
+	body, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+	if err != nil {
+		return false
+	}
+	var msg struct {
+		Method string `json:"method"`
+	}
+	return json.Unmarshal(body, &msg) == nil && msg.Method == string(mcp.MethodInitialize)
+}
+
+// errReader replays a body's read error (or io.EOF) to the next reader.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err == nil {
+		return 0, io.EOF
+	}
+	return 0, e.err
+}
+
+// discardResponse is the response writer of the DELETE the table sends to
+// mcp-go itself: nobody reads the answer.
+type discardResponse struct{ header http.Header }
+
+func (d discardResponse) Header() http.Header         { return d.header }
+func (d discardResponse) Write(p []byte) (int, error) { return len(p), nil }
+func (d discardResponse) WriteHeader(int)             {}
+
+var _ server.SessionIdManager = (*sessionTable)(nil)
