@@ -41,6 +41,7 @@ type Options struct {
 	Repo        string   // repository root; required
 	StateDir    string   // default: <Repo>/.devai
 	MaxFileSize int64    // files above this are skipped; 0 means 1 MiB
+	MaxLogBytes int64    // a log indexes only its newest this many bytes; 0 means DefaultMaxLogBytes
 	LogPaths    []string // extra log files or folders inside the repository
 	Embedder    string   // "builtin" (default), "hash", "none", "ollama", "openai"
 	EmbedURL    string   // endpoint for ollama/openai embedders
@@ -305,7 +306,11 @@ func (ix *Index) Status() Status {
 	for _, f := range ix.man.Files {
 		st.ByKind[f.Kind]++
 		st.ByLanguage[f.Language]++
+		if f.Cut != nil {
+			st.Cut = append(st.Cut, f.cutNote())
+		}
 	}
+	sort.Slice(st.Cut, func(i, j int) bool { return st.Cut[i].Path < st.Cut[j].Path })
 	for _, s := range ix.man.Skipped {
 		st.SkippedBy[skipCategory(s.Reason)]++
 	}
