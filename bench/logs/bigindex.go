@@ -52,6 +52,9 @@ func runBigIndex(ctx context.Context, args []string) error {
 		defer os.RemoveAll(d)
 		*work = d
 	}
+	if err := os.MkdirAll(*work, 0o755); err != nil {
+		return err
+	}
 	fmt.Printf("`devai index --max-file-size 300000000` of one generated log (JSON and text lines of Go loggers, nginx, PostgreSQL, Python with tracebacks, Go panics, Java exceptions). Peak RSS is the kernel's (rusage); CPU s is user+system.\n\n")
 	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
 		fmt.Printf("Load average at the start (others' work skews times, not RSS): %s\n\n", strings.TrimSpace(string(b)))
