@@ -76,6 +76,7 @@ type Index struct {
 	embedder string
 
 	checkpointEvery int // chunks between checkpoints during a sync
+	batchFiles      int // files read and chunked at a time
 	weights         Weights
 	redactor        *redact.Redactor // applied to every text the index hands out
 
@@ -141,7 +142,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		lock.release()
 		return nil, err
 	}
-	ix := &Index{redactor: redactor, opts: opts, log: log, repo: repo, state: state, lock: lock, idle: closedChan(), checkpointEvery: checkpointChunks, weights: DefaultWeights, unflushed: map[string]bool{}}
+	ix := &Index{redactor: redactor, opts: opts, log: log, repo: repo, state: state, lock: lock, idle: closedChan(), checkpointEvery: checkpointChunks, batchFiles: batchFiles, weights: DefaultWeights, unflushed: map[string]bool{}}
 	if opts.Weights != nil {
 		ix.weights = *opts.Weights
 	}

@@ -228,7 +228,7 @@ func (ix *Index) batches(files []walk.File) [][]walk.File {
 		if f.Kind == chunk.Log {
 			n = min(n, limit)
 		}
-		if i > start && (i-start == batchFiles || bytes+n > batchBytes) {
+		if i > start && (i-start == ix.batchFiles || bytes+n > batchBytes) {
 			out = append(out, files[start:i])
 			start, bytes = i, 0
 		}
