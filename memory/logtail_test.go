@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -157,5 +158,34 @@ func TestSyncIndexesTheTailOfABigLog(t *testing.T) {
 	}
 	if res := search(t, ix2, Query{Text: "line0000002", Kinds: []chunk.Kind{chunk.Log}, Mode: ModeText}); len(res.Hits) == 0 || res.Hits[0].StartLine > 2 {
 		t.Errorf("after raising the cap, line 2 is not found: %+v", res.Hits)
+	}
+}
+
+// TestSearchInABigLogReadsOnlyItsLines: filling the snippets of hits in a
+// log reads the file as a stream from its indexed part and keeps only the
+// hits' lines, instead of the whole file (a 200 MB log cost 200 MB and
+// more per search).
+func TestSearchInABigLogReadsOnlyItsLines(t *testing.T) {
+	log := bigLog(160000) // about 10 MB
+	repo := writeRepo(t, map[string]string{"logs/huge.log": log})
+	ix, err := Open(context.Background(), Options{Repo: repo, MaxFileSize: 100 << 20, MaxLogBytes: 64 << 10, Embedder: "hash"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Sync(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	q := Query{Text: "request served line0159998", Kinds: []chunk.Kind{chunk.Log}}
+	search(t, ix, q) // warm
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	res := search(t, ix, q)
+	runtime.ReadMemStats(&after)
+	if len(res.Hits) == 0 || !strings.Contains(res.Hits[0].Snippet, "line0159998") {
+		t.Fatalf("hits %+v", res.Hits)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > uint64(len(log))/4 {
+		t.Errorf("one search allocated %d bytes for a %d-byte log", n, len(log))
 	}
 }
