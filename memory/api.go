@@ -75,6 +75,7 @@ type Status struct {
 	ByLanguage map[string]int     `json:"files_by_language"`
 	Skipped    []Skipped          `json:"skipped"`
 	SkippedBy  map[string]int     `json:"skipped_by_reason"`
+	Cut        []Cut              `json:"cut,omitempty"` // files indexed only in part, by path
 	LastSync   time.Time          `json:"last_sync,omitzero"`
 	SyncTook   string             `json:"sync_took,omitempty"`
 	Embedder   string             `json:"embedder"`
@@ -88,6 +89,18 @@ type Status struct {
 type Skipped struct {
 	Path   string `json:"path"`
 	Reason string `json:"reason"`
+}
+
+// Cut is a file of which only a part is indexed: a log larger than the
+// per-file cap (Options.MaxLogBytes, --max-log-bytes) keeps its newest
+// lines, the ones a root-cause search needs; what came before is not
+// searchable.
+type Cut struct {
+	Path         string `json:"path"`
+	Size         int64  `json:"size"`          // the file's size when indexed
+	IndexedBytes int64  `json:"indexed_bytes"` // the tail that is indexed
+	FirstLine    int    `json:"first_line"`    // the first indexed line; earlier lines are not
+	Note         string `json:"note"`          // e.g. "indexed the last 16.0 MiB of 190.7 MiB (from line 1502113): cap 16.0 MiB per log (--max-log-bytes)"
 }
 
 // Progress is called during a sync; done and total count files.

@@ -41,6 +41,7 @@ type Options struct {
 	Repo        string   // repository root; required
 	StateDir    string   // default: <Repo>/.devai
 	MaxFileSize int64    // files above this are skipped; 0 means 1 MiB
+	MaxLogBytes int64    // a log indexes only its newest this many bytes; 0 means DefaultMaxLogBytes
 	LogPaths    []string // extra log files or folders inside the repository
 	Embedder    string   // "builtin" (default), "hash", "none", "ollama", "openai"
 	EmbedURL    string   // endpoint for ollama/openai embedders
@@ -75,6 +76,7 @@ type Index struct {
 	embedder string
 
 	checkpointEvery int // chunks between checkpoints during a sync
+	batchFiles      int // files read and chunked at a time
 	weights         Weights
 	redactor        *redact.Redactor // applied to every text the index hands out
 
@@ -140,7 +142,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		lock.release()
 		return nil, err
 	}
-	ix := &Index{redactor: redactor, opts: opts, log: log, repo: repo, state: state, lock: lock, idle: closedChan(), checkpointEvery: checkpointChunks, weights: DefaultWeights, unflushed: map[string]bool{}}
+	ix := &Index{redactor: redactor, opts: opts, log: log, repo: repo, state: state, lock: lock, idle: closedChan(), checkpointEvery: checkpointChunks, batchFiles: batchFiles, weights: DefaultWeights, unflushed: map[string]bool{}}
 	if opts.Weights != nil {
 		ix.weights = *opts.Weights
 	}
@@ -305,7 +307,11 @@ func (ix *Index) Status() Status {
 	for _, f := range ix.man.Files {
 		st.ByKind[f.Kind]++
 		st.ByLanguage[f.Language]++
+		if f.Cut != nil {
+			st.Cut = append(st.Cut, f.cutNote())
+		}
 	}
+	sort.Slice(st.Cut, func(i, j int) bool { return st.Cut[i].Path < st.Cut[j].Path })
 	for _, s := range ix.man.Skipped {
 		st.SkippedBy[skipCategory(s.Reason)]++
 	}

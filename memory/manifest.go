@@ -41,6 +41,28 @@ type fileEntry struct {
 	ModTime  time.Time
 	Hash     string // sha256 of the content, hex
 	Chunks   []chunkMeta
+	// Cut is set when only part of the file is indexed: a log above the
+	// per-file cap keeps its newest part. Nil: all of it is in.
+	Cut *fileCut
+}
+
+// fileCut says where the indexed part of a file starts.
+type fileCut struct {
+	From      int64 // byte offset of the first indexed byte
+	FirstLine int   // the file's line number of the first indexed line
+	Cap       int64 // the per-file cap it was cut to
+}
+
+// cutStale reports whether e was indexed under another log cap than limit
+// and would be cut differently now.
+func (e *fileEntry) cutStale(limit int64) bool {
+	if e.Kind != chunk.Log {
+		return false
+	}
+	if e.Cut == nil {
+		return e.Size > limit
+	}
+	return e.Cut.Cap != limit
 }
 
 // chunkMeta is a chunk without its text; snippets are read from the file.

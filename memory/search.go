@@ -1,9 +1,11 @@
 package memory
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -475,18 +477,17 @@ func shared(have, want []string) string {
 // earlier ones. It returns the tokens used.
 func (ix *Index) fillSnippets(hits []Hit, budget int) int {
 	const minTokens = 40
-	cache := map[string][]string{}
 	texts := make([]string, len(hits))
-	for i, h := range hits {
-		lines, ok := cache[h.Path]
-		if !ok {
-			data, err := os.ReadFile(filepath.Join(ix.repo, filepath.FromSlash(h.Path)))
-			if err == nil {
-				lines = splitLines(string(data))
-			}
-			cache[h.Path] = lines
+	for p, idx := range hitsByPath(hits) {
+		lo, hi := hits[idx[0]].StartLine, hits[idx[0]].EndLine
+		for _, i := range idx {
+			lo, hi = min(lo, hits[i].StartLine), max(hi, hits[i].EndLine)
 		}
-		texts[i] = ix.redactor.String(sliceLines(lines, h.StartLine, h.EndLine))
+		lo = max(lo, 1)
+		lines := ix.readLines(p, lo, hi)
+		for _, i := range idx {
+			texts[i] = ix.redactor.String(sliceLines(lines, hits[i].StartLine-lo+1, hits[i].EndLine-lo+1))
+		}
 	}
 	used := 0
 	for i := range hits {
@@ -505,6 +506,48 @@ func (ix *Index) fillSnippets(hits []Hit, budget int) int {
 		used += hits[i].Tokens
 	}
 	return used
+}
+
+// hitsByPath groups the indexes of hits by file.
+func hitsByPath(hits []Hit) map[string][]int {
+	out := map[string][]int{}
+	for i, h := range hits {
+		out[h.Path] = append(out[h.Path], i)
+	}
+	return out
+}
+
+// readLines returns lines lo..hi (1-based) of an indexed file, reading it
+// as a stream and holding only those lines, so that a hit in a log of
+// gigabytes costs its own lines; a log indexed in part is read from where
+// its indexed part starts. nil when the file cannot be read.
+func (ix *Index) readLines(p string, lo, hi int) []string {
+	from, line := int64(0), 1
+	ix.mu.RLock()
+	if e := ix.man.Files[p]; e != nil && e.Cut != nil && lo >= e.Cut.FirstLine {
+		from, line = e.Cut.From, e.Cut.FirstLine
+	}
+	ix.mu.RUnlock()
+	f, err := os.Open(filepath.Join(ix.repo, filepath.FromSlash(p)))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	if _, err := f.Seek(from, io.SeekStart); err != nil {
+		return nil
+	}
+	var out []string
+	r := bufio.NewReaderSize(f, 64<<10)
+	for ; line <= hi; line++ {
+		l, err := r.ReadString('\n')
+		if line >= lo && (err == nil || l != "") {
+			out = append(out, strings.TrimSuffix(strings.TrimSuffix(l, "\n"), "\r"))
+		}
+		if err != nil {
+			break
+		}
+	}
+	return out
 }
 
 // estimateTokens approximates a BPE tokenizer's count for code and prose:

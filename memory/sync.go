@@ -32,6 +32,16 @@ const checkpointChunks = 8000
 // batchFiles is how many files are read and chunked in parallel at a time.
 const batchFiles = 256
 
+// batchBytes bounds the bytes read and chunked at a time, so that a batch
+// of large files holds no more in memory than a batch of small ones. A file
+// larger than this (a log up to its cap) is a batch of its own.
+const batchBytes = 8 << 20
+
+// writeBytes bounds the text handed to the text index and the embedder in
+// one call: bleve analyses a whole batch in memory before writing it, which
+// cost 14.9 GB for the chunks of one 200 MB log written at once.
+const writeBytes = 2 << 20
+
 // errClosed is returned by operations on a closed index.
 var errClosed = errors.New("index is closed")
 
@@ -135,6 +145,7 @@ func (ix *Index) outsideState(files []walk.File) []walk.File {
 }
 
 func (ix *Index) plan(files []walk.File) work {
+	limit := ix.maxLogBytes()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	var w work
@@ -142,7 +153,7 @@ func (ix *Index) plan(files []walk.File) work {
 	for _, f := range files {
 		seen[f.Path] = true
 		e := ix.man.Files[f.Path]
-		if e != nil && e.Size == f.Size && e.ModTime.Equal(f.ModTime) && e.Kind == f.Kind && e.Language == f.Language {
+		if e != nil && e.Size == f.Size && e.ModTime.Equal(f.ModTime) && e.Kind == f.Kind && e.Language == f.Language && !e.cutStale(limit) {
 			continue
 		}
 		w.changed = append(w.changed, f)
@@ -183,11 +194,10 @@ func (ix *Index) apply(ctx context.Context, w work, progress Progress) error {
 			report(p)
 		}
 	}
-	for start := 0; start < len(w.changed); start += batchFiles {
+	for _, batch := range ix.batches(w.changed) {
 		if err := ctx.Err(); err != nil {
 			return ix.stopAt(pending[done:], err)
 		}
-		batch := w.changed[start:min(start+batchFiles, len(w.changed))]
 		results := ix.readAndSplit(ctx, batch)
 		n, err := ix.store(ctx, results)
 		if err != nil {
@@ -207,6 +217,29 @@ func (ix *Index) apply(ctx context.Context, w work, progress Progress) error {
 	return nil
 }
 
+// batches cuts files into runs of at most batchFiles files and about
+// batchBytes bytes of what will be read of them.
+func (ix *Index) batches(files []walk.File) [][]walk.File {
+	limit := ix.maxLogBytes()
+	var out [][]walk.File
+	start, bytes := 0, int64(0)
+	for i, f := range files {
+		n := f.Size
+		if f.Kind == chunk.Log {
+			n = min(n, limit)
+		}
+		if i > start && (i-start == ix.batchFiles || bytes+n > batchBytes) {
+			out = append(out, files[start:i])
+			start, bytes = i, 0
+		}
+		bytes += n
+	}
+	if start < len(files) {
+		out = append(out, files[start:])
+	}
+	return out
+}
+
 // stopAt checkpoints what is done before returning err, so that a cancelled
 // sync keeps its progress.
 func (ix *Index) stopAt(rest []string, err error) error {
@@ -221,6 +254,7 @@ type fileResult struct {
 	file   walk.File
 	hash   string
 	chunks []chunk.Chunk
+	cut    *fileCut // set when only the newest part of a log was indexed
 	err    error
 }
 
@@ -233,7 +267,7 @@ func (ix *Index) readAndSplit(ctx context.Context, files []walk.File) []fileResu
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				results[i] = readAndSplit(files[i], ix.redactor)
+				results[i] = readAndSplit(files[i], ix.redactor, ix.maxLogBytes())
 			}
 		}()
 	}
@@ -248,23 +282,51 @@ func (ix *Index) readAndSplit(ctx context.Context, files []walk.File) []fileResu
 	return results
 }
 
-// readAndSplit reads and chunks one file. Credentials in the chunks' text
+// readAndSplit reads and chunks one file. A log is read as a stream and
+// only its newest maxLog bytes are kept and chunked (see readLogTail); its
+// chunks keep the file's own line numbers. Credentials in the chunks' text
 // are redacted before anything is indexed or embedded, so the index on
 // disk holds no secret a search could find; line ranges stay those of the
 // file.
-func readAndSplit(f walk.File, redactor *redact.Redactor) fileResult {
-	content, err := os.ReadFile(f.Abs)
-	if err != nil {
-		return fileResult{file: f, err: err}
+func readAndSplit(f walk.File, redactor *redact.Redactor, maxLog int64) fileResult {
+	var (
+		content []byte
+		r       = fileResult{file: f}
+	)
+	if f.Kind == chunk.Log {
+		part, err := readLogTail(f.Abs, f.Size, maxLog)
+		if err != nil {
+			return fileResult{file: f, err: err}
+		}
+		content, r.hash, r.cut = part.content, part.hash, part.cut(maxLog)
+		r.chunks = chunk.Split(f.Path, f.Kind, f.Language, content)
+		for i := range r.chunks {
+			r.chunks[i].StartLine += part.firstLine - 1
+			r.chunks[i].EndLine += part.firstLine - 1
+		}
+	} else {
+		var err error
+		content, err = os.ReadFile(f.Abs)
+		if err != nil {
+			return fileResult{file: f, err: err}
+		}
+		sum := sha256.Sum256(content)
+		r.hash = hex.EncodeToString(sum[:])
+		r.chunks = chunk.Split(f.Path, f.Kind, f.Language, content)
 	}
-	sum := sha256.Sum256(content)
-	r := fileResult{file: f, hash: hex.EncodeToString(sum[:])}
-	r.chunks = chunk.Split(f.Path, f.Kind, f.Language, content)
 	for i := range r.chunks {
 		r.chunks[i].Text = redactor.String(r.chunks[i].Text)
 		r.chunks[i].Signature = redactor.String(r.chunks[i].Signature)
 	}
 	return r
+}
+
+// maxLogBytes is the per-file cap on what a log contributes.
+func (ix *Index) maxLogBytes() int64 {
+	if ix.opts.MaxLogBytes > 0 {
+		return ix.opts.MaxLogBytes
+	}
+	return DefaultMaxLogBytes
 }
 
 // store writes one batch of files to the text index, the vectors, the graph
@@ -280,13 +342,14 @@ func (ix *Index) store(ctx context.Context, results []fileResult) (int, error) {
 		graphOut []string
 		graphIn  []chunk.Chunk
 	)
+	limit := ix.maxLogBytes()
 	ix.mu.RLock()
 	for _, r := range results {
 		if r.err != nil {
 			continue
 		}
 		old := ix.man.Files[r.file.Path]
-		if old != nil && old.Hash == r.hash && old.Kind == r.file.Kind && old.Language == r.file.Language {
+		if old != nil && old.Hash == r.hash && old.Kind == r.file.Kind && old.Language == r.file.Language && !old.cutStale(limit) {
 			// Touched but not changed: keep everything, remember the new mtime.
 			e := *old
 			e.Size, e.ModTime = r.file.Size, r.file.ModTime
@@ -294,7 +357,7 @@ func (ix *Index) store(ctx context.Context, results []fileResult) (int, error) {
 			continue
 		}
 		e := &fileEntry{Path: r.file.Path, Kind: r.file.Kind, Language: r.file.Language,
-			Size: r.file.Size, ModTime: r.file.ModTime, Hash: r.hash}
+			Size: r.file.Size, ModTime: r.file.ModTime, Hash: r.hash, Cut: r.cut}
 		keep := make(map[string]bool, len(r.chunks))
 		for i, c := range r.chunks {
 			id := r.file.Path + "#" + strconv.Itoa(i)
@@ -319,19 +382,21 @@ func (ix *Index) store(ctx context.Context, results []fileResult) (int, error) {
 	}
 	ix.mu.RUnlock()
 
-	if err := ix.text.Apply(docs, deletes); err != nil {
-		return 0, fmt.Errorf("text index: %w", err)
-	}
-	if ix.vec != nil {
-		if len(vecIDs) > 0 {
-			if err := ix.vec.Upsert(ctx, vecIDs, vecTexts, vecMeta); err != nil {
+	textDeletes := deletes // written with the first run
+	for _, r := range writeRuns(docs) {
+		if err := ix.text.Apply(docs[r.from:r.to], textDeletes); err != nil {
+			return 0, fmt.Errorf("text index: %w", err)
+		}
+		textDeletes = nil
+		if ix.vec != nil && r.to > r.from {
+			if err := ix.vec.Upsert(ctx, vecIDs[r.from:r.to], vecTexts[r.from:r.to], vecMeta[r.from:r.to]); err != nil {
 				return 0, fmt.Errorf("embed: %w", err)
 			}
 		}
-		if len(deletes) > 0 {
-			if err := ix.vec.Delete(deletes...); err != nil {
-				return 0, fmt.Errorf("vector store: %w", err)
-			}
+	}
+	if ix.vec != nil && len(deletes) > 0 {
+		if err := ix.vec.Delete(deletes...); err != nil {
+			return 0, fmt.Errorf("vector store: %w", err)
 		}
 	}
 
@@ -359,6 +424,25 @@ func (ix *Index) store(ctx context.Context, results []fileResult) (int, error) {
 		}
 	}
 	return len(docs), nil
+}
+
+// run is the docs[from:to] written in one call.
+type run struct{ from, to int }
+
+// writeRuns cuts docs into runs of about writeBytes of text each; there is
+// always at least one run, empty when docs is, so that deletes are written.
+func writeRuns(docs []textindex.Doc) []run {
+	var out []run
+	from, size := 0, 0
+	for i, d := range docs {
+		n := len(d.Text) + len(d.Signature)
+		if i > from && size+n > writeBytes {
+			out = append(out, run{from, i})
+			from, size = i, 0
+		}
+		size += n
+	}
+	return append(out, run{from, len(docs)})
 }
 
 // remove takes deleted paths out of every store.

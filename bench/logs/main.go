@@ -12,6 +12,9 @@
 //	logs throughput FILE [--old BIN]
 //	    lines/s, MB/s and peak RSS of parsing + mining on one core, next to
 //	    a plain line count (and an older devai binary's "devai logs").
+//	logs index --bin NAME=BIN... [--sizes 10MB,50MB,200MB]
+//	    peak RSS and time of "devai index" on a generated log of each size,
+//	    for each binary (issue 11: indexing must not grow with the log).
 package main
 
 import (
@@ -25,7 +28,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: logs build|score|gen|throughput [flags]")
+		fmt.Fprintln(os.Stderr, "usage: logs build|score|gen|throughput|index [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -38,10 +41,12 @@ func main() {
 		err = runGen(os.Args[2:])
 	case "throughput":
 		err = runThroughput(ctx, os.Args[2:])
+	case "index":
+		err = runBigIndex(ctx, os.Args[2:])
 	case "mine": // the child process of throughput
 		err = runMine(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q: use build, score, gen or throughput", os.Args[1])
+		err = fmt.Errorf("unknown command %q: use build, score, gen, throughput or index", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "logs:", err)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -33,24 +34,36 @@ func runGen(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	var replay [][]byte
-	for _, name := range []string{"nginx-access", "nginx-error", "postgres", "python", "dpkg"} {
-		b, err := os.ReadFile(fmt.Sprintf("%s/%s.tune.log", *dir, name))
-		if err != nil {
-			return err
-		}
-		replay = append(replay, b)
-	}
 	f, err := os.Create(*out)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	w := bufio.NewWriterSize(f, 1<<20)
+	written, err := writeMixedLog(f, *size, *dir, false)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s: %.2f GB\n", *out, float64(written)/1e9)
+	return nil
+}
+
+// writeMixedLog writes about size bytes of mixed-format log to out (see
+// runGen); with traces, a Go panic or a Java exception with its stack
+// trace follows every third block.
+func writeMixedLog(out io.Writer, size int64, dir string, traces bool) (int64, error) {
+	var replay [][]byte
+	for _, name := range []string{"nginx-access", "nginx-error", "postgres", "python", "dpkg"} {
+		b, err := os.ReadFile(fmt.Sprintf("%s/%s.tune.log", dir, name))
+		if err != nil {
+			return 0, err
+		}
+		replay = append(replay, b)
+	}
+	w := bufio.NewWriterSize(out, 1<<20)
 	r := rand.New(rand.NewPCG(3, 4))
 	var written int64
 	var block bytes.Buffer
-	for round := uint64(0); written < *size; round++ {
+	for round := uint64(0); written < size; round++ {
 		block.Reset()
 		switch round % 9 {
 		case 0:
@@ -82,17 +95,34 @@ func runGen(args []string) error {
 				}
 			}
 		}
+		if traces && round%3 == 2 {
+			writeTrace(&block, round, r)
+		}
 		n, err := w.Write(block.Bytes())
 		if err != nil {
-			return err
+			return written, err
 		}
 		written += int64(n)
 	}
-	if err := w.Flush(); err != nil {
-		return err
+	return written, w.Flush()
+}
+
+// writeTrace appends a Go panic or a Java exception, as services print
+// them, with a timestamp of the day the other blocks are from.
+func writeTrace(b *bytes.Buffer, round uint64, r *rand.Rand) {
+	ts := time.Now().UTC().Add(time.Duration(round) * time.Second).Format(time.RFC3339Nano)
+	if round%2 == 0 {
+		fmt.Fprintf(b, "%s ERROR worker crashed job=%d\npanic: runtime error: index out of range [%d] with length %d\n\ngoroutine %d [running]:\n", ts, r.IntN(100000), r.IntN(10)+3, r.IntN(3), r.IntN(500)+1)
+		for _, fn := range []string{"shop/internal/cart.(*Cart).Total", "shop/internal/checkout.Handler.ServeHTTP", "net/http.serverHandler.ServeHTTP"} {
+			fmt.Fprintf(b, "%s(0xc%09x)\n\t/src/%s.go:%d +0x%x\n", fn, r.IntN(1<<30), strings.ReplaceAll(fn, ".", "/"), r.IntN(300)+1, r.IntN(4096))
+		}
+		return
 	}
-	fmt.Fprintf(os.Stderr, "wrote %s: %.2f GB\n", *out, float64(written)/1e9)
-	return nil
+	fmt.Fprintf(b, "%s ERROR [http-nio-8080-exec-%d] c.s.OrderController - request failed\njava.lang.IllegalStateException: order %d has no lines\n", ts, r.IntN(20)+1, r.IntN(1000000))
+	for _, fn := range []string{"com.shop.order.OrderService.place(OrderService.java:%d)", "com.shop.order.OrderController.create(OrderController.java:%d)", "org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:%d)"} {
+		fmt.Fprintf(b, "\tat "+fn+"\n", r.IntN(400)+1)
+	}
+	fmt.Fprintf(b, "\t... %d more\n", r.IntN(60)+10)
 }
 
 func genGo(seed uint64, sites func(*labelled) []callSite) []byte {

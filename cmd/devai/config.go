@@ -18,6 +18,7 @@ type commonConfig struct {
 	LogLevel    string
 	LogFile     string
 	MaxFileSize int64
+	MaxLogBytes int64
 	Logs        []string
 	Embedder    string
 	EmbedURL    string
@@ -35,6 +36,7 @@ func (c *commonConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: trace, debug, info, warn, error, off")
 	fs.StringVar(&c.LogFile, "log-file", "", "append logs to this `file` instead of stderr")
 	fs.Int64Var(&c.MaxFileSize, "max-file-size", 1<<20, "skip files larger than this many `bytes`")
+	fs.Int64Var(&c.MaxLogBytes, "max-log-bytes", memory.DefaultMaxLogBytes, "index only the newest this many `bytes` of each log (devai://index lists the logs cut)")
 	fs.Var(listFlag{&c.Logs}, "logs", "extra log files or folders to index, repo-relative or absolute (repeatable, or a comma `list`)")
 	fs.StringVar(&c.Embedder, "embedder", "builtin", "embeddings for semantic search: "+strings.Join(embedders, ", ")+" (none: full text only)")
 	fs.StringVar(&c.EmbedURL, "embed-url", "", "endpoint of the ollama or openai-compatible embedder (e.g. http://localhost:11434)")
@@ -66,6 +68,9 @@ func (c *commonConfig) validate() error {
 	if c.MaxFileSize < 0 {
 		return fmt.Errorf("--max-file-size %d: must be 0 or more bytes", c.MaxFileSize)
 	}
+	if c.MaxLogBytes < 0 {
+		return fmt.Errorf("--max-log-bytes %d: must be 0 (the default, %d) or more bytes", c.MaxLogBytes, memory.DefaultMaxLogBytes)
+	}
 	if !contains(embedders, c.Embedder) {
 		return fmt.Errorf("--embedder %q: use one of %s", c.Embedder, strings.Join(embedders, ", "))
 	}
@@ -84,6 +89,7 @@ func (c *commonConfig) memoryOptions() memory.Options {
 		Repo:        c.Repo,
 		StateDir:    c.StateDir,
 		MaxFileSize: c.MaxFileSize,
+		MaxLogBytes: c.MaxLogBytes,
 		LogPaths:    c.Logs,
 		Embedder:    c.Embedder,
 		EmbedURL:    c.EmbedURL,

@@ -105,6 +105,14 @@ func summary(st memory.Status, took time.Duration) string {
 		sort.Strings(reasons)
 		fmt.Fprintf(&b, "Skipped: %s (devai index --json lists them).\n", strings.Join(reasons, ", "))
 	}
+	const maxCutLines = 5
+	for i, c := range st.Cut {
+		if i == maxCutLines {
+			fmt.Fprintf(&b, "Cut: %d more logs (devai index --json lists them).\n", len(st.Cut)-maxCutLines)
+			break
+		}
+		fmt.Fprintf(&b, "Cut: %s: %s.\n", c.Path, c.Note)
+	}
 	fmt.Fprintf(&b, "Embedder: %s. State: %s.\n", st.Embedder, st.StateDir)
 	return b.String()
 }
