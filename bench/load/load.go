@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -25,6 +24,7 @@ type level struct {
 	wall      time.Duration // from the first call's start to the last call's end
 	p50, p99  time.Duration // of the successful calls
 	serverCPU time.Duration // the server's CPU time over the wall (0: unknown)
+	serverRQ  time.Duration // its threads' time runnable but without a core
 	clientCPU time.Duration // this process's CPU time over the wall
 }
 
@@ -125,12 +125,15 @@ func runLevel(ctx context.Context, c config, s *server, n, calls int, queries []
 			}
 		}()
 	}
-	cpu0, self0 := s.cpuTime(), selfCPU()
+	cpu0, rq0 := s.schedTimes()
+	self0, _ := procSchedTimes("self")
 	t0 := time.Now()
 	close(start)
 	wg.Wait()
 	l.wall = time.Since(t0)
-	l.serverCPU, l.clientCPU = s.cpuTime()-cpu0, selfCPU()-self0
+	cpu1, rq1 := s.schedTimes()
+	self1, _ := procSchedTimes("self")
+	l.serverCPU, l.serverRQ, l.clientCPU = cpu1-cpu0, rq1-rq0, self1-self0
 	slices.Sort(latencies)
 	l.p50, l.p99 = percentile(latencies, 50), percentile(latencies, 99)
 	if err := ctx.Err(); err != nil {
@@ -199,14 +202,4 @@ func resultText(res *mcp.CallToolResult) string {
 		}
 	}
 	return "(no text)"
-}
-
-// selfCPU is this process's user+system CPU time: the client shares the
-// machine with the server, so the report shows what it took.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

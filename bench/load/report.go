@@ -36,26 +36,26 @@ func printReport(w io.Writer, c config, nQueries int, levels []level) {
 }
 
 func printTable(w io.Writer, levels []level, withRound bool) {
-	fmt.Fprintln(w, "| server | round | N | calls | req/s | p50 ms | p99 ms | errors | server CPU ms/req | server cores | client cores |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| server | round | N | calls | req/s | p50 ms | p99 ms | errors | server CPU ms/req | server run-queue wait ms/req | server cores | client cores |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, l := range levels {
 		round := "median"
 		if withRound {
 			round = fmt.Sprint(l.round)
 		}
-		fmt.Fprintf(w, "| %s | %s | %d | %d | %.1f | %s | %s | %d | %s | %s | %.2f |\n",
+		fmt.Fprintf(w, "| %s | %s | %d | %d | %.1f | %s | %s | %d | %s | %s | %s | %.2f |\n",
 			l.label, round, l.sessions, l.calls, l.rate(), ms(l.p50), ms(l.p99), l.errors,
-			cpuPerCall(l), cores(l.serverCPU, l.wall), l.clientCPU.Seconds()/l.wall.Seconds())
+			perCall(l, l.serverCPU), perCall(l, l.serverRQ), cores(l.serverCPU, l.wall), l.clientCPU.Seconds()/l.wall.Seconds())
 	}
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond)) }
 
-func cpuPerCall(l level) string {
-	if l.serverCPU == 0 || l.calls == 0 {
+func perCall(l level, total time.Duration) string {
+	if total == 0 || l.calls == 0 {
 		return "-"
 	}
-	return ms(l.serverCPU / time.Duration(l.calls))
+	return ms(total / time.Duration(l.calls))
 }
 
 func cores(cpu, wall time.Duration) string {

@@ -112,32 +112,37 @@ func readyState(ctx context.Context, readyz string) (readiness, error) {
 	return st, err
 }
 
-// cpuTime is the server's user+system CPU time so far; 0 when the bench did
-// not start it (or /proc cannot tell).
-func (s *server) cpuTime() time.Duration {
+// schedTimes is the server's CPU time and the time its threads waited in
+// the kernel's run queue, runnable but without a core (other processes had
+// them), summed over its threads; zeros when the bench did not start it.
+func (s *server) schedTimes() (cpu, runqWait time.Duration) {
 	if s.cmd == nil {
-		return 0
+		return 0, 0
 	}
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
-	if err != nil {
-		return 0
+	return procSchedTimes(fmt.Sprint(s.cmd.Process.Pid))
+}
+
+// procSchedTimes sums /proc/<pid>/task/*/schedstat: nanoseconds on a CPU,
+// then waiting on a run queue. pid may be "self".
+func procSchedTimes(pid string) (cpu, runqWait time.Duration) {
+	tasks, _ := filepath.Glob("/proc/" + pid + "/task/*/schedstat")
+	for _, t := range tasks {
+		raw, err := os.ReadFile(t)
+		if err != nil {
+			continue // the thread ended
+		}
+		f := strings.Fields(string(raw))
+		if len(f) < 2 {
+			continue
+		}
+		run, err1 := strconv.ParseInt(f[0], 10, 64)
+		wait, err2 := strconv.ParseInt(f[1], 10, 64)
+		if err1 == nil && err2 == nil {
+			cpu += time.Duration(run)
+			runqWait += time.Duration(wait)
+		}
 	}
-	// Fields after the command name, which is in parentheses and may hold spaces.
-	_, rest, ok := strings.Cut(string(raw), ") ")
-	if !ok {
-		return 0
-	}
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0
-	}
-	const clockTicks = 100 // USER_HZ: 100 on every Linux platform Go supports
-	return time.Duration(utime+stime) * time.Second / clockTicks
+	return cpu, runqWait
 }
 
 // stop ends the server gracefully (SIGINT), killing it if it has not exited
