@@ -427,3 +427,36 @@ func TestConcurrentAppendsShareSyncs(t *testing.T) {
 		t.Fatalf("verify: %+v %v", rep, rep.Break)
 	}
 }
+
+// TestFailedSyncIsFinal: a failed fsync fails the appends it covered and
+// every later one, since a retried fsync could succeed without the pages
+// the kernel dropped; the log reopens with its chain whole.
+func TestFailedSyncIsFinal(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	l, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendN(t, l, 2)
+	l.syncFile = func(*os.File) error { return errors.New("input/output error") }
+	if _, err := l.Append(ctx, Entry{Tool: "search_context"}); err == nil || !strings.Contains(err.Error(), "could not be synced") {
+		t.Fatalf("append over a failing disk: got %v, want a sync failure", err)
+	}
+	l.syncFile = (*os.File).Sync
+	if _, err := l.Append(ctx, Entry{Tool: "search_context"}); err == nil || !strings.Contains(err.Error(), "restart devai") {
+		t.Fatalf("append after a failed sync: got %v, want a refusal that says to restart", err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	l2 := openLog(t, dir, Options{})
+	rec, err := l2.Append(ctx, Entry{Tool: "search_context"})
+	if err != nil {
+		t.Fatalf("append after reopening: %v", err)
+	}
+	// The record whose sync failed was written whole, so it may stay.
+	if rep := mustVerify(t, dir); !rep.OK() || rep.Records != int(rec.Seq) {
+		t.Fatalf("verify: %+v %v (last seq %d)", rep, rep.Break, rec.Seq)
+	}
+}

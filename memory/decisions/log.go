@@ -321,13 +321,21 @@ func (l *Log) awaitSync(seq int64) error {
 		case err == nil:
 			l.synced = max(l.synced, through)
 		case l.synced < through:
-			l.syncErr = fmt.Errorf("the decision log could not be synced to disk, so records after %s are not promised durable (restart devai to go on): %w",
-				FormatID(l.synced), err)
+			l.failSync(err)
 		}
 		l.closeRetired()
 		l.syncDone.Broadcast()
 	}
 	return nil
+}
+
+// failSync makes a failed fsync final: after one, Linux may have dropped
+// the pages it could not write and marked them clean, so a later fsync
+// would succeed without them. Called with mu held.
+func (l *Log) failSync(err error) error {
+	l.syncErr = fmt.Errorf("the decision log could not be synced to disk, so records after %s are not promised durable (restart devai to go on): %w",
+		FormatID(l.synced), err)
+	return l.syncErr
 }
 
 // closeRetired closes the files rotated away during an fsync. Called with mu
@@ -393,7 +401,7 @@ func (l *Log) build(e Entry) (Record, error) {
 func (l *Log) rotate() error {
 	if !l.opts.NoSync && l.synced < l.seq {
 		if err := l.syncFile(l.f); err != nil {
-			return fmt.Errorf("sync the full decision log file: %w", err)
+			return l.failSync(err)
 		}
 		l.synced = l.seq
 	}
