@@ -21,12 +21,12 @@ import (
 // speaks; every session test runs against each.
 var protocolVersions = []string{mcp.ProtocolVersion20250618, mcp.ProtocolVersion20251125, mcp.ProtocolVersion20260728}
 
-func testLogger(t *testing.T) hclog.InterceptLogger {
+func testLogger(t testing.TB) hclog.InterceptLogger {
 	t.Helper()
 	return hclog.NewInterceptLogger(&hclog.LoggerOptions{Name: "test", Level: hclog.Warn, Output: testWriter{t}})
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }
 
@@ -42,7 +42,7 @@ func newTestServer(t *testing.T, ix *memory.Index, table []toolDecl) *server.MCP
 }
 
 // connect starts an in-process client pinned to version and initializes it.
-func connect(t *testing.T, s *server.MCPServer, version string) *client.Client {
+func connect(t testing.TB, s *server.MCPServer, version string) *client.Client {
 	t.Helper()
 	ctx := context.Background()
 	c, err := client.NewInProcessClientWithOptions(s, client.WithProtocolVersion(version))
@@ -66,7 +66,7 @@ func connect(t *testing.T, s *server.MCPServer, version string) *client.Client {
 	return c
 }
 
-func callTool(t *testing.T, c *client.Client, name string, args map[string]any) *mcp.CallToolResult {
+func callTool(t testing.TB, c *client.Client, name string, args map[string]any) *mcp.CallToolResult {
 	t.Helper()
 	var req mcp.CallToolRequest
 	req.Params.Name, req.Params.Arguments = name, args
@@ -78,14 +78,14 @@ func callTool(t *testing.T, c *client.Client, name string, args map[string]any) 
 }
 
 // repoRoot is the module root, found from this file's location.
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
 // shopRepo is the fixture project the end-to-end tests index.
-func shopRepo(t *testing.T) string {
+func shopRepo(t testing.TB) string {
 	t.Helper()
 	dir := filepath.Join(repoRoot(t), "testdata", "shop")
 	if _, err := os.Stat(dir); err != nil {
@@ -95,14 +95,14 @@ func shopRepo(t *testing.T) string {
 }
 
 // openShopIndex opens and syncs an index of testdata/shop in a temp state dir.
-func openShopIndex(t *testing.T) *memory.Index {
+func openShopIndex(t testing.TB) *memory.Index {
 	t.Helper()
 	return openSyncedIndex(t, shopRepo(t), "hash")
 }
 
 // openSyncedIndex opens an index of repo in a fresh state directory and
 // syncs it once; the index closes when the test ends.
-func openSyncedIndex(t *testing.T, repo, embedder string) *memory.Index {
+func openSyncedIndex(t testing.TB, repo, embedder string) *memory.Index {
 	t.Helper()
 	ctx := context.Background()
 	ix, err := memory.Open(ctx, memory.Options{Repo: repo, StateDir: t.TempDir(), Embedder: embedder, Logger: testLogger(t)})

@@ -147,6 +147,9 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 		keepIndexed(bgCtx, ix, logger, !cfg.NoWatch)
 	}()
 	defer func() { cancelBg(); bg.Wait() }()
+	if err := servePprof(bgCtx, os.Getenv, logger); err != nil {
+		return usageError{err}
+	}
 	if err := serveLocal(bgCtx, s, ix, logger); err != nil {
 		logger.Warn("other devai processes on this repository cannot share this index", "error", err)
 	}

@@ -116,7 +116,7 @@ func createKey(path string) (*chainKey, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create the folder of the decision log key: %w", err)
 	}
-	tmp, err := writeTemp(path, []byte(hex.EncodeToString(secret)+"\n"), true)
+	tmp, err := writeTemp(path, []byte(hex.EncodeToString(secret)+"\n"), (*os.File).Sync)
 	if err != nil {
 		return nil, fmt.Errorf("write the decision log key: %w", err)
 	}
@@ -175,9 +175,10 @@ func loadAnchor(path string) (*anchor, error) {
 
 // writeAnchor replaces the anchor atomically (a synced temp file renamed
 // over it). The record it names is synced first, so the anchor is never
-// ahead of the log; a crash between the two leaves it one record behind,
-// which Open and Verify accept when that record's MAC holds.
-func writeAnchor(path string, k *chainKey, records int64, head string, keyedFrom int64, sync bool) error {
+// ahead of the log; a crash between the two leaves it behind (by the
+// records one commit covered), which Open and Verify accept when the last
+// record's MAC holds. sync syncs the temp file; nil skips that.
+func writeAnchor(path string, k *chainKey, records int64, head string, keyedFrom int64, sync func(*os.File) error) error {
 	a := anchor{Version: anchorVersion, Records: records, Head: head, KeyedFrom: keyedFrom, KeyID: k.id}
 	a.MAC = a.sum(k)
 	raw, err := json.Marshal(a)
@@ -195,17 +196,17 @@ func writeAnchor(path string, k *chainKey, records int64, head string, keyedFrom
 	return nil
 }
 
-// writeTemp writes data to a new 0600 file beside path, synced unless
-// told not to, and returns its name.
-func writeTemp(path string, data []byte, sync bool) (string, error) {
+// writeTemp writes data to a new 0600 file beside path, synced with sync
+// unless it is nil, and returns its name.
+func writeTemp(path string, data []byte, sync func(*os.File) error) (string, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+"*")
 	if err != nil {
 		return "", err
 	}
 	name := f.Name()
 	_, err = f.Write(data)
-	if err == nil && sync {
-		err = f.Sync()
+	if err == nil && sync != nil {
+		err = sync(f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

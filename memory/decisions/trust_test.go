@@ -256,7 +256,7 @@ func TestKeyKeptElsewhere(t *testing.T) {
 	def := Trust{}.withDefaults(dir)
 	writeKeyFile(t, def.KeyFile, own)
 	rep := mustVerify(t, dir)
-	if err := writeAnchor(def.AnchorFile, own, 3, rep.LastHash, 1, false); err != nil {
+	if err := writeAnchor(def.AnchorFile, own, 3, rep.LastHash, 1, nil); err != nil {
 		t.Fatal(err)
 	}
 	if rep := mustVerify(t, dir); !rep.OK() {
