@@ -118,8 +118,9 @@ var devaiRules = []struct {
 	// A command-line flag and its value as the next word: --password X,
 	// -password X, --db-password X, --api-key X, --client-secret X. The
 	// --flag=X form is password-field's. Help text names the value in
-	// capitals (--token TOKEN) and prose goes on with a word (flagProse).
-	{id: "secret-flag", keywords: flagKeywords, regex: `(?i)(?:^|[\s'"\x60(])--?(?:[a-z0-9]+[-_])*(?:passw(?:or)?d|pwd|pass|secret|token|api[-_]?key|access[-_]?key|secret[-_]?key|private[-_]?key)[ \t]+["']?([^\s"'\x60-][^\s"'\x60]{2,})`, allow: []string{flagProse, `^[A-Z][A-Z_]*$`}},
+	// capitals (--token TOKEN) and prose goes on with a word (flagProse);
+	// a parenthesis ends the value ("(run --password X)"), $(…) is none.
+	{id: "secret-flag", keywords: flagKeywords, regex: `(?i)(?:^|[\s'"\x60(])--?(?:[a-z0-9]+[-_])*(?:passw(?:or)?d|pwd|pass|secret|token|api[-_]?key|access[-_]?key|secret[-_]?key|private[-_]?key)[ \t]+["']?([^\s"'\x60()-][^\s"'\x60()]{2,})`, allow: []string{flagProse, `^[A-Z][A-Z_]*$`}},
 	// mysql -pSECRET (the password glued to -p) after a MySQL or MariaDB
 	// client; -P (the port) is another flag, and psql's -p is a port.
 	{id: "mysql-password", keywords: []string{"mysql", "mariadb"}, regex: `(?:^|[\s;|&(/\x60'"])(?i:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mysqlsh|mariadb|mariadb-dump|mariadb-admin)[ \t][^\n]*?[ \t]-p([^\s"'\x60]+)`},
@@ -465,6 +466,25 @@ func (r *Redactor) JSON(v any) (any, error) {
 		return nil, fmt.Errorf("redact: decode: %w", err)
 	}
 	return r.Value(generic), nil
+}
+
+// Typed returns a copy of v, any JSON-encodable Go value, with its secrets
+// redacted as JSON does, decoded back into v's type: what a component
+// stores or prints is then the same redacted record every reader sees.
+func Typed[T any](r *Redactor, v T) (T, error) {
+	generic, err := r.JSON(v)
+	if err != nil {
+		return v, err
+	}
+	raw, err := json.Marshal(generic)
+	if err != nil {
+		return v, fmt.Errorf("redact: encode: %w", err)
+	}
+	var out T
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return v, fmt.Errorf("redact: decode into %T: %w", out, err)
+	}
+	return out, nil
 }
 
 func (ru *rule) hasKeyword(present []bool) bool {
