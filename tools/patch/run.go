@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -41,6 +42,7 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 	// The caller's words go into the branch's commit message and the stored
 	// proposal: a credential in them must not (the reply alone was redacted).
 	in.Title, in.Rationale = red.String(in.Title), red.String(in.Rationale)
+	cleanStaleScratch(os.TempDir(), time.Now()) // what a killed run left behind
 	want, err := wantChecks(in.Options.Checks)
 	if err != nil {
 		return Output{}, err
