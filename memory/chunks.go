@@ -6,6 +6,7 @@ import (
 
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/graph"
+	"github.com/devaiops/devai/memory/redact"
 )
 
 // ChunkInfo is an indexed chunk without its text: what tools that reason
@@ -81,6 +82,11 @@ func (ix *Index) Graph() *graph.Graph {
 
 // Repo is the absolute path of the indexed repository.
 func (ix *Index) Repo() string { return ix.repo }
+
+// Redactor is the credential redactor the index applies to what it hands
+// out, for components that store or show text of their own (a proposal's
+// rationale) and should not compile the rules again.
+func (ix *Index) Redactor() *redact.Redactor { return ix.redactor }
 
 // StateDir is the absolute path of the index's state directory, where
 // other components (the decision log, proposals) keep their files.

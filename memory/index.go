@@ -166,9 +166,14 @@ func StateDir(opts Options) (string, error) {
 	return stateDir(repo, opts.StateDir)
 }
 
+// StateDirName is the state directory's name inside the repository when
+// --state-dir does not put it elsewhere; the repository's prompt overrides
+// live under it (.devai/prompts) wherever the state is.
+const StateDirName = ".devai"
+
 func stateDir(repo, given string) (string, error) {
 	if given == "" {
-		return filepath.Join(repo, ".devai"), nil
+		return filepath.Join(repo, StateDirName), nil
 	}
 	return filepath.Abs(given)
 }

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -508,6 +509,27 @@ func TestSecretsNeverLeaveTheIndex(t *testing.T) {
 	}
 	if hits := search(t, ix, Query{Text: token, Mode: ModeText}).Hits; len(hits) > 0 {
 		t.Errorf("the raw token is searchable in the text index: %v", paths(hits))
+	}
+}
+
+// TestLogEventSecretsNeverLeaveTheIndex: a log event's symbol is its own
+// text, so a secret in it must be redacted like the chunk's text, or the
+// hit's symbol shows it and the text index finds it (issue 11, row 6).
+func TestLogEventSecretsNeverLeaveTheIndex(t *testing.T) {
+	const secret = "hunter2-correct-horse"
+	files := map[string]string{
+		"logs/backup.log": "2026/11/24 03:00:02.000000 backup: ERROR backup failed: mysql --password " + secret + " exit status 1\n",
+	}
+	ix := openSynced(t, writeRepo(t, files))
+	res := search(t, ix, Query{Text: "backup failed mysql exit status", Kinds: []chunk.Kind{chunk.Log}})
+	if len(res.Hits) == 0 {
+		t.Fatal("the log event is not found at all")
+	}
+	if out, _ := json.Marshal(res); strings.Contains(string(out), secret) {
+		t.Errorf("a hit shows the secret: %s", out)
+	}
+	if hits := search(t, ix, Query{Text: secret, Mode: ModeText}).Hits; len(hits) > 0 {
+		t.Errorf("the secret is searchable in the text index: %v", paths(hits))
 	}
 }
 

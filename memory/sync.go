@@ -285,9 +285,10 @@ func (ix *Index) readAndSplit(ctx context.Context, files []walk.File) []fileResu
 // readAndSplit reads and chunks one file. A log is read as a stream and
 // only its newest maxLog bytes are kept and chunked (see readLogTail); its
 // chunks keep the file's own line numbers. Credentials in the chunks' text
-// are redacted before anything is indexed or embedded, so the index on
-// disk holds no secret a search could find; line ranges stay those of the
-// file.
+// (and in their symbol, which for a log event is the event's own text, and
+// headings and shall sentences) are redacted before anything is indexed or
+// embedded, so the index on disk holds no secret a search could find; line
+// ranges stay those of the file.
 func readAndSplit(f walk.File, redactor *redact.Redactor, maxLog int64) fileResult {
 	var (
 		content []byte
@@ -315,8 +316,14 @@ func readAndSplit(f walk.File, redactor *redact.Redactor, maxLog int64) fileResu
 		r.chunks = chunk.Split(f.Path, f.Kind, f.Language, content)
 	}
 	for i := range r.chunks {
-		r.chunks[i].Text = redactor.String(r.chunks[i].Text)
-		r.chunks[i].Signature = redactor.String(r.chunks[i].Signature)
+		c := &r.chunks[i]
+		c.Text, c.Signature, c.Symbol = redactor.String(c.Text), redactor.String(c.Signature), redactor.String(c.Symbol)
+		for j := range c.Parents {
+			c.Parents[j] = redactor.String(c.Parents[j])
+		}
+		for j := range c.Shall {
+			c.Shall[j] = redactor.String(c.Shall[j])
+		}
 	}
 	return r
 }

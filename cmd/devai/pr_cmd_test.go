@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -11,7 +13,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/resources"
 	"github.com/devaiops/devai/tools/patch"
 )
 
@@ -134,4 +140,89 @@ func gitOutput(t *testing.T, dir string, args ...string) string {
 		t.Fatalf("git %v: %v", args, err)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// TestProposalStoresNoSecret: a credential in propose_patch's title and
+// rationale is redacted where the proposal is written, so meta.json,
+// devai://proposals/{id}, devai pr show and list, and the branch's commit
+// message never hold it; the proposal's files are the owner's alone (0600
+// in 0700 folders). Issue 11, row 2.
+func TestProposalStoresNoSecret(t *testing.T) {
+	const secret, titleSecret = "hunter2-correct-horse", "Wq8zLr2vTx"
+	repo, _ := fixture.GitRepo(t)
+	state := t.TempDir()
+	ctx := context.Background()
+	ix, err := memory.Open(ctx, memory.Options{Repo: repo, StateDir: state, Embedder: "none", Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	if err := ix.Sync(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	c := connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20251125)
+	res := callTool(t, c, patch.ToolName, map[string]any{
+		"title":     "auth: skip deleted accounts (db --password " + titleSecret + ")",
+		"rationale": "password=" + secret,
+		"edits":     []map[string]any{{"path": fixture.BugFile, "search": "\tu := s.users.ByID(sess.UserID)\n", "replace": "\tu := s.users.ByID(sess.UserID) // may be nil\n"}},
+		"options":   map[string]any{"checks": []string{"apply"}, "branch": true},
+	})
+	if res.IsError {
+		t.Fatalf("propose_patch: %s", resultText(res))
+	}
+	var reply patch.Output
+	raw, _ := json.Marshal(res.StructuredContent)
+	if err := json.Unmarshal(raw, &reply); err != nil || reply.ID == "" {
+		t.Fatalf("reply: %v %s", err, raw)
+	}
+	leaks := func(where, text string) {
+		t.Helper()
+		for _, s := range []string{secret, titleSecret} {
+			if strings.Contains(text, s) {
+				t.Errorf("%s holds %q:\n%s", where, s, text)
+			}
+		}
+	}
+
+	dir := filepath.Join(state, patch.ProposalsDir, reply.ID)
+	meta, err := os.ReadFile(filepath.Join(dir, patch.MetaFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaks("meta.json", string(meta))
+	if !strings.Contains(string(meta), `"rationale": "password=[REDACTED:`) {
+		t.Errorf("meta.json lost the rationale instead of redacting it:\n%s", meta)
+	}
+	for path, want := range map[string]os.FileMode{
+		filepath.Join(state, patch.ProposalsDir): 0o700, dir: 0o700,
+		filepath.Join(dir, patch.MetaFile): 0o600, filepath.Join(dir, patch.PatchFile): 0o600,
+	} {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v (%v), want %v", path, fi.Mode().Perm(), err, want)
+		}
+	}
+
+	for _, uri := range []string{resources.ProposalsURI, resources.ProposalsURI + "/" + reply.ID} {
+		var read mcp.ReadResourceRequest
+		read.Params.URI = uri
+		rr, err := c.ReadResource(ctx, read)
+		if err != nil {
+			t.Fatalf("%s: %v", uri, err)
+		}
+		leaks(uri, rr.Contents[0].(mcp.TextResourceContents).Text)
+	}
+
+	base := []string{"--repo", repo, "--state-dir", state, "--log-level", "warn"}
+	for _, args := range [][]string{{"show", reply.ID}, {"show", reply.ID, "--json"}, {"list"}} {
+		code, stdout, stderr := runPR(t, "", append(append([]string(nil), base...), args...)...)
+		if code != 0 || !strings.Contains(stdout, reply.ID) {
+			t.Fatalf("devai pr %v: exit %d: %s\n%s", args, code, stderr, stdout)
+		}
+		leaks(fmt.Sprintf("devai pr %v", args), stdout)
+	}
+
+	if reply.Branch == "" {
+		t.Fatal("no branch was made")
+	}
+	leaks("the branch's commit message", gitOutput(t, repo, "log", "-1", "--format=%B", reply.Branch))
 }

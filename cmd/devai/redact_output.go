@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -52,17 +50,5 @@ func redacted[T any](v T) (T, error) {
 	if err != nil {
 		return v, err
 	}
-	generic, err := r.JSON(v)
-	if err != nil {
-		return v, err
-	}
-	raw, err := json.Marshal(generic)
-	if err != nil {
-		return v, err
-	}
-	var out T
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return v, fmt.Errorf("redact: %w", err)
-	}
-	return out, nil
+	return redact.Typed(r, v)
 }

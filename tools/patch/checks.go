@@ -32,6 +32,7 @@ type checker struct {
 	diff    string
 	tests   []Test
 	opts    RunOptions
+	goTmp   string // GOTMPDIR for build and test: inside the scratch folder
 }
 
 // wantChecks validates the caller's list; empty means all.
@@ -83,13 +84,14 @@ func (c *checker) run(ctx context.Context, want map[string]bool) ([]CheckResult,
 		return out, "exec allowed; nothing to build"
 	}
 	start := time.Now()
-	dir, err := c.export()
+	root, dir, err := c.export()
 	prep := CheckResult{Name: "scratch", Duration: time.Since(start).Round(time.Millisecond).String(), Millis: time.Since(start).Milliseconds(), Status: StatusPass, Output: "base tree and edits written to a scratch copy"}
 	if err != nil {
 		prep.Status, prep.Output = StatusFail, err.Error()
 		return append(out, prep), "exec allowed, but the scratch copy failed"
 	}
-	defer os.RemoveAll(dir)
+	defer os.RemoveAll(root)
+	c.goTmp = filepath.Join(root, "gotmp")
 	out = append(out, prep)
 	mods := c.modules(dir)
 	if want[CheckBuild] {
@@ -145,7 +147,7 @@ func (c *checker) apply(ctx context.Context) (string, string, string) {
 	if err != nil {
 		return StatusPass, "devai applier", "the diff applies to base (devai's applier; git is not installed)"
 	}
-	tmp, err := os.MkdirTemp("", "devai-apply-")
+	tmp, err := newScratch(os.TempDir(), "apply")
 	if err != nil {
 		return StatusFail, "", err.Error()
 	}
@@ -217,27 +219,36 @@ func (c *checker) hasGo() bool {
 	return false
 }
 
-// export writes base's tree with the edits applied to a new temporary
-// directory: a plain copy, so git's worktree list is not touched either.
-func (c *checker) export() (string, error) {
-	dir, err := os.MkdirTemp("", "devai-proposal-"+c.id+"-")
+// export writes base's tree with the edits applied to a new scratch
+// folder: a plain copy, so git's worktree list is not touched either. It
+// returns the folder to remove (with its owner file, and gotmp/ for the go
+// command's own work files, so that a killed run leaves nothing the next
+// one does not find) and the tree inside it.
+func (c *checker) export() (root, tree string, err error) {
+	root, err = newScratch(os.TempDir(), "proposal-"+c.id)
 	if err != nil {
-		return "", fmt.Errorf("scratch copy: %w", err)
+		return "", "", fmt.Errorf("scratch copy: %w", err)
 	}
-	err = c.b.tree.Files().ForEach(func(f *object.File) error {
-		if f.Mode != filemode.Regular && f.Mode != filemode.Executable {
-			return nil // links and submodules stay out of the scratch copy
-		}
-		r, err := f.Reader()
-		if err != nil {
-			return err
-		}
-		defer r.Close()
-		return writeFile(filepath.Join(dir, filepath.FromSlash(f.Name)), r, f.Mode == filemode.Executable)
-	})
+	tree = filepath.Join(root, "tree")
+	if err = os.Mkdir(filepath.Join(root, "gotmp"), 0o700); err == nil {
+		err = os.Mkdir(tree, 0o700)
+	}
+	if err == nil {
+		err = c.b.tree.Files().ForEach(func(f *object.File) error {
+			if f.Mode != filemode.Regular && f.Mode != filemode.Executable {
+				return nil // links and submodules stay out of the scratch copy
+			}
+			r, err := f.Reader()
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			return writeFile(filepath.Join(tree, filepath.FromSlash(f.Name)), r, f.Mode == filemode.Executable)
+		})
+	}
 	if err == nil {
 		for _, f := range c.changed {
-			dst := filepath.Join(dir, filepath.FromSlash(f.path))
+			dst := filepath.Join(tree, filepath.FromSlash(f.path))
 			if !f.newExists {
 				err = os.Remove(dst)
 			} else {
@@ -249,10 +260,10 @@ func (c *checker) export() (string, error) {
 		}
 	}
 	if err != nil {
-		os.RemoveAll(dir)
-		return "", fmt.Errorf("scratch copy: %w", err)
+		os.RemoveAll(root)
+		return "", "", fmt.Errorf("scratch copy: %w", err)
 	}
-	return dir, nil
+	return root, tree, nil
 }
 
 func writeFile(dst string, r io.Reader, executable bool) error {
@@ -464,6 +475,9 @@ func (c *checker) goCmd(ctx context.Context, dir string, args []string) (string,
 	cmd := exec.CommandContext(ctx, goBin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off")
+	if c.goTmp != "" {
+		cmd.Env = append(cmd.Env, "GOTMPDIR="+c.goTmp) // go's work files go with the scratch folder
+	}
 	ownGroup(cmd)
 	cmd.WaitDelay = 5 * time.Second
 	var buf bytes.Buffer

@@ -2,8 +2,23 @@
 
 package patch
 
-import "os/exec"
+import (
+	"os"
+	"os/exec"
+)
 
 // ownGroup is a no-op where process groups do not exist; the timeout then
 // kills the command itself.
 func ownGroup(cmd *exec.Cmd) {}
+
+// processAlive reports whether pid runs on this host; where FindProcess
+// cannot tell (it always succeeds on some systems), the process counts as
+// alive and its folder waits.
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	_ = p.Release()
+	return true
+}

@@ -3,6 +3,7 @@
 package patch
 
 import (
+	"errors"
 	"os/exec"
 	"syscall"
 )
@@ -17,4 +18,11 @@ func ownGroup(cmd *exec.Cmd) {
 		}
 		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
+}
+
+// processAlive reports whether pid runs on this host: signal 0 checks
+// without sending anything; EPERM means it runs as another user.
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }

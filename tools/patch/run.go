@@ -5,11 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/redact"
 )
 
 // Run builds, checks and stores one proposal. Edits that do not apply are
@@ -33,6 +35,14 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 	if in.Title == "" {
 		return Output{}, inputErrorf("title is empty: say in one line what the change does")
 	}
+	red, err := redactorOf(ix)
+	if err != nil {
+		return Output{}, err
+	}
+	// The caller's words go into the branch's commit message and the stored
+	// proposal: a credential in them must not (the reply alone was redacted).
+	in.Title, in.Rationale = red.String(in.Title), red.String(in.Rationale)
+	cleanStaleScratch(os.TempDir(), time.Now()) // what a killed run left behind
 	want, err := wantChecks(in.Options.Checks)
 	if err != nil {
 		return Output{}, err
@@ -99,10 +109,29 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 	if out.Branch != "" {
 		out.Writes = append(out.Writes, Write{Kind: "branch", Ref: out.Branch})
 	}
-	if err := saveMeta(&out); err != nil {
+	// The record is redacted once, here, where it is written: meta.json,
+	// devai://proposals/{id}, devai pr show and this reply all read the same
+	// text (check output and notes included).
+	stored, err := redact.Typed(red, out)
+	if err != nil {
+		return Output{}, fmt.Errorf("store proposal %s: %w", out.ID, err)
+	}
+	if err := saveMeta(&stored); err != nil {
 		return Output{}, err
 	}
-	return out, nil
+	return stored, nil
+}
+
+// redactorOf is the index's redactor, or a new one where there is no index.
+func redactorOf(ix *memory.Index) (*redact.Redactor, error) {
+	if ix != nil && ix.Redactor() != nil {
+		return ix.Redactor(), nil
+	}
+	r, err := redact.New()
+	if err != nil {
+		return nil, fmt.Errorf("propose_patch: %w", err)
+	}
+	return r, nil
 }
 
 func orHead(s string) string {

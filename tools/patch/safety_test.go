@@ -120,7 +120,7 @@ func TestConcurrentProposals(t *testing.T) {
 		t.Errorf("ids collide: %v", ids)
 	}
 	assertUnchanged(t, dir, before)
-	leftovers, _ := filepath.Glob(filepath.Join(os.TempDir(), "devai-proposal-"+outs[0].ID+"-*"))
+	leftovers, _ := filepath.Glob(filepath.Join(os.TempDir(), scratchPrefix+"proposal-"+outs[0].ID+"-*"))
 	if len(leftovers) != 0 {
 		t.Errorf("scratch copies left behind: %v", leftovers)
 	}

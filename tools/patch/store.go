@@ -22,14 +22,29 @@ var ErrNotFound = errors.New("no such proposal")
 
 var idPattern = regexp.MustCompile(`^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$`)
 
-// save writes the diff and creates the proposal's folder.
+// Modes of what a proposal stores: its rationale, diff and check output
+// are the repository owner's to read, not every user's of the machine.
+const (
+	dirMode  = 0o700
+	fileMode = 0o600
+)
+
+// save writes the diff and creates the proposal's folder. The diff is kept
+// exactly as built, so that `git apply` reproduces the proposal; meta.json
+// holds the redacted record.
 func save(stateDir string, out *Output) error {
-	dir := filepath.Join(stateDir, ProposalsDir, out.ID)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	root := filepath.Join(stateDir, ProposalsDir)
+	dir := filepath.Join(root, out.ID)
+	if err := os.MkdirAll(dir, dirMode); err != nil {
 		return fmt.Errorf("store proposal %s: %w", out.ID, err)
 	}
+	for _, d := range []string{root, dir} { // the folders of an older devai were 0755
+		if err := os.Chmod(d, dirMode); err != nil {
+			return fmt.Errorf("store proposal %s: %w", out.ID, err)
+		}
+	}
 	out.Path = dir
-	if err := os.WriteFile(filepath.Join(dir, PatchFile), []byte(out.Diff), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, PatchFile), []byte(out.Diff), fileMode); err != nil {
 		return fmt.Errorf("store proposal %s: %w", out.ID, err)
 	}
 	return nil
@@ -40,7 +55,7 @@ func saveMeta(out *Output) error {
 	if err != nil {
 		return fmt.Errorf("store proposal %s: %w", out.ID, err)
 	}
-	if err := os.WriteFile(filepath.Join(out.Path, MetaFile), append(data, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(out.Path, MetaFile), append(data, '\n'), fileMode); err != nil {
 		return fmt.Errorf("store proposal %s: %w", out.ID, err)
 	}
 	return nil

@@ -70,7 +70,7 @@ func (d *draft) system() string {
 // placeAndNumber decides the target file and the requirement numbering,
 // reading the spec being re-drafted, if any, for the IDs to keep.
 func (d *draft) placeAndNumber() error {
-	t, err := target(d.ix.Repo(), d.in, d.out.Title)
+	t, err := target(d.ix.Repo(), d.ix.StateDir(), d.in, d.out.Title)
 	if err != nil {
 		return err
 	}

@@ -96,9 +96,10 @@ func TestDraftSpecWithoutSampling(t *testing.T) {
 			t.Errorf("%s: one word: %+v", version, out)
 		}
 		for args, want := range map[string]string{
-			`{"request": "add a field", "format": "jira"}`:                                       "unknown format",
-			`{"request": "add rate limiting", "write": true, "path": "../x.md"}`:                 "outside the repository",
-			`{"request": "add rate limiting", "write": true, "path": "docs/specs/002-login.md"}`: "already exists",
+			`{"request": "add a field", "format": "jira"}`:                                                       "unknown format",
+			`{"request": "add rate limiting", "write": true, "path": "../x.md"}`:                                 "outside the repository",
+			`{"request": "add rate limiting", "write": true, "path": "docs/specs/002-login.md"}`:                 "already exists",
+			`{"request": "add rate limiting", "write": true, "overwrite": true, "path": ".devai/prompts/pr.md"}`: "specs may be written anywhere in the work tree outside .git and devai's state directory",
 		} {
 			var a map[string]any
 			json.Unmarshal([]byte(args), &a)

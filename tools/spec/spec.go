@@ -312,7 +312,7 @@ func Run(ctx context.Context, ix *memory.Index, in Input, opts Options) (Output,
 	}
 	out.Document = Document(out)
 	if in.Write {
-		if err := writeSpec(ix.Repo(), out.Target, out.Document, in.Overwrite); err != nil {
+		if err := writeSpec(ix.Repo(), ix.StateDir(), out.Target, out.Document, in.Overwrite); err != nil {
 			return Output{}, err
 		}
 		out.Writes = []Write{{Kind: "spec", Ref: out.Target}}

@@ -364,6 +364,80 @@ func TestWriteRefusals(t *testing.T) {
 	}
 }
 
+// TestWriteRefusesStateAndGit: a spec may not be written into devai's
+// state directory (here inside the repository under another name, as
+// --state-dir allows), into .devai (the prompt overrides) or into .git,
+// neither directly nor through a symlink that leads there; nothing there
+// changes (issue 11, row 5).
+func TestWriteRefusesStateAndGit(t *testing.T) {
+	dir, _ := fixture.GitRepo(t)
+	state := filepath.Join(dir, "var", "devai-state")
+	ix, err := openAndSync(dir, state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	prompt := filepath.Join(dir, ".devai", "prompts", "pr.md")
+	if err := os.MkdirAll(filepath.Dir(prompt), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(prompt, []byte("the team's own pr prompt\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for link, to := range map[string]string{"state-link": state, "devai-link": filepath.Join(dir, ".devai"), "git-link": filepath.Join(dir, ".git")} {
+		if err := os.Symlink(to, filepath.Join(dir, "docs", link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snapshot := func() map[string]string {
+		files := map[string]string{}
+		for _, root := range []string{state, filepath.Join(dir, ".devai"), filepath.Join(dir, ".git")} {
+			filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					data, _ := os.ReadFile(p)
+					files[p] = string(data)
+				}
+				return nil
+			})
+		}
+		return files
+	}
+	before := snapshot()
+	for _, p := range []string{
+		".devai/prompts/pr.md",
+		".devai/new.md",
+		".DEVAI/prompts/pr.md",
+		"var/devai-state/notes.md",
+		"var/devai-state/proposals/new/spec.md",
+		filepath.Join(state, "abs.md"),
+		"docs/state-link/x.md",
+		"docs/state-link/new/x.md",
+		"docs/devai-link/prompts/pr.md",
+		"docs/git-link/x.md",
+		"docs/git-link/new/x.md",
+		".git/x.md",
+		".Git/hooks/x.md",
+	} {
+		_, err := Run(context.Background(), ix, Input{Request: "add rate limiting to the login endpoint", Write: true, Overwrite: true, Path: p}, Options{})
+		if err == nil || !IsInputError(err) || !strings.Contains(err.Error(), "specs may be written anywhere in the work tree outside .git and devai's state directory") {
+			t.Errorf("%s: %v, want an input error that says where specs may be written", p, err)
+		}
+	}
+	after := snapshot()
+	if len(after) != len(before) {
+		t.Errorf("files in the state directory, .devai or .git: %d before, %d after", len(before), len(after))
+	}
+	for p, data := range before {
+		if after[p] != data {
+			t.Errorf("%s changed", p)
+		}
+	}
+	out, err := Run(context.Background(), ix, Input{Request: "add rate limiting to the login endpoint", Write: true, Path: "docs/specs/limits.md"}, Options{})
+	if err != nil || out.Target != "docs/specs/limits.md" {
+		t.Fatalf("a path in the work tree: %v %s", err, out.Target)
+	}
+}
+
 func TestFormatsPlaceTheirFiles(t *testing.T) {
 	dir, ix := shopCopy(t)
 	for format, want := range map[string]string{

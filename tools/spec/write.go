@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/devaiops/devai/memory"
 )
 
 type targetInfo struct {
@@ -21,9 +23,9 @@ type targetInfo struct {
 // target is where the spec goes: the caller's path, else the format's own
 // place. A spec already there, or one in the format's folder with the same
 // slug or title, is re-drafted in place (its number and IDs kept).
-func target(repo string, in Input, title string) (targetInfo, error) {
+func target(repo, state string, in Input, title string) (targetInfo, error) {
 	if in.Path != "" {
-		rel, err := insideRepo(repo, in.Path)
+		rel, err := insideRepo(repo, state, in.Path)
 		if err != nil {
 			return targetInfo{}, err
 		}
@@ -115,8 +117,9 @@ func exists(p string) bool {
 
 // insideRepo checks a caller's path: relative to the repository (or
 // absolute inside it), no way out through "..", a Markdown file, not in
-// .git. It returns the slash-separated repo-relative path.
-func insideRepo(repo, p string) (string, error) {
+// .git nor in devai's state directory (see forbiddenPlace). It returns the
+// slash-separated repo-relative path.
+func insideRepo(repo, state, p string) (string, error) {
 	abs := p
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(repo, filepath.FromSlash(p))
@@ -126,10 +129,10 @@ func insideRepo(repo, p string) (string, error) {
 	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
 		return "", inputErrorf("path %q is outside the repository: give a path inside it, relative to its root, e.g. docs/specs/005-rate-limits.md", p)
 	}
-	rel = filepath.ToSlash(rel)
-	if strings.SplitN(rel, "/", 2)[0] == ".git" {
-		return "", inputErrorf("path %q is inside .git: give a path in the work tree", p)
+	if err := forbiddenPlace(repo, state, abs, p); err != nil {
+		return "", err
 	}
+	rel = filepath.ToSlash(rel)
 	if !strings.EqualFold(path.Ext(rel), ".md") {
 		return "", inputErrorf("path %q is not a Markdown file: specs are written as .md", p)
 	}
@@ -140,8 +143,8 @@ func insideRepo(repo, p string) (string, error) {
 // file renamed over the target), refusing to replace an existing file
 // unless overwrite, and refusing any directory on the way that resolves
 // outside the repository through a symlink.
-func writeSpec(repo, rel, content string, overwrite bool) error {
-	if _, err := insideRepo(repo, rel); err != nil {
+func writeSpec(repo, state, rel, content string, overwrite bool) error {
+	if _, err := insideRepo(repo, state, rel); err != nil {
 		return err
 	}
 	realRepo, err := filepath.EvalSymlinks(repo)
@@ -150,13 +153,13 @@ func writeSpec(repo, rel, content string, overwrite bool) error {
 	}
 	abs := filepath.Join(repo, filepath.FromSlash(rel))
 	dir := filepath.Dir(abs)
-	if err := checkAncestors(realRepo, dir, rel); err != nil {
+	if err := checkAncestors(realRepo, state, dir, rel); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", path.Dir(rel), err)
 	}
-	if err := checkAncestors(realRepo, dir, rel); err != nil { // raced with a symlink
+	if err := checkAncestors(realRepo, state, dir, rel); err != nil { // raced with a symlink
 		return err
 	}
 	if fi, err := os.Lstat(abs); err == nil {
@@ -209,8 +212,9 @@ func writeSpec(repo, rel, content string, overwrite bool) error {
 }
 
 // checkAncestors resolves the deepest existing ancestor of dir and makes
-// sure it lies inside the (resolved) repository.
-func checkAncestors(realRepo, dir, rel string) error {
+// sure it lies inside the (resolved) repository, and not in .git or the
+// state directory by way of a symlink.
+func checkAncestors(realRepo, state, dir, rel string) error {
 	d := dir
 	for {
 		if _, err := os.Lstat(d); err == nil {
@@ -230,5 +234,50 @@ func checkAncestors(realRepo, dir, rel string) error {
 	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
 		return inputErrorf("%s would be written through a symlink that leads outside the repository (%s): choose another path; nothing was written", rel, real)
 	}
+	return forbiddenPlace(realRepo, state, real, rel)
+}
+
+// forbiddenPlace refuses abs (a path inside repo) when it lies in .git or
+// in devai's state directory: the one the index uses (--state-dir, which
+// may sit in the repository under any name) and <repo>/.devai, where the
+// repository's prompt overrides live wherever the state is. A spec written
+// there would replace devai's own files (a prompt, a proposal, the index),
+// so no request may put one there. Names compare without case, as a
+// case-insensitive file system does.
+func forbiddenPlace(repo, state, abs, shown string) error {
+	inside := func(dir string) bool {
+		r, err := filepath.Rel(dir, abs)
+		return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) && !filepath.IsAbs(r)
+	}
+	rel, err := filepath.Rel(repo, abs)
+	if err == nil {
+		switch first := strings.SplitN(filepath.ToSlash(rel), "/", 2)[0]; {
+		case strings.EqualFold(first, ".git"):
+			return inputErrorf("path %q is inside .git: %s", shown, whereSpecsGo)
+		case strings.EqualFold(first, memory.StateDirName):
+			return inputErrorf("path %q is inside devai's state directory %s: %s", shown, memory.StateDirName, whereSpecsGo)
+		}
+	}
+	if state == "" {
+		return nil
+	}
+	for _, s := range resolvedAndAsGiven(state) {
+		if inside(s) {
+			return inputErrorf("path %q is inside devai's state directory (%s): %s", shown, state, whereSpecsGo)
+		}
+	}
 	return nil
+}
+
+// whereSpecsGo ends the refusals of forbiddenPlace.
+const whereSpecsGo = "specs may be written anywhere in the work tree outside .git and devai's state directory, e.g. docs/specs/005-rate-limits.md; nothing was written"
+
+// resolvedAndAsGiven is dir as given and, when it exists, with its
+// symlinks resolved: a path may reach it either way.
+func resolvedAndAsGiven(dir string) []string {
+	out := []string{filepath.Clean(dir)}
+	if real, err := filepath.EvalSymlinks(dir); err == nil && real != out[0] {
+		out = append(out, real)
+	}
+	return out
 }
