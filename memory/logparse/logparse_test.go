@@ -146,3 +146,19 @@ func TestScannerBoundsOneRecord(t *testing.T) {
 		t.Errorf("record text %d bytes, lines %d-%d of %d", len(r.Text), r.Line, r.EndLine, sc.Lines())
 	}
 }
+
+// TestScannerCountsEveryByte: Bytes is what was read, whatever ends the
+// lines (found by FuzzScanner: CRLF lines were one byte short each, and a
+// last line without a newline one byte long).
+func TestScannerCountsEveryByte(t *testing.T) {
+	for _, text := range []string{
+		"a\nb\n", "a\r\nb\r\n", "a\nb", "a\r\n\r\nb", "\n\n", "x\r", strings.Repeat("y", 300<<10) + "\r\nz",
+	} {
+		sc := NewScanner(strings.NewReader(text), 0)
+		for sc.Scan() {
+		}
+		if sc.Bytes() != int64(len(text)) {
+			t.Errorf("%.20q: Bytes %d, read %d", text, sc.Bytes(), len(text))
+		}
+	}
+}

@@ -2,6 +2,7 @@ package logparse
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -163,25 +164,25 @@ func (s *Scanner) readLine() (string, bool) {
 	b := s.buf[:0]
 	got := false
 	for {
-		chunk, isPrefix, err := s.r.ReadLine()
+		// ReadSlice, not ReadLine: ReadLine hides whether it dropped "\n",
+		// "\r\n" or nothing, and Bytes must count what was read.
+		chunk, err := s.r.ReadSlice('\n')
 		s.read += int64(len(chunk))
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				s.err = err
-			}
-			if !got {
-				return "", false
-			}
-			break
-		}
-		got = true
+		got = got || len(chunk) > 0
+		chunk = bytes.TrimSuffix(chunk, []byte("\n"))
 		if len(b) < MaxLineBytes {
 			b = append(b, chunk[:min(len(chunk), MaxLineBytes-len(b))]...)
 		}
-		if !isPrefix {
-			s.read++ // the newline
-			break
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
 		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			s.err = err
+		}
+		if !got {
+			return "", false
+		}
+		break
 	}
 	s.buf = b
 	for len(b) > 0 && b[len(b)-1] == '\r' {
