@@ -149,7 +149,9 @@ func FuzzDiffRoundTrip(f *testing.F) {
 		if err != nil {
 			t.Fatalf("the diff we wrote does not parse: %v\n%s", err, text)
 		}
-		got, _, err := applyHunks(old, fps[0].hunks, usesCRLF([]byte(old)))
+		// crlf false: the diff carries every line end; a CRLF file's LF
+		// lines made CRLF is for callers' diffs, not ours.
+		got, _, err := applyHunks(old, fps[0].hunks, false)
 		if err != nil || got != new {
 			t.Fatalf("round trip failed (%v)\nold %q\nnew %q\ngot %q\n%s", err, old, new, got, text)
 		}
@@ -252,6 +254,19 @@ func TestHunkLineNumbersFromTheCaller(t *testing.T) {
 		stop()
 		if err != nil || got != c.want {
 			t.Errorf("%s: got %q (%v), want %q", c.header, got, err, c.want)
+		}
+	}
+}
+
+// TestEmptySearch: found by FuzzSearchReplace; an empty search panicked in
+// matchLines (slice bounds out of range). propose_patch refuses an empty
+// search before it gets here; searchReplace now refuses it itself.
+func TestEmptySearch(t *testing.T) {
+	for _, content := range []string{"", "0", "a\nb\n"} {
+		_, _, err := searchReplace(0, "f.txt", []byte(content), "", "x")
+		var ee *EditError
+		if !errors.As(err, &ee) || !strings.Contains(ee.Reason, "search is empty") {
+			t.Errorf("%q: %v, want an EditError saying search is empty", content, err)
 		}
 	}
 }
