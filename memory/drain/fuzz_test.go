@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/devaiops/devai/memory/fixture"
 )
 
 // FuzzMiner adds any messages: each joins a template of its own length
@@ -70,7 +73,9 @@ func FuzzSummarize(f *testing.F) {
 		f.Add(string(bytes.Join(lines[:min(len(lines), 60)], nil)))
 	}
 	f.Fuzz(func(t *testing.T, text string) {
+		stop := fixture.Watchdog(10 * time.Second)
 		s, err := Summarize(strings.NewReader(text), SummaryOptions{Lines: true})
+		stop()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package stack
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/devaiops/devai/memory/fixture"
 )
 
 // FuzzParse feeds Parse any text: pasted traces, logs, commit messages. It
@@ -34,7 +35,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		stop := watchdog(10 * time.Second)
+		stop := fixture.Watchdog(10 * time.Second)
 		traces := Parse(text)
 		stop()
 		if again := Parse(text); !reflect.DeepEqual(traces, again) {
@@ -76,13 +77,4 @@ func checkTrace(t *testing.T, i int, tr Trace, lines int) {
 			t.Errorf("trace %d frame %d: not valid UTF-8: %q %q", i, j, fr.Func, fr.File)
 		}
 	}
-}
-
-// watchdog crashes the fuzzing process when a call runs past limit, so
-// that the fuzzer keeps the input that hung a parser (it has no timeout of
-// its own). The limit is far above any real input's time: it finds
-// super-linear blow-ups, it does not measure speed.
-func watchdog(limit time.Duration) (stop func()) {
-	t := time.AfterFunc(limit, func() { panic(fmt.Sprintf("no answer after %v: the input makes the parser hang", limit)) })
-	return func() { t.Stop() }
 }

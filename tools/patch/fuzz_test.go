@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/devaiops/devai/memory/fixture"
 )
 
 var diffSeeds = []string{
@@ -53,7 +55,7 @@ func FuzzParseUnified(f *testing.F) {
 			t.Fatalf("rendered diff does not parse back (%v)\nparsed   %+v\nrendered %q\nback     %+v", err, fps, rendered, back)
 		}
 		for _, fp := range fps {
-			stop := watchdog(10 * time.Second)
+			stop := fixture.Watchdog(10 * time.Second)
 			_, _, _ = applyHunks(text, fp.hunks, usesCRLF([]byte(text)))
 			stop()
 		}
@@ -216,57 +218,3 @@ func matchedRegion(content, search string) (int, int) {
 // keys is text without any whitespace: what reindenting and line ends
 // may not change.
 func keys(s string) string { return strings.Join(strings.Fields(s), "") }
-
-// watchdog crashes the fuzzing process when a call runs past limit, so
-// that the fuzzer keeps the input that hung (it has no timeout of its own).
-// The limit is far above any real input's time: it finds blow-ups, it does
-// not measure speed.
-func watchdog(limit time.Duration) (stop func()) {
-	t := time.AfterFunc(limit, func() { panic(fmt.Sprintf("no answer after %v: the input makes the code hang", limit)) })
-	return func() { t.Stop() }
-}
-
-// TestHunkLineNumbersFromTheCaller: a hunk header's numbers come from the
-// caller. Found by FuzzParseUnified: -9223372036854775807 overflowed the
-// bounds check and panicked (index out of range), a start like 10^15 spun
-// through the distance; negative numbers were taken as lines.
-func TestHunkLineNumbersFromTheCaller(t *testing.T) {
-	text := "a\nx\nb\n"
-	for _, c := range []struct{ header, want, err string }{
-		{"@@ -9223372036854775807 +1 @@", "a\ny\nb\n", ""},
-		{"@@ -1000000000000000,1 +1 @@", "a\ny\nb\n", ""},
-		{"@@ -2 +2 @@", "a\ny\nb\n", ""},
-		{"@@ --5,1 +1 @@", "", "bad hunk header"},
-		{"@@ -2,-1 +2 @@", "", "bad hunk header"},
-	} {
-		fps, err := parseUnified("--- a/f\n+++ b/f\n" + c.header + "\n-x\n+y\n")
-		if c.err != "" {
-			if err == nil || !strings.Contains(err.Error(), c.err) {
-				t.Errorf("%s: error %v, want %q", c.header, err, c.err)
-			}
-			continue
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", c.header, err)
-		}
-		stop := watchdog(10 * time.Second)
-		got, _, err := applyHunks(text, fps[0].hunks, false)
-		stop()
-		if err != nil || got != c.want {
-			t.Errorf("%s: got %q (%v), want %q", c.header, got, err, c.want)
-		}
-	}
-}
-
-// TestEmptySearch: found by FuzzSearchReplace; an empty search panicked in
-// matchLines (slice bounds out of range). propose_patch refuses an empty
-// search before it gets here; searchReplace now refuses it itself.
-func TestEmptySearch(t *testing.T) {
-	for _, content := range []string{"", "0", "a\nb\n"} {
-		_, _, err := searchReplace(0, "f.txt", []byte(content), "", "x")
-		var ee *EditError
-		if !errors.As(err, &ee) || !strings.Contains(ee.Reason, "search is empty") {
-			t.Errorf("%q: %v, want an EditError saying search is empty", content, err)
-		}
-	}
-}
