@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -77,5 +78,26 @@ func checkFile(t *testing.T, p string, f *File) {
 		if l < 1 {
 			t.Errorf("%s: tests on line %d", p, l)
 		}
+	}
+}
+
+// TestLCOVFunctionLines: a function record whose lines cannot be a
+// function is a problem, not a function (found by FuzzParse: FNL:0,10,1
+// made a function that ends before it starts).
+func TestLCOVFunctionLines(t *testing.T) {
+	in := "SF:a.js\nFNL:0,10,1\nFNA:0,1,back\nFN:-3,neg\nFN:5,2,g\nFN:3,8,ok\nFNL:1,4\nFNA:1,2,open\nend_of_record\n"
+	rep, err := Parse("lcov.info", strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, fn := range rep.Files["a.js"].Funcs {
+		got = append(got, fmt.Sprintf("%s:%d-%d", fn.Name, fn.Line, fn.EndLine))
+	}
+	if want := "ok:3-8|open:4-0"; strings.Join(got, "|") != want {
+		t.Errorf("functions %q, want %s", got, want)
+	}
+	if len(rep.Problems) < 3 {
+		t.Errorf("problems %v, want one per bad record", rep.Problems)
 	}
 }
