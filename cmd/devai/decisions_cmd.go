@@ -13,6 +13,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/tools/trace"
 )
 
 // decisionsConfig is `devai decisions`. It reads the log only, so it needs
@@ -117,10 +118,10 @@ func (c *decisionsConfig) dir() (string, error) {
 func runDecisionsList(cfg *decisionsConfig, dir string, stdout io.Writer) error {
 	f := cfg.filter
 	var err error
-	if f.Since, err = parseWhen(cfg.Since, time.Now()); err != nil {
+	if f.Since, err = trace.ParseWhen(cfg.Since, time.Now()); err != nil {
 		return usagef("--since: %v", err)
 	}
-	if f.Until, err = parseWhen(cfg.Until, time.Now()); err != nil {
+	if f.Until, err = trace.ParseWhen(cfg.Until, time.Now()); err != nil {
 		return usagef("--until: %v", err)
 	}
 	if f.Outcome != "" && f.Outcome != decisions.OutcomeOK && f.Outcome != decisions.OutcomeError {
@@ -295,28 +296,6 @@ func verifiedLine(rep decisions.Report) string {
 		line += fmt.Sprintf("; the anchor names %d records", rep.Anchored)
 	}
 	return line
-}
-
-// parseWhen reads RFC 3339, a date, or an age before now (90m, 2h, 7d).
-func parseWhen(s string, now time.Time) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
-		return t, nil
-	}
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		if d, err := time.ParseDuration(days + "h"); err == nil && d >= 0 {
-			return now.Add(-24 * d), nil
-		}
-	}
-	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return now.Add(-d), nil
-	}
-	return time.Time{}, fmt.Errorf("%q is not a time: use RFC 3339 (2026-01-31T09:00:00Z), a date (2026-01-31) or an age (90m, 2h, 7d)", s)
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -15,6 +15,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/tools/trace"
 )
 
 // TestDecisionLogThroughMCP drives the real server through an in-process
@@ -158,6 +159,9 @@ func TestSearchCommandRecordsADecision(t *testing.T) {
 	}
 }
 
+// TestParseWhen: devai decisions reads --since/--until with the one parser
+// trace_root_cause uses (it had a copy, with the copy's overflow: 200000d
+// was a time in 2063).
 func TestParseWhen(t *testing.T) {
 	now := mustTime(t, "2026-01-31T12:00:00Z")
 	cases := []struct{ in, want string }{
@@ -166,13 +170,15 @@ func TestParseWhen(t *testing.T) {
 		{"7d", "2026-01-24T12:00:00Z"},
 	}
 	for _, c := range cases {
-		got, err := parseWhen(c.in, now)
+		got, err := trace.ParseWhen(c.in, now)
 		if err != nil || !got.Equal(mustTime(t, c.want)) {
 			t.Errorf("parseWhen(%q) = %v, %v; want %s", c.in, got, err, c.want)
 		}
 	}
-	if _, err := parseWhen("yesterday", now); err == nil {
-		t.Error("yesterday parsed")
+	for _, bad := range []string{"yesterday", "200000d"} {
+		if _, err := trace.ParseWhen(bad, now); err == nil {
+			t.Errorf("%s parsed", bad)
+		}
 	}
 }
 

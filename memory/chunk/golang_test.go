@@ -397,16 +397,3 @@ func goChunkNames(chunks []Chunk) []string {
 	}
 	return names
 }
-
-// FuzzSplitGo feeds the splitter arbitrary and half-broken source: it must
-// not panic, and what it returns must keep the chunk promises.
-func FuzzSplitGo(f *testing.F) {
-	for _, seed := range []string{goStoreSrc, goStoreTestSrc, goBrokenSrc, "package a\nfunc a(){}; func b(){}\n",
-		"package a\ntype (\n", "package a\nvar (x = 1\n)", "package a\n/* unterminated", "package a\nfunc (s *T[K) M() {}\n",
-		"package A)0\n//\ntype"} {
-		f.Add(seed)
-	}
-	f.Fuzz(func(t *testing.T, src string) {
-		checkGoCoverage(t, src, splitGo("f/f.go", []byte(src)))
-	})
-}

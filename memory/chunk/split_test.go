@@ -1,7 +1,6 @@
 package chunk
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -51,18 +50,4 @@ func TestSplitCoversEveryLine(t *testing.T) {
 			})
 		}
 	}
-}
-
-func FuzzSplit(f *testing.F) {
-	for i, fx := range fixtures() {
-		f.Add(fx, uint8(i))
-	}
-	f.Fuzz(func(t *testing.T, content string, which uint8) {
-		l := splitLangs[int(which)%len(splitLangs)]
-		chunks := Split(l.path, l.kind, l.lang, []byte(content))
-		if strings.TrimSpace(content) == "" {
-			return
-		}
-		checkChunks(t, []byte(content), chunks)
-	})
 }

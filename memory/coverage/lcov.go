@@ -107,6 +107,10 @@ func parseLCOV(r io.Reader, rep *Report) error {
 					fn.Name = strings.Join(parts[1:], ",")
 				}
 			}
+			if !fn.linesOK() {
+				bad()
+				continue
+			}
 			fnIndex["name:"+fn.Name] = len(cur.Funcs)
 			cur.Funcs = append(cur.Funcs, fn)
 		case "FNDA": // hits,name
@@ -138,6 +142,10 @@ func parseLCOV(r io.Reader, rep *Report) error {
 			fn := Func{Line: s}
 			if len(parts) >= 3 {
 				fn.EndLine, _ = strconv.Atoi(parts[2])
+			}
+			if !fn.linesOK() {
+				bad()
+				continue
 			}
 			fnIndex["idx:"+parts[0]] = len(cur.Funcs)
 			cur.Funcs = append(cur.Funcs, fn)
@@ -183,4 +191,11 @@ func atoiHits(s string) (int, error) {
 		return 0, strconv.ErrSyntax
 	}
 	return int(min(f, 1<<31)), nil
+}
+
+// linesOK reports whether a function record's lines can be a function:
+// no negative start (0: unknown), and an end (0 when not given) not
+// before it.
+func (f Func) linesOK() bool {
+	return f.Line >= 0 && (f.EndLine == 0 || f.EndLine >= f.Line)
 }

@@ -123,7 +123,9 @@ func fastJSON(s string, fields bool) (Record, bool) {
 	if fields {
 		r.Fields = make(map[string]string, len(kvs))
 		for _, kv := range kvs {
-			if kv.key == used[0] || kv.key == used[1] || kv.key == used[2] {
+			// used holds "" for a role no key filled; a key named "" is
+			// a field like any other, as encoding/json keeps it.
+			if kv.key != "" && (kv.key == used[0] || kv.key == used[1] || kv.key == used[2]) {
 				continue
 			}
 			switch kv.v.kind {

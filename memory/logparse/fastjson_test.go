@@ -31,6 +31,8 @@ func TestFastJSONMatchesDecoder(t *testing.T) {
 		`{"level":"info","msg":"x"} trailing`,
 		`{"attributes":[{"key":"k","value":{"stringValue":"v"}}],"msg":"attrs"}`,
 		`{}`,
+		`{"":0}`, // FuzzParseLine: the fast path dropped a field named ""
+		`{"":"x","msg":"m"}`,
 		`{"no":"message"}`,
 	}
 	for _, name := range []string{"../../testdata/shop/logs/app.jsonl", "../../testdata/logs-labelled/slog-json.test.log"} {

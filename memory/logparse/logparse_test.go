@@ -1,6 +1,7 @@
 package logparse
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -144,5 +145,47 @@ func TestScannerBoundsOneRecord(t *testing.T) {
 	r := sc.Record()
 	if len(r.Text) > MaxRecordBytes+len(line) || r.EndLine != sc.Lines() || sc.Scan() {
 		t.Errorf("record text %d bytes, lines %d-%d of %d", len(r.Text), r.Line, r.EndLine, sc.Lines())
+	}
+}
+
+// TestScannerCountsEveryByte: Bytes is what was read, whatever ends the
+// lines (found by FuzzScanner: CRLF lines were one byte short each, and a
+// last line without a newline one byte long).
+func TestScannerCountsEveryByte(t *testing.T) {
+	for _, text := range []string{
+		"a\nb\n", "a\r\nb\r\n", "a\nb", "a\r\n\r\nb", "\n\n", "x\r", strings.Repeat("y", 300<<10) + "\r\nz",
+	} {
+		sc := NewScanner(strings.NewReader(text), 0)
+		for sc.Scan() {
+		}
+		if sc.Bytes() != int64(len(text)) {
+			t.Errorf("%.20q: Bytes %d, read %d", text, sc.Bytes(), len(text))
+		}
+	}
+}
+
+// TestScannerKeepsCRIPartials: CRI partial lines (P) whose F does not come
+// next are records of their own, in line order. Found by FuzzScanner: a
+// plain line between a P and its F came out before the P's record (lines
+// out of order), and partials at the end of the input were dropped.
+func TestScannerKeepsCRIPartials(t *testing.T) {
+	const ts = "2024-05-01T10:00:00.000000000Z"
+	for _, c := range []struct {
+		in   string
+		want []string // "line:message"
+	}{
+		{ts + " stdout P part \n" + ts + " stdout F one\nplain\n", []string{"1:part one", "3:plain"}},
+		{ts + " stdout P a\nplain line\n" + ts + " stdout F b\n", []string{"1:a", "2:plain line", "3:b"}},
+		{"first\n" + ts + " stdout P cut off", []string{"1:first", "2:cut off"}},
+	} {
+		sc := NewScanner(strings.NewReader(c.in), 0)
+		var got []string
+		for sc.Scan() {
+			r := sc.Record()
+			got = append(got, fmt.Sprintf("%d:%s", r.Line, r.Message))
+		}
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("%q:\ngot  %q\nwant %q", c.in, got, c.want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package logparse
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -20,20 +21,22 @@ const MaxRecordBytes = 4 << 20
 // "Caused by:", and the whole of a stack trace) and CRI partial lines, and
 // stops after maxBytes, saying so in Truncated.
 type Scanner struct {
-	r        *bufio.Reader
-	maxBytes int64
-	read     int64
-	line     int
-	pending  *Record // nil, or &s.slot
-	slot     Record
-	inTrace  bool
-	buf      []byte          // the line being read, reused
-	more     []byte          // continuation lines of the pending record
-	cri      strings.Builder // CRI partial lines waiting for their F
-	criStart int
-	out      Record
-	err      error
-	done     bool
+	r         *bufio.Reader
+	maxBytes  int64
+	read      int64
+	line      int
+	pending   *Record // nil, or &s.slot
+	slot      Record
+	inTrace   bool
+	buf       []byte          // the line being read, reused
+	more      []byte          // continuation lines of the pending record
+	cri       strings.Builder // CRI partial lines waiting for their F
+	criStart  int
+	unread    string // a line read but given back, to be read again
+	hasUnread bool
+	out       Record
+	err       error
+	done      bool
 	// Truncated is set when the scanner stopped at maxBytes.
 	Truncated bool
 	// NoFields leaves Record.Fields nil: template mining does not need
@@ -79,18 +82,17 @@ func (s *Scanner) Scan() bool {
 			if partial {
 				continue
 			}
-			raw = s.cri.String()
-			s.cri.Reset()
-			if s.continues(raw) {
-				s.join(raw)
-				continue
+			if s.criRecord() {
+				return true
 			}
-			if strings.TrimSpace(raw) == "" {
-				continue
-			}
-			r := parseLine(raw, !s.NoFields)
-			r.Line, r.EndLine = s.criStart, s.line
-			if s.push(r) {
+			continue
+		}
+		if s.cri.Len() > 0 {
+			// A line that is not CRI ends a run of partials whose F never
+			// came: the run is a record of its own, before this line.
+			s.line--
+			s.unread, s.hasUnread = raw, true
+			if s.criRecord() {
 				return true
 			}
 			continue
@@ -108,6 +110,9 @@ func (s *Scanner) Scan() bool {
 			return true
 		}
 	}
+	if s.cri.Len() > 0 && s.criRecord() { // partials cut off by the end
+		return true
+	}
 	if s.pending != nil {
 		s.flush()
 		s.out = *s.pending
@@ -115,6 +120,23 @@ func (s *Scanner) Scan() bool {
 		return true
 	}
 	return false
+}
+
+// criRecord makes the joined CRI partial lines a record, or a
+// continuation of the pending one, and reports whether a record is ready.
+func (s *Scanner) criRecord() bool {
+	raw := s.cri.String()
+	s.cri.Reset()
+	if s.continues(raw) {
+		s.join(raw)
+		return false
+	}
+	if strings.TrimSpace(raw) == "" {
+		return false
+	}
+	r := parseLine(raw, !s.NoFields)
+	r.Line, r.EndLine = s.criStart, s.line
+	return s.push(r)
 }
 
 // join adds a continuation line to the pending record; past
@@ -154,6 +176,10 @@ func (s *Scanner) push(r Record) bool {
 // readLine returns the next line without its newline (and \r), cut at
 // MaxLineBytes; false at the end of input or of the byte budget.
 func (s *Scanner) readLine() (string, bool) {
+	if s.hasUnread {
+		s.hasUnread = false
+		return s.unread, true
+	}
 	if s.maxBytes > 0 && s.read >= s.maxBytes {
 		if _, err := s.r.Peek(1); err == nil {
 			s.Truncated = true
@@ -163,25 +189,25 @@ func (s *Scanner) readLine() (string, bool) {
 	b := s.buf[:0]
 	got := false
 	for {
-		chunk, isPrefix, err := s.r.ReadLine()
+		// ReadSlice, not ReadLine: ReadLine hides whether it dropped "\n",
+		// "\r\n" or nothing, and Bytes must count what was read.
+		chunk, err := s.r.ReadSlice('\n')
 		s.read += int64(len(chunk))
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				s.err = err
-			}
-			if !got {
-				return "", false
-			}
-			break
-		}
-		got = true
+		got = got || len(chunk) > 0
+		chunk = bytes.TrimSuffix(chunk, []byte("\n"))
 		if len(b) < MaxLineBytes {
 			b = append(b, chunk[:min(len(chunk), MaxLineBytes-len(b))]...)
 		}
-		if !isPrefix {
-			s.read++ // the newline
-			break
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
 		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			s.err = err
+		}
+		if !got {
+			return "", false
+		}
+		break
 	}
 	s.buf = b
 	for len(b) > 0 && b[len(b)-1] == '\r' {

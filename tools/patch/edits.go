@@ -181,6 +181,9 @@ func toCRLF(b []byte) []byte {
 // ignores whitespace inside and around lines is used when it is the only
 // one, and said so in the note.
 func searchReplace(i int, p string, content []byte, search, replace string) ([]byte, string, error) {
+	if search == "" { // matches everywhere: matchLines would run off the end
+		return nil, "", &EditError{Index: i, Path: p, Reason: "search is empty: give the exact text to replace"}
+	}
 	text := string(content)
 	note := ""
 	if usesCRLF(content) && !strings.Contains(search, "\r\n") {

@@ -194,6 +194,9 @@ func parseRange(s string) (start, n int, err error) {
 	if ok {
 		n, err = strconv.Atoi(b)
 	}
+	if err == nil && (start < 0 || n < 0) {
+		err = fmt.Errorf("negative line number or count in %q", s)
+	}
 	return start, n, err
 }
 
@@ -351,7 +354,11 @@ func findHunk(lines, old []string, want, from int) int {
 		}
 		return want
 	}
-	for d := 0; d <= len(lines)+max(want, 0); d++ {
+	// A hunk's line number is the caller's word: one far past the end
+	// searches from the end (and must not overflow at+len(old) or spin
+	// through the distance).
+	want = min(max(want, 0), len(lines))
+	for d := 0; d <= len(lines); d++ {
 		if fits(want - d) {
 			return want - d
 		}

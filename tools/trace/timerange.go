@@ -2,6 +2,7 @@ package trace
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -24,6 +25,9 @@ func ParseWhen(s string, now time.Time) (time.Time, error) {
 	}
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		if d, err := time.ParseDuration(days + "h"); err == nil && d >= 0 {
+			if d > math.MaxInt64/24 { // 24*d would wrap into the future
+				return time.Time{}, fmt.Errorf("%q reaches back further than a duration can (about 290 years): give a date (2026-01-31) instead", s)
+			}
 			return now.Add(-24 * d), nil
 		}
 	}

@@ -25,6 +25,9 @@ func TestParseWhen(t *testing.T) {
 		{in: "-5m", wantErr: "is not a time"},
 		{in: "yesterday", wantErr: "is not a time"},
 		{in: "21:45", wantErr: "RFC 3339"},
+		// FuzzParseTimeRange: 24 × 200000h wrapped around into 2063.
+		{in: "106751d", want: now.Add(-106751 * 24 * time.Hour)},
+		{in: "200000d", wantErr: "give a date"},
 	}
 	for _, tt := range tests {
 		got, err := ParseWhen(tt.in, now)
