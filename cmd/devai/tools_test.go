@@ -217,14 +217,19 @@ func TestEveryToolAnswersAnEmptyRepository(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := connect(t, newTestServer(t, ix, table), mcp.ProtocolVersion20251125)
-	for name, args := range map[string]map[string]any{
-		"search_context":     {"query": "subtract two numbers"},
-		"find_test_gaps":     {},
-		"trace_root_cause":   {"text": "panic: runtime error: index out of range [3] with length 3\n\ngoroutine 1 [running]:\nexample.com/tiny.Sub(...)\n\t/src/tiny/tiny.go:7 +0x1d\n"},
-		"generate_changelog": {},
+	for _, call := range []struct {
+		name string
+		args map[string]any
+	}{
+		{"search_context", map[string]any{"query": "subtract two numbers"}},
+		{"find_test_gaps", map[string]any{}},
+		{"trace_root_cause", map[string]any{"text": "panic: runtime error: index out of range [3] with length 3\n\ngoroutine 1 [running]:\nexample.com/tiny.Sub(...)\n\t/src/tiny/tiny.go:7 +0x1d\n"}},
+		{"trace_root_cause", map[string]any{"text": "2026-12-04T10:00:00Z backup: ERROR backup failed: mysqldump exit status 2"}},
+		{"generate_changelog", map[string]any{}},
 	} {
+		name := call.name
 		var req mcp.CallToolRequest
-		req.Params.Name, req.Params.Arguments = name, args
+		req.Params.Name, req.Params.Arguments = name, call.args
 		res, err := c.CallTool(context.Background(), req)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
