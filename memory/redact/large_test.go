@@ -30,3 +30,27 @@ func BenchmarkLogText(b *testing.B) {
 		r.String(text)
 	}
 }
+
+// BenchmarkCodeSnippets redacts what a search_context answer carries: about
+// 12 KB of Go code with the words that wake the credential rules (token,
+// password, key) and no secret. Every tool answer passes through here.
+func BenchmarkCodeSnippets(b *testing.B) {
+	r := newRedactor(b)
+	var text strings.Builder
+	files, _ := filepath.Glob("../../testdata/shop/internal/*/*.go")
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		text.Write(data)
+		if text.Len() > 12<<10 {
+			break
+		}
+	}
+	s := text.String()[:12<<10]
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		r.String(s)
+	}
+}

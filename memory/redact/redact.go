@@ -314,10 +314,13 @@ type Finding struct {
 // lineModeOver is the text size past which rules run line by line, only on
 // the lines holding one of their keywords: Go's regexp runs a submatch
 // search over a long text on its slow NFA, while short lines take the
-// backtracker (a MiB of logs: 0.5 s whole, a few ms by line). Rules that
-// can span lines (a private key block, a curl command continued with \)
-// still run over the whole text.
-const lineModeOver = 16 << 10
+// backtracker. Rules that can span lines (a private key block, a curl
+// command continued with \) still run over the whole text. The NFA already
+// loses on a few KB: a search_context answer (12 KB of Go code,
+// BenchmarkCodeSnippets) took 7.4 ms whole and 2.7 ms by line, and
+// redaction was 60% of the server's CPU per call (issue 11); past 1 KB the
+// two modes cost the same on short texts.
+const lineModeOver = 1 << 10
 
 // Find returns the secrets in text, without overlaps, in order. Where
 // rules overlap, the more specific rule keeps the span.
