@@ -234,6 +234,13 @@ func (t *sessionTable) freeAll(ids []string) {
 	}
 }
 
+// plainGetAnswer is what a browser or curl gets from a GET without a
+// session: a GET opens a session's notification stream, and without an id
+// it would otherwise wait on a stream that never speaks.
+const plainGetAnswer = `This is devai's MCP endpoint (streamable HTTP). Connect an MCP client to this URL,
+e.g. claude mcp add --transport http devai <this URL>; a client POSTs JSON-RPC here, and a GET
+opens a notification stream for the Mcp-Session-Id that initialize returned.`
+
 // guard sits in front of mcp-go's handler. It counts each session's
 // requests in flight (a GET stream is in flight while open), answers 404 to
 // a GET or DELETE naming a session this server does not know (mcp-go checks
@@ -247,12 +254,12 @@ func (t *sessionTable) guard(next http.Handler) http.Handler {
 		switch {
 		case modern:
 			// 2026-07-28 has no sessions; mcp-go ignores the header.
-		case r.Method == http.MethodPost && isInitialize(r) && !t.hasRoom():
+		case r.Method == http.MethodPost && !t.hasRoom() && isInitialize(r):
 			w.Header().Set("Retry-After", strconv.Itoa(int(fullRetryAfter.Seconds())))
 			http.Error(w, fmt.Sprintf("too many sessions: all %d are in use (--max-sessions); retry later", t.max), http.StatusServiceUnavailable)
 			return
 		case (r.Method == http.MethodGet || r.Method == http.MethodDelete) && id == "":
-			http.Error(w, "bad request: send the Mcp-Session-Id that initialize returned", http.StatusBadRequest)
+			http.Error(w, plainGetAnswer, http.StatusBadRequest)
 			return
 		}
 		end := t.begin(id)

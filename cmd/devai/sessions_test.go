@@ -164,6 +164,13 @@ func TestUnknownSessionIsNotFound(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a plain GET, as curl or a browser sends it", func(t *testing.T) {
+		resp := request(t, http.MethodGet, rig.url, "")
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "devai's MCP endpoint") {
+			t.Errorf("GET without a session: %s %q, want 400 saying what the endpoint is", resp.Status, body)
+		}
+	})
 	if n := rig.runs.Load(); n != 1 {
 		t.Errorf("the tool ran %d times, want 1 (the issued session's call only)", n)
 	}
