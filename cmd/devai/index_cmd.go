@@ -116,13 +116,3 @@ func summary(st memory.Status, took time.Duration) string {
 	fmt.Fprintf(&b, "Embedder: %s. State: %s.\n", st.Embedder, st.StateDir)
 	return b.String()
 }
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/mark3labs/mcp-go/server"
+	"golang.org/x/term"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/search"
@@ -162,6 +163,9 @@ func serveOn(ctx context.Context, s *server.MCPServer, ready readiness, cfg *ser
 	logger hclog.Logger, httpReady func(net.Addr), names []string) error {
 	if cfg.HTTP == "" {
 		logger.Info("serving MCP over stdio", "repo", cfg.Repo, "tools", strings.Join(names, ","))
+		if isTerminal(stdin) {
+			logger.Warn(terminalHint)
+		}
 		stdio := server.NewStdioServer(s)
 		stdio.SetErrorLogger(logger.StandardLogger(&hclog.StandardLoggerOptions{InferLevels: true}))
 		err := stdio.Listen(ctx, stdin, stdout)
@@ -178,6 +182,19 @@ func serveOn(ctx context.Context, s *server.MCPServer, ready readiness, cfg *ser
 			httpReady(a)
 		}
 	})
+}
+
+// terminalHint is what a person who ran devai serve in a terminal sees:
+// stdio mode waits for JSON-RPC, and typed text gets a parse error.
+const terminalHint = "devai serve is waiting for an MCP client on stdin/stdout (JSON-RPC, not typed commands): " +
+	"let your client start it (README: Connect a client), or run devai serve --http 127.0.0.1:7437 and connect to http://127.0.0.1:7437/mcp; " +
+	"devai search \"...\" answers at the command line. Ctrl-C stops it."
+
+// isTerminal reports whether f (stdin, stdout or stderr) is a terminal: a
+// person reads it or types into it. /dev/null and pipes are not.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
 }
 
 // serveThroughHolder serves when another devai process holds the index: it
