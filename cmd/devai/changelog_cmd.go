@@ -14,6 +14,7 @@ import (
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/resources"
 	"github.com/devaiops/devai/tools/changelog"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 type changelogConfig struct {
@@ -89,7 +90,7 @@ func runChangelog(ctx context.Context, cfg *changelogConfig, stdout, stderr io.W
 	}
 	out, err := changelog.Generate(ctx, cfg.Repo, ix, cfg.in)
 	if err != nil {
-		if changelog.IsInputError(err) {
+		if tool.IsInputError(err) {
 			return usageError{err}
 		}
 		return err

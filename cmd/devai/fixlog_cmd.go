@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
 	"github.com/devaiops/devai/tools/trace"
 )
 
@@ -118,7 +119,7 @@ func runFixLog(ctx context.Context, cfg *fixLogConfig, arg string, stdin io.Read
 	out, err := trace.Run(ctx, ix, in)
 	recordCLICall(ctx, ix.StateDir(), cfg.decisionTrust(), logger, trace.ToolName, in, out, err, start)
 	if err != nil {
-		if trace.IsInputError(err) {
+		if tool.IsInputError(err) {
 			return usageError{err}
 		}
 		return err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/gaps"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 type gapsConfig struct {
@@ -113,7 +114,7 @@ func runGaps(ctx context.Context, cfg *gapsConfig, stdout, stderr io.Writer) err
 	out, err := gaps.Run(ctx, ix, cfg.in, gaps.Options{AllowOutside: true})
 	recordCLICall(ctx, ix.StateDir(), cfg.decisionTrust(), logger, gaps.ToolName, cfg.in, out, err, start)
 	if err != nil {
-		if gaps.IsInputError(err) {
+		if tool.IsInputError(err) {
 			return usageError{err}
 		}
 		return err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/spec"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 type planConfig struct {
@@ -95,7 +96,7 @@ func runPlan(ctx context.Context, cfg *planConfig, stdout, stderr io.Writer) err
 	out, err := spec.Run(ctx, ix, cfg.in, spec.Options{})
 	recordCLICall(ctx, ix.StateDir(), cfg.decisionTrust(), logger, spec.ToolName, cfg.in, out, err, start)
 	if err != nil {
-		if spec.IsInputError(err) {
+		if tool.IsInputError(err) {
 			return usageError{err}
 		}
 		return err

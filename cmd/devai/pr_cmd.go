@@ -16,6 +16,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/patch"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // prConfig is `devai pr`: propose_patch from the command line, and the
@@ -126,7 +127,7 @@ func runPropose(ctx context.Context, cfg *prConfig, stdin io.Reader, stdout, std
 	out, err := patch.Run(ctx, ix, cfg.in, patch.RunOptions{AllowExec: cfg.AllowExec, Timeout: cfg.Timeout})
 	recordCLICall(ctx, ix.StateDir(), cfg.decisionTrust(), logger, patch.ToolName, cfg.in, out, err, start)
 	if err != nil {
-		if patch.IsInputError(err) {
+		if tool.IsInputError(err) {
 			return err // the edits are wrong, not the command line: exit 1 with the reason
 		}
 		return fmt.Errorf("propose the patch: %w", err)

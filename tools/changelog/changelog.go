@@ -16,6 +16,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/history"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // Limits on one changelog, so a call on a long history cannot flood the
@@ -66,33 +67,17 @@ type Output struct {
 	Sections  []Section `json:"sections"`
 }
 
-// InputError is a mistake in the call that the caller can fix; its message
-// says how.
-type InputError struct{ msg string }
-
-func (e *InputError) Error() string { return e.msg }
-
-// IsInputError reports whether err is a fixable mistake in the input.
-func IsInputError(err error) bool {
-	var ie *InputError
-	return errors.As(err, &ie)
-}
-
-func inputErrorf(format string, args ...any) error {
-	return &InputError{msg: fmt.Sprintf(format, args...)}
-}
-
 // Run writes the changelog of repo between in.Since and in.Until. ix, when
 // not nil, resolves requirement IDs to the specs that define them.
 func Run(ctx context.Context, repo *history.Repo, ix *memory.Index, in Input) (Output, error) {
 	out := Output{Sections: []Section{}}
 	if repo == nil {
-		return out, inputErrorf("generate_changelog: the repository has no git history; run it in a git clone")
+		return out, tool.Inputf("generate_changelog: the repository has no git history; run it in a git clone")
 	}
 	max := in.MaxCommits
 	switch {
 	case max < 0 || max > MaxMaxCommits:
-		return out, inputErrorf("max_commits %d is out of range: use 1 to %d", max, MaxMaxCommits)
+		return out, tool.Inputf("max_commits %d is out of range: use 1 to %d", max, MaxMaxCommits)
 	case max == 0:
 		max = DefaultMaxCommits
 	}
@@ -178,12 +163,12 @@ func resolve(ctx context.Context, repo *history.Repo, field, rev string) (histor
 			return history.Commit{}, ctx.Err()
 		}
 		if errors.Is(err, history.ErrBadRevision) || errors.Is(err, history.ErrUnknownRevision) {
-			return history.Commit{}, inputErrorf("%s %q is not a revision of this repository: give a tag (e.g. v1.2.0), a branch or a commit hash", field, rev)
+			return history.Commit{}, tool.Inputf("%s %q is not a revision of this repository: give a tag (e.g. v1.2.0), a branch or a commit hash", field, rev)
 		}
 		return history.Commit{}, fmt.Errorf("resolve %s %q: %w", field, rev, err)
 	}
 	if len(cs) == 0 {
-		return history.Commit{}, inputErrorf("%s %q names no commit: the repository may have no commits yet", field, rev)
+		return history.Commit{}, tool.Inputf("%s %q names no commit: the repository may have no commits yet", field, rev)
 	}
 	return cs[0], nil
 }
@@ -253,7 +238,7 @@ func Generate(ctx context.Context, dir string, ix *memory.Index, in Input) (Outp
 	repo, err := history.Open(dir)
 	if err != nil {
 		if errors.Is(err, history.ErrNotARepository) {
-			return Output{Sections: []Section{}}, inputErrorf("generate_changelog: %s is not in a git repository, so it has no history to write a changelog from", dir)
+			return Output{Sections: []Section{}}, tool.Inputf("generate_changelog: %s is not in a git repository, so it has no history to write a changelog from", dir)
 		}
 		return Output{Sections: []Section{}}, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/fixture"
 	"github.com/devaiops/devai/memory/history"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 func TestClassify(t *testing.T) {
@@ -191,7 +192,7 @@ func TestRunOnFixtureHistory(t *testing.T) {
 	t.Run("bad input", func(t *testing.T) {
 		for _, in := range []Input{{Since: "v9.9.9"}, {Until: "no-such-branch"}, {MaxCommits: -1}, {MaxCommits: MaxMaxCommits + 1}} {
 			_, err := Run(ctx, repo, ix, in)
-			if !IsInputError(err) {
+			if !tool.IsInputError(err) {
 				t.Errorf("%+v: err = %v, want an input error", in, err)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // ToolName is the stable name of the tool.
@@ -40,7 +41,7 @@ func Handler(ix *memory.Index) server.ToolHandlerFunc {
 		}
 		out, err := Generate(ctx, ix.Repo(), ix, in)
 		if err != nil {
-			if IsInputError(err) {
+			if tool.IsInputError(err) {
 				return mcp.NewToolResultError(err.Error()), nil
 			}
 			return mcp.NewToolResultErrorf("generate_changelog failed: %v. Check that git works in the repository and try again.", err), nil

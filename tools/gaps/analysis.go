@@ -16,6 +16,7 @@ import (
 	"github.com/devaiops/devai/memory/graph"
 	"github.com/devaiops/devai/memory/history"
 	"github.com/devaiops/devai/memory/textindex"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // analysis is everything one call needs, gathered once.
@@ -54,7 +55,7 @@ func newAnalysis(ctx context.Context, ix *memory.Index, in Input, opts Options) 
 	if in.Path != "" {
 		g, err := textindex.CompileGlob(in.Path)
 		if err != nil {
-			return nil, inputErrorf("path %q is not a valid glob (%v): use forms like internal/**/*.go", in.Path, err)
+			return nil, tool.Inputf("path %q is not a valid glob (%v): use forms like internal/**/*.go", in.Path, err)
 		}
 		a.scope, a.scopePath = &g, in.Path
 	}
@@ -117,7 +118,7 @@ func (a *analysis) loadCoverage(named []string, allowOutside bool) error {
 				return err
 			}
 			if _, err := os.Stat(abs); err != nil {
-				return inputErrorf("coverage file %q: %v; name an existing file (repo-relative), or leave coverage empty to use the ones found in the tree", p, err)
+				return tool.Inputf("coverage file %q: %v; name an existing file (repo-relative), or leave coverage empty to use the ones found in the tree", p, err)
 			}
 			files = append(files, abs)
 		}

@@ -10,8 +10,6 @@ package gaps
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -20,6 +18,7 @@ import (
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/coverage"
 	"github.com/devaiops/devai/memory/textindex"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // Gap kinds.
@@ -141,40 +140,25 @@ type Output struct {
 	Index    string         `json:"index"`
 }
 
-// InputError is a mistake in the call that the caller can fix.
-type InputError struct{ msg string }
-
-func (e *InputError) Error() string { return e.msg }
-
-func inputErrorf(format string, args ...any) error {
-	return &InputError{msg: fmt.Sprintf(format, args...)}
-}
-
-// IsInputError reports whether err is a fixable mistake in the input.
-func IsInputError(err error) bool {
-	var ie *InputError
-	return errors.As(err, &ie)
-}
-
 // Validate checks in and fills its defaults.
 func Validate(in *Input) error {
 	in.Path = strings.TrimSpace(in.Path)
 	if in.Path != "" {
 		if _, err := textindex.CompileGlob(in.Path); err != nil {
-			return inputErrorf("path %q is not a valid glob (%v): use forms like internal/**/*.go", in.Path, err)
+			return tool.Inputf("path %q is not a valid glob (%v): use forms like internal/**/*.go", in.Path, err)
 		}
 	}
 	for _, k := range in.Kinds {
 		if !contains(allKinds, k) {
-			return inputErrorf("unknown gap kind %q: use any of %s (or leave kinds empty for all)", k, strings.Join(allKinds, ", "))
+			return tool.Inputf("unknown gap kind %q: use any of %s (or leave kinds empty for all)", k, strings.Join(allKinds, ", "))
 		}
 	}
 	if in.MinRisk < 0 || in.MinRisk > 100 {
-		return inputErrorf("min_risk %g is out of range: use 0 to 100", in.MinRisk)
+		return tool.Inputf("min_risk %g is out of range: use 0 to 100", in.MinRisk)
 	}
 	switch {
 	case in.Limit < 0 || in.Limit > MaxLimit:
-		return inputErrorf("limit %d is out of range: use 1 to %d", in.Limit, MaxLimit)
+		return tool.Inputf("limit %d is out of range: use 1 to %d", in.Limit, MaxLimit)
 	case in.Limit == 0:
 		in.Limit = DefaultLimit
 	}
@@ -248,7 +232,7 @@ func inRepo(repo, p string, allowOutside bool) (string, error) {
 	rel, err := filepath.Rel(repo, abs)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		if !allowOutside {
-			return "", inputErrorf("coverage file %q is outside the repository: name a file inside it (repo-relative), or run devai gaps --coverage locally", p)
+			return "", tool.Inputf("coverage file %q is outside the repository: name a file inside it (repo-relative), or run devai gaps --coverage locally", p)
 		}
 	}
 	return abs, nil

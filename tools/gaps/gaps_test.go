@@ -14,6 +14,7 @@ import (
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/coverage"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // openIndex indexes dir with a full-text-only index (no embedder needed).
@@ -203,7 +204,7 @@ func TestFilters(t *testing.T) {
 		}
 	}
 	for _, in := range []Input{{Kinds: []string{"flaky"}}, {MinRisk: 101}, {Limit: -1}, {Path: "["}, {Coverage: []string{"../outside.out"}}, {Coverage: []string{"nope.out"}}} {
-		if _, err := Run(ctx, ix, in, Options{}); !IsInputError(err) {
+		if _, err := Run(ctx, ix, in, Options{}); !tool.IsInputError(err) {
 			t.Errorf("%+v: want an input error, got %v", in, err)
 		}
 	}

@@ -17,6 +17,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // base is the commit the edits apply to, read from git objects only: the
@@ -37,7 +39,7 @@ func openBase(repoDir, rev string) (*base, error) {
 		abs, _ := filepath.Abs(repoDir)
 		abs, _ = filepath.EvalSymlinks(abs)
 		if root != abs {
-			return nil, inputErrorf("%s is inside the git repository %s, not its root: proposals are made against the whole repository, so run devai with --repo %s", repoDir, root, root)
+			return nil, tool.Inputf("%s is inside the git repository %s, not its root: proposals are made against the whole repository, so run devai with --repo %s", repoDir, root, root)
 		}
 	}
 	if rev == "" {
@@ -45,11 +47,11 @@ func openBase(repoDir, rev string) (*base, error) {
 	}
 	h, err := repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
-		return nil, inputErrorf("base %q is not a commit of this repository (%v): pass a commit hash, branch or tag that exists, or leave base empty for HEAD", rev, err)
+		return nil, tool.Inputf("base %q is not a commit of this repository (%v): pass a commit hash, branch or tag that exists, or leave base empty for HEAD", rev, err)
 	}
 	c, err := repo.CommitObject(*h)
 	if err != nil {
-		return nil, inputErrorf("base %q (%s) is not a commit: %v", rev, h, err)
+		return nil, tool.Inputf("base %q (%s) is not a commit: %v", rev, h, err)
 	}
 	t, err := c.Tree()
 	if err != nil {
@@ -77,22 +79,22 @@ func cleanPath(p string) (string, error) {
 	orig := p
 	p = strings.ReplaceAll(p, "\\", "/")
 	if p == "" {
-		return "", inputErrorf("a path is empty: give a repository-relative path such as internal/auth/service.go")
+		return "", tool.Inputf("a path is empty: give a repository-relative path such as internal/auth/service.go")
 	}
 	if strings.HasPrefix(p, "/") || (len(p) > 1 && p[1] == ':') {
-		return "", inputErrorf("path %q is absolute: give it relative to the repository root", orig)
+		return "", tool.Inputf("path %q is absolute: give it relative to the repository root", orig)
 	}
 	for _, part := range strings.Split(p, "/") {
 		if part == ".." {
-			return "", inputErrorf("path %q leaves the repository (..): give a path inside it", orig)
+			return "", tool.Inputf("path %q leaves the repository (..): give a path inside it", orig)
 		}
 		if strings.EqualFold(part, ".git") {
-			return "", inputErrorf("path %q is inside .git: devai never edits git's own files", orig)
+			return "", tool.Inputf("path %q is inside .git: devai never edits git's own files", orig)
 		}
 	}
 	p = path.Clean(p)
 	if p == "." {
-		return "", inputErrorf("path %q names the repository root, not a file", orig)
+		return "", tool.Inputf("path %q names the repository root, not a file", orig)
 	}
 	return p, nil
 }
@@ -112,18 +114,18 @@ func (b *base) entry(p string) (*object.TreeEntry, error) {
 		}
 		switch e.Mode {
 		case filemode.Symlink:
-			return nil, inputErrorf("%s is a symbolic link at base (%s): devai does not edit through links, which may point outside the repository; edit the file it points to", path.Join(parts[:i+1]...), p)
+			return nil, tool.Inputf("%s is a symbolic link at base (%s): devai does not edit through links, which may point outside the repository; edit the file it points to", path.Join(parts[:i+1]...), p)
 		case filemode.Submodule:
-			return nil, inputErrorf("%s is a submodule: edit it in its own repository", path.Join(parts[:i+1]...))
+			return nil, tool.Inputf("%s is a submodule: edit it in its own repository", path.Join(parts[:i+1]...))
 		}
 		if i == len(parts)-1 {
 			if e.Mode == filemode.Dir {
-				return nil, inputErrorf("%s is a directory at base, not a file", p)
+				return nil, tool.Inputf("%s is a directory at base, not a file", p)
 			}
 			return e, nil
 		}
 		if e.Mode != filemode.Dir {
-			return nil, inputErrorf("%s is a file at base, so %s cannot exist", path.Join(parts[:i+1]...), p)
+			return nil, tool.Inputf("%s is a file at base, so %s cannot exist", path.Join(parts[:i+1]...), p)
 		}
 		sub, err := b.repo.TreeObject(e.Hash)
 		if err != nil {
@@ -145,7 +147,7 @@ func (b *base) read(p string) (data []byte, mode filemode.FileMode, ok bool, err
 		return nil, 0, false, fmt.Errorf("read %s at base: %w", p, err)
 	}
 	if blob.Size > MaxDiffBytes {
-		return nil, 0, false, inputErrorf("%s is %d bytes at base, more than devai edits (%d)", p, blob.Size, MaxDiffBytes)
+		return nil, 0, false, tool.Inputf("%s is %d bytes at base, more than devai edits (%d)", p, blob.Size, MaxDiffBytes)
 	}
 	r, err := blob.Reader()
 	if err != nil {

@@ -19,6 +19,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/devaiops/devai/tools/tool"
 )
 
 const outputTail = 4000
@@ -48,7 +50,7 @@ func wantChecks(list []string) (map[string]bool, error) {
 		case CheckApply, CheckFormat, CheckBuild, CheckTest:
 			want[c] = true
 		default:
-			return nil, inputErrorf("unknown check %q: use apply, format, build, test", c)
+			return nil, tool.Inputf("unknown check %q: use apply, format, build, test", c)
 		}
 	}
 	return want, nil

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // file is one path the edits touch: its content at base and after them.
@@ -38,7 +40,7 @@ func (w *workset) get(p string) (*file, error) {
 		return nil, err
 	}
 	if ok && !isText(data) {
-		return nil, inputErrorf("%s is a binary file at base (NUL bytes or not UTF-8): devai proposes text changes only", p)
+		return nil, tool.Inputf("%s is a binary file at base (NUL bytes or not UTF-8): devai proposes text changes only", p)
 	}
 	f := &file{path: p, old: data, oldExists: ok, mode: mode, new: data, newExists: ok}
 	if !ok {
@@ -84,7 +86,7 @@ func (e *EditError) Error() string {
 // apply runs every edit in order against w.
 func (w *workset) apply(edits []Edit) error {
 	if len(edits) == 0 {
-		return inputErrorf("edits is empty: give at least one {path, search, replace}, {diff}, {path, content} or {path, delete: true}")
+		return tool.Inputf("edits is empty: give at least one {path, search, replace}, {diff}, {path, content} or {path, delete: true}")
 	}
 	total := 0
 	for _, e := range edits {
@@ -94,15 +96,15 @@ func (w *workset) apply(edits []Edit) error {
 		}
 	}
 	if total > MaxDiffBytes {
-		return inputErrorf("the edits add up to %d bytes, more than the %d a proposal may carry: split the change into smaller proposals", total, MaxDiffBytes)
+		return tool.Inputf("the edits add up to %d bytes, more than the %d a proposal may carry: split the change into smaller proposals", total, MaxDiffBytes)
 	}
 	for i, e := range edits {
 		if err := w.applyOne(i, e); err != nil {
 			if _, ok := err.(*EditError); ok {
-				return &InputError{Msg: err.Error()}
+				return tool.Input(err)
 			}
-			if IsInputError(err) {
-				return &InputError{Msg: fmt.Sprintf("edit %d: %v", i, err)}
+			if tool.IsInputError(err) {
+				return tool.Inputf("edit %d: %v", i, err)
 			}
 			return fmt.Errorf("edit %d: %w", i, err)
 		}

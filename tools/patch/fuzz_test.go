@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 var diffSeeds = []string{
@@ -39,7 +40,7 @@ func FuzzParseUnified(f *testing.F) {
 			t.Fatalf("not deterministic: %v / %v", err, err2)
 		}
 		if err != nil {
-			if !IsInputError(err) {
+			if !tool.IsInputError(err) {
 				t.Fatalf("a bad diff gives %T %v, not an input error", err, err)
 			}
 			return

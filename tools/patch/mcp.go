@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // ToolName is the stable name of the tool.
@@ -44,7 +45,7 @@ func Handler(ix *memory.Index, opts RunOptions) server.ToolHandlerFunc {
 		}
 		out, err := Run(ctx, ix, in, opts)
 		if err != nil {
-			if IsInputError(err) {
+			if tool.IsInputError(err) {
 				return mcp.NewToolResultError("propose_patch: " + err.Error()), nil
 			}
 			return mcp.NewToolResultErrorf("propose_patch failed: %v. Nothing was written to the working tree. Try again; if it persists, check the server log.", err), nil

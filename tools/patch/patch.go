@@ -8,8 +8,6 @@
 package patch
 
 import (
-	"errors"
-	"fmt"
 	"time"
 )
 
@@ -154,19 +152,4 @@ type RunOptions struct {
 	Timeout time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-}
-
-// InputError is a mistake in the call the assistant can fix.
-type InputError struct{ Msg string }
-
-func (e *InputError) Error() string { return e.Msg }
-
-func inputErrorf(format string, args ...any) error {
-	return &InputError{Msg: fmt.Sprintf(format, args...)}
-}
-
-// IsInputError reports whether err is the caller's to fix.
-func IsInputError(err error) bool {
-	var ie *InputError
-	return errors.As(err, &ie)
 }

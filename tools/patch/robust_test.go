@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/devaiops/devai/tools/tool"
 )
 
 func ptr(s string) *string { return &s }
@@ -94,7 +96,7 @@ func TestEditRobustness(t *testing.T) {
 				if err == nil {
 					t.Fatalf("want an error with %q, got a proposal:\n%s", r.wantErr, out.Diff)
 				}
-				if !IsInputError(err) {
+				if !tool.IsInputError(err) {
 					t.Errorf("want an input error, got %T: %v", err, err)
 				}
 				for _, w := range r.wantErr {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/redact"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // Run builds, checks and stores one proposal. Edits that do not apply are
@@ -33,7 +34,7 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 	}
 	in.Title = strings.TrimSpace(in.Title)
 	if in.Title == "" {
-		return Output{}, inputErrorf("title is empty: say in one line what the change does")
+		return Output{}, tool.Inputf("title is empty: say in one line what the change does")
 	}
 	red, err := redactorOf(ix)
 	if err != nil {
@@ -57,7 +58,7 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 	}
 	changed := w.changed()
 	if len(changed) == 0 {
-		return Output{}, inputErrorf("the edits change nothing at base %s: the replace text equals the search text, or the content is the same", short(b.commit.Hash.String()))
+		return Output{}, tool.Inputf("the edits change nothing at base %s: the replace text equals the search text, or the content is the same", short(b.commit.Hash.String()))
 	}
 	created := now().UTC()
 	out := Output{
@@ -83,7 +84,7 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 	}
 	out.Diff = diff.String()
 	if len(out.Diff) > MaxDiffBytes {
-		return Output{}, inputErrorf("the diff is %d bytes, more than the %d a proposal may be: split the change into smaller proposals", len(out.Diff), MaxDiffBytes)
+		return Output{}, tool.Inputf("the diff is %d bytes, more than the %d a proposal may be: split the change into smaller proposals", len(out.Diff), MaxDiffBytes)
 	}
 	resolve(ix, &t, deleted)
 	out.Symbols, out.Tests = nonNil(t.symbols), nonNil(t.tests)

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // TestSafety feeds propose_patch bad and hostile input: each call fails
@@ -57,7 +59,7 @@ func TestSafety(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), r.wantErr) {
 				t.Fatalf("want an error with %q, got %v", r.wantErr, err)
 			}
-			if !IsInputError(err) {
+			if !tool.IsInputError(err) {
 				t.Errorf("want an input error (the caller can fix it), got %T", err)
 			}
 		})

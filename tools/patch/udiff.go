@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // filePatch is one file of a unified diff.
@@ -49,9 +51,9 @@ func parseUnified(diff string) ([]filePatch, error) {
 				cur.newPath = ""
 			}
 		case strings.HasPrefix(l, "rename from"), strings.HasPrefix(l, "copy from"), strings.HasPrefix(l, "similarity index"):
-			return nil, inputErrorf("diff line %d: renames and copies are not supported; send a delete of the old path and the whole new file", i+1)
+			return nil, tool.Inputf("diff line %d: renames and copies are not supported; send a delete of the old path and the whole new file", i+1)
 		case strings.HasPrefix(l, "Binary files"), strings.HasPrefix(l, "GIT binary patch"):
-			return nil, inputErrorf("diff line %d: binary patches are not supported; devai proposes text changes only", i+1)
+			return nil, tool.Inputf("diff line %d: binary patches are not supported; devai proposes text changes only", i+1)
 		case strings.HasPrefix(l, "--- ") && i+1 < len(lines) && strings.HasPrefix(lines[i+1], "+++ "):
 			if cur == nil || len(cur.hunks) > 0 {
 				out = append(out, filePatch{})
@@ -62,7 +64,7 @@ func parseUnified(diff string) ([]filePatch, error) {
 			i++
 		case strings.HasPrefix(l, "@@"):
 			if cur == nil {
-				return nil, inputErrorf("diff line %d: a hunk before any file header (--- a/path, +++ b/path)", i+1)
+				return nil, tool.Inputf("diff line %d: a hunk before any file header (--- a/path, +++ b/path)", i+1)
 			}
 			h, next, err := parseHunk(lines, i)
 			if err != nil {
@@ -73,7 +75,7 @@ func parseUnified(diff string) ([]filePatch, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, inputErrorf("the diff has no file headers (diff --git a/… b/…, or --- a/… and +++ b/…): send a unified diff")
+		return nil, tool.Inputf("the diff has no file headers (diff --git a/… b/…, or --- a/… and +++ b/…): send a unified diff")
 	}
 	return out, nil
 }
@@ -125,17 +127,17 @@ func parseHunk(lines []string, i int) (hunk, int, error) {
 	hdr := strings.TrimSuffix(lines[i], "\r")
 	end := strings.Index(hdr[2:], "@@")
 	if end < 0 {
-		return h, 0, inputErrorf("diff line %d: bad hunk header %q", i+1, hdr)
+		return h, 0, tool.Inputf("diff line %d: bad hunk header %q", i+1, hdr)
 	}
 	fields := strings.Fields(hdr[2 : 2+end])
 	if len(fields) != 2 {
-		return h, 0, inputErrorf("diff line %d: bad hunk header %q", i+1, hdr)
+		return h, 0, tool.Inputf("diff line %d: bad hunk header %q", i+1, hdr)
 	}
 	var err1, err2 error
 	h.oldStart, h.oldLen, err1 = parseRange(strings.TrimPrefix(fields[0], "-"))
 	newStart, newLen, err2 = parseRange(strings.TrimPrefix(fields[1], "+"))
 	if err1 != nil || err2 != nil {
-		return h, 0, inputErrorf("diff line %d: bad hunk header %q", i+1, hdr)
+		return h, 0, tool.Inputf("diff line %d: bad hunk header %q", i+1, hdr)
 	}
 	_ = newStart
 	oldSeen, newSeen := 0, 0
@@ -157,12 +159,12 @@ func parseHunk(lines []string, i int) (hunk, int, error) {
 			markNoEOL(&h)
 			continue
 		default:
-			return h, 0, inputErrorf("diff line %d: %q is not a hunk line (' ', '-', '+'); the hunk header says -%d +%d lines", j+1, l, h.oldLen, newLen)
+			return h, 0, tool.Inputf("diff line %d: %q is not a hunk line (' ', '-', '+'); the hunk header says -%d +%d lines", j+1, l, h.oldLen, newLen)
 		}
 		h.lines = append(h.lines, l)
 	}
 	if oldSeen != h.oldLen || newSeen != newLen {
-		return h, 0, inputErrorf("diff line %d: the hunk ends early: its header promises %d old and %d new lines", i+1, h.oldLen, newLen)
+		return h, 0, tool.Inputf("diff line %d: the hunk ends early: its header promises %d old and %d new lines", i+1, h.oldLen, newLen)
 	}
 	for j < len(lines) && strings.HasPrefix(lines[j], `\`) {
 		markNoEOL(&h)

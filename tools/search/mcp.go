@@ -14,6 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // ToolName is the stable name of the tool.
@@ -59,7 +60,7 @@ func Handler(ix *memory.Index, wait time.Duration) server.ToolHandlerFunc {
 		}
 		out, err := Run(ctx, ix, in)
 		if err != nil {
-			if IsInputError(err) {
+			if tool.IsInputError(err) {
 				return mcp.NewToolResultError(err.Error()), nil
 			}
 			return mcp.NewToolResultErrorf("search_context failed: %v. Try again; if it persists, check devai://index and the server log.", err), nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/chunk"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // Limits of one search, so a single call can neither flood the assistant's
@@ -68,39 +69,23 @@ type Output struct {
 	Index  string `json:"index" jsonschema:"ready, or indexing N% while the first sync runs (results may be incomplete)."`
 }
 
-// InputError is a mistake in the call that the caller can fix; its message
-// says how. The MCP binding turns it into an isError result.
-type InputError struct{ msg string }
-
-func (e *InputError) Error() string { return e.msg }
-
-func inputErrorf(format string, args ...any) error {
-	return &InputError{msg: fmt.Sprintf(format, args...)}
-}
-
-// IsInputError reports whether err is a fixable mistake in the input.
-func IsInputError(err error) bool {
-	var ie *InputError
-	return errors.As(err, &ie)
-}
-
 // ToQuery validates in and builds the memory query it asks for.
 func ToQuery(in Input) (memory.Query, error) {
 	q := memory.Query{Text: strings.TrimSpace(in.Query), PathGlob: strings.TrimSpace(in.Path),
 		Language: strings.TrimSpace(in.Language), FileLevel: in.FileLevel}
 	if q.Text == "" {
-		return q, inputErrorf("query is empty: pass a few words, an identifier, an error message or a requirement ID to look for")
+		return q, tool.Inputf("query is empty: pass a few words, an identifier, an error message or a requirement ID to look for")
 	}
 	for _, k := range in.Kinds {
 		kind, ok := chunk.ParseKind(k)
 		if !ok {
-			return q, inputErrorf("unknown kind %q: use any of spec, code, test, log (or leave kinds empty for all)", k)
+			return q, tool.Inputf("unknown kind %q: use any of spec, code, test, log (or leave kinds empty for all)", k)
 		}
 		q.Kinds = append(q.Kinds, kind)
 	}
 	if q.PathGlob != "" {
 		if _, err := path.Match(strings.ReplaceAll(q.PathGlob, "**", "*"), ""); err != nil {
-			return q, inputErrorf("path %q is not a valid glob (%v): use forms like internal/**/*.go or specs/*.md", in.Path, err)
+			return q, tool.Inputf("path %q is not a valid glob (%v): use forms like internal/**/*.go or specs/*.md", in.Path, err)
 		}
 	}
 	var err error
@@ -111,11 +96,11 @@ func ToQuery(in Input) (memory.Query, error) {
 		return q, err
 	}
 	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Until.After(q.Since) {
-		return q, inputErrorf("until (%s) is not after since (%s): swap them or widen the range", in.Until, in.Since)
+		return q, tool.Inputf("until (%s) is not after since (%s): swap them or widen the range", in.Until, in.Since)
 	}
 	switch {
 	case in.Limit < 0 || in.Limit > MaxLimit:
-		return q, inputErrorf("limit %d is out of range: use 1 to %d", in.Limit, MaxLimit)
+		return q, tool.Inputf("limit %d is out of range: use 1 to %d", in.Limit, MaxLimit)
 	case in.Limit == 0:
 		q.Limit = DefaultLimit
 	default:
@@ -123,7 +108,7 @@ func ToQuery(in Input) (memory.Query, error) {
 	}
 	switch {
 	case in.MaxTokens < 0 || in.MaxTokens > MaxMaxTokens:
-		return q, inputErrorf("max_tokens %d is out of range: use 1 to %d", in.MaxTokens, MaxMaxTokens)
+		return q, tool.Inputf("max_tokens %d is out of range: use 1 to %d", in.MaxTokens, MaxMaxTokens)
 	case in.MaxTokens == 0:
 		q.MaxTokens = DefaultMaxTokens
 	default:
@@ -142,7 +127,7 @@ func parseTime(field, s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, inputErrorf("%s %q is not an RFC 3339 time: use a form like 2024-05-01T10:00:00Z (or just 2024-05-01)", field, s)
+	return time.Time{}, tool.Inputf("%s %q is not an RFC 3339 time: use a form like 2024-05-01T10:00:00Z (or just 2024-05-01)", field, s)
 }
 
 // Run answers one search. A nil index, or a fault of the index, is an error

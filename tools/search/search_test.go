@@ -6,6 +6,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/chunk"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 func TestToQuery(t *testing.T) {
@@ -34,7 +35,7 @@ func TestToQuery(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			q, err := ToQuery(tt.in)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !IsInputError(err) {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !tool.IsInputError(err) {
 					t.Fatalf("err = %v, want an InputError with %q", err, tt.wantErr)
 				}
 				return
@@ -85,7 +86,7 @@ func TestRunOnTheShop(t *testing.T) {
 	if out.Hits[0].Path == "" || !strings.HasPrefix(out.Hits[0].URI, "devai://") {
 		t.Errorf("hit without a citation: %+v", out.Hits[0])
 	}
-	if _, err := Run(t.Context(), nil, Input{Query: "x"}); err == nil || IsInputError(err) {
+	if _, err := Run(t.Context(), nil, Input{Query: "x"}); err == nil || tool.IsInputError(err) {
 		t.Errorf("nil index: err = %v, want a non-input error", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // draft turns a grounding into the skeleton of a spec.
@@ -80,7 +81,7 @@ func (d *draft) placeAndNumber() error {
 		d.out.RedraftOf = t.rel
 		previous = previousRequirements(filepath.Join(d.ix.Repo(), filepath.FromSlash(t.rel)))
 		if d.in.Write && !d.in.Overwrite {
-			return inputErrorf("%s already exists: this would re-draft it (keeping its requirement IDs); pass overwrite: true to replace it, or another title or path", t.rel)
+			return tool.Inputf("%s already exists: this would re-draft it (keeping its requirement IDs); pass overwrite: true to replace it, or another title or path", t.rel)
 		}
 	}
 	d.ids = newNumbering(d.g.maxIDs, previous)

@@ -14,6 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // ToolName is the stable name of the tool.
@@ -66,7 +67,7 @@ func Handler(ix *memory.Index, wait, proseTimeout time.Duration) server.ToolHand
 		}
 		out, err := Run(ctx, ix, in, opts)
 		if err != nil {
-			if IsInputError(err) {
+			if tool.IsInputError(err) {
 				return mcp.NewToolResultError(err.Error()), nil
 			}
 			return mcp.NewToolResultErrorf("draft_spec failed: %v. Try again; if it persists, check devai://index and the server log.", err), nil

@@ -14,13 +14,12 @@ package spec
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // Formats a spec can be written in.
@@ -241,21 +240,6 @@ type Write struct {
 	Ref  string `json:"ref"`
 }
 
-// InputError is a mistake in the call that the caller can fix.
-type InputError struct{ msg string }
-
-func (e *InputError) Error() string { return e.msg }
-
-func inputErrorf(format string, args ...any) error {
-	return &InputError{msg: fmt.Sprintf(format, args...)}
-}
-
-// IsInputError reports whether err is a fixable mistake in the input.
-func IsInputError(err error) bool {
-	var ie *InputError
-	return errors.As(err, &ie)
-}
-
 // Validate checks in and fills its defaults.
 func Validate(in *Input) error {
 	in.Request = strings.TrimSpace(in.Request)
@@ -263,23 +247,23 @@ func Validate(in *Input) error {
 	in.System = strings.TrimSpace(in.System)
 	in.Path = strings.TrimSpace(in.Path)
 	if len(in.Request) > MaxRequestBytes {
-		return inputErrorf("the request is %d bytes; the limit is %d (8 KiB): summarise what should change in a paragraph and put the details in the spec afterwards", len(in.Request), MaxRequestBytes)
+		return tool.Inputf("the request is %d bytes; the limit is %d (8 KiB): summarise what should change in a paragraph and put the details in the spec afterwards", len(in.Request), MaxRequestBytes)
 	}
 	if !utf8.ValidString(in.Request) {
-		return inputErrorf("the request is not valid UTF-8 text")
+		return tool.Inputf("the request is not valid UTF-8 text")
 	}
 	switch in.Format {
 	case "":
 		in.Format = FormatDevai
 	case FormatDevai, FormatSpecKit, FormatKiro:
 	default:
-		return inputErrorf("unknown format %q: use %s", in.Format, strings.Join(formats, ", "))
+		return tool.Inputf("unknown format %q: use %s", in.Format, strings.Join(formats, ", "))
 	}
 	if in.Overwrite && !in.Write {
-		return inputErrorf("overwrite needs write: true; pass both to replace an existing spec")
+		return tool.Inputf("overwrite needs write: true; pass both to replace an existing spec")
 	}
 	if in.Path != "" && !in.Write {
-		return inputErrorf("path only applies with write: true; leave it out to only see the draft")
+		return tool.Inputf("path only applies with write: true; leave it out to only see the draft")
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 var (
@@ -226,7 +227,7 @@ func TestBadInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := Run(context.Background(), ix, tc.in, Options{})
 			if tc.wantErr != "" {
-				if err == nil || !IsInputError(err) || !strings.Contains(err.Error(), tc.wantErr) {
+				if err == nil || !tool.IsInputError(err) || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err %v, want an input error with %q", err, tc.wantErr)
 				}
 				return
@@ -291,7 +292,7 @@ func TestWriteAndRedraft(t *testing.T) {
 
 	// Again without overwrite: refused, nothing changed.
 	_, err = Run(ctx, ix, in, Options{})
-	if err == nil || !IsInputError(err) || !strings.Contains(err.Error(), "overwrite") {
+	if err == nil || !tool.IsInputError(err) || !strings.Contains(err.Error(), "overwrite") {
 		t.Fatalf("second write: %v", err)
 	}
 	if now, _ := os.ReadFile(file); string(now) != string(first) {
@@ -346,7 +347,7 @@ func TestWriteRefusals(t *testing.T) {
 	} {
 		before, _ := os.ReadFile(filepath.Join(dir, "docs/specs/002-login.md"))
 		_, err := Run(context.Background(), ix, Input{Request: "add rate limiting to the login endpoint", Write: true, Path: tc.path, Overwrite: tc.overwrite}, Options{})
-		if err == nil || !IsInputError(err) || !strings.Contains(err.Error(), tc.want) {
+		if err == nil || !tool.IsInputError(err) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want an input error with %q", tc.path, err, tc.want)
 		}
 		if after, _ := os.ReadFile(filepath.Join(dir, "docs/specs/002-login.md")); string(after) != string(before) {
@@ -419,7 +420,7 @@ func TestWriteRefusesStateAndGit(t *testing.T) {
 		".Git/hooks/x.md",
 	} {
 		_, err := Run(context.Background(), ix, Input{Request: "add rate limiting to the login endpoint", Write: true, Overwrite: true, Path: p}, Options{})
-		if err == nil || !IsInputError(err) || !strings.Contains(err.Error(), "specs may be written anywhere in the work tree outside .git and devai's state directory") {
+		if err == nil || !tool.IsInputError(err) || !strings.Contains(err.Error(), "specs may be written anywhere in the work tree outside .git and devai's state directory") {
 			t.Errorf("%s: %v, want an input error that says where specs may be written", p, err)
 		}
 	}

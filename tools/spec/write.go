@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 type targetInfo struct {
@@ -127,14 +128,14 @@ func insideRepo(repo, state, p string) (string, error) {
 	abs = filepath.Clean(abs)
 	rel, err := filepath.Rel(repo, abs)
 	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-		return "", inputErrorf("path %q is outside the repository: give a path inside it, relative to its root, e.g. docs/specs/005-rate-limits.md", p)
+		return "", tool.Inputf("path %q is outside the repository: give a path inside it, relative to its root, e.g. docs/specs/005-rate-limits.md", p)
 	}
 	if err := forbiddenPlace(repo, state, abs, p); err != nil {
 		return "", err
 	}
 	rel = filepath.ToSlash(rel)
 	if !strings.EqualFold(path.Ext(rel), ".md") {
-		return "", inputErrorf("path %q is not a Markdown file: specs are written as .md", p)
+		return "", tool.Inputf("path %q is not a Markdown file: specs are written as .md", p)
 	}
 	return rel, nil
 }
@@ -164,13 +165,13 @@ func writeSpec(repo, state, rel, content string, overwrite bool) error {
 	}
 	if fi, err := os.Lstat(abs); err == nil {
 		if fi.Mode()&fs.ModeSymlink != 0 {
-			return inputErrorf("%s is a symlink: devai does not write through links; remove it or choose another path", rel)
+			return tool.Inputf("%s is a symlink: devai does not write through links; remove it or choose another path", rel)
 		}
 		if fi.IsDir() {
-			return inputErrorf("%s is a directory: give a file path", rel)
+			return tool.Inputf("%s is a directory: give a file path", rel)
 		}
 		if !overwrite {
-			return inputErrorf("%s already exists: pass overwrite: true to replace it, or choose another title or path; nothing was written", rel)
+			return tool.Inputf("%s already exists: pass overwrite: true to replace it, or choose another title or path; nothing was written", rel)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("check %s: %w", rel, err)
@@ -199,7 +200,7 @@ func writeSpec(repo, state, rel, content string, overwrite bool) error {
 		// the caller did not agree to replace.
 		if err := os.Link(tmp.Name(), abs); err != nil {
 			if errors.Is(err, fs.ErrExist) {
-				return inputErrorf("%s already exists: pass overwrite: true to replace it; nothing was written", rel)
+				return tool.Inputf("%s already exists: pass overwrite: true to replace it; nothing was written", rel)
 			}
 			return fmt.Errorf("write %s: %w", rel, err)
 		}
@@ -232,7 +233,7 @@ func checkAncestors(realRepo, state, dir, rel string) error {
 	}
 	r, err := filepath.Rel(realRepo, real)
 	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-		return inputErrorf("%s would be written through a symlink that leads outside the repository (%s): choose another path; nothing was written", rel, real)
+		return tool.Inputf("%s would be written through a symlink that leads outside the repository (%s): choose another path; nothing was written", rel, real)
 	}
 	return forbiddenPlace(realRepo, state, real, rel)
 }
@@ -253,9 +254,9 @@ func forbiddenPlace(repo, state, abs, shown string) error {
 	if err == nil {
 		switch first := strings.SplitN(filepath.ToSlash(rel), "/", 2)[0]; {
 		case strings.EqualFold(first, ".git"):
-			return inputErrorf("path %q is inside .git: %s", shown, whereSpecsGo)
+			return tool.Inputf("path %q is inside .git: %s", shown, whereSpecsGo)
 		case strings.EqualFold(first, memory.StateDirName):
-			return inputErrorf("path %q is inside devai's state directory %s: %s", shown, memory.StateDirName, whereSpecsGo)
+			return tool.Inputf("path %q is inside devai's state directory %s: %s", shown, memory.StateDirName, whereSpecsGo)
 		}
 	}
 	if state == "" {
@@ -263,7 +264,7 @@ func forbiddenPlace(repo, state, abs, shown string) error {
 	}
 	for _, s := range resolvedAndAsGiven(state) {
 		if inside(s) {
-			return inputErrorf("path %q is inside devai's state directory (%s): %s", shown, state, whereSpecsGo)
+			return tool.Inputf("path %q is inside devai's state directory (%s): %s", shown, state, whereSpecsGo)
 		}
 	}
 	return nil

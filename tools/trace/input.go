@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // load returns the text to analyse, with a note when it was cut short:
@@ -22,24 +23,24 @@ func load(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (load
 	var ld loaded
 	switch {
 	case hasWindow && (hasText || hasPath):
-		return loaded{}, inputErrorf("trace_root_cause: give text, path, or since/until, not several; since/until read the indexed logs (narrow them with logs), text and path read what you give")
+		return loaded{}, tool.Inputf("trace_root_cause: give text, path, or since/until, not several; since/until read the indexed logs (narrow them with logs), text and path read what you give")
 	case in.Logs != "" && !hasWindow:
-		return loaded{}, inputErrorf("trace_root_cause: logs narrows a time range; give since (e.g. 15m or 2026-01-31T09:00:00Z) and/or until with it, or pass one log file as path")
+		return loaded{}, tool.Inputf("trace_root_cause: logs narrows a time range; give since (e.g. 15m or 2026-01-31T09:00:00Z) and/or until with it, or pass one log file as path")
 	case hasText && hasPath:
-		return loaded{}, inputErrorf("trace_root_cause: give text or path, not both")
+		return loaded{}, tool.Inputf("trace_root_cause: give text or path, not both")
 	case hasWindow:
 		r, err := ParseTimeRange(in.Since, in.Until, time.Now())
 		if err != nil {
-			return loaded{}, inputErrorf("trace_root_cause: %v", err)
+			return loaded{}, tool.Inputf("trace_root_cause: %v", err)
 		}
 		if ld, err = gatherWindow(ctx, ix, r, strings.TrimSpace(in.Logs), maxBytes); err != nil {
 			return loaded{}, err
 		}
 	case !hasText && !hasPath:
 		if in.Text != "" {
-			return loaded{}, inputErrorf("trace_root_cause: the text is empty (only whitespace); paste the log lines or stack trace of the failure")
+			return loaded{}, tool.Inputf("trace_root_cause: the text is empty (only whitespace); paste the log lines or stack trace of the failure")
 		}
-		return loaded{}, inputErrorf("trace_root_cause: nothing to analyse; pass text (a pasted stack trace or log lines), path (a log file in the repository), or since/until (a time range over the indexed logs)")
+		return loaded{}, tool.Inputf("trace_root_cause: nothing to analyse; pass text (a pasted stack trace or log lines), path (a log file in the repository), or since/until (a time range over the indexed logs)")
 	case hasText:
 		ld.text = in.Text
 		if int64(len(ld.text)) > maxBytes {
@@ -55,7 +56,7 @@ func load(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (load
 		}
 	}
 	if looksBinary(ld.text) {
-		return loaded{}, inputErrorf("trace_root_cause: %s looks binary, not a log (NUL bytes or mostly invalid UTF-8); pass a text log or paste the stack trace", ld.source)
+		return loaded{}, tool.Inputf("trace_root_cause: %s looks binary, not a log (NUL bytes or mostly invalid UTF-8); pass a text log or paste the stack trace", ld.source)
 	}
 	return ld, nil
 }
@@ -66,7 +67,7 @@ func readLog(ctx context.Context, ix *memory.Index, p string, maxBytes int64) (t
 	if strings.HasPrefix(p, "devai://") {
 		doc, err := ix.Read(p)
 		if err != nil {
-			return "", "", "", inputErrorf("trace_root_cause: cannot read %s: %v; pass a devai://log/... URI from search_context, or a repo-relative path", p, err)
+			return "", "", "", tool.Inputf("trace_root_cause: cannot read %s: %v; pass a devai://log/... URI from search_context, or a repo-relative path", p, err)
 		}
 		return doc.Text, p, "", nil
 	}
@@ -77,26 +78,26 @@ func readLog(ctx context.Context, ix *memory.Index, p string, maxBytes int64) (t
 	}
 	abs = filepath.Clean(abs)
 	if !inside(repo, abs) {
-		return "", "", "", inputErrorf("trace_root_cause: %s is outside the repository %s; devai reads only files inside it. Paste the log's text instead", p, repo)
+		return "", "", "", tool.Inputf("trace_root_cause: %s is outside the repository %s; devai reads only files inside it. Paste the log's text instead", p, repo)
 	}
 	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
-		return "", "", "", inputErrorf("trace_root_cause: cannot read %s: %v; pass a log file inside the repository (repo-relative), or paste its text", p, err)
+		return "", "", "", tool.Inputf("trace_root_cause: cannot read %s: %v; pass a log file inside the repository (repo-relative), or paste its text", p, err)
 	}
 	realRepo, err := filepath.EvalSymlinks(repo)
 	if err != nil {
 		realRepo = repo
 	}
 	if !inside(realRepo, real) {
-		return "", "", "", inputErrorf("trace_root_cause: %s is outside the repository %s; devai reads only files inside it. Paste the log's text instead", p, repo)
+		return "", "", "", tool.Inputf("trace_root_cause: %s is outside the repository %s; devai reads only files inside it. Paste the log's text instead", p, repo)
 	}
 	f, err := os.Open(real)
 	if err != nil {
-		return "", "", "", inputErrorf("trace_root_cause: cannot read %s: %v", p, err)
+		return "", "", "", tool.Inputf("trace_root_cause: cannot read %s: %v", p, err)
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return "", "", "", inputErrorf("trace_root_cause: %s is a folder; name one log file in it", p)
+		return "", "", "", tool.Inputf("trace_root_cause: %s is a folder; name one log file in it", p)
 	}
 	// A crash is at the end of its log: of a file over the limit, the
 	// last maxBytes are read, from the first whole line on.

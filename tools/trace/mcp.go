@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // ToolName is the stable name of the tool.
@@ -57,7 +58,7 @@ func Handler(ix *memory.Index) server.ToolHandlerFunc {
 		}
 		out, err := Run(ctx, ix, in)
 		if err != nil {
-			if IsInputError(err) {
+			if tool.IsInputError(err) {
 				return mcp.NewToolResultError(err.Error()), nil
 			}
 			return mcp.NewToolResultErrorf("trace_root_cause failed: %v. Try again; if it persists, check devai://index and the server log.", err), nil

@@ -15,6 +15,7 @@ import (
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/history"
 	"github.com/devaiops/devai/memory/stack"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // Run analyses the input against the index (and the repository's git
@@ -26,7 +27,7 @@ func Run(ctx context.Context, ix *memory.Index, in Input) (Output, error) {
 // RunWith is Run with a bound on the bytes read of the input.
 func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (Output, error) {
 	if in.MaxSuspects < 0 || in.MaxSuspects > MaxMaxSuspects {
-		return Output{}, inputErrorf("trace_root_cause: max_suspects %d is out of range; use 1 to %d", in.MaxSuspects, MaxMaxSuspects)
+		return Output{}, tool.Inputf("trace_root_cause: max_suspects %d is out of range; use 1 to %d", in.MaxSuspects, MaxMaxSuspects)
 	}
 	if in.MaxSuspects == 0 {
 		in.MaxSuspects = DefaultMaxSuspects

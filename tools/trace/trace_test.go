@@ -9,6 +9,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // openShop indexes the fixture with its git history.
@@ -136,7 +137,7 @@ func TestBadInput(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Run(t.Context(), ix, c.in)
-			if err == nil || !IsInputError(err) || !strings.Contains(err.Error(), c.want) {
+			if err == nil || !tool.IsInputError(err) || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v, want an input error with %q", err, c.want)
 			}
 		})

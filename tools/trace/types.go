@@ -5,8 +5,6 @@
 package trace
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/devaiops/devai/memory/history"
@@ -139,19 +137,4 @@ func blameOf(b history.BlameLine) Blame {
 
 func commitOf(c history.Commit) Commit {
 	return Commit{Hash: c.Hash, Author: c.Author, Time: c.Time.UTC().Format(time.RFC3339), Subject: c.Subject}
-}
-
-// InputError is a mistake in the input the caller can fix.
-type InputError struct{ msg string }
-
-func (e *InputError) Error() string { return e.msg }
-
-func inputErrorf(format string, args ...any) error {
-	return &InputError{msg: fmt.Sprintf(format, args...)}
-}
-
-// IsInputError reports whether err is a mistake in the input.
-func IsInputError(err error) bool {
-	var ie *InputError
-	return errors.As(err, &ie)
 }

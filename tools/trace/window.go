@@ -14,6 +14,7 @@ import (
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/logparse"
 	"github.com/devaiops/devai/memory/textindex"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // A time range is read from the indexed log files themselves (the index
@@ -135,7 +136,7 @@ func gatherWindow(ctx context.Context, ix *memory.Index, r TimeRange, glob strin
 		errs, warns, tail = append(errs, fs.errs.groups...), append(warns, fs.warns.groups...), append(tail, fs.tail...)
 	}
 	if win.Events == 0 {
-		return loaded{}, inputErrorf("trace_root_cause: no indexed log event is in the window %s%s. %s. Pick since/until inside that span, e.g. since=%s",
+		return loaded{}, tool.Inputf("trace_root_cause: no indexed log event is in the window %s%s. %s. Pick since/until inside that span, e.g. since=%s",
 			r, globNote(glob), describeCoverage(covers, paths), suggestSince(covers))
 	}
 	ld := loaded{window: win, source: "logs " + r.String()}
@@ -408,7 +409,7 @@ func logPaths(ix *memory.Index, glob string) ([]string, map[string][]memory.Chun
 	if glob != "" {
 		g, err := textindex.CompileGlob(glob)
 		if err != nil {
-			return nil, nil, inputErrorf("trace_root_cause: logs %q is not a path glob (%v); use one such as logs/*.log or **/*.jsonl", glob, err)
+			return nil, nil, tool.Inputf("trace_root_cause: logs %q is not a path glob (%v); use one such as logs/*.log or **/*.jsonl", glob, err)
 		}
 		match = g.Match
 	}
@@ -425,9 +426,9 @@ func logPaths(ix *memory.Index, glob string) ([]string, map[string][]memory.Chun
 	}
 	switch {
 	case len(all) == 0:
-		return nil, nil, inputErrorf("trace_root_cause: no logs are indexed, so since/until have nothing to read; index the log files (devai serve --logs 'logs/**'), or pass text or path")
+		return nil, nil, tool.Inputf("trace_root_cause: no logs are indexed, so since/until have nothing to read; index the log files (devai serve --logs 'logs/**'), or pass text or path")
 	case len(out) == 0:
-		return nil, nil, inputErrorf("trace_root_cause: no indexed log matches %q; the indexed logs are %s", glob, strings.Join(all, ", "))
+		return nil, nil, tool.Inputf("trace_root_cause: no indexed log matches %q; the indexed logs are %s", glob, strings.Join(all, ", "))
 	}
 	return out, byPath, nil
 }

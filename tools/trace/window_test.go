@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // The shop's logs (testdata/shop/logs) run from 21:44:50 to 21:48:08 on
@@ -117,7 +118,7 @@ func TestTimeWindowInputErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Run(t.Context(), ix, tt.in)
-			if err == nil || !IsInputError(err) {
+			if err == nil || !tool.IsInputError(err) {
 				t.Fatalf("err = %v, want an input error", err)
 			}
 			for _, w := range tt.want {
