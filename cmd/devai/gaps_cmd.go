@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -99,7 +97,7 @@ func runGaps(ctx context.Context, cfg *gapsConfig, stdout, stderr io.Writer) err
 	}
 	defer closeIndex()
 	if cfg.RunTests {
-		profile, err := runGoCover(ctx, cfg.Repo, ix.StateDir(), cfg.RunTimeout, stderr)
+		profile, err := gaps.RunGoCover(ctx, cfg.Repo, ix.StateDir(), cfg.RunTimeout, stderr)
 		if err != nil {
 			return err
 		}
@@ -138,41 +136,4 @@ func printGaps(stdout io.Writer, format string, out gaps.Output) error {
 	}
 	fmt.Fprint(stdout, gaps.Markdown(out))
 	return nil
-}
-
-// runGoCover runs `go test -coverprofile` over the Go module at the
-// repository root and returns the profile's path (in the state directory,
-// so it never lands in the work tree). Failing tests still write a profile;
-// a build failure or the timeout does not, and is an error.
-func runGoCover(ctx context.Context, repo, state string, timeout time.Duration, stderr io.Writer) (string, error) {
-	if _, err := os.Stat(filepath.Join(repo, "go.mod")); err != nil {
-		return "", fmt.Errorf("--run: no go.mod at %s; run your tests with coverage yourself and pass --coverage FILE", repo)
-	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return "", fmt.Errorf("--run: the go command is not on PATH: %w", err)
-	}
-	dir := filepath.Join(state, "coverage")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("--run: %w", err)
-	}
-	profile := filepath.Join(dir, "go.coverprofile")
-	_ = os.Remove(profile)
-	runCtx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	cmd := exec.CommandContext(runCtx, goBin, "test", "-count=1", "-coverprofile="+profile, "./...")
-	cmd.Dir = repo
-	cmd.Stdout, cmd.Stderr = stderr, stderr // test output is for the person, not for stdout
-	fmt.Fprintf(stderr, "devai gaps: running go test -coverprofile ./... in %s (timeout %s)\n", repo, timeout)
-	runErr := cmd.Run()
-	if errors.Is(runCtx.Err(), context.DeadlineExceeded) {
-		return "", fmt.Errorf("--run: go test did not finish within %s; raise --run-timeout or pass a profile with --coverage", timeout)
-	}
-	if _, err := os.Stat(profile); err != nil {
-		return "", fmt.Errorf("--run: go test wrote no profile (%v); fix the build, or pass --coverage FILE", runErr)
-	}
-	if runErr != nil {
-		fmt.Fprintf(stderr, "devai gaps: some tests failed (%v); using the coverage they produced\n", runErr)
-	}
-	return profile, nil
 }

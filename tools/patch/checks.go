@@ -480,7 +480,7 @@ func (c *checker) goCmd(ctx context.Context, dir string, args []string) (string,
 	if c.goTmp != "" {
 		cmd.Env = append(cmd.Env, "GOTMPDIR="+c.goTmp) // go's work files go with the scratch folder
 	}
-	ownGroup(cmd)
+	tool.OwnProcessGroup(cmd)
 	cmd.WaitDelay = 5 * time.Second
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf

@@ -4,12 +4,7 @@ package patch
 
 import (
 	"os"
-	"os/exec"
 )
-
-// ownGroup is a no-op where process groups do not exist; the timeout then
-// kills the command itself.
-func ownGroup(cmd *exec.Cmd) {}
 
 // processAlive reports whether pid runs on this host; where FindProcess
 // cannot tell (it always succeeds on some systems), the process counts as
