@@ -17,6 +17,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/resources"
 	"github.com/devaiops/devai/tools/patch"
 )
@@ -184,8 +185,8 @@ func TestProposalStoresNoSecret(t *testing.T) {
 		}
 	}
 
-	dir := filepath.Join(state, patch.ProposalsDir, reply.ID)
-	meta, err := os.ReadFile(filepath.Join(dir, patch.MetaFile))
+	dir := filepath.Join(state, proposals.DirName, reply.ID)
+	meta, err := os.ReadFile(filepath.Join(dir, proposals.MetaFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,8 +195,8 @@ func TestProposalStoresNoSecret(t *testing.T) {
 		t.Errorf("meta.json lost the rationale instead of redacting it:\n%s", meta)
 	}
 	for path, want := range map[string]os.FileMode{
-		filepath.Join(state, patch.ProposalsDir): 0o700, dir: 0o700,
-		filepath.Join(dir, patch.MetaFile): 0o600, filepath.Join(dir, patch.PatchFile): 0o600,
+		filepath.Join(state, proposals.DirName): 0o700, dir: 0o700,
+		filepath.Join(dir, proposals.MetaFile): 0o600, filepath.Join(dir, proposals.PatchFile): 0o600,
 	} {
 		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
 			t.Errorf("%s: mode %v (%v), want %v", path, fi.Mode().Perm(), err, want)

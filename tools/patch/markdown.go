@@ -3,6 +3,8 @@ package patch
 import (
 	"fmt"
 	"strings"
+
+	"github.com/devaiops/devai/memory/proposals"
 )
 
 func checkLine(checks []CheckResult) string {
@@ -24,7 +26,7 @@ func Markdown(o Output) string {
 	if o.Branch != "" {
 		fmt.Fprintf(&b, "Branch: `%s` (commit %s); review with `git diff %s...%s`, approve by merging it.\n", o.Branch, short(o.BranchCommit), short(o.Base), o.Branch)
 	} else {
-		fmt.Fprintf(&b, "No branch; apply with `git apply %s/%s`.\n", o.Path, PatchFile)
+		fmt.Fprintf(&b, "No branch; apply with `git apply %s/%s`.\n", o.Path, proposals.PatchFile)
 	}
 	fmt.Fprintf(&b, "\n## Files\n\n")
 	for _, f := range o.Files {

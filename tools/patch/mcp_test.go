@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/memory/proposals"
 )
 
 const bugSearch = `	u := s.users.ByID(sess.UserID)
@@ -151,7 +152,7 @@ func TestFixFixtureBugThroughMCP(t *testing.T) {
 	if text, _ := f.Contents(); !strings.Contains(text, "if u == nil {") {
 		t.Errorf("the branch's %s lacks the fix", fixture.BugFile)
 	}
-	diffFile := filepath.Join(out.Path, PatchFile)
+	diffFile := filepath.Join(out.Path, proposals.PatchFile)
 	if got := gitOut(t, dir, "diff", out.Base, out.Branch); got != out.Diff {
 		t.Errorf("git diff base..branch differs from the proposal's diff:\n%s\n---\n%s", got, out.Diff)
 	}
