@@ -13,7 +13,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/decisions"
-	"github.com/devaiops/devai/tools/trace"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // decisionsConfig is `devai decisions`. It reads the log only, so it needs
@@ -118,10 +118,10 @@ func (c *decisionsConfig) dir() (string, error) {
 func runDecisionsList(cfg *decisionsConfig, dir string, stdout io.Writer) error {
 	f := cfg.filter
 	var err error
-	if f.Since, err = trace.ParseWhen(cfg.Since, time.Now()); err != nil {
+	if f.Since, err = tool.ParseWhen(cfg.Since, time.Now()); err != nil {
 		return usagef("--since: %v", err)
 	}
-	if f.Until, err = trace.ParseWhen(cfg.Until, time.Now()); err != nil {
+	if f.Until, err = tool.ParseWhen(cfg.Until, time.Now()); err != nil {
 		return usagef("--until: %v", err)
 	}
 	if f.Outcome != "" && f.Outcome != decisions.OutcomeOK && f.Outcome != decisions.OutcomeError {

@@ -10,12 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/devaiops/devai/memory/decisions"
-	"github.com/devaiops/devai/tools/trace"
 )
 
 // TestDecisionLogThroughMCP drives the real server through an in-process
@@ -157,38 +155,6 @@ func TestSearchCommandRecordsADecision(t *testing.T) {
 	if r.Tool != "search_context" || r.Client.Name != cliClient || r.Outcome != decisions.OutcomeOK || !strings.Contains(r.Summary, "hits") || !strings.Contains(string(r.Arguments), `"lockout"`) {
 		t.Errorf("record: %+v", r)
 	}
-}
-
-// TestParseWhen: devai decisions reads --since/--until with the one parser
-// trace_root_cause uses (it had a copy, with the copy's overflow: 200000d
-// was a time in 2063).
-func TestParseWhen(t *testing.T) {
-	now := mustTime(t, "2026-01-31T12:00:00Z")
-	cases := []struct{ in, want string }{
-		{"2026-01-30T09:00:00Z", "2026-01-30T09:00:00Z"},
-		{"2h", "2026-01-31T10:00:00Z"},
-		{"7d", "2026-01-24T12:00:00Z"},
-	}
-	for _, c := range cases {
-		got, err := trace.ParseWhen(c.in, now)
-		if err != nil || !got.Equal(mustTime(t, c.want)) {
-			t.Errorf("parseWhen(%q) = %v, %v; want %s", c.in, got, err, c.want)
-		}
-	}
-	for _, bad := range []string{"yesterday", "200000d"} {
-		if _, err := trace.ParseWhen(bad, now); err == nil {
-			t.Errorf("%s parsed", bad)
-		}
-	}
-}
-
-func mustTime(t *testing.T, s string) time.Time {
-	t.Helper()
-	v, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
 }
 
 func TestWritesOf(t *testing.T) {

@@ -82,7 +82,7 @@ func runFixLog(ctx context.Context, cfg *fixLogConfig, arg string, stdin io.Read
 	in := trace.Input{MaxSuspects: cfg.MaxSuspects}
 	switch {
 	case cfg.Since != "" || cfg.Until != "":
-		if _, err := trace.ParseTimeRange(cfg.Since, cfg.Until, time.Now()); err != nil {
+		if _, err := tool.ParseTimeRange(cfg.Since, cfg.Until, time.Now()); err != nil {
 			return usagef("--since/--until: %v", err)
 		}
 		in.Since, in.Until, in.Logs = cfg.Since, cfg.Until, cfg.LogGlob

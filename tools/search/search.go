@@ -32,8 +32,8 @@ type Input struct {
 	Kinds     []string `json:"kinds,omitempty" jsonschema:"Only these kinds: spec, code, test, log. Empty: all four."`
 	Path      string   `json:"path,omitempty" jsonschema:"Only paths matching this glob, e.g. internal/**/*.go or specs/*.md."`
 	Language  string   `json:"language,omitempty" jsonschema:"Only this language, e.g. Go, Python, Markdown, OpenAPI, Gherkin, Log."`
-	Since     string   `json:"since,omitempty" jsonschema:"Logs only: events at or after this RFC 3339 time, e.g. 2024-05-01T10:00:00Z."`
-	Until     string   `json:"until,omitempty" jsonschema:"Logs only: events before this RFC 3339 time."`
+	Since     string   `json:"since,omitempty" jsonschema:"Logs only: events at or after this time: RFC 3339 (2024-05-01T10:00:00Z), a date (2024-05-01) or an age before now (15m, 2h, 7d)."`
+	Until     string   `json:"until,omitempty" jsonschema:"Logs only: events before this time, in the same forms."`
 	Limit     int      `json:"limit,omitempty" jsonschema:"Hits to return, 1 to 50 (default 10)."`
 	MaxTokens int      `json:"max_tokens,omitempty" jsonschema:"Token budget for all snippets together (default 4000, at most 32000)."`
 	FileLevel bool     `json:"file_level,omitempty" jsonschema:"One hit per file instead of one per chunk."`
@@ -88,16 +88,11 @@ func ToQuery(in Input) (memory.Query, error) {
 			return q, tool.Inputf("path %q is not a valid glob (%v): use forms like internal/**/*.go or specs/*.md", in.Path, err)
 		}
 	}
-	var err error
-	if q.Since, err = parseTime("since", in.Since); err != nil {
-		return q, err
+	window, err := tool.ParseTimeRange(in.Since, in.Until, time.Now())
+	if err != nil {
+		return q, tool.Input(err)
 	}
-	if q.Until, err = parseTime("until", in.Until); err != nil {
-		return q, err
-	}
-	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Until.After(q.Since) {
-		return q, tool.Inputf("until (%s) is not after since (%s): swap them or widen the range", in.Until, in.Since)
-	}
+	q.Since, q.Until = window.Since, window.Until
 	switch {
 	case in.Limit < 0 || in.Limit > MaxLimit:
 		return q, tool.Inputf("limit %d is out of range: use 1 to %d", in.Limit, MaxLimit)
@@ -115,19 +110,6 @@ func ToQuery(in Input) (memory.Query, error) {
 		q.MaxTokens = in.MaxTokens
 	}
 	return q, nil
-}
-
-func parseTime(field, s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, tool.Inputf("%s %q is not an RFC 3339 time: use a form like 2024-05-01T10:00:00Z (or just 2024-05-01)", field, s)
 }
 
 // Run answers one search. A nil index, or a fault of the index, is an error

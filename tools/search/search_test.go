@@ -3,6 +3,7 @@ package search
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/chunk"
@@ -23,6 +24,10 @@ func TestToQuery(t *testing.T) {
 			return len(q.Kinds) == 2 && q.Kinds[0] == chunk.Spec && q.Kinds[1] == chunk.Log
 		}},
 		{"date only", Input{Query: "x", Since: "2024-05-01"}, "", func(q memory.Query) bool { return q.Since.Year() == 2024 }},
+		{"an age, as fix-log takes it", Input{Query: "x", Since: "2h"}, "", func(q memory.Query) bool {
+			return time.Since(q.Since) > 119*time.Minute && time.Since(q.Since) < 3*time.Hour
+		}},
+		{"no zone", Input{Query: "x", Since: "2024-05-01T10:00:00"}, "", func(q memory.Query) bool { return q.Since.Hour() == 10 }},
 		{"empty", Input{Query: "   "}, "query is empty", nil},
 		{"bad kind", Input{Query: "x", Kinds: []string{"docs"}}, `unknown kind "docs"`, nil},
 		{"bad since", Input{Query: "x", Since: "yesterday"}, "RFC 3339", nil},

@@ -16,6 +16,7 @@ import (
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/logparse"
 	"github.com/devaiops/devai/memory/stack"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // A failing request leaves lines in several logs: the access log, the
@@ -366,9 +367,9 @@ func requestsOf(ids []requestID, events []idEvent, lines []string, errs []Error)
 			}
 			if !ev.at.IsZero() {
 				if r.First == "" {
-					r.First = stamp(ev.at)
+					r.First = tool.Stamp(ev.at)
 				}
-				r.Last = stamp(ev.at)
+				r.Last = tool.Stamp(ev.at)
 			}
 			uri := chunk.URI(chunk.Log, ev.path, ev.line, ev.line)
 			if levelRank(ev.level) >= levelRank("warn") {
@@ -377,7 +378,7 @@ func requestsOf(ids []requestID, events []idEvent, lines []string, errs []Error)
 			if n++; n <= maxIDEvents {
 				te := TimelineEvent{URI: uri, Level: ev.level, Message: ev.msg, ID: ev.id}
 				if !ev.at.IsZero() {
-					te.Time = stamp(ev.at)
+					te.Time = tool.Stamp(ev.at)
 				}
 				all = append(all, timed{ev.at, te})
 			}

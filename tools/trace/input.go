@@ -29,7 +29,7 @@ func load(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (load
 	case hasText && hasPath:
 		return loaded{}, tool.Inputf("trace_root_cause: give text or path, not both")
 	case hasWindow:
-		r, err := ParseTimeRange(in.Since, in.Until, time.Now())
+		r, err := tool.ParseTimeRange(in.Since, in.Until, time.Now())
 		if err != nil {
 			return loaded{}, tool.Inputf("trace_root_cause: %v", err)
 		}

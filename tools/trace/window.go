@@ -89,17 +89,17 @@ type logCoverage struct {
 // gatherWindow reads the indexed logs' events in r (of the logs matching
 // glob) into text to analyse: the errors first, else the warnings, else the
 // last events.
-func gatherWindow(ctx context.Context, ix *memory.Index, r TimeRange, glob string, maxBytes int64) (loaded, error) {
+func gatherWindow(ctx context.Context, ix *memory.Index, r tool.TimeRange, glob string, maxBytes int64) (loaded, error) {
 	paths, chunks, err := logPaths(ix, glob)
 	if err != nil {
 		return loaded{}, err
 	}
 	win := &Window{Logs: []string{}}
 	if !r.Since.IsZero() {
-		win.Since = stamp(r.Since)
+		win.Since = tool.Stamp(r.Since)
 	}
 	if !r.Until.IsZero() {
-		win.Until = stamp(r.Until)
+		win.Until = tool.Stamp(r.Until)
 	}
 	var errs, warns, tail []*group
 	var covers []logCoverage
@@ -236,7 +236,7 @@ type fileScan struct {
 // without a time (a panic printed by the runtime) happened just after the
 // last one with a time.
 // Parsing starts at line from; the lines before it are only counted.
-func scanWindow(repo, p string, r TimeRange, budget int64, from int) (*fileScan, error) {
+func scanWindow(repo, p string, r tool.TimeRange, budget int64, from int) (*fileScan, error) {
 	f, err := os.Open(filepath.Join(repo, filepath.FromSlash(p)))
 	if err != nil {
 		return nil, err
@@ -450,7 +450,7 @@ func describeCoverage(covers []logCoverage, paths []string) string {
 			continue
 		}
 		timed[c.path] = true
-		parts = append(parts, fmt.Sprintf("%s %s … %s", c.path, stamp(c.first), stamp(c.last)))
+		parts = append(parts, fmt.Sprintf("%s %s … %s", c.path, tool.Stamp(c.first), tool.Stamp(c.last)))
 		if first.IsZero() || c.first.Before(first) {
 			first = c.first
 		}
@@ -467,7 +467,7 @@ func describeCoverage(covers []logCoverage, paths []string) string {
 	if first.IsZero() {
 		b.WriteString("The indexed logs carry no timestamps")
 	} else {
-		fmt.Fprintf(&b, "The indexed logs cover %s … %s (%s)", stamp(first), stamp(last), strings.Join(parts, "; "))
+		fmt.Fprintf(&b, "The indexed logs cover %s … %s (%s)", tool.Stamp(first), tool.Stamp(last), strings.Join(parts, "; "))
 	}
 	if len(untimed) > 0 {
 		fmt.Fprintf(&b, "; without timestamps, so in no window: %s (pass it as path)", strings.Join(untimed, ", "))
@@ -486,5 +486,5 @@ func suggestSince(covers []logCoverage) string {
 	if last.IsZero() {
 		return "(none: pass the log as path instead)"
 	}
-	return stamp(last.Add(-time.Minute).Truncate(time.Second))
+	return tool.Stamp(last.Add(-time.Minute).Truncate(time.Second))
 }

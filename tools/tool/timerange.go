@@ -1,4 +1,4 @@
-package trace
+package tool
 
 import (
 	"fmt"
@@ -9,9 +9,11 @@ import (
 
 // ParseWhen reads a point in time as people type it: RFC 3339
 // (2026-01-31T09:00:00Z, fractions allowed), a date (2026-01-31, local
-// midnight), or an age before now (90s, 15m, 2h, 7d). The empty string is
-// the zero time (no bound). It is the one parser of since/until for
-// trace_root_cause and devai fix-log, so both accept the same forms.
+// midnight), RFC 3339 without a zone (2026-01-31T09:00:00, UTC), or an age
+// before now (90s, 15m, 2h, 7d). The empty string is the zero time (no
+// bound). It is the one parser of since/until for every tool and command
+// (search_context, trace_root_cause, devai decisions), so all accept the
+// same forms.
 func ParseWhen(s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -21,6 +23,9 @@ func ParseWhen(s string, now time.Time) (time.Time, error) {
 		return t, nil
 	}
 	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
 		return t, nil
 	}
 	if days, ok := strings.CutSuffix(s, "d"); ok {
@@ -56,7 +61,7 @@ func ParseTimeRange(since, until string, now time.Time) (TimeRange, error) {
 	}
 	if !r.Since.IsZero() && !r.Until.IsZero() && !r.Until.After(r.Since) {
 		return TimeRange{}, fmt.Errorf("until (%s) is not after since (%s): the window is inverted or empty; swap them, or give only since",
-			stamp(r.Until), stamp(r.Since))
+			Stamp(r.Until), Stamp(r.Since))
 	}
 	return r, nil
 }
@@ -72,15 +77,15 @@ func (r TimeRange) String() string {
 	case r.Since.IsZero() && r.Until.IsZero():
 		return "at any time"
 	case r.Until.IsZero():
-		return "since " + stamp(r.Since)
+		return "since " + Stamp(r.Since)
 	case r.Since.IsZero():
-		return "until " + stamp(r.Until)
+		return "until " + Stamp(r.Until)
 	}
-	return "from " + stamp(r.Since) + " until " + stamp(r.Until)
+	return "from " + Stamp(r.Since) + " until " + Stamp(r.Until)
 }
 
-// stamp is a time as RFC 3339 in UTC, with milliseconds only when it has them.
-func stamp(t time.Time) string {
+// Stamp is a time as RFC 3339 in UTC, with milliseconds only when it has them.
+func Stamp(t time.Time) string {
 	t = t.UTC()
 	if t.Nanosecond() == 0 {
 		return t.Format(time.RFC3339)
