@@ -8,12 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 	"time"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/chunk"
+	"github.com/devaiops/devai/memory/textindex"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -84,7 +84,7 @@ func ToQuery(in Input) (memory.Query, error) {
 		q.Kinds = append(q.Kinds, kind)
 	}
 	if q.PathGlob != "" {
-		if _, err := path.Match(strings.ReplaceAll(q.PathGlob, "**", "*"), ""); err != nil {
+		if _, err := textindex.CompileGlob(q.PathGlob); err != nil {
 			return q, tool.Inputf("path %q is not a valid glob (%v): use forms like internal/**/*.go or specs/*.md", in.Path, err)
 		}
 	}

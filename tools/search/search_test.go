@@ -35,6 +35,7 @@ func TestToQuery(t *testing.T) {
 		{"limit", Input{Query: "x", Limit: 51}, "limit 51", nil},
 		{"negative tokens", Input{Query: "x", MaxTokens: -1}, "max_tokens", nil},
 		{"bad glob", Input{Query: "x", Path: "[oops"}, "not a valid glob", nil},
+		{"unclosed brace, as the index reads globs", Input{Query: "x", Path: "internal/{a,b"}, "not a valid glob", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
