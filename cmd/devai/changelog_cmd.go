@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/resources"
@@ -74,6 +75,15 @@ func runChangelog(ctx context.Context, cfg *changelogConfig, stdout, stderr io.W
 	opts := cfg.memoryOptions()
 	opts.Logger = logger.Named("memory")
 	ix, err := memory.Open(ctx, opts)
+	if errors.Is(err, memory.ErrLocked) {
+		// A running devai serve holds the index: it answers, links with its
+		// index and records the call, as for every other command.
+		out, err := callHolder[changelog.Input, changelog.Output](ctx, &cfg.commonConfig, changelog.ToolName, cfg.in, err)
+		if err != nil {
+			return err
+		}
+		return printChangelog(stdout, cfg.JSON, out)
+	}
 	if err != nil {
 		logger.Warn("the index could not be opened; requirement IDs stay unlinked", "error", err)
 		ix = nil
@@ -88,14 +98,24 @@ func runChangelog(ctx context.Context, cfg *changelogConfig, stdout, stderr io.W
 			}
 		}
 	}
+	start := time.Now()
 	out, err := changelog.Generate(ctx, cfg.Repo, ix, cfg.in)
+	if state, serr := memory.StateDir(opts); serr == nil {
+		recordCLICall(ctx, state, cfg.decisionTrust(), logger, changelog.ToolName, cfg.in, out, err, start)
+	}
 	if err != nil {
 		if tool.IsInputError(err) {
 			return usageError{err}
 		}
 		return err
 	}
-	if cfg.JSON {
+	return printChangelog(stdout, cfg.JSON, out)
+}
+
+// printChangelog prints the changelog as Markdown, or as the tool's
+// structured output.
+func printChangelog(stdout io.Writer, asJSON bool, out changelog.Output) error {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)

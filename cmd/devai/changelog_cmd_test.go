@@ -11,6 +11,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/memory/fixture"
 	"github.com/devaiops/devai/resources"
 	"github.com/devaiops/devai/tools/changelog"
@@ -116,5 +117,27 @@ func TestChangelogRevisionsAreNotOptions(t *testing.T) {
 	}
 	if _, err := os.Stat(victim); !os.IsNotExist(err) {
 		t.Fatalf("a revision reached git as an option: %s was written", victim)
+	}
+}
+
+// TestChangelogCommandRecordsADecision: devai changelog writes its record
+// like every other command (it wrote none), a refused revision included.
+func TestChangelogCommandRecordsADecision(t *testing.T) {
+	dir, _ := fixture.GitRepo(t)
+	state := t.TempDir()
+	common := []string{"--repo", dir, "--state-dir", state, "--embedder", "none", "--log-level", "warn"}
+	for _, args := range [][]string{{"--until", "v0.1.0"}, {"--since", "v42"}} {
+		var out, errb bytes.Buffer
+		run(append(append([]string{"changelog"}, args...), common...), &out, &errb)
+	}
+	recs, err := decisions.List(decisions.Dir(state), decisions.Filter{})
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("records: %v %+v", err, recs)
+	}
+	if r := recs[0]; r.Tool != changelog.ToolName || r.Client.Name != cliClient || r.Outcome != decisions.OutcomeOK || !strings.Contains(string(r.Arguments), "v0.1.0") {
+		t.Errorf("first record: %+v", r)
+	}
+	if r := recs[1]; r.Outcome != decisions.OutcomeError || !strings.Contains(r.Error, "v42") {
+		t.Errorf("second record: %+v", r)
 	}
 }
