@@ -108,9 +108,15 @@ type work struct {
 	deleted []string
 }
 
+// walkOptions is what the walk and the watcher leave out or add: the state
+// directory is never indexed, wherever --state-dir puts it.
+func (ix *Index) walkOptions() walk.Options {
+	return walk.Options{MaxFileSize: ix.opts.MaxFileSize, LogPaths: ix.opts.LogPaths, SkipDirs: []string{ix.StateDir()}}
+}
+
 // sync walks the tree and applies what changed, which it returns.
 func (ix *Index) sync(ctx context.Context, progress Progress) (work, error) {
-	res, err := walk.Walk(ctx, ix.repo, walk.Options{MaxFileSize: ix.opts.MaxFileSize, LogPaths: ix.opts.LogPaths})
+	res, err := walk.Walk(ctx, ix.repo, ix.walkOptions())
 	if err != nil {
 		return work{}, fmt.Errorf("walk %s: %w", ix.repo, err)
 	}
@@ -646,7 +652,7 @@ func (ix *Index) SyncPaths(ctx context.Context, rels []string) error {
 	ix.beginSync()
 	defer ix.endSync()
 
-	wopts := walk.Options{MaxFileSize: ix.opts.MaxFileSize, LogPaths: ix.opts.LogPaths}
+	wopts := ix.walkOptions()
 	ign, err := walk.NewIgnorerFor(ix.repo, wopts)
 	if err != nil {
 		return fmt.Errorf("sync paths: %w", err)

@@ -30,7 +30,7 @@ func (ix *Index) Watch(ctx context.Context) error {
 		return fmt.Errorf("watch %s: %w", ix.repo, err)
 	}
 	defer w.Close()
-	ign, err := walk.NewIgnorer(ix.repo)
+	ign, err := walk.NewIgnorerFor(ix.repo, ix.walkOptions())
 	if err != nil {
 		return fmt.Errorf("watch %s: %w", ix.repo, err)
 	}

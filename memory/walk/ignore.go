@@ -39,6 +39,7 @@ var alwaysSkippedDirs = map[string]bool{".git": true, ".devai": true}
 type Ignorer struct {
 	root     string   // absolute, cleaned
 	logPaths []string // repo-relative, slash-separated
+	skipDirs []string // repo-relative, slash-separated: never walked (Options.SkipDirs)
 
 	mu   sync.Mutex
 	dirs map[string]*dirRules // keyed by repo-relative directory, "" for the root
@@ -67,11 +68,51 @@ func NewIgnorerFor(root string, opts Options) (*Ignorer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newIgnorer(r.abs, logs), nil
+	return newIgnorer(r.abs, logs, skipDirsIn(r.abs, opts.SkipDirs)), nil
 }
 
-func newIgnorer(rootAbs string, logPaths []string) *Ignorer {
-	return &Ignorer{root: rootAbs, logPaths: logPaths, dirs: map[string]*dirRules{}}
+func newIgnorer(rootAbs string, logPaths, skipDirs []string) *Ignorer {
+	return &Ignorer{root: rootAbs, logPaths: logPaths, skipDirs: skipDirs, dirs: map[string]*dirRules{}}
+}
+
+// skipDirsIn keeps the folders of dirs that lie inside rootAbs (not the
+// root itself), repo-relative; a symlink on either path is followed.
+func skipDirsIn(rootAbs string, dirs []string) []string {
+	rootReal := resolved(rootAbs)
+	var out []string
+	for _, d := range dirs {
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(rootAbs, d)
+		}
+		for _, try := range [][2]string{{rootAbs, filepath.Clean(d)}, {rootReal, resolved(d)}} {
+			rel, err := filepath.Rel(try[0], try[1])
+			if err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				out = append(out, filepath.ToSlash(rel))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// resolved is p with its symlinks followed, or p when that fails (a folder
+// not made yet).
+func resolved(p string) string {
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		return real
+	}
+	return filepath.Clean(p)
+}
+
+// skipsDir reports whether rel (repo-relative, slash-separated) is one of
+// the SkipDirs or inside one.
+func (ig *Ignorer) skipsDir(rel string) bool {
+	for _, d := range ig.skipDirs {
+		if rel == d || strings.HasPrefix(rel, d+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // Forget drops the cached rules of relDir and everything below it, so the
@@ -99,6 +140,9 @@ func (ig *Ignorer) Ignored(relPath string, isDir bool) bool {
 	}
 	parts := strings.Split(rel, "/")
 	ancestorOut := false // an ancestor was excluded but let through on the way to a log path
+	if ig.skipsDir(rel) {
+		return true
+	}
 	for i := range parts {
 		partIsDir := isDir || i < len(parts)-1
 		if alwaysSkippedDirs[parts[i]] {

@@ -51,6 +51,10 @@ type Options struct {
 	// names and whatever the ignore files say. Repo-relative or absolute;
 	// each must exist and resolve inside the repository.
 	LogPaths []string
+	// SkipDirs are folders never walked nor watched, like .devai: devai's
+	// state directory when --state-dir puts it inside the repository under
+	// another name. Absolute or repo-relative; those outside it are ignored.
+	SkipDirs []string
 }
 
 func (o Options) maxFileSize() int64 {
@@ -84,7 +88,7 @@ func Walk(ctx context.Context, root string, opts Options) (Result, error) {
 		root:    r,
 		logs:    logs,
 		maxSize: opts.maxFileSize(),
-		ignore:  newIgnorer(r.abs, logs),
+		ignore:  newIgnorer(r.abs, logs, skipDirsIn(r.abs, opts.SkipDirs)),
 	}
 	if err := w.run(); err != nil {
 		return Result{}, fmt.Errorf("walk %s: %w", root, err)
@@ -183,10 +187,10 @@ func (w *walker) walkDir(rel string, parts []string, out bool, work chan<- candi
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if alwaysSkippedDirs[name] {
+		childRel := path.Join(rel, name)
+		if alwaysSkippedDirs[name] || w.ignore.skipsDir(childRel) {
 			continue
 		}
-		childRel := path.Join(rel, name)
 		childParts := append(parts[:len(parts):len(parts)], name)
 		isDir := e.IsDir()
 		excluded := out || matchPatterns(rules.patterns, childParts, isDir)

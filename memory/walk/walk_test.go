@@ -601,3 +601,39 @@ func TestWalkThroughSymlinkedRoot(t *testing.T) {
 		t.Errorf("Abs = %s, want %s", res.Files[0].Abs, want)
 	}
 }
+
+// TestWalkSkipDirs: a state directory that --state-dir put inside the
+// repository under another name is neither walked nor reported, given as an
+// absolute or a repo-relative path; a folder outside the root changes nothing.
+func TestWalkSkipDirs(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "main.go", "package main\n")
+	writeFile(t, root, "var/state/decisions/decisions-000001.jsonl", `{"tool":"search_context","arguments":{"query":"q"}}`+"\n")
+	writeFile(t, root, "var/state/graph.gob", "\x00\x01")
+	writeFile(t, root, "var/other.log", "2026-01-02T10:00:00Z INFO kept\n")
+	for _, skip := range []string{filepath.Join(root, "var", "state"), "var/state", "var/state/", t.TempDir()} {
+		res, err := Walk(context.Background(), root, Options{SkipDirs: []string{skip}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var paths []string
+		for _, f := range res.Files {
+			paths = append(paths, f.Path)
+		}
+		for _, s := range res.Skipped {
+			paths = append(paths, "skipped:"+s.Path)
+		}
+		inside := strings.HasPrefix(skip, root) || !filepath.IsAbs(skip)
+		got := strings.Join(paths, " ")
+		if inside != !strings.Contains(got, "var/state") || !strings.Contains(got, "var/other.log") {
+			t.Errorf("SkipDirs %q: walked %s", skip, got)
+		}
+		ig, err := NewIgnorerFor(root, Options{SkipDirs: []string{skip}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ig.Ignored("var/state/decisions/decisions-000001.jsonl", false) != inside || ig.Ignored("var/other.log", false) {
+			t.Errorf("SkipDirs %q: the ignorer disagrees with the walk", skip)
+		}
+	}
+}
