@@ -15,6 +15,7 @@ import (
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // TestTracePatchSpecFlow is the session the issues describe, through the
@@ -44,7 +45,7 @@ func TestTracePatchSpecFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := connect(t, s, mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, s, mcp.ProtocolVersion20251125)
 	headBefore := gitOut(t, repo, "rev-parse", "HEAD")
 	statusBefore := gitOut(t, repo, "status", "--porcelain")
 	indexBefore, err := os.ReadFile(filepath.Join(repo, ".git", "index"))
@@ -56,12 +57,12 @@ func TestTracePatchSpecFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	traced := callTool(t, c, "trace_root_cause", map[string]any{"text": string(panicLog)})
+	traced := tooltest.Call(t, c, "trace_root_cause", map[string]any{"text": string(panicLog)})
 	if traced.IsError || !strings.Contains(resultText(traced), "recordLastSeen") {
 		t.Fatalf("trace_root_cause: %s", resultText(traced))
 	}
 
-	proposed := callTool(t, c, "propose_patch", map[string]any{
+	proposed := tooltest.Call(t, c, "propose_patch", map[string]any{
 		"title": "auth: skip deleted accounts in recordLastSeen",
 		"edits": []any{map[string]any{
 			"path":    fixture.BugFile,
@@ -82,7 +83,7 @@ func TestTracePatchSpecFlow(t *testing.T) {
 		t.Fatalf("proposal %s: %v", raw, err)
 	}
 
-	drafted := callTool(t, c, "draft_spec", map[string]any{
+	drafted := tooltest.Call(t, c, "draft_spec", map[string]any{
 		"request": "sessions of deleted accounts must expire without a crash, as proposal " + proposal.ID + " does",
 	})
 	if drafted.IsError {

@@ -15,6 +15,7 @@ import (
 	"github.com/devaiops/devai/memory/fixture"
 	"github.com/devaiops/devai/resources"
 	"github.com/devaiops/devai/tools/changelog"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 func TestChangelogCommand(t *testing.T) {
@@ -70,7 +71,7 @@ func TestChangelogCommand(t *testing.T) {
 func TestChangelogOverMCP(t *testing.T) {
 	dir, _ := fixture.GitRepo(t)
 	ix := openSyncedIndex(t, dir, "none")
-	c := connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20250618)
+	c := tooltest.Connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20250618)
 	var read mcp.ReadResourceRequest
 	read.Params.URI = resources.ChangelogURI
 	res, err := c.ReadResource(context.Background(), read)
@@ -103,14 +104,14 @@ func TestChangelogRevisionsAreNotOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := connect(t, newTestServer(t, ix, table), mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, newTestServer(t, ix, table), mcp.ProtocolVersion20251125)
 	victim := filepath.Join(t.TempDir(), "victim.txt")
 	for _, args := range []map[string]any{
 		{"until": "--output=" + victim},
 		{"since": "--output=" + victim},
 		{"since": "-n1", "until": "--output=" + victim},
 	} {
-		res := callTool(t, c, changelog.ToolName, args)
+		res := tooltest.Call(t, c, changelog.ToolName, args)
 		if !res.IsError || !strings.Contains(res.Content[0].(mcp.TextContent).Text, "is not a revision") {
 			t.Errorf("%v: want an isError result naming the bad revision, got %+v", args, res.Content)
 		}

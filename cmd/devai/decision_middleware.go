@@ -15,10 +15,8 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/tools/tool"
 )
-
-// cliClient is the client name of decisions made at the command line.
-const cliClient = "devai-cli"
 
 // promptMetaKey is the _meta key a client (or a devai prompt's
 // instructions) sets on a tool call that a devai prompt led to:
@@ -58,8 +56,9 @@ func (d *decisionRecorder) middleware() server.ToolHandlerMiddleware {
 		}
 		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			start := time.Now()
+			ctx, outcome := tool.WithOutcome(ctx)
 			res, err := next(ctx, req)
-			d.record(ctx, req, start, res, err)
+			d.record(ctx, req, start, res, err, outcome)
 			return res, err
 		}
 	}
@@ -72,10 +71,12 @@ func (d *decisionRecorder) afterCall(ctx context.Context, _ any, req *mcp.CallTo
 	if d.log == nil || req == nil || !ok || res == nil || !res.IsError || !strings.HasPrefix(resultText(res), schemaFailurePrefix) {
 		return
 	}
-	d.record(ctx, *req, time.Now(), res, nil)
+	d.record(ctx, *req, time.Now(), res, nil, &tool.Outcome{})
 }
 
-func (d *decisionRecorder) record(ctx context.Context, req mcp.CallToolRequest, start time.Time, res *mcp.CallToolResult, err error) {
+// record appends the record of one call; outcome is what the tool's typed
+// answer said it wrote and how big it was.
+func (d *decisionRecorder) record(ctx context.Context, req mcp.CallToolRequest, start time.Time, res *mcp.CallToolResult, err error, outcome *tool.Outcome) {
 	client := clientOf(ctx, d.run)
 	e := decisions.Entry{
 		Tool:      req.Params.Name,
@@ -90,11 +91,11 @@ func (d *decisionRecorder) record(ctx context.Context, req mcp.CallToolRequest, 
 		e.Err = err.Error()
 	case res != nil:
 		e.Summary = summaryOf(res)
-		if n := cliSummary(res.StructuredContent); n != "" && !res.IsError {
-			e.Summary = shorten(n+": "+e.Summary, maxSummary)
+		if outcome.Count != "" && !res.IsError {
+			e.Summary = shorten(outcome.Count+": "+e.Summary, maxSummary)
 		}
 		e.Result = res
-		e.Writes = writesOf(res.StructuredContent)
+		e.Writes = outcome.Writes
 		if res.IsError {
 			e.Err = e.Summary
 		}
@@ -180,101 +181,6 @@ func shorten(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
-}
-
-// writesOf reads what a tool wrote from its structured output. A tool that
-// writes says so in a top-level "writes" list of {kind, ref}; the fields
-// "spec_file", "proposal_id" and "branch" are read as well, so that a tool
-// need not repeat them.
-func writesOf(structured any) []decisions.Write {
-	if structured == nil {
-		return nil
-	}
-	raw, err := json.Marshal(structured)
-	if err != nil {
-		return nil
-	}
-	var out struct {
-		Writes     []decisions.Write `json:"writes"`
-		SpecFile   string            `json:"spec_file"`
-		ProposalID string            `json:"proposal_id"`
-		Branch     string            `json:"branch"`
-	}
-	if json.Unmarshal(raw, &out) != nil {
-		return nil
-	}
-	w := out.Writes
-	add := func(kind, ref string) {
-		if ref == "" {
-			return
-		}
-		for _, x := range w {
-			if x.Kind == kind && x.Ref == ref {
-				return
-			}
-		}
-		w = append(w, decisions.Write{Kind: kind, Ref: ref})
-	}
-	add("spec", out.SpecFile)
-	add("proposal", out.ProposalID)
-	add("branch", out.Branch)
-	return w
-}
-
-// recordCLICall appends the decision record of a tool run from the command
-// line (devai search, …) to the log under stateDir. A failure to record is
-// a warning: the command's own output already stands.
-func recordCLICall(ctx context.Context, stateDir string, trust decisions.Trust, logger hclog.Logger, tool string, args, out any, runErr error, start time.Time) {
-	if err := appendCLIRecord(ctx, stateDir, trust, tool, args, out, runErr, start); err != nil && logger != nil {
-		logger.Warn("decision log: record not written", "tool", tool, "error", err)
-	}
-}
-
-func appendCLIRecord(ctx context.Context, stateDir string, trust decisions.Trust, tool string, args, out any, runErr error, start time.Time) error {
-	log, err := decisions.Open(decisions.Dir(stateDir), decisions.Options{Trust: trust})
-	if err != nil {
-		return err
-	}
-	defer log.Close()
-	e := decisions.Entry{
-		Tool:      tool,
-		Arguments: args,
-		Client:    decisions.Client{Name: cliClient, Version: version()},
-		Started:   start,
-		Duration:  time.Since(start),
-	}
-	if runErr != nil {
-		e.Err = runErr.Error()
-	} else {
-		e.Result = out
-		e.Summary = cliSummary(out)
-		e.Writes = writesOf(out)
-	}
-	if _, err := log.Append(context.WithoutCancel(ctx), e); err != nil {
-		return fmt.Errorf("append: %w", err)
-	}
-	return nil
-}
-
-// cliSummary says how big a tool's output was, for outputs with a list of
-// hits, findings or entries ("3 hits"); the MCP path puts it before the
-// first line of the rendered text.
-func cliSummary(out any) string {
-	raw, err := json.Marshal(out)
-	if err != nil {
-		return ""
-	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
-		return ""
-	}
-	for _, k := range []string{"hits", "findings", "gaps", "suspects", "entries"} {
-		var list []json.RawMessage
-		if json.Unmarshal(m[k], &list) == nil && m[k] != nil {
-			return fmt.Sprintf("%d %s", len(list), k)
-		}
-	}
-	return ""
 }
 
 // openDecisionLog opens the server's decision log, logging a torn record

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,8 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/tools/tool"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // TestDecisionLogThroughMCP drives the real server through an in-process
@@ -33,19 +36,19 @@ func TestDecisionLogThroughMCP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := connect(t, s, mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, s, mcp.ProtocolVersion20251125)
 	ctx := context.Background()
 
-	ok := callTool(t, c, "search_context", map[string]any{"query": "account lockout after failed logins", "limit": 2})
+	ok := tooltest.Call(t, c, "search_context", map[string]any{"query": "account lockout after failed logins", "limit": 2})
 	if ok.IsError {
 		t.Fatalf("search: %s", resultText(ok))
 	}
-	bad := callTool(t, c, "search_context", map[string]any{"query": "lockout", "path": "[", "limit": 2})
+	bad := tooltest.Call(t, c, "search_context", map[string]any{"query": "lockout", "path": "[", "limit": 2})
 	if !bad.IsError {
 		t.Fatalf("a bad glob should be an isError result: %s", resultText(bad))
 	}
 
-	invalid := callTool(t, c, "search_context", map[string]any{"query": "lockout", "limit": "three"})
+	invalid := tooltest.Call(t, c, "search_context", map[string]any{"query": "lockout", "limit": "three"})
 	if !invalid.IsError {
 		t.Fatalf("a string limit should fail the input schema: %s", resultText(invalid))
 	}
@@ -157,33 +160,49 @@ func TestSearchCommandRecordsADecision(t *testing.T) {
 	}
 }
 
-func TestWritesOf(t *testing.T) {
-	cases := []struct {
-		name string
-		in   any
-		want string
-	}{
-		{"read-only output", map[string]any{"hits": []any{}}, "[]"},
-		{"nil", nil, "[]"},
-		{"writes list", map[string]any{"writes": []any{map[string]any{"kind": "spec", "ref": "specs/lockout.md"}}}, "[{spec specs/lockout.md}]"},
-		{"named fields", map[string]any{"proposal_id": "p-7", "branch": "devai/p-7", "spec_file": "specs/x.md"}, "[{spec specs/x.md} {proposal p-7} {branch devai/p-7}]"},
-		{"no duplicates", map[string]any{"writes": []any{map[string]any{"kind": "proposal", "ref": "p-7"}}, "proposal_id": "p-7"}, "[{proposal p-7}]"},
-		{"not an object", []int{1, 2}, "[]"},
+// TestRecordedWritesComeFromTheTypedAnswer: what a call wrote reaches its
+// decision record through the tool's Writes, whatever its output's JSON
+// names are: renaming a field cannot drop a write from the log.
+func TestRecordedWritesComeFromTheTypedAnswer(t *testing.T) {
+	type made struct {
+		Files []string `json:"files_made"`
 	}
-	for _, c := range cases {
-		got := writesOf(c.in)
-		if s := fmtWrites(got); s != c.want {
-			t.Errorf("%s: got %s, want %s", c.name, s, c.want)
-		}
+	writer := &tool.Def[struct{}, made]{
+		Name: "test_writer", Description: "writes two files", Example: "{}", WithoutIndex: true,
+		Run: func(context.Context, tool.Env, struct{}) (made, error) {
+			return made{Files: []string{"a.md", "b.md"}}, nil
+		},
+		Render: func(_ struct{}, m made) string { return strings.Join(m.Files, ", ") },
+		Writes: func(m made) []tool.Write {
+			var w []tool.Write
+			for _, f := range m.Files {
+				w = append(w, tool.Write{Kind: "file", Ref: f})
+			}
+			return w
+		},
+		Count: func(m made) string { return fmt.Sprintf("%d files", len(m.Files)) },
 	}
-}
-
-func fmtWrites(w []decisions.Write) string {
-	parts := make([]string, len(w))
-	for i, x := range w {
-		parts[i] = "{" + x.Kind + " " + x.Ref + "}"
+	state := t.TempDir()
+	dlog, err := decisions.Open(decisions.Dir(state), decisions.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return "[" + strings.Join(parts, " ") + "]"
+	t.Cleanup(func() { dlog.Close() })
+	s, err := newMCPServer(serverConfig{Logger: testLogger(t), Tools: []tool.Tool{writer}, Decisions: dlog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tooltest.Call(t, tooltest.Connect(t, s, mcp.ProtocolVersion20251125), "test_writer", map[string]any{})
+	recs, err := decisions.List(decisions.Dir(state), decisions.Filter{})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("records: %v %+v", err, recs)
+	}
+	if got := fmtWrites(recs[0].Writes); got != "[{file a.md} {file b.md}]" {
+		t.Errorf("writes = %s", got)
+	}
+	if !strings.HasPrefix(recs[0].Summary, "2 files: ") {
+		t.Errorf("summary = %q, want the typed count first", recs[0].Summary)
+	}
 }
 
 // TestPromptFromMeta: a call whose _meta names the devai prompt it came
@@ -199,7 +218,7 @@ func TestPromptFromMeta(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := connect(t, s, mcp.ProtocolVersion20250618)
+	c := tooltest.Connect(t, s, mcp.ProtocolVersion20250618)
 	var req mcp.CallToolRequest
 	req.Params.Name = "search_context"
 	req.Params.Arguments = map[string]any{"query": "lockout"}
@@ -357,4 +376,12 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+func fmtWrites(w []decisions.Write) string {
+	parts := make([]string, len(w))
+	for i, x := range w {
+		parts[i] = "{" + x.Kind + " " + x.Ref + "}"
+	}
+	return "[" + strings.Join(parts, " ") + "]"
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // TestSearchAndResourcesEndToEnd indexes testdata/shop with the real memory
@@ -18,8 +20,8 @@ func TestSearchAndResourcesEndToEnd(t *testing.T) {
 	for _, v := range protocolVersions {
 		t.Run(v, func(t *testing.T) {
 			ctx := context.Background()
-			c := connect(t, s, v)
-			res := callTool(t, c, "search_context", map[string]any{"query": "account lockout after failed logins", "kinds": []string{"code"}, "limit": 3})
+			c := tooltest.Connect(t, s, v)
+			res := tooltest.Call(t, c, "search_context", map[string]any{"query": "account lockout after failed logins", "kinds": []string{"code"}, "limit": 3})
 			if res.IsError {
 				t.Fatalf("search: %s", resultText(res))
 			}

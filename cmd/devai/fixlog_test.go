@@ -13,6 +13,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 	"github.com/devaiops/devai/tools/trace"
 )
 
@@ -34,8 +35,8 @@ func TestTraceRootCauseThroughClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, version := range []string{mcp.ProtocolVersion20251125, "2025-06-18"} {
-		c := connect(t, newTestServer(t, ix, toolTable()), version)
-		res := callTool(t, c, trace.ToolName, map[string]any{"text": string(panicText)})
+		c := tooltest.Connect(t, newTestServer(t, ix, toolTable()), version)
+		res := tooltest.Call(t, c, trace.ToolName, map[string]any{"text": string(panicText)})
 		if res.IsError {
 			t.Fatalf("%s: isError: %+v", version, res.Content)
 		}
@@ -64,7 +65,7 @@ func TestTraceRootCauseThroughClient(t *testing.T) {
 		}
 	}
 	// Mistakes come back as isError results that say what to do.
-	c := connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20251125)
 	for args, want := range map[string]string{
 		`{}`:                                "nothing to analyse",
 		`{"path": "/etc/passwd"}`:           "outside the repository",
@@ -74,7 +75,7 @@ func TestTraceRootCauseThroughClient(t *testing.T) {
 		if err := json.Unmarshal([]byte(args), &a); err != nil {
 			t.Fatal(err)
 		}
-		res := callTool(t, c, trace.ToolName, a)
+		res := tooltest.Call(t, c, trace.ToolName, a)
 		if !res.IsError || !strings.Contains(res.Content[0].(mcp.TextContent).Text, want) {
 			t.Errorf("%s: %+v, want an isError result with %q", args, res.Content, want)
 		}
@@ -100,13 +101,11 @@ func TestFixLogCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout.Reset()
-	cfg := &fixLogConfig{MaxSuspects: 2}
-	cfg.Repo, cfg.StateDir, cfg.Embedder, cfg.LogLevel = dir, state, "hash", "off"
-	if err := runFixLog(context.Background(), cfg, "-", bytes.NewReader(panicText), &stdout, &stderr); err != nil {
+	md, _, err := runCommand(fixLogCommand, bytes.NewReader(panicText), "-", "--max-suspects", "2", "--repo", dir, "--state-dir", state, "--embedder", "hash", "--log-level", "off")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if md := stdout.String(); !strings.Contains(md, "## 1. `auth.Service.recordLastSeen`") || strings.Contains(md, "## 3.") {
+	if !strings.Contains(md, "## 1. `auth.Service.recordLastSeen`") || strings.Contains(md, "## 3.") {
 		t.Errorf("markdown:\n%s", md)
 	}
 	// A file outside the repository is refused with a usage error.

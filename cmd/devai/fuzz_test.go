@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // FuzzToolArguments sends any JSON as the arguments of every tool, through
@@ -33,7 +35,7 @@ func FuzzToolArguments(f *testing.F) {
 			return // the JSON-RPC layer refuses it before any tool sees it
 		}
 		for _, d := range table {
-			name := d.Tool().Name
+			name := d.Info().Name
 			first := callUnindexed(t, d, name, args)
 			if again := callUnindexed(t, d, name, args); !reflect.DeepEqual(first, again) {
 				t.Fatalf("%s: answers differ for the same arguments:\n%+v\n%+v", name, first, again)
@@ -42,12 +44,16 @@ func FuzzToolArguments(f *testing.F) {
 	})
 }
 
-func callUnindexed(t *testing.T, d toolDecl, name string, args []byte) *mcp.CallToolResult {
+func callUnindexed(t *testing.T, d tool.Tool, name string, args []byte) *mcp.CallToolResult {
 	t.Helper()
 	var req mcp.CallToolRequest
 	req.Params.Name = name
 	req.Params.Arguments = json.RawMessage(args)
-	res, err := d.Handler(toolDeps{})(context.Background(), req)
+	b, err := d.Binding(tool.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Handler(context.Background(), req)
 	if err != nil || res == nil {
 		t.Fatalf("%s(%s): protocol error %v, result %v", name, args, err, res)
 	}

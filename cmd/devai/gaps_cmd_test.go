@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/devaiops/devai/tools/gaps"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // TestFindTestGapsThroughClient: "what do the tests miss?" over MCP on the
@@ -18,8 +19,8 @@ import (
 func TestFindTestGapsThroughClient(t *testing.T) {
 	ix := openShopIndex(t)
 	for _, version := range []string{mcp.ProtocolVersion20251125, "2025-06-18"} {
-		c := connect(t, newTestServer(t, ix, toolTable()), version)
-		res := callTool(t, c, gaps.ToolName, map[string]any{"kinds": []any{"unverified", "uncovered"}, "limit": 50})
+		c := tooltest.Connect(t, newTestServer(t, ix, toolTable()), version)
+		res := tooltest.Call(t, c, gaps.ToolName, map[string]any{"kinds": []any{"unverified", "uncovered"}, "limit": 50})
 		if res.IsError {
 			t.Fatalf("%s: isError: %+v", version, res.Content)
 		}
@@ -44,7 +45,7 @@ func TestFindTestGapsThroughClient(t *testing.T) {
 			t.Errorf("%s: markdown: %s", version, text)
 		}
 	}
-	c := connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20251125)
 	for args, want := range map[string]string{
 		`{"kinds": ["flaky"]}`:          "unknown gap kind",
 		`{"coverage": ["/etc/passwd"]}`: "outside the repository",
@@ -56,7 +57,7 @@ func TestFindTestGapsThroughClient(t *testing.T) {
 		if err := json.Unmarshal([]byte(args), &a); err != nil {
 			t.Fatal(err)
 		}
-		res := callTool(t, c, gaps.ToolName, a)
+		res := tooltest.Call(t, c, gaps.ToolName, a)
 		if !res.IsError || !strings.Contains(res.Content[0].(mcp.TextContent).Text, want) {
 			t.Errorf("%s: %+v, want an isError result with %q", args, res.Content, want)
 		}

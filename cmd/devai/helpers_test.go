@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,11 +12,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
-	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // protocolVersions are the revisions real hosts speak plus the newest mcp-go
@@ -32,49 +34,13 @@ func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return le
 
 // newTestServer builds the real MCP server over ix (nil: no index) with the
 // given tool table.
-func newTestServer(t *testing.T, ix *memory.Index, table []toolDecl) *server.MCPServer {
+func newTestServer(t *testing.T, ix *memory.Index, table []tool.Tool) *server.MCPServer {
 	t.Helper()
 	s, err := newMCPServer(serverConfig{Index: ix, Logger: testLogger(t), Tools: table, FirstSyncWait: 2 * time.Second})
 	if err != nil {
 		t.Fatalf("newMCPServer: %v", err)
 	}
 	return s
-}
-
-// connect starts an in-process client pinned to version and initializes it.
-func connect(t testing.TB, s *server.MCPServer, version string) *client.Client {
-	t.Helper()
-	ctx := context.Background()
-	c, err := client.NewInProcessClientWithOptions(s, client.WithProtocolVersion(version))
-	if err != nil {
-		t.Fatalf("in-process client: %v", err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	if err := c.Start(ctx); err != nil {
-		t.Fatalf("start: %v", err)
-	}
-	var init mcp.InitializeRequest
-	init.Params.ProtocolVersion = version
-	init.Params.ClientInfo = mcp.Implementation{Name: "devai-test", Version: "1"}
-	res, err := c.Initialize(ctx, init)
-	if err != nil {
-		t.Fatalf("initialize %s: %v", version, err)
-	}
-	if res.ProtocolVersion != version {
-		t.Fatalf("negotiated %s, want %s", res.ProtocolVersion, version)
-	}
-	return c
-}
-
-func callTool(t testing.TB, c *client.Client, name string, args map[string]any) *mcp.CallToolResult {
-	t.Helper()
-	var req mcp.CallToolRequest
-	req.Params.Name, req.Params.Arguments = name, args
-	res, err := c.CallTool(context.Background(), req)
-	if err != nil {
-		t.Fatalf("call %s %v: %v", name, args, err)
-	}
-	return res
 }
 
 // repoRoot is the module root, found from this file's location.
@@ -129,4 +95,34 @@ func buildDevai(t *testing.T) string {
 		t.Fatalf("go build: %v", err)
 	}
 	return bin
+}
+
+// testOutput is the answer of a test tool.
+type testOutput struct {
+	Text string `json:"text"`
+}
+
+// testTool declares a tool that needs no index and answers what run says.
+func testTool(name string, hints tool.Hints, run func(ctx context.Context) (string, error)) tool.Tool {
+	return &tool.Def[struct{}, testOutput]{
+		Name: name, Description: name, Hints: hints, Example: "{}", WithoutIndex: true,
+		Run: func(ctx context.Context, _ tool.Env, _ struct{}) (testOutput, error) {
+			text, err := run(ctx)
+			return testOutput{Text: text}, err
+		},
+		Render: func(_ struct{}, out testOutput) string { return out.Text },
+	}
+}
+
+// runCommand runs one command line of c, built over stdin, the way run
+// does: parse (flags, then the environment), then run.
+func runCommand(c func(stdin io.Reader, stdout, stderr io.Writer) *command, stdin io.Reader, args ...string) (string, string, error) {
+	var out, errb bytes.Buffer
+	cmd := c(stdin, &out, &errb)
+	rest, err := parseCommand(cmd, args, &out)
+	if err != nil {
+		return out.String(), errb.String(), err
+	}
+	err = cmd.run(rest)
+	return out.String(), errb.String(), err
 }

@@ -18,12 +18,14 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/devaiops/devai/tools/tool"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 const testToken = "s3cret-token-0123456789"
 
-func newTestHTTP(t *testing.T, cfg httpConfig, table []toolDecl) *httptest.Server {
+func newTestHTTP(t *testing.T, cfg httpConfig, table []tool.Tool) *httptest.Server {
 	t.Helper()
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
@@ -81,7 +83,7 @@ func TestHTTPSessionsWithAuthAcrossVersions(t *testing.T) {
 				if err != nil || len(tools.Tools) != len(toolTable()) || !slices.ContainsFunc(tools.Tools, func(t mcp.Tool) bool { return t.Name == "search_context" }) {
 					t.Fatalf("list tools: %v %+v", err, tools)
 				}
-				res := callTool(t, c, "search_context", map[string]any{"query": ""})
+				res := tooltest.Call(t, c, "search_context", map[string]any{"query": ""})
 				if !res.IsError {
 					t.Errorf("empty query: want isError, got %+v", res)
 				}
@@ -272,17 +274,11 @@ func TestReadTokenFile(t *testing.T) {
 // TestGracefulShutdownFinishesInFlightCalls cancels the serve context while
 // a slow tool call runs; the call still gets its answer.
 func TestGracefulShutdownFinishesInFlightCalls(t *testing.T) {
-	slow := toolDecl{
-		Tool: func() mcp.Tool { return mcp.NewTool("test_slow", mcp.WithDescription("sleeps")) },
-		Handler: func(toolDeps) server.ToolHandlerFunc {
-			return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-				time.Sleep(500 * time.Millisecond)
-				return mcp.NewToolResultText("done"), nil
-			}
-		},
-		Hints: hints{ReadOnly: true, Idempotent: true},
-	}
-	s := newTestServer(t, nil, []toolDecl{slow})
+	slow := testTool("test_slow", tool.Hints{ReadOnly: true, Idempotent: true}, func(context.Context) (string, error) {
+		time.Sleep(500 * time.Millisecond)
+		return "done", nil
+	})
+	s := newTestServer(t, nil, []tool.Tool{slow})
 	face := newHTTPHandler(s, httpConfig{MaxBodyBytes: 1 << 20}, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan net.Addr, 1)

@@ -141,8 +141,9 @@ func getHolderReadiness(ctx context.Context, hc *http.Client) (int, json.RawMess
 	return resp.StatusCode, body, nil
 }
 
-// dialLocal connects to the devai process that holds the index of stateDir.
-func dialLocal(ctx context.Context, stateDir string) (*client.Client, error) {
+// dialLocal connects to the devai process that holds the index of stateDir
+// as clientName.
+func dialLocal(ctx context.Context, stateDir, clientName string) (*client.Client, error) {
 	path := socketPath(stateDir)
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("no devai server socket at %s", path)
@@ -157,7 +158,7 @@ func dialLocal(ctx context.Context, stateDir string) (*client.Client, error) {
 	}
 	var init mcp.InitializeRequest
 	init.Params.ProtocolVersion = mcp.ProtocolVersion20251125
-	init.Params.ClientInfo = mcp.Implementation{Name: "devai-local", Version: version()}
+	init.Params.ClientInfo = mcp.Implementation{Name: clientName, Version: version()}
 	if _, err := c.Initialize(ctx, init); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("initialize over %s: %w", path, err)

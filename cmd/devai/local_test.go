@@ -14,6 +14,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // TestSecondProcessSharesTheIndex: while one `devai serve` holds the
@@ -87,7 +89,7 @@ func TestSecondProcessSharesTheIndex(t *testing.T) {
 	if err != nil || len(tools.Tools) != 1 || tools.Tools[0].Annotations.ReadOnlyHint == nil {
 		t.Fatalf("tools through the second server: %+v, %v", tools, err)
 	}
-	res := callTool(t, c, "search_context", map[string]any{"query": "how are expired sessions cleaned up", "limit": 3})
+	res := tooltest.Call(t, c, "search_context", map[string]any{"query": "how are expired sessions cleaned up", "limit": 3})
 	if res.IsError || !strings.Contains(resultText(res), "devai://") {
 		t.Errorf("search_context through the second server: %+v", res)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // TestLogsReachTheClient checks that hclog lines are forwarded as MCP log
@@ -19,7 +21,7 @@ func TestLogsReachTheClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := connect(t, s, mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, s, mcp.ProtocolVersion20251125)
 	var mu sync.Mutex
 	var got []string
 	c.OnNotification(func(n mcp.JSONRPCNotification) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -52,48 +51,6 @@ func syncBeforeAnswer(ctx context.Context, ix *memory.Index, repo string, logger
 		logger.Warn("sync failed; answering from the index as it was", "error", err)
 	}
 	return nil
-}
-
-// callHolder runs tool with in on the devai process that holds the index
-// (a running `devai serve`, which keeps it fresh itself) and decodes its
-// structured result into Out. lockErr is why the index could not be opened
-// here; it is returned, with the reason, when the holder cannot be reached.
-func callHolder[In, Out any](ctx context.Context, cfg *commonConfig, tool string, in In, lockErr error) (Out, error) {
-	var out Out
-	state, err := memory.StateDir(cfg.memoryOptions())
-	if err != nil {
-		return out, lockErr
-	}
-	c, err := dialLocal(ctx, state)
-	if err != nil {
-		return out, fmt.Errorf("%w; and its local socket cannot be reached either: %v", lockErr, err)
-	}
-	defer c.Close()
-	var args map[string]any
-	raw, err := json.Marshal(in)
-	if err != nil {
-		return out, err
-	}
-	if err := json.Unmarshal(raw, &args); err != nil {
-		return out, err
-	}
-	var req mcp.CallToolRequest
-	req.Params.Name, req.Params.Arguments = tool, args
-	res, err := c.CallTool(ctx, req)
-	if err != nil {
-		return out, fmt.Errorf("%s through the running devai server: %w", tool, err)
-	}
-	if res.IsError {
-		return out, fmt.Errorf("%s: %s", tool, resultText(res))
-	}
-	raw, err = json.Marshal(res.StructuredContent)
-	if err != nil {
-		return out, err
-	}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return out, fmt.Errorf("%s through the running devai server: unexpected answer: %w", tool, err)
-	}
-	return out, nil
 }
 
 // resultText joins a tool result's text parts.

@@ -134,15 +134,8 @@ func TestPlanCommandWrites(t *testing.T) {
 }
 
 // TestPlanThroughHolder: while `devai serve` holds the index, devai plan
-// asks it. It needs draft_spec in the tool table.
+// asks it.
 func TestPlanThroughHolder(t *testing.T) {
-	wired := false
-	for _, d := range toolTable() {
-		wired = wired || d.Tool().Name == spec.ToolName
-	}
-	if !wired {
-		t.Skip("draft_spec is not in toolTable yet")
-	}
 	repo, state := shopRepo(t), t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	common := []string{"--repo", repo, "--state-dir", state, "--embedder", "hash", "--log-level", "warn"}

@@ -2,50 +2,21 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
-	"time"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/patch"
-	"github.com/devaiops/devai/tools/tool"
 )
 
-// prConfig is `devai pr`: propose_patch from the command line, and the
-// review of stored proposals.
-type prConfig struct {
-	commonConfig
-	in        patch.Input
-	Edits     string
-	AllowExec bool
-	Timeout   time.Duration
-	NoSync    bool
-}
-
 func prCommand(stdin io.Reader, stdout, stderr io.Writer) *command {
-	cfg := &prConfig{}
-	fs := flag.NewFlagSet("pr", flag.ContinueOnError)
-	cfg.commonConfig.register(fs)
-	fs.StringVar(&cfg.in.Title, "title", "", "one line saying what the change does (required unless the edits file has a title)")
-	fs.StringVar(&cfg.in.Rationale, "rationale", "", "why: the bug, the evidence, the requirement")
-	fs.StringVar(&cfg.Edits, "edits", "", "`file` with the edits (- for stdin): a JSON list of edits, a JSON propose_patch input, or a unified diff")
-	fs.StringVar(&cfg.in.Base, "base", "", "the `commit` the edits apply to (default HEAD)")
-	fs.Var(listFlag{&cfg.in.Options.Checks}, "checks", "checks to run: apply, format, build, test (comma `list`; default all)")
-	fs.BoolVar(&cfg.in.Options.Branch, "branch", false, "also create the branch devai/proposal-<id> (working tree, index and HEAD untouched; never pushed)")
-	fs.Var(listFlag{&cfg.in.Options.Links.Requirements}, "requirements", "requirement `IDs` the change serves, e.g. FR-011")
-	fs.StringVar(&cfg.in.Options.Links.Trace, "trace", "", "decision `id` of the trace that motivated the change, e.g. d000042")
-	fs.BoolVar(&cfg.AllowExec, "allow-exec", false, "let the build and test checks run the repository's code (in a scratch copy)")
-	fs.DurationVar(&cfg.Timeout, "check-timeout", patch.DefaultTimeout, "kill a build or test check after this `duration`")
-	fs.BoolVar(&cfg.NoSync, "no-sync", false, "use the index as it is, without syncing changed files first")
-	c := &command{
+	var editsFile string
+	return toolCommand(patch.Tool, toolFace[patch.Input, patch.Output]{
 		name:    "pr",
 		summary: "Propose a patch for review, list proposals, show one (what propose_patch does).",
 		usage:   "--title T --edits FILE|- [flags] | list | show ID",
@@ -67,91 +38,62 @@ whole propose_patch input {"title", "edits", ...}; or a unified diff.
 Build and test run the repository's code, so they need --allow-exec
 (DEVAI_ALLOW_EXEC=1); without it only the static checks run. The command
 exits 1 when a check fails (the proposal is stored all the same).`,
-		flags: fs,
-	}
-	c.run = func(args []string) error {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		switch {
-		case len(args) == 0:
-			return runPropose(ctx, cfg, stdin, stdout, stderr)
-		case args[0] == "list" && len(args) == 1:
-			return runPRList(cfg, stdout)
-		case args[0] == "show" && len(args) == 2:
-			return runPRShow(cfg, args[1], stdout)
-		default:
-			return usagef("unexpected arguments %q: use devai pr --title T --edits FILE, devai pr list or devai pr show ID", args)
-		}
-	}
-	return c
-}
-
-func runPropose(ctx context.Context, cfg *prConfig, stdin io.Reader, stdout, stderr io.Writer) error {
-	if cfg.Edits == "" {
-		return usagef("--edits is required: a file with the edits, or - for stdin")
-	}
-	if err := cfg.validate(); err != nil {
-		return usageError{err}
-	}
-	data, err := readEdits(cfg.Edits, cfg.Repo, stdin)
-	if err != nil {
-		return err
-	}
-	if err := parseEdits(data, &cfg.in); err != nil {
-		return usageError{err}
-	}
-	if strings.TrimSpace(cfg.in.Title) == "" {
-		return usagef("--title is required: say in one line what the change does")
-	}
-	ix, logger, closeIndex, err := openIndex(ctx, &cfg.commonConfig, stderr)
-	if errors.Is(err, memory.ErrLocked) {
-		if cfg.AllowExec {
-			fmt.Fprintln(stderr, "devai pr: a running devai serve holds the index; it runs the proposal, and its own --allow-exec decides whether build and tests run")
-		}
-		out, err := callHolder[patch.Input, patch.Output](ctx, &cfg.commonConfig, patch.ToolName, cfg.in, err)
-		if err != nil {
-			return err
-		}
-		return printProposal(stdout, cfg.JSON, out)
-	}
-	if err != nil {
-		return err
-	}
-	defer closeIndex()
-	if !cfg.NoSync {
-		if err := syncBeforeAnswer(ctx, ix, cfg.Repo, logger, stderr); err != nil {
-			return err
-		}
-	}
-	start := time.Now()
-	out, err := patch.Run(ctx, ix, cfg.in, patch.RunOptions{AllowExec: cfg.AllowExec, Timeout: cfg.Timeout})
-	recordCLICall(ctx, ix.StateDir(), cfg.decisionTrust(), logger, patch.ToolName, cfg.in, out, err, start)
-	if err != nil {
-		if tool.IsInputError(err) {
-			return err // the edits are wrong, not the command line: exit 1 with the reason
-		}
-		return fmt.Errorf("propose the patch: %w", err)
-	}
-	return printProposal(stdout, cfg.JSON, out)
+		flags: func(fs *flag.FlagSet, opts *callOptions) {
+			fs.StringVar(&editsFile, "edits", "", "`file` with the edits (- for stdin): a JSON list of edits, a JSON propose_patch input, or a unified diff")
+			fs.BoolVar(&opts.AllowExec, "allow-exec", false, "let the build and test checks run the repository's code (in a scratch copy)")
+			fs.DurationVar(&opts.ExecTimeout, "check-timeout", patch.DefaultTimeout, "kill a build or test check after this `duration`")
+		},
+		subcommands: map[string]func(r *commandRun, args []string) error{
+			"list": func(r *commandRun, args []string) error {
+				if len(args) != 0 {
+					return usagef("devai pr list takes no arguments")
+				}
+				return runPRList(r, r.stdout)
+			},
+			"show": func(r *commandRun, args []string) error {
+				if len(args) != 1 {
+					return usagef("give one proposal id: devai pr show ID (devai pr list shows them)")
+				}
+				return runPRShow(r, args[0], r.stdout)
+			},
+		},
+		args: func(r *commandRun, args []string, in *patch.Input) error {
+			if len(args) > 0 {
+				return usagef("unexpected arguments %q: use devai pr --title T --edits FILE, devai pr list or devai pr show ID", args)
+			}
+			if editsFile == "" {
+				return usagef("--edits is required: a file with the edits, or - for stdin")
+			}
+			data, err := readEdits(editsFile, r.cfg.Repo, r.stdin)
+			if err != nil {
+				return err
+			}
+			if err := parseEdits(data, in); err != nil {
+				return usageError{err}
+			}
+			if strings.TrimSpace(in.Title) == "" {
+				return usagef("--title is required: say in one line what the change does")
+			}
+			return nil
+		},
+		inputIsContent: true,
+		print:          printProposal,
+	}, stdin, stdout, stderr)
 }
 
 // printProposal prints the proposal and fails when one of its checks did.
-func printProposal(stdout io.Writer, asJSON bool, out patch.Output) error {
-	if asJSON {
-		if err := writeJSON(stdout, out); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprint(stdout, patch.Markdown(out))
+func printProposal(r *commandRun, _ patch.Input, ans toolAnswer[patch.Output]) error {
+	if err := printAnswer(r, ans); err != nil {
+		return err
 	}
 	var failed []string
-	for _, c := range out.Checks {
+	for _, c := range ans.Out.Checks {
 		if c.Status == patch.StatusFail {
 			failed = append(failed, c.Name)
 		}
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("proposal %s is stored, but these checks failed: %s", out.ID, strings.Join(failed, ", "))
+		return fmt.Errorf("proposal %s is stored, but these checks failed: %s", ans.Out.ID, strings.Join(failed, ", "))
 	}
 	return nil
 }
@@ -249,19 +191,16 @@ func mergeInput(in *patch.Input, file patch.Input) {
 
 // stateDir finds the state directory without opening the index, so list
 // and show run beside a `devai serve`.
-func (c *prConfig) stateDir() (string, error) {
-	if err := c.validate(); err != nil {
-		return "", usageError{err}
-	}
-	state, err := memory.StateDir(c.memoryOptions())
+func (r *commandRun) stateDir() (string, error) {
+	state, err := memory.StateDir(r.cfg.memoryOptions())
 	if err != nil {
-		return "", fmt.Errorf("find the state directory of %s: %w", c.Repo, err)
+		return "", fmt.Errorf("find the state directory of %s: %w", r.cfg.Repo, err)
 	}
 	return state, nil
 }
 
-func runPRList(cfg *prConfig, stdout io.Writer) error {
-	state, err := cfg.stateDir()
+func runPRList(r *commandRun, stdout io.Writer) error {
+	state, err := r.stateDir()
 	if err != nil {
 		return err
 	}
@@ -269,7 +208,7 @@ func runPRList(cfg *prConfig, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if cfg.JSON {
+	if r.cfg.JSON {
 		return writeJSON(stdout, list)
 	}
 	if len(list) == 0 {
@@ -286,8 +225,8 @@ func runPRList(cfg *prConfig, stdout io.Writer) error {
 	return nil
 }
 
-func runPRShow(cfg *prConfig, id string, stdout io.Writer) error {
-	state, err := cfg.stateDir()
+func runPRShow(r *commandRun, id string, stdout io.Writer) error {
+	state, err := r.stateDir()
 	if err != nil {
 		return err
 	}
@@ -298,7 +237,7 @@ func runPRShow(cfg *prConfig, id string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if cfg.JSON {
+	if r.cfg.JSON {
 		return writeJSON(stdout, out)
 	}
 	fmt.Fprint(stdout, patch.Markdown(out))

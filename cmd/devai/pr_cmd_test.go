@@ -20,6 +20,7 @@ import (
 	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/resources"
 	"github.com/devaiops/devai/tools/patch"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // runPR runs `devai pr args…` the way run does, for the pr command alone.
@@ -161,8 +162,8 @@ func TestProposalStoresNoSecret(t *testing.T) {
 	if err := ix.Sync(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	c := connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20251125)
-	res := callTool(t, c, patch.ToolName, map[string]any{
+	c := tooltest.Connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20251125)
+	res := tooltest.Call(t, c, patch.ToolName, map[string]any{
 		"title":     "auth: skip deleted accounts (db --password " + titleSecret + ")",
 		"rationale": "password=" + secret,
 		"edits":     []map[string]any{{"path": fixture.BugFile, "search": "\tu := s.users.ByID(sess.UserID)\n", "replace": "\tu := s.users.ByID(sess.UserID) // may be nil\n"}},

@@ -19,6 +19,7 @@ import (
 
 	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/prompts"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // promptRoles are the six roles with their arguments; required ones end in "!".
@@ -59,7 +60,7 @@ func TestPromptsListedWithArgumentsAndVersions(t *testing.T) {
 	}
 	for _, version := range protocolVersions {
 		t.Run(version, func(t *testing.T) {
-			c := connect(t, s, version)
+			c := tooltest.Connect(t, s, version)
 			list, err := c.ListPrompts(context.Background(), mcp.ListPromptsRequest{})
 			if err != nil {
 				t.Fatal(err)
@@ -101,7 +102,7 @@ func TestPromptGetRendersAndRefusesMissingArguments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := connect(t, s, mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, s, mcp.ProtocolVersion20251125)
 	res, err := getPrompt(c, "plan", map[string]string{"request": "add rate limiting to the login endpoint", "format": "kiro"})
 	if err != nil {
 		t.Fatal(err)
@@ -151,21 +152,21 @@ func TestPromptAttributionInDecisionLog(t *testing.T) {
 				t.Fatal(err)
 			}
 			plan, _ := loadEmbeddedPrompt(t, "plan")
-			c := connect(t, s, version)
-			other := connect(t, s, version)
+			c := tooltest.Connect(t, s, version)
+			other := tooltest.Connect(t, s, version)
 
-			callTool(t, other, "search_context", map[string]any{"query": "before any prompt"})
+			tooltest.Call(t, other, "search_context", map[string]any{"query": "before any prompt"})
 			if _, err := getPrompt(c, "plan", map[string]string{"request": "add rate limiting to login"}); err != nil {
 				t.Fatal(err)
 			}
-			callTool(t, c, "search_context", map[string]any{"query": "login rate limit"})
+			tooltest.Call(t, c, "search_context", map[string]any{"query": "login rate limit"})
 			var req mcp.CallToolRequest
 			req.Params.Name, req.Params.Arguments = "find_test_gaps", map[string]any{}
 			req.Params.Meta = &mcp.Meta{AdditionalFields: map[string]any{promptMetaKey: map[string]any{"name": "own", "version": "9.9.9", "hash": "abc"}}}
 			if _, err := c.CallTool(context.Background(), req); err != nil {
 				t.Fatal(err)
 			}
-			callTool(t, other, "search_context", map[string]any{"query": "other session"})
+			tooltest.Call(t, other, "search_context", map[string]any{"query": "other session"})
 
 			recs, err := decisions.List(decisions.Dir(state), decisions.Filter{})
 			if err != nil {
@@ -221,11 +222,11 @@ func TestPromptFetchFailureIsRecordedNotRemembered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := connect(t, s, mcp.ProtocolVersion20250618)
+	c := tooltest.Connect(t, s, mcp.ProtocolVersion20250618)
 	if _, err := getPrompt(c, "fix-log", nil); err == nil {
 		t.Fatal("fix-log without its log rendered")
 	}
-	callTool(t, c, "search_context", map[string]any{"query": "x"})
+	tooltest.Call(t, c, "search_context", map[string]any{"query": "x"})
 	recs, err := decisions.List(decisions.Dir(state), decisions.Filter{})
 	if err != nil || len(recs) != 2 {
 		t.Fatalf("%d records, %v", len(recs), err)
@@ -305,7 +306,7 @@ func TestPromptRepositoryOverrideServed(t *testing.T) {
 	if l := logs.String(); !strings.Contains(l, "broken.md") || !strings.Contains(l, "not semver") || !strings.Contains(l, "plan.md") {
 		t.Errorf("log does not name the skipped file and the override:\n%s", l)
 	}
-	c := connect(t, s, mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, s, mcp.ProtocolVersion20251125)
 	list, err := c.ListPrompts(context.Background(), mcp.ListPromptsRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -328,7 +329,7 @@ func TestPromptRepositoryOverrideServed(t *testing.T) {
 func TestPromptArgumentCompletion(t *testing.T) {
 	ix := openShopIndex(t)
 	s := newTestServer(t, ix, toolTable())
-	c := connect(t, s, mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, s, mcp.ProtocolVersion20251125)
 	complete := func(prompt, arg, value string) []string {
 		t.Helper()
 		var req mcp.CompleteRequest
@@ -407,7 +408,7 @@ func TestPromptAttributionOverHTTP(t *testing.T) {
 			if _, err := getPrompt(cl, "test-gaps", map[string]string{"kind": "untested"}); err != nil {
 				t.Fatal(err)
 			}
-			callTool(t, cl, "find_test_gaps", map[string]any{})
+			tooltest.Call(t, cl, "find_test_gaps", map[string]any{})
 			recs, err := decisions.List(decisions.Dir(state), decisions.Filter{})
 			if err != nil || len(recs) != 2 {
 				t.Fatalf("%d records, %v", len(recs), err)

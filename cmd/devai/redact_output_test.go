@@ -14,6 +14,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // TestToolOutputIsRedacted pastes a log with a credential into
@@ -22,11 +23,11 @@ import (
 func TestToolOutputIsRedacted(t *testing.T) {
 	const token = "ghp_R8mQ2vX7kL4pN9sT1wY6zB3cF5hJ0dG2aE8u"
 	ix := openShopIndex(t)
-	c := connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20251125)
 	log := "2026-11-23T10:00:00Z ERROR push failed token=" + token + "\n" +
 		"panic: runtime error: invalid memory address or nil pointer dereference [recovered]\n" +
 		"\tpanic: push with " + token + "\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:10 +0x1d\n"
-	res := callTool(t, c, "trace_root_cause", map[string]any{"text": log})
+	res := tooltest.Call(t, c, "trace_root_cause", map[string]any{"text": log})
 	structured, _ := json.Marshal(res.StructuredContent)
 	if strings.Contains(resultText(res), token) || strings.Contains(string(structured), token) {
 		t.Fatalf("the credential reached the client:\n%s\n%s", resultText(res), structured)
@@ -38,14 +39,16 @@ func TestFixLogPrintsNoCredential(t *testing.T) {
 	repo, state := shopRepo(t), t.TempDir()
 	log := "panic: push with " + token + "\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:10 +0x1d\n"
 	for _, asJSON := range []bool{false, true} {
-		cfg := &fixLogConfig{MaxSuspects: 2}
-		cfg.Repo, cfg.StateDir, cfg.Embedder, cfg.LogLevel, cfg.JSON = repo, state, "hash", "off", asJSON
-		var out, errb bytes.Buffer
-		if err := runFixLog(context.Background(), cfg, "-", strings.NewReader(log), &out, &errb); err != nil {
+		args := []string{"-", "--max-suspects", "2", "--repo", repo, "--state-dir", state, "--embedder", "hash", "--log-level", "off"}
+		if asJSON {
+			args = append(args, "--json")
+		}
+		out, _, err := runCommand(fixLogCommand, strings.NewReader(log), args...)
+		if err != nil {
 			t.Fatalf("fix-log: %v", err)
 		}
-		if strings.Contains(out.String(), token) {
-			t.Errorf("fix-log (json %v) printed the credential:\n%s", asJSON, out.String())
+		if strings.Contains(out, token) {
+			t.Errorf("fix-log (json %v) printed the credential:\n%s", asJSON, out)
 		}
 	}
 }
@@ -75,7 +78,7 @@ func TestSecretShapesRedactedOnEveryOutput(t *testing.T) {
 	if err := ix.Sync(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	c := connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20251125)
 	leaks := func(where, text string) {
 		t.Helper()
 		for _, s := range secrets {
@@ -85,7 +88,7 @@ func TestSecretShapesRedactedOnEveryOutput(t *testing.T) {
 		}
 	}
 	toolOutput := func(name string, args map[string]any) string {
-		res := callTool(t, c, name, args)
+		res := tooltest.Call(t, c, name, args)
 		structured, _ := json.Marshal(res.StructuredContent)
 		return resultText(res) + "\n" + string(structured)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // BenchmarkSearchContextSessions calls search_context through the whole MCP
@@ -45,7 +46,7 @@ func BenchmarkSearchContextSessions(b *testing.B) {
 		return err
 	}
 	b.Run("sessions=1", func(b *testing.B) {
-		c := connect(b, s, mcp.ProtocolVersion20251125)
+		c := tooltest.Connect(b, s, mcp.ProtocolVersion20251125)
 		defer reportCPU(b)()
 		for i := range b.N {
 			if err := search(c, i); err != nil {
@@ -57,7 +58,7 @@ func BenchmarkSearchContextSessions(b *testing.B) {
 		perProc := max(1, 50/runtime.GOMAXPROCS(0))
 		sessions := make(chan *client.Client, perProc*runtime.GOMAXPROCS(0))
 		for range cap(sessions) {
-			sessions <- connect(b, s, mcp.ProtocolVersion20251125)
+			sessions <- tooltest.Connect(b, s, mcp.ProtocolVersion20251125)
 		}
 		b.SetParallelism(perProc)
 		b.ResetTimer()

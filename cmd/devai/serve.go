@@ -20,7 +20,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/devaiops/devai/memory"
-	"github.com/devaiops/devai/tools/search"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // serveConfig is `devai serve`.
@@ -135,7 +135,7 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 	}
 	defer dlog.Close()
 
-	s, err := newMCPServer(serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: search.DefaultFirstSyncWait, Decisions: dlog, AllowExec: cfg.AllowExec})
+	s, err := newMCPServer(serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: tool.DefaultFirstSyncWait, Decisions: dlog, AllowExec: cfg.AllowExec})
 	if err != nil {
 		return err
 	}
@@ -210,7 +210,7 @@ func serveThroughHolder(ctx context.Context, cfg *serveConfig, hc httpConfig, st
 	if err != nil {
 		return lockErr
 	}
-	c, err := dialLocal(ctx, state)
+	c, err := dialLocal(ctx, state, "devai-local")
 	if err != nil {
 		return fmt.Errorf("%w; and its local socket cannot be reached either: %v", lockErr, err)
 	}

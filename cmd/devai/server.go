@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -11,17 +10,22 @@ import (
 	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/memory/redact"
 	"github.com/devaiops/devai/resources"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // serverConfig is what shapes the MCP server, whichever transport serves it.
 type serverConfig struct {
 	Index         *memory.Index // may be nil in tests that do not search
 	Logger        hclog.InterceptLogger
-	Tools         []toolDecl // already filtered by --tools and --read-only
+	Tools         []tool.Tool // already filtered by --tools and --read-only
 	FirstSyncWait time.Duration
 	Decisions     *decisions.Log // nil: tool calls are not recorded
 	Repo          string         // where .devai/prompts is read; "": the index's repository
 	AllowExec     bool           // propose_patch may build and test (--allow-exec)
+	ExecTimeout   time.Duration  // bounds one build or test; 0: the tool's default
+	// Local marks the in-process server of a command-line call: the user's
+	// own, who may name files outside the repository.
+	Local bool
 }
 
 const instructions = `devai is this project's shared memory: its specs, code, tests and logs, indexed and cited.
@@ -68,17 +72,13 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		server.WithOutputSchemaValidation(),
 		server.WithHooks(hooks),
 	)
-	deps := toolDeps{Index: cfg.Index, Logger: cfg.Logger, FirstSyncWait: cfg.FirstSyncWait, AllowExec: cfg.AllowExec}
-	for _, d := range cfg.Tools {
-		t, err := declare(d)
+	env := tool.Env{Index: cfg.Index, FirstSyncWait: cfg.FirstSyncWait, AllowExec: cfg.AllowExec, ExecTimeout: cfg.ExecTimeout, Local: cfg.Local}
+	for _, t := range cfg.Tools {
+		b, err := t.Binding(env)
 		if err != nil {
 			return nil, err
 		}
-		h, err := conformToSchema(t.RawOutputSchema, d.Handler(deps))
-		if err != nil {
-			return nil, fmt.Errorf("declare tool %s: %w", t.Name, err)
-		}
-		s.AddTool(t, h)
+		s.AddTool(b.Tool, b.Handler)
 	}
 	resources.Register(s, cfg.Index)
 	if cfg.Decisions != nil {

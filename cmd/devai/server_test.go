@@ -6,20 +6,14 @@ import (
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/devaiops/devai/tools/tool"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // panicky is a tool that panics, to prove a handler panic becomes an error
 // result and the server keeps serving.
-var panicky = toolDecl{
-	Tool: func() mcp.Tool {
-		return mcp.NewTool("test_panic", mcp.WithDescription("panics"))
-	},
-	Handler: func(toolDeps) server.ToolHandlerFunc {
-		return func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) { panic("boom") }
-	},
-	Hints: hints{ReadOnly: true},
-}
+var panicky = testTool("test_panic", tool.Hints{ReadOnly: true}, func(context.Context) (string, error) { panic("boom") })
 
 // TestSessionsAcrossVersions drives the real server in-process, pinned to
 // each protocol version, through listing, bad input and recovery. It needs
@@ -28,7 +22,7 @@ func TestSessionsAcrossVersions(t *testing.T) {
 	for _, v := range protocolVersions {
 		t.Run(v, func(t *testing.T) {
 			ctx := context.Background()
-			c := connect(t, newTestServer(t, nil, append(toolTable(), panicky)), v)
+			c := tooltest.Connect(t, newTestServer(t, nil, append(toolTable(), panicky)), v)
 
 			tools, err := c.ListTools(ctx, mcp.ListToolsRequest{})
 			if err != nil || len(tools.Tools) != len(toolTable())+1 {
@@ -49,13 +43,13 @@ func TestSessionsAcrossVersions(t *testing.T) {
 				{"no index", map[string]any{"query": "x"}, "index is not open"},
 			}
 			for _, b := range bad {
-				res := callTool(t, c, "search_context", b.args)
+				res := tooltest.Call(t, c, "search_context", b.args)
 				if !res.IsError || !strings.Contains(resultText(res), b.want) {
 					t.Errorf("%s: isError=%v text=%q, want an isError result mentioning %q", b.name, res.IsError, resultText(res), b.want)
 				}
 			}
 
-			res := callTool(t, c, "test_panic", nil)
+			res := tooltest.Call(t, c, "test_panic", nil)
 			if !res.IsError || !strings.Contains(resultText(res), "boom") {
 				t.Errorf("panic: want an isError result, got %+v", res)
 			}

@@ -15,6 +15,8 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/tools/tool"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // fakeClock is a clock the test moves by hand.
@@ -50,22 +52,16 @@ type sessionRig struct {
 func newSessionRig(t *testing.T, cfg httpConfig) *sessionRig {
 	t.Helper()
 	rig := &sessionRig{clock: &fakeClock{now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}, state: t.TempDir()}
-	counted := toolDecl{
-		Tool: func() mcp.Tool { return mcp.NewTool("test_count", mcp.WithDescription("counts its runs")) },
-		Handler: func(toolDeps) server.ToolHandlerFunc {
-			return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-				rig.runs.Add(1)
-				return mcp.NewToolResultText("ran"), nil
-			}
-		},
-		Hints: hints{ReadOnly: true, Idempotent: true},
-	}
+	counted := testTool("test_count", tool.Hints{ReadOnly: true, Idempotent: true}, func(context.Context) (string, error) {
+		rig.runs.Add(1)
+		return "ran", nil
+	})
 	dlog, err := decisions.Open(decisions.Dir(rig.state), decisions.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { dlog.Close() })
-	s, err := newMCPServer(serverConfig{Logger: testLogger(t), Tools: []toolDecl{counted}, Decisions: dlog})
+	s, err := newMCPServer(serverConfig{Logger: testLogger(t), Tools: []tool.Tool{counted}, Decisions: dlog})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +273,7 @@ func TestSessionsOverMCPClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if res := callTool(t, c, "test_count", nil); res.IsError {
+	if res := tooltest.Call(t, c, "test_count", nil); res.IsError {
 		t.Fatalf("call: %+v", res)
 	}
 	rig.clock.Advance(2 * time.Minute)
@@ -292,7 +288,7 @@ func TestSessionsOverMCPClient(t *testing.T) {
 	if _, err := c.Initialize(ctx, init); err != nil {
 		t.Fatalf("initialize again: %v", err)
 	}
-	if res := callTool(t, c, "test_count", nil); res.IsError {
+	if res := tooltest.Call(t, c, "test_count", nil); res.IsError {
 		t.Fatalf("call after initializing again: %+v", res)
 	}
 }

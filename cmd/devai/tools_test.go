@@ -11,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/devaiops/devai/tools/tool"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // intendedHints is what each tool promises: readOnly, destructive,
@@ -26,7 +29,7 @@ var intendedHints = map[string][4]bool{
 }
 
 func TestToolHintsThroughClient(t *testing.T) {
-	c := connect(t, newTestServer(t, nil, toolTable()), mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, newTestServer(t, nil, toolTable()), mcp.ProtocolVersion20251125)
 	res, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +61,7 @@ func TestToolHintsThroughClient(t *testing.T) {
 // TestToolSnapshots fails when a tool's tools/list JSON changes without its
 // snapshot being updated: UPDATE_TOOLSNAPS=true go test ./cmd/devai/ -run TestToolSnapshots
 func TestToolSnapshots(t *testing.T) {
-	c := connect(t, newTestServer(t, nil, toolTable()), mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, newTestServer(t, nil, toolTable()), mcp.ProtocolVersion20251125)
 	res, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +103,7 @@ func TestToolSnapshots(t *testing.T) {
 }
 
 func TestSelectTools(t *testing.T) {
-	writer := toolDecl{Tool: func() mcp.Tool { return mcp.NewTool("writes_things", mcp.WithDescription("w")) }, Handler: toolTable()[0].Handler, Hints: hints{Destructive: true}}
+	writer := testTool("writes_things", tool.Hints{Destructive: true}, func(context.Context) (string, error) { return "", nil })
 	table := append(toolTable(), writer)
 	tests := []struct {
 		name     string
@@ -135,59 +138,6 @@ func TestSelectTools(t *testing.T) {
 	}
 }
 
-func TestDropNullTypes(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{`{"type":["null","array"],"items":{"type":"string"}}`, `{"items":{"type":"string"},"type":"array"}`},
-		{`{"properties":{"a":{"type":["string","null"]}}}`, `{"properties":{"a":{"type":"string"}}}`},
-		{`{"properties":{"type":{"type":"string"}}}`, `{"properties":{"type":{"type":"string"}}}`},
-		{`{"type":["string","integer"]}`, `{"type":["string","integer"]}`},
-	}
-	for _, tt := range tests {
-		got, err := dropNullTypes(json.RawMessage(tt.in))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != tt.want {
-			t.Errorf("dropNullTypes(%s) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
-	if _, err := dropNullTypes(json.RawMessage(`{`)); err == nil {
-		t.Error("malformed schema: want an error")
-	}
-}
-
-func TestFillNulls(t *testing.T) {
-	schema := `{"type":"object","properties":{
-		"hits":{"type":"array","items":{"type":"object","properties":{"tags":{"type":"array"}}}},
-		"matrix":{"type":"array"},
-		"by_kind":{"type":"object","additionalProperties":{"type":"array"}},
-		"note":{"type":"string"}}}`
-	tests := []struct{ in, want string }{
-		{`{"hits":null,"matrix":null,"note":"x"}`, `{"hits":[],"matrix":[],"note":"x"}`},
-		{`{"hits":[{"tags":null}],"matrix":[]}`, `{"hits":[{"tags":[]}],"matrix":[]}`},
-		{`{"by_kind":{"a":null},"by_kind2":null}`, `{"by_kind":{"a":[]},"by_kind2":null}`},
-		{`{"by_kind":null}`, `{"by_kind":{}}`},
-		{`{"note":null}`, `{"note":null}`},
-	}
-	var s map[string]any
-	if err := json.Unmarshal([]byte(schema), &s); err != nil {
-		t.Fatal(err)
-	}
-	for _, tt := range tests {
-		var v any
-		if err := json.Unmarshal([]byte(tt.in), &v); err != nil {
-			t.Fatal(err)
-		}
-		got, err := conformValue(s, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b, _ := json.Marshal(got); string(b) != tt.want {
-			t.Errorf("conformValue(%s) = %s, want %s", tt.in, b, tt.want)
-		}
-	}
-}
-
 // TestEveryToolAnswersAnEmptyRepository calls each read-only tool over MCP
 // on a small Go repository with no specs, no requirement IDs, no coverage
 // files and no logs: the shape of most real repositories, where nil slices
@@ -216,7 +166,7 @@ func TestEveryToolAnswersAnEmptyRepository(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := connect(t, newTestServer(t, ix, table), mcp.ProtocolVersion20251125)
+	c := tooltest.Connect(t, newTestServer(t, ix, table), mcp.ProtocolVersion20251125)
 	for _, call := range []struct {
 		name string
 		args map[string]any

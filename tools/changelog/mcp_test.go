@@ -8,10 +8,11 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/tools/tool"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // call runs generate_changelog through mcp-go's in-process client, with the
@@ -19,8 +20,7 @@ import (
 func call(t *testing.T, ix *memory.Index, args map[string]any) *mcp.CallToolResult {
 	t.Helper()
 	ctx := context.Background()
-	srv := server.NewMCPServer("devai-test", "0", server.WithOutputSchemaValidation(), server.WithInputSchemaValidation())
-	srv.AddTool(Tool(), Handler(ix))
+	srv := tooltest.Server(t, tool.Env{Index: ix}, Tool)
 	c, err := client.NewInProcessClient(srv)
 	if err != nil {
 		t.Fatal(err)

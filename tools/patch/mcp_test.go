@@ -13,10 +13,11 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory/fixture"
 	"github.com/devaiops/devai/memory/proposals"
+	"github.com/devaiops/devai/tools/tool"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 const bugSearch = `	u := s.users.ByID(sess.UserID)
@@ -56,9 +57,7 @@ func TestFixFixtureBugThroughMCP(t *testing.T) {
 	}
 	before := snapshot(t, dir)
 
-	s := server.NewMCPServer("devai-test", "0", server.WithToolCapabilities(false),
-		server.WithInputSchemaValidation(), server.WithStrictInputSchemaDefault(), server.WithOutputSchemaValidation())
-	s.AddTool(Tool(), Handler(ix, RunOptions{AllowExec: true}))
+	s := tooltest.Server(t, tool.Env{Index: ix, AllowExec: true}, Tool)
 	c, err := client.NewInProcessClient(s)
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +123,7 @@ func TestFixFixtureBugThroughMCP(t *testing.T) {
 	if out.Branch != BranchPrefix+out.ID {
 		t.Fatalf("branch %q", out.Branch)
 	}
-	if len(out.Writes) != 2 || out.Writes[0] != (Write{"proposal", out.ID}) || out.Writes[1] != (Write{"branch", out.Branch}) {
+	if len(out.Writes) != 2 || out.Writes[0] != (Write{Kind: "proposal", Ref: out.ID}) || out.Writes[1] != (Write{Kind: "branch", Ref: out.Branch}) {
 		t.Errorf("writes %+v", out.Writes)
 	}
 	assertUnchanged(t, dir, before)

@@ -9,6 +9,8 @@ package patch
 
 import (
 	"time"
+
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // Check names, in the order they run.
@@ -36,7 +38,7 @@ const (
 type Input struct {
 	Title     string  `json:"title" jsonschema:"One line saying what the change does, e.g. 'auth: skip deleted users in recordLastSeen'"`
 	Rationale string  `json:"rationale,omitempty" jsonschema:"Why: the bug, the evidence (trace, logs), the requirement it serves"`
-	Edits     []Edit  `json:"edits" jsonschema:"The changes, applied in order, all or nothing. Each edit is one of: {path, search, replace}; {diff} (a unified diff, several files allowed); {path, content} (whole file, new or replaced); {path, delete: true}"`
+	Edits     []Edit  `json:"edits" cli:"-" jsonschema:"The changes, applied in order, all or nothing. Each edit is one of: {path, search, replace}; {diff} (a unified diff, several files allowed); {path, content} (whole file, new or replaced); {path, delete: true}"`
 	Base      string  `json:"base,omitempty" jsonschema:"The commit the edits apply to (a hash, branch or tag); default HEAD"`
 	Options   Options `json:"options,omitzero" jsonschema:"Checks to run, whether to create a proposal branch, and links"`
 }
@@ -138,10 +140,7 @@ type Risk struct {
 }
 
 // Write is what the proposal wrote, for the decision log.
-type Write struct {
-	Kind string `json:"kind"`
-	Ref  string `json:"ref"`
-}
+type Write = tool.Write
 
 // RunOptions are the server's (not the caller's) settings.
 type RunOptions struct {

@@ -12,9 +12,10 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // bigRepo writes enough Go files that a first sync takes a while.
@@ -55,8 +56,7 @@ func TestFirstSyncProgress(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 
-	srv := server.NewMCPServer("devai-test", "0")
-	srv.AddTool(Tool(), Handler(ix, time.Minute))
+	srv := tooltest.Server(t, tool.Env{Index: ix, FirstSyncWait: time.Minute}, Tool)
 	c, err := client.NewInProcessClient(srv)
 	if err != nil {
 		t.Fatal(err)
@@ -124,9 +124,18 @@ func TestFirstSyncWaitHonoursCancel(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
+	b, err := Tool.Binding(tool.Env{Index: ix, FirstSyncWait: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req mcp.CallToolRequest
+	req.Params.Name, req.Params.Arguments = ToolName, map[string]any{"query": "Handler1_1"}
 	start := time.Now()
-	err = waitFirstSync(ctx, ix, mcp.CallToolRequest{}, time.Minute)
-	if err == nil {
+	res, err := b.Handler(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.IsError {
 		t.Skip("the sync finished before the caller gave up; nothing to check on this machine")
 	}
 	if time.Since(start) > 10*time.Second {

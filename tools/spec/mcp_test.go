@@ -16,6 +16,8 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // model is a client-side sampling handler: what the assistant's host runs
@@ -37,8 +39,7 @@ func (m *model) CreateMessage(ctx context.Context, req mcp.CreateMessageRequest)
 
 func connectTo(t *testing.T, ix *memory.Index, version string, opts ...client.ClientOption) *client.Client {
 	t.Helper()
-	srv := server.NewMCPServer("devai-test", "0")
-	srv.AddTool(Tool(), Handler(ix, time.Second, 5*time.Second))
+	srv := tooltest.Server(t, tool.Env{Index: ix, FirstSyncWait: time.Second, ProseTimeout: 5 * time.Second}, Tool)
 	c, err := client.NewInProcessClientWithOptions(srv, append(opts, client.WithProtocolVersion(version))...)
 	if err != nil {
 		t.Fatal(err)
@@ -186,8 +187,7 @@ func TestDraftSpecSamplingFallsBack(t *testing.T) {
 // waits out ProseTimeout and the skeleton comes back.
 func TestDraftSpecSamplesOverHTTP(t *testing.T) {
 	ix := shopIndex(t)
-	srv := server.NewMCPServer("devai-test", "0")
-	srv.AddTool(Tool(), Handler(ix, time.Second, 20*time.Second))
+	srv := tooltest.Server(t, tool.Env{Index: ix, FirstSyncWait: time.Second, ProseTimeout: 20 * time.Second}, Tool)
 	hs := httptest.NewServer(server.NewStreamableHTTPServer(srv))
 	defer hs.Close()
 	m := &model{reply: func(mcp.CreateMessageRequest) (string, error) {

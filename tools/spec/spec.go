@@ -43,7 +43,7 @@ const (
 
 // Input is one draft_spec call.
 type Input struct {
-	Request   string `json:"request" jsonschema:"What should change, in plain words, e.g. add rate limiting to the login endpoint. Any language; the prose keeps it."`
+	Request   string `json:"request" cli:"-" jsonschema:"What should change, in plain words, e.g. add rate limiting to the login endpoint. Any language; the prose keeps it."`
 	Title     string `json:"title,omitempty" jsonschema:"Title of the spec (default: from the request). Re-drafting a spec with the same title keeps its requirement IDs."`
 	Format    string `json:"format,omitempty" jsonschema:"devai (default: docs/specs/NNN-slug.md), spec-kit (specs/NNN-name/spec.md) or kiro (.kiro/specs/name/requirements.md)."`
 	Write     bool   `json:"write,omitempty" jsonschema:"Write the spec file (default false: only return it). Ask the user first."`
@@ -235,10 +235,7 @@ type Finding struct {
 }
 
 // Write is a file the call wrote, as the decision log reads it.
-type Write struct {
-	Kind string `json:"kind"`
-	Ref  string `json:"ref"`
-}
+type Write = tool.Write
 
 // Validate checks in and fills its defaults.
 func Validate(in *Input) error {

@@ -13,10 +13,10 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/tools/tool"
+	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
 // The shop's logs (testdata/shop/logs) run from 21:44:50 to 21:48:08 on
@@ -278,8 +278,7 @@ func TestFailureIDsPreferTheErrors(t *testing.T) {
 // an in-process MCP client.
 func TestTimeWindowOverMCP(t *testing.T) {
 	ix, _ := openShop(t)
-	srv := server.NewMCPServer("devai-test", "0")
-	srv.AddTool(Tool(), Handler(ix))
+	srv := tooltest.Server(t, tool.Env{Index: ix}, Tool)
 	c, err := client.NewInProcessClient(srv)
 	if err != nil {
 		t.Fatal(err)

@@ -1,12 +1,10 @@
-package main
+package tool
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 )
 
 // makePortable rewrites a tool's schemas so every client can use them.
@@ -92,34 +90,12 @@ func rewriteNullTypes(v any) any {
 	}
 }
 
-// conformToSchema makes a tool's structured content agree with its portable
-// output schema by construction. makePortable drops "null" from every slice
-// type, so a nil slice the tool returned (encoded as null) would fail output
-// validation; here every null where the schema wants an array or an object
-// becomes [] or {}, guided by the same schema the client sees.
-func conformToSchema(schema json.RawMessage, next server.ToolHandlerFunc) (server.ToolHandlerFunc, error) {
-	if schema == nil {
-		return next, nil
-	}
-	var s map[string]any
-	if err := json.Unmarshal(schema, &s); err != nil {
-		return nil, fmt.Errorf("decode output schema: %w", err)
-	}
-	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		res, err := next(ctx, req)
-		if err != nil || res == nil || res.IsError || res.StructuredContent == nil {
-			return res, err
-		}
-		v, cerr := conformValue(s, res.StructuredContent)
-		if cerr != nil {
-			return mcp.NewToolResultErrorf("%s: its answer could not be encoded (%v); this is a devai bug, please report it", req.Params.Name, cerr), nil
-		}
-		res.StructuredContent = v
-		return res, nil
-	}, nil
-}
-
-// conformValue encodes v as JSON and fills the nulls schema forbids.
+// conformValue encodes v as JSON and fills the nulls schema forbids, so a
+// tool's structured content agrees with its portable output schema by
+// construction: makePortable drops "null" from every slice type, and a nil
+// slice (encoded as null) would fail output validation; here every null
+// where the schema wants an array or an object becomes [] or {}, guided by
+// the same schema the client sees.
 func conformValue(schema map[string]any, v any) (any, error) {
 	data, err := json.Marshal(v)
 	if err != nil {

@@ -1,0 +1,294 @@
+package main
+
+// Every command that runs a tool goes through the MCP server the
+// assistants talk to: in this process when it can open the index, or the
+// `devai serve` that holds it, over its socket. So the command line and MCP
+// share the handler, the input checks, the error mapping, the redaction and
+// the decision record, and cannot drift (gopls' habit: every command talks
+// to the same server, in process or remote).
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/tools/tool"
+)
+
+// callOptions are how a command's call is served, beyond its arguments.
+type callOptions struct {
+	NoSync      bool          // answer from the index as it is
+	AllowExec   bool          // propose_patch may build and test
+	ExecTimeout time.Duration // bounds one build or test
+}
+
+// toolSession is an initialized MCP client on devai's tools.
+type toolSession struct {
+	client *client.Client
+	close  func()
+	remote bool // the `devai serve` that holds the index answers
+}
+
+// openToolSession reaches the tools for one command: it opens the index
+// and serves it in process (syncing first unless opts.NoSync), or, when a
+// running devai serve holds the index, connects to that.
+func openToolSession(ctx context.Context, cfg *commonConfig, opts callOptions, stderr io.Writer) (*toolSession, error) {
+	ix, logger, closeIndex, err := openIndex(ctx, cfg, stderr)
+	if errors.Is(err, memory.ErrLocked) {
+		return dialHolder(ctx, cfg, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !opts.NoSync {
+		if err := syncBeforeAnswer(ctx, ix, cfg.Repo, logger, stderr); err != nil {
+			closeIndex()
+			return nil, err
+		}
+	}
+	dlog, err := openDecisionLog(ix.StateDir(), cfg.decisionTrust(), logger)
+	if err != nil {
+		logger.Warn("this call is not recorded", "error", err) // the answer still stands
+		dlog = nil
+	}
+	closeAll := func() {
+		if dlog != nil {
+			_ = dlog.Close()
+		}
+		closeIndex()
+	}
+	s, err := newMCPServer(serverConfig{Index: ix, Logger: logger, Tools: toolTable(), FirstSyncWait: tool.DefaultFirstSyncWait,
+		Decisions: dlog, AllowExec: opts.AllowExec, ExecTimeout: opts.ExecTimeout, Local: true})
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	c, err := client.NewInProcessClient(s)
+	if err == nil {
+		err = initialize(ctx, c)
+	}
+	if err != nil {
+		closeAll()
+		return nil, fmt.Errorf("start the in-process server: %w", err)
+	}
+	return &toolSession{client: c, close: func() { _ = c.Close(); closeAll() }}, nil
+}
+
+// dialHolder connects to the devai process that holds the index; lockErr
+// is why this one could not open it, returned with the reason when the
+// holder cannot be reached.
+func dialHolder(ctx context.Context, cfg *commonConfig, lockErr error) (*toolSession, error) {
+	state, err := memory.StateDir(cfg.memoryOptions())
+	if err != nil {
+		return nil, lockErr
+	}
+	c, err := dialLocal(ctx, state, cliClient)
+	if err != nil {
+		return nil, fmt.Errorf("%w; and its local socket cannot be reached either: %v", lockErr, err)
+	}
+	return &toolSession{client: c, close: func() { _ = c.Close() }, remote: true}, nil
+}
+
+// initialize opens an MCP session as the command line.
+func initialize(ctx context.Context, c *client.Client) error {
+	if err := c.Start(ctx); err != nil {
+		return err
+	}
+	var init mcp.InitializeRequest
+	init.Params.ProtocolVersion = mcp.ProtocolVersion20251125
+	init.Params.ClientInfo = mcp.Implementation{Name: cliClient, Version: version()}
+	_, err := c.Initialize(ctx, init)
+	return err
+}
+
+// toolAnswer is a tool's answer as a command prints it.
+type toolAnswer[Out any] struct {
+	Out        Out
+	Structured any    // exactly what MCP clients get: --json prints it
+	Text       string // the Markdown rendering
+}
+
+// invokeTool calls the tool name with in on s. The command line asks for the
+// whole answer (no budget): its flags already say how much it wants. An
+// isError result is an error; one the caller can fix (the tool says which)
+// is an inputError.
+func invokeTool[In, Out any](ctx context.Context, s *toolSession, name string, in In) (toolAnswer[Out], error) {
+	var ans toolAnswer[Out]
+	args, err := toArguments(in)
+	if err != nil {
+		return ans, err
+	}
+	var req mcp.CallToolRequest
+	req.Params.Name, req.Params.Arguments = name, args
+	req.Params.Meta = mcp.NewMetaFromMap(map[string]any{tool.BudgetKey: "none"})
+	res, err := s.client.CallTool(ctx, req)
+	if err != nil {
+		return ans, fmt.Errorf("%s: %w", name, err)
+	}
+	ans.Text = resultText(res)
+	if res.IsError {
+		if errorKind(res) == "input" {
+			return ans, inputError{errors.New(ans.Text)}
+		}
+		return ans, errors.New(ans.Text)
+	}
+	ans.Structured = res.StructuredContent
+	raw, err := json.Marshal(res.StructuredContent)
+	if err == nil {
+		err = json.Unmarshal(raw, &ans.Out)
+	}
+	if err != nil {
+		return ans, fmt.Errorf("%s: unexpected answer: %w", name, err)
+	}
+	return ans, nil
+}
+
+// toArguments is in as the JSON object a tool call carries.
+func toArguments(in any) (map[string]any, error) {
+	raw, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	var args map[string]any
+	return args, json.Unmarshal(raw, &args)
+}
+
+// inputError is a tool's answer that the caller's input was wrong: a
+// usage error (exit 2) unless the command says its input is content.
+type inputError struct{ error }
+
+func errorKind(res *mcp.CallToolResult) string {
+	if res.Meta == nil {
+		return ""
+	}
+	k, _ := res.Meta.AdditionalFields[tool.ErrorKindKey].(string)
+	return k
+}
+
+// toolFace is the command-line face of a declared tool: what the flags
+// generated from its input type do not say.
+type toolFace[In, Out any] struct {
+	name, summary, usage, details string
+	// flags declares the command's own flags (not tool arguments).
+	flags func(fs *flag.FlagSet, opts *callOptions)
+	// subcommands are what the command does besides calling the tool
+	// (devai pr list): the first argument names one.
+	subcommands map[string]func(r *commandRun, args []string) error
+	// args fills in from the positional arguments (and whatever the
+	// command's own flags name: a file, stdin); nil means none are taken.
+	args func(r *commandRun, args []string, in *In) error
+	// before runs after the input checks, before the call (gaps --run).
+	before func(ctx context.Context, r *commandRun, in *In) error
+	// inputIsContent makes the tool's input errors failures (exit 1), not
+	// usage errors: devai pr's edits come from a file, not the command line.
+	inputIsContent bool
+	// print writes the answer; nil prints the Markdown, or the structured
+	// output with --json.
+	print func(r *commandRun, in In, ans toolAnswer[Out]) error
+}
+
+// commandRun is one command line being run.
+type commandRun struct {
+	cfg            *commonConfig
+	opts           *callOptions
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// toolCommand builds the command of def with face: common flags, a flag
+// per tool argument, --no-sync, the face's own; then the one path.
+func toolCommand[In, Out any](def *tool.Def[In, Out], face toolFace[In, Out], stdin io.Reader, stdout, stderr io.Writer) *command {
+	r := &commandRun{cfg: &commonConfig{}, opts: &callOptions{}, stdin: stdin, stdout: stdout, stderr: stderr}
+	var in In
+	fs := flag.NewFlagSet(face.name, flag.ContinueOnError)
+	r.cfg.register(fs)
+	bindInputFlags(fs, &in)
+	fs.BoolVar(&r.opts.NoSync, "no-sync", false, "use the index as it is, without syncing changed files first")
+	if face.flags != nil {
+		face.flags(fs, r.opts)
+	}
+	c := &command{name: face.name, summary: face.summary, usage: face.usage, details: face.details, flags: fs}
+	c.run = func(args []string) error {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runToolCommand(ctx, def, face, r, args, &in)
+	}
+	return c
+}
+
+func runToolCommand[In, Out any](ctx context.Context, def *tool.Def[In, Out], face toolFace[In, Out], r *commandRun, args []string, in *In) error {
+	if err := r.cfg.validate(); err != nil {
+		return usageError{err}
+	}
+	if len(args) > 0 {
+		if sub := face.subcommands[args[0]]; sub != nil {
+			return sub(r, args[1:])
+		}
+	}
+	switch {
+	case face.args != nil:
+		if err := face.args(r, args, in); err != nil {
+			return err
+		}
+	case len(args) > 0:
+		return usagef("devai %s takes no arguments, only flags (got %q)", face.name, args)
+	}
+	if def.Check != nil {
+		if err := def.Check(in); err != nil {
+			return usageError{err}
+		}
+	}
+	if face.before != nil {
+		if err := face.before(ctx, r, in); err != nil {
+			return err
+		}
+	}
+	s, err := openToolSession(ctx, r.cfg, *r.opts, r.stderr)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	if s.remote && r.opts.AllowExec {
+		fmt.Fprintf(r.stderr, "devai %s: a running devai serve holds the index; it runs the call, and its own --allow-exec decides whether build and tests run\n", face.name)
+	}
+	ans, err := invokeTool[In, Out](ctx, s, def.Name, *in)
+	var ie inputError
+	if errors.As(err, &ie) && !face.inputIsContent {
+		return usageError{ie.error}
+	}
+	if err != nil {
+		return err
+	}
+	if face.print != nil {
+		return face.print(r, *in, ans)
+	}
+	return printAnswer(r, ans)
+}
+
+// printAnswer prints the Markdown, or with --json the structured output.
+func printAnswer[Out any](r *commandRun, ans toolAnswer[Out]) error {
+	if r.cfg.JSON {
+		return writeJSON(r.stdout, ans.Structured)
+	}
+	text := ans.Text
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	_, err := io.WriteString(r.stdout, text)
+	return err
+}
+
+// cliClient is the client name of calls made at the command line.
+const cliClient = "devai-cli"

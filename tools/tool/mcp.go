@@ -1,0 +1,159 @@
+package tool
+
+// This file is the one MCP binding of every devai tool: a Def becomes an
+// mcp.Tool and a handler here, so that no tool writes these steps again.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// Binding is a tool as mcp-go serves it.
+type Binding struct {
+	Tool    mcp.Tool
+	Handler server.ToolHandlerFunc
+}
+
+// Meta keys devai sets on a call or a result.
+const (
+	// ErrorKindKey, on an isError result, says whose mistake it was:
+	// "input" (the caller can fix the arguments) or "failure" (devai's).
+	ErrorKindKey = "devai/error"
+	// BudgetKey, on a call, set to "none", lifts the answer budget: the
+	// command line asks for what its flags say, however long.
+	BudgetKey = "devai/budget"
+)
+
+// errNoIndex is the failure of a server started without an index.
+var errNoIndex = errors.New("the index is not open; restart devai serve and check its log")
+
+// Binding declares the tool for MCP, with all four hints set and schemas
+// every client can read, and its handler over env.
+func (d *Def[In, Out]) Binding(env Env) (Binding, error) {
+	t := mcp.NewTool(d.Name,
+		mcp.WithToolTitle(d.Title),
+		mcp.WithDescription(d.Description),
+		mcp.WithInputSchema[In](),
+		mcp.WithOutputSchema[Out](),
+	)
+	t.Annotations = mcp.ToolAnnotation{
+		Title:           d.Title,
+		ReadOnlyHint:    mcp.ToBoolPtr(d.Hints.ReadOnly),
+		DestructiveHint: mcp.ToBoolPtr(d.Hints.Destructive),
+		IdempotentHint:  mcp.ToBoolPtr(d.Hints.Idempotent),
+		OpenWorldHint:   mcp.ToBoolPtr(d.Hints.OpenWorld),
+	}
+	if err := makePortable(&t); err != nil {
+		return Binding{}, fmt.Errorf("declare tool %s: %w", d.Name, err)
+	}
+	var schema map[string]any
+	if err := json.Unmarshal(t.RawOutputSchema, &schema); err != nil {
+		return Binding{}, fmt.Errorf("declare tool %s: decode output schema: %w", d.Name, err)
+	}
+	return Binding{Tool: t, Handler: d.handler(env, schema)}, nil
+}
+
+func (d *Def[In, Out]) handler(env Env, schema map[string]any) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		in, out, err := d.call(ctx, env, req)
+		if err != nil {
+			return d.failure(err), nil
+		}
+		return d.answer(ctx, req, in, out, schema), nil
+	}
+}
+
+// call binds and checks the arguments, waits for the index when the tool
+// needs it, and runs the tool.
+func (d *Def[In, Out]) call(ctx context.Context, env Env, req mcp.CallToolRequest) (In, Out, error) {
+	var in In
+	var out Out
+	if err := req.BindArguments(&in); err != nil {
+		return in, out, Inputf("the arguments do not fit the schema (%v): pass %s", err, d.Example)
+	}
+	if d.Check != nil {
+		if err := d.Check(&in); err != nil {
+			return in, out, Input(err)
+		}
+	}
+	if env.Index == nil && !d.WithoutIndex {
+		return in, out, errNoIndex
+	}
+	if d.NeedsFirstSync && env.Index != nil {
+		if err := waitFirstSync(ctx, env.Index, req, env.FirstSyncWait); err != nil {
+			return in, out, Inputf("cancelled while waiting for the first index sync: %v", err)
+		}
+	}
+	env.Prose = proseFor(ctx, env.Prose)
+	out, err := d.Run(ctx, env, in)
+	return in, out, err
+}
+
+// failure is the isError result of err: an input error as the tool said
+// it, anything else as devai's failure with what to try.
+func (d *Def[In, Out]) failure(err error) *mcp.CallToolResult {
+	kind, msg := "failure", ""
+	switch {
+	case IsInputError(err):
+		kind, msg = "input", err.Error()
+	case errors.Is(err, errNoIndex):
+		msg = err.Error()
+	default:
+		hint := d.FailHint
+		if hint == "" {
+			hint = "Try again; if it persists, check devai://index and the server log."
+		}
+		msg = fmt.Sprintf("failed: %v. %s", err, hint)
+	}
+	if !strings.HasPrefix(msg, d.Name) {
+		msg = d.Name + ": " + msg
+	}
+	res := mcp.NewToolResultError(msg)
+	res.Meta = mcp.NewMetaFromMap(map[string]any{ErrorKindKey: kind})
+	return res
+}
+
+// answer renders out, cuts it to the budget where the tool can shrink it,
+// and makes its structured form agree with the declared schema (a nil
+// slice becomes [], not null).
+func (d *Def[In, Out]) answer(ctx context.Context, req mcp.CallToolRequest, in In, out Out, schema map[string]any) *mcp.CallToolResult {
+	text := d.Render(in, out)
+	if d.Shrink != nil && !budgetLifted(req) {
+		for sizeOf(out, text) > d.budget() && d.Shrink(&out) {
+			text = d.Render(in, out)
+		}
+	}
+	if o := outcomeOf(ctx); o != nil {
+		if d.Writes != nil {
+			o.Writes = d.Writes(out)
+		}
+		if d.Count != nil {
+			o.Count = d.Count(out)
+		}
+	}
+	structured, err := conformValue(schema, out)
+	if err != nil {
+		return d.failure(fmt.Errorf("its answer could not be encoded (%v); this is a devai bug, please report it", err))
+	}
+	return mcp.NewToolResultStructured(structured, text)
+}
+
+// sizeOf is how many bytes an answer takes on the wire, about.
+func sizeOf(out any, text string) int {
+	data, _ := json.Marshal(out)
+	return len(data) + len(text)
+}
+
+func budgetLifted(req mcp.CallToolRequest) bool {
+	if req.Params.Meta == nil {
+		return false
+	}
+	v, _ := req.Params.Meta.AdditionalFields[BudgetKey].(string)
+	return v == "none"
+}
