@@ -66,8 +66,8 @@ type Config struct {
 	// Temperature, when set, is sent; nil leaves it to the server (some
 	// reasoning models reject any value but their default).
 	Temperature *float64
-	// HTTPClient, when set, replaces the default client (tests, proxies);
-	// Timeout still applies through the context.
+	// HTTPClient, when set, replaces the default client (tests, proxies).
+	// Timeout applies through the context either way.
 	HTTPClient *http.Client
 }
 
@@ -110,7 +110,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: cfg.Timeout}
+		hc = &http.Client{} // Chat bounds each call with cfg.Timeout
 	}
 	c := &Client{cfg: cfg}
 	c.ep = httpjson.Endpoint{Label: "chat " + c.Name(), Client: hc, Header: httpjson.BearerHeader(cfg.APIKey), MaxBody: maxAnswer}
@@ -148,11 +148,11 @@ func (c *Client) Name() string { return c.cfg.Provider + ":" + c.cfg.Model }
 // a model that is not there, an empty, refused or truncated answer, a
 // timeout.
 func (c *Client) Chat(ctx context.Context, system, prompt string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	cctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	text, err := c.chat(ctx, system, prompt)
+	text, err := c.chat(cctx, system, prompt)
 	if err != nil {
-		return "", c.explain(err)
+		return "", c.explain(err, ctx.Err() == nil)
 	}
 	text = strings.TrimSpace(stripThinking(text))
 	if text == "" {
@@ -161,15 +161,16 @@ func (c *Client) Chat(ctx context.Context, system, prompt string) (string, error
 	return text, nil
 }
 
-// explain adds what to do for the failures a user can fix here.
-func (c *Client) explain(err error) error {
+// explain adds what to do for the failures a user can fix here; ownDeadline
+// says whether a deadline that passed was Config.Timeout (not the caller's).
+func (c *Client) explain(err error, ownDeadline bool) error {
 	var se *httpjson.StatusError
 	switch {
 	case errors.As(err, &se) && se.Code == http.StatusNotFound && c.cfg.Provider == "ollama":
 		return fmt.Errorf("%w (pull it with: ollama pull %s)", err, c.cfg.Model)
 	case errors.As(err, &se) && se.Code == http.StatusUnauthorized && c.cfg.APIKey == "":
 		return fmt.Errorf("%w (no API key was given: set DEVAI_CHAT_API_KEY)", err)
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded) && ownDeadline:
 		return fmt.Errorf("%w (waited %s: raise --chat-timeout or pick a smaller model)", err, c.cfg.Timeout)
 	}
 	return err

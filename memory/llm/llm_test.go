@@ -258,6 +258,14 @@ func TestChatTimeout(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %s for a 100ms timeout", d)
 	}
+	// The caller's own, shorter deadline is not blamed on --chat-timeout.
+	cl = mustNew(t, Config{Provider: "ollama", URL: srv.URL, Model: "m", Timeout: time.Minute})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err = cl.Chat(ctx, "s", "p")
+	if !errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "--chat-timeout") {
+		t.Fatalf("err = %v, want a deadline error that does not blame --chat-timeout", err)
+	}
 }
 
 // TestChatBoundsTheAnswer: a server that sends more than maxAnswer bytes
