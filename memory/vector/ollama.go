@@ -3,6 +3,8 @@ package vector
 import (
 	"context"
 	"net/http"
+
+	"github.com/devaiops/devai/memory/internal/httpjson"
 )
 
 // Ollama embeds through an Ollama server's /api/embed endpoint.
@@ -14,7 +16,7 @@ type Ollama struct {
 // NewOllama returns an embedder for model served at url (e.g.
 // "http://localhost:11434"). hc may be nil.
 func NewOllama(url, model string, hc *http.Client) Embedder {
-	return &Ollama{remote: newRemote("ollama", model, hc), url: joinURL(url, "/api/embed")}
+	return &Ollama{remote: newRemote("ollama", model, hc, nil), url: httpjson.JoinURL(url, "/api/embed")}
 }
 
 // Name implements Embedder.
@@ -30,7 +32,7 @@ func (o *Ollama) Embed(ctx context.Context, texts []string) ([][]float32, error)
 			Model string   `json:"model"`
 			Input []string `json:"input"`
 		}{o.model, batch}
-		if err := o.post(ctx, o.url, nil, req, &resp); err != nil {
+		if err := o.ep.Post(ctx, o.url, req, &resp); err != nil {
 			return nil, err
 		}
 		return resp.Embeddings, nil

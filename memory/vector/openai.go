@@ -4,21 +4,22 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+
+	"github.com/devaiops/devai/memory/internal/httpjson"
 )
 
 // OpenAI embeds through an OpenAI-compatible /v1/embeddings endpoint
 // (OpenAI, Azure-style gateways, vLLM, LM Studio, llama.cpp server, …).
 type OpenAI struct {
 	remote
-	url    string
-	apiKey string
+	url string
 }
 
 // NewOpenAI returns an embedder for model at url (e.g.
 // "https://api.openai.com"; a trailing "/v1" is accepted). apiKey may be
 // empty for local servers. hc may be nil.
 func NewOpenAI(url, model, apiKey string, hc *http.Client) Embedder {
-	return &OpenAI{remote: newRemote("openai", model, hc), url: joinURL(url, "/v1/embeddings"), apiKey: apiKey}
+	return &OpenAI{remote: newRemote("openai", model, hc, httpjson.BearerHeader(apiKey)), url: httpjson.JoinURL(url, "/v1/embeddings")}
 }
 
 // Name implements Embedder.
@@ -26,10 +27,6 @@ func (o *OpenAI) Name() string { return "openai:" + o.model }
 
 // Embed implements Embedder.
 func (o *OpenAI) Embed(ctx context.Context, texts []string) ([][]float32, error) {
-	header := http.Header{}
-	if o.apiKey != "" {
-		header.Set("Authorization", "Bearer "+o.apiKey)
-	}
 	return o.embedAll(ctx, texts, func(ctx context.Context, batch []string) ([][]float32, error) {
 		var resp struct {
 			Data []struct {
@@ -41,7 +38,7 @@ func (o *OpenAI) Embed(ctx context.Context, texts []string) ([][]float32, error)
 			Model string   `json:"model"`
 			Input []string `json:"input"`
 		}{o.model, batch}
-		if err := o.post(ctx, o.url, header, req, &resp); err != nil {
+		if err := o.ep.Post(ctx, o.url, req, &resp); err != nil {
 			return nil, err
 		}
 		// The answer is ordered by "index", which need not match the
