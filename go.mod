@@ -15,6 +15,7 @@ require (
 	github.com/mark3labs/mcp-go v1.2.1
 	github.com/philippgille/chromem-go v0.7.0
 	github.com/sergi/go-diff v1.3.2-0.20230802210424-5b0b94c5c0d3
+	github.com/sourcegraph/go-diff v0.10.0
 	go.etcd.io/bbolt v1.4.0
 	golang.org/x/term v0.45.0
 	gopkg.in/yaml.v3 v3.0.1

@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-git/go-billy/v5/osfs"
@@ -80,6 +81,9 @@ func cleanPath(p string) (string, error) {
 	p = strings.ReplaceAll(p, "\\", "/")
 	if p == "" {
 		return "", tool.Inputf("a path is empty: give a repository-relative path such as internal/auth/service.go")
+	}
+	if strings.ContainsFunc(p, unicode.IsControl) {
+		return "", tool.Inputf("path %q has a control character (a tab or newline): go-git, which devai reads base with, refuses such names; rename the file, or make this change by hand", orig)
 	}
 	if strings.HasPrefix(p, "/") || (len(p) > 1 && p[1] == ':') {
 		return "", tool.Inputf("path %q is absolute: give it relative to the repository root", orig)

@@ -67,7 +67,11 @@ func TestEditRobustness(t *testing.T) {
 		{form: "diff", mode: "new and deleted files, several at once", edits: []Edit{{Diff: "diff --git a/docs/new.md b/docs/new.md\nnew file mode 100644\n--- /dev/null\n+++ b/docs/new.md\n@@ -0,0 +1,2 @@\n+# New\n+text\ndiff --git a/dup.txt b/dup.txt\ndeleted file mode 100644\n--- a/dup.txt\n+++ /dev/null\n@@ -1,3 +0,0 @@\n-alpha\n-beta\n-alpha\n"}},
 			wantDiff: []string{"new file mode 100644", "+++ b/docs/new.md", "deleted file mode 100644", "+++ /dev/null"}},
 		{form: "diff", mode: "rename", edits: []Edit{{Diff: "diff --git a/dup.txt b/dup2.txt\nsimilarity index 100%\nrename from dup.txt\nrename to dup2.txt\n"}},
-			wantErr: []string{"renames and copies are not supported"}},
+			wantDiff: []string{"--- a/dup.txt\n+++ /dev/null", "--- /dev/null\n+++ b/dup2.txt\n@@ -0,0 +1,3 @@\n+alpha\n+beta\n+alpha\n"}},
+		{form: "diff", mode: "header undercounts (the body is used, and said so)", edits: []Edit{{Diff: "--- a/dup.txt\n+++ b/dup.txt\n@@ -3 +3 @@\n-alpha\n+ALPHA\n+gamma\n"}},
+			wantDiff: []string{"-alpha\n+ALPHA\n+gamma\n"}, wantNote: "counts -1 +1 lines in its header but has -1 +2; its lines were used"},
+		{form: "diff", mode: "mode change", edits: []Edit{{Diff: "diff --git a/dup.txt b/dup.txt\nold mode 100644\nnew mode 100755\n"}},
+			wantErr: []string{"mode changes are not supported", "without those two lines"}},
 		// whole file
 		{form: "content", mode: "new file", edits: []Edit{{Path: "calc/mul.go", Content: ptr("package calc\n\nfunc Mul(a, b int) int { return a * b }\n")}},
 			wantDiff: []string{"new file mode 100644", "--- /dev/null", "+++ b/calc/mul.go"}},

@@ -37,6 +37,7 @@ func TestSafety(t *testing.T) {
 	}{
 		{"parent path", Input{Edits: []Edit{{Path: "../outside.txt", Content: ptr("x")}}}, "leaves the repository"},
 		{"nested parent path", Input{Edits: []Edit{{Path: "calc/../../x", Content: ptr("x")}}}, "leaves the repository"},
+		{"control character in a path", Input{Edits: []Edit{{Path: "with\ttab.txt", Search: "x", Replace: "y"}}}, "control character"},
 		{"absolute path", Input{Edits: []Edit{{Path: "/etc/passwd", Content: ptr("x")}}}, "is absolute"},
 		{"git dir", Input{Edits: []Edit{{Path: ".git/config", Content: ptr("x")}}}, "inside .git"},
 		{"git dir in a diff", Input{Edits: []Edit{{Diff: "--- a/.git/HEAD\n+++ b/.git/HEAD\n@@ -1 +1 @@\n-ref: refs/heads/main\n+ref: refs/heads/evil\n"}}}, "inside .git"},
