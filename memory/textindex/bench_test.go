@@ -129,7 +129,7 @@ func sampleQueries(docs []Doc, n int) []Query {
 			continue
 		}
 		name := d.Symbol[strings.LastIndexByte(d.Symbol, '.')+1:]
-		if len(Words(name)) >= 2 && !seen[name] {
+		if len(words(name)) >= 2 && !seen[name] {
 			seen[name] = true
 			syms = append(syms, name)
 		}
@@ -141,7 +141,7 @@ func sampleQueries(docs []Doc, n int) []Query {
 		qs = append(qs, Query{Text: syms[i]})
 	}
 	for i := stride / 2; i < len(syms) && len(qs) < 2*n; i += stride {
-		qs = append(qs, Query{Text: "how does the code " + strings.Join(Words(syms[i]), " ")})
+		qs = append(qs, Query{Text: "how does the code " + strings.Join(words(syms[i]), " ")})
 	}
 	for _, t := range []string{
 		"how are idle connections closed", "where is the request body read",
