@@ -18,6 +18,7 @@ require (
 	github.com/sourcegraph/go-diff v0.10.0
 	go.etcd.io/bbolt v1.4.0
 	golang.org/x/term v0.45.0
+	golang.org/x/tools v0.48.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 

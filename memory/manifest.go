@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"time"
 
 	"github.com/devaiops/devai/memory/chunk"
@@ -91,15 +90,6 @@ func (m *manifest) chunkCount() int {
 		n += len(f.Chunks)
 	}
 	return n
-}
-
-func (m *manifest) sortedPaths() []string {
-	paths := make([]string, 0, len(m.Files))
-	for p := range m.Files {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	return paths
 }
 
 // errManifestStale says the manifest was written by another layout version.

@@ -412,8 +412,8 @@ func signatureOf(s *source, decl, end int, info []lineInfo, base int) string {
 	sig := strings.Join(parts, " ")
 	if i := strings.Index(sig, "{"); i > 0 && !strings.Contains(sig[:i], "=>") {
 		sig = sig[:i]
-	} else if strings.HasSuffix(sig, "{") {
-		sig = sig[:len(sig)-1]
+	} else {
+		sig = strings.TrimSuffix(sig, "{")
 	}
 	return truncate(strings.TrimSpace(sig), 300)
 }

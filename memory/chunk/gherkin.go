@@ -96,9 +96,7 @@ func splitGherkin(p string, content []byte) []Chunk {
 		}
 		out = append(out, c)
 	}
-	for _, g := range s.fillGaps(out, 1, s.n(), nil) {
-		out = append(out, g)
-	}
+	out = append(out, s.fillGaps(out, 1, s.n(), nil)...)
 	sortChunks(out)
 	return out
 }

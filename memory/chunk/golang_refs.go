@@ -15,6 +15,7 @@ import (
 // stays cheap; the price is that a name declared in another file of the
 // package cannot be told from an undeclared one, and both are kept.
 type goRefCollector struct {
+	//lint:ignore SA1019 syntactic object resolution is this collector's design (above): go/types would need every imported package; the T{K: v} ambiguity the deprecation names is handled in visit
 	fileScope *ast.Scope
 	imports   map[string]bool // local names of imported packages
 	refs      []string

@@ -49,12 +49,3 @@ func findChunk(t *testing.T, chunks []Chunk, symbol string) Chunk {
 	t.Fatalf("no chunk %q; have %q", symbol, have)
 	return Chunk{}
 }
-
-func lineOf(t *testing.T, content, needle string) int {
-	t.Helper()
-	i := strings.Index(content, needle)
-	if i < 0 {
-		t.Fatalf("fixture lacks %q", needle)
-	}
-	return strings.Count(content[:i], "\n") + 1
-}

@@ -90,9 +90,7 @@ func splitOpenAPI(p string, content []byte) []Chunk {
 	if len(out) == 0 {
 		return nil
 	}
-	for _, g := range s.fillGaps(out, 1, s.n(), nil) {
-		out = append(out, g)
-	}
+	out = append(out, s.fillGaps(out, 1, s.n(), nil)...)
 	sortChunks(out)
 	return out
 }

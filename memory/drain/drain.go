@@ -93,15 +93,6 @@ func New(opts Options) *Miner {
 // Clusters lists the templates in order of creation.
 func (m *Miner) Clusters() []*Cluster { return m.clusters }
 
-// Tokens masks and splits a message as Add does.
-func Tokens(msg string) []string {
-	toks := strings.Fields(msg)
-	for i, t := range toks {
-		toks[i] = Mask(t)
-	}
-	return toks
-}
-
 // Add learns one message and returns its cluster.
 func (m *Miner) Add(msg string) *Cluster {
 	m.tokenize(msg)
@@ -137,8 +128,8 @@ func (m *Miner) Add(msg string) *Cluster {
 	return c
 }
 
-// tokenize fills m.toks with msg's masked tokens, as Tokens does but
-// without allocating for the common case: ASCII whitespace is split by
+// tokenize fills m.toks with msg's masked tokens, as maskedFields (in the
+// tests) does but without allocating for the common case: ASCII whitespace is split by
 // hand (strings.Fields for the rest), and a masked token is the mask
 // itself or an interned string.
 func (m *Miner) tokenize(msg string) {

@@ -13,7 +13,7 @@ import (
 
 // FuzzMiner adds any messages: each joins a template of its own length
 // whose every position is its masked token or the wildcard, the fast
-// tokenizer splits as Tokens does, and the counts add up.
+// tokenizer splits as maskedFields does, and the counts add up.
 func FuzzMiner(f *testing.F) {
 	for _, s := range []string{
 		"login ok for alice\nlogin ok for bob\nlogin failed for carol\n",
@@ -30,11 +30,11 @@ func FuzzMiner(f *testing.F) {
 		for _, msg := range msgs {
 			want := strings.Fields(msg)
 			if !plain {
-				want = Tokens(msg)
+				want = maskedFields(msg)
 			}
 			m.tokenize(msg)
 			if strings.Join(m.toks, "\x00") != strings.Join(want, "\x00") {
-				t.Fatalf("tokenize(%q) = %q, Tokens gives %q", msg, m.toks, want)
+				t.Fatalf("tokenize(%q) = %q, maskedFields gives %q", msg, m.toks, want)
 			}
 			c := m.Add(msg)
 			if len(c.Tokens) != len(want) {

@@ -2,23 +2,14 @@ package drain
 
 import "strings"
 
-// Mask replaces the variable parts of one token with typed placeholders:
+// maskParts masks the variable parts of one token with typed placeholders:
 // <UUID>, <IP>, <HEX>, <NUM> (numbers, dates, times, sizes and durations
 // such as 20µs or 1.5MB), and the values of key=value pairs that hold a
 // digit (<*>). It works on the token's core, keeping surrounding
 // punctuation, and uses no regular expressions: masking runs once per
-// token of every line, so it must be cheap.
-func Mask(tok string) string {
-	head, kind, tail, ok := maskParts(tok)
-	if !ok {
-		return tok
-	}
-	return head + kind + tail
-}
-
-// maskParts is Mask in pieces: the masked token is head+kind+tail, head
-// a prefix and tail a suffix of tok, so a caller can build it without
-// allocating. ok is false when nothing is masked.
+// token of every line, so it must be cheap. The masked token is
+// head+kind+tail, head a prefix and tail a suffix of tok, so a caller can
+// build it without allocating. ok is false when nothing is masked.
 func maskParts(tok string) (head, kind, tail string, ok bool) {
 	if !hasDigit(tok) {
 		return "", "", "", false // every mask needs a digit: most words stop here

@@ -197,18 +197,6 @@ func (r *Repo) blameGoGit(ctx context.Context, rev, path string, start, end int)
 	return out, nil
 }
 
-func (r *Repo) headGoGit() (string, error) {
-	repo, err := r.open()
-	if err != nil {
-		return "", err
-	}
-	ref, err := repo.Head()
-	if err != nil {
-		return "", fmt.Errorf("head: %w", err)
-	}
-	return ref.Hash().String(), nil
-}
-
 func (r *Repo) tagsGoGit() ([]Tag, error) {
 	repo, err := r.open()
 	if err != nil {

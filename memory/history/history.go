@@ -122,9 +122,6 @@ func isBare(d string) bool {
 // Dir is the repository's root.
 func (r *Repo) Dir() string { return r.dir }
 
-// UsesGitBinary reports whether the git binary backs this Repo.
-func (r *Repo) UsesGitBinary() bool { return r.git != "" }
-
 // Log lists commits, newest first.
 func (r *Repo) Log(ctx context.Context, opts LogOptions) ([]Commit, error) {
 	if r.git != "" {
@@ -169,18 +166,6 @@ func (r *Repo) Churn(ctx context.Context, since time.Time) (map[string]int, erro
 		}
 	}
 	return churn, nil
-}
-
-// Head is the commit HEAD points at.
-func (r *Repo) Head(ctx context.Context) (string, error) {
-	if r.git != "" {
-		out, err := r.run(ctx, "rev-parse", "--verify", "HEAD^{commit}")
-		if err != nil {
-			return "", err
-		}
-		return trimNL(out), nil
-	}
-	return r.headGoGit()
 }
 
 // Tags lists tags with the commits they point at, newest commit first.

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/devaiops/devai/memory/fixture"
 )
 
 // TestRevisionsNeverReachGitAsOptions passes option-shaped revisions to
@@ -37,12 +39,9 @@ func TestRevisionsNeverReachGitAsOptions(t *testing.T) {
 }
 
 func TestResolve(t *testing.T) {
-	backends(t, func(t *testing.T, r *Repo, _ map[string]string) {
+	backends(t, func(t *testing.T, r *Repo, commits map[string]string) {
 		ctx := context.Background()
-		head, err := r.Head(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		head := commits[fixture.CommitHead]
 		for _, rev := range []string{"HEAD", head, head[:12]} {
 			got, err := r.Resolve(ctx, rev)
 			if err != nil || got != head {

@@ -2,7 +2,6 @@ package textindex
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -160,26 +159,6 @@ func Analyze(text string) []string {
 	out := make([]string, len(toks))
 	for i, t := range toks {
 		out[i] = string(t.Term)
-	}
-	return out
-}
-
-// Words returns the lowercased words of text with identifiers split into
-// their parts and nothing stemmed or dropped: the vocabulary an embedder
-// that knows English words (the vector side) can look up. A compound
-// identifier yields only its parts, a plain word itself.
-func Words(text string) []string {
-	toks := unicode.NewUnicodeTokenizer().Tokenize([]byte(text))
-	var out []string
-	for _, t := range toks {
-		parts := identifierParts(t.Term)
-		if parts == nil {
-			out = append(out, strings.ToLower(string(t.Term)))
-			continue
-		}
-		for _, p := range parts {
-			out = append(out, strings.ToLower(string(t.Term[p.start:p.end])))
-		}
 	}
 	return out
 }

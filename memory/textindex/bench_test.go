@@ -4,9 +4,9 @@ import (
 	"context"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -72,7 +72,11 @@ func indexAll(tb testing.TB, ix *Index, docs []Doc, batch int) {
 }
 
 func netHTTPDocs(b *testing.B) []Doc {
-	root := filepath.Join(runtime.GOROOT(), "src", "net", "http")
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		b.Skipf("no go command to find GOROOT: %v", err)
+	}
+	root := filepath.Join(strings.TrimSpace(string(goroot)), "src", "net", "http")
 	if _, err := os.Stat(root); err != nil {
 		b.Skipf("no GOROOT sources: %v", err)
 	}
@@ -129,7 +133,7 @@ func sampleQueries(docs []Doc, n int) []Query {
 			continue
 		}
 		name := d.Symbol[strings.LastIndexByte(d.Symbol, '.')+1:]
-		if len(Words(name)) >= 2 && !seen[name] {
+		if len(words(name)) >= 2 && !seen[name] {
 			seen[name] = true
 			syms = append(syms, name)
 		}
@@ -141,7 +145,7 @@ func sampleQueries(docs []Doc, n int) []Query {
 		qs = append(qs, Query{Text: syms[i]})
 	}
 	for i := stride / 2; i < len(syms) && len(qs) < 2*n; i += stride {
-		qs = append(qs, Query{Text: "how does the code " + strings.Join(Words(syms[i]), " ")})
+		qs = append(qs, Query{Text: "how does the code " + strings.Join(words(syms[i]), " ")})
 	}
 	for _, t := range []string{
 		"how are idle connections closed", "where is the request body read",

@@ -121,7 +121,7 @@ func TestStemmingHelps(t *testing.T) {
 		Doc{ID: "y#1", Path: "y.go", Kind: "code", Text: "func unrelated() {}"},
 	)
 	query := "expired sessions"
-	if shared := intersect(Words(query), Words("func expireSession(s *Session) { s.dead = true }")); len(shared) != 0 {
+	if shared := intersect(words(query), words("func expireSession(s *Session) { s.dead = true }")); len(shared) != 0 {
 		t.Fatalf("test premise: unstemmed words shared: %v", shared)
 	}
 	hits := search(t, ix, Query{Text: query})

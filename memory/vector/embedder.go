@@ -112,21 +112,3 @@ func checkVector(v []float32, dim int) error {
 	}
 	return nil
 }
-
-// Cosine is the cosine similarity of two vectors of equal length, for
-// callers that compare embeddings outside the Store.
-func Cosine(a, b []float32) float32 {
-	if len(a) != len(b) {
-		return 0
-	}
-	var dot, na, nb float64
-	for i := range a {
-		dot += float64(a[i]) * float64(b[i])
-		na += float64(a[i]) * float64(a[i])
-		nb += float64(b[i]) * float64(b[i])
-	}
-	if na == 0 || nb == 0 {
-		return 0
-	}
-	return float32(dot / math.Sqrt(na*nb))
-}

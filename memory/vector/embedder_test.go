@@ -95,7 +95,7 @@ func TestBuiltinParaphrasesBeatUnrelated(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, u := Cosine(v[0], v[1]), Cosine(v[0], v[2])
+		p, u := cosine(v[0], v[1]), cosine(v[0], v[2])
 		t.Logf("paraphrase %.3f unrelated %.3f  %q", p, u, c.a)
 		if p <= u {
 			t.Errorf("%q: paraphrase %.3f not above unrelated %.3f", c.a, p, u)
@@ -114,17 +114,17 @@ func TestBuiltinIdentifierSplitting(t *testing.T) {
 	prose := embedOne(t, e, "delete expired sessions")
 	snake := embedOne(t, e, "delete_expired_sessions")
 	other := embedOne(t, e, "render avatar image")
-	if c := Cosine(ident, prose); c < 0.999 {
+	if c := cosine(ident, prose); c < 0.999 {
 		t.Errorf("camelCase vs prose: %.4f, want the same words", c)
 	}
-	if c := Cosine(snake, prose); c < 0.999 {
+	if c := cosine(snake, prose); c < 0.999 {
 		t.Errorf("snake_case vs prose: %.4f", c)
 	}
-	if Cosine(ident, other) > 0.5 {
+	if cosine(ident, other) > 0.5 {
 		t.Errorf("identifier too close to unrelated text")
 	}
 	// A compound the vocabulary knows is used whole.
-	if c := Cosine(embedOne(t, e, "JavaScript"), embedOne(t, e, "javascript")); c < 0.999 {
+	if c := cosine(embedOne(t, e, "JavaScript"), embedOne(t, e, "javascript")); c < 0.999 {
 		t.Errorf("JavaScript vs javascript: %.4f", c)
 	}
 }
@@ -135,8 +135,8 @@ func TestBuiltinOOVSharesComponent(t *testing.T) {
 	b := embedOne(t, e, "frobnicator restarted")
 	c := embedOne(t, e, "the server crashed")
 	d := embedOne(t, e, "kubelet restarted")
-	if Cosine(a, b) <= Cosine(c, d) {
-		t.Errorf("a shared unknown word should pull texts together: %.3f vs %.3f", Cosine(a, b), Cosine(c, d))
+	if cosine(a, b) <= cosine(c, d) {
+		t.Errorf("a shared unknown word should pull texts together: %.3f vs %.3f", cosine(a, b), cosine(c, d))
 	}
 }
 
@@ -185,11 +185,28 @@ func TestHashing(t *testing.T) {
 	a := embedOne(t, e, "deleteExpiredSessions")
 	b := embedOne(t, e, "delete expired sessions")
 	c := embedOne(t, e, "render avatar image")
-	if Cosine(a, b) <= Cosine(a, c)+0.3 {
-		t.Errorf("identifier vs words %.3f, vs unrelated %.3f", Cosine(a, b), Cosine(a, c))
+	if cosine(a, b) <= cosine(a, c)+0.3 {
+		t.Errorf("identifier vs words %.3f, vs unrelated %.3f", cosine(a, b), cosine(a, c))
 	}
 	// 3-grams make inflections close.
-	if Cosine(embedOne(t, e, "session"), embedOne(t, e, "sessions")) < 0.3 {
+	if cosine(embedOne(t, e, "session"), embedOne(t, e, "sessions")) < 0.3 {
 		t.Errorf("session/sessions not close under 3-grams")
 	}
+}
+
+// cosine is the cosine similarity of two vectors of equal length.
+func cosine(a, b []float32) float32 {
+	if len(a) != len(b) {
+		return 0
+	}
+	var dot, na, nb float64
+	for i := range a {
+		dot += float64(a[i]) * float64(b[i])
+		na += float64(a[i]) * float64(a[i])
+		nb += float64(b[i]) * float64(b[i])
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return float32(dot / math.Sqrt(na*nb))
 }

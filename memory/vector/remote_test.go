@@ -120,7 +120,7 @@ func TestOpenAIWireFormat(t *testing.T) {
 				t.Fatalf("%s: %v", base, err)
 			}
 			for i, v := range vs {
-				if Cosine(v, fakeVec(texts[i], 24)) < 0.9999 {
+				if cosine(v, fakeVec(texts[i], 24)) < 0.9999 {
 					t.Fatalf("reversed=%v: vector %d is not the one for its text", reversed, i)
 				}
 			}

@@ -34,8 +34,7 @@ var alwaysSkippedDirs = map[string]bool{".git": true, ".devai": true}
 // Options.LogPaths are let through, as Walk does.
 //
 // Ignore files are read lazily, once per directory; after one changes,
-// call Forget for its directory (or build a new Ignorer). Safe for
-// concurrent use.
+// build a new Ignorer (the watcher does). Safe for concurrent use.
 type Ignorer struct {
 	root     string   // absolute, cleaned
 	logPaths []string // repo-relative, slash-separated
@@ -113,19 +112,6 @@ func (ig *Ignorer) skipsDir(rel string) bool {
 		}
 	}
 	return false
-}
-
-// Forget drops the cached rules of relDir and everything below it, so the
-// next question re-reads their ignore files. Use "" for the root.
-func (ig *Ignorer) Forget(relDir string) {
-	relDir = cleanRel(relDir)
-	ig.mu.Lock()
-	defer ig.mu.Unlock()
-	for d := range ig.dirs {
-		if relDir == "" || d == relDir || strings.HasPrefix(d, relDir+"/") {
-			delete(ig.dirs, d)
-		}
-	}
 }
 
 // Ignored reports whether Walk would leave relPath out before looking at

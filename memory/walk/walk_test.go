@@ -542,26 +542,6 @@ func TestIgnorer(t *testing.T) {
 	}
 }
 
-func TestIgnorerForget(t *testing.T) {
-	root := t.TempDir()
-	writeFile(t, root, "sub/.gitignore", "*.gen\n")
-	ig, err := NewIgnorer(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !ig.Ignored("sub/a.gen", false) {
-		t.Fatal("a.gen should be ignored")
-	}
-	writeFile(t, root, "sub/.gitignore", "!*.gen\n")
-	if !ig.Ignored("sub/a.gen", false) {
-		t.Fatal("rules are cached until Forget")
-	}
-	ig.Forget("sub")
-	if ig.Ignored("sub/a.gen", false) {
-		t.Error("after Forget the new rules should apply")
-	}
-}
-
 func TestGitWorktreeExclude(t *testing.T) {
 	root := t.TempDir()
 	common := t.TempDir()

@@ -241,7 +241,6 @@ func inRepo(repo, p string, allowOutside bool) (string, error) {
 // coverageSet is the coverage files read, merged per source file.
 type coverageSet struct {
 	reports []*coverage.Report
-	goFiles map[string]*coverage.File // files with Go blocks
 	byPath  map[string][]*coverage.File
 }
 

@@ -292,10 +292,7 @@ func (a *analysis) requirementTestName(r *reqInfo) string {
 	if i := strings.LastIndexByte(title, '.'); i >= 0 {
 		title = title[i+1:]
 	}
-	var words []string
-	for _, w := range strings.FieldsFunc(title, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		words = append(words, w)
-	}
+	words := strings.FieldsFunc(title, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	id := strings.ReplaceAll(r.id, "-", "")
 	switch a.testLanguage() {
 	case "Python":

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/coverage"
 	"github.com/devaiops/devai/memory/graph"
 )
 
@@ -181,29 +182,8 @@ func (a *analysis) coverageOf(p string, start, end int, language string) covInfo
 		}
 	}
 	ci := covInfo{fromCoverageFile: true}
-	run := [2]int{}
-	for l := start; l <= end; l++ {
-		n, ok := hits[l]
-		if !ok {
-			continue
-		}
-		ci.total++
-		if n > 0 {
-			ci.covered++
-			if run[0] != 0 {
-				ci.missed = append(ci.missed, run)
-				run = [2]int{}
-			}
-			continue
-		}
-		if run[0] == 0 {
-			run[0] = l
-		}
-		run[1] = l
-	}
-	if run[0] != 0 {
-		ci.missed = append(ci.missed, run)
-	}
+	merged := coverage.File{Lines: hits}
+	ci.covered, ci.total, ci.missed = merged.Range(start, end)
 	for _, f := range files {
 		for l := start; l <= end; l++ {
 			if b, ok := f.Branches[l]; ok {

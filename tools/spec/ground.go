@@ -478,7 +478,7 @@ func (g *grounding) logEvents(ctx context.Context, ix *memory.Index, v *verifier
 	return nil
 }
 
-var routeRE = regexp.MustCompile("\\b(GET|POST|PUT|PATCH|DELETE) (/[A-Za-z0-9_/{}\\-.:]*[A-Za-z0-9_}])")
+var routeRE = regexp.MustCompile(`\b(GET|POST|PUT|PATCH|DELETE) (/[A-Za-z0-9_/{}\-.:]*[A-Za-z0-9_}])`)
 
 // findRoute looks in the related specs for the endpoint the request is
 // about: the route whose path shares most of the request's terms.

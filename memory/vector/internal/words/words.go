@@ -37,21 +37,6 @@ func Each(text string, fn func(Token)) {
 	}
 }
 
-// Split returns the tokens of text; Each is the allocation-light form.
-func Split(text string) []Token {
-	var out []Token
-	Each(text, func(t Token) { out = append(out, t) })
-	return out
-}
-
-// Parts returns the flat list of identifier parts of text, lowercased:
-// "getHTTPResponse2 parse_json" → get http response 2 parse json.
-func Parts(text string) []string {
-	var out []string
-	Each(text, func(t Token) { out = append(out, t.Parts...) })
-	return out
-}
-
 type class int
 
 const (

@@ -23,15 +23,30 @@ func TestParts(t *testing.T) {
 		{"  --  ", nil},
 	}
 	for _, c := range cases {
-		if got := Parts(c.in); !reflect.DeepEqual(got, c.want) {
-			t.Errorf("Parts(%q) = %q, want %q", c.in, got, c.want)
+		if got := parts(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("parts(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
 
 func TestWholeKept(t *testing.T) {
-	toks := Split("JavaScript x")
+	toks := tokens("JavaScript x")
 	if len(toks) != 2 || toks[0].Whole != "javascript" || !reflect.DeepEqual(toks[0].Parts, []string{"java", "script"}) {
-		t.Fatalf("Split = %+v", toks)
+		t.Fatalf("tokens = %+v", toks)
 	}
+}
+
+// tokens returns the tokens of text.
+func tokens(text string) []Token {
+	var out []Token
+	Each(text, func(t Token) { out = append(out, t) })
+	return out
+}
+
+// parts returns the flat list of identifier parts of text, lowercased:
+// "getHTTPResponse2 parse_json" → get http response 2 parse json.
+func parts(text string) []string {
+	var out []string
+	Each(text, func(t Token) { out = append(out, t.Parts...) })
+	return out
 }
