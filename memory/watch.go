@@ -72,7 +72,11 @@ func (ix *Index) Watch(ctx context.Context) error {
 				everything = true // a folder was removed or renamed
 			case path.Base(rel) == ".gitignore" || path.Base(rel) == ".devaiignore":
 				everything = true
-				ign, _ = walk.NewIgnorer(ix.repo)
+				if fresh, err := walk.NewIgnorerFor(ix.repo, ix.walkOptions()); err == nil {
+					ign = fresh
+				} else {
+					ix.log.Warn("file watcher: the changed ignore rules cannot be read; keeping the old ones", "file", rel, "error", err)
+				}
 			default:
 				changed[rel] = true
 			}
