@@ -58,6 +58,9 @@ func (d *decisionRecorder) middleware() server.ToolHandlerMiddleware {
 			start := time.Now()
 			ctx, outcome := tool.WithOutcome(ctx)
 			res, err := next(ctx, req)
+			if err == nil && res != nil && res.NeedsInput() {
+				return res, err // round one of several: the last round is the call's record
+			}
 			d.record(ctx, req, start, res, err, outcome)
 			return res, err
 		}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/devaiops/devai/memory/decisions"
@@ -384,4 +385,48 @@ func fmtWrites(w []decisions.Write) string {
 		parts[i] = "{" + x.Kind + " " + x.Ref + "}"
 	}
 	return "[" + strings.Join(parts, " ") + "]"
+}
+
+// TestTwoRoundCallIsOneRecord: a call that asks a 2026-07-28 client's
+// model for prose takes two rounds; the decision log keeps one record, of
+// the answer.
+func TestTwoRoundCallIsOneRecord(t *testing.T) {
+	asking := &tool.Def[struct{}, testOutput]{
+		Name: "test_asks", Description: "asks the client's model", Example: "{}", WithoutIndex: true,
+		Run: func(ctx context.Context, env tool.Env, _ struct{}) (testOutput, error) {
+			if env.Prose == nil {
+				return testOutput{Text: "no model"}, nil
+			}
+			text, err := env.Prose(ctx, "system", "write it")
+			return testOutput{Text: text}, err
+		},
+		Render: func(_ struct{}, out testOutput) string { return out.Text },
+	}
+	state := t.TempDir()
+	dlog, err := decisions.Open(decisions.Dir(state), decisions.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dlog.Close() })
+	s, err := newMCPServer(serverConfig{Logger: testLogger(t), Tools: []tool.Tool{asking}, Decisions: dlog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tooltest.Connect(t, s, mcp.ProtocolVersion20260728, client.WithSamplingHandler(samplingReply("the model's prose")))
+	res := tooltest.Call(t, c, "test_asks", map[string]any{})
+	if res.IsError || !strings.Contains(resultText(res), "the model's prose") {
+		t.Fatalf("answer: %+v", res.Content)
+	}
+	recs, err := decisions.List(decisions.Dir(state), decisions.Filter{})
+	if err != nil || len(recs) != 1 || !strings.Contains(recs[0].Summary, "the model's prose") {
+		t.Fatalf("records: %v %+v", err, recs)
+	}
+}
+
+// samplingReply is a client model that always answers text.
+type samplingReply string
+
+func (r samplingReply) CreateMessage(context.Context, mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
+	return &mcp.CreateMessageResult{Model: "test", StopReason: "endTurn",
+		SamplingMessage: mcp.SamplingMessage{Role: mcp.RoleAssistant, Content: mcp.NewTextContent(string(r))}}, nil
 }

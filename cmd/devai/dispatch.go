@@ -32,6 +32,7 @@ type callOptions struct {
 	NoSync      bool          // answer from the index as it is
 	AllowExec   bool          // propose_patch may build and test
 	ExecTimeout time.Duration // bounds one build or test
+	Chat        *chatConfig   // a chat model for prose (devai plan), or nil
 }
 
 // toolSession is an initialized MCP client on devai's tools.
@@ -69,8 +70,15 @@ func openToolSession(ctx context.Context, cfg *commonConfig, opts callOptions, s
 		}
 		closeIndex()
 	}
-	s, err := newMCPServer(serverConfig{Index: ix, Logger: logger, Tools: toolTable(), FirstSyncWait: tool.DefaultFirstSyncWait,
-		Decisions: dlog, AllowExec: opts.AllowExec, ExecTimeout: opts.ExecTimeout, Local: true})
+	sc := serverConfig{Index: ix, Logger: logger, Tools: toolTable(), FirstSyncWait: tool.DefaultFirstSyncWait,
+		Decisions: dlog, AllowExec: opts.AllowExec, ExecTimeout: opts.ExecTimeout, Local: true}
+	if opts.Chat != nil {
+		if err := opts.Chat.apply(&sc); err != nil {
+			closeAll()
+			return nil, usageError{err}
+		}
+	}
+	s, err := newMCPServer(sc)
 	if err != nil {
 		closeAll()
 		return nil, err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -24,7 +25,13 @@ devai cannot know is marked TODO(assistant). A one-word request gets
 clarifying questions instead. Nothing is written without --write, and an
 existing file is replaced only with --overwrite.
 The index is synced first (only changed files are read), unless --no-sync.
+With --chat (ollama or openai) a chat model writes the prose; when a running
+devai serve holds the index, its own --chat decides.
 With --json the output is exactly draft_spec's structured output.`,
+		flags: func(fs *flag.FlagSet, opts *callOptions) {
+			opts.Chat = &chatConfig{}
+			opts.Chat.register(fs)
+		},
 		args: func(r *commandRun, args []string, in *spec.Input) error {
 			in.Request = strings.Join(args, " ")
 			if in.Path != "" {

@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -168,5 +171,46 @@ func TestPlanThroughHolder(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "handlers_auth.go") || !strings.Contains(stdout, `"requirements"`) {
 		t.Errorf("through the holder: %s", stdout)
+	}
+}
+
+// TestPlanWithAChatModel: devai plan --chat ollama has the configured
+// model write the prose, over Ollama's /api/chat wire format, and says so.
+func TestPlanWithAChatModel(t *testing.T) {
+	var asked atomic.Int32
+	ollama := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Model    string `json:"model"`
+			Stream   bool   `json:"stream"`
+			Messages []struct{ Role, Content string }
+		}
+		if r.URL.Path != "/api/chat" || json.NewDecoder(r.Body).Decode(&req) != nil || req.Model != "llama3.1:8b" || req.Stream || len(req.Messages) != 2 {
+			http.Error(w, "unexpected request", http.StatusBadRequest)
+			return
+		}
+		asked.Add(1)
+		prose := `{"summary": "Limit login attempts per client address.", "requirements": [{"id": "FR-023", "text": "THE service SHALL accept at most 10 login attempts per client address per minute."}]}`
+		reply, _ := json.Marshal(map[string]any{"model": req.Model, "created_at": "2026-12-04T10:00:00Z",
+			"message": map[string]string{"role": "assistant", "content": prose}, "done": true, "done_reason": "stop"})
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(reply)
+	}))
+	defer ollama.Close()
+	repo, state := shopRepo(t), t.TempDir()
+	stdout, stderr, err := runPlanCLI(t, "add rate limiting to the login endpoint", "--json", "--repo", repo, "--state-dir", state,
+		"--embedder", "hash", "--log-level", "warn", "--chat", "ollama", "--chat-url", ollama.URL, "--chat-model", "llama3.1:8b")
+	if err != nil {
+		t.Fatalf("%v: %s", err, stderr)
+	}
+	var out spec.Output
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	if asked.Load() != 1 || !strings.HasPrefix(out.Prose, "sampled: ollama:llama3.1:8b wrote the prose") || !strings.Contains(out.Summary, "Limit login attempts") {
+		t.Errorf("asked %d times; prose %q, summary %q", asked.Load(), out.Prose, out.Summary)
+	}
+	_, _, err = runPlanCLI(t, "add rate limiting", "--repo", repo, "--state-dir", state, "--chat", "gemini")
+	if err == nil || !strings.Contains(err.Error(), "--chat") {
+		t.Errorf("an unknown provider: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/devaiops/devai/memory"
@@ -127,9 +128,6 @@ func parseEdits(data []byte, in *patch.Input) error {
 	switch {
 	case len(trimmed) == 0:
 		return errors.New("the edits are empty")
-	case bytes.HasPrefix(trimmed, []byte("diff --git")) || bytes.HasPrefix(trimmed, []byte("--- ")):
-		in.Edits = append(in.Edits, patch.Edit{Diff: string(data)})
-		return nil
 	case trimmed[0] == '[':
 		var edits []patch.Edit
 		if err := strictJSON(trimmed, &edits); err != nil {
@@ -157,8 +155,18 @@ func parseEdits(data []byte, in *patch.Input) error {
 		mergeInput(in, file)
 		return nil
 	}
-	return errors.New("the edits are neither JSON (a list of edits, or a propose_patch input) nor a unified diff (starting with diff --git or ---)")
+	if diffStart.Match(data) {
+		// A unified diff, perhaps with a sentence or a ```diff fence around
+		// it: propose_patch reads past those.
+		in.Edits = append(in.Edits, patch.Edit{Diff: string(data)})
+		return nil
+	}
+	return errors.New("the edits are neither JSON (a list of edits, or a propose_patch input) nor a unified diff (a diff --git line, or a --- line followed by +++)")
 }
+
+// diffStart finds where a unified diff begins: git's header, or a ---
+// line followed by a +++ line (GNU diff -u).
+var diffStart = regexp.MustCompile(`(?m)^(diff --git |--- .*\r?\n\+\+\+ )`)
 
 func strictJSON(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))

@@ -118,6 +118,7 @@ func TestPRCommand(t *testing.T) {
 		{"", []string{"--title", "x"}, 2, "--edits is required"},
 		{"[]", []string{"--edits", "-"}, 2, "--title is required"},
 		{"not json", []string{"--title", "x", "--edits", "-"}, 2, "neither JSON"},
+		{"Here is the fix:\n```diff\n--- a/internal/auth/service.go\n+++ b/internal/auth/service.go\n@@ -1,1 +1,1 @@\n-no such line\n+x\n```\n", []string{"--title", "x", "--edits", "-", "--no-sync"}, 1, "internal/auth/service.go"},
 		{`[{"path": "internal/auth/service.go", "search": "no such text", "replace": "y"}]`, []string{"--title", "x", "--edits", "-", "--no-sync"}, 1, "does not occur"},
 		{"", []string{"show", "20990101-000000-abcdef"}, 1, "no such proposal"},
 		{"", []string{"frobnicate"}, 2, "unexpected arguments"},

@@ -38,6 +38,7 @@ type serveConfig struct {
 	MaxSessions    int
 	NoWatch        bool
 	AllowExec      bool
+	chat           chatConfig
 }
 
 // serveFlags declares the flags of `devai serve` over a new config.
@@ -57,6 +58,7 @@ func serveFlags() (*serveConfig, *flag.FlagSet) {
 	fs.IntVar(&cfg.MaxSessions, "max-sessions", defaultMaxSessions, "HTTP: keep at most this many sessions; past it, initialize evicts the least recently used idle one, or gets 503 when all are busy (0: no cap)")
 	fs.BoolVar(&cfg.NoWatch, "no-watch", false, "do not watch the repository for changes after the first sync")
 	fs.BoolVar(&cfg.AllowExec, "allow-exec", false, "let propose_patch build the repository and run the impacted tests in a scratch copy (this runs the repository's code); without it only static checks run")
+	cfg.chat.register(fs)
 	return cfg, fs
 }
 
@@ -135,7 +137,11 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 	}
 	defer dlog.Close()
 
-	s, err := newMCPServer(serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: tool.DefaultFirstSyncWait, Decisions: dlog, AllowExec: cfg.AllowExec})
+	sc := serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: tool.DefaultFirstSyncWait, Decisions: dlog, AllowExec: cfg.AllowExec}
+	if err := cfg.chat.apply(&sc); err != nil {
+		return usageError{err}
+	}
+	s, err := newMCPServer(sc)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,10 @@ type serverConfig struct {
 	Repo          string         // where .devai/prompts is read; "": the index's repository
 	AllowExec     bool           // propose_patch may build and test (--allow-exec)
 	ExecTimeout   time.Duration  // bounds one build or test; 0: the tool's default
+	// Prose is a configured chat model for prose (--chat), or nil.
+	Prose        tool.ProseFunc
+	ProseBy      string
+	ProseTimeout time.Duration
 	// Local marks the in-process server of a command-line call: the user's
 	// own, who may name files outside the repository.
 	Local bool
@@ -72,7 +76,8 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		server.WithOutputSchemaValidation(),
 		server.WithHooks(hooks),
 	)
-	env := tool.Env{Index: cfg.Index, FirstSyncWait: cfg.FirstSyncWait, AllowExec: cfg.AllowExec, ExecTimeout: cfg.ExecTimeout, Local: cfg.Local}
+	env := tool.Env{Index: cfg.Index, FirstSyncWait: cfg.FirstSyncWait, AllowExec: cfg.AllowExec, ExecTimeout: cfg.ExecTimeout, Local: cfg.Local,
+		Prose: cfg.Prose, ProseBy: cfg.ProseBy, ProseTimeout: cfg.ProseTimeout}
 	for _, t := range cfg.Tools {
 		b, err := t.Binding(env)
 		if err != nil {

@@ -48,7 +48,7 @@ type Edit struct {
 	Path    string  `json:"path,omitempty" jsonschema:"Repository-relative file path (for search/replace, whole file and delete)"`
 	Search  string  `json:"search,omitempty" jsonschema:"Text that occurs exactly once in the file at base; it is replaced by replace"`
 	Replace string  `json:"replace,omitempty" jsonschema:"The text that takes search's place (empty deletes it)"`
-	Diff    string  `json:"diff,omitempty" jsonschema:"A unified diff (git diff or diff -u), paths a/… b/…; may create and delete files"`
+	Diff    string  `json:"diff,omitempty" jsonschema:"A unified diff (git diff or diff -u), paths a/… b/…; may create, delete and rename files (not change modes)"`
 	Content *string `json:"content,omitempty" jsonschema:"The whole new content of path (creates the file if it does not exist)"`
 	Delete  bool    `json:"delete,omitempty" jsonschema:"Delete path"`
 }

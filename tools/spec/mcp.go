@@ -40,7 +40,7 @@ var Tool = &tool.Def[Input, Output]{
 		if timeout == 0 {
 			timeout = proseTimeout
 		}
-		return Run(ctx, env.Index, in, Options{Prose: env.Prose, ProseTimeout: timeout})
+		return Run(ctx, env.Index, in, Options{Prose: env.Prose, ProseBy: env.ProseBy, ProseTimeout: timeout})
 	},
 	Render: func(_ Input, out Output) string { return Markdown(out) },
 	Writes: func(out Output) []tool.Write { return out.Writes },

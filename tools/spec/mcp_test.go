@@ -118,7 +118,7 @@ func TestDraftSpecWithoutSampling(t *testing.T) {
 func TestDraftSpecSamplesProse(t *testing.T) {
 	ix := shopIndex(t)
 	m := &model{reply: func(req mcp.CreateMessageRequest) (string, error) {
-		prompt := req.Messages[0].Content.(mcp.TextContent).Text
+		prompt := messageText(t, req.Messages[0].Content)
 		if !strings.Contains(prompt, "FR-023") || !strings.Contains(req.SystemPrompt, "EARS") {
 			return "", errors.New("unexpected prompt")
 		}
@@ -215,4 +215,20 @@ func TestDraftSpecSamplesOverHTTP(t *testing.T) {
 			t.Errorf("%s: prose %q, want %s (%+v)", version, out.Prose, want, res.Content)
 		}
 	}
+}
+
+// messageText is the text of a sampling message's content, which arrives
+// typed from a session (sampling/createMessage) and as decoded JSON from an
+// input request (protocol 2026-07-28).
+func messageText(t *testing.T, content any) string {
+	raw, err := json.Marshal(content)
+	if err != nil {
+		t.Error(err)
+		return ""
+	}
+	var tc mcp.TextContent
+	if err := json.Unmarshal(raw, &tc); err != nil {
+		t.Error(err)
+	}
+	return tc.Text
 }

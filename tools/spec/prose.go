@@ -69,10 +69,10 @@ func sample(ctx context.Context, ix *memory.Index, out Output, opts Options) Out
 	}
 	var p proseFields
 	if err := json.Unmarshal([]byte(jsonObject(reply)), &p); err != nil {
-		out.Prose = fmt.Sprintf("skeleton: the client's model did not answer with the JSON asked for (%v); fill the TODO(assistant) gaps", err)
+		out.Prose = fmt.Sprintf("skeleton: the model did not answer with the JSON asked for (%v); fill the TODO(assistant) gaps", err)
 		return out
 	}
-	return merge(out, p)
+	return merge(out, p, opts.ProseBy)
 }
 
 // jsonObject cuts the outermost {…} out of a reply (models wrap JSON in
@@ -85,7 +85,7 @@ func jsonObject(s string) string {
 	return s[i : j+1]
 }
 
-func merge(out Output, p proseFields) Output {
+func merge(out Output, p proseFields, by string) Output {
 	set := func(dst *string, v string) {
 		if v = strings.TrimSpace(v); v != "" {
 			*dst = v
@@ -138,7 +138,10 @@ func merge(out Output, p proseFields) Output {
 			out.Gaps = append(out.Gaps, f.ID+": "+f.Message)
 		}
 	}
-	out.Prose = "sampled: the client's model wrote the prose; check it against the lint"
+	if by == "" {
+		by = "the client's model"
+	}
+	out.Prose = "sampled: " + by + " wrote the prose; check it against the lint"
 	if len(kept) > 0 {
 		out.Prose += "; kept the skeleton's text of " + strings.Join(kept, ", ")
 	}

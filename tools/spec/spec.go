@@ -91,6 +91,8 @@ type Options struct {
 	Prose func(ctx context.Context, system, prompt string) (string, error)
 	// ProseTimeout bounds Prose (default 90 s).
 	ProseTimeout time.Duration
+	// ProseBy names the model behind Prose (default: the client's model).
+	ProseBy string
 }
 
 // Output is the answer to one call.

@@ -39,6 +39,8 @@ type Env struct {
 	// call: the configured chat endpoint, else the client's model when the
 	// client offers sampling.
 	Prose ProseFunc
+	// ProseBy names who writes the prose, for the answer to say.
+	ProseBy string
 }
 
 // Def declares a tool once. The MCP tool, its handler (argument binding,

@@ -61,38 +61,44 @@ func (d *Def[In, Out]) Binding(env Env) (Binding, error) {
 
 func (d *Def[In, Out]) handler(env Env, schema map[string]any) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		in, out, err := d.call(ctx, env, req)
+		in, out, pending, err := d.call(ctx, env, req)
 		if err != nil {
 			return d.failure(err), nil
+		}
+		if pending != nil {
+			return pending, nil
 		}
 		return d.answer(ctx, req, in, out, schema), nil
 	}
 }
 
 // call binds and checks the arguments, waits for the index when the tool
-// needs it, and runs the tool.
-func (d *Def[In, Out]) call(ctx context.Context, env Env, req mcp.CallToolRequest) (In, Out, error) {
-	var in In
-	var out Out
+// needs it, and runs the tool. pending, when not nil, is the input request
+// that asks the client's model for prose before the answer (round one).
+func (d *Def[In, Out]) call(ctx context.Context, env Env, req mcp.CallToolRequest) (in In, out Out, pending *mcp.CallToolResult, err error) {
 	if err := req.BindArguments(&in); err != nil {
-		return in, out, Inputf("the arguments do not fit the schema (%v): pass %s", err, d.Example)
+		return in, out, nil, Inputf("the arguments do not fit the schema (%v): pass %s", err, d.Example)
 	}
 	if d.Check != nil {
 		if err := d.Check(&in); err != nil {
-			return in, out, Input(err)
+			return in, out, nil, Input(err)
 		}
 	}
 	if env.Index == nil && !d.WithoutIndex {
-		return in, out, errNoIndex
+		return in, out, nil, errNoIndex
 	}
 	if d.NeedsFirstSync && env.Index != nil {
 		if err := waitFirstSync(ctx, env.Index, req, env.FirstSyncWait); err != nil {
-			return in, out, Inputf("cancelled while waiting for the first index sync: %v", err)
+			return in, out, nil, Inputf("cancelled while waiting for the first index sync: %v", err)
 		}
 	}
-	env.Prose = proseFor(ctx, env.Prose)
-	out, err := d.Run(ctx, env, in)
-	return in, out, err
+	prose := newProseRound(ctx, env, req)
+	env.Prose, env.ProseBy = prose.write, prose.by
+	out, err = d.Run(ctx, env, in)
+	if pending = prose.pending(); pending != nil {
+		return in, out, pending, nil // whatever Run made of errAskClient
+	}
+	return in, out, nil, err
 }
 
 // failure is the isError result of err: an input error as the tool said
