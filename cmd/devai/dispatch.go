@@ -274,7 +274,7 @@ func runToolCommand[In, Out any](ctx context.Context, def *tool.Def[In, Out], fa
 	ans, err := invokeTool[In, Out](ctx, s, def.Name, *in)
 	var ie inputError
 	if errors.As(err, &ie) && !face.inputIsContent {
-		return usageError{ie.error}
+		return usageError(ie)
 	}
 	if err != nil {
 		return err

@@ -41,14 +41,3 @@ func redactToolOutput(r *redact.Redactor, logger hclog.Logger) server.ToolHandle
 		}
 	}
 }
-
-// redacted returns v with every credential in its strings redacted, for
-// CLI commands that print what tools read outside the index (a log file,
-// stdin).
-func redacted[T any](v T) (T, error) {
-	r, err := redact.New()
-	if err != nil {
-		return v, err
-	}
-	return redact.Typed(r, v)
-}
