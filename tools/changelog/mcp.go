@@ -28,5 +28,6 @@ var Tool = &tool.Def[Input, Output]{
 	},
 	Render:   func(_ Input, out Output) string { return Markdown(out) },
 	Count:    func(out Output) string { return fmt.Sprintf("%d commits", out.Commits) },
+	Shrink:   shrink,
 	FailHint: "Check that git works in the repository and try again.",
 }

@@ -33,4 +33,5 @@ var Tool = &tool.Def[Input, Output]{
 	},
 	Render: func(_ Input, out Output) string { return Markdown(out) },
 	Count:  func(out Output) string { return fmt.Sprintf("%d gaps", len(out.Gaps)) },
+	Shrink: shrink,
 }

@@ -32,5 +32,6 @@ var Tool = &tool.Def[Input, Output]{
 	},
 	Render:   func(_ Input, out Output) string { return Markdown(out) },
 	Writes:   func(out Output) []tool.Write { return out.Writes },
+	Shrink:   shrink,
 	FailHint: "Nothing was written to the working tree. Try again; if it persists, check the server log.",
 }

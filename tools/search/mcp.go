@@ -37,4 +37,5 @@ var Tool = &tool.Def[Input, Output]{
 	},
 	Render: func(in Input, out Output) string { return Markdown(in.Query, out) },
 	Count:  func(out Output) string { return fmt.Sprintf("%d hits", len(out.Hits)) },
+	Shrink: shrink,
 }

@@ -44,4 +44,5 @@ var Tool = &tool.Def[Input, Output]{
 	},
 	Render: func(_ Input, out Output) string { return Markdown(out) },
 	Writes: func(out Output) []tool.Write { return out.Writes },
+	Shrink: shrink,
 }
