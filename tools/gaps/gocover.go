@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -22,29 +21,19 @@ func RunGoCover(ctx context.Context, repo, state string, timeout time.Duration, 
 	if _, err := os.Stat(filepath.Join(repo, "go.mod")); err != nil {
 		return "", fmt.Errorf("--run: no go.mod at %s; run your tests with coverage yourself and pass --coverage FILE", repo)
 	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return "", fmt.Errorf("--run: the go command is not on PATH: %w", err)
-	}
 	dir := filepath.Join(state, "coverage")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("--run: %w", err)
 	}
 	profile := filepath.Join(dir, "go.coverprofile")
 	_ = os.Remove(profile)
-	runCtx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	cmd := exec.CommandContext(runCtx, goBin, "test", "-count=1", "-coverprofile="+profile, "./...")
-	cmd.Dir = repo
-	tool.OwnProcessGroup(cmd)
-	cmd.WaitDelay = 5 * time.Second
-	cmd.Stdout, cmd.Stderr = progress, progress // test output is for the person, not for stdout
 	fmt.Fprintf(progress, "devai gaps: running go test -coverprofile ./... in %s (timeout %s)\n", repo, timeout)
-	runErr := cmd.Run()
+	// Test output is for the person, not for stdout.
+	runErr := tool.RunGo(ctx, tool.GoRun{Dir: repo, Args: []string{"test", "-count=1", "-coverprofile=" + profile, "./..."}, Timeout: timeout, Output: progress})
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("--run: go test stopped: %w", err)
 	}
-	if errors.Is(runCtx.Err(), context.DeadlineExceeded) {
+	if errors.Is(runErr, tool.ErrTimedOut) {
 		return "", fmt.Errorf("--run: go test did not finish within %s; raise --run-timeout or pass a profile with --coverage", timeout)
 	}
 	if _, err := os.Stat(profile); err != nil {

@@ -464,34 +464,20 @@ func relTo(mod, pkg string) string {
 // packages would ever be reused (measured on prometheus: a full rebuild,
 // minutes, on every proposal).
 func (c *checker) goCmd(ctx context.Context, dir string, args []string) (string, error) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return "", fmt.Errorf("the go command is not on PATH: %w", err)
-	}
 	timeout := c.opts.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off")
+	env := []string{"GOWORK=off"}
 	if c.goTmp != "" {
-		cmd.Env = append(cmd.Env, "GOTMPDIR="+c.goTmp) // go's work files go with the scratch folder
+		env = append(env, "GOTMPDIR="+c.goTmp) // go's work files go with the scratch folder
 	}
-	tool.OwnProcessGroup(cmd)
-	cmd.WaitDelay = 5 * time.Second
 	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	err = cmd.Run()
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return buf.String(), fmt.Errorf("go %s did not finish within %s and was killed (with its process group)", args[0], timeout)
+	err := tool.RunGo(ctx, tool.GoRun{Dir: dir, Args: args, Env: env, Timeout: timeout, Output: &buf})
+	if err != nil && !errors.Is(err, tool.ErrTimedOut) {
+		err = fmt.Errorf("go %s: %w", args[0], err)
 	}
-	if err != nil {
-		return buf.String(), fmt.Errorf("go %s: %w", args[0], err)
-	}
-	return buf.String(), nil
+	return buf.String(), err
 }
 
 // hasGoFiles reports whether dir holds a .go file (a package go test can
