@@ -30,7 +30,7 @@ func Markdown(out Output, top int) string {
 	b.WriteString("Errors first, then the rarest.\n\n| id | count | levels | first seen | last seen | lines | template |\n|---:|---:|---|---|---|---|---|\n")
 	for i, t := range s.Templates {
 		if top >= 0 && i == top {
-			fmt.Fprintf(&b, "\n… %d more templates: raise top (-1: all) to list them here; the structured output (--json) has every one\n", len(s.Templates)-top)
+			fmt.Fprintf(&b, "\n… %d more templates: raise top to list them here; the structured output (--json) has every one\n", len(s.Templates)-top)
 			break
 		}
 		row(&b, t)
