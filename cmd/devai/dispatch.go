@@ -24,6 +24,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -78,7 +79,41 @@ func openToolSession(ctx context.Context, cfg *commonConfig, opts callOptions, s
 			return nil, usageError{err}
 		}
 	}
-	s, err := newMCPServer(sc)
+	return serveInProcess(ctx, sc, closeAll)
+}
+
+// openIndexFreeSession serves a call that needs no index (a tool that
+// reads only a file the user named, or stdin) in process without opening
+// one: nothing is indexed or synced, and it works outside any repository.
+// The call is recorded when the repository already has a state directory;
+// none is created for it.
+func openIndexFreeSession(ctx context.Context, cfg *commonConfig, stderr io.Writer) (*toolSession, error) {
+	logger, closeLog, err := newLoggerTo(cfg.LogLevel, cfg.LogFile, stderr)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	var dlog *decisions.Log
+	if state, err := memory.StateDir(cfg.memoryOptions()); err == nil {
+		if st, err := os.Stat(state); err == nil && st.IsDir() {
+			if dlog, err = openDecisionLog(state, cfg.decisionTrust(), logger); err != nil {
+				logger.Warn("this call is not recorded", "error", err)
+				dlog = nil
+			}
+		}
+	}
+	closeAll := func() {
+		if dlog != nil {
+			_ = dlog.Close()
+		}
+		closeLog()
+	}
+	return serveInProcess(ctx, serverConfig{Logger: logger, Tools: toolTable(), Repo: cfg.Repo, Decisions: dlog, Local: true}, closeAll)
+}
+
+// serveInProcess starts the MCP server of cfg and an initialized client on
+// it; closeAll releases what cfg holds, when the session ends or fails.
+func serveInProcess(ctx context.Context, cfg serverConfig, closeAll func()) (*toolSession, error) {
+	s, err := newMCPServer(cfg)
 	if err != nil {
 		closeAll()
 		return nil, err
@@ -197,6 +232,10 @@ type toolFace[In, Out any] struct {
 	// args fills in from the positional arguments (and whatever the
 	// command's own flags name: a file, stdin); nil means none are taken.
 	args func(r *commandRun, args []string, in *In) error
+	// indexFree says the call needs no index (the tool is WithoutIndex and
+	// the input names nothing in the repository): it is served in process
+	// without opening one, so it runs anywhere and syncs nothing.
+	indexFree func(in *In) bool
 	// before runs after the input checks, before the call (gaps --run).
 	before func(ctx context.Context, r *commandRun, in *In) error
 	// inputIsContent makes the tool's input errors failures (exit 1), not
@@ -263,7 +302,13 @@ func runToolCommand[In, Out any](ctx context.Context, def *tool.Def[In, Out], fa
 			return err
 		}
 	}
-	s, err := openToolSession(ctx, r.cfg, *r.opts, r.stderr)
+	var s *toolSession
+	var err error
+	if face.indexFree != nil && def.WithoutIndex && face.indexFree(in) {
+		s, err = openIndexFreeSession(ctx, r.cfg, r.stderr)
+	} else {
+		s, err = openToolSession(ctx, r.cfg, *r.opts, r.stderr)
+	}
 	if err != nil {
 		return err
 	}

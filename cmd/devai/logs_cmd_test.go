@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/devaiops/devai/memory/drain"
+	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/tools/logs"
 )
 
 func TestLogsCommand(t *testing.T) {
@@ -25,26 +28,44 @@ func TestLogsCommand(t *testing.T) {
 	if code := run([]string{"logs", "--json", "--lines", worker}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	var s drain.Summary
+	var s logs.Output
 	if err := json.Unmarshal(stdout.Bytes(), &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.Lines != 50 || len(s.LineTemplates) != 50 || s.Templates[0].Count != 3 || s.LineTemplates[3] != s.Templates[0].ID {
-		t.Errorf("summary: lines %d, %d line templates, first %+v", s.Lines, len(s.LineTemplates), s.Templates[0])
+	if s.Source != worker || s.Lines != 50 || len(s.LineTemplates) != 50 || s.Templates[0].Count != 3 || s.LineTemplates[3] != s.Templates[0].ID {
+		t.Errorf("summary: source %s, lines %d, %d line templates, first %+v", s.Source, s.Lines, len(s.LineTemplates), s.Templates[0])
 	}
 	// stdin, and a byte limit that is said
-	stdout.Reset()
-	cfg := &logsConfig{JSON: true, MaxBytes: 100, SimTh: 0.4, Depth: 4}
-	if err := runLogs(cfg, "stdin", strings.NewReader(strings.Repeat("GET /x 200\n", 50)), &stdout); err != nil {
-		t.Fatal(err)
+	out, errText, err := runCommand(logsCommand, strings.NewReader(strings.Repeat("GET /x 200\n", 50)), "--json", "--max-bytes", "100", "-")
+	if err != nil {
+		t.Fatalf("%v: %s", err, errText)
 	}
-	if !strings.Contains(stdout.String(), `"truncated": true`) || !strings.Contains(stdout.String(), "max-bytes") {
-		t.Errorf("limit not said: %s", stdout.String())
+	if !strings.Contains(out, `"truncated": true`) || !strings.Contains(out, "max-bytes") || !strings.Contains(out, `"source": "text"`) {
+		t.Errorf("limit not said: %s", out)
 	}
-	for _, args := range [][]string{{"logs"}, {"logs", "--lines", worker}, {"logs", "--sim", "2", worker}, {"logs", filepath.Join(t.TempDir(), "nope.log")}} {
+	for _, args := range [][]string{{"logs"}, {"logs", "--lines", worker}, {"logs", "--sim", "2", worker}, {"logs", "--depth", "2", worker},
+		{"logs", "--top", "-1", worker}, {"logs", filepath.Join(t.TempDir(), "nope.log")}, {"logs", t.TempDir()}} {
 		stderr.Reset()
 		if code := run(args, &stdout, &stderr); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr.String())
+		}
+	}
+}
+
+// --top keeps its meaning: how many templates the Markdown lists, 0 all.
+func TestLogsCommandTop(t *testing.T) {
+	access := filepath.Join("..", "..", "testdata", "logs-labelled", "nginx-access.test.log")
+	for _, tt := range []struct {
+		top, rows int
+		more      bool
+	}{{2, 2, true}, {0, 6, false}} {
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"logs", "--top", fmt.Sprint(tt.top), access}, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		rows := strings.Count(stdout.String(), "\n| ") - 1 // less the header's separator
+		if rows != tt.rows || strings.Contains(stdout.String(), "more templates") != tt.more {
+			t.Errorf("--top %d: %d rows, want %d:\n%s", tt.top, rows, tt.rows, stdout.String())
 		}
 	}
 }
@@ -56,7 +77,7 @@ func TestLogsCommandAccessLog(t *testing.T) {
 	if code := run([]string{"logs", "--json", filepath.Join("..", "..", "testdata", "logs-labelled", "nginx-access.test.log")}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	var s drain.Summary
+	var s logs.Output
 	if err := json.Unmarshal(stdout.Bytes(), &s); err != nil {
 		t.Fatal(err)
 	}
@@ -68,12 +89,35 @@ func TestLogsCommandAccessLog(t *testing.T) {
 
 func TestLogsCommandRedacts(t *testing.T) {
 	line := "level=error msg=\"dial https://deploy:correcthorsebattery@db.internal/orders refused\"\n"
-	log := line + line
-	var stdout bytes.Buffer
-	if err := runLogs(&logsConfig{JSON: true, SimTh: 0.4, Depth: 4}, "stdin", strings.NewReader(log), &stdout); err != nil {
-		t.Fatal(err)
+	for _, args := range [][]string{{"--json", "-"}, {"-"}} {
+		out, errText, err := runCommand(logsCommand, strings.NewReader(line+line), args...)
+		if err != nil {
+			t.Fatalf("%v: %v: %s", args, err, errText)
+		}
+		if !strings.Contains(out, "db.internal") || strings.Contains(out, "correcthorsebattery") {
+			t.Errorf("%v: the password in the URL reached the output (or the template is missing):\n%s", args, out)
+		}
 	}
-	if strings.Contains(stdout.String(), "correcthorsebattery") {
-		t.Errorf("the password in the URL reached the output:\n%s", stdout.String())
+}
+
+// devai logs needs no index: run in a folder that is no repository, it
+// creates no state directory and syncs nothing; in a repository that has
+// one, the call is in the decision log like any other.
+func TestLogsCommandNeedsNoIndex(t *testing.T) {
+	worker := filepath.Join(shopRepo(t), "logs", "worker.log")
+	empty := t.TempDir()
+	if _, errText, err := runCommand(logsCommand, nil, "--repo", empty, worker); err != nil {
+		t.Fatalf("%v: %s", err, errText)
+	}
+	if entries, _ := os.ReadDir(empty); len(entries) != 0 {
+		t.Errorf("devai logs wrote into %s: %v", empty, entries)
+	}
+	repo, state := t.TempDir(), t.TempDir()
+	if _, errText, err := runCommand(logsCommand, nil, "--repo", repo, "--state-dir", state, worker); err != nil {
+		t.Fatalf("%v: %s", err, errText)
+	}
+	recs, err := decisions.List(decisions.Dir(state), decisions.Filter{})
+	if err != nil || len(recs) != 1 || recs[0].Tool != logs.ToolName || !strings.HasPrefix(recs[0].Summary, "6 templates") {
+		t.Errorf("decision records %+v (%v)", recs, err)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -114,11 +113,12 @@ func TestSecretShapesRedactedOnEveryOutput(t *testing.T) {
 	}
 	leaks("trace_root_cause", trace)
 
-	for _, asJSON := range []bool{false, true} {
-		var out bytes.Buffer
-		if err := runLogs(&logsConfig{JSON: asJSON, SimTh: 0.4, Depth: 4}, "backup.log", strings.NewReader(log), &out); err != nil {
-			t.Fatal(err)
+	leaks("summarize_log", toolOutput("summarize_log", map[string]any{"path": "logs/backup.log"}))
+	for _, args := range [][]string{{"-"}, {"--json", "-"}} {
+		out, errText, err := runCommand(logsCommand, strings.NewReader(log), args...)
+		if err != nil {
+			t.Fatalf("devai logs %v: %v: %s", args, err, errText)
 		}
-		leaks(fmt.Sprintf("devai logs (json %v)", asJSON), out.String())
+		leaks(fmt.Sprintf("devai logs %v", args), out)
 	}
 }

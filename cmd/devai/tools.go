@@ -7,6 +7,7 @@ import (
 
 	"github.com/devaiops/devai/tools/changelog"
 	"github.com/devaiops/devai/tools/gaps"
+	"github.com/devaiops/devai/tools/logs"
 	"github.com/devaiops/devai/tools/patch"
 	"github.com/devaiops/devai/tools/search"
 	"github.com/devaiops/devai/tools/spec"
@@ -18,7 +19,7 @@ import (
 // declared in its own package. A tool that is not ReadOnly can write, and
 // --read-only leaves it out.
 func toolTable() []tool.Tool {
-	return []tool.Tool{search.Tool, trace.Tool, gaps.Tool, spec.Tool, patch.Tool, changelog.Tool}
+	return []tool.Tool{search.Tool, trace.Tool, gaps.Tool, spec.Tool, patch.Tool, changelog.Tool, logs.Tool}
 }
 
 // toolNames lists the names in table, sorted.

@@ -25,6 +25,7 @@ var intendedHints = map[string][4]bool{
 	"propose_patch":      {false, false, false, false},
 	"find_test_gaps":     {true, false, true, false},
 	"search_context":     {true, false, true, false},
+	"summarize_log":      {true, false, true, false},
 	"trace_root_cause":   {true, false, true, false},
 }
 
@@ -113,7 +114,7 @@ func TestSelectTools(t *testing.T) {
 		wantErr  string
 	}{
 		{name: "all", want: toolNames(table)},
-		{name: "read-only drops writers", readOnly: true, want: []string{"find_test_gaps", "generate_changelog", "search_context", "trace_root_cause"}},
+		{name: "read-only drops writers", readOnly: true, want: []string{"find_test_gaps", "generate_changelog", "search_context", "summarize_log", "trace_root_cause"}},
 		{name: "only one", only: []string{"writes_things"}, want: []string{"writes_things"}},
 		{name: "duplicates once", only: []string{"search_context", "search_context"}, want: []string{"search_context"}},
 		{name: "unknown lists valid", only: []string{"nope"}, wantErr: `unknown tool "nope"; valid tools: ` + strings.Join(toolNames(table), ", ")},

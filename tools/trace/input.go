@@ -3,15 +3,15 @@ package trace
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/walk"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -71,34 +71,14 @@ func readLog(ctx context.Context, ix *memory.Index, p string, maxBytes int64) (t
 		}
 		return doc.Text, p, "", nil
 	}
-	repo := ix.Repo()
-	abs := p
-	if !filepath.IsAbs(abs) {
-		abs = filepath.Join(repo, filepath.FromSlash(p))
+	f, rel, err := walk.OpenInRepo(ix.Repo(), p)
+	if errors.Is(err, walk.ErrOutsideRepo) {
+		return "", "", "", tool.Inputf("trace_root_cause: %v; devai reads only files inside it. Paste the log's text instead", err)
 	}
-	abs = filepath.Clean(abs)
-	if !inside(repo, abs) {
-		return "", "", "", tool.Inputf("trace_root_cause: %s is outside the repository %s; devai reads only files inside it. Paste the log's text instead", p, repo)
-	}
-	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
-		return "", "", "", tool.Inputf("trace_root_cause: cannot read %s: %v; pass a log file inside the repository (repo-relative), or paste its text", p, err)
-	}
-	realRepo, err := filepath.EvalSymlinks(repo)
-	if err != nil {
-		realRepo = repo
-	}
-	if !inside(realRepo, real) {
-		return "", "", "", tool.Inputf("trace_root_cause: %s is outside the repository %s; devai reads only files inside it. Paste the log's text instead", p, repo)
-	}
-	f, err := os.Open(real)
-	if err != nil {
-		return "", "", "", tool.Inputf("trace_root_cause: cannot read %s: %v", p, err)
+		return "", "", "", tool.Inputf("trace_root_cause: %v; pass a log file inside the repository (repo-relative), or paste its text", err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return "", "", "", tool.Inputf("trace_root_cause: %s is a folder; name one log file in it", p)
-	}
 	// A crash is at the end of its log: of a file over the limit, the
 	// last maxBytes are read, from the first whole line on.
 	var skipped int64
@@ -121,14 +101,7 @@ func readLog(ctx context.Context, ix *memory.Index, p string, maxBytes int64) (t
 	if err := ctx.Err(); err != nil {
 		return "", "", "", err
 	}
-	rel, _ := filepath.Rel(realRepo, real)
-	return string(b), filepath.ToSlash(rel), note, nil
-}
-
-// inside reports whether p is root or below it.
-func inside(root, p string) bool {
-	rel, err := filepath.Rel(root, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+	return string(b), rel, note, nil
 }
 
 // looksBinary: NUL bytes, or more than a tenth of the sample not UTF-8.
