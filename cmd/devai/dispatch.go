@@ -167,7 +167,11 @@ type toolAnswer[Out any] struct {
 // whole answer (no budget): its flags already say how much it wants. An
 // isError result is an error; one the caller can fix (the tool says which)
 // is an inputError.
-func invokeTool[In, Out any](ctx context.Context, s *toolSession, name string, in In) (toolAnswer[Out], error) {
+//
+// With progress set, the call asks for progress notifications and each one's
+// message goes to progress as a line (devai pr's build and test steps, on a
+// terminal).
+func invokeTool[In, Out any](ctx context.Context, s *toolSession, name string, in In, progress io.Writer) (toolAnswer[Out], error) {
 	var ans toolAnswer[Out]
 	args, err := toArguments(in)
 	if err != nil {
@@ -176,6 +180,15 @@ func invokeTool[In, Out any](ctx context.Context, s *toolSession, name string, i
 	var req mcp.CallToolRequest
 	req.Params.Name, req.Params.Arguments = name, args
 	req.Params.Meta = mcp.NewMetaFromMap(map[string]any{tool.BudgetKey: "none"})
+	if progress != nil {
+		token := name + "-progress"
+		req.Params.Meta.ProgressToken = token
+		s.client.OnNotification(func(n mcp.JSONRPCNotification) {
+			if n.Method == "notifications/progress" && n.Params.AdditionalFields["progressToken"] == token {
+				fmt.Fprintf(progress, "devai: %v\n", n.Params.AdditionalFields["message"])
+			}
+		})
+	}
 	res, err := s.client.CallTool(ctx, req)
 	if err != nil {
 		return ans, fmt.Errorf("%s: %w", name, err)
@@ -316,7 +329,11 @@ func runToolCommand[In, Out any](ctx context.Context, def *tool.Def[In, Out], fa
 	if s.remote && r.opts.AllowExec {
 		fmt.Fprintf(r.stderr, "devai %s: a running devai serve holds the index; it runs the call, and its own --allow-exec decides whether build and tests run\n", face.name)
 	}
-	ans, err := invokeTool[In, Out](ctx, s, def.Name, *in)
+	var progress io.Writer
+	if isTerminal(r.stderr) {
+		progress = r.stderr
+	}
+	ans, err := invokeTool[In, Out](ctx, s, def.Name, *in, progress)
 	var ie inputError
 	if errors.As(err, &ie) && !face.inputIsContent {
 		return usageError(ie)

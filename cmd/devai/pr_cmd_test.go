@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -228,4 +229,51 @@ func TestProposalStoresNoSecret(t *testing.T) {
 		t.Fatal("no branch was made")
 	}
 	leaks("the branch's commit message", gitOutput(t, repo, "log", "-1", "--format=%B", reply.Branch))
+}
+
+// TestPRShowsProgress: with a progress writer (stderr on a terminal), the
+// build and each test package of devai pr --allow-exec are said while they
+// run, through the tool's MCP progress notifications.
+func TestPRShowsProgress(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go is not installed")
+	}
+	repo, _ := fixture.GitRepo(t)
+	cfg := &commonConfig{Repo: repo, StateDir: t.TempDir(), Embedder: "none", LogLevel: "off"}
+	if err := cfg.validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := openToolSession(ctx, cfg, callOptions{AllowExec: true}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	in := patch.Input{Title: "auth: a comment", Edits: []patch.Edit{{Path: fixture.BugFile, Search: "package auth", Replace: "// Package auth signs users in.\npackage auth"}},
+		Options: patch.Options{Checks: []string{"build", "test"}}}
+	var progress bytes.Buffer
+	var mu sync.Mutex
+	if _, err := invokeTool[patch.Input, patch.Output](ctx, s, patch.ToolName, in, lockedWriter{&mu, &progress}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, want := range []string{"devai: build: go build ./...", "devai: test: go test", "devai: ok  \t"} {
+		if !strings.Contains(progress.String(), want) {
+			t.Errorf("progress lacks %q:\n%s", want, progress.String())
+		}
+	}
+}
+
+// lockedWriter guards a buffer that notifications write from another
+// goroutine.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

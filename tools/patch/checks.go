@@ -86,6 +86,7 @@ func (c *checker) run(ctx context.Context, want map[string]bool) ([]CheckResult,
 		return out, "exec allowed; nothing to build"
 	}
 	start := time.Now()
+	c.opts.Progress.Report("scratch: writing the base tree and the edits to a scratch copy")
 	root, dir, err := c.export()
 	prep := CheckResult{Name: "scratch", Duration: time.Since(start).Round(time.Millisecond).String(), Millis: time.Since(start).Milliseconds(), Status: StatusPass, Output: "base tree and edits written to a scratch copy"}
 	if err != nil {
@@ -351,6 +352,7 @@ func (c *checker) build(ctx context.Context, dir string, mods map[string][]strin
 	for _, mod := range sortedKeys(mods) {
 		args := []string{"build", "-trimpath", "./..."}
 		cmds = append(cmds, "(cd "+orDot(mod)+" && go "+strings.Join(args, " ")+")")
+		c.opts.Progress.Report("build: go build ./... in " + orDot(mod))
 		out, err := c.goCmd(ctx, filepath.Join(dir, filepath.FromSlash(mod)), args)
 		outs = append(outs, out)
 		if err != nil {
@@ -415,6 +417,7 @@ func (c *checker) test(ctx context.Context, dir string, mods map[string][]string
 			}
 		}
 		cmds = append(cmds, "(cd "+orDot(mod)+" && go "+quoteArgs(args)+")")
+		c.opts.Progress.Report("test: go " + quoteArgs(args) + " in " + orDot(mod))
 		out, err := c.goCmd(ctx, filepath.Join(dir, filepath.FromSlash(mod)), args)
 		outs = append(outs, out)
 		if err != nil {
@@ -473,7 +476,12 @@ func (c *checker) goCmd(ctx context.Context, dir string, args []string) (string,
 		env = append(env, "GOTMPDIR="+c.goTmp) // go's work files go with the scratch folder
 	}
 	var buf bytes.Buffer
-	err := tool.RunGo(ctx, tool.GoRun{Dir: dir, Args: args, Env: env, Timeout: timeout, Output: &buf})
+	// go test's per-package verdicts ("ok  pkg 0.2s", "FAIL pkg") are the
+	// progress of a long test run.
+	verdicts := &tool.LineReporter{Progress: c.opts.Progress, Keep: func(line string) bool {
+		return strings.HasPrefix(line, "ok  ") || strings.HasPrefix(line, "FAIL\t") || strings.HasPrefix(line, "--- FAIL")
+	}}
+	err := tool.RunGo(ctx, tool.GoRun{Dir: dir, Args: args, Env: env, Timeout: timeout, Output: io.MultiWriter(&buf, verdicts)})
 	if err != nil && !errors.Is(err, tool.ErrTimedOut) {
 		err = fmt.Errorf("go %s: %w", args[0], err)
 	}

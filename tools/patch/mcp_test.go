@@ -3,10 +3,12 @@ package patch
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/go-git/go-git/v5"
@@ -70,8 +72,18 @@ func TestFixFixtureBugThroughMCP(t *testing.T) {
 	if _, err := c.Initialize(ctx, mcp.InitializeRequest{}); err != nil {
 		t.Fatal(err)
 	}
+	var mu sync.Mutex
+	var progress []string
+	c.OnNotification(func(n mcp.JSONRPCNotification) {
+		if n.Method == "notifications/progress" {
+			mu.Lock()
+			defer mu.Unlock()
+			progress = append(progress, fmt.Sprint(n.Params.AdditionalFields["message"]))
+		}
+	})
 	var req mcp.CallToolRequest
 	req.Params.Name = ToolName
+	req.Params.Meta = &mcp.Meta{ProgressToken: "patch-1"}
 	req.Params.Arguments = map[string]any{
 		"title":     "auth: skip deleted accounts in recordLastSeen",
 		"rationale": "trace_root_cause: nil dereference in (*Service).recordLastSeen when the janitor expires a session of a deleted user.",
@@ -87,6 +99,14 @@ func TestFixFixtureBugThroughMCP(t *testing.T) {
 	}
 	if res.IsError {
 		t.Fatalf("propose_patch failed: %+v", res.Content)
+	}
+	mu.Lock()
+	said := strings.Join(progress, "\n")
+	mu.Unlock()
+	for _, want := range []string{"scratch: ", "build: go build ./...", "test: go test", "ok  \t"} {
+		if !strings.Contains(said, want) {
+			t.Errorf("no progress saying %q; progress:\n%s", want, said)
+		}
 	}
 	raw, _ := json.Marshal(res.StructuredContent)
 	var out Output

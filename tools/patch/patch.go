@@ -149,6 +149,9 @@ type RunOptions struct {
 	AllowExec bool
 	// Timeout bounds each executed check; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// Progress hears what the checks are doing (go build, each test
+	// package); it may be nil.
+	Progress tool.ProgressFunc
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

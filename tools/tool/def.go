@@ -41,6 +41,9 @@ type Env struct {
 	Prose ProseFunc
 	// ProseBy names who writes the prose, for the answer to say.
 	ProseBy string
+	// Progress reports what a long call is doing now; the binding sets it
+	// per call (MCP progress notifications), and it may be nil.
+	Progress ProgressFunc
 }
 
 // Def declares a tool once. The MCP tool, its handler (argument binding,

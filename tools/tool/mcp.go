@@ -94,6 +94,7 @@ func (d *Def[In, Out]) call(ctx context.Context, env Env, req mcp.CallToolReques
 	}
 	prose := newProseRound(ctx, env, req)
 	env.Prose, env.ProseBy = prose.write, prose.by
+	env.Progress = progressFor(ctx, req)
 	out, err = d.Run(ctx, env, in)
 	if pending = prose.pending(); pending != nil {
 		return in, out, pending, nil // whatever Run made of errAskClient
