@@ -57,7 +57,7 @@ func TestSecondProcessSharesTheIndex(t *testing.T) {
 		{"fix-log", filepath.Join(repo, "logs", "panic.log"), "--json"},
 		{"gaps", "--json", "--limit", "3"},
 		{"logs", filepath.Join(repo, "logs", "worker.log"), "--json"}, // needs no index: served in this process
-		{"logs", "devai://log/logs/worker.log#L1-L10", "--json"},       // an indexed log: the holder reads it
+		{"logs", "devai://log/logs/worker.log#L1-L10", "--json"},      // an indexed log: the holder reads it
 	} {
 		out.Reset()
 		errb.Reset()
