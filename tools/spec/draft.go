@@ -57,7 +57,7 @@ func (d *draft) system() string {
 	repo := d.ix.Repo()
 	if data, err := os.ReadFile(filepath.Join(repo, "go.mod")); err == nil {
 		if m := regexp.MustCompile(`(?m)^module\s+(\S+)`).FindSubmatch(data); m != nil {
-			return path.Base(string(m[1]))
+			return moduleName(string(m[1]))
 		}
 	}
 	if data, err := os.ReadFile(filepath.Join(repo, "README.md")); err == nil {
@@ -66,6 +66,16 @@ func (d *draft) system() string {
 		}
 	}
 	return filepath.Base(repo)
+}
+
+// majorSuffix is a module path's major version: /v2 and up, or gopkg.in's .v3.
+var majorSuffix = regexp.MustCompile(`(/v[0-9]+|\.v[0-9]+)$`)
+
+// moduleName is what a Go module is called: its path's last element
+// without the major version (github.com/labstack/echo/v4 is echo,
+// gopkg.in/yaml.v3 is yaml).
+func moduleName(module string) string {
+	return path.Base(majorSuffix.ReplaceAllString(module, ""))
 }
 
 // placeAndNumber decides the target file and the requirement numbering,

@@ -487,3 +487,18 @@ func TestNumberingKeepsIDs(t *testing.T) {
 		t.Errorf("unused: %+v", n.unused())
 	}
 }
+
+func TestModuleName(t *testing.T) {
+	for mod, want := range map[string]string{
+		"github.com/labstack/echo/v4":  "echo",
+		"github.com/go-git/go-git/v5":  "go-git",
+		"gopkg.in/yaml.v3":             "yaml",
+		"example.com/shop":             "shop",
+		"github.com/org/v2ray":         "v2ray",
+		"github.com/prometheus/common": "common",
+	} {
+		if got := moduleName(mod); got != want {
+			t.Errorf("moduleName(%q) = %q, want %q", mod, got, want)
+		}
+	}
+}
