@@ -142,7 +142,11 @@ func median[T int | time.Duration](xs []T) T {
 	}
 	s := append([]T(nil), xs...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[len(s)/2]
+	n := len(s)
+	if n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[n/2]
 }
 
 func maxOf[T int | time.Duration](xs []T) T {
