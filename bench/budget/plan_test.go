@@ -127,3 +127,45 @@ func TestMedian(t *testing.T) {
 		}
 	}
 }
+
+// The check around propose_patch sees an edited file, a new file and a
+// new branch.
+func TestTreeStateSeesEveryChange(t *testing.T) {
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		if _, err := gitLines(t.Context(), dir, append([]string{"-c", "user.name=t", "-c", "user.email=t@example.invalid"}, args...)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("init", "-q")
+	git("add", "-A")
+	git("commit", "-q", "-m", "one")
+	state := func() string {
+		t.Helper()
+		s, err := treeState(t.Context(), dir, "a.go")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	base := state()
+	if again := state(); again != base {
+		t.Fatalf("the state of an unchanged tree moved:\n%s\n%s", base, again)
+	}
+	for _, change := range []func(){
+		func() { git("branch", "devai/proposal-x") },
+		func() { os.WriteFile(filepath.Join(dir, "b.go"), []byte("package a\n"), 0o644) },
+		func() { os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a // x\n"), 0o644) },
+	} {
+		change()
+		if now := state(); now == base {
+			t.Errorf("a change was not seen:\n%s", now)
+		} else {
+			base = now
+		}
+	}
+}
