@@ -138,3 +138,32 @@ func TestLogTemplatesFound(t *testing.T) {
 		}
 	}
 }
+
+// TestShrinkShortensSnippetsBeforeDroppingHits: an answer over budget keeps
+// its hits, with shorter snippets marked truncated, until no snippet is
+// long; only then does it lose its lowest hits.
+func TestShrinkShortensSnippetsBeforeDroppingHits(t *testing.T) {
+	long := strings.Repeat("line of code in a long function\n", 100)
+	out := Output{Hits: []Hit{{Snippet: long, Tokens: 800}, {Snippet: long[:400], Tokens: 100}, {Snippet: long, Tokens: 800}}, Tokens: 1700}
+	for range 6 {
+		if !shrink(&out) {
+			t.Fatal("nothing left to cut too soon")
+		}
+	}
+	if len(out.Hits) != 3 || !out.Hits[0].Truncated || !out.Hits[2].Truncated || out.Hits[1].Truncated {
+		t.Fatalf("after shortening: %d hits, truncated %v %v %v", len(out.Hits), out.Hits[0].Truncated, out.Hits[1].Truncated, out.Hits[2].Truncated)
+	}
+	for _, h := range out.Hits {
+		if len(h.Snippet) > minSnippet {
+			t.Errorf("a snippet of %d bytes is still long", len(h.Snippet))
+		}
+		if h.Truncated && !strings.HasSuffix(h.Snippet, "\n") {
+			t.Errorf("a snippet was cut inside a line: %q", h.Snippet[len(h.Snippet)-20:])
+		}
+	}
+	for shrink(&out) {
+	}
+	if len(out.Hits) != 1 || out.Tokens <= 0 {
+		t.Errorf("then hits go down to one: %d hits, %d tokens", len(out.Hits), out.Tokens)
+	}
+}

@@ -151,10 +151,16 @@ func (d *Def[In, Out]) answer(ctx context.Context, req mcp.CallToolRequest, in I
 	return mcp.NewToolResultStructured(structured, text)
 }
 
-// sizeOf is how many bytes an answer takes on the wire, about.
+// envelope is what the JSON-RPC response around a result adds, at most
+// (jsonrpc, id, the result key).
+const envelope = 128
+
+// sizeOf is how many bytes an answer takes on the wire: the result as it
+// is encoded (the text escaped, the structured content beside it) and
+// the response around it.
 func sizeOf(out any, text string) int {
-	data, _ := json.Marshal(out)
-	return len(data) + len(text)
+	data, _ := json.Marshal(mcp.NewToolResultStructured(out, text))
+	return len(data) + envelope
 }
 
 func budgetLifted(req mcp.CallToolRequest) bool {
