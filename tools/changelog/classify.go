@@ -51,13 +51,13 @@ var firstWordSections = []struct {
 }{
 	{SectionAdded, []string{"add", "adds", "added", "adding", "introduc*", "implement*", "support*", "allow*", "enabl*", "new", "creat*"}},
 	{SectionFixed, []string{"fix*", "bugfix*", "hotfix*", "correct*", "resolv*", "repair*", "prevent*", "avoid*",
-		"don't", "dont", "guard*", "honour*", "honor*"}},
+		"don't", "dont", "guard*", "honour*", "honor*", "ensur*", "raise", "raises"}},
 	{SectionRemoved, []string{"remov*", "delet*", "drop*"}},
 	{SectionDeprecated, []string{"deprecat*"}},
 	{SectionChanged, []string{"chang*", "updat*", "refactor*", "improv*", "renam*", "move", "moves", "moved", "moving", "optimi*", "simplif*",
 		"replac*", "rework*", "revert*", "upgrad*", "bump*", "reduc*", "increas*", "speed*", "make", "makes", "use", "uses",
 		"switch*", "clean*", "tidy", "restructur*", "extend*", "keep*", "stabili*", "show*", "preserve*", "populate*",
-		"omit*", "stop*", "skip*", "ignore*", "pin*", "set", "sets", "wait*", "validate*", "reject*", "expose*", "enforce*", "limit*"}},
+		"moderni*", "omit*", "stop*", "skip*", "ignore*", "pin*", "set", "sets", "wait*", "validate*", "reject*", "expose*", "enforce*", "limit*"}},
 	{SectionMaintenance, []string{"document*", "prepare*", "release*", "typo*", "lint*"}},
 }
 
@@ -117,7 +117,9 @@ func classify(subject, body string) parsed {
 		p.BreakingNote = strings.Join(strings.Fields(note), " ")
 	}
 	if !p.Conventional {
-		p.Section, p.Rule = byFirstWord(p.Description)
+		p.Section, p.Rule = bySubject(p.Scope, p.Description)
+	} else if release.MatchString(p.Description) {
+		p.Section, p.Rule = SectionMaintenance, "a release commit"
 	}
 	if dep := strings.ToLower(p.Scope); (dep == "deps" || dep == "deps-dev" || dep == "dependencies") && p.Section != SectionMaintenance {
 		p.Section, p.Rule = SectionMaintenance, "scope "+p.Scope+": a dependency update"
@@ -140,22 +142,119 @@ func breakingWhy(p parsed) string {
 
 // testOnly matches descriptions of work on tests and benchmarks: the words
 // test(s), benchmark(s), flaky, or a Go test or benchmark function name.
-var testOnly = regexp.MustCompile(`(?i:\b(?:tests?|benchmarks?|flaky)\b)|\b(?:Test|Benchmark|Fuzz)[A-Z_]\w*`)
+// A Go test name has two words or an underscore after Test
+// (TestHeadCompactionWhileScraping); a one-word one (TestClient) is more
+// often a type of the API, which users do see.
+var testOnly = regexp.MustCompile(`(?i:\b(?:tests?|benchmarks?|flaky|coverage|pragma)\b|\btest_\w+|\w_test\.go\b)|\b(?:Test|Benchmark|Fuzz)(?:_\w+|[A-Z][a-z0-9]+[A-Z_]\w*)`)
 
-// byFirstWord applies the first-word rule to a description.
-func byFirstWord(desc string) (section, rule string) {
-	if testOnly.MatchString(desc) {
-		return SectionMaintenance, "about tests (" + testOnly.FindString(desc) + ")"
+// The project's upkeep, which maintainers leave out of their changelogs or
+// list apart, as git-cliff's default configuration skips chore(deps) and
+// release commits and release-please hides build, ci, chore, docs and test:
+// these go to Maintenance whatever their first word says ("Bump the
+// python-packages group", "Pin GitHub Actions to full commit SHAs",
+// "Version 0.47.3").
+var (
+	// release is a release or changelog commit: "Version 0.41.0",
+	// "Changelog for v5.3.0", "Release 1.2.3", "Update CHANGELOG.md".
+	release = regexp.MustCompile(`(?i)^(?:(?:release|version|changelog for|release notes for|prepare(?: for)?(?: release)?|bump(?:ed)? version to)\s*:?\s*v?\d+\.\d+\S*|v?\d+\.\d+\.\d+\S*|(?:update|add|fix) (?:the )?changelog(?:\.md)?)(?:\s+\(#\d+\))?$`)
+	// depUpdate is a dependency update as bots and people write it.
+	depUpdate = regexp.MustCompile(`(?i)^(?:bump|update|upgrade)\s+(?:\S+\s+from\s+\S+\s+to\s|the\s+\S+\s+group\b|https?://|module\s+\S+\s+to\s|(?:\S+\s+){0,3}(?:deps|dependencies)\b)`)
+	// tooling names the project's CI, bots, linters and release tooling.
+	tooling = regexp.MustCompile(`(?i)\b(?:ci|typing|github actions?|workflows?|pipeline|dependabot|renovate|pre-commit|golangci(?:-lint)?|linters?|ruff|mypy|flake8|isort|autoflake|codecov|stalebot|goreleaser)\b`)
+	// docsOnly is work on the documentation.
+	docsOnly = regexp.MustCompile(`(?i)^\[?docs?\b|\b(?:documentation|docs|docstrings?|readme(?:\.md)?|godoc|typos?|pull_request_template|issue templates?|contributing(?:\.md)?|release notes|broken links?|code of conduct|sponsor\w*|funding)\b`)
+	// browserEdit is GitHub's default subject for a file edited in the
+	// browser: "Update _client.py", which says nothing a user could use.
+	browserEdit = regexp.MustCompile(`^Update [\w./-]+\.\w+(?:\s+\(#\d+\))?$`)
+)
+
+// upkeep says why a description is the project's upkeep, or "".
+func upkeep(desc string) string {
+	switch {
+	case release.MatchString(desc):
+		return "a release commit"
+	case depUpdate.MatchString(desc):
+		return "a dependency update"
+	case tooling.MatchString(desc):
+		return "about CI and tooling (" + tooling.FindString(desc) + ")"
+	case browserEdit.MatchString(desc):
+		return "GitHub's default subject for a file edited in the browser"
+	case docsOnly.MatchString(desc):
+		return "about documentation (" + docsOnly.FindString(desc) + ")"
+	case testOnly.MatchString(desc):
+		return "about tests (" + testOnly.FindString(desc) + ")"
 	}
-	word := strings.ToLower(strings.TrimFunc(firstWord(desc), func(r rune) bool { return !unicode.IsLetter(r) }))
+	return ""
+}
+
+// bySubject classifies a commit that is not a Conventional Commit: upkeep
+// first, then the first word of the description, then the area's own name
+// ("optimization: struct alignment"), then a verb later in the subject
+// ("AutoHandleHEAD enables …", "CORS middleware should compile …").
+func bySubject(area, desc string) (section, rule string) {
+	if why := upkeep(desc); why != "" {
+		return SectionMaintenance, why
+	}
+	if why := upkeep(area); area != "" && why != "" {
+		return SectionMaintenance, "area " + `"` + area + `"` + " " + why
+	}
+	if lower := strings.ToLower(desc); strings.HasPrefix(lower, "do not ") || strings.HasPrefix(lower, "does not ") {
+		return SectionFixed, `first words "do not"`
+	}
+	if sec, ok := byWord(firstWord(desc)); ok {
+		return sec, "first word " + `"` + firstWord(desc) + `"`
+	}
+	if sec, ok := byWord(area); ok && area != "" && !strings.ContainsAny(area, "./") {
+		return sec, "area " + `"` + area + `"`
+	}
+	if sec, w, ok := byLaterVerb(desc); ok {
+		return sec, "verb " + `"` + w + `"`
+	}
+	return SectionOther, "not a Conventional Commit, first word unclassified"
+}
+
+// byWord applies firstWordSections to one word.
+func byWord(w string) (string, bool) {
+	word := strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }))
+	if word == "" {
+		return "", false
+	}
 	for _, fw := range firstWordSections {
 		for _, w := range fw.words {
 			if stem, ok := strings.CutSuffix(w, "*"); ok && strings.HasPrefix(word, stem) || w == word {
-				return fw.section, "first word " + `"` + firstWord(desc) + `"`
+				return fw.section, true
 			}
 		}
 	}
-	return SectionOther, "not a Conventional Commit, first word unclassified"
+	return "", false
+}
+
+// laterVerbs are verbs that, as the second to fourth word, say what a
+// subject that starts with a name does: "AutoHandleHEAD enables …",
+// "Logger now supports …". "should" and "must" state the behaviour that
+// was wrong: "Context.Scheme should validate values taken from header".
+var laterVerbs = map[string]string{
+	"adds": SectionAdded, "enables": SectionAdded, "supports": SectionAdded, "allows": SectionAdded,
+	"introduces": SectionAdded, "implements": SectionAdded,
+	"fixes": SectionFixed, "prevents": SectionFixed, "avoids": SectionFixed, "resolves": SectionFixed,
+	"should": SectionFixed, "must": SectionFixed,
+	"removes": SectionRemoved, "drops": SectionRemoved, "deletes": SectionRemoved,
+	"deprecates": SectionDeprecated,
+	"changes":    SectionChanged, "replaces": SectionChanged, "renames": SectionChanged, "improves": SectionChanged,
+}
+
+func byLaterVerb(desc string) (section, word string, ok bool) {
+	f := strings.Fields(desc)
+	for i := 1; i < len(f) && i < 4; i++ {
+		w := strings.ToLower(f[i])
+		if sec, found := laterVerbs[w]; found {
+			return sec, f[i], true
+		}
+		if w == "now" || w == "no" {
+			continue
+		}
+	}
+	return "", "", false
 }
 
 func firstWord(s string) string {
