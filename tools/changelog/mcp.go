@@ -19,7 +19,8 @@ var Tool = &tool.Def[Input, Output]{
 	Title: "Write the changelog from git history",
 	Description: "Changelog between two revisions (default: the last tag to HEAD), from the git history: " +
 		"Conventional Commits grouped into Keep a Changelog sections with breaking changes first; other commits " +
-		"classified by their first word (Add, Fix, Remove, …) or listed under Other changes; merge commits left out. " +
+		"classified by their words (Add, Fix, Remove, a verb after a leading name); release, dependency, CI, docs and test commits " +
+		"grouped under Maintenance, last; merge commits left out. " +
 		"Entries link to the spec sections that define the requirement IDs (FR-012) and to the proposals (devai://proposals/{id}) their messages name. Reads only.",
 	Hints:   tool.Hints{ReadOnly: true, Idempotent: true},
 	Example: `{} for the last tag to HEAD, or {"since": "v1.2.0", "until": "HEAD"}`,
