@@ -3,6 +3,8 @@ package trace
 import (
 	"context"
 	"fmt"
+	"path"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +49,10 @@ func (e *evidence) headTime(ctx context.Context) time.Time {
 	return e.head
 }
 
+// maxTestsShown caps a suspect's tests: a symbol that 430 tests reach needs
+// the count and the nearest few, not the list.
+const maxTestsShown = 5
+
 // gather fills blame, commits, tests, specs and past events, and adds the
 // parts of the score they earn.
 func (e *evidence) gather(ctx context.Context, s *Suspect, msg string) error {
@@ -55,7 +61,15 @@ func (e *evidence) gather(ctx context.Context, s *Suspect, msg string) error {
 		e.history(ctx, s)
 	}
 	if s.Symbol != "" {
-		for _, t := range e.ix.Graph().TestsFor(s.Symbol) {
+		tests := e.ix.Graph().TestsFor(s.Symbol)
+		// The nearest first: a test beside the suspect's file before one
+		// that reaches it from another package (TestsFor lists direct
+		// callers before callers of a caller).
+		sort.SliceStable(tests, func(i, j int) bool {
+			return path.Dir(tests[i].Path) == path.Dir(s.Path) && path.Dir(tests[j].Path) != path.Dir(s.Path)
+		})
+		s.TestsTotal = len(tests)
+		for _, t := range tests[:min(len(tests), maxTestsShown)] {
 			s.Tests = append(s.Tests, Ref{URI: chunk.URI(chunk.Test, t.Path, t.StartLine, t.EndLine), Symbol: t.ID})
 		}
 		if len(s.Tests) == 0 {

@@ -41,7 +41,11 @@ func Markdown(out Output) string {
 				fmt.Fprintf(&b, "  - %s %s %s: %s\n", short(c.Hash), day(c.Time), c.Author, c.Subject)
 			}
 		}
-		refs(&b, "Tests that reach it", s.Tests, "none")
+		title := "Tests that reach it"
+		if s.TestsTotal > len(s.Tests) {
+			title = fmt.Sprintf("Tests that reach it (%d; the %d nearest)", s.TestsTotal, len(s.Tests))
+		}
+		refs(&b, title, s.Tests, "none")
 		if len(s.Requires) > 0 {
 			fmt.Fprintf(&b, "- Requirements named in the code: %s\n", strings.Join(s.Requires, ", "))
 		}

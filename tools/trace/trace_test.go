@@ -2,6 +2,7 @@ package trace
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,4 +201,48 @@ func TestPrintMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log(Markdown(out))
+}
+
+// TestManyTestsAreCountedNotListed: a suspect that many tests reach lists
+// the nearest few and says how many there are.
+func TestManyTestsAreCountedNotListed(t *testing.T) {
+	dir := t.TempDir()
+	var tests strings.Builder
+	tests.WriteString("package calc\n\nimport \"testing\"\n")
+	for i := range 12 {
+		fmt.Fprintf(&tests, "\nfunc TestDivide%d(t *testing.T) {\n\tif Divide(%d, 1) != %d {\n\t\tt.Fatal(\"divide\")\n\t}\n}\n", i, i, i)
+	}
+	files := map[string]string{
+		"go.mod":       "module example.com/calc\n\ngo 1.22\n",
+		"calc.go":      "package calc\n\n// Divide divides a by b.\nfunc Divide(a, b int) int {\n\treturn a / b\n}\n",
+		"calc_test.go": tests.String(),
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err := memory.Open(t.Context(), memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Sync(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	crash := "panic: runtime error: integer divide by zero\n\ngoroutine 1 [running]:\nexample.com/calc.Divide(...)\n\t/src/calc/calc.go:5 +0x1d\nmain.main()\n\t/src/cmd/main.go:9 +0x2a\n"
+	out, err := Run(t.Context(), ix, Input{Text: crash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	s := out.Suspects[0]
+	if s.TestsTotal != 12 || len(s.Tests) != maxTestsShown {
+		t.Errorf("tests: %d listed of %d, want %d of 12", len(s.Tests), s.TestsTotal, maxTestsShown)
+	}
+	if md := Markdown(out); !strings.Contains(md, "Tests that reach it (12; the 5 nearest)") {
+		t.Errorf("the Markdown does not say the count:\n%s", md)
+	}
 }

@@ -98,7 +98,8 @@ type Suspect struct {
 	WriteTest  string   `json:"write_test"`
 	Blame      []Blame  `json:"blame"`
 	Commits    []Commit `json:"recent_commits"`
-	Tests      []Ref    `json:"tests"`
+	Tests      []Ref    `json:"tests"`       // the nearest few
+	TestsTotal int      `json:"tests_total"` // how many tests reach it in all
 	Specs      []Ref    `json:"specs"`
 	PastEvents []Ref    `json:"similar_events"`
 	Requires   []string `json:"requirements,omitempty"`
