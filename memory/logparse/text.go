@@ -137,7 +137,13 @@ func parseLogfmt(s string, fields bool) (Record, bool) {
 func parseText(s string) Record {
 	r := Record{Format: "text", Text: s}
 	msg := s
-	if at, n, t := findTime(s); n > 0 {
+	if h, ok := splitHeader(s); ok {
+		r.Time, r.Level, msg = h.time, h.level, s[h.msg:]
+		if r.Level != "" {
+			r.Message = msg
+			return r
+		}
+	} else if at, n, t := findTime(s); n > 0 {
 		r.Time = t
 		after := strings.TrimSpace(s[at+n:])
 		if zone, rest, ok := strings.Cut(after, " "); ok && zoneNames[zone] {
