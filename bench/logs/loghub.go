@@ -256,12 +256,12 @@ func parsingAccuracy(truth []string, ids []int, templates map[int]string) float6
 }
 
 var (
-	typedMask = regexp.MustCompile(`<(?:NUM|IP|HEX|UUID|\*)>`)
+	typedMask = regexp.MustCompile(`<(?:NUM|IP|HEX|UUID|VER|\*)>`)
 	wildRun   = regexp.MustCompile(`<\*>(?:<\*>)+`)
 )
 
 // normTemplate makes templates comparable: devai's typed masks (<NUM>,
-// <IP>, <HEX>, <UUID>) are <*>, adjacent wildcards are one, and runs of
+// <IP>, <HEX>, <UUID>, <VER>) are <*>, adjacent wildcards are one, and runs of
 // whitespace are one space.
 func normTemplate(t string) string {
 	t = typedMask.ReplaceAllString(t, "<*>")

@@ -173,7 +173,7 @@ func parseText(s string) Record {
 		if tok == "LOG" { // PostgreSQL's informational level
 			lv = "info"
 		}
-		if lv != "" && len(tok) >= 3 {
+		if lv != "" && len(tok) >= 3 && (i > 0 || j < len(msg)) { // a lone word stays the message
 			r.Level = lv
 			msg = strings.TrimSpace(strings.TrimSpace(msg[:i]) + " " + strings.TrimSpace(msg[j:]))
 			break
