@@ -1,6 +1,7 @@
 package drain
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -115,7 +116,7 @@ func TestSummarizeWorkerLog(t *testing.T) {
 	}
 	var sweep *Template
 	for i := range s.Templates {
-		if s.Templates[i].Template == "janitor: started interval=<NUM> ttl=<NUM>" {
+		if s.Templates[i].Template == "started interval=<NUM> ttl=<NUM>" { // the "janitor:" prefix is header
 			sweep = &s.Templates[i]
 		}
 	}
@@ -151,5 +152,45 @@ func TestSummarizeAppJSONL(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no 'account deleted' template with count 3: %+v", s.Templates)
+	}
+}
+
+// TestMaskVersions: package versions are one variable, whatever their
+// shape (issue 12: a dpkg log gave 223 templates with versions unmasked).
+func TestMaskVersions(t *testing.T) {
+	for _, v := range []string{"1.3.3+ds-1", "2:1.1.3-3", "2.42.10+dfsg-1+deb12u2", "1.2.0-rc.1", "20230710~deb12u1"} {
+		if _, kind, _, ok := maskParts(v); !ok || kind != "<VER>" && kind != "<NUM>" {
+			t.Errorf("%s: kind %q ok %v, want a mask", v, kind, ok)
+		}
+	}
+	for _, w := range []string{"libc6:amd64", "v2", "org.example.Main"} {
+		if _, _, _, ok := maskParts(w); ok {
+			t.Errorf("%s masked", w)
+		}
+	}
+}
+
+// TestSummaryOrder: errors first, then the most frequent templates, then
+// the one-off lines (issue 12: a dpkg log listed 50 one-offs above its main
+// pattern, "status unpacked" × 1383).
+func TestSummaryOrder(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("2024-03-01 10:00:00 status half-configured pkg-a:amd64 1.0-1\n")
+	for range 5 {
+		b.WriteString("2024-03-01 10:00:01 status unpacked pkg-b:amd64 2.3.3+ds-1\n")
+	}
+	b.WriteString("2024-03-01 10:00:02 ERROR disk full on /var\n")
+	b.WriteString("2024-03-01 10:00:03 startup archives unpack\n")
+	s, err := Summarize(strings.NewReader(b.String()), SummaryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tp := range s.Templates {
+		got = append(got, fmt.Sprintf("%d %s", tp.Count, tp.Template))
+	}
+	want := []string{"1 disk full on /var", "5 status unpacked pkg-b:amd64 <VER>", "1 status half-configured pkg-a:amd64 <NUM>", "1 startup archives unpack"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("order:\n got %q\nwant %q", got, want)
 	}
 }

@@ -3,7 +3,7 @@ package drain
 import "strings"
 
 // maskParts masks the variable parts of one token with typed placeholders:
-// <UUID>, <IP>, <HEX>, <NUM> (numbers, dates, times, sizes and durations
+// <UUID>, <IP>, <HEX>, <VER> (package versions), <NUM> (numbers, dates, times, sizes and durations
 // such as 20µs or 1.5MB), and the values of key=value pairs that hold a
 // digit (<*>). It works on the token's core, keeping surrounding
 // punctuation, and uses no regular expressions: masking runs once per
@@ -43,6 +43,8 @@ func maskParts(tok string) (head, kind, tail string, ok bool) {
 		kind = "<HEX>"
 	case isNum(core):
 		kind = "<NUM>"
+	case isVersion(core):
+		kind = "<VER>"
 	default:
 		return "", "", "", false
 	}
@@ -166,3 +168,21 @@ func isNum(s string) bool {
 	}
 	return true
 }
+
+// isVersion: a package version as dpkg, rpm and semver write it, "1.3.3+ds-1",
+// "2:1.1.3-3", "2.42.10+dfsg-1+deb12u2", "1.2.0-rc.1": it starts with a digit,
+// has a dot, a ~ or a +, and holds only digits, letters and . + ~ : - _.
+func isVersion(s string) bool {
+	if !isDigitByte(s[0]) || !strings.ContainsAny(s, ".~+") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isDigitByte(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.IndexByte(".+~:-_", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }

@@ -119,14 +119,16 @@ func Summarize(r io.Reader, opts SummaryOptions) (Summary, error) {
 			s.Templates = append(s.Templates, *t)
 		}
 	}
-	// Errors first, then the rarest: what stands out comes first.
+	// Errors first, then by count, the most frequent first: the log's
+	// main patterns ("status unpacked" × 1383) come before its one-off
+	// lines (issue 12: 50 one-offs were listed above them).
 	sort.SliceStable(s.Templates, func(i, j int) bool {
 		a, b := s.Templates[i], s.Templates[j]
 		if a.Error != b.Error {
 			return a.Error
 		}
 		if a.Count != b.Count {
-			return a.Count < b.Count
+			return a.Count > b.Count
 		}
 		return a.FirstLine < b.FirstLine
 	})

@@ -137,7 +137,13 @@ func parseLogfmt(s string, fields bool) (Record, bool) {
 func parseText(s string) Record {
 	r := Record{Format: "text", Text: s}
 	msg := s
-	if at, n, t := findTime(s); n > 0 {
+	if h, ok := splitHeader(s); ok {
+		r.Time, r.Level, msg = h.time, h.level, s[h.msg:]
+		if r.Level != "" {
+			r.Message = msg
+			return r
+		}
+	} else if at, n, t := findTime(s); n > 0 {
 		r.Time = t
 		after := strings.TrimSpace(s[at+n:])
 		if zone, rest, ok := strings.Cut(after, " "); ok && zoneNames[zone] {
@@ -167,7 +173,7 @@ func parseText(s string) Record {
 		if tok == "LOG" { // PostgreSQL's informational level
 			lv = "info"
 		}
-		if lv != "" && len(tok) >= 3 {
+		if lv != "" && len(tok) >= 3 && (i > 0 || j < len(msg)) { // a lone word stays the message
 			r.Level = lv
 			msg = strings.TrimSpace(strings.TrimSpace(msg[:i]) + " " + strings.TrimSpace(msg[j:]))
 			break

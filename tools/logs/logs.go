@@ -1,7 +1,7 @@
 // Package logs is summarize_log: a log file or pasted log lines reduced to
 // their templates (Drain, He et al., 2017), each with its count, levels,
 // first and last seen and the lines it spans, errors first and then the
-// rarest, so an assistant sees a log's shape in a few kilobytes.
+// most frequent, so an assistant sees a log's shape in a few kilobytes.
 package logs
 
 import (

@@ -12,7 +12,7 @@ import (
 // maxTemplateWidth bounds a template in the Markdown table.
 const maxTemplateWidth = 160
 
-// Markdown is the summary as a table: errors first, then the rarest, at
+// Markdown is the summary as a table: errors first, then by count, at
 // most top templates (all when top < 0).
 func Markdown(out Output, top int) string {
 	s := out.Summary
@@ -27,7 +27,7 @@ func Markdown(out Output, top int) string {
 		b.WriteString("No events.\n")
 		return b.String()
 	}
-	b.WriteString("Errors first, then the rarest.\n\n| id | count | levels | first seen | last seen | lines | template |\n|---:|---:|---|---|---|---|---|\n")
+	b.WriteString("Errors first, then the most frequent.\n\n| id | count | levels | first seen | last seen | lines | template |\n|---:|---:|---|---|---|---|---|\n")
 	for i, t := range s.Templates {
 		if top >= 0 && i == top {
 			fmt.Fprintf(&b, "\n… %d more templates: raise top to list them here; the structured output (--json) has every one\n", len(s.Templates)-top)

@@ -109,7 +109,7 @@ func TestSummarizeLogThroughClient(t *testing.T) {
 	if first := out.Templates[0]; !first.Error || first.Count != 3 || first.Levels["fatal"] != 3 {
 		t.Errorf("first template %+v, want the panic", first)
 	}
-	if i := strings.Index(md, fmt.Sprintf("| %d | 3 | fatal 3 |", out.Templates[0].ID)); i < 0 || i > strings.Index(md, "supervisor: starting shopd") {
+	if i := strings.Index(md, fmt.Sprintf("| %d | 3 | fatal 3 |", out.Templates[0].ID)); i < 0 || i > strings.Index(md, "starting shopd") {
 		t.Errorf("the panic is not the first row:\n%s", md)
 	}
 	if !strings.HasPrefix(md, "# logs/worker.log: 50 lines") {

@@ -45,7 +45,8 @@ func shortenExamples(out *Output) bool {
 }
 
 // dropRarestNonErrors drops a quarter (at least one) of the non-error
-// templates, the rarest: they follow the errors in the summary's order.
+// templates, the rarest: they close the summary (errors first, then the
+// most frequent).
 func dropRarestNonErrors(out *Output) bool {
 	ts := out.Templates
 	firstNonError := 0
@@ -56,19 +57,20 @@ func dropRarestNonErrors(out *Output) bool {
 	if n == 0 {
 		return false
 	}
-	out.Templates = append(ts[:firstNonError:firstNonError], ts[firstNonError+n:]...)
+	out.Templates = ts[:len(ts)-n]
 	out.Cut.Templates += n
 	return true
 }
 
 // dropCommonErrors drops a quarter of the error templates, the most
-// frequent (the last), keeping at least one: a crash is usually rare.
+// frequent (the first, once only errors are left), keeping at least one:
+// a crash is usually rare.
 func dropCommonErrors(out *Output) bool {
 	if len(out.Templates) <= 1 {
 		return false
 	}
 	n := max(1, len(out.Templates)/4)
-	out.Templates = out.Templates[:len(out.Templates)-n]
+	out.Templates = out.Templates[n:]
 	out.Cut.Templates += n
 	return true
 }
