@@ -19,7 +19,7 @@ var Tool = &tool.Def[Input, Output]{
 	Title: "Summarise a log into its message templates",
 	Description: "Give it log lines as text, or a log file in the repository (repo-relative, or a devai://log/... URI from search_context, optionally with a #L range). " +
 		"It reads JSON lines (slog, zap, zerolog, logrus, pino), OpenTelemetry JSON, docker and CRI container logs, logfmt and plain text (a stack trace is one event), " +
-		"and groups the messages into templates (Drain): each with its count, levels, first and last seen, the lines it spans and an example, errors first, then the rarest. " +
+		"and groups the messages into templates (Drain): each with its count, levels, first and last seen, the lines it spans and an example, errors first, then the most frequent. " +
 		"Use it to see what a long log says before reading it, then trace_root_cause on the errors. Credentials are redacted.",
 	Hints:        tool.Hints{ReadOnly: true, Idempotent: true},
 	Example:      `{"path": "logs/worker.log"} or {"text": "<log lines>"}`,
