@@ -19,6 +19,64 @@ var reachCases = []struct {
 	unreached []string
 }{
 	{
+		name: "interface call with more implementations than the graph resolves by name",
+		files: map[string]string{
+			"mw/mw.go": `package mw
+
+// Configurator builds a middleware.
+type Configurator interface {
+	Build() (func(), error)
+}
+
+func use(c Configurator) func() {
+	f, err := c.Build()
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
+type A struct{}
+type B struct{}
+type C struct{}
+type D struct{}
+type E struct{}
+type F struct{}
+
+func (A) Build() (func(), error) { return func() {}, nil }
+func (B) Build() (func(), error) { return func() {}, nil }
+func (C) Build() (func(), error) { return func() {}, nil }
+func (D) Build() (func(), error) { return func() {}, nil }
+func (E) Build() (func(), error) { return func() {}, nil }
+func (F) Build() (func(), error) { return func() {}, nil }
+
+func WithA() func() { return use(A{}) }
+func WithB() func() { return use(B{}) }
+func WithC() func() { return use(C{}) }
+func WithD() func() { return use(D{}) }
+func WithE() func() { return use(E{}) }
+func WithF() func() { return use(F{}) }
+
+// Other's Build takes an argument: it does not satisfy Configurator.
+type Other struct{}
+
+func (Other) Build(n int) (func(), error) { return nil, nil }
+`,
+			"mw/mw_test.go": `package mw
+
+import "testing"
+
+func TestAll(t *testing.T) {
+	for _, f := range []func() func(){WithA, WithB, WithC, WithD, WithE, WithF} {
+		f()()
+	}
+}
+`,
+		},
+		reached:   []string{"mw.A.Build", "mw.F.Build"},
+		unreached: []string{"mw.Other.Build"},
+	},
+	{
 		name: "functions in a map and a struct field, reached from another package",
 		files: map[string]string{
 			"routes/routes.go": `package routes

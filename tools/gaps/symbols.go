@@ -45,7 +45,7 @@ func (a *analysis) symbolGaps() []Gap {
 		testedCache[id] = t
 		return t
 	}
-	reach := a.testReach()
+	reach := a.testReach().ids
 	for i, c := range a.code {
 		if i%256 == 0 && a.ctx.Err() != nil {
 			return out
