@@ -6,8 +6,6 @@ import (
 	"go/token"
 	"path"
 	"strings"
-
-	"github.com/devaiops/devai/memory"
 )
 
 // reachSet is what the tests reach through the symbol graph, keyed by
@@ -23,8 +21,7 @@ type reachSet struct {
 // packages and with no bound on the chain's length. A function stored in a
 // map or a struct field, passed as an argument or returned in a closure is
 // a reference of the code that stores, passes or returns it, so it is
-// reached when that code is; so is a method value (s.serve passed, not
-// called: see methodValues). A method called through an interface is
+// reached when that code is. A method called through an interface is
 // reached when reached code calls a method of that name and arity and its
 // type has the whole method set of an interface that reached code uses
 // (see dispatch).
@@ -56,9 +53,6 @@ func (a *analysis) testReach() reachSet {
 					r.called[ref] = true
 				}
 			}
-			for _, m := range d.methodValues(a, id) {
-				visit(m)
-			}
 		}
 		found := d.implementations(r)
 		if len(found) == 0 {
@@ -82,18 +76,16 @@ type goMethod struct {
 	id, name, typeKey, signature string
 }
 
-// dispatcher finds the methods reached through interfaces and method
-// values: an interface
+// dispatcher finds the methods reached through interfaces: an interface
 // call x.M() is a bare reference "M", and when many types have a method M
 // the graph resolves it to none of them.
 type dispatcher struct {
 	ifaces  []goInterface
 	byName  map[string][]goMethod
-	arity   map[string]int                // method ID → parameters, -1 unknown
-	byType  map[string][]goMethod         // type key (dir:Type) → its methods
-	methods map[string]map[string]int     // type key → method name → parameters
-	done    map[[2]string]bool            // (interface, method name) already dispatched
-	defs    map[string][]memory.ChunkInfo // ID → its chunks, to read their text
+	arity   map[string]int            // method ID → parameters, -1 unknown
+	byType  map[string][]goMethod     // type key (dir:Type) → its methods
+	methods map[string]map[string]int // type key → method name → parameters
+	done    map[[2]string]bool        // (interface, method name) already dispatched
 }
 
 // builtinInterfaces are always in use: errors and fmt's verbs call them.
@@ -104,14 +96,6 @@ var builtinInterfaces = []goInterface{
 
 func (a *analysis) newDispatcher() *dispatcher {
 	d := &dispatcher{byName: map[string][]goMethod{}, byType: map[string][]goMethod{}, arity: map[string]int{}, methods: map[string]map[string]int{}, done: map[[2]string]bool{}}
-	d.defs = map[string][]memory.ChunkInfo{}
-	for _, cs := range a.byPath {
-		for _, c := range cs {
-			if c.Language == "Go" {
-				d.defs[c.Symbol] = append(d.defs[c.Symbol], c)
-			}
-		}
-	}
 	ifaceFiles := map[string]bool{}
 	for _, c := range a.code {
 		if c.Language != "Go" {
@@ -268,74 +252,4 @@ func (d *dispatcher) arityOf(m goMethod) int {
 	}
 	d.arity[m.id] = n
 	return n
-}
-
-// maxValueCandidates caps the methods one method value may denote, as the
-// graph caps a name's definitions.
-const maxValueCandidates = 5
-
-// methodValues returns the methods the definition id takes as values
-// (x.Name not followed by a call): the splitter records calls, not method
-// values, so they are read from the text. The methods of id's own package
-// with that name win; failing those, those elsewhere, when few.
-func (d *dispatcher) methodValues(a *analysis, id string) []string {
-	var out []string
-	for _, c := range d.defs[id] {
-		dir := path.Dir(c.Path)
-		for _, name := range selectorValues(a.text(c.Path, c.StartLine, c.EndLine)) {
-			var same, other []string
-			for _, m := range d.byName[name] {
-				if strings.HasPrefix(m.typeKey, dir+":") {
-					same = append(same, m.id)
-				} else {
-					other = append(other, m.id)
-				}
-			}
-			switch {
-			case len(same) > 0:
-				out = append(out, same...)
-			case len(other) <= maxValueCandidates:
-				out = append(out, other...)
-			}
-		}
-	}
-	return out
-}
-
-// selectorValues lists the names selected but not called in Go text:
-// "Serve" in "return s.Serve" or "f(s.Serve)", not in "s.Serve()". Field
-// reads look the same and are returned too; only names that are methods
-// count for the caller.
-func selectorValues(text string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for i := 0; i < len(text); i++ {
-		if text[i] != '.' || i == 0 || !isIdentByte(text[i-1]) && text[i-1] != ')' && text[i-1] != ']' {
-			continue
-		}
-		j := i + 1
-		for j < len(text) && isIdentByte(text[j]) {
-			j++
-		}
-		if j == i+1 || text[i+1] >= '0' && text[i+1] <= '9' {
-			continue
-		}
-		k := j
-		for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
-			k++
-		}
-		if k < len(text) && (text[k] == '(' || text[k] == '{' || text[k] == '[') {
-			continue // a call, a composite literal or an instantiation
-		}
-		if name := text[i+1 : j]; !seen[name] {
-			seen[name] = true
-			out = append(out, name)
-		}
-		i = j - 1
-	}
-	return out
-}
-
-func isIdentByte(b byte) bool {
-	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b >= 0x80
 }

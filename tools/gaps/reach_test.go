@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -76,34 +75,6 @@ func TestAll(t *testing.T) {
 		},
 		reached:   []string{"mw.A.Build", "mw.F.Build"},
 		unreached: []string{"mw.Other.Build"},
-	},
-	{
-		name: "method value",
-		files: map[string]string{
-			"srv/srv.go": `package srv
-
-type Server struct{ n int }
-
-func (s *Server) Handler() func() int { return s.Serve }
-
-func (s *Server) Serve() int { return s.n }
-
-func (s *Server) Unused() int { return s.n }
-`,
-			"srv/srv_test.go": `package srv
-
-import "testing"
-
-func TestHandler(t *testing.T) {
-	s := &Server{}
-	if s.Handler()() != 0 {
-		t.Fatal()
-	}
-}
-`,
-		},
-		reached:   []string{"srv.Server.Serve"},
-		unreached: []string{"srv.Server.Unused"},
 	},
 	{
 		name: "functions in a map and a struct field, reached from another package",
@@ -216,28 +187,5 @@ func TestReachPaths(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestSelectorValues(t *testing.T) {
-	cases := []struct {
-		text string
-		want string
-	}{
-		{"return s.Serve", "Serve"},
-		{"http.HandlerFunc(mx.routeHTTP)", "routeHTTP"},
-		{"s.Serve()", ""},
-		{"s.Serve ()", ""},
-		{"x := pkg.T{}", ""},
-		{"f(a.b.C, 1.5)", "b,C"},
-		{"g().H", "H"},
-		{"items[0].Name", "Name"},
-		{"s.items[k]", ""},
-		{". Leading", ""},
-	}
-	for _, c := range cases {
-		if got := strings.Join(selectorValues(c.text), ","); got != c.want {
-			t.Errorf("selectorValues(%q) = %q, want %q", c.text, got, c.want)
-		}
 	}
 }
