@@ -121,9 +121,9 @@ func gitInit(ctx context.Context, tree string, m module) error {
 // the module, and returns the profile. Failing packages (one that needs
 // the network, say) still record what ran; a run with no profile at all is
 // an error.
-func (w workdir) cover(ctx context.Context, timeout time.Duration) ([]*cover.Profile, error) {
+func (w workdir) cover(ctx context.Context, timeout time.Duration, skip string) ([]*cover.Profile, error) {
 	if _, err := os.Stat(w.profile); err != nil {
-		if err := w.runTests(ctx, timeout); err != nil {
+		if err := w.runTests(ctx, timeout, skip); err != nil {
 			return nil, err
 		}
 	}
@@ -134,7 +134,7 @@ func (w workdir) cover(ctx context.Context, timeout time.Duration) ([]*cover.Pro
 	return profiles, nil
 }
 
-func (w workdir) runTests(ctx context.Context, timeout time.Duration) error {
+func (w workdir) runTests(ctx context.Context, timeout time.Duration, skip string) error {
 	logPath := filepath.Join(w.dir, "gotest.log")
 	log, err := os.Create(logPath)
 	if err != nil {
@@ -144,9 +144,13 @@ func (w workdir) runTests(ctx context.Context, timeout time.Duration) error {
 	partial := w.profile + ".partial"
 	fmt.Fprintf(os.Stderr, "gaps: go test -coverpkg=./... in %s (log: %s, timeout %s)\n", w.testTree, logPath, timeout)
 	start := time.Now()
+	args := []string{"test", "-count=1", "-timeout=5m", "-coverpkg=./...", "-coverprofile=" + partial}
+	if skip != "" {
+		args = append(args, "-skip="+skip)
+	}
 	runErr := tool.RunGo(ctx, tool.GoRun{
 		Dir:     w.testTree,
-		Args:    []string{"test", "-count=1", "-timeout=5m", "-coverpkg=./...", "-coverprofile=" + partial, "./..."},
+		Args:    append(args, "./..."),
 		Env:     []string{"GOFLAGS=-mod=mod", "GOWORK=off"},
 		Timeout: timeout, Output: log,
 	})
