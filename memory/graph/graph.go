@@ -229,6 +229,20 @@ func (g *Graph) Callees(id string) []Node {
 	return callees.nodes()
 }
 
+// Refs returns the raw references of the definition(s) with this ID, as
+// the splitter wrote them and before any resolution: what a caller needs to
+// follow a name the graph leaves unresolved (a method called through an
+// interface, whose implementations are too many to pick one).
+func (g *Graph) Refs(id string) []string {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	var out []string
+	for _, e := range g.byID[id] {
+		out = append(out, e.refs...)
+	}
+	return out
+}
+
 // TestsFor returns the tests that exercise the definition(s) with this ID:
 // tests that reference it directly, and tests that reference a non-test
 // caller of it in the same package (one hop, so a test of Store.Delete that

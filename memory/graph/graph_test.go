@@ -241,6 +241,37 @@ func TestAmbiguousNamesAreCapped(t *testing.T) {
 	}
 }
 
+// TestRefsKeepsUnresolvedNames checks that the raw references of a
+// definition include a method name the graph resolves to nothing (too many
+// implementations): what a caller needs to follow an interface call.
+func TestRefsKeepsUnresolvedNames(t *testing.T) {
+	files := map[string]string{
+		"main/main.go": "package main\n\nfunc run(x interface{ Render() string }) string { return x.Render() }\n",
+	}
+	for i := range maxCandidates + 1 {
+		files[fmt.Sprintf("p%d/t.go", i)] = fmt.Sprintf("package p%d\n\ntype T struct{}\n\nfunc (T) Render() string { return \"\" }\n", i)
+	}
+	g := buildProject(t, files)
+	if got := g.Callees("main.run"); len(got) != 0 {
+		t.Fatalf("callees %q, want none (capped)", ids(got))
+	}
+	if refs := g.Refs("main.run"); !slicesContains(refs, "Render") {
+		t.Errorf("Refs(main.run) = %q, want it to hold Render", refs)
+	}
+	if refs := g.Refs("main.missing"); refs != nil {
+		t.Errorf("Refs of an unknown ID = %q, want nil", refs)
+	}
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
 // TestIncrementalEqualsRebuild edits one file, deletes another and adds a
 // third, and checks the updated graph against one built from scratch.
 func TestIncrementalEqualsRebuild(t *testing.T) {

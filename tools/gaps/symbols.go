@@ -45,6 +45,7 @@ func (a *analysis) symbolGaps() []Gap {
 		testedCache[id] = t
 		return t
 	}
+	reach := a.testReach().ids
 	for i, c := range a.code {
 		if i%256 == 0 && a.ctx.Err() != nil {
 			return out
@@ -74,7 +75,7 @@ func (a *analysis) symbolGaps() []Gap {
 		a.tally(c.Path, func(s *Summary) { s.Symbols++ })
 		switch {
 		case isType:
-			if len(tests) > 0 || cov.covered > 0 {
+			if len(tests) > 0 || cov.covered > 0 || reach[c.Symbol] {
 				a.tally(c.Path, func(s *Summary) { s.SymbolsTested++ })
 				continue
 			}
@@ -92,11 +93,11 @@ func (a *analysis) symbolGaps() []Gap {
 			}
 		case cov.known():
 			a.tally(c.Path, func(s *Summary) { s.SymbolsTested++ })
-		case len(tests) == 0 && a.reached(c):
-			// Reached through a longer chain of calls in its package.
+		case len(tests) == 0 && reach[c.Symbol]:
+			// Reached through a longer chain of references.
 			a.tally(c.Path, func(s *Summary) { s.SymbolsTested++ })
 		case len(tests) == 0:
-			why := fmt.Sprintf("no test calls it, directly or through up to %d calls in its package (symbol graph)", maxHops)
+			why := "no test reaches it through any chain of calls or references (symbol graph)"
 			if a.cov != nil && c.Language == "Go" {
 				why += "; no coverage file covers this file"
 			}
@@ -457,34 +458,6 @@ func (a *analysis) errorPath(p string, missed [][2]int) bool {
 	return false
 }
 
-// maxHops bounds the walk from a symbol up its callers in the package.
-const maxHops = 4
-
-// reached reports whether a test reaches c through a chain of up to
-// maxHops calls within its package (TestsFor looks one call deep).
-func (a *analysis) reached(c memory.ChunkInfo) bool {
-	dir := path.Dir(c.Path)
-	seen := map[string]bool{c.Symbol: true}
-	frontier := []string{c.Symbol}
-	for hop := 0; hop < maxHops && len(frontier) > 0; hop++ {
-		var next []string
-		for _, id := range frontier {
-			for _, n := range a.callers(id) {
-				if n.Test {
-					return true
-				}
-				if seen[n.ID] || path.Dir(n.Path) != dir {
-					continue
-				}
-				seen[n.ID] = true
-				next = append(next, n.ID)
-			}
-		}
-		frontier = next
-	}
-	return false
-}
-
 func (a *analysis) callers(id string) []graph.Node {
 	if ns, ok := a.callerCache[id]; ok {
 		return ns
@@ -495,9 +468,8 @@ func (a *analysis) callers(id string) []graph.Node {
 }
 
 // testsFor is graph.TestsFor over the cached callers (the graph resolves
-// callers anew on every call, and the walk up in reached asks for the same
-// ones): tests that call id, and tests that call a non-test caller of it in
-// the same package.
+// callers anew on every call): tests that call id, and tests that call a
+// non-test caller of it in the same package.
 func (a *analysis) testsFor(id string) []graph.Node {
 	var out []graph.Node
 	seen := map[string]bool{}
