@@ -80,6 +80,9 @@ func printUsage(w io.Writer, c *command) {
 	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
 	for _, f := range all {
 		name, usage := flag.UnquoteUsage(f)
+		if p, ok := f.Value.(interface{ placeholder() string }); ok {
+			name = p.placeholder()
+		}
 		head := "  --" + f.Name
 		if name != "" {
 			head += " " + name

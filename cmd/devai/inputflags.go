@@ -43,7 +43,7 @@ func bindStruct(fs *flag.FlagSet, v reflect.Value) {
 			if f.Type.Elem().Kind() != reflect.String {
 				panic(fmt.Sprintf("input field %s: a flag cannot hold %s; tag it cli:\"-\"", f.Name, f.Type))
 			}
-			fs.Var(listFlag{fv.Addr().Interface().(*[]string)}, name, help+" (comma list, or repeat the flag)")
+			fs.Var(listFlag{fv.Addr().Interface().(*[]string)}, name, help+" (a comma `list`, or repeat the flag)")
 		default:
 			panic(fmt.Sprintf("input field %s: a flag cannot hold %s; tag it cli:\"-\"", f.Name, f.Type))
 		}
@@ -102,6 +102,19 @@ func (f valueFlag) Set(s string) error {
 		f.v.SetFloat(x)
 	}
 	return nil
+}
+
+// placeholder names the value in --help: --limit n, --path string.
+func (f valueFlag) placeholder() string {
+	switch f.v.Kind() {
+	case reflect.Int, reflect.Int64:
+		return "n"
+	case reflect.Float64:
+		return "x"
+	case reflect.Bool:
+		return ""
+	}
+	return "string"
 }
 
 // boolFlag is a valueFlag that needs no value: --write means true.
