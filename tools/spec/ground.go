@@ -275,7 +275,9 @@ func next(lines []string, i int) string {
 // code ranks the files that would change: code chunks the request matches,
 // per file, and files the related specs name as their code.
 func (g *grounding) code(ctx context.Context, ix *memory.Index, v *verifier, request string) error {
-	hits, err := search(ctx, ix, memory.Query{Text: request, Kinds: []chunk.Kind{chunk.Code}, Limit: 20})
+	// The request's verbs and function words ("add", "make", "the") are
+	// left out: "add" would match every Add… symbol of the code.
+	hits, err := search(ctx, ix, memory.Query{Text: subjectWords(request), Kinds: []chunk.Kind{chunk.Code}, Limit: 20})
 	if err != nil {
 		return err
 	}
@@ -406,23 +408,32 @@ func (g *grounding) testFiles(ctx context.Context, ix *memory.Index, v *verifier
 			f.Existing = append(f.Existing, test)
 		}
 	}
-	testsByDir := map[string][]string{}
+	testsByDir, testsByBase := map[string][]string{}, map[string][]string{}
 	for _, c := range ix.Chunks(func(c memory.ChunkInfo) bool { return c.Kind == chunk.Test }) {
 		d := path.Dir(c.Path)
 		if !contains(testsByDir[d], c.Path) {
 			testsByDir[d] = append(testsByDir[d], c.Path)
+		}
+		if b := testedBase(c.Path); b != "" && !contains(testsByBase[b], c.Path) {
+			testsByBase[b] = append(testsByBase[b], c.Path)
 		}
 	}
 	// In the order of the affected files: the tests the graph ties to
 	// their symbols, then the test files beside them.
 	graph := ix.Graph()
 	for _, a := range g.affected {
+		// The file's own test first (x.go → x_test.go, cli.py →
+		// tests/test_cli.py): where a reviewer expects the new tests.
+		own, beside := siblingTests(a.Path, testsByDir[path.Dir(a.Path)], testsByBase)
+		for _, p := range own {
+			add(p, "", "the test file of "+a.Path)
+		}
 		for _, sym := range a.Symbols {
 			for _, n := range graph.TestsFor(sym) {
 				add(n.Path, n.ID, "its tests exercise "+sym)
 			}
 		}
-		for _, p := range siblingTests(a.Path, testsByDir[path.Dir(a.Path)]) {
+		for _, p := range beside {
 			add(p, "", "the test file beside "+a.Path)
 		}
 	}
@@ -445,20 +456,40 @@ func (g *grounding) testFiles(ctx context.Context, ix *memory.Index, v *verifier
 	return nil
 }
 
-// siblingTests orders the test files of a code file's directory: its own
-// (x.go → x_test.go) first.
-func siblingTests(code string, inDir []string) []string {
+// siblingTests splits the test files for a code file: its own (x.go →
+// x_test.go beside it; cli.py → test_cli.py anywhere, as Python projects
+// keep tests/ apart), then the other test files of its directory.
+func siblingTests(code string, inDir []string, byBase map[string][]string) (own, beside []string) {
 	base := strings.TrimSuffix(path.Base(code), path.Ext(code))
-	var own, other []string
 	for _, p := range inDir {
-		if strings.HasPrefix(path.Base(p), base+"_test") || strings.HasPrefix(path.Base(p), "test_"+base) {
+		if testedBase(p) == base {
 			own = append(own, p)
 		} else {
-			other = append(other, p)
+			beside = append(beside, p)
 		}
 	}
-	sort.Strings(other)
-	return append(own, other...)
+	for _, p := range byBase[base] {
+		if !contains(own, p) && path.Ext(p) == path.Ext(code) {
+			own = append(own, p)
+		}
+	}
+	sort.Strings(beside)
+	return own, beside
+}
+
+// testedBase is the name of the code file a test file is named after:
+// x_test.go, x.test.ts and x_spec.rb test x; test_x.py tests x.
+func testedBase(testPath string) string {
+	name := strings.TrimSuffix(path.Base(testPath), path.Ext(testPath))
+	for _, suffix := range []string{"_test", ".test", ".spec", "_spec"} {
+		if b, ok := strings.CutSuffix(name, suffix); ok {
+			return b
+		}
+	}
+	if b, ok := strings.CutPrefix(name, "test_"); ok {
+		return b
+	}
+	return ""
 }
 
 // logEvents keeps log events that share the request's terms: what the

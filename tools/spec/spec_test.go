@@ -502,3 +502,36 @@ func TestModuleName(t *testing.T) {
 		}
 	}
 }
+
+func TestSubjectWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"add a --routes flag":                     "--routes flag",
+		"Add rate limiting to the login endpoint": "rate limiting login endpoint",
+		"make it so":                              "make it so", // nothing but stop words: kept as it is
+	} {
+		if got := subjectWords(in); got != want {
+			t.Errorf("subjectWords(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestOwnTestFileFirst: a code file's own test comes before the other
+// test files of its folder, also where tests live apart (tests/test_cli.py
+// for src/flask/cli.py).
+func TestOwnTestFileFirst(t *testing.T) {
+	byBase := map[string][]string{"cli": {"tests/test_cli.py"}, "compress": {"middleware/compress_test.go"}}
+	for _, tt := range []struct {
+		code       string
+		inDir      []string
+		own, other string
+	}{
+		{"middleware/compress.go", []string{"middleware/basic_auth_test.go", "middleware/compress_test.go"}, "middleware/compress_test.go", "middleware/basic_auth_test.go"},
+		{"src/flask/cli.py", nil, "tests/test_cli.py", ""},
+		{"web/app.ts", []string{"web/app.test.ts", "web/other.test.ts"}, "web/app.test.ts", "web/other.test.ts"},
+	} {
+		own, beside := siblingTests(tt.code, tt.inDir, byBase)
+		if len(own) == 0 || own[0] != tt.own || (tt.other != "" && (len(beside) == 0 || beside[0] != tt.other)) {
+			t.Errorf("%s: own %v, beside %v", tt.code, own, beside)
+		}
+	}
+}

@@ -95,6 +95,22 @@ func stem(w string) string {
 }
 
 // contentStems are the stems of text's words that carry its subject.
+// subjectWords is text without its stop words: what a request is about,
+// for the searches that ground it. A request of stop words only stays as
+// it is.
+func subjectWords(text string) string {
+	var kept []string
+	for _, w := range strings.Fields(text) {
+		if !stopWords[strings.ToLower(strings.Trim(w, ".,;:!?\"'"))] {
+			kept = append(kept, w)
+		}
+	}
+	if len(kept) == 0 {
+		return text
+	}
+	return strings.Join(kept, " ")
+}
+
 func contentStems(text string) []string {
 	seen := map[string]bool{}
 	var out []string
