@@ -81,6 +81,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	}
 	// Evidence for the best few, then the final order.
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
+	keepNaive(cands, out.Errors, false)
 	if len(cands) > 2*in.MaxSuspects {
 		cands = cands[:2*in.MaxSuspects]
 	}
@@ -104,6 +105,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 		return out, err
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
+	keepNaive(cands, out.Errors, true)
 	if len(cands) > in.MaxSuspects {
 		cands = cands[:in.MaxSuspects]
 	}
