@@ -1,25 +1,61 @@
 package stack
 
 import (
+	"fmt"
 	"path"
+	"sort"
 	"strings"
+	"unicode"
 )
 
 // libraryMarks are path pieces that mark a frame as library or runtime code
 // even when a file with the same suffix exists in the repository (a vendored
-// copy is still not the team's code).
+// copy is still not the team's code). They are compared with the
+// lower-cased path, so C:/Program Files/Go/src/runtime/ is one too.
 var libraryMarks = []string{
-	"/site-packages/", "/dist-packages/", "/pkg/mod/", "/vendor/", "/node_modules/",
-	"/usr/lib/python", "/usr/local/lib/python", "/rustc/", "/.cargo/registry/", "/.rustup/",
-	"/usr/local/go/src/", "/go/src/runtime/", "$GOROOT/", "node:", "<frozen ", "<anonymous>",
-	"/lib/python3", "java.base/", "jdk.internal",
+	"/site-packages/", "/dist-packages/", "/pkg/mod/", "/vendor/", "/node_modules/", ".egg/",
+	"/usr/lib/python", "/usr/local/lib/python", "/rustc/", "/.cargo/registry/", "/.cargo/git/", "/.rustup/",
+	"/usr/local/go/src/", "/usr/lib/go", "/go/src/runtime/", "$goroot/", "node:", "<frozen ", "<anonymous>",
+	"/lib/python3", "/lib/python2", "java.base/", "jdk.internal", "webpack/bootstrap", "/internal/modules/cjs/",
 }
 
-// Resolver maps frame files to repository files by path suffix.
+// Resolver maps frame files to repository files.
 type Resolver struct {
-	byBase  map[string][]string // base name → repo-relative paths
-	modules []string            // the repository's Go module paths
-	pkgs    []string            // the repository's own Python packages
+	files  map[string]bool
+	byBase map[string][]string // base name → repo-relative paths
+	proj   Project
+}
+
+// Match is where a frame's file lands, and by which rule.
+type Match struct {
+	Path string // the repository file, "" when none
+	// By names the rule that decided: "go module …", "python package …",
+	// "path suffix", "library", "ambiguous", "not in the repository".
+	By string
+	// Candidates are the repository files an ambiguous suffix names (at
+	// most a few), none of which was chosen.
+	Candidates []string
+}
+
+// NewResolver indexes the repository's files (repo-relative, slash-separated).
+func NewResolver(files []string) *Resolver {
+	r := &Resolver{files: map[string]bool{}, byBase: map[string][]string{}}
+	for _, f := range files {
+		r.files[f] = true
+		r.byBase[path.Base(f)] = append(r.byBase[path.Base(f)], f)
+	}
+	return r
+}
+
+// WithProject gives the resolver the repository's own names (ReadProject),
+// so that frames of an installed, vendored or cached copy of the
+// repository count as its code.
+func (r *Resolver) WithProject(p Project) *Resolver {
+	r.proj.GoModules = append(r.proj.GoModules, p.GoModules...)
+	r.proj.NodePkgs = append(r.proj.NodePkgs, p.NodePkgs...)
+	r.proj.Crates = append(r.proj.Crates, p.Crates...)
+	r.proj.PyPackages = append(r.proj.PyPackages, p.PyPackages...)
+	return r
 }
 
 // WithPackages names the repository's own top-level Python packages, so
@@ -28,87 +64,375 @@ type Resolver struct {
 // werkzeug) points at the repository's werkzeug/debug/__init__.py instead
 // of being taken for a library.
 func (r *Resolver) WithPackages(names ...string) *Resolver {
-	r.pkgs = append(r.pkgs, names...)
-	return r
+	return r.WithProject(Project{PyPackages: names})
 }
 
-// WithModules names the repository's own Go module paths (from go.mod), so
-// that its code is recognised even where another build vendored it or
-// took it from the module cache (/drone/src/vendor/github.com/org/repo/…,
-// /go/pkg/mod/github.com/org/repo@v1.2.3/…).
+// WithModules names Go module paths of the repository's root go.mod
+// (ReadProject finds nested ones with their folders).
 func (r *Resolver) WithModules(modules ...string) *Resolver {
-	r.modules = append(r.modules, modules...)
-	return r
-}
-
-// NewResolver indexes the repository's files (repo-relative, slash-separated).
-func NewResolver(files []string) *Resolver {
-	r := &Resolver{byBase: map[string][]string{}}
-	for _, f := range files {
-		r.byBase[path.Base(f)] = append(r.byBase[path.Base(f)], f)
+	for _, m := range modules {
+		r.proj.GoModules = append(r.proj.GoModules, Unit{Name: m})
 	}
 	return r
 }
 
-// Resolve sets Path and InApp on every frame of every trace.
-func (r *Resolver) Resolve(traces []Trace) {
+// maxAmbiguous bounds the ambiguous frames Resolve describes.
+const maxAmbiguous = 3
+
+// Resolve sets Path and InApp on every frame of every trace. It returns a
+// line for each of the first few frames whose path several repository files
+// end with: they are left out rather than guessed, and a reader should know.
+func (r *Resolver) Resolve(traces []Trace) []string {
+	var notes []string
+	seen := map[string]bool{}
 	for i := range traces {
 		for j := range traces[i].Frames {
 			f := &traces[i].Frames[j]
-			f.Path = r.File(traces[i].Lang, f.Func, f.File)
-			f.InApp = f.Path != ""
+			m := r.Locate(traces[i].Lang, f.Func, f.File)
+			f.Path, f.InApp = m.Path, m.Path != ""
+			if len(m.Candidates) > 0 && !seen[f.File] && len(notes) < maxAmbiguous {
+				seen[f.File] = true
+				notes = append(notes, fmt.Sprintf("frame %s (%s) is taken for library code: %s (%s)", f.File, f.Func, m.By, strings.Join(m.Candidates, ", ")))
+			}
+		}
+	}
+	return notes
+}
+
+// File returns the repository file a frame's file denotes, or "".
+func (r *Resolver) File(lang, fn, file string) string {
+	return r.Locate(lang, fn, file).Path
+}
+
+// Locate maps a frame's file to a repository file, whatever machine
+// printed it. In order: the repository's published names (Go modules from
+// every go.mod, with /vN and module-cache !-escaping; its Python packages
+// under site-packages, eggs and src/ layouts; its package.json name under
+// node_modules; its crates under the cargo registry), then library marks
+// (someone else's code), then the longest run of trailing path components
+// that names exactly one repository file. An ambiguous suffix gives no
+// file and says so.
+func (r *Resolver) Locate(lang, fn, file string) Match {
+	if file == "" {
+		return Match{By: "no file"}
+	}
+	norm := normalize(file)
+	if lang == "python" {
+		norm = pythonModulePath(norm)
+	}
+	if m, ok := r.own(lang, fn, norm); ok {
+		return m
+	}
+	if isLibrary(norm) {
+		return Match{By: "library"}
+	}
+	if lang == "java" && !strings.Contains(norm, "/") {
+		norm = javaPath(fn, norm)
+	}
+	return r.suffix(norm, "path suffix")
+}
+
+// normalize turns a printed path into a slash-separated one: file:// and
+// webpack:// URLs, Windows backslashes, ./ and ../ prefixes.
+func normalize(file string) string {
+	norm := strings.ReplaceAll(file, `\`, "/")
+	norm = strings.TrimPrefix(norm, "file://")
+	for _, scheme := range []string{"webpack-internal://", "webpack://"} {
+		if rest, ok := strings.CutPrefix(norm, scheme); ok {
+			if i := strings.Index(rest, "/./"); i >= 0 {
+				rest = rest[i+3:] // webpack://my-app/./src/x.js
+			}
+			norm = strings.TrimLeft(rest, "/")
+		}
+	}
+	for {
+		switch {
+		case strings.HasPrefix(norm, "./"):
+			norm = norm[2:]
+		case strings.HasPrefix(norm, "../"):
+			norm = norm[3:]
+		default:
+			return norm
 		}
 	}
 }
 
-// File returns the repository file a frame's file denotes, or "". The
-// frame's path is normalised (file:// URLs, backslashes, ./, build and
-// container prefixes) and matched by the longest run of trailing path
-// components; a bare file name (a JVM frame's "Foo.java") is placed by the
-// frame's package instead. Library paths never match.
-func (r *Resolver) File(lang, fn, file string) string {
-	if file == "" {
-		return ""
+// pythonModulePath turns a dotted module name (pkg.sub.mod, as logging and
+// some test runners print it) into a file path.
+func pythonModulePath(norm string) string {
+	if strings.Contains(norm, "/") || strings.HasSuffix(norm, ".py") || !strings.Contains(norm, ".") || strings.ContainsAny(norm, "<> ") {
+		return norm
 	}
-	norm := strings.ReplaceAll(strings.TrimPrefix(file, "file://"), `\`, "/")
-	own := false
-	for _, mod := range r.modules {
-		if i := strings.Index(norm, mod+"/"); i >= 0 && (i == 0 || norm[i-1] == '/') {
-			norm, own = norm[i+len(mod)+1:], true
-			break
-		}
-		if i := strings.Index(norm, mod+"@"); i >= 0 && (i == 0 || norm[i-1] == '/') {
-			if j := strings.IndexByte(norm[i:], '/'); j > 0 {
-				norm, own = norm[i+j+1:], true
-				break
-			}
-		}
-	}
-	for _, pkg := range r.pkgs {
-		if own {
-			break
-		}
-		for _, site := range []string{"/site-packages/", "/dist-packages/"} {
-			if i := strings.Index(norm, site+pkg+"/"); i >= 0 {
-				norm, own = norm[i+len(site):], true
-				break
-			}
-		}
-	}
+	return strings.ReplaceAll(norm, ".", "/") + ".py"
+}
+
+// IsLibrary tells a path (a frame's, or a repository file's) that holds
+// another project's code: vendored, installed, cached, the runtime's.
+func IsLibrary(p string) bool { return isLibrary("/" + normalize(p)) }
+
+func isLibrary(norm string) bool {
+	low := strings.ToLower(norm)
 	for _, m := range libraryMarks {
-		if own {
-			break
-		}
-		if strings.Contains(norm, m) || strings.HasPrefix(norm, strings.TrimPrefix(m, "/")) && (m == "java.base/" || m == "node:") {
-			return ""
+		if strings.Contains(low, m) || (m == "java.base/" || m == "node:") && strings.HasPrefix(low, strings.TrimPrefix(m, "/")) {
+			return true
 		}
 	}
-	norm = strings.TrimPrefix(norm, "./")
-	if lang == "java" && !strings.Contains(norm, "/") {
-		norm = javaPath(fn, norm)
+	return false
+}
+
+// own applies the rules for the repository's published names.
+func (r *Resolver) own(lang, fn, norm string) (Match, bool) {
+	switch lang {
+	case "python":
+		return r.ownPython(norm)
+	case "node":
+		return r.ownUnit(norm, r.proj.NodePkgs, "javascript package", nodePackageRest)
+	case "rust":
+		return r.ownUnit(norm, r.proj.Crates, "crate", crateRest)
+	case "java":
+		return Match{}, false
 	}
+	if m, ok := r.ownGo(norm); ok {
+		return m, true
+	}
+	return r.foreignGoPackage(fn)
+}
+
+// foreignGoPackage tells a Go frame whose function's package path is
+// another module's (github.com/acme/app.(*Ctx).Get when the repository is
+// github.com/org/lib): the reporter's own code, whatever its file is named.
+func (r *Resolver) foreignGoPackage(fn string) (Match, bool) {
+	slash := strings.LastIndexByte(fn, '/')
+	if len(r.proj.GoModules) == 0 || slash < 0 || !strings.Contains(fn[:strings.IndexByte(fn, '/')+1], ".") {
+		return Match{}, false
+	}
+	pkg := fn[:slash] + strings.SplitN(fn[slash:], ".", 2)[0]
+	for _, u := range r.proj.GoModules {
+		for _, name := range moduleSpellings(u.Name) {
+			if pkg == name || strings.HasPrefix(pkg, name+"/") {
+				return Match{}, false
+			}
+		}
+		if projectName(pkg) == projectName(u.Name) || strings.Contains(strings.ToLower(pkg), "/"+projectName(u.Name)+"/") {
+			return Match{}, false // perhaps an older import path of this module
+		}
+	}
+	return Match{By: "another module's function (" + pkg + ")"}, true
+}
+
+// ownGo places a Go frame by the module path of one of the repository's
+// go.mod files, the longest that fits: vendor/<module>/…,
+// …/pkg/mod/<module>@v1.2.3/… (with !-escaped capitals), GOPATH
+// src/<module>/…, -trimpath's <module>@v1.2.3/…. A module path with a /vN
+// suffix is also found without it (GOPATH builds, the v0/v1 era).
+func (r *Resolver) ownGo(norm string) (Match, bool) {
+	if strings.Contains(norm, "/pkg/mod/") || strings.Contains(norm, "@v") {
+		norm = unescapeModule(norm)
+	}
+	type hit struct {
+		u    Unit
+		name string
+		rest string
+	}
+	var hits []hit
+	for _, u := range r.proj.GoModules {
+		for _, name := range moduleSpellings(u.Name) {
+			if rest, ok := afterModule(norm, name); ok {
+				hits = append(hits, hit{u, name, rest})
+				break
+			}
+		}
+	}
+	if len(hits) == 0 {
+		return r.renamedModule(norm)
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return len(hits[i].name) > len(hits[j].name) })
+	h := hits[0]
+	if isLibrary("/" + h.rest) {
+		return Match{By: "library"}, true // a copy of another project vendored inside this one
+	}
+	by := "go module " + h.u.Name
+	if p := path.Join(h.u.Dir, h.rest); r.files[p] {
+		return Match{Path: p, By: by}, true
+	}
+	m := r.suffix(h.rest, by+", path suffix")
+	return m, true
+}
+
+// renamedModule places a module-cache frame of a module whose path is not
+// the repository's but whose name is (an import path from before the
+// repository moved, gopkg.in/name.vN): only when the path inside the
+// module names a repository file exactly.
+func (r *Resolver) renamedModule(norm string) (Match, bool) {
+	i := strings.Index(norm, "/pkg/mod/")
+	if i < 0 {
+		return Match{}, false
+	}
+	rest := norm[i+len("/pkg/mod/"):]
+	at := strings.Index(rest, "@")
+	if at < 0 {
+		return Match{}, false
+	}
+	_, inner, ok := strings.Cut(rest[at:], "/")
+	if !ok {
+		return Match{}, false
+	}
+	name := projectName(rest[:at])
+	for _, u := range r.proj.GoModules {
+		if u.Dir == "" && projectName(u.Name) == name {
+			if r.files[inner] {
+				return Match{Path: inner, By: "go module " + rest[:at] + ", an older name of " + u.Name}, true
+			}
+		}
+	}
+	return Match{}, false
+}
+
+// projectName is a module path's last element without a major version,
+// a gopkg.in .vN or a go- prefix, lower-cased.
+func projectName(mod string) string {
+	mod = strings.ToLower(mod)
+	if i := strings.LastIndexByte(mod, '/'); i >= 0 && isMajor(mod[i+1:]) {
+		mod = mod[:i]
+	}
+	base := mod[strings.LastIndexByte(mod, '/')+1:]
+	if i := strings.LastIndex(base, ".v"); i > 0 && strings.Trim(base[i+2:], "0123456789") == "" {
+		base = base[:i]
+	}
+	return strings.TrimPrefix(base, "go-")
+}
+
+func isMajor(s string) bool {
+	return len(s) > 1 && s[0] == 'v' && strings.Trim(s[1:], "0123456789") == ""
+}
+
+// moduleSpellings are the ways a path can spell a module: as is, and
+// without its /vN suffix.
+func moduleSpellings(mod string) []string {
+	out := []string{mod}
+	if i := strings.LastIndexByte(mod, '/'); i >= 0 && isMajor(mod[i+1:]) {
+		out = append(out, mod[:i])
+	}
+	return out
+}
+
+// afterModule finds the module path as whole components of norm, followed
+// by "/" or "@version/", and returns what follows.
+func afterModule(norm, mod string) (string, bool) {
+	for from := 0; ; {
+		i := strings.Index(norm[from:], mod)
+		if i < 0 {
+			return "", false
+		}
+		i += from
+		from = i + 1
+		if i > 0 && norm[i-1] != '/' {
+			continue
+		}
+		rest := norm[i+len(mod):]
+		switch {
+		case strings.HasPrefix(rest, "/"):
+			return rest[1:], true
+		case strings.HasPrefix(rest, "@"):
+			if j := strings.IndexByte(rest, '/'); j > 0 {
+				return rest[j+1:], true
+			}
+		}
+	}
+}
+
+// unescapeModule undoes the module cache's case encoding: !x is X.
+func unescapeModule(p string) string {
+	if !strings.Contains(p, "!") {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '!' && i+1 < len(p) && p[i+1] >= 'a' && p[i+1] <= 'z' {
+			b.WriteRune(unicode.ToUpper(rune(p[i+1])))
+			i++
+			continue
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
+// ownPython places a frame of an installed copy of the repository's own
+// packages: …/site-packages/<pkg>/…, …/dist-packages/<pkg>/…,
+// …/<Name>-1.0-py3.8.egg/<pkg>/…, matched then by suffix so that a src/
+// layout (src/<pkg>/…) is found too.
+func (r *Resolver) ownPython(norm string) (Match, bool) {
+	for _, pkg := range r.proj.PyPackages {
+		for _, site := range []string{"/site-packages/", "/dist-packages/", ".egg/"} {
+			i := strings.Index(norm, site)
+			if i < 0 {
+				continue
+			}
+			rest := norm[i+len(site):]
+			if j := strings.Index(rest, ".egg/"); j >= 0 && site != ".egg/" {
+				rest = rest[j+len(".egg/"):]
+			}
+			if strings.HasPrefix(rest, pkg+"/") || rest == pkg+".py" {
+				return r.suffix(rest, "python package "+pkg), true
+			}
+		}
+	}
+	return Match{}, false
+}
+
+// ownUnit places a frame of an installed copy of one of the repository's
+// packages or crates; rest finds the unit's name and the path inside it.
+func (r *Resolver) ownUnit(norm string, units []Unit, kind string, rest func(norm, name string) (string, bool)) (Match, bool) {
+	for _, u := range units {
+		inner, ok := rest(norm, u.Name)
+		if !ok {
+			continue
+		}
+		by := kind + " " + u.Name
+		if p := path.Join(u.Dir, inner); r.files[p] {
+			return Match{Path: p, By: by}, true
+		}
+		return r.suffix(inner, by+", path suffix"), true
+	}
+	return Match{}, false
+}
+
+// nodePackageRest finds node_modules/<name>/ (the last one: pnpm nests
+// node_modules/.pnpm/<name>@1.2.3/node_modules/<name>/).
+func nodePackageRest(norm, name string) (string, bool) {
+	mark := "node_modules/" + name + "/"
+	i := strings.LastIndex(norm, mark)
+	if i < 0 || i > 0 && norm[i-1] != '/' {
+		return "", false
+	}
+	return norm[i+len(mark):], true
+}
+
+// crateRest finds .cargo/registry/src/<index>/<name>-<version>/.
+func crateRest(norm, name string) (string, bool) {
+	i := strings.Index(norm, "/.cargo/registry/src/")
+	if i < 0 {
+		return "", false
+	}
+	rest := norm[i+len("/.cargo/registry/src/"):]
+	_, rest, ok := strings.Cut(rest, "/") // the index's folder
+	if !ok {
+		return "", false
+	}
+	dir, inner, ok := strings.Cut(rest, "/")
+	ver, ok2 := strings.CutPrefix(dir, name+"-")
+	if !ok || !ok2 || ver == "" || ver[0] < '0' || ver[0] > '9' {
+		return "", false
+	}
+	return inner, true
+}
+
+// suffix matches norm by the longest run of trailing path components.
+func (r *Resolver) suffix(norm, by string) Match {
 	parts := strings.Split(norm, "/")
 	best, bestN, tie := "", 0, false
+	var tied []string
 	// bestWhole: the best candidate matched in full (config/config.go for
 	// /home/u/src/app/config/config.go), which the frame's path cannot
 	// contradict, unlike cli/config/config.go whose "cli" it does.
@@ -119,22 +443,29 @@ func (r *Resolver) File(lang, fn, file string) string {
 		whole := n == len(cparts)
 		switch {
 		case n > bestN:
-			best, bestN, tie, bestWhole = cand, n, false, whole
+			best, bestN, tie, bestWhole, tied = cand, n, false, whole, []string{cand}
 		case n == bestN && whole && !bestWhole:
-			best, tie, bestWhole = cand, false, true
+			best, tie, bestWhole, tied = cand, false, true, []string{cand}
 		case n == bestN && whole == bestWhole:
-			tie = true
+			tie, tied = true, append(tied, cand)
 		}
 	}
-	if best == "" || tie {
-		return ""
+	switch {
+	case best == "":
+		return Match{By: "not in the repository"}
+	case tie:
+		sort.Strings(tied)
+		if len(tied) > 3 {
+			tied = tied[:3]
+		}
+		return Match{By: fmt.Sprintf("ambiguous: %d repository files end with %s", len(tied), strings.Join(parts[len(parts)-bestN:], "/")), Candidates: tied}
 	}
 	// A bare base name that happens to exist (main.go, index.js) is only
 	// trusted when the frame's path has nothing else to say.
 	if bestN == 1 && len(parts) > 1 && len(strings.Split(best, "/")) > 1 {
-		return ""
+		return Match{By: "only the base name " + parts[len(parts)-1] + " matches"}
 	}
-	return best
+	return Match{Path: best, By: by}
 }
 
 // javaPath places a JVM frame's bare file name in its class's package:

@@ -11,6 +11,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/chunk"
+	"github.com/devaiops/devai/memory/stack"
 )
 
 // When no frame of a trace is the repository's own code (a goroutine stuck
@@ -54,7 +55,7 @@ func libraryLeads(ix *memory.Index, errs []Error) []Suspect {
 	files := map[string]bool{}
 	var paths []string
 	for _, c := range ix.Chunks(func(c memory.ChunkInfo) bool { return c.Kind == chunk.Code }) {
-		if !files[c.Path] && !isThirdParty(c.Path) && !isTestPath(c.Path) {
+		if !files[c.Path] && !stack.IsLibrary(c.Path) && !isTestPath(c.Path) {
 			files[c.Path] = true
 			paths = append(paths, c.Path)
 		}
@@ -310,10 +311,4 @@ func goImportAlias(text, pkg string) (string, bool) {
 		base = rest[strings.LastIndexByte(rest, '/')+1:]
 	}
 	return strings.TrimPrefix(strings.Split(base, ".")[0], "go-"), true
-}
-
-// isThirdParty tells vendored and installed copies of other projects.
-func isThirdParty(p string) bool {
-	return strings.HasPrefix(p, "vendor/") || strings.Contains(p, "/vendor/") || strings.Contains(p, "node_modules/") ||
-		strings.Contains(p, "site-packages/")
 }

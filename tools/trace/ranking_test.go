@@ -116,14 +116,6 @@ func TestTiedTo(t *testing.T) {
 	}
 }
 
-func TestPythonPackages(t *testing.T) {
-	got := pythonPackages([]string{"werkzeug/__init__.py", "werkzeug/debug/__init__.py", "src/click/__init__.py",
-		"tests/conftest.py", "setup.py", "docs/conf.py", "examples/app/__init__.py/x"})
-	if strings.Join(got, ",") != "click,werkzeug" {
-		t.Errorf("pythonPackages = %v, want [click werkzeug]", got)
-	}
-}
-
 // A trace with no frame in the repository: the code that calls the
 // library's top function ranks first, and the code holding a literal the
 // message quotes is a suspect too; the definition of a same-named method

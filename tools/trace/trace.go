@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -43,7 +40,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	}
 	traces := stack.Parse(text)
 	paths := indexedPaths(ix)
-	stack.NewResolver(paths).WithModules(goModules(ix.Repo(), paths)...).WithPackages(pythonPackages(paths)...).Resolve(traces)
+	out.Notes = append(out.Notes, stack.NewResolver(paths).WithProject(stack.ReadProject(ix.Repo(), paths)).Resolve(traces)...)
 	out.Errors = distinct(ix, traces)
 	lines := strings.Split(text, "\n")
 	out.Reproduction = reproduction(lines, traces)
@@ -84,6 +81,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	}
 	// Evidence for the best few, then the final order.
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
+	keepNaive(cands, out.Errors, false)
 	if len(cands) > 2*in.MaxSuspects {
 		cands = cands[:2*in.MaxSuspects]
 	}
@@ -107,6 +105,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 		return out, err
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
+	keepNaive(cands, out.Errors, true)
 	if len(cands) > in.MaxSuspects {
 		cands = cands[:in.MaxSuspects]
 	}
@@ -387,29 +386,4 @@ func ownEvents(source string, traces []stack.Trace) func(memory.Hit) bool {
 		}
 		return false
 	}
-}
-
-// goModules reads the module paths of the repository's go.mod files, so
-// that frames from vendored or module-cache copies of this code count as
-// the repository's own.
-func goModules(repo string, paths []string) []string {
-	var mods []string
-	seen := map[string]bool{}
-	for _, p := range append([]string{"go.mod"}, paths...) {
-		if path.Base(p) != "go.mod" || seen[p] {
-			continue
-		}
-		seen[p] = true
-		b, err := os.ReadFile(filepath.Join(repo, filepath.FromSlash(p)))
-		if err != nil {
-			continue
-		}
-		for _, l := range strings.Split(string(b), "\n") {
-			if rest, ok := strings.CutPrefix(strings.TrimSpace(l), "module "); ok {
-				mods = append(mods, strings.Trim(strings.TrimSpace(rest), `"`))
-				break
-			}
-		}
-	}
-	return mods
 }
