@@ -30,6 +30,7 @@ type Weights struct {
 	Symbol float64 // the query names the chunk's symbol (rank 1)
 	Req    float64 // the query names a requirement the chunk carries (rank 1)
 	Graph  float64 // a test tied by the symbol graph to a top code hit (that hit's rank)
+	Exact  float64 // the chunk holds a quoted string or identifier of the query verbatim, or defines it
 }
 
 // DefaultWeights are tuned on the localization benchmark (bench/locset, 200
