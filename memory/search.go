@@ -30,16 +30,21 @@ type Weights struct {
 	Symbol float64 // the query names the chunk's symbol (rank 1)
 	Req    float64 // the query names a requirement the chunk carries (rank 1)
 	Graph  float64 // a test tied by the symbol graph to a top code hit (that hit's rank)
+	Exact  float64 // the chunk holds a quoted string or identifier of the query verbatim, or defines it
 }
 
 // DefaultWeights are tuned on the localization benchmark (bench/locset, 200
 // commit-message queries each on prometheus and flask): with the vector
 // channel at 0.3, hybrid beats BM25 alone on Acc@1, Acc@5, MRR, nDCG@10 and
 // recall@10 on both; at 1.0 it lost recall to noisy mid-list neighbours.
-var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2}
+//
+// Exact is above the sum of the others, so that one verbatim level
+// outranks every fuzzy signal together (bench/locset exact sets).
+var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2, Exact: 4}
 
-// max is the fused score of a chunk ranked first everywhere, so that
-// reported scores fall in [0, 1].
+// max is the fused score of a chunk ranked first by every fuzzy signal;
+// reported scores are divided by it and capped at 1, which a verbatim
+// match reaches.
 func (w Weights) max() float64 {
 	return (w.Text + w.Vector + w.Symbol + w.Req + w.Graph) / (rrfK + 1)
 }
@@ -57,6 +62,8 @@ type candidate struct {
 	fields   []string
 	score    float64
 	why      []string
+	exact    int // verbatim level (exactMention…exactDefinition); 0: none
+	exactWhy string
 
 	graphBoosted bool
 }
@@ -77,6 +84,11 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 	if q.Mode != ModeVector {
 		if err := ix.searchText(ctx, q, window, cands); err != nil {
+			return Result{}, err
+		}
+	}
+	if q.Mode != ModeVector && ix.weights.Exact > 0 {
+		if err := ix.searchExact(ctx, q, cands); err != nil {
 			return Result{}, err
 		}
 	}
@@ -260,6 +272,10 @@ func (ix *Index) rank(q Query, cands map[string]*candidate) []*candidate {
 		if m.SymbolKind == "package" {
 			c.score *= headerDiscount
 		}
+		if c.exact > 0 {
+			c.score += ix.weights.Exact * float64(c.exact) / float64(rrfK+1)
+			c.why = append(c.why, c.exactWhy)
+		}
 		out = append(out, c)
 	}
 	sortCandidates(out)
@@ -375,7 +391,7 @@ func (ix *Index) toHits(q Query, ranked []*candidate) []Hit {
 			Symbol:       m.Symbol,
 			SymbolKind:   m.SymbolKind,
 			Signature:    m.Signature,
-			Score:        round3(c.score / ix.weights.max()),
+			Score:        round3(min(1, c.score/ix.weights.max())),
 			Why:          strings.Join(c.why, "; "),
 			Requirements: m.Requirements,
 			TestNames:    m.TestNames,

@@ -40,6 +40,7 @@ func runEval(ctx context.Context, args []string) error {
 	modes := fs.String("modes", "text,vector,hybrid", "retrieval modes to score, comma-separated")
 	kinds := fs.String("kinds", "code", "kinds searched, comma-separated (empty: all)")
 	embedder := fs.String("embedder", "builtin", "embedder of the index")
+	exactWeight := fs.Float64("exact-weight", memory.DefaultWeights.Exact, "weight of verbatim matches (0: the channel is off)")
 	vectorWeight := fs.Float64("vector-weight", memory.DefaultWeights.Vector, "weight of the vector channel in hybrid fusion (text is 1)")
 	perQuery := fs.String("per-query", "", "also write every query's ranking to this JSON-lines file")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
@@ -56,6 +57,9 @@ func runEval(ctx context.Context, args []string) error {
 	opts := locset.EvalOptions{}
 	if opts.Modes, err = parseModes(*modes); err != nil {
 		return err
+	}
+	if containsMode(opts.Modes, modeGrep) && *gitDir == "" {
+		return errors.New("--modes grep needs --git")
 	}
 	if opts.Kinds, err = parseKinds(*kinds); err != nil {
 		return err
@@ -91,6 +95,7 @@ func runEval(ctx context.Context, args []string) error {
 	start := time.Now()
 	weights := memory.DefaultWeights
 	weights.Vector = *vectorWeight
+	weights.Exact = *exactWeight
 	ix, err := memory.Open(ctx, memory.Options{Repo: *tree, StateDir: *stateDir, Embedder: *embedder, Weights: &weights, Logger: progress.Logger("locset")})
 	if err != nil {
 		return fmt.Errorf("open index over %s: %w", *tree, err)
@@ -109,7 +114,7 @@ func runEval(ctx context.Context, args []string) error {
 		st.Files, st.Chunks, report.IndexTook.Round(time.Millisecond), len(set), len(opts.Modes))
 
 	var results []locset.QueryResult
-	report.Modes, results, err = locset.Evaluate(ctx, ix, set, opts)
+	report.Modes, results, err = locset.Evaluate(ctx, grepOrIndex{index: ix, gitDir: *gitDir, commit: set[0].Snapshot}, set, opts)
 	if err != nil {
 		return err
 	}
@@ -166,16 +171,25 @@ func parseModes(s string) ([]memory.Mode, error) {
 	var modes []memory.Mode
 	for _, m := range splitList(s) {
 		switch mode := memory.Mode(m); mode {
-		case memory.ModeText, memory.ModeVector, memory.ModeHybrid:
+		case memory.ModeText, memory.ModeVector, memory.ModeHybrid, modeGrep:
 			modes = append(modes, mode)
 		default:
-			return nil, fmt.Errorf("unknown mode %q (want text, vector or hybrid)", m)
+			return nil, fmt.Errorf("unknown mode %q (want text, vector, hybrid or grep)", m)
 		}
 	}
 	if len(modes) == 0 {
 		return nil, errors.New("--modes names no mode")
 	}
 	return modes, nil
+}
+
+func containsMode(modes []memory.Mode, m memory.Mode) bool {
+	for _, x := range modes {
+		if x == m {
+			return true
+		}
+	}
+	return false
 }
 
 func parseKinds(s string) ([]chunk.Kind, error) {

@@ -26,8 +26,9 @@ func main() {
 
 const usage = `usage:
   locset build --git DIR --snapshot REF [--head REF] [--n 200] [--max-files 5] [--first-parent] -o set.jsonl
-  locset eval  --set set.jsonl (--tree DIR | --git DIR) [--state-dir DIR] [--modes text,vector,hybrid]
-               [--kinds code] [--embedder builtin] [--per-query out.jsonl] [--json]`
+  locset exact --git DIR [--snapshot HEAD] [--commits 3000] [--per-kind 25] -o set.jsonl
+  locset eval  --set set.jsonl (--tree DIR | --git DIR) [--state-dir DIR] [--modes text,vector,hybrid,grep]
+               [--kinds code] [--embedder builtin] [--exact-weight W] [--per-query out.jsonl] [--json]`
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -38,6 +39,8 @@ func run(ctx context.Context, args []string) error {
 		return runBuild(ctx, args[1:])
 	case "eval":
 		return runEval(ctx, args[1:])
+	case "exact":
+		return runExact(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Println(usage)
 		return nil

@@ -1,0 +1,196 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/devaiops/devai/memory/textindex"
+)
+
+// Verbatim match levels, best last: a chunk that holds a string of the
+// query as written outranks every fuzzy hit, and one that defines a named
+// identifier outranks one that only mentions it.
+const (
+	exactMention    = 1 // holds an identifier of the query as a whole word
+	exactPhrase     = 2 // holds a quoted string, or the whole message-like query
+	exactDefinition = 3 // defines an identifier the query names
+)
+
+// exactWindow bounds the chunks checked per needle.
+const exactWindow = 100
+
+// maxNeedles bounds the lookups of one query (a long commit message names
+// many identifiers; the first ones are the ones it is about).
+const maxNeedles = 8
+
+// needle is a string of the query to find verbatim.
+type needle struct {
+	text  string
+	ident bool // an identifier: definitions count, whole words only
+}
+
+var (
+	quotedString = regexp.MustCompile("`([^`\n]{3,200})`|\"([^\"\n]{3,200})\"|“([^”\n]{3,200})”")
+	wordLike     = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*`)
+	questionWord = regexp.MustCompile(`(?i)^(how|where|what|why|when|which|who|does|do|is|are|can|should|find|show|list)\b`)
+)
+
+// exactNeedles finds what a query asks for verbatim: its quoted strings,
+// its identifiers (CamelCase, snake_case, dotted, 4+ letters, or a
+// one-word query), and the whole query when it reads like a message
+// copied from a log or an error (3 to 12 words, not a question, see
+// messageCase).
+func exactNeedles(text string) []needle {
+	var out []needle
+	seen := map[string]bool{}
+	add := func(n needle) {
+		if key := strings.ToLower(n.text); !seen[key] && len(out) < maxNeedles {
+			seen[key] = true
+			out = append(out, n)
+		}
+	}
+	for _, m := range quotedString.FindAllStringSubmatch(text, -1) {
+		for _, g := range m[1:] {
+			if g = strings.TrimSpace(strings.TrimSuffix(g, "()")); g != "" {
+				add(needle{text: g, ident: wordLike.FindString(g) == g})
+			}
+		}
+	}
+	words := strings.Fields(text)
+	if len(words) >= 3 && len(words) <= 12 && len(out) == 0 && !questionWord.MatchString(text) && messageCase(text) {
+		add(needle{text: text})
+	}
+	for _, w := range wordLike.FindAllString(text, -1) {
+		w = strings.Trim(w, ".")
+		if len(w) >= 4 && (len(words) == 1 || identifierLike(w)) {
+			add(needle{text: w, ident: true})
+		}
+	}
+	return out
+}
+
+// messageCase tells a message copied from a log or an error ("No response
+// returned.", "Working outside of application context") from a search
+// phrased in lower case ("janitor removes expired sessions"), which also
+// occurs verbatim wherever it is an example query.
+func messageCase(text string) bool {
+	first := []rune(text)[0]
+	return unicode.IsUpper(first) || strings.ContainsAny(text[len(text)-1:], ".!:")
+}
+
+// searchExact adds the chunks that hold a needle of the query verbatim, or
+// define one, with their level. Candidates come from the text index (every
+// term of the needle in the field); the text itself is then checked.
+func (ix *Index) searchExact(ctx context.Context, q Query, cands map[string]*candidate) error {
+	for _, n := range exactNeedles(q.Text) {
+		if n.ident {
+			name := n.text[strings.LastIndexByte(n.text, '.')+1:]
+			ids, err := ix.withAllTerms(ctx, q, name, textindex.InSymbol)
+			if err != nil {
+				return err
+			}
+			terms := map[string]bool{strings.ToLower(n.text): true, strings.ToLower(name): true}
+			ix.mu.RLock()
+			for _, id := range ids {
+				if ref, ok := ix.byID[id]; ok && symbolNamed(ref.meta(), terms) != "" {
+					markExact(cands, id, exactDefinition, "defines "+n.text)
+				}
+			}
+			ix.mu.RUnlock()
+		}
+		ids, err := ix.withAllTerms(ctx, q, n.text, textindex.InText)
+		if err != nil {
+			return err
+		}
+		level, why := exactPhrase, fmt.Sprintf("holds %q", n.text)
+		if n.ident {
+			level, why = exactMention, "mentions "+n.text
+		}
+		for _, id := range ix.holding(ids, n) {
+			markExact(cands, id, level, why)
+		}
+	}
+	return nil
+}
+
+func (ix *Index) withAllTerms(ctx context.Context, q Query, text, field string) ([]string, error) {
+	tq := textindex.Query{Text: text, Language: q.Language, PathGlob: q.PathGlob, Limit: exactWindow}
+	for _, k := range q.Kinds {
+		tq.Kinds = append(tq.Kinds, string(k))
+	}
+	ids, err := ix.text.WithAllTerms(ctx, tq, field)
+	if err != nil {
+		return nil, fmt.Errorf("exact search: %w", err)
+	}
+	return ids, nil
+}
+
+func markExact(cands map[string]*candidate, id string, level int, why string) {
+	c := candidateFor(cands, id)
+	if level > c.exact {
+		c.exact, c.exactWhy = level, why
+	}
+}
+
+// holding keeps the chunks of ids whose text holds n: case-insensitively
+// with runs of blanks as one, and for an identifier as a whole word. Each
+// file is read once, from its first candidate line to its last.
+func (ix *Index) holding(ids []string, n needle) []string {
+	want := foldSpace(n.text)
+	byPath := map[string][]chunkRef{}
+	ix.mu.RLock()
+	for _, id := range ids {
+		if ref, ok := ix.byID[id]; ok {
+			byPath[ref.file.Path] = append(byPath[ref.file.Path], ref)
+		}
+	}
+	ix.mu.RUnlock()
+	var out []string
+	for p, refs := range byPath {
+		lo, hi := refs[0].meta().StartLine, refs[0].meta().EndLine
+		for _, ref := range refs {
+			lo, hi = min(lo, ref.meta().StartLine), max(hi, ref.meta().EndLine)
+		}
+		lines := ix.readLines(p, lo, hi) // only those lines: a log may be gigabytes
+		for _, ref := range refs {
+			m := ref.meta()
+			if containsFolded(foldSpace(sliceLines(lines, m.StartLine-lo+1, m.EndLine-lo+1)), want, n.ident) {
+				out = append(out, m.ID)
+			}
+		}
+	}
+	return out
+}
+
+// foldSpace lowercases s and turns every run of white space into one blank.
+func foldSpace(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+}
+
+// containsFolded reports whether hay holds want; with wholeWord, not as
+// part of a longer identifier.
+func containsFolded(hay, want string, wholeWord bool) bool {
+	for from := 0; ; {
+		i := strings.Index(hay[from:], want)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(want)
+		if !wholeWord || (!identRune(hay, i-1) && !identRune(hay, end)) {
+			return true
+		}
+		from = i + 1
+	}
+}
+
+func identRune(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return false
+	}
+	r := rune(s[i])
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}

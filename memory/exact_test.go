@@ -1,0 +1,99 @@
+package memory
+
+import (
+	"testing"
+
+	"github.com/devaiops/devai/memory/chunk"
+)
+
+// exactRepo has a message that lives in one small file while another
+// talks about its words at length, and an identifier defined in one file
+// and mentioned more often in another.
+var exactRepo = map[string]string{
+	"flask/globals.go": `package flask
+
+import "errors"
+
+var errNoApp = errors.New("Working outside of application context.")
+`,
+	"flask/app.go": `package flask
+
+// App is the application. The application context holds the application
+// while a request or a command runs; push the application context before
+// working with the application outside of a request: the context of the
+// application is what current_app points at.
+type App struct{ name string }
+
+// AppContext returns an application context for the application.
+func (a *App) AppContext() *AppCtx { return &AppCtx{app: a} }
+
+// AppCtx is an application context of the application.
+type AppCtx struct{ app *App }
+`,
+	"echo/json.go": `package echo
+
+// DefaultJSONSerializer implements JSON encoding using encoding/json.
+type DefaultJSONSerializer struct{}
+
+func (d DefaultJSONSerializer) Deserialize(c Context, i any) error { return nil }
+`,
+	"echo/bind.go": `package echo
+
+// Bind binds the JSON request body to a struct: it calls the serializer's
+// DefaultJSONSerializer.Deserialize to bind the JSON body of the request to
+// the struct, and binds the JSON request body to a struct again when the
+// struct is a JSON body of a request to bind.
+func Bind(c Context, i any) error {
+	return DefaultJSONSerializer{}.Deserialize(c, i)
+}
+
+type Context interface{}
+`,
+}
+
+func TestSearchVerbatimFirst(t *testing.T) {
+	ix := openSynced(t, writeRepo(t, exactRepo))
+	tests := []struct {
+		query string
+		want  string // path of the first hit
+	}{
+		{"Working outside of application context", "flask/globals.go"},
+		{`error "working outside of application context" when running a command`, "flask/globals.go"},
+		{"bind JSON request body to a struct with DefaultJSONSerializer.Deserialize", "echo/json.go"},
+	}
+	for _, tt := range tests {
+		res := search(t, ix, Query{Text: tt.query, Kinds: []chunk.Kind{chunk.Code}})
+		if len(res.Hits) == 0 || res.Hits[0].Path != tt.want {
+			t.Errorf("%q: first hits %v, want %s first", tt.query, paths(res.Hits), tt.want)
+		} else if res.Hits[0].Score != 1 {
+			t.Errorf("%q: a verbatim hit scores %v, want 1", tt.query, res.Hits[0].Score)
+		}
+	}
+}
+
+func TestExactNeedles(t *testing.T) {
+	tests := []struct {
+		query string
+		want  []needle
+	}{
+		{"Working outside of application context", []needle{{text: "Working outside of application context"}}},
+		{"how are packfiles decoded", nil},
+		{"Deserialize", []needle{{text: "Deserialize", ident: true}}},
+		{"why does `raise_for_status` fail", []needle{{text: "raise_for_status", ident: true}}},
+		{`panics with "no usable address" on IPv6`, []needle{{text: "no usable address"}, {text: "IPv6", ident: true}}},
+		{"fix parseRequestURL for paths", []needle{{text: "parseRequestURL", ident: true}}},
+		{"janitor removes expired sessions", nil},
+	}
+	for _, tt := range tests {
+		got := exactNeedles(tt.query)
+		if len(got) != len(tt.want) {
+			t.Errorf("%q: needles %+v, want %+v", tt.query, got, tt.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != tt.want[i] {
+				t.Errorf("%q: needle %d = %+v, want %+v", tt.query, i, got[i], tt.want[i])
+			}
+		}
+	}
+}
