@@ -180,10 +180,13 @@ func measureCall(ctx context.Context, s *session, dir string, c call, timeout ti
 	return m
 }
 
+// alive asks the server for devai://index: a real request, because on a
+// 2026-07-28 connection mcp-go's Ping succeeds without sending anything.
 func alive(ctx context.Context, s *session) bool {
-	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	askCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	return s.cl.Ping(pingCtx) == nil
+	_, _, err := s.raw(askCtx, "resources/read", map[string]any{"uri": "devai://index"})
+	return err == nil
 }
 
 func problemSuffix(m measured) string {

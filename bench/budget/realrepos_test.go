@@ -709,3 +709,27 @@ func promptValues(res repoResult, decisionIDs []string) map[string]string {
 	}
 	return v
 }
+
+// alive must see a server that is gone: the suite restarts a crashed
+// server only when it does (mcp-go's Ping answers nil without asking on
+// a 2026-07-28 connection).
+func TestAliveSeesAStoppedServer(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gitLines(t.Context(), dir, "init", "-q"); err != nil {
+		t.Fatal(err)
+	}
+	s, err := startServe(t.Context(), devaiBinary(t), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !alive(t.Context(), s) {
+		t.Fatal("alive = false for a running server")
+	}
+	s.close()
+	if alive(t.Context(), s) {
+		t.Error("alive = true after the server was stopped")
+	}
+}
