@@ -478,6 +478,23 @@ func checkResources(t *testing.T, ctx context.Context, s *session, res repoResul
 		default:
 			t.Errorf("resource template %s is served but the suite does not read it: teach checkResources", tmpl.URITemplate)
 		}
+		checkWrongURI(t, ctx, s, tmpl.URITemplate)
+	}
+}
+
+// checkWrongURI reads the template filled with something that is not
+// there: the error must say what to do.
+func checkWrongURI(t *testing.T, ctx context.Context, s *session, tmpl string) {
+	t.Helper()
+	uri := strings.NewReplacer("{+path}", "no/such/file.go", "{id}", "d999999").Replace(tmpl)
+	_, _, err := s.raw(ctx, "resources/read", map[string]any{"uri": uri})
+	switch {
+	case err == nil:
+		t.Errorf("read %s: answered; want an error that says what to do", uri)
+	case !actionable.MatchString(err.Error()):
+		t.Errorf("read %s: the error does not say what to do: %v", uri, err)
+	default:
+		t.Logf("read %s: %v", uri, err)
 	}
 }
 
