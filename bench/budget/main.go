@@ -30,6 +30,7 @@ import (
 
 	"github.com/devaiops/devai/tools/changelog"
 	"github.com/devaiops/devai/tools/gaps"
+	"github.com/devaiops/devai/tools/logs"
 	"github.com/devaiops/devai/tools/patch"
 	"github.com/devaiops/devai/tools/search"
 	"github.com/devaiops/devai/tools/spec"
@@ -48,6 +49,7 @@ func budgets() map[string]int {
 		spec.ToolName:      spec.Tool.Budget,
 		patch.ToolName:     patch.Tool.Budget,
 		changelog.ToolName: changelog.Tool.Budget,
+		logs.ToolName:      logs.Tool.Budget,
 	} {
 		if declared == 0 {
 			declared = tool.DefaultBudget

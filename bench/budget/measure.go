@@ -22,6 +22,8 @@ type repoResult struct {
 	Notes                      []string
 	Fatal                      error // the repository could not be measured at all
 	budgets                    map[string]int
+	tools                      map[string]bool            // the names tools/list gave
+	listed                     map[string]json.RawMessage // each list's answer as it came
 }
 
 // listSize is one list request's answer.
@@ -33,17 +35,31 @@ type listSize struct {
 }
 
 func measureRepo(ctx context.Context, devai, name, dir string, syncTimeout, callTimeout time.Duration) repoResult {
-	res := repoResult{Name: name, Dir: dir, budgets: budgets()}
+	res, s, calls := openRepo(ctx, devai, name, dir, syncTimeout)
+	if res.Fatal != nil {
+		return res
+	}
+	defer func() { s.close() }()
+	s = res.runCalls(ctx, s, devai, calls, syncTimeout, callTimeout)
+	return res
+}
+
+// openRepo reads the repository at dir, plans its calls, starts devai
+// serve on it, waits for the first sync and sizes the four lists. On
+// res.Fatal nothing is left running; otherwise the caller closes s.
+func openRepo(ctx context.Context, devai, name, dir string, syncTimeout time.Duration) (res repoResult, s *session, calls []call) {
+	res = repoResult{Name: name, budgets: budgets()}
 	fmt.Fprintf(os.Stderr, "budget: %s: reading %s\n", name, dir)
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		res.Fatal = err
-		return res
+		return res, nil, nil
 	}
+	res.Dir = abs
 	src, err := readGoRepo(abs)
 	if err != nil {
 		res.Fatal = err
-		return res
+		return res, nil, nil
 	}
 	res.Module, res.Version = src.Module, moduleVersion(ctx, abs)
 	if commits, err := gitLines(ctx, abs, "rev-list", "--count", "HEAD"); err == nil && len(commits) == 1 {
@@ -53,34 +69,42 @@ func measureRepo(ctx context.Context, devai, name, dir string, syncTimeout, call
 	res.Notes = notes
 
 	start := time.Now()
-	s, err := startServe(ctx, devai, abs)
-	if err != nil {
+	if s, err = startServe(ctx, devai, abs); err != nil {
 		res.Fatal = err
-		return res
+		return res, nil, nil
 	}
-	defer func() { s.close() }()
 	syncCtx, cancel := context.WithTimeout(ctx, syncTimeout)
 	res.Index, err = s.waitReady(syncCtx)
 	cancel()
 	res.FirstSync = time.Since(start)
 	if err != nil {
 		res.Fatal = fmt.Errorf("%w (server stderr: %s)", err, s.stderr)
-		return res
+		s.close()
+		return res, nil, nil
 	}
 	fmt.Fprintf(os.Stderr, "budget: %s: index ready after %s (%d files)\n", name, res.FirstSync.Round(time.Millisecond), res.Index.Files)
+	res.listAll(ctx, s, calls)
+	return res, s, calls
+}
 
-	toolNames := map[string]bool{}
+// listAll sizes tools/list, resources/list, resources/templates/list and
+// prompts/list, keeps their raw answers, and notes a served tool that no
+// call exercises.
+func (res *repoResult) listAll(ctx context.Context, s *session, calls []call) {
+	res.tools = map[string]bool{}
+	res.listed = map[string]json.RawMessage{}
 	for _, method := range []string{"tools/list", "resources/list", "resources/templates/list", "prompts/list"} {
 		raw, _, err := s.raw(ctx, method, map[string]any{})
 		if err != nil {
 			res.Notes = append(res.Notes, err.Error())
 			continue
 		}
+		res.listed[method] = raw
 		ls, names := listOf(method, raw)
 		res.Lists = append(res.Lists, ls)
 		if method == "tools/list" {
 			for _, n := range names {
-				toolNames[n] = true
+				res.tools[n] = true
 			}
 		}
 	}
@@ -88,37 +112,44 @@ func measureRepo(ctx context.Context, devai, name, dir string, syncTimeout, call
 	for _, c := range calls {
 		planned[c.Tool] = true
 	}
-	for _, n := range sortedKeys(toolNames) {
+	for _, n := range sortedKeys(res.tools) {
 		if !planned[n] {
 			res.Notes = append(res.Notes, fmt.Sprintf("tool %s is served but this bench makes no call of it", n))
 		}
 	}
+}
 
+// runCalls makes the calls in order and appends what each measured; a
+// server that died is restarted (and noted), and the session in use at
+// the end is returned.
+func (res *repoResult) runCalls(ctx context.Context, s *session, devai string, calls []call, syncTimeout, callTimeout time.Duration) *session {
 	for _, c := range calls {
-		if !toolNames[c.Tool] {
+		if !res.tools[c.Tool] {
 			res.Notes = append(res.Notes, fmt.Sprintf("%s is not in tools/list: its calls are skipped", c.Tool))
 			continue
 		}
-		m := measureCall(ctx, s, abs, c, callTimeout)
-		fmt.Fprintf(os.Stderr, "budget: %s: %s %s: %d B in %s%s\n", name, c.Tool, c.Label, m.Total, m.Took.Round(time.Millisecond), problemSuffix(m))
+		m := measureCall(ctx, s, res.Dir, c, callTimeout)
+		fmt.Fprintf(os.Stderr, "budget: %s: %s %s: %d B in %s%s\n", res.Name, c.Tool, c.Label, m.Total, m.Took.Round(time.Millisecond), problemSuffix(m))
 		res.Calls = append(res.Calls, m)
-		if m.Err != nil && !alive(ctx, s) {
-			res.Notes = append(res.Notes, fmt.Sprintf("the server died after %s %s; restarted (stderr: %s)", c.Tool, c.Label, s.stderr))
-			s.close()
-			if s, err = startServe(ctx, devai, abs); err != nil {
-				res.Fatal = err
-				return res
-			}
-			syncCtx, cancel := context.WithTimeout(ctx, syncTimeout)
-			_, err = s.waitReady(syncCtx)
-			cancel()
-			if err != nil {
-				res.Fatal = err
-				return res
-			}
+		if m.Err == nil || alive(ctx, s) {
+			continue
 		}
+		res.Notes = append(res.Notes, fmt.Sprintf("the server died after %s %s; restarted (stderr: %s)", c.Tool, c.Label, s.stderr))
+		s.close()
+		next, err := startServe(ctx, devai, res.Dir)
+		if err == nil {
+			syncCtx, cancel := context.WithTimeout(ctx, syncTimeout)
+			_, err = next.waitReady(syncCtx)
+			cancel()
+		}
+		if err != nil {
+			res.Fatal = err
+			next.close()
+			return nil
+		}
+		s = next
 	}
-	return res
+	return s
 }
 
 // measureCall makes one call; a propose_patch call is checked to leave
@@ -149,10 +180,13 @@ func measureCall(ctx context.Context, s *session, dir string, c call, timeout ti
 	return m
 }
 
+// alive asks the server for devai://index: a real request, because on a
+// 2026-07-28 connection mcp-go's Ping succeeds without sending anything.
 func alive(ctx context.Context, s *session) bool {
-	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	askCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	return s.cl.Ping(pingCtx) == nil
+	_, _, err := s.raw(askCtx, "resources/read", map[string]any{"uri": "devai://index"})
+	return err == nil
 }
 
 func problemSuffix(m measured) string {

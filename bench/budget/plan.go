@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path"
@@ -28,6 +29,9 @@ type call struct {
 	// Edited is the file a propose_patch call edits; the working tree must
 	// be the same after the call.
 	Edited string
+	// mistake marks a call made wrong on purpose, as a user would: its
+	// answer must be an isError that says what to do.
+	mistake bool
 }
 
 // repoText is what was written by hand for one module: three questions a
@@ -142,7 +146,69 @@ func planCalls(ctx context.Context, dir string, r goRepo, version string) ([]cal
 	if tags, err := gitLines(ctx, dir, "tag", "--merged", "HEAD", "--sort=-v:refname"); err == nil && len(tags) > 10 {
 		calls = append(calls, call{Tool: "generate_changelog", Label: "since " + tags[10] + " (ten tags back)", Args: map[string]any{"since": tags[10]}})
 	}
+
+	logs, why := logCalls(dir)
+	calls = append(calls, logs...)
+	notes = append(notes, why...)
 	return calls, notes
+}
+
+// maxPastedLog bounds the log pasted as text: what an assistant would
+// paste, not the whole file.
+const maxPastedLog = 256 << 10
+
+// logCalls are summarize_log calls on a log file of the repository
+// (bench/realrepos.sh commits a real `go test -v` log at
+// logs/go-test.log): by path, by its devai://log URI with a line range,
+// pasted as text, and with every template and line ID, which the budget
+// must cut.
+func logCalls(dir string) ([]call, []string) {
+	rel, err := firstLog(dir)
+	if err != nil || rel == "" {
+		return nil, []string{fmt.Sprintf("no *.log file in the repository to summarise (%v): summarize_log is not called", err)}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, []string{fmt.Sprintf("read %s: %v", rel, err)}
+	}
+	text := string(data[:min(len(data), maxPastedLog)])
+	lines := strings.Count(text, "\n")
+	rangeEnd := max(1, min(lines, 100))
+	return []call{
+		{Tool: "summarize_log", Label: "path " + rel, Args: map[string]any{"path": rel}},
+		{Tool: "summarize_log", Label: fmt.Sprintf("devai://log URI, lines 1-%d", rangeEnd), Args: map[string]any{"path": fmt.Sprintf("devai://log/%s#L1-L%d", rel, rangeEnd)}},
+		{Tool: "summarize_log", Label: fmt.Sprintf("pasted text (%d lines)", lines), Args: map[string]any{"text": text}},
+		{Tool: "summarize_log", Label: "path, top -1, lines", Args: map[string]any{"path": rel, "top": -1, "lines": true}},
+	}, nil
+}
+
+// firstLog is the repository-relative path of a *.log file, one under a
+// logs/ folder first, skipping hidden folders (.git, .devai).
+func firstLog(dir string) (string, error) {
+	var found []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && p != dir && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(d.Name(), ".log") {
+			rel, _ := filepath.Rel(dir, p)
+			found = append(found, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("look for a log file: %w", err)
+	}
+	sort.SliceStable(found, func(i, j int) bool {
+		return strings.HasPrefix(found[i], "logs/") && !strings.HasPrefix(found[j], "logs/")
+	})
+	if len(found) == 0 {
+		return "", nil
+	}
+	return found[0], nil
 }
 
 // patchTargets are two real files to edit a comment in: the first

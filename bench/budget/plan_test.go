@@ -169,3 +169,45 @@ func TestTreeStateSeesEveryChange(t *testing.T) {
 		}
 	}
 }
+
+// summarize_log is called on a log of the repository, one under logs/
+// first, never one in a hidden folder (.devai, .git), and its URI call
+// names a line range the file has.
+func TestLogCallsTakeTheRepositorysLog(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		".devai/serve.log":        "hidden\n",
+		"internal/testdata/a.log": "a\n",
+		"logs/go-test.log":        "=== RUN   TestA\n--- PASS: TestA (0.00s)\nPASS\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	calls, notes := logCalls(dir)
+	if len(notes) > 0 || len(calls) != 4 {
+		t.Fatalf("logCalls = %d calls, notes %v; want 4 calls", len(calls), notes)
+	}
+	want := []map[string]any{
+		{"path": "logs/go-test.log"},
+		{"path": "devai://log/logs/go-test.log#L1-L3"},
+		{"text": "=== RUN   TestA\n--- PASS: TestA (0.00s)\nPASS\n"},
+		{"path": "logs/go-test.log", "top": -1, "lines": true},
+	}
+	for i, c := range calls {
+		got, _ := json.Marshal(c.Args)
+		w, _ := json.Marshal(want[i])
+		if c.Tool != "summarize_log" || string(got) != string(w) {
+			t.Errorf("call %d = %s %s, want summarize_log %s", i, c.Tool, got, w)
+		}
+	}
+
+	empty := t.TempDir()
+	if calls, notes := logCalls(empty); len(calls) != 0 || len(notes) != 1 {
+		t.Errorf("no log: %d calls, notes %v; want none and a note", len(calls), notes)
+	}
+}

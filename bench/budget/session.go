@@ -72,7 +72,13 @@ func startServe(ctx context.Context, devai, dir string) (*session, error) {
 	return s, nil
 }
 
-func (s *session) close() { _ = s.cl.Close() }
+// close stops the server; a nil session (a restart that failed) is
+// already closed.
+func (s *session) close() {
+	if s != nil {
+		_ = s.cl.Close()
+	}
+}
 
 // raw sends one request and returns its result exactly as it came over
 // the wire, and how long the answer took.
@@ -150,14 +156,15 @@ type measured struct {
 	IsError    bool
 	Message    string // the text of an isError answer
 	Took       time.Duration
-	Err        error // no answer at all: transport error, timeout, crash
+	Result     json.RawMessage // the JSON-RPC result as it came
+	Err        error           // no answer at all: transport error, timeout, crash
 	Problem    string
 }
 
 // callTool makes c and measures its answer.
 func (s *session) callTool(ctx context.Context, c call) measured {
 	res, took, err := s.raw(ctx, "tools/call", map[string]any{"name": c.Tool, "arguments": c.Args})
-	m := measured{Call: c, Took: took, Err: err}
+	m := measured{Call: c, Took: took, Err: err, Result: res}
 	if err != nil {
 		return m
 	}
@@ -222,7 +229,7 @@ var errChanged = errors.New("the working tree, HEAD or a branch changed")
 
 // mainLists name, per tool, the list an answer is made of; a changelog's
 // entries are counted over its sections.
-var mainLists = []string{"hits", "suspects", "gaps", "files", "requirements"}
+var mainLists = []string{"hits", "suspects", "gaps", "files", "requirements", "templates"}
 
 // countItems is the length of the first main list the structured answer
 // has, -1 when it has none.
