@@ -28,9 +28,8 @@ const promptMetaKey = "devai/prompt"
 const maxSummary = 200
 
 // decisionRecorder writes the decision records of one MCP server: the
-// middleware records every call that reaches a tool handler, and the
-// after-call hook the calls mcp-go answers itself before any middleware
-// runs (arguments that fail the input schema). A record that cannot be
+// middleware records every call (arguments that fail the input schema
+// included: the binding checks them, inside the middleware). A record that cannot be
 // written is logged, never turned into a failed call: the assistant's work
 // goes on, and the chain stays whole (the record is missing, not
 // half-written). A nil log records nothing.
@@ -44,9 +43,6 @@ type decisionRecorder struct {
 func newDecisionRecorder(log *decisions.Log, logger hclog.Logger) *decisionRecorder {
 	return &decisionRecorder{log: log, logger: logger, run: runID(), prompts: newPromptTracker()}
 }
-
-// schemaFailurePrefix starts the isError text of mcp-go's input validation.
-const schemaFailurePrefix = "input schema validation failed"
 
 // middleware records each call and hands its result back unchanged.
 func (d *decisionRecorder) middleware() server.ToolHandlerMiddleware {
@@ -65,16 +61,6 @@ func (d *decisionRecorder) middleware() server.ToolHandlerMiddleware {
 			return res, err
 		}
 	}
-}
-
-// afterCall records the calls the input schema turned away, which never
-// reach the middleware.
-func (d *decisionRecorder) afterCall(ctx context.Context, _ any, req *mcp.CallToolRequest, result any) {
-	res, ok := result.(*mcp.CallToolResult)
-	if d.log == nil || req == nil || !ok || res == nil || !res.IsError || !strings.HasPrefix(resultText(res), schemaFailurePrefix) {
-		return
-	}
-	d.record(ctx, *req, time.Now(), res, nil, &tool.Outcome{})
 }
 
 // record appends the record of one call; outcome is what the tool's typed

@@ -61,7 +61,7 @@ func TestDecisionLogThroughMCP(t *testing.T) {
 	if len(recs) != 3 {
 		t.Fatalf("%d records, want 3 (ok, isError, schema failure): %+v", len(recs), recs)
 	}
-	if recs[2].Outcome != decisions.OutcomeError || !strings.Contains(recs[2].Error, "input schema validation failed") || recs[2].Client.Name != "devai-test" {
+	if recs[2].Outcome != decisions.OutcomeError || !strings.Contains(recs[2].Error, `argument "limit" is a string; it must be integer`) || recs[2].Client.Name != "devai-test" {
 		t.Errorf("record 3 (schema failure): %+v", recs[2])
 	}
 	r := recs[0]

@@ -21,7 +21,7 @@ func TestLogsCommand(t *testing.T) {
 	}
 	md := stdout.String()
 	first := strings.Index(md, "| 4 | 3 | fatal 3 |")
-	if first < 0 || first > strings.Index(md, "supervisor: starting shopd") {
+	if first < 0 || first > strings.Index(md, "`starting shopd`") {
 		t.Errorf("the panic template is not listed first:\n%s", md)
 	}
 	stdout.Reset()

@@ -46,7 +46,6 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 	hooks := &server.Hooks{}
 	fwd.hooks(hooks)
 	rec := newDecisionRecorder(cfg.Decisions, cfg.Logger)
-	hooks.AddAfterCallTool(rec.afterCall)
 	redactor, err := redact.New()
 	if err != nil {
 		return nil, err
@@ -71,7 +70,6 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		server.WithRecovery(), // a backstop behind recoverToolPanics
 		server.WithToolHandlerMiddleware(recoverToolPanics(cfg.Logger)), // added last: innermost
 		server.WithResourceRecovery(),
-		server.WithInputSchemaValidation(),
 		server.WithStrictInputSchemaDefault(),
 		server.WithOutputSchemaValidation(),
 		server.WithHooks(hooks),

@@ -113,7 +113,7 @@ func TestLogTemplatesFound(t *testing.T) {
 	}{
 		{"login refused: account locked", "logs/app.jsonl", "template: login refused: account locked", "×"},
 		{"account locked after failed logins", "logs/app.jsonl", "template: account locked after failed logins", "(×3 in this file; warn 3;"},
-		{"supervisor: shopd exited with status", "logs/worker.log", "template: supervisor: shopd exited with status", "(×4 in this file;"},
+		{"supervisor: shopd exited with status", "logs/worker.log", "template: shopd exited with status", "(×4 in this file;"}, // the Go log prefix is header (issue 12)
 	}
 	for _, tt := range tests {
 		out, err := Run(t.Context(), ix, Input{Query: tt.query, Kinds: []string{"log"}, Limit: 3})

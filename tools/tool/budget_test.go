@@ -62,3 +62,41 @@ func TestAnswersFitTheBudget(t *testing.T) {
 		t.Errorf("budget lifted: %d items, want all 200", items)
 	}
 }
+
+// TestArgumentMistakesSayWhatToDo: a misspelt, missing or mistyped
+// argument gets a message that names it, suggests the right name and shows
+// valid arguments, not a validator's schema paths.
+func TestArgumentMistakesSayWhatToDo(t *testing.T) {
+	type in struct {
+		Query string `json:"query"`
+		Limit int    `json:"limit,omitempty"`
+	}
+	echo := &tool.Def[in, listOut]{
+		Name: "test_args", Description: "echoes", Example: `{"query": "..."}`, WithoutIndex: true,
+		Run:    func(_ context.Context, _ tool.Env, i in) (listOut, error) { return listOut{Items: []string{i.Query}}, nil },
+		Render: func(_ in, o listOut) string { return strings.Join(o.Items, "") },
+	}
+	c := tooltest.Connect(t, tooltest.Server(t, tool.Env{}, echo), "")
+	for _, tt := range []struct {
+		args map[string]any
+		want []string
+	}{
+		{map[string]any{"qury": "x"}, []string{`test_args: `, `unknown argument "qury" (did you mean "query"?)`, `missing argument "query"`, `Pass {"query": "..."}`}},
+		{map[string]any{"query": "x", "limit": "three"}, []string{`argument "limit" is a string; it must be integer`}},
+		{map[string]any{"query": "x"}, nil},
+	} {
+		res := tooltest.Call(t, c, "test_args", tt.args)
+		text := res.Content[0].(mcp.TextContent).Text
+		if tt.want == nil {
+			if res.IsError {
+				t.Errorf("%v: %s", tt.args, text)
+			}
+			continue
+		}
+		for _, w := range tt.want {
+			if !res.IsError || !strings.Contains(text, w) {
+				t.Errorf("%v: %q lacks %q", tt.args, text, w)
+			}
+		}
+	}
+}

@@ -56,11 +56,18 @@ func (d *Def[In, Out]) Binding(env Env) (Binding, error) {
 	if err := json.Unmarshal(t.RawOutputSchema, &schema); err != nil {
 		return Binding{}, fmt.Errorf("declare tool %s: decode output schema: %w", d.Name, err)
 	}
-	return Binding{Tool: t, Handler: d.handler(env, schema)}, nil
+	args, err := newArgsChecker(d.Name, t.RawInputSchema)
+	if err != nil {
+		return Binding{}, fmt.Errorf("declare tool %s: %w", d.Name, err)
+	}
+	return Binding{Tool: t, Handler: d.handler(env, args, schema)}, nil
 }
 
-func (d *Def[In, Out]) handler(env Env, schema map[string]any) server.ToolHandlerFunc {
+func (d *Def[In, Out]) handler(env Env, args *argsChecker, schema map[string]any) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		if err := args.check(req.Params.Arguments); err != nil {
+			return d.failure(Inputf("%v. Pass %s", err, d.Example)), nil
+		}
 		in, out, pending, err := d.call(ctx, env, req)
 		if err != nil {
 			return d.failure(err), nil

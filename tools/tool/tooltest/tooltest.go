@@ -13,12 +13,13 @@ import (
 	"github.com/devaiops/devai/tools/tool"
 )
 
-// Server is an MCP server with tools served over env, checking input and
-// output against the declared schemas as devai serve does.
+// Server is an MCP server with tools served over env, as devai serve
+// serves them: the binding checks the input against the declared schema,
+// the server the output.
 func Server(tb testing.TB, env tool.Env, tools ...tool.Tool) *server.MCPServer {
 	tb.Helper()
 	s := server.NewMCPServer("devai-test", "0", server.WithToolCapabilities(false),
-		server.WithInputSchemaValidation(), server.WithStrictInputSchemaDefault(), server.WithOutputSchemaValidation())
+		server.WithStrictInputSchemaDefault(), server.WithOutputSchemaValidation())
 	for _, t := range tools {
 		b, err := t.Binding(env)
 		if err != nil {
