@@ -73,7 +73,9 @@ func TestArgumentMistakesSayWhatToDo(t *testing.T) {
 	}
 	echo := &tool.Def[in, listOut]{
 		Name: "test_args", Description: "echoes", Example: `{"query": "..."}`, WithoutIndex: true,
-		Run:    func(_ context.Context, _ tool.Env, i in) (listOut, error) { return listOut{Items: []string{i.Query}}, nil },
+		Run: func(_ context.Context, _ tool.Env, i in) (listOut, error) {
+			return listOut{Items: []string{i.Query}}, nil
+		},
 		Render: func(_ in, o listOut) string { return strings.Join(o.Items, "") },
 	}
 	c := tooltest.Connect(t, tooltest.Server(t, tool.Env{}, echo), "")
