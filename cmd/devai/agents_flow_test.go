@@ -25,6 +25,7 @@ import (
 // ties the three together, its chain verifies, and the user's working
 // tree, index and HEAD are as they were.
 func TestTracePatchSpecFlow(t *testing.T) {
+	t.Parallel()
 	repo, _ := fixture.GitRepo(t)
 	state := t.TempDir()
 	ctx := context.Background()

@@ -19,6 +19,7 @@ import (
 )
 
 func TestChangelogCommand(t *testing.T) {
+	t.Parallel()
 	dir, commits := fixture.GitRepo(t)
 	common := []string{"--repo", dir, "--state-dir", t.TempDir(), "--embedder", "none", "--log-level", "warn"}
 	victim := filepath.Join(t.TempDir(), "victim.txt")
@@ -69,6 +70,7 @@ func TestChangelogCommand(t *testing.T) {
 // TestChangelogOverMCP reads devai://changelog and calls generate_changelog
 // through the server devai serve builds.
 func TestChangelogOverMCP(t *testing.T) {
+	t.Parallel()
 	dir, _ := fixture.GitRepo(t)
 	ix := openSyncedIndex(t, dir, "none")
 	c := tooltest.Connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20250618)
@@ -98,6 +100,7 @@ func TestChangelogOverMCP(t *testing.T) {
 // revision shaped like a git option wrote a file, even under --read-only,
 // where generate_changelog is still served because it is read-only.
 func TestChangelogRevisionsAreNotOptions(t *testing.T) {
+	t.Parallel()
 	dir, _ := fixture.GitRepo(t)
 	ix := openSyncedIndex(t, dir, "none")
 	table, err := selectTools(toolTable(), nil, true)
@@ -124,6 +127,7 @@ func TestChangelogRevisionsAreNotOptions(t *testing.T) {
 // TestChangelogCommandRecordsADecision: devai changelog writes its record
 // like every other command (it wrote none), a refused revision included.
 func TestChangelogCommandRecordsADecision(t *testing.T) {
+	t.Parallel()
 	dir, _ := fixture.GitRepo(t)
 	state := t.TempDir()
 	common := []string{"--repo", dir, "--state-dir", state, "--embedder", "none", "--log-level", "warn"}

@@ -69,6 +69,7 @@ func TestCLI(t *testing.T) {
 }
 
 func TestIndexAndSearchCommands(t *testing.T) {
+	t.Parallel()
 	repo, state := shopRepo(t), t.TempDir()
 	var out, errb bytes.Buffer
 	if code := run([]string{"index", "--repo", repo, "--state-dir", state, "--embedder", "hash", "--log-level", "warn"}, &out, &errb); code != 0 {

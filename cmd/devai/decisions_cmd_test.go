@@ -26,6 +26,7 @@ import (
 // decisions verify` passes, and fails naming the record once the file is
 // edited by hand.
 func TestDecisionLogThroughMCP(t *testing.T) {
+	t.Parallel()
 	ix := openShopIndex(t)
 	state := t.TempDir()
 	dlog, err := decisions.Open(decisions.Dir(state), decisions.Options{})
@@ -146,6 +147,7 @@ func TestDecisionLogThroughMCP(t *testing.T) {
 // TestSearchCommandRecordsADecision checks the CLI face: devai search
 // appends a devai-cli record to the log under its state dir.
 func TestSearchCommandRecordsADecision(t *testing.T) {
+	t.Parallel()
 	repo, state := shopRepo(t), t.TempDir()
 	var out, errb bytes.Buffer
 	if code := run([]string{"search", "lockout", "--repo", repo, "--state-dir", state, "--embedder", "hash", "--json", "--limit", "2", "--log-level", "warn"}, &out, &errb); code != 0 {

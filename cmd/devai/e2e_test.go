@@ -15,6 +15,7 @@ import (
 // package and drives search_context, the resources and completion through a
 // client of each protocol version.
 func TestSearchAndResourcesEndToEnd(t *testing.T) {
+	t.Parallel()
 	ix := openShopIndex(t)
 	s := newTestServer(t, ix, toolTable())
 	for _, v := range protocolVersions {

@@ -14,6 +14,7 @@ import (
 // TestEvalCommand runs devai eval on the shipped golden set the way CI does:
 // the JSON report, a comparison, and thresholds that pass and fail.
 func TestEvalCommand(t *testing.T) {
+	t.Parallel()
 	repo, state := shopRepo(t), t.TempDir()
 	set := filepath.Join(repoRoot(t), "testdata", "golden", "shop.jsonl")
 	common := []string{"--repo", repo, "--state-dir", state, "--embedder", "hash", "--log-level", "warn"}

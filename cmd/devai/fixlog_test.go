@@ -20,6 +20,7 @@ import (
 // TestTraceRootCauseThroughClient: "why does this crash?" with the shop's
 // real panic pasted, over MCP, on the fixture with its git history.
 func TestTraceRootCauseThroughClient(t *testing.T) {
+	t.Parallel()
 	dir, commits := fixture.GitRepo(t)
 	ctx := context.Background()
 	ix, err := memory.Open(ctx, memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "hash", Logger: testLogger(t)})
@@ -83,6 +84,7 @@ func TestTraceRootCauseThroughClient(t *testing.T) {
 }
 
 func TestFixLogCommand(t *testing.T) {
+	t.Parallel()
 	dir, commits := fixture.GitRepo(t)
 	state := t.TempDir()
 	var stdout, stderr bytes.Buffer
@@ -134,6 +136,7 @@ func TestReadTail(t *testing.T) {
 // TestFixLogTimeWindow: --since/--until read the indexed logs' events in a
 // time range; mistakes are usage errors (exit 2) that say what to do.
 func TestFixLogTimeWindow(t *testing.T) {
+	t.Parallel()
 	dir, _ := fixture.GitRepo(t)
 	state := t.TempDir()
 	base := []string{"fix-log", "--repo", dir, "--state-dir", state, "--embedder", "hash"}

@@ -17,6 +17,7 @@ import (
 // TestFindTestGapsThroughClient: "what do the tests miss?" over MCP on the
 // fixture, in two protocol versions, and mistakes as isError results.
 func TestFindTestGapsThroughClient(t *testing.T) {
+	t.Parallel()
 	ix := openShopIndex(t)
 	for _, version := range []string{mcp.ProtocolVersion20251125, "2025-06-18"} {
 		c := tooltest.Connect(t, newTestServer(t, ix, toolTable()), version)
@@ -65,6 +66,7 @@ func TestFindTestGapsThroughClient(t *testing.T) {
 }
 
 func TestGapsCommand(t *testing.T) {
+	t.Parallel()
 	repo := shopRepo(t)
 	state := t.TempDir()
 	base := []string{"gaps", "--repo", repo, "--state-dir", state, "--embedder", "none", "--log-level", "warn"}
@@ -113,6 +115,7 @@ func TestGapsCommand(t *testing.T) {
 // profile: a function the test never calls is untested by coverage, not
 // only by the symbol graph.
 func TestGapsRun(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs go test")
 	}

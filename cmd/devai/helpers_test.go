@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/fixture/fixtureindex"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -60,10 +61,17 @@ func shopRepo(t testing.TB) string {
 	return dir
 }
 
-// openShopIndex opens and syncs an index of testdata/shop in a temp state dir.
+// shop is testdata/shop with the hash embedder, indexed once for the tests
+// that only read it.
+var shop = fixtureindex.Shared{Embedder: "hash"}
+
+func TestMain(m *testing.M) { fixtureindex.Main(m, &shop) }
+
+// openShopIndex is the shared index of testdata/shop: read it, do not sync
+// it or write to its state directory.
 func openShopIndex(t testing.TB) *memory.Index {
 	t.Helper()
-	return openSyncedIndex(t, shopRepo(t), "hash")
+	return shop.Index(t)
 }
 
 // openSyncedIndex opens an index of repo in a fresh state directory and

@@ -35,6 +35,7 @@ func runPlanCLI(t *testing.T, args ...string) (string, string, error) {
 }
 
 func TestPlanCommand(t *testing.T) {
+	t.Parallel()
 	repo, state := shopRepo(t), t.TempDir()
 	common := []string{"--repo", repo, "--state-dir", state, "--embedder", "hash", "--log-level", "warn"}
 

@@ -50,6 +50,7 @@ func runPR(t *testing.T, stdin string, args ...string) (int, string, string) {
 // edits file, then the same kind of change as a unified diff on stdin;
 // list and show review them; the working tree stays as it was.
 func TestPRCommand(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go is not installed")
 	}
@@ -152,6 +153,7 @@ func gitOutput(t *testing.T, dir string, args ...string) string {
 // message never hold it; the proposal's files are the owner's alone (0600
 // in 0700 folders). Issue 11, row 2.
 func TestProposalStoresNoSecret(t *testing.T) {
+	t.Parallel()
 	const secret, titleSecret = "hunter2-correct-horse", "Wq8zLr2vTx"
 	repo, _ := fixture.GitRepo(t)
 	state := t.TempDir()

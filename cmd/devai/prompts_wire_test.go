@@ -139,6 +139,7 @@ func TestPromptGetRendersAndRefusesMissingArguments(t *testing.T) {
 // marked inferred. A call that names a prompt itself keeps that one, and
 // another session's call is not attributed.
 func TestPromptAttributionInDecisionLog(t *testing.T) {
+	t.Parallel()
 	for _, version := range protocolVersions {
 		t.Run(version, func(t *testing.T) {
 			state := t.TempDir()
@@ -327,6 +328,7 @@ func TestPromptRepositoryOverrideServed(t *testing.T) {
 }
 
 func TestPromptArgumentCompletion(t *testing.T) {
+	t.Parallel()
 	ix := openShopIndex(t)
 	s := newTestServer(t, ix, toolTable())
 	c := tooltest.Connect(t, s, mcp.ProtocolVersion20251125)

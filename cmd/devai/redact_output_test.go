@@ -20,6 +20,7 @@ import (
 // trace_root_cause, which echoes log lines back as evidence: neither the
 // text nor the structured result may carry the credential.
 func TestToolOutputIsRedacted(t *testing.T) {
+	t.Parallel()
 	const token = "ghp_R8mQ2vX7kL4pN9sT1wY6zB3cF5hJ0dG2aE8u"
 	ix := openShopIndex(t)
 	c := tooltest.Connect(t, newTestServer(t, ix, toolTable()), mcp.ProtocolVersion20251125)
@@ -34,6 +35,7 @@ func TestToolOutputIsRedacted(t *testing.T) {
 }
 
 func TestFixLogPrintsNoCredential(t *testing.T) {
+	t.Parallel()
 	const token = "ghp_R8mQ2vX7kL4pN9sT1wY6zB3cF5hJ0dG2aE8u"
 	repo, state := shopRepo(t), t.TempDir()
 	log := "panic: push with " + token + "\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:10 +0x1d\n"
@@ -58,6 +60,7 @@ func TestFixLogPrintsNoCredential(t *testing.T) {
 // trace_root_cause's similar events and devai logs must all hide them
 // (issue 11, row 6).
 func TestSecretShapesRedactedOnEveryOutput(t *testing.T) {
+	t.Parallel()
 	awsSecret := "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCY8zq4Lk2Tq3" // assembled: no scanner stops this file
 	secrets := []string{awsSecret, "hunter2-correct-horse", "S3cretDump99", "Wq8zLr2vTx"}
 	log := "2026/11/24 03:00:01.000000 backup: ERROR backup failed: using aws key secret " + awsSecret + " upload refused\n" +

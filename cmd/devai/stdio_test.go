@@ -16,6 +16,7 @@ import (
 // debug logging, asks it for a log level, tools, a search and a bad request,
 // and checks that every stdout line is a JSON-RPC 2.0 message.
 func TestStdioBinaryWritesOnlyProtocol(t *testing.T) {
+	t.Parallel()
 	bin := buildDevai(t)
 	cmd := exec.Command(bin, "serve", "--repo", shopRepo(t), "--state-dir", t.TempDir(), "--no-watch", "--log-level", "debug", "--embedder", "hash")
 	stdin, err := cmd.StdinPipe()

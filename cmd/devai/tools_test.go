@@ -145,6 +145,7 @@ func TestSelectTools(t *testing.T) {
 // files and no logs: the shape of most real repositories, where nil slices
 // once failed output validation (find_test_gaps: "/matrix: Got:null").
 func TestEveryToolAnswersAnEmptyRepository(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	files := map[string]string{
 		"go.mod":       "module example.com/tiny\n\ngo 1.22\n",

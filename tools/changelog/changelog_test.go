@@ -11,11 +11,13 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/memory/fixture/fixtureindex"
 	"github.com/devaiops/devai/memory/history"
 	"github.com/devaiops/devai/tools/tool"
 )
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		subject, body string
 		section       string
@@ -73,7 +75,25 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-// shop is the fixture repository with its history, and an index of it.
+// shared is the fixture repository with its history and a full-text index
+// of it, built once for the tests that only read them.
+var shared = fixtureindex.Shared{Git: true, Embedder: "none"}
+
+func TestMain(m *testing.M) { fixtureindex.Main(m, &shared) }
+
+// sharedShop is shop's answer from the shared copy: read it, do not change it.
+func sharedShop(t *testing.T) (*history.Repo, *memory.Index, map[string]string) {
+	t.Helper()
+	ix := shared.Index(t)
+	repo, err := history.Open(ix.Repo())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return repo, ix, shared.Commits(t)
+}
+
+// shop is a writable copy of the fixture repository with its history, and
+// an index of it.
 func shop(t *testing.T) (*history.Repo, *memory.Index, string, map[string]string) {
 	t.Helper()
 	dir, commits := fixture.GitRepo(t)
@@ -108,8 +128,9 @@ func texts(out Output) []string {
 }
 
 func TestRunOnFixtureHistory(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	repo, ix, _, commits := shop(t)
+	repo, ix, commits := sharedShop(t)
 
 	t.Run("default: since the last tag", func(t *testing.T) {
 		out, err := Run(ctx, repo, ix, Input{})
@@ -207,6 +228,7 @@ func TestRunOnFixtureHistory(t *testing.T) {
 // a pre-release tag, and a release tag on HEAD, which makes the default
 // range that release's since the release before (not since the rc).
 func TestRunBreakingProposalsAndMerges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	repo, ix, dir, _ := shop(t)
 	g, err := git.PlainOpen(dir)
@@ -267,6 +289,7 @@ func TestRunBreakingProposalsAndMerges(t *testing.T) {
 }
 
 func TestPreferredTag(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		names []string
 		want  string

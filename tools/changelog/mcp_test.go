@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/devaiops/devai/memory"
@@ -19,33 +18,13 @@ import (
 // server validating the structured output against the declared schema.
 func call(t *testing.T, ix *memory.Index, args map[string]any) *mcp.CallToolResult {
 	t.Helper()
-	ctx := context.Background()
-	srv := tooltest.Server(t, tool.Env{Index: ix}, Tool)
-	c, err := client.NewInProcessClient(srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.ProtocolVersion20251125
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatal(err)
-	}
-	var req mcp.CallToolRequest
-	req.Params.Name = ToolName
-	req.Params.Arguments = args
-	res, err := c.CallTool(ctx, req)
-	if err != nil {
-		t.Fatalf("a tool failure must be an isError result, not a protocol error: %v", err)
-	}
-	return res
+	c := tooltest.Connect(t, tooltest.Server(t, tool.Env{Index: ix}, Tool), mcp.ProtocolVersion20251125)
+	return tooltest.Call(t, c, ToolName, args)
 }
 
 func TestToolThroughClient(t *testing.T) {
-	_, ix, _, commits := shop(t)
+	t.Parallel()
+	_, ix, commits := sharedShop(t)
 	res := call(t, ix, map[string]any{"until": fixture.Tag})
 	if res.IsError {
 		t.Fatalf("isError: %+v", res.Content)
@@ -78,6 +57,7 @@ func TestToolThroughClient(t *testing.T) {
 }
 
 func TestToolOutsideGit(t *testing.T) {
+	t.Parallel()
 	ix, err := memory.Open(context.Background(), memory.Options{Repo: t.TempDir(), StateDir: t.TempDir(), Embedder: "none"})
 	if err != nil {
 		t.Fatal(err)

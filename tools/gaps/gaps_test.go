@@ -14,8 +14,15 @@ import (
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/coverage"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/memory/fixture/fixtureindex"
 	"github.com/devaiops/devai/tools/tool"
 )
+
+// shop is testdata/shop with a full-text-only index, opened once for the
+// tests that only read it.
+var shop = fixtureindex.Shared{Embedder: "none"}
+
+func TestMain(m *testing.M) { fixtureindex.Main(m, &shop) }
 
 // openIndex indexes dir with a full-text-only index (no embedder needed).
 func openIndex(t *testing.T, dir string) *memory.Index {
@@ -86,7 +93,8 @@ func rank(out Output, kind, name string) int {
 // TestShop checks the answer on the fixture against what its README says
 // the tests leave open.
 func TestShop(t *testing.T) {
-	ix := openIndex(t, fixture.Dir(t))
+	t.Parallel()
+	ix := shop.Index(t)
 	out, err := Run(context.Background(), ix, Input{Limit: MaxLimit}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +185,8 @@ func TestShop(t *testing.T) {
 func containsStr(list []string, s string) bool { return contains(list, s) }
 
 func TestFilters(t *testing.T) {
-	ix := openIndex(t, fixture.Dir(t))
+	t.Parallel()
+	ix := shop.Index(t)
 	ctx := context.Background()
 	cases := []struct {
 		in    Input
@@ -213,6 +222,7 @@ func TestFilters(t *testing.T) {
 // TestBadCoverage: a malformed profile and one from another version of the
 // code are read as far as they go and said to be so.
 func TestBadCoverage(t *testing.T) {
+	t.Parallel()
 	dir := copyShop(t)
 	good, err := os.ReadFile(filepath.Join(dir, "coverage.out"))
 	if err != nil {
@@ -242,6 +252,7 @@ func TestBadCoverage(t *testing.T) {
 // TestNoTests: a repository without tests gets every significant symbol
 // and requirement as a gap and a note saying why.
 func TestNoTests(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	files := map[string]string{
 		"go.mod":       "module example.com/nt\n\ngo 1.22\n",
@@ -276,6 +287,7 @@ func TestNoTests(t *testing.T) {
 
 // TestOrphan: a test citing a requirement the specs no longer define.
 func TestOrphan(t *testing.T) {
+	t.Parallel()
 	dir := copyShop(t)
 	p := filepath.Join(dir, "internal/orders/order_test.go")
 	data, _ := os.ReadFile(p)
@@ -293,7 +305,8 @@ func TestOrphan(t *testing.T) {
 }
 
 func TestSARIF(t *testing.T) {
-	out, err := Run(context.Background(), openIndex(t, fixture.Dir(t)), Input{Limit: 5}, Options{})
+	t.Parallel()
+	out, err := Run(context.Background(), shop.Index(t), Input{Limit: 5}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,6 +350,7 @@ func TestSARIF(t *testing.T) {
 // coverage file) against `go test -coverprofile` on the fixture: a
 // function or method with no covered statement is truly untested.
 func TestAgainstRealCoverage(t *testing.T) {
+	t.Parallel()
 	dir := copyShop(t, "coverage.out")
 	ix := openIndex(t, dir)
 	out, err := Run(context.Background(), ix, Input{Kinds: []string{KindUntested}, Limit: MaxLimit}, Options{})
@@ -403,7 +417,8 @@ func TestAgainstRealCoverage(t *testing.T) {
 // filter selects, and says so, with the whole project's figures beside it;
 // the counts agree with the gaps listed.
 func TestScopedSummary(t *testing.T) {
-	ix := openIndex(t, fixture.Dir(t))
+	t.Parallel()
+	ix := shop.Index(t)
 	ctx := context.Background()
 	all, err := Run(ctx, ix, Input{Limit: MaxLimit}, Options{})
 	if err != nil {

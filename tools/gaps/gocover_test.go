@@ -16,6 +16,7 @@ import (
 // test binary, a grandchild that the go command started, must die with it
 // (it used to be left running when only the go command was killed).
 func TestRunGoCoverKillsTheTestBinary(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs a test binary")
 	}

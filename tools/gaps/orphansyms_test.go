@@ -11,6 +11,7 @@ import (
 // submodules, third-party imports and modules that define names
 // dynamically are not.
 func TestSymbolOrphans(t *testing.T) {
+	t.Parallel()
 	dir := writeFiles(t, map[string]string{
 		"app/__init__.py": "",
 		"app/cart.py":     "def total(items):\n    return sum(items)\n\n\nLIMIT = 10\n",

@@ -28,6 +28,7 @@ func writeFiles(t *testing.T, files map[string]string) string {
 // The def line of a never-called function ran at import; that does not make
 // it tested.
 func TestPython(t *testing.T) {
+	t.Parallel()
 	dir := writeFiles(t, map[string]string{
 		"app/cart.py": `"""Shopping cart."""
 
@@ -76,6 +77,7 @@ def discount(amount, pct):
 // TestChurn: on the fixture's git history, churn counts the commits to
 // each file, and the file the bug commit touched weighs more.
 func TestChurn(t *testing.T) {
+	t.Parallel()
 	dir, _ := fixture.GitRepo(t)
 	out, err := Run(context.Background(), openIndex(t, dir), Input{Kinds: []string{KindUntested}, Limit: MaxLimit}, Options{})
 	if err != nil {

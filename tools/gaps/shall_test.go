@@ -14,6 +14,7 @@ import (
 // an earlier wrapped line, or in a code fence, are not statements of
 // their own; a partial quote does not verify.
 func TestShallStatements(t *testing.T) {
+	t.Parallel()
 	dir := copyShop(t)
 	spec := `# Returns
 

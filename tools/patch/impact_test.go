@@ -13,6 +13,7 @@ import (
 // the tests that call it through the symbol graph, and the requirements
 // those tests verify; static checks only, so nothing runs.
 func TestImpactedTestsAndRequirements(t *testing.T) {
+	t.Parallel()
 	dir, _ := fixture.GitRepo(t)
 	ix := openIndex(t, dir)
 	before := snapshot(t, dir)

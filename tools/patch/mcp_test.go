@@ -48,6 +48,7 @@ func TestLoginOpensSession(t *testing.T) {`
 // propose_patch over MCP with exec allowed; the diff applies, the impacted
 // test runs and passes, the branch exists and the working tree is as it was.
 func TestFixFixtureBugThroughMCP(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go is not installed")
 	}

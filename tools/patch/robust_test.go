@@ -16,6 +16,7 @@ func ptr(s string) *string { return &s }
 // Every row, failed or not, leaves the working tree, index and HEAD as they
 // were.
 func TestEditRobustness(t *testing.T) {
+	t.Parallel()
 	dir := smallRepo(t)
 	state := t.TempDir()
 	before := snapshot(t, dir)

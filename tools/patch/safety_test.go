@@ -19,6 +19,7 @@ import (
 // with a specific message, and the user's files, index and HEAD stay
 // byte-for-byte as they were.
 func TestSafety(t *testing.T) {
+	t.Parallel()
 	dir := smallRepo(t)
 	// A dirty working tree: a modified tracked file and an untracked one.
 	if err := os.WriteFile(filepath.Join(dir, "calc", "calc.go"), []byte("package calc // being edited\n"), 0o644); err != nil {
@@ -82,6 +83,7 @@ func TestSafety(t *testing.T) {
 // TestConcurrentProposals runs proposals at once on one repository, with
 // branches and exec'd checks: separate ids, branches and scratch copies.
 func TestConcurrentProposals(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go is not installed")
 	}
@@ -132,6 +134,7 @@ func TestConcurrentProposals(t *testing.T) {
 // TestHangingCheckIsKilled: a test that never ends is killed at the
 // timeout, with its process group, and reported as a failed check.
 func TestHangingCheckIsKilled(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go is not installed")
 	}
@@ -164,6 +167,7 @@ func TestHangingCheckIsKilled(t *testing.T) {
 // TestStaticOnlyWithoutExec: without AllowExec, build and test are
 // skipped and the output says why.
 func TestStaticOnlyWithoutExec(t *testing.T) {
+	t.Parallel()
 	dir := smallRepo(t)
 	out, err := RunIn(context.Background(), dir, t.TempDir(), nil, Input{Title: "t", Edits: []Edit{{Path: "calc/calc.go", Search: "return n / 2", Replace: "return n>>1"}}}, RunOptions{})
 	if err != nil {
@@ -187,6 +191,7 @@ func TestStaticOnlyWithoutExec(t *testing.T) {
 // TestDiffRoundTrip: for random edits of random texts, the generated diff
 // parses and, applied to the old text, gives the new one.
 func TestDiffRoundTrip(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewSource(1))
 	words := []string{"a", "b", "c", "", "func x() {", "}", "\treturn"}
 	gen := func(n int) string {
@@ -236,6 +241,7 @@ func TestDiffRoundTrip(t *testing.T) {
 // source repository (objects/info/alternates); proposals still read base
 // and write their branch into the clone.
 func TestSharedClone(t *testing.T) {
+	t.Parallel()
 	src := smallRepo(t)
 	dir := filepath.Join(t.TempDir(), "clone")
 	runGit(t, filepath.Dir(dir), "clone", "-q", "--shared", src, dir)

@@ -341,6 +341,7 @@ type diffRow struct {
 // each parser gives: the intended files (or the clear error the row calls
 // for), a refusal, a wrong result, or a panic.
 func TestDiffParserTable(t *testing.T) {
+	t.Parallel()
 	dir := diffTableRepo(t)
 	baseFiles := treeFiles(t, dir)
 	appendOther := replaceIn("other.txt", "third\n", "third\nfourth\nfifth\n")

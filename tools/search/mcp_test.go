@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/devaiops/devai/memory"
@@ -18,50 +17,80 @@ import (
 	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
-// bigRepo writes enough Go files that a first sync takes a while.
-func bigRepo(t *testing.T, files int) string {
+// repoFiles is how many files the first-sync tests index: one more than a
+// sync batch, so that the last file is stored only after the first batch has
+// reported its progress.
+const repoFiles = 300
+
+// smallRepo writes files Go files of one function each; the last one
+// declares Handler<files-1>.
+func smallRepo(t *testing.T, files int) string {
 	t.Helper()
 	dir := t.TempDir()
 	for i := range files {
-		var b strings.Builder
-		fmt.Fprintf(&b, "package p%d\n\n", i%10)
-		for j := range 20 {
-			fmt.Fprintf(&b, "// Handler%d_%d serves case %d.\nfunc Handler%d_%d(x int) int { return x * %d }\n\n", i, j, j, i, j, j)
-		}
+		src := fmt.Sprintf("package p%d\n\n// Handler%d serves case %d.\nfunc Handler%d(x int) int { return x * %d }\n", i%10, i, i, i, i)
 		p := filepath.Join(dir, fmt.Sprintf("p%d", i%10), fmt.Sprintf("f%d.go", i))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return dir
 }
 
-// TestFirstSyncProgress calls search_context while the first sync runs: the
-// call waits for it, reports progress against the request's token, and then
-// answers from the complete index.
-func TestFirstSyncProgress(t *testing.T) {
-	if testing.Short() {
-		t.Skip("indexes a generated repository")
-	}
-	ctx := context.Background()
-	ix, err := memory.Open(ctx, memory.Options{Repo: bigRepo(t, 1500), Embedder: "hash"})
+// heldSync starts the first sync of a repository of repoFiles files and
+// holds it after the first batch has reported its progress, until release
+// is closed (or 20 s have passed, so that a broken test fails instead of
+// hanging). It returns once the index says "indexing"; wait returns the
+// sync's error. Holding the sync, instead of indexing a repository big enough
+// to be slow, makes "the call arrives during the first sync" certain on any
+// machine.
+func heldSync(t *testing.T, release <-chan struct{}) (ix *memory.Index, wait func() error) {
+	t.Helper()
+	ix, err := memory.Open(t.Context(), memory.Options{Repo: smallRepo(t, repoFiles), StateDir: t.TempDir(), Embedder: "hash"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
+	var hold sync.Once
+	progress := func(done, total int, path string) {
+		hold.Do(func() {
+			select {
+			case <-release:
+			case <-time.After(20 * time.Second):
+			}
+		})
+	}
 	syncDone := make(chan error, 1)
-	go func() { syncDone <- ix.Sync(ctx, nil) }()
+	go func() { syncDone <- ix.Sync(context.Background(), progress) }()
+	var once sync.Once
+	var syncErr error
+	wait = func() error {
+		once.Do(func() { syncErr = <-syncDone })
+		return syncErr
+	}
+	t.Cleanup(func() {
+		_ = wait()
+		ix.Close()
+	})
 	for ix.Status().State != "indexing" {
 		time.Sleep(time.Millisecond)
 	}
+	return ix, wait
+}
 
+// TestFirstSyncProgress calls search_context while the first sync runs: the
+// call waits for it, reports progress against the request's token, and then
+// answers from the complete index. The sync is held until the client has
+// seen a progress notification, so the last file is indexed only after the
+// call began waiting.
+func TestFirstSyncProgress(t *testing.T) {
+	t.Parallel()
+	seen := make(chan struct{})
+	ix, wait := heldSync(t, seen)
 	srv := tooltest.Server(t, tool.Env{Index: ix, FirstSyncWait: time.Minute}, Tool)
-	c, err := client.NewInProcessClient(srv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := tooltest.Connect(t, srv, mcp.ProtocolVersion20251125)
 	var mu sync.Mutex
 	var progress []float64
 	c.OnNotification(func(n mcp.JSONRPCNotification) {
@@ -69,31 +98,27 @@ func TestFirstSyncProgress(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			if p, ok := n.Params.AdditionalFields["progress"].(float64); ok {
+				if len(progress) == 0 {
+					close(seen)
+				}
 				progress = append(progress, p)
 			}
 		}
 	})
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.ProtocolVersion20251125
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatal(err)
-	}
+	last := fmt.Sprintf("Handler%d", repoFiles-1)
 	var call mcp.CallToolRequest
 	call.Params.Name = ToolName
-	call.Params.Arguments = map[string]any{"query": "Handler1499_19"}
+	call.Params.Arguments = map[string]any{"query": last}
 	call.Params.Meta = &mcp.Meta{ProgressToken: "tok-1"}
-	res, err := c.CallTool(ctx, call)
+	res, err := c.CallTool(t.Context(), call)
 	if err != nil || res.IsError {
 		t.Fatalf("call: %v %+v", err, res)
 	}
-	if err := <-syncDone; err != nil {
+	if err := wait(); err != nil {
 		t.Fatal(err)
 	}
 	text := res.Content[0].(mcp.TextContent).Text
-	if !strings.Contains(text, "Handler1499_19") {
+	if !strings.Contains(text, last) {
 		t.Errorf("the answer did not wait for the file indexed last:\n%s", text)
 	}
 	mu.Lock()
@@ -108,20 +133,13 @@ func TestFirstSyncProgress(t *testing.T) {
 	}
 }
 
-// TestFirstSyncWaitHonoursCancel: a caller that gives up stops waiting.
+// TestFirstSyncWaitHonoursCancel: a caller that gives up stops waiting. The
+// sync is held until the call has returned, so it cannot finish first.
 func TestFirstSyncWaitHonoursCancel(t *testing.T) {
-	if testing.Short() {
-		t.Skip("indexes a generated repository")
-	}
-	ix, err := memory.Open(context.Background(), memory.Options{Repo: bigRepo(t, 1500), Embedder: "hash"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	go ix.Sync(context.Background(), nil)
-	for ix.Status().State != "indexing" {
-		time.Sleep(time.Millisecond)
-	}
+	t.Parallel()
+	release := make(chan struct{})
+	ix, _ := heldSync(t, release)
+	defer close(release)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	b, err := Tool.Binding(tool.Env{Index: ix, FirstSyncWait: time.Minute})
@@ -129,14 +147,14 @@ func TestFirstSyncWaitHonoursCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	var req mcp.CallToolRequest
-	req.Params.Name, req.Params.Arguments = ToolName, map[string]any{"query": "Handler1_1"}
+	req.Params.Name, req.Params.Arguments = ToolName, map[string]any{"query": "Handler1"}
 	start := time.Now()
 	res, err := b.Handler(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !res.IsError {
-		t.Skip("the sync finished before the caller gave up; nothing to check on this machine")
+		t.Fatalf("the call answered while the first sync was held: %+v", res)
 	}
 	if time.Since(start) > 10*time.Second {
 		t.Errorf("waited %s after the caller gave up", time.Since(start))

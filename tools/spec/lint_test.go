@@ -7,6 +7,7 @@ import (
 // TestLintRules: for every rule a requirement that passes it and one that
 // fails it.
 func TestLintRules(t *testing.T) {
+	t.Parallel()
 	src := []string{"devai://code/internal/httpapi/handlers_auth.go#L39-L73"}
 	for _, tc := range []struct {
 		rule string
@@ -72,6 +73,7 @@ func rules(fs []Finding) map[string]bool {
 }
 
 func TestPatternOf(t *testing.T) {
+	t.Parallel()
 	for text, want := range map[string]string{
 		"THE service SHALL respond 429.":                                     Ubiquitous,
 		"WHEN a client sends POST /v1/login THE service SHALL count it.":     Event,
@@ -88,6 +90,7 @@ func TestPatternOf(t *testing.T) {
 }
 
 func TestComponentScope(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		request, component, in, out string
 	}{

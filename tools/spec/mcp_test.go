@@ -40,21 +40,7 @@ func (m *model) CreateMessage(ctx context.Context, req mcp.CreateMessageRequest)
 func connectTo(t *testing.T, ix *memory.Index, version string, opts ...client.ClientOption) *client.Client {
 	t.Helper()
 	srv := tooltest.Server(t, tool.Env{Index: ix, FirstSyncWait: time.Second, ProseTimeout: 5 * time.Second}, Tool)
-	c, err := client.NewInProcessClientWithOptions(srv, append(opts, client.WithProtocolVersion(version))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	ctx := context.Background()
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	var init mcp.InitializeRequest
-	init.Params.ProtocolVersion = version
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return tooltest.Connect(t, srv, version, opts...)
 }
 
 func call(t *testing.T, c *client.Client, args map[string]any) (*mcp.CallToolResult, Output) {
@@ -76,6 +62,7 @@ func call(t *testing.T, c *client.Client, args map[string]any) (*mcp.CallToolRes
 }
 
 func TestDraftSpecWithoutSampling(t *testing.T) {
+	t.Parallel()
 	ix := shopIndex(t)
 	for _, version := range []string{mcp.ProtocolVersion20250618, mcp.ProtocolVersion20251125} {
 		c := connectTo(t, ix, version)
@@ -116,6 +103,7 @@ func TestDraftSpecWithoutSampling(t *testing.T) {
 // written by its model; what comes back is merged by ID and linted, and a
 // requirement the model broke keeps the skeleton's text.
 func TestDraftSpecSamplesProse(t *testing.T) {
+	t.Parallel()
 	ix := shopIndex(t)
 	m := &model{reply: func(req mcp.CreateMessageRequest) (string, error) {
 		prompt := messageText(t, req.Messages[0].Content)
@@ -165,6 +153,7 @@ func TestDraftSpecSamplesProse(t *testing.T) {
 // TestDraftSpecSamplingFallsBack: a model that fails, or answers with no
 // JSON, leaves the skeleton in place.
 func TestDraftSpecSamplingFallsBack(t *testing.T) {
+	t.Parallel()
 	ix := shopIndex(t)
 	for name, reply := range map[string]func(mcp.CreateMessageRequest) (string, error){
 		"error":   func(mcp.CreateMessageRequest) (string, error) { return "", errors.New("user declined") },
@@ -186,6 +175,7 @@ func TestDraftSpecSamplingFallsBack(t *testing.T) {
 // the client's listening (GET) stream; without that stream the request
 // waits out ProseTimeout and the skeleton comes back.
 func TestDraftSpecSamplesOverHTTP(t *testing.T) {
+	t.Parallel()
 	ix := shopIndex(t)
 	srv := tooltest.Server(t, tool.Env{Index: ix, FirstSyncWait: time.Second, ProseTimeout: 20 * time.Second}, Tool)
 	hs := httptest.NewServer(server.NewStreamableHTTPServer(srv))

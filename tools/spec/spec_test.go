@@ -5,35 +5,23 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/memory/fixture/fixtureindex"
 	"github.com/devaiops/devai/tools/tool"
 )
 
-var (
-	shopOnce sync.Once
-	shopIx   *memory.Index
-	shopErr  error
-)
+// shop is the testdata project, indexed once for the read-only tests.
+var shop fixtureindex.Shared
 
-// shopIndex is the testdata project, indexed once for the read-only tests.
+func TestMain(m *testing.M) { fixtureindex.Main(m, &shop) }
+
+// shopIndex is the shared index of testdata/shop.
 func shopIndex(t *testing.T) *memory.Index {
 	t.Helper()
-	shopOnce.Do(func() {
-		state, err := os.MkdirTemp("", "devai-spec-test-")
-		if err != nil {
-			shopErr = err
-			return
-		}
-		shopIx, shopErr = openAndSync(fixture.Dir(t), state)
-	})
-	if shopErr != nil {
-		t.Fatal(shopErr)
-	}
-	return shopIx
+	return shop.Index(t)
 }
 
 func openAndSync(repo, state string) (*memory.Index, error) {
@@ -49,20 +37,11 @@ func openAndSync(repo, state string) (*memory.Index, error) {
 	return ix, nil
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if shopIx != nil {
-		state := shopIx.StateDir()
-		shopIx.Close()
-		os.RemoveAll(state)
-	}
-	os.Exit(code)
-}
-
 // TestRateLimitOnLogin is the issue's "done when": the request yields EARS
 // requirements that cite the real handler, the real spec section and the
 // test file to extend, and calls out the spec sentence it contradicts.
 func TestRateLimitOnLogin(t *testing.T) {
+	t.Parallel()
 	ix := shopIndex(t)
 	out, err := Run(context.Background(), ix, Input{Request: "add rate limiting to the login endpoint"}, Options{})
 	if err != nil {
@@ -134,6 +113,7 @@ func TestRateLimitOnLogin(t *testing.T) {
 // TestEveryCitedURIExists: over several requests, nothing the draft cites
 // is invented.
 func TestEveryCitedURIExists(t *testing.T) {
+	t.Parallel()
 	ix := shopIndex(t)
 	for _, req := range []string{
 		"add rate limiting to the login endpoint",
@@ -161,6 +141,7 @@ func TestEveryCitedURIExists(t *testing.T) {
 // already states is a possible duplicate, with the sentence quoted and an
 // open question; one a spec sentence denies is a contradiction.
 func TestDuplicatesAndContradictions(t *testing.T) {
+	t.Parallel()
 	ix := shopIndex(t)
 	for _, tc := range []struct {
 		request, relation, uri, quote string
@@ -187,6 +168,7 @@ func TestDuplicatesAndContradictions(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	ix := shopIndex(t)
 	for _, tc := range []struct {
 		name    string
@@ -241,6 +223,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestLanguage(t *testing.T) {
+	t.Parallel()
 	for text, want := range map[string]string{
 		"add rate limiting to the login endpoint":             "en",
 		"Ratenbegrenzung für den Login-Endpunkt hinzufügen":   "other",
@@ -269,6 +252,7 @@ func shopCopy(t *testing.T) (string, *memory.Index) {
 }
 
 func TestWriteAndRedraft(t *testing.T) {
+	t.Parallel()
 	dir, ix := shopCopy(t)
 	ctx := context.Background()
 	in := Input{Request: "add rate limiting to the login endpoint", Write: true}
@@ -323,6 +307,7 @@ func TestWriteAndRedraft(t *testing.T) {
 }
 
 func TestWriteRefusals(t *testing.T) {
+	t.Parallel()
 	dir, ix := shopCopy(t)
 	outside := t.TempDir()
 	if err := os.Symlink(outside, filepath.Join(dir, "docs", "out")); err != nil {
@@ -371,6 +356,7 @@ func TestWriteRefusals(t *testing.T) {
 // neither directly nor through a symlink that leads there; nothing there
 // changes (issue 11, row 5).
 func TestWriteRefusesStateAndGit(t *testing.T) {
+	t.Parallel()
 	dir, _ := fixture.GitRepo(t)
 	state := filepath.Join(dir, "var", "devai-state")
 	ix, err := openAndSync(dir, state)
@@ -440,6 +426,7 @@ func TestWriteRefusesStateAndGit(t *testing.T) {
 }
 
 func TestFormatsPlaceTheirFiles(t *testing.T) {
+	t.Parallel()
 	dir, ix := shopCopy(t)
 	for format, want := range map[string]string{
 		FormatDevai:   "docs/specs/005-add-rate-limiting-login-endpoint.md",
@@ -470,6 +457,7 @@ func TestFormatsPlaceTheirFiles(t *testing.T) {
 }
 
 func TestNumberingKeepsIDs(t *testing.T) {
+	t.Parallel()
 	prev := []statement{
 		{id: "FR-030", text: "THE service SHALL provide rate limiting to the login endpoint."},
 		{id: "FR-031", text: "IF the service cannot provide rate limiting THEN THE service SHALL respond with an error."},

@@ -20,6 +20,7 @@ func suspectIndex(out Output, symbol string) int {
 // code it calls holds the fault. The test's frame ranks below the code
 // frames, and does not push the frame after it down.
 func TestTestFramesRankBelowTheCodeUnderTest(t *testing.T) {
+	t.Parallel()
 	ix, _ := openShop(t)
 	text := "panic: runtime error: invalid memory address or nil pointer dereference [recovered, repanicked]\n\n" +
 		"goroutine 7 [running]:\n" +
@@ -48,6 +49,7 @@ func TestTestFramesRankBelowTheCodeUnderTest(t *testing.T) {
 // In a race report each access is where the race surfaced: the previous
 // read's first frame ranks with the write's, above the write's callers.
 func TestRaceAccessesRankAlike(t *testing.T) {
+	t.Parallel()
 	ix, _ := openShop(t)
 	text := "==================\nWARNING: DATA RACE\n" +
 		"Write at 0x00c000a5ca90 by goroutine 7:\n" +
@@ -77,6 +79,7 @@ func TestRaceAccessesRankAlike(t *testing.T) {
 // hands recordLastSeen to the janitor. ExpiryHook is a suspect for that
 // reason, and the rule adds nothing from other files.
 func TestRecentChangeTiedToTheFailingFunction(t *testing.T) {
+	t.Parallel()
 	ix, commits := openShop(t)
 	out, err := Run(t.Context(), ix, Input{Path: "logs/panic.log", MaxSuspects: 10})
 	if err != nil {
@@ -100,6 +103,7 @@ func TestRecentChangeTiedToTheFailingFunction(t *testing.T) {
 }
 
 func TestTiedTo(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		symbol, code string
 		want         bool
@@ -121,6 +125,7 @@ func TestTiedTo(t *testing.T) {
 // message quotes is a suspect too; the definition of a same-named method
 // (the shop's own Hasher.Verify) is no caller.
 func TestLibraryTraceLeadsToTheCallingCode(t *testing.T) {
+	t.Parallel()
 	ix, _ := openShop(t)
 	text := "panic: worker: job \"session_expired\" failed\n\n" +
 		"goroutine 12 [running]:\n" +
@@ -155,6 +160,7 @@ func TestLibraryTraceLeadsToTheCallingCode(t *testing.T) {
 }
 
 func TestLibraryFuncAndMessageWords(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		lang, fn, file, pkg, name string
 	}{
@@ -192,6 +198,7 @@ func TestLibraryFuncAndMessageWords(t *testing.T) {
 // is a suspect with the frame that passed the value, never above the
 // frame where the panic surfaced.
 func TestBuilderOfAPassedValueIsASuspect(t *testing.T) {
+	t.Parallel()
 	ix, _ := openShop(t)
 	text := "panic: runtime error: slice bounds out of range [:20] with capacity 3\n\n" +
 		"goroutine 31 [running]:\n" +
@@ -222,6 +229,7 @@ func TestBuilderOfAPassedValueIsASuspect(t *testing.T) {
 // auth.NewService, which sets users) ranks right after the failing frame,
 // above the frames that only passed the service along.
 func TestFrameThatBuiltTheNilValueRanksSecond(t *testing.T) {
+	t.Parallel()
 	ix, _ := openShop(t)
 	text := "panic: runtime error: invalid memory address or nil pointer dereference\n\n" +
 		"goroutine 1 [running]:\n" +

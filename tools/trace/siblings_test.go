@@ -15,6 +15,7 @@ import (
 // twice, from two places, and checks that the other closer is a suspect:
 // the fault is a race between the two, and the trace shows only one.
 func TestOtherCallerOfADoubleClose(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs go")
 	}

@@ -9,26 +9,24 @@ import (
 	"testing"
 
 	"github.com/devaiops/devai/memory"
-	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/memory/fixture/fixtureindex"
 	"github.com/devaiops/devai/tools/tool"
 )
 
-// openShop indexes the fixture with its git history.
+// shop is the fixture with its git history, indexed once for the tests
+// that only read it; a test that changes a repository builds its own.
+var shop = fixtureindex.Shared{Git: true, Embedder: "hash"}
+
+func TestMain(m *testing.M) { fixtureindex.Main(m, &shop) }
+
+// openShop returns the shared index of the fixture and its commits.
 func openShop(t *testing.T) (*memory.Index, map[string]string) {
 	t.Helper()
-	dir, commits := fixture.GitRepo(t)
-	ix, err := memory.Open(t.Context(), memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "hash"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	if err := ix.Sync(t.Context(), nil); err != nil {
-		t.Fatal(err)
-	}
-	return ix, commits
+	return shop.Index(t), shop.Commits(t)
 }
 
 func TestShopPanicRanksTheBugFirst(t *testing.T) {
+	t.Parallel()
 	ix, commits := openShop(t)
 	panicText, err := os.ReadFile(filepath.Join(ix.Repo(), "logs", "panic.log"))
 	if err != nil {
@@ -115,6 +113,7 @@ func TestShopPanicRanksTheBugFirst(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	ix, _ := openShop(t)
 	outside := filepath.Join(t.TempDir(), "x.log")
 	if err := os.WriteFile(outside, []byte("panic: x\n"), 0o644); err != nil {
@@ -146,6 +145,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestForeignTraceFallsBackToSearch(t *testing.T) {
+	t.Parallel()
 	ix, _ := openShop(t)
 	text, err := os.ReadFile("../../memory/stack/testdata/java_caused.txt")
 	if err != nil {
@@ -177,6 +177,7 @@ func TestForeignTraceFallsBackToSearch(t *testing.T) {
 }
 
 func TestLargeFileIsCut(t *testing.T) {
+	t.Parallel()
 	ix, _ := openShop(t)
 	out, err := RunWith(t.Context(), ix, Input{Path: "logs/worker.log"}, 1200)
 	if err != nil {
@@ -192,6 +193,7 @@ func TestLargeFileIsCut(t *testing.T) {
 }
 
 func TestPrintMarkdown(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TRACE_PRINT") == "" {
 		t.Skip("set TRACE_PRINT=1 to print the fixture's answer")
 	}

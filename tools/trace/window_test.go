@@ -26,6 +26,7 @@ import (
 // and two app records).
 
 func TestTimeWindowOnTheShop(t *testing.T) {
+	t.Parallel()
 	ix, _ := openShop(t)
 	tests := []struct {
 		name string
@@ -99,6 +100,7 @@ func findRequest(rs []Request, id string) *Request {
 }
 
 func TestTimeWindowInputErrors(t *testing.T) {
+	t.Parallel()
 	ix, _ := openShop(t)
 	tests := []struct {
 		name string
@@ -132,6 +134,7 @@ func TestTimeWindowInputErrors(t *testing.T) {
 
 // TestTimeWindowCapped: a window with more errors than are analysed says so.
 func TestTimeWindowCapped(t *testing.T) {
+	t.Parallel()
 	repo := t.TempDir()
 	var b strings.Builder
 	for i := range maxWindowErrors + 30 {
@@ -178,6 +181,7 @@ func TestTimeWindowCapped(t *testing.T) {
 }
 
 func TestCorrelateAcrossLogs(t *testing.T) {
+	t.Parallel()
 	ix, _ := openShop(t)
 	line35, err := os.ReadFile(filepath.Join(ix.Repo(), "logs", "app.jsonl"))
 	if err != nil {
@@ -232,6 +236,7 @@ func TestCorrelateAcrossLogs(t *testing.T) {
 }
 
 func TestIDsIn(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		line string
 		want []string // key=id
@@ -260,6 +265,7 @@ func TestIDsIn(t *testing.T) {
 // TestFailureIDsPreferTheErrors: of the requests logged around a failure,
 // the one on the error line is the failing one.
 func TestFailureIDsPreferTheErrors(t *testing.T) {
+	t.Parallel()
 	var lines []string
 	for i := range 25 {
 		lines = append(lines, fmt.Sprintf("time=2026-01-31T09:00:%02dZ level=INFO msg=served request_id=ok-%03d", i, i))
@@ -277,6 +283,7 @@ func TestFailureIDsPreferTheErrors(t *testing.T) {
 // TestTimeWindowOverMCP calls trace_root_cause with a time range through
 // an in-process MCP client.
 func TestTimeWindowOverMCP(t *testing.T) {
+	t.Parallel()
 	ix, _ := openShop(t)
 	srv := tooltest.Server(t, tool.Env{Index: ix}, Tool)
 	c, err := client.NewInProcessClient(srv)
@@ -324,6 +331,7 @@ func TestTimeWindowOverMCP(t *testing.T) {
 }
 
 func TestStartOf(t *testing.T) {
+	t.Parallel()
 	at := func(m int) time.Time { return time.Date(2026, 1, 31, 9, m, 0, 0, time.UTC) }
 	chunks := []memory.ChunkInfo{{StartLine: 1}, {StartLine: 3, Time: at(0)}, {StartLine: 40, Time: at(5)}, {StartLine: 80, Time: at(10)}}
 	tests := []struct {
