@@ -6,15 +6,17 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
+
+	"github.com/devaiops/devai/memory/internal/filelock"
 )
 
 // ErrLocked is returned by Open when another process holds the index's
 // writer lock.
 var ErrLocked = errors.New("index is locked by another devai process")
 
-// writerLock is an advisory exclusive lock on <state>/lock. The kernel drops
-// it when the process dies, so a kill -9 never leaves a stale lock behind.
+// writerLock is an advisory exclusive lock on <state>/lock (flock on Unix,
+// LockFileEx on Windows), holding the holder's pid. The system drops it when
+// the process dies, so a kill -9 never leaves a stale lock behind.
 type writerLock struct{ f *os.File }
 
 func acquireLock(path string) (*writerLock, error) {
@@ -22,7 +24,11 @@ func acquireLock(path string) (*writerLock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open lock %s: %w", path, err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := filelock.TryLock(f); err != nil {
+		if !errors.Is(err, filelock.ErrHeld) {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
 		holder, _ := os.ReadFile(path)
 		f.Close()
 		who := strings.TrimSpace(string(holder))
@@ -40,7 +46,7 @@ func (l *writerLock) release() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
-	_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+	_ = filelock.Unlock(l.f)
 	err := l.f.Close()
 	l.f = nil
 	return err

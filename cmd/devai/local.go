@@ -6,6 +6,12 @@ package main
 // same user), and a second `devai serve` proxies its client's calls there,
 // while `devai search` asks there directly. So Claude Desktop and an editor
 // can both serve one repository, with one index kept fresh by one watcher.
+//
+// Windows has unix sockets since Windows 10 1803. There the mode sets only
+// the read-only bit: the socket file's ACL, inherited from the state
+// directory, decides who may connect. Where unix sockets are missing (older
+// Windows, Wine), the holder logs that the index cannot be shared and a
+// second process fails with the index lock's error, naming the holder's pid.
 
 import (
 	"context"
@@ -31,7 +37,7 @@ import (
 )
 
 // maxSocketPath keeps socket paths under the kernel's sun_path limit (108
-// bytes on Linux, 104 on macOS).
+// bytes on Linux and Windows, 104 on macOS).
 const maxSocketPath = 100
 
 // socketPath is where the index holder listens: in the state directory, or

@@ -4,42 +4,93 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/debug"
+	"strings"
 )
 
-// buildVersion can be set at link time: -ldflags "-X main.buildVersion=v1.2.3".
+// buildVersion can be set at link time: -ldflags "-X main.buildVersion=v1.2.3"
+// (the release build does).
 var buildVersion = ""
 
-// version is the module version devai was built from (set by `go install
-// module@version`), the link-time value, or "dev".
+// develVersion is the go command's version of a main module built from a
+// working tree without version control information (-buildvcs=false).
+const develVersion = "(devel)"
+
+// version is the version devai reports to MCP peers: the link-time value,
+// else the main module's version from the build info (v0.3.0 from `go
+// install …@v0.3.0`, a pseudo-version stamped from git in a checkout), else
+// "(devel)".
 func version() string {
-	if buildVersion != "" {
-		return buildVersion
-	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+	info, _ := debug.ReadBuildInfo()
+	return mainVersion(buildVersion, info)
+}
+
+func mainVersion(linked string, info *debug.BuildInfo) string {
+	switch {
+	case linked != "":
+		return linked
+	case info != nil && info.Main.Version != "":
 		return info.Main.Version
 	}
-	return "dev"
+	return develVersion
 }
 
 // versionLine is what `devai version` prints.
 func versionLine() string {
-	line := "devai " + version()
-	if info, ok := debug.ReadBuildInfo(); ok {
-		line += " (" + info.GoVersion
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				line += ", commit " + s.Value[:12]
-			}
+	info, _ := debug.ReadBuildInfo()
+	return describeBuild(buildVersion, info)
+}
+
+// describeBuild is one line that tells a bug report which devai it is: the
+// version, then the module version where the link-time one differs, the
+// commit, its time and whether the tree had changes (when the go command
+// stamped them), and the toolchain and platform.
+func describeBuild(linked string, info *debug.BuildInfo) string {
+	v := mainVersion(linked, info)
+	var details []string
+	if info != nil {
+		if linked != "" && info.Main.Version != "" && info.Main.Version != linked {
+			details = append(details, "module "+info.Main.Version)
 		}
-		line += ")"
+		details = append(details, vcsStamp(info.Settings)...)
+		details = append(details, info.GoVersion)
 	}
-	return line
+	details = append(details, runtime.GOOS+"/"+runtime.GOARCH)
+	return "devai " + v + " (" + strings.Join(details, ", ") + ")"
+}
+
+// vcsStamp is the commit, its time and "modified", as far as the build
+// settings carry them.
+func vcsStamp(settings []debug.BuildSetting) []string {
+	var rev, at string
+	var modified bool
+	for _, s := range settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	var out []string
+	if rev != "" {
+		out = append(out, "commit "+rev[:min(len(rev), 12)])
+	}
+	if at != "" {
+		out = append(out, at)
+	}
+	if modified {
+		out = append(out, "modified")
+	}
+	return out
 }
 
 func versionCommand(stdout io.Writer) *command {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
-	c := &command{name: "version", summary: "Print devai's version.", usage: "", flags: fs}
+	c := &command{name: "version", summary: "Print devai's version, commit and toolchain.", usage: "", flags: fs}
 	c.run = func(args []string) error {
 		if len(args) > 0 {
 			return usagef("unexpected arguments %q", args)

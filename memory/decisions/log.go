@@ -12,10 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
 	"unicode/utf8"
 
+	"github.com/devaiops/devai/memory/internal/filelock"
 	"github.com/devaiops/devai/memory/redact"
 )
 
@@ -168,20 +168,13 @@ func Open(dir string, opts Options) (*Log, error) {
 }
 
 // locked runs fn holding the folder's lock, which every writer of the log,
-// in any process, takes around recovery and each append. The kernel drops
-// it when a holder dies.
+// in any process, takes around recovery and each append (flock on Unix,
+// LockFileEx on Windows). The system drops it when a holder dies.
 func (l *Log) locked(fn func() error) error {
-	fd := int(l.lock.Fd())
-	for {
-		err := syscall.Flock(fd, syscall.LOCK_EX)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, syscall.EINTR) {
-			return fmt.Errorf("lock the decision log %s: %w", l.dir, err)
-		}
+	if err := filelock.Lock(l.lock); err != nil {
+		return fmt.Errorf("lock the decision log %s: %w", l.dir, err)
 	}
-	defer func() { _ = syscall.Flock(fd, syscall.LOCK_UN) }()
+	defer func() { _ = filelock.Unlock(l.lock) }()
 	return fn()
 }
 

@@ -17,7 +17,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -145,7 +144,7 @@ func transportError(err error) error {
 		return err
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
 		return fmt.Errorf("no answer in time (the model may be loading, or too slow for this timeout): %w", err)
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case connectionRefused(err):
 		return fmt.Errorf("nothing listens there (is the server running, and the URL right?): %w", err)
 	case errors.As(err, &dns):
 		return fmt.Errorf("unknown host (check the URL): %w", err)
