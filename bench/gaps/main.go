@@ -78,7 +78,6 @@ func (b *buildFlags) Set(v string) error {
 type config struct {
 	builds      buildFlags
 	split       string
-	extra       []string
 	cache       string
 	testTimeout time.Duration
 	runs        int

@@ -45,10 +45,6 @@ type tcase struct {
 	// test files>", or "issue <URL>" (the trace as the issue's reporter
 	// pasted it, verbatim).
 	how string
-	// split is "tune" or "held-out" for the cases added with issue 12
-	// (split by repository, see splitByRepo); "" for the older cases,
-	// which devCases splits.
-	split string
 }
 
 // splitByRepo is how the cases added for issue 12 (reports in which the
@@ -67,42 +63,42 @@ const devCases = 16
 // cases, in the order they were added. Dropped candidates and why are
 // listed in bench/README.md.
 var cases = []tcase{
-	{"prometheus+prometheus", "a19852de99", "message L5-L14", ""},
-	{"prometheus+prometheus", "f0521cf960", "message L11-L30", ""},
-	{"prometheus+prometheus", "650dc146db", "message L5-L12", ""},
-	{"prometheus+prometheus", "a3bb2378c0", "message L14-L38", ""},
-	{"pallets+flask", "8bb71852", "message L6-L40", ""},
-	{"pallets+flask", "0049922f", "message L14-L24", ""},
-	{"pallets+flask", "7a7a163f", "message L5-L41", ""},
-	{"caddyserver+caddy", "d816a2a1e1", "message L24-L37", ""},
-	{"caddyserver+caddy", "f05266923b", "message L7-L18", ""},
-	{"etcd-io+bbolt", "bdc109bdc7", "message L9-L29", ""},
-	{"gohugoio+hugo", "31b23bdf85", "message L12-L32", ""},
-	{"helm+helm", "071646cc6c", "message L9-L41", ""},
-	{"helm+helm", "dadb026afe", "message L6-L28", ""},
-	{"influxdata+telegraf", "b49086c980", "message L6-L23", ""},
-	{"pallets+werkzeug", "e56b96f097", "message L5-L27", ""},
-	{"pallets+werkzeug", "b2ea63f76c", "message L5-L10", ""},
-	{"prometheus+alertmanager", "5ce63f6ab0", "message L16-L60", ""},
-	{"prometheus+alertmanager", "890f148a27", "message L8-L24", ""},
-	{"prometheus+prometheus", "b602393473", "message L13-L68", ""},
-	{"psf+requests", "f823a2b2b0", "message L9-L29", ""},
-	{"prometheus+prometheus", "1a0dab0faa", "message L15-L20", ""},
-	{"caddyserver+caddy", "2926062009", "message L12-L18", ""},
-	{"gin-gonic+gin", "7cb151bb", "test go test -run '^TestContextNegotiationFormat2$' .", ""},
-	{"gin-gonic+gin", "e25867d2", "test go test -run '^TestContextValue$' .", ""},
-	{"gin-gonic+gin", "0aae1ab6", "test go test -run '^TestContextPostFormOnEmptyRequest$' .", ""},
-	{"gin-gonic+gin", "a3b386f0", "test go test -run '^TestMethodNotAllowedNoRoute$' .", ""},
-	{"urfave+cli", "827f487c", "test go test -run '^TestRunWithNoOsArgs$' .", ""},
-	{"urfave+cli", "8294cc82", "test go test -run '^TestFlagBaseInterfaceValueType$' .", ""},
-	{"urfave+cli", "ef59b5af", "test go test -run '^TestBoolWithInverseFlagStringNoPanicWithNoTabStringer$' .", ""},
-	{"urfave+cli", "949a6ea9", "test go test -run '^TestCommand_Run_CustomShellCompleteAcceptsMalformedFlags$' .", ""},
-	{"etcd-io+bbolt", "e8dfa8c", "test go test -run '^TestTx_Check_Panic$' .", ""},
-	{"gin-gonic+gin", "46da4854", "test go test -run '^TestResponseWriterHijackWithTimeoutHandler$' .", ""},
-	{"urfave+cli", "e855c4cd", "test go test -run '^TestContext_String$' .", ""},
-	{"etcd-io+bbolt", "b06ba6a", "test go test -timeout=20s -run '^TestFindPathsToKey_CycleDetected$' ./internal/surgeon", ""},
+	{"prometheus+prometheus", "a19852de99", "message L5-L14"},
+	{"prometheus+prometheus", "f0521cf960", "message L11-L30"},
+	{"prometheus+prometheus", "650dc146db", "message L5-L12"},
+	{"prometheus+prometheus", "a3bb2378c0", "message L14-L38"},
+	{"pallets+flask", "8bb71852", "message L6-L40"},
+	{"pallets+flask", "0049922f", "message L14-L24"},
+	{"pallets+flask", "7a7a163f", "message L5-L41"},
+	{"caddyserver+caddy", "d816a2a1e1", "message L24-L37"},
+	{"caddyserver+caddy", "f05266923b", "message L7-L18"},
+	{"etcd-io+bbolt", "bdc109bdc7", "message L9-L29"},
+	{"gohugoio+hugo", "31b23bdf85", "message L12-L32"},
+	{"helm+helm", "071646cc6c", "message L9-L41"},
+	{"helm+helm", "dadb026afe", "message L6-L28"},
+	{"influxdata+telegraf", "b49086c980", "message L6-L23"},
+	{"pallets+werkzeug", "e56b96f097", "message L5-L27"},
+	{"pallets+werkzeug", "b2ea63f76c", "message L5-L10"},
+	{"prometheus+alertmanager", "5ce63f6ab0", "message L16-L60"},
+	{"prometheus+alertmanager", "890f148a27", "message L8-L24"},
+	{"prometheus+prometheus", "b602393473", "message L13-L68"},
+	{"psf+requests", "f823a2b2b0", "message L9-L29"},
+	{"prometheus+prometheus", "1a0dab0faa", "message L15-L20"},
+	{"caddyserver+caddy", "2926062009", "message L12-L18"},
+	{"gin-gonic+gin", "7cb151bb", "test go test -run '^TestContextNegotiationFormat2$' ."},
+	{"gin-gonic+gin", "e25867d2", "test go test -run '^TestContextValue$' ."},
+	{"gin-gonic+gin", "0aae1ab6", "test go test -run '^TestContextPostFormOnEmptyRequest$' ."},
+	{"gin-gonic+gin", "a3b386f0", "test go test -run '^TestMethodNotAllowedNoRoute$' ."},
+	{"urfave+cli", "827f487c", "test go test -run '^TestRunWithNoOsArgs$' ."},
+	{"urfave+cli", "8294cc82", "test go test -run '^TestFlagBaseInterfaceValueType$' ."},
+	{"urfave+cli", "ef59b5af", "test go test -run '^TestBoolWithInverseFlagStringNoPanicWithNoTabStringer$' ."},
+	{"urfave+cli", "949a6ea9", "test go test -run '^TestCommand_Run_CustomShellCompleteAcceptsMalformedFlags$' ."},
+	{"etcd-io+bbolt", "e8dfa8c", "test go test -run '^TestTx_Check_Panic$' ."},
+	{"gin-gonic+gin", "46da4854", "test go test -run '^TestResponseWriterHijackWithTimeoutHandler$' ."},
+	{"urfave+cli", "e855c4cd", "test go test -run '^TestContext_String$' ."},
+	{"etcd-io+bbolt", "b06ba6a", "test go test -timeout=20s -run '^TestFindPathsToKey_CycleDetected$' ./internal/surgeon"},
 	// Issue 12: the repository as a dependency of the reporter's program.
-	{"go-resty+resty", "e11af35", "issue https://github.com/go-resty/resty/issues/873", "held-out"},
+	{"go-resty+resty", "e11af35", "issue https://github.com/go-resty/resty/issues/873"},
 }
 
 type result struct {
@@ -152,8 +148,8 @@ func main() {
 			os.Exit(1)
 		}
 		r.HeldOut = i >= devCases
-		if c.split != "" {
-			r.HeldOut = c.split == "held-out"
+		if split, ok := splitByRepo[c.repo]; ok {
+			r.HeldOut = split == "held-out"
 		}
 		fmt.Fprintf(os.Stderr, "%s: file %v/%v func %v/%v naive %v/%v\n", r.Case, r.FileTop1, r.FileTop3, r.FuncTop1, r.FuncTop3, r.NaiveFile, r.NaiveFunc)
 		results = append(results, r)
