@@ -13,6 +13,8 @@ import (
 	"unicode"
 
 	"golang.org/x/tools/cover"
+
+	"github.com/devaiops/devai/memory/chunk"
 )
 
 // function is one function or method of the module with its coverage.
@@ -93,7 +95,7 @@ func fileFunctions(abs, rel string, blocks []cover.ProfileBlock) ([]function, er
 		if !ok || d.Body == nil || (d.Recv == nil && (d.Name.Name == "init" || (f.Name.Name == "main" && d.Name.Name == "main"))) {
 			continue
 		}
-		fn := function{Path: rel, Line: fset.Position(d.Pos()).Line, End: fset.Position(d.End()).Line, Name: d.Name.Name, Recv: receiverName(d)}
+		fn := function{Path: rel, Line: fset.Position(d.Pos()).Line, End: fset.Position(d.End()).Line, Name: d.Name.Name, Recv: chunk.GoReceiverType(d)}
 		for _, b := range blocks {
 			if b.StartLine >= fn.Line && b.EndLine <= fn.End {
 				fn.Stmts += b.NumStmt
@@ -107,29 +109,6 @@ func fileFunctions(abs, rel string, blocks []cover.ProfileBlock) ([]function, er
 		}
 	}
 	return out, nil
-}
-
-func receiverName(d *ast.FuncDecl) string {
-	if d.Recv == nil || len(d.Recv.List) == 0 {
-		return ""
-	}
-	t := d.Recv.List[0].Type
-	for {
-		switch x := t.(type) {
-		case *ast.StarExpr:
-			t = x.X
-		case *ast.IndexExpr:
-			t = x.X
-		case *ast.IndexListExpr:
-			t = x.X
-		case *ast.ParenExpr:
-			t = x.X
-		case *ast.Ident:
-			return x.Name
-		default:
-			return ""
-		}
-	}
 }
 
 func countUntested(fns []function) int {

@@ -146,7 +146,7 @@ func (s *goSplitter) funcUnit(d *ast.FuncDecl) goUnit {
 			c.Symbol = d.Name.Name
 			c.SymbolKind = "func"
 			c.Parents = []string{s.pkg}
-			if recv := goReceiverType(d); recv != "" {
+			if recv := GoReceiverType(d); recv != "" {
 				c.SymbolKind = "method"
 				c.Parents = append(c.Parents, recv)
 			}
@@ -155,7 +155,7 @@ func (s *goSplitter) funcUnit(d *ast.FuncDecl) goUnit {
 				end = d.Body.Lbrace
 			}
 			c.Signature = strings.TrimSpace(s.slice(d.Pos(), end))
-			if recv := goReceiverType(d); recv != "" {
+			if recv := GoReceiverType(d); recv != "" {
 				s.refs.add(recv)
 				s.refs.skip(goReceiverTypeParams(d)...)
 			}
@@ -376,9 +376,9 @@ func goSpecDoc(spec ast.Spec) *ast.CommentGroup {
 	return nil
 }
 
-// goReceiverType names a method's receiver type without pointer or type
-// arguments: "Store" for (s *Store[K, V]).
-func goReceiverType(d *ast.FuncDecl) string {
+// GoReceiverType names a method's receiver type without pointer or type
+// arguments: "Store" for (s *Store[K, V]); "" for a function.
+func GoReceiverType(d *ast.FuncDecl) string {
 	if d.Recv == nil || len(d.Recv.List) == 0 {
 		return ""
 	}
