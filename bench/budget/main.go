@@ -28,33 +28,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/devaiops/devai/tools/changelog"
-	"github.com/devaiops/devai/tools/gaps"
-	"github.com/devaiops/devai/tools/logs"
-	"github.com/devaiops/devai/tools/patch"
-	"github.com/devaiops/devai/tools/search"
-	"github.com/devaiops/devai/tools/spec"
-	"github.com/devaiops/devai/tools/tool"
-	"github.com/devaiops/devai/tools/trace"
+	"github.com/devaiops/devai/tools/all"
 )
 
 // budgets are the declared answer budgets, read from the declarations
 // of this tree (the binary measured should be built from it).
 func budgets() map[string]int {
 	b := map[string]int{}
-	for name, declared := range map[string]int{
-		search.ToolName:    search.Tool.Budget,
-		trace.ToolName:     trace.Tool.Budget,
-		gaps.ToolName:      gaps.Tool.Budget,
-		spec.ToolName:      spec.Tool.Budget,
-		patch.ToolName:     patch.Tool.Budget,
-		changelog.ToolName: changelog.Tool.Budget,
-		logs.ToolName:      logs.Tool.Budget,
-	} {
-		if declared == 0 {
-			declared = tool.DefaultBudget
-		}
-		b[name] = declared
+	for _, t := range all.Tools() {
+		b[t.Info().Name] = t.Info().Budget
 	}
 	return b
 }

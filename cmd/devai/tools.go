@@ -5,21 +5,15 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/devaiops/devai/tools/changelog"
-	"github.com/devaiops/devai/tools/gaps"
-	"github.com/devaiops/devai/tools/logs"
-	"github.com/devaiops/devai/tools/patch"
-	"github.com/devaiops/devai/tools/search"
-	"github.com/devaiops/devai/tools/spec"
+	"github.com/devaiops/devai/tools/all"
 	"github.com/devaiops/devai/tools/tool"
-	"github.com/devaiops/devai/tools/trace"
 )
 
-// toolTable is the one place where devai's tools are registered; each is
+// toolTable is the tools devai serves: every one of tools/all, each
 // declared in its own package. A tool that is not ReadOnly can write, and
 // --read-only leaves it out.
 func toolTable() []tool.Tool {
-	return []tool.Tool{search.Tool, trace.Tool, gaps.Tool, spec.Tool, patch.Tool, changelog.Tool, logs.Tool}
+	return all.Tools()
 }
 
 // toolNames lists the names in table, sorted.

@@ -98,8 +98,9 @@ func (d *Def[In, Out]) budget() int {
 
 // Info is what the server needs to know of a tool before serving it.
 type Info struct {
-	Name  string
-	Hints Hints
+	Name   string
+	Hints  Hints
+	Budget int // bytes, DefaultBudget when the declaration gives none
 }
 
 // Tool is a declared tool with its types erased, so that the server can
@@ -111,7 +112,7 @@ type Tool interface {
 }
 
 // Info implements Tool.
-func (d *Def[In, Out]) Info() Info { return Info{Name: d.Name, Hints: d.Hints} }
+func (d *Def[In, Out]) Info() Info { return Info{Name: d.Name, Hints: d.Hints, Budget: d.budget()} }
 
 // DefaultFirstSyncWait bounds how long a call waits for the first sync
 // when the server sets no other bound.
