@@ -187,7 +187,9 @@ func TestSignInWhereTokensAreSet(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "http://devai.example.com/console/proposals", nil)
 	r.Header.Set("Authorization", "Bearer "+testToken)
 	rec := httptest.NewRecorder()
-	b.c.cfg.Auth.Request = func(r *http.Request) (string, bool) { return "bob", strings.HasSuffix(r.Header.Get("Authorization"), testToken) }
+	b.c.cfg.Auth.Request = func(r *http.Request) (string, bool) {
+		return "bob", strings.HasSuffix(r.Header.Get("Authorization"), testToken)
+	}
 	b.c.ServeHTTP(rec, r)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("bearer header on a non-loopback host: status %d", rec.Code)
@@ -214,7 +216,6 @@ func TestNoAuthAnswersLoopbackHostsOnly(t *testing.T) {
 func TestPagesAreStrictAndEscaped(t *testing.T) {
 	t.Parallel()
 	b := newBench(t, Auth{Local: "ann"}, "")
-	var d decisions.Record
 	for _, path := range []string{"/console/proposals", "/console/proposals/" + b.xss.ID, "/console/proposals/" + b.xss.ID + "?view=split",
 		"/console/decisions", "/console/index", "/console/login"} {
 		w := b.get(t, path)
@@ -237,7 +238,6 @@ func TestPagesAreStrictAndEscaped(t *testing.T) {
 			t.Errorf("the proposal page lacks %q", want)
 		}
 	}
-	_ = d
 }
 
 // TestApproveCommitsToTheReviewBranch: an approval with --review-branch
