@@ -82,7 +82,7 @@ func newConsoleFlow(t *testing.T) *consoleFlow {
 	}
 	f.mcp = tooltest.Connect(t, s, mcp.ProtocolVersion20251125)
 	cons, err := console.New(console.Config{Repo: f.repo, StateDir: f.state, Decisions: dlog, Status: ix.Status,
-		ReviewBranch: "review/approved", Auth: reviewerAuth(nil), Version: "test"})
+		Gaps: indexGaps(ix), ReviewBranch: "review/approved", Auth: reviewerAuth(nil), Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,5 +330,10 @@ func TestReviewConsoleInChromium(t *testing.T) {
 	f.shoot("06-decisions", "decisions")
 	f.shoot("07-decision", "decisions/d000002")
 	f.shoot("08-index", "index")
+	f.run("open the traceability page", chromedp.Navigate(f.base+"trace"), chromedp.WaitVisible(chromedp.ID("matrix-h")))
+	if matrix := f.text("main"); !strings.Contains(matrix, "verified") || !strings.Contains(matrix, "Gaps, riskiest first") {
+		t.Errorf("the traceability page:\n%s", matrix)
+	}
+	f.shoot("09-traceability", "trace")
 	t.Logf("screenshots in %s", f.shots)
 }

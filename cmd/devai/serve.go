@@ -24,6 +24,7 @@ import (
 	"github.com/devaiops/devai/cmd/devai/console"
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/tools/gaps"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -294,12 +295,20 @@ func newConsole(cfg *serveConfig, hc httpConfig, ix *memory.Index, dlog *decisio
 		return nil, fmt.Errorf("--console on %s needs authentication: set --auth-token or --auth-token-file, or bind 127.0.0.1", cfg.HTTP)
 	}
 	c, err := console.New(console.Config{Repo: ix.Repo(), StateDir: ix.StateDir(), Decisions: dlog, Trust: cfg.decisionTrust(),
-		Status: ix.Status, ReviewBranch: cfg.ReviewBranch, Auth: reviewerAuth(hc.Tokens), Version: version(), Logger: logger})
+		Status: ix.Status, Gaps: indexGaps(ix), ReviewBranch: cfg.ReviewBranch, Auth: reviewerAuth(hc.Tokens), Version: version(), Logger: logger})
 	if err != nil {
 		return nil, err
 	}
 	logger.Info("review console", "url", "http://"+cfg.HTTP+console.Prefix, "review_branch", cfg.ReviewBranch)
 	return c, nil
+}
+
+// indexGaps is find_test_gaps' Go API over ix, for the console's
+// traceability page.
+func indexGaps(ix *memory.Index) func(context.Context, gaps.Input) (gaps.Output, error) {
+	return func(ctx context.Context, in gaps.Input) (gaps.Output, error) {
+		return gaps.Run(ctx, ix, in, gaps.Options{})
+	}
 }
 
 // optionalBool is a boolean flag that knows whether it was given.

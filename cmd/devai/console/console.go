@@ -15,6 +15,7 @@
 package console
 
 import (
+	"context"
 	"crypto/rand"
 	"embed"
 	"fmt"
@@ -27,6 +28,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/tools/gaps"
 )
 
 // Prefix is where the console is mounted on the HTTP server.
@@ -43,6 +45,9 @@ type Config struct {
 	Trust     decisions.Trust
 	// Status is devai://index's data; nil hides the index page's facts.
 	Status func() memory.Status
+	// Gaps is find_test_gaps' Go API over the server's index, for the
+	// traceability page; nil hides it.
+	Gaps func(ctx context.Context, in gaps.Input) (gaps.Output, error)
 	// ReviewBranch, when set, is the branch an approval commits the
 	// proposal's change to.
 	ReviewBranch string
@@ -121,6 +126,7 @@ func (c *Console) routes() {
 	m.Handle("GET /console/decisions", c.signedIn(http.HandlerFunc(c.decisionList)))
 	m.Handle("GET /console/decisions/{id}", c.signedIn(http.HandlerFunc(c.decisionPage)))
 	m.Handle("GET /console/index", c.signedIn(http.HandlerFunc(c.indexPage)))
+	m.Handle("GET /console/trace", c.signedIn(http.HandlerFunc(c.tracePage)))
 	c.mux = m
 }
 

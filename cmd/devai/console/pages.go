@@ -14,13 +14,14 @@ import (
 	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/memory/reviews"
+	"github.com/devaiops/devai/tools/gaps"
 	"github.com/devaiops/devai/tools/patch"
 )
 
 // pages are the parsed templates, one set per page (each with the layout).
 type pages map[string]*template.Template
 
-var pageNames = []string{"login", "proposals", "proposal", "decisions", "decision", "index", "error"}
+var pageNames = []string{"login", "proposals", "proposal", "decisions", "decision", "index", "trace", "error"}
 
 func parsePages() (pages, error) {
 	funcs := template.FuncMap{
@@ -340,4 +341,34 @@ func sortedCounts[K ~string](m map[K]int) []count {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].N > out[j].N || out[i].N == out[j].N && out[i].Name < out[j].Name })
 	return out
+}
+
+// maxGaps is how many ranked gaps the traceability page lists.
+const maxGaps = 100
+
+// tracePage is the traceability matrix (requirement → code → tests, with
+// verified, unverified and orphan rows) and the ranked test gaps, from the
+// same analysis find_test_gaps runs.
+func (c *Console) tracePage(w http.ResponseWriter, r *http.Request) {
+	if c.cfg.Gaps == nil {
+		c.fail(w, r, http.StatusNotFound, errors.New("traceability needs the server's index, which this console does not have"))
+		return
+	}
+	kind := r.URL.Query().Get("kind")
+	in := gaps.Input{Path: r.URL.Query().Get("path"), Limit: maxGaps}
+	if kind != "" {
+		in.Kinds = []string{kind}
+	}
+	out, err := c.cfg.Gaps(r.Context(), in)
+	if err != nil {
+		c.fail(w, r, http.StatusBadRequest, err)
+		return
+	}
+	var orphans []gaps.Gap
+	for _, g := range out.Gaps {
+		if g.Kind == "orphan" {
+			orphans = append(orphans, g)
+		}
+	}
+	c.render(w, r, http.StatusOK, "trace", "Traceability", map[string]any{"Out": out, "Orphans": orphans, "Kind": kind, "Path": in.Path})
 }
