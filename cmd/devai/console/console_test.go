@@ -327,3 +327,90 @@ func git(t *testing.T, dir string, args ...string) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// TestApprovalsStackOnTheReviewBranch: a second approval commits on top
+// of the first (the branch's old tip is its parent); one that no longer
+// applies to the branch is refused, says why, and records nothing.
+func TestApprovalsStackOnTheReviewBranch(t *testing.T) {
+	t.Parallel()
+	b := newBench(t, Auth{Local: "ann"}, "review")
+	clash := propose(t, b.repo, b.state, "auth: a different fix of the same line", patch.Edit{Path: fixture.BugFile,
+		Search: "\tu := s.users.ByID(sess.UserID)\n", Replace: "\tu := s.users.ByID(sess.UserID) // may be nil\n"})
+	approve := func(id string) *httptest.ResponseRecorder {
+		token, jar := b.formToken(t, "/console/proposals/"+id)
+		return b.post(t, "/console/proposals/"+id+"/verdict", url.Values{"verdict": {"approve"}, "csrf": {token}}, nil, jar...)
+	}
+	if w := approve(b.fix.ID); w.Code != http.StatusSeeOther {
+		t.Fatalf("first approval: %d %s", w.Code, w.Body.String())
+	}
+	first := git(t, b.repo, "rev-parse", "refs/heads/review")
+	if w := approve(b.xss.ID); w.Code != http.StatusSeeOther {
+		t.Fatalf("second approval: %d %s", w.Code, w.Body.String())
+	}
+	v, _, _ := reviews.Of(b.state, b.xss.ID)
+	if v.Merge == nil || v.Merge.Was != first || v.Merge.Parent != first || git(t, b.repo, "rev-parse", v.Merge.Commit+"^") != first {
+		t.Fatalf("second approval's merge %+v, want it on %s", v.Merge, first)
+	}
+	w := approve(clash.ID)
+	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "does not apply to review") {
+		t.Fatalf("clashing approval: %d\n%s", w.Code, w.Body.String())
+	}
+	if _, ok, _ := reviews.Of(b.state, clash.ID); ok || git(t, b.repo, "rev-parse", "refs/heads/review") != v.Merge.Commit {
+		t.Fatal("a refused approval recorded a verdict or moved the branch")
+	}
+}
+
+// TestTimelineFilters: the timeline keeps what its filters select; a
+// person is a verdict's reviewer or a call's client.
+func TestTimelineFilters(t *testing.T) {
+	t.Parallel()
+	b := newBench(t, Auth{Local: "ann"}, "")
+	ctx := context.Background()
+	for _, e := range []decisions.Entry{
+		{Tool: "search_context", Client: decisions.Client{Name: "claude-code", Session: "s1"}, Summary: "looked for login"},
+		{Tool: "trace_root_cause", Client: decisions.Client{Name: "cursor", Session: "s2"}, Err: "no log text", Summary: "failed"},
+	} {
+		if _, err := b.log.Append(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, _ := reviews.Entry(reviews.Args{Proposal: b.fix.ID, Verdict: reviews.Reject, Reviewer: "Bob"}, decisions.Client{Name: "devai-console"})
+	if _, err := b.log.Append(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	rows := []struct{ query, want, not string }{
+		{"", "d000003", ""},
+		{"tool=search_context", "looked for login", "d000002"},
+		{"outcome=error", "no log text", "looked for login"},
+		{"session=s1", "d000001", "d000002"},
+		{"person=bob", "d000003", "d000001"},
+		{"person=cursor", "d000002", "d000003"},
+		{"since=2000-01-01&until=2000-01-02", "No record matches", "d000001"},
+	}
+	for _, r := range rows {
+		w := b.get(t, "/console/decisions?"+r.query)
+		body := w.Body.String()
+		if w.Code != http.StatusOK || !strings.Contains(body, r.want) || r.not != "" && strings.Contains(body, ">"+r.not+"<") {
+			t.Errorf("?%s: status %d, want %q and not %q", r.query, w.Code, r.want, r.not)
+		}
+	}
+	if w := b.get(t, "/console/decisions?since=yesterday"); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "want a date like") {
+		t.Errorf("a bad date: %d", w.Code)
+	}
+	if !strings.Contains(b.get(t, "/console/decisions").Body.String(), "Chain verified") {
+		t.Error("the timeline does not show the chain's verify status")
+	}
+	files, _ := filepath.Glob(filepath.Join(decisions.Dir(b.state), "decisions-*.jsonl"))
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(files[0], []byte(strings.Replace(string(data), "looked for login", "looked for logout", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/console/decisions", "/console/decisions/d000002"} {
+		if body := b.get(t, path).Body.String(); !strings.Contains(body, "Chain BROKEN</strong> (edited)") {
+			t.Errorf("%s does not say the edited chain is broken", path)
+		}
+	}
+}

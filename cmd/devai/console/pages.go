@@ -207,13 +207,32 @@ func (c *Console) verdict(w http.ResponseWriter, r *http.Request) {
 
 // timelineQuery is the decision timeline's filters, from the URL.
 type timelineQuery struct {
-	Tool, Session, Outcome, Since, Until, Q string
+	Tool, Person, Session, Outcome, Since, Until, Q string
+}
+
+// maxTimeline is how many records the timeline shows, newest first.
+const maxTimeline = 500
+
+// byPerson keeps the records of one person: the reviewer of a verdict, or
+// the client that made a call (case-insensitive).
+func byPerson(recs []decisions.Record, person string) []decisions.Record {
+	var out []decisions.Record
+	for _, r := range recs {
+		v, isVerdict := reviews.FromRecord(r)
+		if strings.EqualFold(r.Client.Name, person) || isVerdict && strings.EqualFold(v.Reviewer, person) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (c *Console) decisionList(w http.ResponseWriter, r *http.Request) {
 	qv := r.URL.Query()
-	q := timelineQuery{Tool: qv.Get("tool"), Session: qv.Get("session"), Outcome: qv.Get("outcome"), Since: qv.Get("since"), Until: qv.Get("until"), Q: qv.Get("q")}
-	f := decisions.Filter{Tool: q.Tool, Session: q.Session, Outcome: q.Outcome, Grep: q.Q, Limit: 500}
+	q := timelineQuery{Tool: qv.Get("tool"), Person: strings.TrimSpace(qv.Get("person")), Session: qv.Get("session"), Outcome: qv.Get("outcome"), Since: qv.Get("since"), Until: qv.Get("until"), Q: qv.Get("q")}
+	f := decisions.Filter{Tool: q.Tool, Session: q.Session, Outcome: q.Outcome, Grep: q.Q, Limit: maxTimeline}
+	if q.Person != "" {
+		f.Limit = 0 // the person is picked after reading
+	}
 	var err error
 	if f.Since, err = parseDay(q.Since, false); err == nil {
 		f.Until, err = parseDay(q.Until, true)
@@ -227,6 +246,11 @@ func (c *Console) decisionList(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		c.fail(w, r, http.StatusInternalServerError, err)
 		return
+	}
+	if q.Person != "" {
+		if recs = byPerson(recs, q.Person); len(recs) > maxTimeline {
+			recs = recs[len(recs)-maxTimeline:]
+		}
 	}
 	sort.Slice(recs, func(i, j int) bool { return recs[i].Seq > recs[j].Seq }) // newest first
 	c.render(w, r, http.StatusOK, "decisions", "Decisions", map[string]any{"Recs": recs, "Q": q, "Verify": c.verify(), "Tools": c.toolNames()})
