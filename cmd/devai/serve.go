@@ -295,7 +295,7 @@ func newConsole(cfg *serveConfig, hc httpConfig, ix *memory.Index, dlog *decisio
 		return nil, fmt.Errorf("--console on %s needs authentication: set --auth-token or --auth-token-file, or bind 127.0.0.1", cfg.HTTP)
 	}
 	c, err := console.New(console.Config{Repo: ix.Repo(), StateDir: ix.StateDir(), Decisions: dlog, Trust: cfg.decisionTrust(),
-		Status: ix.Status, Gaps: indexGaps(ix), ReviewBranch: cfg.ReviewBranch, Auth: reviewerAuth(hc.Tokens), Version: version(), Logger: logger})
+		Status: ix.Status, Gaps: indexGaps(ix), ReviewBranch: cfg.ReviewBranch, Auth: reviewerAuth(hc.Tokens), AllowedOrigins: hc.AllowedOrigins, Version: version(), Logger: logger})
 	if err != nil {
 		return nil, err
 	}

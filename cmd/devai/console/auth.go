@@ -151,7 +151,7 @@ func (c *Console) cookie(r *http.Request, name, value string, maxAge int) *http.
 func (c *Console) checkCSRF(r *http.Request) error {
 	if origin := r.Header.Get("Origin"); origin != "" {
 		u, err := url.Parse(origin)
-		if err != nil || origin == "null" || !strings.EqualFold(u.Host, r.Host) {
+		if err != nil || origin == "null" || !strings.EqualFold(u.Host, r.Host) && !c.allowedOrigin(origin) {
 			return fmt.Errorf("origin %q is not this server (%s): the console takes forms from its own pages only", origin, r.Host)
 		}
 	} else if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
@@ -166,6 +166,15 @@ func (c *Console) checkCSRF(r *http.Request) error {
 		return errors.New("the form's CSRF token does not match: reload the page and send the form again")
 	}
 	return nil
+}
+
+func (c *Console) allowedOrigin(origin string) bool {
+	for _, o := range c.cfg.AllowedOrigins {
+		if o != "*" && strings.EqualFold(strings.TrimRight(o, "/"), origin) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {

@@ -52,9 +52,13 @@ type Config struct {
 	// proposal's change to.
 	ReviewBranch string
 	Auth         Auth
-	Version      string
-	Logger       hclog.Logger
-	Now          func() time.Time // nil: time.Now
+	// AllowedOrigins are origins whose forms are taken besides this
+	// server's own (a proxy in front that rewrites Host); "*" is ignored:
+	// a state change always needs a named origin.
+	AllowedOrigins []string
+	Version        string
+	Logger         hclog.Logger
+	Now            func() time.Time // nil: time.Now
 }
 
 // Console serves the pages. Make one with New.

@@ -136,8 +136,11 @@ func TestCrossSitePostsAreRefused(t *testing.T) {
 		{"foreign origin", verdict(token), http.Header{"Origin": {"https://evil.example"}}, jar, http.StatusForbidden},
 		{"null origin", verdict(token), http.Header{"Origin": {"null"}}, jar, http.StatusForbidden},
 		{"cross-site fetch", verdict(token), http.Header{"Sec-Fetch-Site": {"cross-site"}}, jar, http.StatusForbidden},
+		{"any origin is not a named one", verdict(token), http.Header{"Origin": {"https://any.example"}}, jar, http.StatusForbidden},
 		{"same origin", verdict(token), http.Header{"Origin": {"http://127.0.0.1:7437"}, "Sec-Fetch-Site": {"same-origin"}}, jar, http.StatusSeeOther},
+		{"allowed origin (a proxy's)", verdict(token), http.Header{"Origin": {"https://review.example.com"}}, jar, http.StatusSeeOther},
 	}
+	b.c.cfg.AllowedOrigins = []string{"*", "https://review.example.com/"}
 	for _, r := range rows {
 		w := b.post(t, path+"/verdict", r.form, r.header, r.jar...)
 		if w.Code != r.want {
@@ -145,8 +148,8 @@ func TestCrossSitePostsAreRefused(t *testing.T) {
 		}
 	}
 	recs, err := decisions.List(decisions.Dir(b.state), decisions.Filter{Tool: reviews.Tool})
-	if err != nil || len(recs) != 1 {
-		t.Fatalf("want exactly the one same-origin verdict recorded, got %d (%v)", len(recs), err)
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("want exactly the same-origin and the allowed-origin verdicts recorded, got %d (%v)", len(recs), err)
 	}
 }
 
