@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,11 +12,14 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory/proposals"
+	"github.com/devaiops/devai/memory/reviews"
 )
 
 // Proposal URIs. propose_patch (tools/patch) stores each proposal through
 // memory/proposals; these resources serve its meta.json (the whole
-// proposal, diff included, credentials redacted) as it is stored.
+// proposal, diff included, credentials redacted) as it is stored, with its
+// review state (the latest verdict from the decision log) added, so that an
+// assistant sees why its patch was sent back.
 const (
 	ProposalsURI        = "devai://proposals"
 	ProposalTemplateURI = "devai://proposals/{id}"
@@ -26,7 +30,7 @@ const (
 // risk), read from stateDir.
 func AddProposals(s *server.MCPServer, stateDir string) {
 	s.AddResource(mcp.NewResource(ProposalsURI, "proposals",
-		mcp.WithResourceDescription("Patches proposed through propose_patch, oldest first: id, title, base, branch, check results. Read devai://proposals/{id} for one."),
+		mcp.WithResourceDescription("Patches proposed through propose_patch, oldest first: id, title, base, branch, check results, review state. Read devai://proposals/{id} for one."),
 		mcp.WithMIMEType("application/json"),
 	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 		list, err := listProposals(stateDir)
@@ -36,7 +40,7 @@ func AddProposals(s *server.MCPServer, stateDir string) {
 		return jsonContents(ProposalsURI, map[string]any{"proposals": list})
 	})
 	s.AddResourceTemplate(mcp.NewResourceTemplate(ProposalTemplateURI, "proposal",
-		mcp.WithTemplateDescription("One proposed patch by id: the unified diff against its base commit, files and symbols touched, impacted tests, requirements, checks with results, risk note, and its branch if one was made."),
+		mcp.WithTemplateDescription("One proposed patch by id: the unified diff against its base commit, files and symbols touched, impacted tests, requirements, checks with results, risk note, its branch if one was made, and review: the reviewer's verdict (pending, approve, request_changes, reject) and comment."),
 		mcp.WithTemplateMIMEType("application/json"),
 	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 		id := strings.TrimPrefix(req.Params.URI, ProposalsURI+"/")
@@ -47,8 +51,40 @@ func AddProposals(s *server.MCPServer, stateDir string) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", req.Params.URI, err)
 		}
+		if data, err = withReview(stateDir, id, data); err != nil {
+			return nil, fmt.Errorf("%s: %w", req.Params.URI, err)
+		}
 		return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: "application/json", Text: string(data)}}, nil
 	})
+}
+
+// review is a proposal's review state as the resources show it.
+type review struct {
+	State string `json:"state"` // pending, approve, request_changes, reject
+	*reviews.Verdict
+}
+
+// withReview adds "review" to the stored meta.json object, leaving the
+// stored text before it as it is.
+func withReview(stateDir, id string, meta []byte) ([]byte, error) {
+	v, ok, err := reviews.Of(stateDir, id)
+	if err != nil {
+		return nil, err
+	}
+	r := review{State: reviews.State(v, ok)}
+	if ok {
+		r.Verdict = &v
+	}
+	add, err := json.Marshal(r)
+	if err != nil {
+		return nil, fmt.Errorf("encode the review of %s: %w", id, err)
+	}
+	body := bytes.TrimRight(meta, " \t\r\n")
+	if !bytes.HasSuffix(body, []byte("}")) || len(bytes.TrimSpace(body[:len(body)-1])) <= 1 {
+		return nil, fmt.Errorf("proposal %s: meta.json is not a JSON object", id)
+	}
+	out := append(append([]byte{}, bytes.TrimRight(body[:len(body)-1], " \t\r\n")...), ",\n  \"review\": "...)
+	return append(append(out, add...), "\n}\n"...), nil
 }
 
 // proposalSummary is a proposal in short, read from its meta.json.
@@ -62,11 +98,16 @@ type proposalSummary struct {
 		Name   string `json:"name"`
 		Status string `json:"status"`
 	} `json:"checks"`
-	URI string `json:"uri"`
+	URI    string `json:"uri"`
+	Review string `json:"review"` // pending, approve, request_changes, reject
 }
 
 func listProposals(stateDir string) ([]proposalSummary, error) {
 	ids, err := proposals.IDs(stateDir)
+	if err != nil {
+		return nil, err
+	}
+	verdicts, err := reviews.Read(stateDir)
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +122,8 @@ func listProposals(stateDir string) ([]proposalSummary, error) {
 			continue
 		}
 		p.URI = ProposalsURI + "/" + p.ID
+		v, ok := verdicts[id]
+		p.Review = reviews.State(v, ok)
 		out = append(out, p)
 	}
 	return out, nil

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/devaiops/devai/cmd/devai/console"
 	"github.com/devaiops/devai/memory"
 )
 
@@ -44,6 +44,7 @@ type httpConfig struct {
 	SessionIdleTimeout time.Duration
 	MaxSessions        int
 	Clock              func() time.Time // nil: time.Now; tests set their own
+	Console            http.Handler     // the review console at /console/; nil: none
 }
 
 // minTokenLength is the shortest bearer token accepted: 16 characters, so
@@ -60,14 +61,7 @@ func isLoopbackAddr(addr string) bool {
 	return isLoopbackHost(host)
 }
 
-func isLoopbackHost(host string) bool {
-	host = strings.Trim(host, "[]")
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
-}
+func isLoopbackHost(host string) bool { return console.LoopbackHost(host) }
 
 // checkBind refuses to expose the server beyond this machine without auth.
 func checkBind(cfg httpConfig) error {
@@ -191,6 +185,9 @@ func newHTTPHandler(s *server.MCPServer, cfg httpConfig, ready readiness) httpFa
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", checkOrigin(cfg.AllowedOrigins, limitBody(cfg.MaxBodyBytes, requireBearer(cfg.Tokens, inner))))
+	if cfg.Console != nil {
+		mux.Handle(console.Prefix, cfg.Console) // it checks origins, CSRF and sign-in itself
+	}
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,7 +21,10 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 	"golang.org/x/term"
 
+	"github.com/devaiops/devai/cmd/devai/console"
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/tools/gaps"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -38,6 +43,8 @@ type serveConfig struct {
 	MaxSessions    int
 	NoWatch        bool
 	AllowExec      bool
+	Console        optionalBool // --console; unset: on where the bind is loopback or tokens are set
+	ReviewBranch   string
 	chat           chatConfig
 }
 
@@ -58,6 +65,8 @@ func serveFlags() (*serveConfig, *flag.FlagSet) {
 	fs.IntVar(&cfg.MaxSessions, "max-sessions", defaultMaxSessions, "HTTP: keep at most this many sessions; past it, initialize evicts the least recently used idle one, or gets 503 when all are busy (0: no cap)")
 	fs.BoolVar(&cfg.NoWatch, "no-watch", false, "do not watch the repository for changes after the first sync")
 	fs.BoolVar(&cfg.AllowExec, "allow-exec", false, "let propose_patch build the repository and run the impacted tests in a scratch copy (this runs the repository's code); without it only static checks run")
+	fs.Var(&cfg.Console, "console", "HTTP: serve the review console at /console/ (default: on for a loopback bind or with bearer tokens; --console=false turns it off)")
+	fs.StringVar(&cfg.ReviewBranch, "review-branch", "", "HTTP console: an approval commits the proposal's change to this `branch` (created at the proposal's base if missing) with git plumbing; no working tree is touched")
 	cfg.chat.register(fs)
 	return cfg, fs
 }
@@ -81,7 +90,12 @@ Over HTTP, binding anything but a loopback address needs --auth-token,
 DEVAI_AUTH_TOKEN or --auth-token-file; every token must be at least 16
 characters. A session idle for --session-idle-timeout, or evicted past
 --max-sessions, ends: its client gets 404 and initializes again. SIGINT or
-SIGTERM stops accepting new requests and lets calls in flight finish.`,
+SIGTERM stops accepting new requests and lets calls in flight finish.
+
+The review console (http://HOST:PORT/console/) lists the proposals, shows
+each one's diff, checks and trail, and takes verdicts (approve, request
+changes, reject) as decision records; with --review-branch an approval
+commits the change to that branch without touching any working tree.`,
 		flags: fs,
 	}
 	c.run = func(args []string) error {
@@ -137,6 +151,9 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 	}
 	defer dlog.Close()
 
+	if hc.Console, err = newConsole(cfg, hc, ix, dlog, logger); err != nil {
+		return usageError{err}
+	}
 	sc := serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: tool.DefaultFirstSyncWait, Decisions: dlog, AllowExec: cfg.AllowExec}
 	if err := cfg.chat.apply(&sc); err != nil {
 		return usageError{err}
@@ -261,4 +278,64 @@ func keepIndexed(ctx context.Context, ix *memory.Index, logger hclog.Logger, wat
 	if err := ix.Watch(ctx); err != nil && ctx.Err() == nil {
 		logger.Error("watching the repository stopped; restart devai serve to pick up changes", "error", err)
 	}
+}
+
+// newConsole is the review console for `devai serve --http`, or nil when
+// it is off: by --console=false, or by default on a bind beyond this
+// machine without bearer tokens (checkBind refuses that bind anyway).
+func newConsole(cfg *serveConfig, hc httpConfig, ix *memory.Index, dlog *decisions.Log, logger hclog.Logger) (http.Handler, error) {
+	on := cfg.Console.value(isLoopbackAddr(cfg.HTTP) || len(hc.Tokens) > 0)
+	if cfg.HTTP == "" || !on {
+		if cfg.ReviewBranch != "" {
+			return nil, fmt.Errorf("--review-branch needs the review console (--http, and not --console=false)")
+		}
+		return nil, nil
+	}
+	if !isLoopbackAddr(cfg.HTTP) && len(hc.Tokens) == 0 {
+		return nil, fmt.Errorf("--console on %s needs authentication: set --auth-token or --auth-token-file, or bind 127.0.0.1", cfg.HTTP)
+	}
+	c, err := console.New(console.Config{Repo: ix.Repo(), StateDir: ix.StateDir(), Decisions: dlog, Trust: cfg.decisionTrust(),
+		Status: ix.Status, Gaps: indexGaps(ix), ReviewBranch: cfg.ReviewBranch, Auth: reviewerAuth(hc.Tokens), AllowedOrigins: hc.AllowedOrigins, Version: version(), Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	logger.Info("review console", "url", "http://"+cfg.HTTP+console.Prefix, "review_branch", cfg.ReviewBranch)
+	return c, nil
+}
+
+// indexGaps is find_test_gaps' Go API over ix, for the console's
+// traceability page.
+func indexGaps(ix *memory.Index) func(context.Context, gaps.Input) (gaps.Output, error) {
+	return func(ctx context.Context, in gaps.Input) (gaps.Output, error) {
+		return gaps.Run(ctx, ix, in, gaps.Options{})
+	}
+}
+
+// optionalBool is a boolean flag that knows whether it was given.
+type optionalBool struct{ set, on bool }
+
+func (o *optionalBool) String() string {
+	if o == nil || !o.set {
+		return ""
+	}
+	return strconv.FormatBool(o.on)
+}
+
+func (o *optionalBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("want true or false")
+	}
+	o.set, o.on = true, v
+	return nil
+}
+
+func (o *optionalBool) IsBoolFlag() bool { return true }
+
+// value is the flag's value, or def when it was not given.
+func (o optionalBool) value(def bool) bool {
+	if !o.set {
+		return def
+	}
+	return o.on
 }

@@ -66,6 +66,8 @@ func Markdown(o Output) string {
 	for _, n := range o.Notes {
 		fmt.Fprintf(&b, "\nNote: %s\n", n)
 	}
+	fmt.Fprintf(&b, "\n## Review\n\nA person reviews it: the verdict (approve, request_changes, reject) and the reviewer's comment appear in "+
+		"devai://proposals/%s under review. To revise it after changes are requested, call propose_patch again with options.links.revises: %q.\n", o.ID, o.ID)
 	fmt.Fprintf(&b, "\n## Diff\n\n```diff\n%s```\n", o.Diff)
 	return b.String()
 }

@@ -64,6 +64,7 @@ type Options struct {
 type Links struct {
 	Requirements []string `json:"requirements,omitempty" jsonschema:"Requirement IDs the change serves, e.g. FR-011"`
 	Trace        string   `json:"trace,omitempty" jsonschema:"The decision id of the trace_root_cause call that found the problem, e.g. d000042"`
+	Revises      string   `json:"revises,omitempty" jsonschema:"The id of an earlier proposal this one revises after review; its reviewer's verdict and comment come back in notes"`
 }
 
 // Output is a stored proposal.

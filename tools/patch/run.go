@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/memory/redact"
+	"github.com/devaiops/devai/memory/reviews"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -88,6 +90,9 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 	}
 	resolve(ix, &t, deleted)
 	out.Symbols, out.Tests = nonNil(t.symbols), nonNil(t.tests)
+	if err := noteRevised(stateDir, in.Options.Links.Revises, &out); err != nil {
+		return Output{}, err
+	}
 	out.Requirements = uniqueSorted(append(append([]string{}, t.reqs...), in.Options.Links.Requirements...))
 	out.Risk = riskOf(ctx, repoDir, out.Files, t.untested, created)
 	c := &checker{b: b, repoDir: repoDir, id: out.ID, changed: changed, diff: out.Diff, tests: out.Tests, opts: opts}
@@ -174,4 +179,32 @@ func uniqueSorted(s []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// noteRevised tells the assistant, in the proposal's notes, what the
+// reviewer said about the proposal this one revises (options.links.revises).
+func noteRevised(stateDir, revises string, out *Output) error {
+	if revises == "" {
+		return nil
+	}
+	if err := proposals.CheckID(revises); err != nil {
+		return tool.Inputf("options.links.revises: %v", err)
+	}
+	if _, err := proposals.ReadMeta(stateDir, revises); err != nil {
+		return tool.Inputf("options.links.revises: %v; read devai://proposals for the ids", err)
+	}
+	v, ok, err := reviews.Of(stateDir, revises)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		out.Notes = append(out.Notes, fmt.Sprintf("Revises proposal %s, which has no verdict yet.", revises))
+		return nil
+	}
+	note := fmt.Sprintf("Revises proposal %s: %s gave the verdict %s (devai://decisions/%s)", revises, v.Reviewer, v.Verdict, v.Decision)
+	if v.Comment != "" {
+		note += ": " + v.Comment
+	}
+	out.Notes = append(out.Notes, note)
+	return nil
 }
