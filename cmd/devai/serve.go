@@ -39,6 +39,7 @@ type serveConfig struct {
 	NoWatch        bool
 	AllowExec      bool
 	chat           chatConfig
+	repos          reposConfig // several repositories, each at /mcp/NAME (repos.go)
 }
 
 // serveFlags declares the flags of `devai serve` over a new config.
@@ -59,6 +60,7 @@ func serveFlags() (*serveConfig, *flag.FlagSet) {
 	fs.BoolVar(&cfg.NoWatch, "no-watch", false, "do not watch the repository for changes after the first sync")
 	fs.BoolVar(&cfg.AllowExec, "allow-exec", false, "let propose_patch build the repository and run the impacted tests in a scratch copy (this runs the repository's code); without it only static checks run")
 	cfg.chat.register(fs)
+	cfg.repos.register(fs)
 	return cfg, fs
 }
 
@@ -121,6 +123,9 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 		if err := checkBind(hc); err != nil {
 			return err
 		}
+	}
+	if cfg.repos.enabled() {
+		return runServeRepos(ctx, cfg, hc, tools, stderr, httpReady)
 	}
 	ix, logger, closeIndex, err := openIndex(ctx, &cfg.commonConfig, stderr)
 	if errors.Is(err, memory.ErrLocked) {

@@ -7,75 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/devaiops/devai/memory/gitmirror/mirrortest"
 )
-
-// upstream is a bare repository with a work clone that pushes to it, the
-// way a team's remote receives pushes.
-type upstream struct {
-	t    *testing.T
-	bare string
-	work string
-}
-
-func newUpstream(t *testing.T) *upstream {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	root := t.TempDir()
-	u := &upstream{t: t, bare: filepath.Join(root, "remote.git"), work: filepath.Join(root, "work")}
-	git(t, root, "init", "--quiet", "--bare", "--initial-branch=main", u.bare)
-	git(t, root, "init", "--quiet", "--initial-branch=main", u.work)
-	git(t, u.work, "remote", "add", "origin", u.bare)
-	return u
-}
-
-// commit writes files on branch and pushes it; it returns the new head.
-func (u *upstream) commit(branch string, files map[string]string) string {
-	u.t.Helper()
-	switch {
-	case git(u.t, u.work, "rev-parse", "--verify", "--quiet", "HEAD^{commit}") == "":
-		// unborn: the first commit goes on the initial branch, main
-	case strings.TrimSpace(git(u.t, u.work, "branch", "--list", branch)) != "":
-		git(u.t, u.work, "checkout", "--quiet", branch)
-	default:
-		git(u.t, u.work, "checkout", "--quiet", "-b", branch)
-	}
-	for name, text := range files {
-		path := filepath.Join(u.work, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			u.t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			u.t.Fatal(err)
-		}
-	}
-	git(u.t, u.work, "add", "-A")
-	git(u.t, u.work, "commit", "--quiet", "-m", "change "+branch)
-	git(u.t, u.work, "push", "--quiet", "origin", branch)
-	return strings.TrimSpace(git(u.t, u.work, "rev-parse", "HEAD"))
-}
-
-// git runs git in dir with a fixed identity and fails the test on error.
-// It returns stdout; a rev-parse --quiet that finds nothing returns "".
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
-	out, err := cmd.Output()
-	if err != nil {
-		if len(args) > 0 && args[0] == "rev-parse" {
-			return ""
-		}
-		stderr := ""
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("git %s: %v: %s", strings.Join(args, " "), err, stderr)
-	}
-	return string(out)
-}
 
 func read(t *testing.T, path string) string {
 	t.Helper()
@@ -88,10 +22,10 @@ func read(t *testing.T, path string) string {
 
 func TestUpdateFollowsTheBranchHead(t *testing.T) {
 	ctx := context.Background()
-	up := newUpstream(t)
-	first := up.commit("main", map[string]string{"a.go": "package a\n"})
+	up := mirrortest.New(t)
+	first := up.Commit("main", map[string]string{"a.go": "package a\n"})
 
-	m, err := New("file://"+up.bare, "", filepath.Join(t.TempDir(), "checkout"))
+	m, err := New("file://"+up.Bare, "", filepath.Join(t.TempDir(), "checkout"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +45,7 @@ func TestUpdateFollowsTheBranchHead(t *testing.T) {
 		t.Fatalf("update with nothing new: head %s changed %v err %v", head, changed, err)
 	}
 
-	second := up.commit("main", map[string]string{"b.go": "package a // b\n"})
+	second := up.Commit("main", map[string]string{"b.go": "package a // b\n"})
 	if err := os.WriteFile(filepath.Join(m.Dir(), "a.go"), []byte("someone's edit\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -140,11 +74,11 @@ func TestUpdateFollowsTheBranchHead(t *testing.T) {
 
 func TestUpdateFollowsANamedBranchFromAPath(t *testing.T) {
 	ctx := context.Background()
-	up := newUpstream(t)
-	up.commit("main", map[string]string{"main.txt": "main\n"})
-	rel := up.commit("release", map[string]string{"release.txt": "release\n"})
+	up := mirrortest.New(t)
+	up.Commit("main", map[string]string{"main.txt": "main\n"})
+	rel := up.Commit("release", map[string]string{"release.txt": "release\n"})
 
-	m, err := New(up.bare, "release", filepath.Join(t.TempDir(), "checkout"))
+	m, err := New(up.Bare, "release", filepath.Join(t.TempDir(), "checkout"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,18 +93,18 @@ func TestUpdateFollowsANamedBranchFromAPath(t *testing.T) {
 
 func TestAClonedFolderKeepsItsURL(t *testing.T) {
 	ctx := context.Background()
-	a, b := newUpstream(t), newUpstream(t)
-	a.commit("main", map[string]string{"a": "a"})
-	b.commit("main", map[string]string{"b": "b"})
+	a, b := mirrortest.New(t), mirrortest.New(t)
+	a.Commit("main", map[string]string{"a": "a"})
+	b.Commit("main", map[string]string{"b": "b"})
 	dir := filepath.Join(t.TempDir(), "checkout")
-	m, err := New(a.bare, "main", dir)
+	m, err := New(a.Bare, "main", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := m.Update(ctx); err != nil {
 		t.Fatal(err)
 	}
-	other, err := New(b.bare, "main", dir)
+	other, err := New(b.Bare, "main", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
