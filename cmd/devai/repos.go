@@ -328,4 +328,3 @@ func sortedRepoNames(repos map[string]*servedRepo) []string {
 	sort.Strings(names)
 	return names
 }
-
