@@ -83,7 +83,14 @@ Over HTTP, binding anything but a loopback address needs --auth-token,
 DEVAI_AUTH_TOKEN or --auth-token-file; every token must be at least 16
 characters. A session idle for --session-idle-timeout, or evicted past
 --max-sessions, ends: its client gets 404 and initializes again. SIGINT or
-SIGTERM stops accepting new requests and lets calls in flight finish.`,
+SIGTERM stops accepting new requests and lets calls in flight finish.
+
+With --serve-repo NAME=PATH|URL[#BRANCH] (repeatable) or --repos FILE, one
+HTTP server serves several repositories, each at /mcp/NAME with its own
+index, decision log and proposals under <state-dir>/repos/NAME. A URL is
+cloned there and follows its branch head: fetched every --fetch-interval
+and on POST /hooks/NAME, signed with --webhook-secret (X-Hub-Signature-256)
+or carrying the bearer token. /readyz gives each repository's indexed commit.`,
 		flags: fs,
 	}
 	c.run = func(args []string) error {
