@@ -190,6 +190,10 @@ func (h *repoHost) open(r *servedRepo, dir string) error {
 // until it works), open, index; then fetch on every tick of
 // --fetch-interval and every webhook, and index what changed.
 func (h *repoHost) follow(ctx context.Context, r *servedRepo) {
+	first := h.cfg.repos.cloneRetry
+	if first <= 0 {
+		first = defaultCloneRetry
+	}
 	retry := time.Duration(0)
 	for r.serving.Load() == nil {
 		select {
@@ -198,7 +202,7 @@ func (h *repoHost) follow(ctx context.Context, r *servedRepo) {
 		case <-time.After(retry):
 		case <-r.fetchNow:
 		}
-		retry = min(max(2*retry, 5*time.Second), 5*time.Minute)
+		retry = min(max(2*retry, first), maxCloneRetry)
 		if !h.update(ctx, r) {
 			continue
 		}

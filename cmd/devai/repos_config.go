@@ -40,11 +40,23 @@ type reposConfig struct {
 	File          string        // --repos
 	FetchInterval time.Duration // --fetch-interval
 	WebhookSecret string        // --webhook-secret, DEVAI_WEBHOOK_SECRET
+
+	// cloneRetry is the first wait after a failed first clone, doubled up
+	// to maxCloneRetry each time (a webhook retries at once); 0 means
+	// defaultCloneRetry. Tests set it.
+	cloneRetry time.Duration
 }
 
 // defaultFetchInterval is how often a repository given by URL is fetched
 // when no webhook says so sooner.
 const defaultFetchInterval = time.Minute
+
+// defaultCloneRetry and maxCloneRetry bound the retries of a first clone
+// that failed (a remote down, a URL not created yet).
+const (
+	defaultCloneRetry = 5 * time.Second
+	maxCloneRetry     = 5 * time.Minute
+)
 
 // minWebhookSecretLength is the shortest webhook secret accepted, as for
 // bearer tokens: a secret that can be guessed authenticates nothing.

@@ -30,10 +30,20 @@ const testHookSecret = "hook-secret-0123456789abcdef"
 // (--serve-repo, --repos, …) until the test ends, and returns its base URL.
 func startServeRepos(t *testing.T, args ...string) string {
 	t.Helper()
+	return startServeReposWith(t, nil, args...)
+}
+
+// startServeReposWith is startServeRepos with a change to the parsed
+// config (the knobs no flag sets).
+func startServeReposWith(t *testing.T, change func(*serveConfig), args ...string) string {
+	t.Helper()
 	cfg, fs := serveFlags()
 	base := []string{"--http", "127.0.0.1:0", "--embedder", "hash", "--state-dir", t.TempDir(), "--log-level", "warn"}
 	if err := fs.Parse(append(base, args...)); err != nil {
 		t.Fatal(err)
+	}
+	if change != nil {
+		change(cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	up := make(chan net.Addr, 1)
@@ -418,5 +428,46 @@ func TestServeReposNeedsHTTP(t *testing.T) {
 	err := runServe(context.Background(), cfg, strings.NewReader(""), io.Discard, io.Discard, nil)
 	if err == nil || !strings.Contains(err.Error(), "add --http HOST:PORT") {
 		t.Fatalf("--serve-repo without --http: %v", err)
+	}
+}
+
+// TestARemoteThatCannotBeClonedDelaysOnlyItself: a repository whose remote
+// is missing answers 503 with the reason while the others serve; once the
+// remote exists, a webhook brings it in without a restart.
+func TestARemoteThatCannotBeClonedDelaysOnlyItself(t *testing.T) {
+	here := gitFolder(t, map[string]string{"a.go": "package a\n"})
+	remote := mirrortest.New(t)
+	first := remote.Commit("main", map[string]string{"later/late.go": "package later\n"})
+	bare := filepath.Join(t.TempDir(), "later.git") // not there yet
+	// Retries of the failed clone wait an hour: only the webhook can bring it in.
+	base := startServeReposWith(t, func(c *serveConfig) { c.repos.cloneRetry = time.Hour },
+		"--serve-repo", "here="+here, "--serve-repo", "later=file://"+bare+"#main", "--fetch-interval", "0", "--webhook-secret", testHookSecret)
+	waitIndexed(t, base, map[string]string{"here": ""})
+	var repos map[string]repoStatus
+	var code int
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if code, repos = readyz(t, base); repos["later"].Error != "" || time.Now().After(deadline) {
+			break
+		}
+	}
+	if code != http.StatusServiceUnavailable || repos["later"].State != "cloning" || !strings.Contains(repos["later"].Error, "fetch branch main of") {
+		t.Fatalf("/readyz with a missing remote: %d %+v", code, repos["later"])
+	}
+	resp := post(t, base+"/mcp/later", nil, initBody)
+	if b, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(b), `repository "later" is not served yet (cloning)`) {
+		t.Errorf("/mcp/later before its clone: %d %s", resp.StatusCode, b)
+	}
+	if _, err := connectHTTP(t, base+"/mcp/here", "", mcp.ProtocolVersion20251125); err != nil {
+		t.Errorf("/mcp/here while later cannot be cloned: %v", err)
+	}
+
+	mirrortest.Git(t, filepath.Dir(bare), "clone", "--quiet", "--bare", remote.Bare, bare)
+	body := "{}"
+	if code, msg := postHook(t, base+"/hooks/later", map[string]string{hubSignatureHeader: sign(testHookSecret, body)}, body); code != http.StatusAccepted {
+		t.Fatalf("webhook for a repository not cloned yet: %d %s", code, msg)
+	}
+	waitIndexed(t, base, map[string]string{"later": first})
+	if code, _ := readyz(t, base); code != http.StatusOK {
+		t.Errorf("/readyz once every repository is served: %d", code)
 	}
 }
