@@ -123,20 +123,14 @@ func webhookHandler(repos map[string]*servedRepo, hc httpConfig) http.Handler {
 			http.Error(w, fmt.Sprintf("no repository is named %q: hooks are /hooks/%s", name, strings.Join(sortedRepoNames(repos), ", /hooks/")), http.StatusNotFound)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, hc.MaxBodyBytes))
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				http.Error(w, fmt.Sprintf("webhook body too large: the limit is %d bytes (--max-body-bytes)", hc.MaxBodyBytes), http.StatusRequestEntityTooLarge)
-				return
-			}
-			http.Error(w, "read the webhook body: "+err.Error(), http.StatusBadRequest)
-			return
-		}
 		accept := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { acceptHook(w, repo) })
 		sig := r.Header.Get(hubSignatureHeader)
 		switch {
 		case sig != "" && repo.spec.webhookSecret != nil:
+			body, ok := readHookBody(w, r, hc.MaxBodyBytes)
+			if !ok {
+				return
+			}
 			if !validSignature(repo.spec.webhookSecret, body, sig) {
 				http.Error(w, "forbidden: "+hubSignatureHeader+" does not match the body under this repository's webhook secret", http.StatusForbidden)
 				return
@@ -150,6 +144,22 @@ func webhookHandler(repos map[string]*servedRepo, hc httpConfig) http.Handler {
 				"("+hubSignatureHeader+"), or send the server's bearer token", http.StatusUnauthorized)
 		}
 	})
+}
+
+// readHookBody reads a signed webhook's body, which the signature covers,
+// up to max bytes; on failure it has answered.
+func readHookBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err == nil {
+		return body, true
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		http.Error(w, fmt.Sprintf("webhook body too large: the limit is %d bytes (--max-body-bytes)", max), http.StatusRequestEntityTooLarge)
+		return nil, false
+	}
+	http.Error(w, "read the webhook body: "+err.Error(), http.StatusBadRequest)
+	return nil, false
 }
 
 // acceptHook queues a fetch of a repository given by URL; a folder follows

@@ -13,9 +13,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -469,5 +471,40 @@ func TestARemoteThatCannotBeClonedDelaysOnlyItself(t *testing.T) {
 	waitIndexed(t, base, map[string]string{"later": first})
 	if code, _ := readyz(t, base); code != http.StatusOK {
 		t.Errorf("/readyz once every repository is served: %d", code)
+	}
+}
+
+// recordingSink keeps the messages an hclog sink receives.
+type recordingSink struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (s *recordingSink) Accept(_ string, _ hclog.Level, msg string, _ ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.msgs = append(s.msgs, msg)
+}
+
+// TestRepositoryLoggersShareNoSinks: the log lines of one repository reach
+// the sinks (the MCP log forwarder to its clients) of that repository only.
+func TestRepositoryLoggersShareNoSinks(t *testing.T) {
+	var out bytes.Buffer
+	newLogger, closeLog, err := newLoggerFactory("info", "", &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeLog()
+	a, b := newLogger("devai.a"), newLogger("devai.b")
+	sinkA, sinkB := &recordingSink{}, &recordingSink{}
+	a.RegisterSink(sinkA)
+	b.RegisterSink(sinkB)
+	a.Info("indexed a")
+	b.Named("memory").Warn("indexed b")
+	if len(sinkA.msgs) != 1 || sinkA.msgs[0] != "indexed a" || len(sinkB.msgs) != 1 || sinkB.msgs[0] != "indexed b" {
+		t.Errorf("sinks: a got %q, b got %q", sinkA.msgs, sinkB.msgs)
+	}
+	if !strings.Contains(out.String(), "devai.a: indexed a") || !strings.Contains(out.String(), "devai.b.memory: indexed b") {
+		t.Errorf("both loggers write to the one output: %q", out.String())
 	}
 }
