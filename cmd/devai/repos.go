@@ -236,11 +236,15 @@ func (h *repoHost) follow(ctx context.Context, r *servedRepo) {
 // the checkout changed; a failure is logged and shown in /readyz, and the
 // repository keeps serving the commit it has.
 func (h *repoHost) update(ctx context.Context, r *servedRepo) bool {
+	start := time.Now()
 	head, changed, err := r.mirror.Update(ctx)
 	if ctx.Err() != nil {
 		return false
 	}
 	now := time.Now()
+	if changed {
+		r.logger.Info("checked out the branch head", "branch", r.mirror.Branch(), "commit", head, "took", now.Sub(start).Round(time.Millisecond))
+	}
 	if err != nil {
 		r.logger.Warn("fetch failed; serving the commit indexed before", "url", r.spec.URL, "error", err)
 		r.setStatus(func(s *repoStatus) { s.LastFetch, s.Error = now, err.Error() })
