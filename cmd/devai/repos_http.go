@@ -41,6 +41,9 @@ func newReposHandler(list []*servedRepo, hc httpConfig) httpFace {
 		}
 		unknownRepo(w, repos, "/mcp serves one repository only when the server has one")
 	})
+	mux.HandleFunc("/mcp/", func(w http.ResponseWriter, r *http.Request) {
+		unknownRepo(w, repos, fmt.Sprintf("no endpoint is %s", r.URL.Path))
+	})
 	mux.Handle("/hooks/{name}", webhookHandler(repos, hc))
 	serveProbes(mux, reposReadiness(list))
 	return httpFace{Handler: mux, shutdownParts: func(ctx context.Context) {

@@ -287,6 +287,7 @@ func TestUnknownRepositoryEndpointsListTheNames(t *testing.T) {
 	}{
 		{http.MethodPost, "/mcp/gamma", http.StatusNotFound, `no repository is named "gamma": this server serves /mcp/alpha, /mcp/beta`},
 		{http.MethodPost, "/mcp", http.StatusNotFound, "this server serves /mcp/alpha, /mcp/beta"},
+		{http.MethodPost, "/mcp/alpha/x", http.StatusNotFound, "no endpoint is /mcp/alpha/x: this server serves /mcp/alpha, /mcp/beta"},
 		{http.MethodPost, "/hooks/gamma", http.StatusNotFound, "hooks are /hooks/alpha, /hooks/beta"},
 		{http.MethodGet, "/hooks/alpha", http.StatusMethodNotAllowed, "POST"},
 	}
