@@ -76,6 +76,9 @@ func runServeRepos(ctx context.Context, cfg *serveConfig, hc httpConfig, tools [
 	if cfg.HTTP == "" {
 		return usageError{errNoHTTP}
 	}
+	if cfg.AnchorFile != "" {
+		return usageError{errOneAnchor}
+	}
 	root, err := memory.StateDir(cfg.memoryOptions())
 	if err != nil {
 		return fmt.Errorf("find the state directory: %w", err)

@@ -245,3 +245,8 @@ func (s *repoSpec) check() error {
 // errNoHTTP is the error for named repositories without --http: stdio has
 // one client and one repository.
 var errNoHTTP = errors.New("--serve-repo and --repos serve several repositories over HTTP: add --http HOST:PORT (stdio serves only --repo)")
+
+// errOneAnchor refuses one anchor file for several decision logs: each
+// log's anchor says its own record count and head hash.
+var errOneAnchor = errors.New("--decisions-anchor-file names one anchor, but each repository has its own decision log: " +
+	"leave it unset (each anchor stays in <state-dir>/repos/NAME/index) when serving several repositories")

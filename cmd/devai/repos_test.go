@@ -423,14 +423,28 @@ repositories:
 	}
 }
 
-func TestServeReposNeedsHTTP(t *testing.T) {
-	cfg, fs := serveFlags()
-	if err := fs.Parse([]string{"--serve-repo", "a=" + t.TempDir(), "--repo", t.TempDir()}); err != nil {
-		t.Fatal(err)
+func TestServeReposRefusesWhatCannotWork(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no --http", []string{"--serve-repo", "a=" + dir}, "add --http HOST:PORT"},
+		{"one anchor for several logs", []string{"--http", "127.0.0.1:0", "--serve-repo", "a=" + dir, "--decisions-anchor-file", filepath.Join(dir, "anchor")},
+			"each repository has its own decision log"},
 	}
-	err := runServe(context.Background(), cfg, strings.NewReader(""), io.Discard, io.Discard, nil)
-	if err == nil || !strings.Contains(err.Error(), "add --http HOST:PORT") {
-		t.Fatalf("--serve-repo without --http: %v", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, fs := serveFlags()
+			if err := fs.Parse(append(tt.args, "--repo", dir)); err != nil {
+				t.Fatal(err)
+			}
+			err := runServe(context.Background(), cfg, strings.NewReader(""), io.Discard, io.Discard, nil)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err %v, want %q", err, tt.want)
+			}
+		})
 	}
 }
 
