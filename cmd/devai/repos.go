@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -100,6 +101,9 @@ func runServeRepos(ctx context.Context, cfg *serveConfig, hc httpConfig, tools [
 			r.close()
 		}
 	}()
+	if err := servePprof(bgCtx, os.Getenv, logger); err != nil {
+		return usageError{err}
+	}
 	for _, spec := range specs {
 		r, err := host.start(spec, filepath.Join(root, "repos", spec.Name))
 		if err != nil {
