@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 
 	"golang.org/x/tools/cover"
 
+	"github.com/devaiops/devai/bench/internal/gomod"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -35,7 +35,7 @@ func prepare(ctx context.Context, cache string, m module) (workdir, error) {
 		return w, nil
 	}
 	fmt.Fprintf(os.Stderr, "gaps: fetching %s\n", m)
-	src, err := download(ctx, m)
+	src, err := gomod.Download(ctx, m.String())
 	if err != nil {
 		return w, err
 	}
@@ -43,58 +43,11 @@ func prepare(ctx context.Context, cache string, m module) (workdir, error) {
 		if err := os.RemoveAll(dst); err != nil {
 			return w, fmt.Errorf("clearing %s: %w", dst, err)
 		}
-		if err := copyTree(src, dst); err != nil {
+		if err := gomod.CopyTree(src, dst); err != nil {
 			return w, fmt.Errorf("copying %s: %w", m, err)
 		}
 	}
 	return w, gitInit(ctx, w.tree, m)
-}
-
-// download runs `go mod download -json` and returns the module's directory
-// in the module cache.
-func download(ctx context.Context, m module) (string, error) {
-	cmd := exec.CommandContext(ctx, "go", "mod", "download", "-json", m.String())
-	cmd.Dir = os.TempDir() // outside any module, so no go.mod is touched
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("go mod download %s: %w: %s", m, err, strings.TrimSpace(stderr.String()))
-	}
-	var info struct{ Dir, Error string }
-	if err := json.Unmarshal(out, &info); err != nil {
-		return "", fmt.Errorf("go mod download %s: reading its answer: %w", m, err)
-	}
-	if info.Error != "" || info.Dir == "" {
-		return "", fmt.Errorf("go mod download %s: %s", m, info.Error)
-	}
-	return info.Dir, nil
-}
-
-// copyTree copies a read-only module cache directory into a writable one.
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
 }
 
 // gitInit makes the tree a repository with one commit at a fixed date, so

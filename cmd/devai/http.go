@@ -134,6 +134,9 @@ type httpFace struct {
 	http.Handler
 	mcp      *server.StreamableHTTPServer
 	sessions *sessionTable
+	// shutdownParts, when set, shuts down the MCP servers behind a handler
+	// that serves several (one per repository, repos.go).
+	shutdownParts func(context.Context)
 }
 
 // readiness answers /readyz: an HTTP status and a JSON body.
@@ -188,6 +191,14 @@ func newHTTPHandler(s *server.MCPServer, cfg httpConfig, ready readiness) httpFa
 	if cfg.Console != nil {
 		mux.Handle(console.Prefix, cfg.Console) // it checks origins, CSRF and sign-in itself
 	}
+	serveProbes(mux, ready)
+	face.Handler = mux
+	return face
+}
+
+// serveProbes adds the routes every HTTP face has besides MCP: /healthz
+// (liveness) and /readyz (ready answers it).
+func serveProbes(mux *http.ServeMux, ready readiness) {
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -196,8 +207,6 @@ func newHTTPHandler(s *server.MCPServer, cfg httpConfig, ready readiness) httpFa
 		ready = indexReadiness(nil)
 	}
 	mux.HandleFunc("/readyz", serveReadiness(ready))
-	face.Handler = mux
-	return face
 }
 
 // dropSessionHeader removes the Mcp-Session-Id of requests to a stateless
@@ -326,7 +335,12 @@ func serveHTTP(ctx context.Context, face httpFace, addr string, ready func(net.A
 	defer cancel()
 	close(draining)
 	err = srv.Shutdown(shutdownCtx)
-	_ = face.mcp.Shutdown(shutdownCtx)
+	if face.mcp != nil {
+		_ = face.mcp.Shutdown(shutdownCtx)
+	}
+	if face.shutdownParts != nil {
+		face.shutdownParts(shutdownCtx)
+	}
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("shut down http: %w", err)
 	}

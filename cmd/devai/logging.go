@@ -26,6 +26,18 @@ func parseLevel(s string) (hclog.Level, error) {
 // Never stdout, which belongs to the protocol in stdio mode. The returned
 // close function releases the log file.
 func newLoggerTo(level, file string, stderr io.Writer) (hclog.InterceptLogger, func() error, error) {
+	newLogger, closeFn, err := newLoggerFactory(level, file, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	return newLogger("devai"), closeFn, nil
+}
+
+// newLoggerFactory opens the log output once and returns a maker of loggers
+// that share it (and a lock on it) but nothing else: each has its own sinks,
+// so a server that serves several repositories forwards each repository's
+// log lines only to that repository's clients.
+func newLoggerFactory(level, file string, stderr io.Writer) (func(name string) hclog.InterceptLogger, func() error, error) {
 	lvl, err := parseLevel(level)
 	if err != nil {
 		return nil, nil, err
@@ -39,7 +51,10 @@ func newLoggerTo(level, file string, stderr io.Writer) (hclog.InterceptLogger, f
 		}
 		out, closeFn = f, f.Close
 	}
-	return hclog.NewInterceptLogger(&hclog.LoggerOptions{Name: "devai", Level: lvl, Output: out}), closeFn, nil
+	mu := &sync.Mutex{}
+	return func(name string) hclog.InterceptLogger {
+		return hclog.NewInterceptLogger(&hclog.LoggerOptions{Name: name, Level: lvl, Output: out, Mutex: mu})
+	}, closeFn, nil
 }
 
 // logForwarder is an hclog sink that sends log lines to every connected MCP

@@ -46,6 +46,7 @@ type serveConfig struct {
 	Console        optionalBool // --console; unset: on where the bind is loopback or tokens are set
 	ReviewBranch   string
 	chat           chatConfig
+	repos          reposConfig // several repositories, each at /mcp/NAME (repos.go)
 }
 
 // serveFlags declares the flags of `devai serve` over a new config.
@@ -68,6 +69,7 @@ func serveFlags() (*serveConfig, *flag.FlagSet) {
 	fs.Var(&cfg.Console, "console", "HTTP: serve the review console at /console/ (default: on for a loopback bind or with bearer tokens; --console=false turns it off)")
 	fs.StringVar(&cfg.ReviewBranch, "review-branch", "", "HTTP console: an approval commits the proposal's change to this `branch` (created at the proposal's base if missing) with git plumbing; no working tree is touched")
 	cfg.chat.register(fs)
+	cfg.repos.register(fs)
 	return cfg, fs
 }
 
@@ -95,7 +97,14 @@ SIGTERM stops accepting new requests and lets calls in flight finish.
 The review console (http://HOST:PORT/console/) lists the proposals, shows
 each one's diff, checks and trail, and takes verdicts (approve, request
 changes, reject) as decision records; with --review-branch an approval
-commits the change to that branch without touching any working tree.`,
+commits the change to that branch without touching any working tree.
+
+With --serve-repo NAME=PATH|URL[#BRANCH] (repeatable) or --repos FILE, one
+HTTP server serves several repositories, each at /mcp/NAME with its own
+index, decision log and proposals under <state-dir>/repos/NAME. A URL is
+cloned there and follows its branch head: fetched every --fetch-interval
+and on POST /hooks/NAME, signed with --webhook-secret (X-Hub-Signature-256)
+or carrying the bearer token. /readyz gives each repository's indexed commit.`,
 		flags: fs,
 	}
 	c.run = func(args []string) error {
@@ -135,6 +144,9 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 		if err := checkBind(hc); err != nil {
 			return err
 		}
+	}
+	if cfg.repos.enabled() {
+		return runServeRepos(ctx, cfg, hc, tools, stderr, httpReady)
 	}
 	ix, logger, closeIndex, err := openIndex(ctx, &cfg.commonConfig, stderr)
 	if errors.Is(err, memory.ErrLocked) {
