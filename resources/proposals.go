@@ -23,13 +23,13 @@ const (
 
 // AddProposals adds devai://proposals (the stored proposals, in short) and
 // devai://proposals/{id} (one proposal: diff, checks, impacted tests,
-// risk), read from stateDir.
-func AddProposals(s *server.MCPServer, stateDir string) {
+// risk), read from store.
+func AddProposals(s *server.MCPServer, store proposals.Store) {
 	s.AddResource(mcp.NewResource(ProposalsURI, "proposals",
 		mcp.WithResourceDescription("Patches proposed through propose_patch, oldest first: id, title, base, branch, check results. Read devai://proposals/{id} for one."),
 		mcp.WithMIMEType("application/json"),
 	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		list, err := listProposals(stateDir)
+		list, err := listProposals(ctx, store)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", ProposalsURI, err)
 		}
@@ -40,7 +40,7 @@ func AddProposals(s *server.MCPServer, stateDir string) {
 		mcp.WithTemplateMIMEType("application/json"),
 	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 		id := strings.TrimPrefix(req.Params.URI, ProposalsURI+"/")
-		data, err := proposals.ReadMeta(stateDir, id)
+		data, err := store.Meta(ctx, id)
 		if errors.Is(err, proposals.ErrNotFound) {
 			return nil, fmt.Errorf("%s: %v; read %s for the ids", req.Params.URI, err, ProposalsURI)
 		}
@@ -65,14 +65,14 @@ type proposalSummary struct {
 	URI string `json:"uri"`
 }
 
-func listProposals(stateDir string) ([]proposalSummary, error) {
-	ids, err := proposals.IDs(stateDir)
+func listProposals(ctx context.Context, store proposals.Store) ([]proposalSummary, error) {
+	ids, err := store.IDs(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := []proposalSummary{}
 	for _, id := range ids {
-		data, err := proposals.ReadMeta(stateDir, id)
+		data, err := store.Meta(ctx, id)
 		if err != nil {
 			continue // being written
 		}

@@ -10,6 +10,8 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/devaiops/devai/memory/proposals"
 )
 
 func TestProposalResources(t *testing.T) {
@@ -25,7 +27,7 @@ func TestProposalResources(t *testing.T) {
 	}
 	ctx := context.Background()
 	s := server.NewMCPServer("t", "0", server.WithResourceCapabilities(false, false))
-	AddProposals(s, state)
+	AddProposals(s, proposals.Files{StateDir: state})
 	c, err := client.NewInProcessClient(s)
 	if err != nil {
 		t.Fatal(err)

@@ -72,7 +72,7 @@ func openToolSession(ctx context.Context, cfg *commonConfig, opts callOptions, s
 		closeIndex()
 	}
 	sc := serverConfig{Index: ix, Logger: logger, Tools: toolTable(), FirstSyncWait: tool.DefaultFirstSyncWait,
-		Decisions: dlog, AllowExec: opts.AllowExec, ExecTimeout: opts.ExecTimeout, Local: true}
+		Decisions: fileDecisions(dlog), AllowExec: opts.AllowExec, ExecTimeout: opts.ExecTimeout, Local: true}
 	if opts.Chat != nil {
 		if err := opts.Chat.apply(&sc); err != nil {
 			closeAll()
@@ -107,7 +107,7 @@ func openIndexFreeSession(ctx context.Context, cfg *commonConfig, stderr io.Writ
 		}
 		closeLog()
 	}
-	return serveInProcess(ctx, serverConfig{Logger: logger, Tools: toolTable(), Repo: cfg.Repo, Decisions: dlog, Local: true}, closeAll)
+	return serveInProcess(ctx, serverConfig{Logger: logger, Tools: toolTable(), Repo: cfg.Repo, Decisions: fileDecisions(dlog), Local: true}, closeAll)
 }
 
 // serveInProcess starts the MCP server of cfg and an initialized client on

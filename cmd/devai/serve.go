@@ -131,13 +131,15 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 	}
 	defer closeIndex()
 
-	dlog, err := openDecisionLog(ix.StateDir(), cfg.decisionTrust(), logger)
+	team, err := openTeamStore(ctx, &cfg.trustFlags, cfg.Repo, ix.StateDir(), cfg.SessionIdle, logger)
 	if err != nil {
 		return err
 	}
-	defer dlog.Close()
+	defer team.close()
+	hc.Shared = team.sessions
 
-	sc := serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: tool.DefaultFirstSyncWait, Decisions: dlog, AllowExec: cfg.AllowExec}
+	sc := serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: tool.DefaultFirstSyncWait, Decisions: team.decisions,
+		Proposals: team.proposals, Sessions: team.sessions, AllowExec: cfg.AllowExec}
 	if err := cfg.chat.apply(&sc); err != nil {
 		return usageError{err}
 	}

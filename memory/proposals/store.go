@@ -6,6 +6,7 @@
 package proposals
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -110,3 +111,46 @@ func IDs(stateDir string) ([]string, error) {
 	sort.Strings(ids)
 	return ids, nil
 }
+
+// Store keeps proposals: Files under the state directory (the default), or
+// a shared database for a team (memory/pgstore). The diff is kept exactly
+// as built, so that `git apply` reproduces it; meta is the redacted record
+// (the whole proposal as JSON), served as it is stored.
+type Store interface {
+	// Put stores proposal id. Ids are unique (made by propose_patch).
+	Put(ctx context.Context, id string, diff, meta []byte) error
+	// Meta returns the stored record of id; ErrNotFound for an unknown id.
+	Meta(ctx context.Context, id string) ([]byte, error)
+	// IDs lists the ids, oldest first; none is not an error.
+	IDs(ctx context.Context) ([]string, error)
+	// Where says where proposal id is kept, for the record and the reply:
+	// its folder, or the store's name for it.
+	Where(id string) string
+}
+
+// Files keeps proposals in <StateDir>/proposals/<id>/.
+type Files struct{ StateDir string }
+
+// Put writes the diff, then meta.json: a folder without meta.json is a
+// proposal being written, which listings skip.
+func (f Files) Put(_ context.Context, id string, diff, meta []byte) error {
+	dir, err := Create(f.StateDir, id)
+	if err != nil {
+		return err
+	}
+	if err := WriteFile(dir, PatchFile, diff); err != nil {
+		return err
+	}
+	return WriteFile(dir, MetaFile, meta)
+}
+
+// Meta reads meta.json of proposal id.
+func (f Files) Meta(_ context.Context, id string) ([]byte, error) { return ReadMeta(f.StateDir, id) }
+
+// IDs lists the proposals' folders.
+func (f Files) IDs(context.Context) ([]string, error) { return IDs(f.StateDir) }
+
+// Where is the proposal's folder.
+func (f Files) Where(id string) string { return filepath.Join(Root(f.StateDir), id) }
+
+var _ Store = Files{}

@@ -10,6 +10,7 @@ package patch
 import (
 	"time"
 
+	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -154,4 +155,6 @@ type RunOptions struct {
 	Progress tool.ProgressFunc
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Store keeps the proposal; nil: files under the state directory.
+	Store proposals.Store
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/memory/redact"
 	"github.com/devaiops/devai/tools/tool"
 )
@@ -26,7 +27,8 @@ func Run(ctx context.Context, ix *memory.Index, in Input, opts RunOptions) (Outp
 }
 
 // RunIn is Run with the repository and state directory given; ix may be
-// nil, and then no symbols are resolved to tests or requirements.
+// nil, and then no symbols are resolved to tests or requirements. The
+// proposal is stored in opts.Store, else under stateDir.
 func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in Input, opts RunOptions) (Output, error) {
 	now := time.Now
 	if opts.Now != nil {
@@ -103,9 +105,11 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 			return Output{}, err
 		}
 	}
-	if err := save(stateDir, &out); err != nil {
-		return Output{}, err
+	store := opts.Store
+	if store == nil {
+		store = proposals.Files{StateDir: stateDir}
 	}
+	out.Path = store.Where(out.ID)
 	out.Writes = append(out.Writes, Write{Kind: "proposal", Ref: out.ID})
 	if out.Branch != "" {
 		out.Writes = append(out.Writes, Write{Kind: "branch", Ref: out.Branch})
@@ -117,7 +121,7 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 	if err != nil {
 		return Output{}, fmt.Errorf("store proposal %s: %w", out.ID, err)
 	}
-	if err := saveMeta(&stored); err != nil {
+	if err := save(ctx, store, out.Diff, stored); err != nil {
 		return Output{}, err
 	}
 	return stored, nil

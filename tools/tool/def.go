@@ -6,6 +6,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/memory/proposals"
 )
 
 // Hints are the four MCP tool annotations. mcp.NewTool defaults them to
@@ -44,6 +45,9 @@ type Env struct {
 	// Progress reports what a long call is doing now; the binding sets it
 	// per call (MCP progress notifications), and it may be nil.
 	Progress ProgressFunc
+	// Proposals keeps what propose_patch proposes; nil: files under the
+	// index's state directory.
+	Proposals proposals.Store
 }
 
 // Def declares a tool once. The MCP tool, its handler (argument binding,
