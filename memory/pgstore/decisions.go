@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -23,6 +24,13 @@ type DecisionLog struct {
 	repo   string
 	key    *decisions.Key
 	sealer *decisions.Sealer
+
+	queue     chan *pending // appends waiting for the writer
+	stop      chan struct{}
+	exited    chan struct{} // closed when the writer has stopped
+	once      sync.Once // starts the writer
+	closeOnce sync.Once
+	wg        sync.WaitGroup
 }
 
 // DecisionOptions shape a DecisionLog.
@@ -44,7 +52,7 @@ func (s *Store) Decisions(ctx context.Context, repo string, opts DecisionOptions
 	if repo == "" {
 		return nil, errors.New("open the decision log in the store: no repository name")
 	}
-	l := &DecisionLog{s: s, repo: repo}
+	l := &DecisionLog{s: s, repo: repo, queue: make(chan *pending, maxBatch), stop: make(chan struct{}), exited: make(chan struct{})}
 	head, found, err := l.head(ctx)
 	if err != nil {
 		return nil, err
@@ -95,10 +103,24 @@ func (l *DecisionLog) head(ctx context.Context) (h decisions.Head, found bool, e
 	return h, found, err
 }
 
+// maxBatch bounds the records one transaction appends.
+const maxBatch = 256
+
+// pending is one Append waiting for the writer.
+type pending struct {
+	rec   decisions.Record
+	entry uuid.UUID // the append's own id: a retried transaction finds what an earlier try committed
+	done  chan error
+}
+
 // Append redacts, links, signs and stores one record, and returns once its
-// transaction has committed. While the server cannot be reached it retries
-// (Options.RetryFor); a try whose commit was sent but not acknowledged is
-// told apart by the append's own id, so a record is never written twice.
+// transaction has committed. Appends of one replica commit in groups: the
+// writer takes every append waiting and writes them in one transaction
+// (one lock of the head, one commit), so concurrent sessions share a
+// commit's WAL flush instead of queueing on the head row one flush each.
+// While the server cannot be reached the writer retries (Options.RetryFor);
+// a transaction whose commit was sent but not acknowledged is told apart
+// by the appends' ids, so a record is never written twice.
 func (l *DecisionLog) Append(ctx context.Context, e decisions.Entry) (decisions.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return decisions.Record{}, err
@@ -110,47 +132,162 @@ func (l *DecisionLog) Append(ctx context.Context, e decisions.Entry) (decisions.
 	if err != nil {
 		return decisions.Record{}, err
 	}
-	entry := uuid.New()
-	var rec decisions.Record
-	tries := 0
-	err = l.s.retry(ctx, "append to the decision log", func(ctx context.Context) error {
-		tries++
-		rec = built
-		return pgx.BeginFunc(ctx, l.s.pool, func(tx pgx.Tx) error { return l.appendIn(ctx, tx, &rec, entry, tries > 1) })
-	})
-	if err != nil {
-		return decisions.Record{}, err
+	p := &pending{rec: built, entry: uuid.New(), done: make(chan error, 1)}
+	l.startWriter()
+	select {
+	case l.queue <- p:
+	case <-l.stop:
+		return decisions.Record{}, errors.New("append to the decision log: it is closed")
+	case <-ctx.Done():
+		return decisions.Record{}, ctx.Err()
 	}
-	return rec, nil
+	select {
+	case err := <-p.done:
+		if err != nil {
+			return decisions.Record{}, err
+		}
+		return p.rec, nil
+	case <-l.exited:
+		select {
+		case err := <-p.done:
+			if err == nil {
+				return p.rec, nil
+			}
+			return decisions.Record{}, err
+		default:
+			return decisions.Record{}, errors.New("append to the decision log: it was closed before the record was written")
+		}
+	case <-ctx.Done():
+		return decisions.Record{}, fmt.Errorf("decision record in flight when the call ended (it may still be written): %w", ctx.Err())
+	}
 }
 
-// appendIn writes rec after the chain's head inside tx. On a retry it first
-// looks for the record an earlier try may have committed.
-func (l *DecisionLog) appendIn(ctx context.Context, tx pgx.Tx, rec *decisions.Record, entry uuid.UUID, retried bool) error {
+// startWriter starts the goroutine that commits the appends, once.
+func (l *DecisionLog) startWriter() {
+	l.once.Do(func() {
+		l.wg.Add(1)
+		go l.write()
+	})
+}
+
+// write commits the waiting appends in groups until Close, then commits
+// what is still queued.
+func (l *DecisionLog) write() {
+	defer l.wg.Done()
+	defer close(l.exited)
+	for {
+		select {
+		case p := <-l.queue:
+			l.commitWaiting(p)
+		case <-l.stop:
+			for l.commitWaiting(nil) {
+			}
+			return
+		}
+	}
+}
+
+// commitWaiting commits first (unless nil) with the appends waiting, up to
+// maxBatch, and tells each how it went; false when there was none.
+func (l *DecisionLog) commitWaiting(first *pending) bool {
+	var batch []*pending
+	if first != nil {
+		batch = append(batch, first)
+	}
+take:
+	for len(batch) < maxBatch {
+		select {
+		case p := <-l.queue:
+			batch = append(batch, p)
+		default:
+			break take
+		}
+	}
+	if len(batch) == 0 {
+		return false
+	}
+	err := l.commit(batch)
+	for _, p := range batch {
+		p.done <- err
+	}
+	return true
+}
+
+// commit writes batch in one transaction, retried while the server is
+// unreachable.
+func (l *DecisionLog) commit(batch []*pending) error {
+	built := make([]decisions.Record, len(batch))
+	for i, p := range batch {
+		built[i] = p.rec
+	}
+	tries := 0
+	return l.s.retry(context.Background(), "append to the decision log", func(ctx context.Context) error {
+		tries++
+		for i, p := range batch {
+			p.rec = built[i]
+		}
+		return pgx.BeginFunc(ctx, l.s.pool, func(tx pgx.Tx) error { return l.appendIn(ctx, tx, batch, tries > 1) })
+	})
+}
+
+// appendIn writes batch after the chain's head inside tx. On a retry it
+// first looks for the records an earlier try may have committed (all or
+// none: one transaction wrote them).
+func (l *DecisionLog) appendIn(ctx context.Context, tx pgx.Tx, batch []*pending, retried bool) error {
 	head, err := l.lockHead(ctx, tx)
 	if err != nil {
 		return err
 	}
 	if retried {
-		var line string
-		err := tx.QueryRow(ctx, "SELECT line FROM decisions WHERE entry = $1", entry).Scan(&line)
-		if err == nil {
-			return json.Unmarshal([]byte(line), rec)
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
+		if found, err := l.committed(ctx, tx, batch); found || err != nil {
 			return err
 		}
 	}
-	line, err := l.sealer.Seal(rec, decisions.Record{Seq: head.Records, Hash: head.Hash})
-	if err != nil {
-		return err
-	}
-	next := l.key.SignHead(rec.Seq, rec.Hash)
+	last := decisions.Record{Seq: head.Records, Hash: head.Hash}
 	b := &pgx.Batch{}
-	b.Queue(`INSERT INTO decisions (repo, seq, entry, line, tool, session, outcome, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		l.repo, rec.Seq, entry, string(line), rec.Tool, rec.Client.Session, rec.Outcome, rec.Time)
+	for _, p := range batch {
+		line, err := l.sealer.Seal(&p.rec, last)
+		if err != nil {
+			return err
+		}
+		last = p.rec
+		b.Queue(`INSERT INTO decisions (repo, seq, entry, line, tool, session, outcome, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			l.repo, p.rec.Seq, p.entry, string(line), p.rec.Tool, p.rec.Client.Session, p.rec.Outcome, p.rec.Time)
+	}
+	next := l.key.SignHead(last.Seq, last.Hash)
 	b.Queue(`UPDATE decision_heads SET seq = $2, hash = $3, mac = $4 WHERE repo = $1`, l.repo, next.Records, next.Hash, next.MAC)
 	return tx.SendBatch(ctx, b).Close()
+}
+
+// committed fills batch from the records an earlier try committed, and
+// reports whether there were any.
+func (l *DecisionLog) committed(ctx context.Context, tx pgx.Tx, batch []*pending) (bool, error) {
+	ids := make([]uuid.UUID, len(batch))
+	for i, p := range batch {
+		ids[i] = p.entry
+	}
+	rows, err := tx.Query(ctx, "SELECT entry, line FROM decisions WHERE entry = ANY($1)", ids)
+	if err != nil {
+		return false, err
+	}
+	lines := map[uuid.UUID]string{}
+	for rows.Next() {
+		var id uuid.UUID
+		var line string
+		if err := rows.Scan(&id, &line); err != nil {
+			return false, err
+		}
+		lines[id] = line
+	}
+	if err := rows.Err(); err != nil || len(lines) == 0 {
+		return false, err
+	}
+	for _, p := range batch {
+		if err := json.Unmarshal([]byte(lines[p.entry]), &p.rec); err != nil {
+			return true, fmt.Errorf("read back decision of append %s: %w", p.entry, err)
+		}
+	}
+	return true, nil
 }
 
 // lockHead locks the chain's head row, making it first when the chain is
@@ -176,8 +313,13 @@ func (l *DecisionLog) lockHead(ctx context.Context, tx pgx.Tx) (decisions.Head, 
 	return h, nil
 }
 
-// Close does nothing: the Store owns the connections.
-func (l *DecisionLog) Close() error { return nil }
+// Close stops the writer once the appends it holds are committed; later
+// appends fail. The Store owns the connections.
+func (l *DecisionLog) Close() error {
+	l.closeOnce.Do(func() { close(l.stop) })
+	l.wg.Wait()
+	return nil
+}
 
 // List returns the records that pass f, oldest first.
 func (l *DecisionLog) List(ctx context.Context, f decisions.Filter) ([]decisions.Record, error) {

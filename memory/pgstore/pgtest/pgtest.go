@@ -44,11 +44,22 @@ type Server struct {
 	data    string
 	runAs   string // "" when the test does not run as root
 	logFile string
+	durable bool
+}
+
+// Options shape a test server.
+type Options struct {
+	// Durable keeps PostgreSQL's fsync on, as in production; tests leave it
+	// off (nothing they check needs the disk), benchmarks turn it on.
+	Durable bool
 }
 
 // Start starts a server for t, or skips (fails under DEVAI_REQUIRE_POSTGRES=1)
 // when PostgreSQL is not installed. It is stopped and removed at t's end.
-func Start(t testing.TB) *Server {
+func Start(t testing.TB) *Server { return StartWith(t, Options{}) }
+
+// StartWith is Start with options.
+func StartWith(t testing.TB, opts Options) *Server {
 	t.Helper()
 	bin, err := findBin()
 	if err != nil {
@@ -57,7 +68,7 @@ func Start(t testing.TB) *Server {
 		}
 		t.Skipf("%v; skipping (set %s=1 to fail instead)", err, RequireEnv)
 	}
-	s := &Server{bin: bin}
+	s := &Server{bin: bin, durable: opts.Durable}
 	if os.Geteuid() == 0 {
 		s.runAs = systemUser()
 	}
@@ -145,7 +156,10 @@ func (s *Server) init() error {
 // Start starts the server (again, after Stop) and waits until it accepts
 // connections.
 func (s *Server) Start() error {
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -c port=%d -c unix_socket_directories=%s -c fsync=off -c max_connections=200", s.Port, s.root)
+	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -c port=%d -c unix_socket_directories=%s -c max_connections=200", s.Port, s.root)
+	if !s.durable {
+		opts += " -c fsync=off"
+	}
 	return s.ctl("start", "-w", "-t", "60", "-l", s.logFile, "-o", opts)
 }
 
