@@ -28,7 +28,7 @@ type DecisionLog struct {
 	queue     chan *pending // appends waiting for the writer
 	stop      chan struct{}
 	exited    chan struct{} // closed when the writer has stopped
-	once      sync.Once // starts the writer
+	once      sync.Once     // starts the writer
 	closeOnce sync.Once
 	wg        sync.WaitGroup
 }
