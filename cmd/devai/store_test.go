@@ -216,16 +216,20 @@ func TestTwoReplicasShareOneStore(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// One chain: 4 calls through the balancer, 1 on replica 0, 1 on 1.
+	// A command-line call with --store is recorded in the same chain.
+	devai(t, append([]string{"search", "session expiry", "--state-dir", t.TempDir(), "--embedder", "none", "--log-level", "warn"}, common...)...)
+
+	// One chain: 4 calls through the balancer, 1 on replica 0, 1 on 1, 1
+	// from the command line.
 	out := devai(t, append([]string{"decisions", "verify"}, common...)...)
-	if !strings.Contains(out, "ok: the chain holds: 6 records") {
+	if !strings.Contains(out, "ok: the chain holds: 7 records") {
 		t.Errorf("devai decisions verify --store: %s", out)
 	}
 	log, closeLog := tm.storedDecisions(t)
 	defer closeLog()
 	recs, err := log.List(ctx, decisions.Filter{})
-	if err != nil || len(recs) != 6 {
-		t.Fatalf("%d records (%v)", len(recs), err)
+	if err != nil || len(recs) != 7 || recs[6].Client.Name != "devai-cli" {
+		t.Fatalf("%d records, the last by %+v (%v)", len(recs), recs[len(recs)-1].Client, err)
 	}
 	// The balancer's session ran on both replicas: every one of its
 	// records names the client its initialize named, on whichever replica.
