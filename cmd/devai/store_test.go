@@ -303,7 +303,18 @@ func TestConcurrentWritersAcrossReplicas(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range calls {
-				if _, err := callTool(context.Background(), c, "search_context", map[string]any{"query": fmt.Sprintf("writer %d call %d", w, i)}); err != nil {
+				// Most calls are refused at once (a kind that does not
+				// exist: an isError result, recorded all the same), so
+				// that the log, not the search, is what runs concurrently.
+				args, wantErr := map[string]any{"query": fmt.Sprintf("writer %d call %d", w, i)}, i%10 != 0
+				if wantErr {
+					args["kinds"] = []string{"no-such-kind"}
+				}
+				res, err := callTool(context.Background(), c, "search_context", args)
+				if wantErr && res != nil && res.IsError {
+					err = nil
+				}
+				if err != nil {
 					errs <- err
 					return
 				}
@@ -325,12 +336,18 @@ func TestConcurrentWritersAcrossReplicas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string]bool{}
+	seen, refused := map[string]bool{}, 0
 	for i, r := range recs {
 		if r.Seq != int64(i+1) || seen[string(r.Arguments)] {
 			t.Fatalf("record %d: seq %d, arguments %s twice: %v", i, r.Seq, r.Arguments, seen[string(r.Arguments)])
 		}
 		seen[string(r.Arguments)] = true
+		if r.Outcome == decisions.OutcomeError {
+			refused++
+		}
+	}
+	if refused != writers*calls*9/10 {
+		t.Errorf("%d records of refused calls, want %d", refused, writers*calls*9/10)
 	}
 }
 
