@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,7 +11,10 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -419,4 +423,119 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	if int64(rep.Records) != done.Load() {
 		t.Errorf("%d calls returned, %d records in the log", done.Load(), rep.Records)
 	}
+}
+
+// replicaProcessEnv carries the arguments of `devai serve` to this test
+// binary run as a replica process (TestReplicaProcess).
+const replicaProcessEnv = "DEVAI_TEST_REPLICA_ARGS"
+
+// TestReplicaProcess is not a test: run by TestReplicaKilledMidWrite as a
+// separate process, it is a replica that can be killed with SIGKILL.
+func TestReplicaProcess(t *testing.T) {
+	raw := os.Getenv(replicaProcessEnv)
+	if raw == "" {
+		t.Skip("the replica process of TestReplicaKilledMidWrite")
+	}
+	var args []string
+	if err := json.Unmarshal([]byte(raw), &args); err != nil {
+		t.Fatal(err)
+	}
+	os.Exit(run(args, os.Stdout, os.Stderr))
+}
+
+var servingURL = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+/mcp)`)
+
+// TestReplicaKilledMidWrite: a replica process is killed (SIGKILL) while
+// its sessions call tools. Every call that returned on it has its record
+// (the record is committed before the answer is sent); what was in flight
+// may be lost, nothing else; the other replica goes on appending to the
+// same chain, which verifies.
+func TestReplicaKilledMidWrite(t *testing.T) {
+	tm := startTeam(t)
+	args, _ := json.Marshal(append([]string{"serve"}, tm.serveArgs(t.TempDir())...))
+	cmd := exec.Command(os.Args[0], "-test.run=^TestReplicaProcess$")
+	cmd.Env = append(os.Environ(), replicaProcessEnv+"="+string(args))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := servingURL.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+	}()
+	var victim string
+	select {
+	case victim = <-found:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the replica process did not start")
+	}
+
+	const writers = 6
+	var returned atomic.Int64
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for w := range writers {
+		url := victim
+		if w%2 == 1 {
+			url = tm.replicas[1].url
+		}
+		c := connect(t, url)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				args := map[string]any{"query": fmt.Sprintf("writer %d call %d", w, i), "kinds": []string{"no-such-kind"}}
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				res, err := callTool(ctx, c, "search_context", args)
+				cancel()
+				if res == nil || !res.IsError {
+					if url == victim {
+						return // the victim is gone: this writer's call was in flight
+					}
+					t.Errorf("writer %d on the live replica: %v", w, err)
+					return
+				}
+				returned.Add(1)
+			}
+		}()
+	}
+	for returned.Load() < 60 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Kill(); err != nil { // SIGKILL
+		t.Fatal(err)
+	}
+	killedAt := returned.Load()
+	for returned.Load() < killedAt+60 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(stop)
+	wg.Wait()
+
+	log, closeLog := tm.storedDecisions(t)
+	defer closeLog()
+	rep, err := log.Verify(context.Background())
+	if err != nil || !rep.OK() {
+		t.Fatalf("verify after the kill: %v %+v %v", err, rep, rep.Break)
+	}
+	// Beyond the calls that returned, only the victim's calls in flight
+	// (one per writer on it) may have left a record.
+	if got, want := int64(rep.Records), returned.Load(); got < want || got > want+writers/2 {
+		t.Errorf("%d calls returned, %d records", want, got)
+	}
+	t.Logf("%d calls returned, %d records, %d before the kill", returned.Load(), rep.Records, killedAt)
 }
