@@ -213,7 +213,11 @@ func TestTwoReplicasShareOneStore(t *testing.T) {
 	if out := devai(t, append([]string{"pr", "list"}, common...)...); !strings.Contains(out, made.ID) {
 		t.Errorf("devai pr list --store:\n%s", out)
 	}
-	if out := devai(t, append([]string{"pr", "show", made.ID}, common...)...); !strings.Contains(out, "// may be nil") {
+	if !strings.HasPrefix(made.Path, "postgres://") || strings.Contains(made.Path, "@") {
+		t.Errorf("the proposal is kept at %q: want a postgres:// URL without credentials", made.Path)
+	}
+	if out := devai(t, append([]string{"pr", "show", made.ID}, common...)...); !strings.Contains(out, "// may be nil") ||
+		!strings.Contains(out, "kept in the shared store") {
 		t.Errorf("devai pr show --store:\n%s", out)
 	}
 	if _, err := callTool(ctx, b, "search_context", map[string]any{"query": "proposal " + made.ID}); err != nil {

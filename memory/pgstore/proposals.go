@@ -98,9 +98,9 @@ func (p *Proposals) IDs(ctx context.Context) ([]string, error) {
 	return ids, err
 }
 
-// Where names the proposal in the store.
+// Where names the proposal in the store, as a URL without credentials.
 func (p *Proposals) Where(id string) string {
-	return fmt.Sprintf("%s repository %s proposal %s", p.s.where, p.repo, id)
+	return fmt.Sprintf("postgres://%s#proposals/%s/%s", p.s.addr, p.repo, id)
 }
 
 var _ proposals.Store = (*Proposals)(nil)

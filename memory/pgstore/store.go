@@ -43,7 +43,8 @@ const DefaultRetryFor = 15 * time.Second
 type Store struct {
 	pool   *pgxpool.Pool
 	opts   Options
-	where  string      // host:port/database, for messages (never the password)
+	addr   string      // host:port/database (never the user or password)
+	where  string      // "postgres <addr>", for messages
 	down   atomic.Bool // the last operation found the server unreachable
 	logger hclog.Logger
 }
@@ -65,8 +66,8 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = hclog.NewNullLogger()
 	}
-	s := &Store{opts: opts, logger: opts.Logger,
-		where: fmt.Sprintf("postgres %s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)}
+	addr := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+	s := &Store{opts: opts, logger: opts.Logger, addr: addr, where: "postgres " + addr}
 	if s.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", s.where, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 )
 
 // Files of a stored proposal, in <state>/proposals/<id>/.
@@ -127,6 +128,10 @@ type Store interface {
 	// its folder, or the store's name for it.
 	Where(id string) string
 }
+
+// InFiles reports whether where (a Store's Where) is a folder on this
+// machine, which holds PatchFile, rather than a place in a shared store.
+func InFiles(where string) bool { return !strings.Contains(where, "://") }
 
 // Files keeps proposals in <StateDir>/proposals/<id>/.
 type Files struct{ StateDir string }
