@@ -423,6 +423,15 @@ func (l *DecisionLog) Verify(ctx context.Context) (decisions.Report, error) {
 				head = &h
 			case !errors.Is(err, pgx.ErrNoRows):
 				return err
+			default: // no head: either no append ever began, or it was deleted
+				var n int64
+				if err := tx.QueryRow(ctx, "SELECT count(*) FROM decisions WHERE repo = $1", l.repo).Scan(&n); err != nil {
+					return err
+				}
+				if n == 0 {
+					rep = decisions.Report{Anchored: -1, Notes: []string{fmt.Sprintf("repository %s has no records in %s yet", l.repo, l.s.where)}}
+					return nil
+				}
 			}
 			var verr error
 			rep, verr = decisions.VerifyChain(source, l.key, head, func(fn func(line []byte, no int) error) error {

@@ -122,6 +122,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 		{"deleted in the middle", `DELETE FROM decisions WHERE seq = 3`, decisions.BreakMoved},
 		{"newest deleted", `DELETE FROM decisions WHERE seq = 5`, decisions.BreakTruncated},
 		{"head edited", `UPDATE decision_heads SET seq = 4`, decisions.BreakAnchor},
+		{"head deleted", `DELETE FROM decision_heads`, decisions.BreakAnchorMissing},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,6 +157,16 @@ func restore(t *testing.T, conn *pgx.Conn, s *pgstore.Store, l *pgstore.Decision
 		if _, err := l.Append(ctx, decisions.Entry{Tool: "search_context", Summary: fmt.Sprint(i)}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// A repository no replica has appended to verifies, with a note.
+func TestVerifyEmptyChain(t *testing.T) {
+	pg := pgtest.Start(t)
+	l := openLog(t, openStore(t, pg.URL), "shop", filepath.Join(t.TempDir(), "decisions.key"))
+	rep, err := l.Verify(context.Background())
+	if err != nil || !rep.OK() || rep.Records != 0 || len(rep.Notes) != 1 {
+		t.Fatalf("verify of an empty chain: %v %+v %v", err, rep, rep.Break)
 	}
 }
 
