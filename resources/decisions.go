@@ -22,13 +22,13 @@ const (
 
 // RegisterDecisions adds devai://decisions (the most recent records, and
 // whether the chain holds) and devai://decisions/{id} (one record), read
-// from the decision log in dir.
-func RegisterDecisions(s *server.MCPServer, dir string) {
+// from log (files or the shared store).
+func RegisterDecisions(s *server.MCPServer, log decisions.Reader) {
 	s.AddResource(mcp.NewResource(DecisionsURI, "decisions",
 		mcp.WithResourceDescription(fmt.Sprintf("The decision log: the %d most recent tool calls (tool, redacted arguments, client, outcome, what was written), newest last, hash-chained.", decisionsRecentLimit)),
 		mcp.WithMIMEType("application/json"),
 	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		recs, err := decisions.List(dir, decisions.Filter{Limit: decisionsRecentLimit})
+		recs, err := log.List(ctx, decisions.Filter{Limit: decisionsRecentLimit})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", DecisionsURI, err)
 		}
@@ -42,7 +42,7 @@ func RegisterDecisions(s *server.MCPServer, dir string) {
 		mcp.WithTemplateMIMEType("application/json"),
 	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 		id := strings.TrimPrefix(req.Params.URI, DecisionsURI+"/")
-		rec, err := decisions.Get(dir, id)
+		rec, err := log.Get(ctx, id)
 		if errors.Is(err, decisions.ErrNotFound) {
 			return nil, fmt.Errorf("%s: %w; read %s for the recent ids", req.Params.URI, err, DecisionsURI)
 		}
@@ -51,7 +51,7 @@ func RegisterDecisions(s *server.MCPServer, dir string) {
 		}
 		var session []decisions.Record
 		if rec.Client.Session != "" {
-			if session, err = decisions.List(dir, decisions.Filter{Session: rec.Client.Session}); err != nil {
+			if session, err = log.List(ctx, decisions.Filter{Session: rec.Client.Session}); err != nil {
 				return nil, fmt.Errorf("%s: %w", req.Params.URI, err)
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/memory/reviews"
 )
@@ -27,13 +28,14 @@ const (
 
 // AddProposals adds devai://proposals (the stored proposals, in short) and
 // devai://proposals/{id} (one proposal: diff, checks, impacted tests,
-// risk), read from stateDir.
-func AddProposals(s *server.MCPServer, stateDir string) {
+// risk), read from store, each with its review state read from the
+// reviewers' verdicts in log.
+func AddProposals(s *server.MCPServer, store proposals.Store, log decisions.Reader) {
 	s.AddResource(mcp.NewResource(ProposalsURI, "proposals",
 		mcp.WithResourceDescription("Patches proposed through propose_patch, oldest first: id, title, base, branch, check results, review state. Read devai://proposals/{id} for one."),
 		mcp.WithMIMEType("application/json"),
 	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		list, err := listProposals(stateDir)
+		list, err := listProposals(ctx, store, log)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", ProposalsURI, err)
 		}
@@ -44,14 +46,14 @@ func AddProposals(s *server.MCPServer, stateDir string) {
 		mcp.WithTemplateMIMEType("application/json"),
 	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 		id := strings.TrimPrefix(req.Params.URI, ProposalsURI+"/")
-		data, err := proposals.ReadMeta(stateDir, id)
+		data, err := store.Meta(ctx, id)
 		if errors.Is(err, proposals.ErrNotFound) {
 			return nil, fmt.Errorf("%s: %v; read %s for the ids", req.Params.URI, err, ProposalsURI)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", req.Params.URI, err)
 		}
-		if data, err = withReview(stateDir, id, data); err != nil {
+		if data, err = withReview(ctx, log, id, data); err != nil {
 			return nil, fmt.Errorf("%s: %w", req.Params.URI, err)
 		}
 		return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: "application/json", Text: string(data)}}, nil
@@ -66,8 +68,8 @@ type review struct {
 
 // withReview adds "review" to the stored meta.json object, leaving the
 // stored text before it as it is.
-func withReview(stateDir, id string, meta []byte) ([]byte, error) {
-	v, ok, err := reviews.Of(stateDir, id)
+func withReview(ctx context.Context, log decisions.Reader, id string, meta []byte) ([]byte, error) {
+	v, ok, err := reviews.Of(ctx, log, id)
 	if err != nil {
 		return nil, err
 	}
@@ -102,18 +104,18 @@ type proposalSummary struct {
 	Review string `json:"review"` // pending, approve, request_changes, reject
 }
 
-func listProposals(stateDir string) ([]proposalSummary, error) {
-	ids, err := proposals.IDs(stateDir)
+func listProposals(ctx context.Context, store proposals.Store, log decisions.Reader) ([]proposalSummary, error) {
+	ids, err := store.IDs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	verdicts, err := reviews.Read(stateDir)
+	verdicts, err := reviews.Read(ctx, log)
 	if err != nil {
 		return nil, err
 	}
 	out := []proposalSummary{}
 	for _, id := range ids {
-		data, err := proposals.ReadMeta(stateDir, id)
+		data, err := store.Meta(ctx, id)
 		if err != nil {
 			continue // being written
 		}

@@ -30,7 +30,7 @@ func TestProposalResources(t *testing.T) {
 	}
 	ctx := context.Background()
 	s := server.NewMCPServer("t", "0", server.WithResourceCapabilities(false, false))
-	AddProposals(s, state)
+	AddProposals(s, proposals.Files{StateDir: state}, decisions.Files{Dir: decisions.Dir(state)})
 	c, err := client.NewInProcessClient(s)
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +86,7 @@ func TestProposalResourceShowsTheVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := server.NewMCPServer("t", "0", server.WithResourceCapabilities(false, false))
-	AddProposals(s, state)
+	AddProposals(s, proposals.Files{StateDir: state}, decisions.Files{Dir: decisions.Dir(state)})
 	c := connect(t, s)
 	one, list := readText(t, c, ProposalsURI+"/"+id), readText(t, c, ProposalsURI)
 	if !strings.Contains(one, `"review": {"state":"pending"}`) || !strings.Contains(list, `"review": "pending"`) {

@@ -22,6 +22,7 @@ import (
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/memory/reviews"
 	"github.com/devaiops/devai/tools/tool/tooltest"
 )
@@ -81,7 +82,7 @@ func newConsoleFlow(t *testing.T) *consoleFlow {
 		t.Fatal(err)
 	}
 	f.mcp = tooltest.Connect(t, s, mcp.ProtocolVersion20251125)
-	cons, err := console.New(console.Config{Repo: f.repo, StateDir: f.state, Decisions: dlog, Status: ix.Status,
+	cons, err := console.New(console.Config{Repo: f.repo, Decisions: dlog, Proposals: proposals.Files{StateDir: f.state}, Status: ix.Status,
 		Gaps: indexGaps(ix), ReviewBranch: "review/approved", Auth: reviewerAuth(nil), Version: "test"})
 	if err != nil {
 		t.Fatal(err)
@@ -250,7 +251,7 @@ func TestReviewConsoleInChromium(t *testing.T) {
 	f.run("approve", chromedp.Navigate(f.base+"proposals/"+fix.ID), chromedp.Click(chromedp.CSS(`button[value="approve"]`)),
 		chromedp.WaitVisible(chromedp.ID("merged")))
 	merged := f.text("#merged")
-	v, ok, err := reviews.Of(f.state, fix.ID)
+	v, ok, err := reviews.Of(context.Background(), decisions.Files{Dir: decisions.Dir(f.state)}, fix.ID)
 	if err != nil || !ok || v.Verdict != reviews.Approve || v.Merge == nil || v.Reviewer != localUser() {
 		t.Fatalf("the decision log's verdict: %+v %v %v", v, ok, err)
 	}
@@ -312,7 +313,7 @@ func TestReviewConsoleInChromium(t *testing.T) {
 	if err != nil || resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a post without the CSRF cookie: %v %v", resp.Status, err)
 	}
-	if v, _, _ := reviews.Of(f.state, sendBack.ID); v.Verdict != reviews.RequestChanges {
+	if v, _, _ := reviews.Of(context.Background(), decisions.Files{Dir: decisions.Dir(f.state)}, sendBack.ID); v.Verdict != reviews.RequestChanges {
 		t.Errorf("a cross-site post changed the verdict to %s", v.Verdict)
 	}
 

@@ -43,7 +43,7 @@ func TestConsoleWiring(t *testing.T) {
 		if err := fs.Parse(r.args); err != nil {
 			t.Fatalf("%s: %v", r.name, err)
 		}
-		h, err := newConsole(cfg, httpConfig{Tokens: r.tokens}, ix, dlog, testLogger(t))
+		h, err := newConsole(cfg, httpConfig{Tokens: r.tokens}, ix, &teamStore{decisions: dlog}, testLogger(t))
 		if r.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), r.wantErr) {
 				t.Errorf("%s: err %v, want %q", r.name, err, r.wantErr)
@@ -57,7 +57,7 @@ func TestConsoleWiring(t *testing.T) {
 
 	cfg, _ := serveFlags()
 	cfg.HTTP = "127.0.0.1:7437"
-	cons, err := newConsole(cfg, httpConfig{}, ix, dlog, testLogger(t))
+	cons, err := newConsole(cfg, httpConfig{}, ix, &teamStore{decisions: dlog}, testLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}

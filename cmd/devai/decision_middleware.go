@@ -34,13 +34,13 @@ const maxSummary = 200
 // goes on, and the chain stays whole (the record is missing, not
 // half-written). A nil log records nothing.
 type decisionRecorder struct {
-	log     *decisions.Log
+	log     decisions.Appender
 	logger  hclog.Logger
 	run     string         // tells this server run's stdio session from others
 	prompts *promptTracker // the prompt each session fetched last
 }
 
-func newDecisionRecorder(log *decisions.Log, logger hclog.Logger) *decisionRecorder {
+func newDecisionRecorder(log decisions.Appender, logger hclog.Logger) *decisionRecorder {
 	return &decisionRecorder{log: log, logger: logger, run: runID(), prompts: newPromptTracker()}
 }
 

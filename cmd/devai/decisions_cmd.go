@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -32,11 +33,13 @@ type decisionsConfig struct {
 // someone who can rewrite .devai/ from re-signing the log with it.
 type trustFlags struct {
 	KeyFile, AnchorFile string
+	Store               string // --store: the shared store (see store.go); "": files
 }
 
 func (t *trustFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.KeyFile, "decisions-key-file", "", "the decision log's HMAC key `file` (default: <state dir>/decisions.key, made on first use, mode 0600)")
 	fs.StringVar(&t.AnchorFile, "decisions-anchor-file", "", "the decision log's anchor `file`: record count and head hash (default: <state dir>/decisions.anchor)")
+	fs.StringVar(&t.Store, "store", "", storeUsage)
 }
 
 func (t *trustFlags) decisionTrust() decisions.Trust {
@@ -77,17 +80,23 @@ the hash of the one before it, signed with a key kept outside the log
 		flags: fs,
 	}
 	c.run = func(args []string) error {
-		dir, err := cfg.dir()
+		state, err := cfg.stateDir()
 		if err != nil {
 			return usageError{err}
 		}
+		ctx := context.Background()
+		log, dir, closeLog, err := openDecisionReader(ctx, &cfg.trustFlags, cfg.Repo, state)
+		if err != nil {
+			return err
+		}
+		defer closeLog()
 		switch {
 		case len(args) == 0:
-			return runDecisionsList(cfg, dir, stdout)
+			return runDecisionsList(ctx, cfg, log, dir, stdout)
 		case args[0] == "show" && len(args) == 2:
-			return runDecisionsShow(cfg, dir, args[1], stdout)
+			return runDecisionsShow(ctx, cfg, log, args[1], stdout)
 		case args[0] == "verify" && len(args) == 1:
-			return runDecisionsVerify(cfg, dir, stdout)
+			return runDecisionsVerify(ctx, cfg, log, stdout)
 		default:
 			return usagef("unexpected arguments %q: use devai decisions, devai decisions show ID or devai decisions verify", args)
 		}
@@ -95,8 +104,8 @@ the hash of the one before it, signed with a key kept outside the log
 	return c
 }
 
-// dir finds the log the way the index finds its state directory.
-func (c *decisionsConfig) dir() (string, error) {
+// stateDir finds the state directory the way the index does.
+func (c *decisionsConfig) stateDir() (string, error) {
 	repo := c.Repo
 	if repo == "" {
 		wd, err := os.Getwd()
@@ -105,6 +114,7 @@ func (c *decisionsConfig) dir() (string, error) {
 		}
 		repo = wd
 	}
+	c.Repo = repo
 	if info, err := os.Stat(repo); err != nil || !info.IsDir() {
 		return "", fmt.Errorf("--repo %s is not a directory", repo)
 	}
@@ -112,10 +122,10 @@ func (c *decisionsConfig) dir() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("find the state directory of %s: %w", repo, err)
 	}
-	return decisions.Dir(state), nil
+	return state, nil
 }
 
-func runDecisionsList(cfg *decisionsConfig, dir string, stdout io.Writer) error {
+func runDecisionsList(ctx context.Context, cfg *decisionsConfig, log decisions.Reader, dir string, stdout io.Writer) error {
 	f := cfg.filter
 	var err error
 	if f.Since, err = tool.ParseWhen(cfg.Since, time.Now()); err != nil {
@@ -130,7 +140,7 @@ func runDecisionsList(cfg *decisionsConfig, dir string, stdout io.Writer) error 
 	if f.Limit < 0 {
 		return usagef("--limit %d: use 0 (all) or more", f.Limit)
 	}
-	recs, err := decisions.List(dir, f)
+	recs, err := log.List(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -166,15 +176,15 @@ func decisionLine(r decisions.Record) string {
 	return strings.TrimRight(line, " ")
 }
 
-func runDecisionsShow(cfg *decisionsConfig, dir, id string, stdout io.Writer) error {
-	rec, err := decisions.Get(dir, id)
+func runDecisionsShow(ctx context.Context, cfg *decisionsConfig, log decisions.Reader, id string, stdout io.Writer) error {
+	rec, err := log.Get(ctx, id)
 	if errors.Is(err, decisions.ErrNotFound) {
 		return err
 	}
 	if err != nil {
 		return usageError{err}
 	}
-	all, err := decisions.List(dir, decisions.Filter{})
+	all, err := log.List(ctx, decisions.Filter{})
 	if err != nil {
 		return err
 	}
@@ -257,8 +267,8 @@ func writeLink(w decisions.Write) string {
 	return ""
 }
 
-func runDecisionsVerify(cfg *decisionsConfig, dir string, stdout io.Writer) error {
-	rep, err := decisions.VerifyTrust(dir, cfg.decisionTrust())
+func runDecisionsVerify(ctx context.Context, cfg *decisionsConfig, log decisions.Reader, stdout io.Writer) error {
+	rep, err := log.Verify(ctx)
 	if err != nil {
 		return err
 	}

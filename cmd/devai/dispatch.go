@@ -60,19 +60,21 @@ func openToolSession(ctx context.Context, cfg *commonConfig, opts callOptions, s
 			return nil, err
 		}
 	}
-	dlog, err := openDecisionLog(ix.StateDir(), cfg.decisionTrust(), logger)
-	if err != nil {
+	team, err := openTeamStore(ctx, &cfg.trustFlags, cfg.Repo, ix.StateDir(), 0, logger)
+	switch {
+	case err != nil && cfg.Store != "":
+		closeIndex() // what is written (a proposal) must not land elsewhere than asked
+		return nil, err
+	case err != nil:
 		logger.Warn("this call is not recorded", "error", err) // the answer still stands
-		dlog = nil
+		team = &teamStore{close: func() {}}
 	}
 	closeAll := func() {
-		if dlog != nil {
-			_ = dlog.Close()
-		}
+		team.close()
 		closeIndex()
 	}
 	sc := serverConfig{Index: ix, Logger: logger, Tools: toolTable(), FirstSyncWait: tool.DefaultFirstSyncWait,
-		Decisions: dlog, AllowExec: opts.AllowExec, ExecTimeout: opts.ExecTimeout, Local: true}
+		Decisions: team.decisions, Proposals: team.proposals, AllowExec: opts.AllowExec, ExecTimeout: opts.ExecTimeout, Local: true}
 	if opts.Chat != nil {
 		if err := opts.Chat.apply(&sc); err != nil {
 			closeAll()
@@ -107,7 +109,7 @@ func openIndexFreeSession(ctx context.Context, cfg *commonConfig, stderr io.Writ
 		}
 		closeLog()
 	}
-	return serveInProcess(ctx, serverConfig{Logger: logger, Tools: toolTable(), Repo: cfg.Repo, Decisions: dlog, Local: true}, closeAll)
+	return serveInProcess(ctx, serverConfig{Logger: logger, Tools: toolTable(), Repo: cfg.Repo, Decisions: fileDecisions(dlog), Local: true}, closeAll)
 }
 
 // serveInProcess starts the MCP server of cfg and an initialized client on

@@ -45,6 +45,9 @@ type httpConfig struct {
 	MaxSessions        int
 	Clock              func() time.Time // nil: time.Now; tests set their own
 	Console            http.Handler     // the review console at /console/; nil: none
+	// Shared is the session table every replica shares (--store); nil:
+	// sessions live in this process only.
+	Shared *sharedSessionTable
 }
 
 // minTokenLength is the shortest bearer token accepted: 16 characters, so
@@ -182,6 +185,7 @@ func newHTTPHandler(s *server.MCPServer, cfg httpConfig, ready readiness) httpFa
 			clock = time.Now
 		}
 		face.sessions = newSessionTable(cfg.SessionIdleTimeout, cfg.MaxSessions, clock)
+		face.sessions.shared = cfg.Shared
 		face.mcp = server.NewStreamableHTTPServer(s, server.WithSessionIdManager(face.sessions))
 		face.sessions.attach(face.mcp)
 		inner = face.sessions.guard(face.mcp)

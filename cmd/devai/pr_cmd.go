@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -212,7 +213,12 @@ func runPRList(r *commandRun, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	list, err := patch.List(state)
+	store, closeStore, err := openProposalStore(context.Background(), &r.cfg.trustFlags, r.cfg.Repo, state)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	list, err := patch.List(context.Background(), store)
 	if err != nil {
 		return err
 	}
@@ -238,7 +244,12 @@ func runPRShow(r *commandRun, id string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out, err := patch.Load(state, id)
+	store, closeStore, err := openProposalStore(context.Background(), &r.cfg.trustFlags, r.cfg.Repo, state)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	out, err := patch.Load(context.Background(), store, id)
 	if errors.Is(err, patch.ErrNotFound) {
 		return fmt.Errorf("%w; devai pr list shows the ids", err)
 	}

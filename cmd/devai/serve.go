@@ -23,7 +23,6 @@ import (
 
 	"github.com/devaiops/devai/cmd/devai/console"
 	"github.com/devaiops/devai/memory"
-	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/tools/gaps"
 	"github.com/devaiops/devai/tools/tool"
 )
@@ -157,16 +156,18 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 	}
 	defer closeIndex()
 
-	dlog, err := openDecisionLog(ix.StateDir(), cfg.decisionTrust(), logger)
+	team, err := openTeamStore(ctx, &cfg.trustFlags, cfg.Repo, ix.StateDir(), cfg.SessionIdle, logger)
 	if err != nil {
 		return err
 	}
-	defer dlog.Close()
+	defer team.close()
+	hc.Shared = team.sessions
 
-	if hc.Console, err = newConsole(cfg, hc, ix, dlog, logger); err != nil {
+	if hc.Console, err = newConsole(cfg, hc, ix, team, logger); err != nil {
 		return usageError{err}
 	}
-	sc := serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: tool.DefaultFirstSyncWait, Decisions: dlog, AllowExec: cfg.AllowExec}
+	sc := serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: tool.DefaultFirstSyncWait, Decisions: team.decisions,
+		Proposals: team.proposals, Sessions: team.sessions, AllowExec: cfg.AllowExec}
 	if err := cfg.chat.apply(&sc); err != nil {
 		return usageError{err}
 	}
@@ -295,7 +296,7 @@ func keepIndexed(ctx context.Context, ix *memory.Index, logger hclog.Logger, wat
 // newConsole is the review console for `devai serve --http`, or nil when
 // it is off: by --console=false, or by default on a bind beyond this
 // machine without bearer tokens (checkBind refuses that bind anyway).
-func newConsole(cfg *serveConfig, hc httpConfig, ix *memory.Index, dlog *decisions.Log, logger hclog.Logger) (http.Handler, error) {
+func newConsole(cfg *serveConfig, hc httpConfig, ix *memory.Index, team *teamStore, logger hclog.Logger) (http.Handler, error) {
 	on := cfg.Console.value(isLoopbackAddr(cfg.HTTP) || len(hc.Tokens) > 0)
 	if cfg.HTTP == "" || !on {
 		if cfg.ReviewBranch != "" {
@@ -306,7 +307,7 @@ func newConsole(cfg *serveConfig, hc httpConfig, ix *memory.Index, dlog *decisio
 	if !isLoopbackAddr(cfg.HTTP) && len(hc.Tokens) == 0 {
 		return nil, fmt.Errorf("--console on %s needs authentication: set --auth-token or --auth-token-file, or bind 127.0.0.1", cfg.HTTP)
 	}
-	c, err := console.New(console.Config{Repo: ix.Repo(), StateDir: ix.StateDir(), Decisions: dlog, Trust: cfg.decisionTrust(),
+	c, err := console.New(console.Config{Repo: ix.Repo(), Decisions: team.decisions, Proposals: team.proposalsOf(ix),
 		Status: ix.Status, Gaps: indexGaps(ix), ReviewBranch: cfg.ReviewBranch, Auth: reviewerAuth(hc.Tokens), AllowedOrigins: hc.AllowedOrigins, Version: version(), Logger: logger})
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/memory/redact"
 	"github.com/devaiops/devai/resources"
 	"github.com/devaiops/devai/tools/tool"
@@ -19,10 +20,12 @@ type serverConfig struct {
 	Logger        hclog.InterceptLogger
 	Tools         []tool.Tool // already filtered by --tools and --read-only
 	FirstSyncWait time.Duration
-	Decisions     *decisions.Log // nil: tool calls are not recorded
-	Repo          string         // where .devai/prompts is read; "": the index's repository
-	AllowExec     bool           // propose_patch may build and test (--allow-exec)
-	ExecTimeout   time.Duration  // bounds one build or test; 0: the tool's default
+	Decisions     decisions.Store     // nil: tool calls are not recorded
+	Proposals     proposals.Store     // nil: files under the index's state directory
+	Sessions      *sharedSessionTable // nil: HTTP sessions live in this process only
+	Repo          string              // where .devai/prompts is read; "": the index's repository
+	AllowExec     bool                // propose_patch may build and test (--allow-exec)
+	ExecTimeout   time.Duration       // bounds one build or test; 0: the tool's default
 	// Prose is a configured chat model for prose (--chat), or nil.
 	Prose        tool.ProseFunc
 	ProseBy      string
@@ -45,6 +48,7 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 	fwd := newLogForwarder()
 	hooks := &server.Hooks{}
 	fwd.hooks(hooks)
+	sessionStateHooks(hooks, cfg.Sessions)
 	rec := newDecisionRecorder(cfg.Decisions, cfg.Logger)
 	redactor, err := redact.New()
 	if err != nil {
@@ -75,7 +79,10 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		server.WithHooks(hooks),
 	)
 	env := tool.Env{Index: cfg.Index, FirstSyncWait: cfg.FirstSyncWait, AllowExec: cfg.AllowExec, ExecTimeout: cfg.ExecTimeout, Local: cfg.Local,
-		Prose: cfg.Prose, ProseBy: cfg.ProseBy, ProseTimeout: cfg.ProseTimeout}
+		Prose: cfg.Prose, ProseBy: cfg.ProseBy, ProseTimeout: cfg.ProseTimeout, Proposals: cfg.Proposals}
+	if cfg.Decisions != nil {
+		env.Decisions = cfg.Decisions
+	}
 	for _, t := range cfg.Tools {
 		b, err := t.Binding(env)
 		if err != nil {
@@ -85,11 +92,11 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 	}
 	resources.Register(s, cfg.Index)
 	if cfg.Decisions != nil {
-		resources.RegisterDecisions(s, cfg.Decisions.Dir())
+		resources.RegisterDecisions(s, cfg.Decisions)
 	}
 	resources.RegisterChangelog(s, changelogWriter(cfg.Index))
-	if cfg.Index != nil {
-		resources.AddProposals(s, cfg.Index.StateDir())
+	if store, verdicts := teamRecords(cfg); store != nil {
+		resources.AddProposals(s, store, verdicts)
 	}
 	registerPrompts(s, promptSet, rec) // not filtered by --tools or --read-only: prompts are not tools
 	if cfg.Logger != nil {
@@ -97,4 +104,30 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		cfg.Logger.RegisterSink(fwd)
 	}
 	return s, nil
+}
+
+// fileDecisions is l as the server's decision store: nil stays nil (an
+// interface holding a nil *Log would not be).
+func fileDecisions(l *decisions.Log) decisions.Store {
+	if l == nil {
+		return nil
+	}
+	return l
+}
+
+// teamRecords is where the server keeps proposals and reads reviewers'
+// verdicts: the configured store, else files under the index's state
+// directory; nil when there is neither.
+func teamRecords(cfg serverConfig) (proposals.Store, decisions.Reader) {
+	store, verdicts := cfg.Proposals, decisions.Reader(cfg.Decisions)
+	if cfg.Index == nil {
+		return store, verdicts
+	}
+	if store == nil {
+		store = proposals.Files{StateDir: cfg.Index.StateDir()}
+	}
+	if cfg.Decisions == nil {
+		verdicts = decisions.Files{Dir: decisions.Dir(cfg.Index.StateDir())}
+	}
+	return store, verdicts
 }

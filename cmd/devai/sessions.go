@@ -60,6 +60,10 @@ type sessionTable struct {
 	// free releases mcp-go's state of a session the table dropped; set
 	// once the streamable HTTP server exists (see attach).
 	free func(id string)
+	// shared, when set, is the session table every replica shares: this
+	// table is then its local cache (see shared.go).
+	shared   *sharedSessionTable
+	dropping sync.Map // ids being freed by this table's own drop
 
 	mu   sync.Mutex
 	byID map[string]*list.Element // of *liveSession
@@ -80,6 +84,11 @@ func newSessionTable(idle time.Duration, max int, now func() time.Time) *session
 // sending h the DELETE the client never sent.
 func (t *sessionTable) attach(h http.Handler) {
 	t.free = func(id string) {
+		// A drop of this table's own (idle here, evicted here) is not the
+		// session's end on the other replicas: Terminate must not end it
+		// in the shared table.
+		t.dropping.Store(id, true)
+		defer t.dropping.Delete(id)
 		req, err := http.NewRequest(http.MethodDelete, "/mcp", nil)
 		if err != nil {
 			return
@@ -97,11 +106,15 @@ func (t *sessionTable) Generate() string {
 	t.byID[id] = t.lru.PushFront(&liveSession{id: id, lastUsed: t.now()})
 	t.mu.Unlock()
 	t.freeAll(dropped)
+	t.shared.created(id)
 	return id
 }
 
 // Validate accepts only live sessions this table issued.
 func (t *sessionTable) Validate(id string) (isTerminated bool, err error) {
+	if t.shared != nil {
+		return false, t.validateShared(id)
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if _, ok := t.byID[id]; !ok {
@@ -117,6 +130,9 @@ func (t *sessionTable) Terminate(id string) (isNotAllowed bool, err error) {
 	if e, ok := t.byID[id]; ok {
 		t.lru.Remove(e)
 		delete(t.byID, id)
+	}
+	if _, local := t.dropping.Load(id); !local {
+		t.shared.ended(id)
 	}
 	return false, nil
 }
@@ -197,6 +213,7 @@ func (t *sessionTable) run(ctx context.Context, interval time.Duration) {
 			return
 		case <-tick.C:
 			t.sweep()
+			t.sweepShared()
 		}
 	}
 }

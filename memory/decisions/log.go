@@ -119,6 +119,24 @@ func clip(v any, max int) any {
 	return v
 }
 
+// withDefaults fills the zero fields of o.
+func (o Options) withDefaults() (Options, error) {
+	if o.MaxFileBytes <= 0 {
+		o.MaxFileBytes = DefaultMaxFileBytes
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Redactor == nil {
+		r, err := redact.New()
+		if err != nil {
+			return o, err
+		}
+		o.Redactor = r
+	}
+	return o, nil
+}
+
 // Dir is the log's folder under a state directory.
 func Dir(stateDir string) string { return filepath.Join(stateDir, "decisions") }
 
@@ -130,18 +148,9 @@ func Dir(stateDir string) string { return filepath.Join(stateDir, "decisions") }
 // gone or whose end does not match its anchor: devai decisions verify says
 // what broke.
 func Open(dir string, opts Options) (*Log, error) {
-	if opts.MaxFileBytes <= 0 {
-		opts.MaxFileBytes = DefaultMaxFileBytes
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.Redactor == nil {
-		r, err := redact.New()
-		if err != nil {
-			return nil, err
-		}
-		opts.Redactor = r
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create the decision log folder: %w", err)
@@ -540,12 +549,7 @@ func (l *Log) closeRetired() {
 // write links rec to the end of the chain, signs it and appends it,
 // unsynced: a commit syncs it.
 func (l *Log) write(rec *Record) error {
-	rec.Seq = l.last.Seq + 1
-	rec.ID = FormatID(rec.Seq)
-	rec.PrevHash = l.last.Hash
-	rec.Chain = l.key.chain()
-	var err error
-	if rec.Hash, err = computeHash(l.key, *rec); err != nil {
+	if err := link(l.key, rec, l.last); err != nil {
 		return err
 	}
 	line, err := encodeLine(*rec)
@@ -566,13 +570,27 @@ func (l *Log) write(rec *Record) error {
 	return nil
 }
 
+// link makes rec the record after last in the chain keyed by k, and signs it.
+func link(k *chainKey, rec *Record, last Record) error {
+	rec.Seq = last.Seq + 1
+	rec.ID = FormatID(rec.Seq)
+	rec.PrevHash = last.Hash
+	rec.Chain = k.chain()
+	var err error
+	rec.Hash, err = computeHash(k, *rec)
+	return err
+}
+
 // build fills the parts of a record that need no lock: redaction and the
 // result hash are the slow parts and run outside it.
-func (l *Log) build(e Entry) (Record, error) {
+func (l *Log) build(e Entry) (Record, error) { return buildRecord(l.opts, e) }
+
+// buildRecord is build with the options given (Now and Redactor set).
+func buildRecord(opts Options, e Entry) (Record, error) {
 	if e.Tool == "" {
 		return Record{}, errors.New("append to the decision log: no tool name")
 	}
-	now := l.opts.Now()
+	now := opts.Now()
 	start := e.Started
 	if start.IsZero() {
 		start = now.Add(-e.Duration)
@@ -582,7 +600,7 @@ func (l *Log) build(e Entry) (Record, error) {
 		Tool:       e.Tool,
 		Client:     e.Client,
 		Prompt:     e.Prompt,
-		Summary:    l.opts.Redactor.String(e.Summary),
+		Summary:    opts.Redactor.String(e.Summary),
 		Writes:     e.Writes,
 		DurationMS: math.Round(float64(e.Duration)/float64(time.Microsecond)) / 1000,
 		Outcome:    OutcomeOK,
@@ -591,10 +609,10 @@ func (l *Log) build(e Entry) (Record, error) {
 		rec.Writes = []Write{}
 	}
 	if e.Err != "" {
-		rec.Outcome, rec.Error = OutcomeError, l.opts.Redactor.String(e.Err)
+		rec.Outcome, rec.Error = OutcomeError, opts.Redactor.String(e.Err)
 	}
 	if e.Arguments != nil {
-		v, err := l.opts.Redactor.JSON(e.Arguments)
+		v, err := opts.Redactor.JSON(e.Arguments)
 		if err != nil {
 			return Record{}, fmt.Errorf("arguments of %s: %w", e.Tool, err)
 		}

@@ -117,7 +117,7 @@ func VerifyTrust(dir string, t Trust) (Report, error) {
 		rep.Break = &Break{File: filepath.Base(t.AnchorFile), Kind: BreakAnchor, Reason: ancErr.Error()}
 		return rep, nil
 	}
-	w.checkEnd(t)
+	w.checkEnd(t.KeyFile, t.AnchorFile)
 	return rep, nil
 }
 
@@ -135,8 +135,12 @@ type walker struct {
 var errStop = errors.New("stop")
 
 func (w *walker) file(path string) error {
-	name := filepath.Base(path)
-	err := scanFile(path, func(line []byte, no int) error {
+	return w.lines(filepath.Base(path), func(fn func(line []byte, no int) error) error { return scanFile(path, fn) })
+}
+
+// lines checks the records each gives, in order; name is where they are.
+func (w *walker) lines(name string, each func(fn func(line []byte, no int) error) error) error {
+	err := each(func(line []byte, no int) error {
 		if kind, id, why := w.record(line); kind != "" {
 			w.rep.Break = &Break{File: name, Line: no, ID: id, Kind: kind, Reason: why}
 			return errStop
@@ -215,21 +219,22 @@ func (w *walker) signature(r Record, canon []byte) (kind, why string) {
 	return "", ""
 }
 
-// checkEnd compares the end of the log with the anchor.
-func (w *walker) checkEnd(t Trust) {
+// checkEnd compares the end of the log with the anchor; keyFile and
+// anchorFile name where the key and the anchor are, for the messages.
+func (w *walker) checkEnd(keyFile, anchorFile string) {
 	rep := w.rep
 	brk := func(file, kind, id, format string, args ...any) {
 		rep.Break = &Break{File: filepath.Base(file), ID: id, Kind: kind, Reason: fmt.Sprintf(format, args...)}
 	}
 	switch {
 	case w.key == nil && w.anc != nil:
-		brk(t.KeyFile, BreakKeyMissing, "", "the anchor %s was written with key %s, and there is no key to check it with (restore the key file, or point --decisions-key-file at it)", t.AnchorFile, w.anc.KeyID)
+		brk(keyFile, BreakKeyMissing, "", "the anchor %s was written with key %s, and there is no key to check it with (restore the key file, or point --decisions-key-file at it)", anchorFile, w.anc.KeyID)
 		return
 	case w.key == nil:
 		rep.Notes = append(rep.Notes, "no key and no anchor: the log was never opened by a devai that keys it, so its plain SHA-256 chain proves nothing against someone who rewrites the file")
 		return
 	case w.anc == nil:
-		brk(t.AnchorFile, BreakAnchorMissing, rep.LastID, "the anchor %s is missing: without it, deleting the newest records cannot be told from a log that ends here", t.AnchorFile)
+		brk(anchorFile, BreakAnchorMissing, rep.LastID, "the anchor %s is missing: without it, deleting the newest records cannot be told from a log that ends here", anchorFile)
 		return
 	}
 	a := w.anc
@@ -238,14 +243,14 @@ func (w *walker) checkEnd(t Trust) {
 		if a.KeyID != w.key.id {
 			kind = BreakWrongKey
 		}
-		brk(t.AnchorFile, kind, "", "%s", why)
+		brk(anchorFile, kind, "", "%s", why)
 		return
 	}
 	switch {
 	case w.prevSeq < a.Records:
-		brk(t.AnchorFile, BreakTruncated, rep.LastID, "the anchor names %d records ending with hash %s; the log ends at %s: the last %d were deleted or cut off", a.Records, short(a.Head), orNone(rep.LastID), a.Records-w.prevSeq)
+		brk(anchorFile, BreakTruncated, rep.LastID, "the anchor names %d records ending with hash %s; the log ends at %s: the last %d were deleted or cut off", a.Records, short(a.Head), orNone(rep.LastID), a.Records-w.prevSeq)
 	case a.Records > 0 && !sameHash(w.anchored, a.Head):
-		brk(t.AnchorFile, BreakAnchor, FormatID(a.Records), "the anchor names hash %s for %s, the log holds %s: that record was replaced", short(a.Head), FormatID(a.Records), short(w.anchored))
+		brk(anchorFile, BreakAnchor, FormatID(a.Records), "the anchor names hash %s for %s, the log holds %s: that record was replaced", short(a.Head), FormatID(a.Records), short(w.anchored))
 	case w.prevSeq > a.Records:
 		rep.Notes = append(rep.Notes, fmt.Sprintf("the anchor lags %d record(s) behind the log (a writer stopped between a record and its anchor, or an older anchor was put back); the next append moves it", w.prevSeq-a.Records))
 	}

@@ -6,12 +6,15 @@
 package proposals
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 )
 
 // Files of a stored proposal, in <state>/proposals/<id>/.
@@ -110,3 +113,68 @@ func IDs(stateDir string) ([]string, error) {
 	sort.Strings(ids)
 	return ids, nil
 }
+
+// Store keeps proposals: Files under the state directory (the default), or
+// a shared database for a team (memory/pgstore). The diff is kept exactly
+// as built, so that `git apply` reproduces it; meta is the redacted record
+// (the whole proposal as JSON), served as it is stored.
+type Store interface {
+	// Put stores proposal id. Ids are unique (made by propose_patch).
+	Put(ctx context.Context, id string, diff, meta []byte) error
+	// Meta returns the stored record of id; ErrNotFound for an unknown id.
+	Meta(ctx context.Context, id string) ([]byte, error)
+	// Diff returns the diff of id exactly as built (unredacted, so that
+	// `git apply` reproduces it); ErrNotFound for an unknown id.
+	Diff(ctx context.Context, id string) ([]byte, error)
+	// IDs lists the ids, oldest first; none is not an error.
+	IDs(ctx context.Context) ([]string, error)
+	// Where says where proposal id is kept, for the record and the reply:
+	// its folder, or the store's name for it.
+	Where(id string) string
+}
+
+// InFiles reports whether where (a Store's Where) is a folder on this
+// machine, which holds PatchFile, rather than a place in a shared store.
+func InFiles(where string) bool { return !strings.Contains(where, "://") }
+
+// Files keeps proposals in <StateDir>/proposals/<id>/.
+type Files struct{ StateDir string }
+
+// Put writes the diff, then meta.json: a folder without meta.json is a
+// proposal being written, which listings skip.
+func (f Files) Put(_ context.Context, id string, diff, meta []byte) error {
+	dir, err := Create(f.StateDir, id)
+	if err != nil {
+		return err
+	}
+	if err := WriteFile(dir, PatchFile, diff); err != nil {
+		return err
+	}
+	return WriteFile(dir, MetaFile, meta)
+}
+
+// Meta reads meta.json of proposal id.
+func (f Files) Meta(_ context.Context, id string) ([]byte, error) { return ReadMeta(f.StateDir, id) }
+
+// Diff reads proposal.diff of proposal id.
+func (f Files) Diff(_ context.Context, id string) ([]byte, error) {
+	if err := CheckID(id); err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(Root(f.StateDir), id, PatchFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("proposal %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the diff of proposal %s: %w", id, err)
+	}
+	return data, nil
+}
+
+// IDs lists the proposals' folders.
+func (f Files) IDs(context.Context) ([]string, error) { return IDs(f.StateDir) }
+
+// Where is the proposal's folder.
+func (f Files) Where(id string) string { return filepath.Join(Root(f.StateDir), id) }
+
+var _ Store = Files{}

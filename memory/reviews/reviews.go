@@ -7,6 +7,7 @@
 package reviews
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -101,9 +102,9 @@ func Latest(recs []decisions.Record) map[string]Verdict {
 	return out
 }
 
-// Read is each proposal's latest verdict in the log under stateDir.
-func Read(stateDir string) (map[string]Verdict, error) {
-	recs, err := decisions.List(decisions.Dir(stateDir), decisions.Filter{Tool: Tool})
+// Read is each proposal's latest verdict in log.
+func Read(ctx context.Context, log decisions.Reader) (map[string]Verdict, error) {
+	recs, err := log.List(ctx, decisions.Filter{Tool: Tool})
 	if err != nil {
 		return nil, fmt.Errorf("read the verdicts: %w", err)
 	}
@@ -111,8 +112,8 @@ func Read(stateDir string) (map[string]Verdict, error) {
 }
 
 // Of is proposal id's latest verdict; ok is false when it has none.
-func Of(stateDir, id string) (v Verdict, ok bool, err error) {
-	all, err := Read(stateDir)
+func Of(ctx context.Context, log decisions.Reader, id string) (v Verdict, ok bool, err error) {
+	all, err := Read(ctx, log)
 	if err != nil {
 		return Verdict{}, false, err
 	}

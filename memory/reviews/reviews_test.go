@@ -62,14 +62,14 @@ func TestLatestVerdictWins(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	v, ok, err := Of(state, "p1")
+	v, ok, err := Of(ctx, log, "p1")
 	if err != nil || !ok || v.Verdict != Approve || v.Merge == nil || v.Merge.Commit != "abc" || v.Decision != "d000004" {
 		t.Fatalf("Of(p1) = %+v %v %v", v, ok, err)
 	}
-	if _, ok, _ := Of(state, "p3"); ok || State(Verdict{}, ok) != Pending {
+	if _, ok, _ := Of(ctx, log, "p3"); ok || State(Verdict{}, ok) != Pending {
 		t.Fatal("p3 has no verdict: want pending")
 	}
-	all, err := Read(state)
+	all, err := Read(ctx, log)
 	if err != nil || len(all) != 2 || all["p2"].Reviewer != "bob" {
 		t.Fatalf("Read = %+v %v", all, err)
 	}

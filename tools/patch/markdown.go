@@ -25,8 +25,10 @@ func Markdown(o Output) string {
 	fmt.Fprintf(&b, "Base: %s (%s). ", short(o.Base), o.BaseRef)
 	if o.Branch != "" {
 		fmt.Fprintf(&b, "Branch: `%s` (commit %s); review with `git diff %s...%s`, approve by merging it.\n", o.Branch, short(o.BranchCommit), short(o.Base), o.Branch)
-	} else {
+	} else if proposals.InFiles(o.Path) {
 		fmt.Fprintf(&b, "No branch; apply with `git apply %s/%s`.\n", o.Path, proposals.PatchFile)
+	} else {
+		fmt.Fprintf(&b, "No branch; the diff is kept in the shared store (`devai pr show %s --json` prints it).\n", o.ID)
 	}
 	fmt.Fprintf(&b, "\n## Files\n\n")
 	for _, f := range o.Files {

@@ -28,7 +28,7 @@ var Tool = &tool.Def[Input, Output]{
 	Example: `{"title": "…", "edits": [{"path": "…", "search": "…", "replace": "…"}]}`,
 	Budget:  96 << 10,
 	Run: func(ctx context.Context, env tool.Env, in Input) (Output, error) {
-		return Run(ctx, env.Index, in, RunOptions{AllowExec: env.AllowExec, Timeout: env.ExecTimeout, Progress: env.Progress})
+		return Run(ctx, env.Index, in, RunOptions{AllowExec: env.AllowExec, Timeout: env.ExecTimeout, Progress: env.Progress, Store: env.Proposals, Decisions: env.Decisions})
 	},
 	Render:   func(_ Input, out Output) string { return Markdown(out) },
 	Writes:   func(out Output) []tool.Write { return out.Writes },

@@ -179,7 +179,7 @@ func TestFixFixtureBugThroughMCP(t *testing.T) {
 	if _, err := os.Stat(diffFile); err != nil {
 		t.Errorf("proposal diff not stored: %v", err)
 	}
-	stored, err := Load(ix.StateDir(), out.ID)
+	stored, err := Load(context.Background(), proposals.Files{StateDir: ix.StateDir()}, out.ID)
 	if err != nil || stored.Diff != out.Diff {
 		t.Errorf("Load: %v", err)
 	}

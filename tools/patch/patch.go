@@ -10,6 +10,8 @@ package patch
 import (
 	"time"
 
+	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -155,4 +157,9 @@ type RunOptions struct {
 	Progress tool.ProgressFunc
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Store keeps the proposal; nil: files under the state directory.
+	Store proposals.Store
+	// Decisions is the log where reviewers' verdicts are (for
+	// options.links.revises); nil: the file log under the state directory.
+	Decisions decisions.Reader
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/memory/redact"
 	"github.com/devaiops/devai/memory/reviews"
@@ -28,7 +29,8 @@ func Run(ctx context.Context, ix *memory.Index, in Input, opts RunOptions) (Outp
 }
 
 // RunIn is Run with the repository and state directory given; ix may be
-// nil, and then no symbols are resolved to tests or requirements.
+// nil, and then no symbols are resolved to tests or requirements. The
+// proposal is stored in opts.Store, else under stateDir.
 func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in Input, opts RunOptions) (Output, error) {
 	now := time.Now
 	if opts.Now != nil {
@@ -90,7 +92,15 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 	}
 	resolve(ix, &t, deleted)
 	out.Symbols, out.Tests = nonNil(t.symbols), nonNil(t.tests)
-	if err := noteRevised(stateDir, in.Options.Links.Revises, &out); err != nil {
+	store := opts.Store
+	if store == nil {
+		store = proposals.Files{StateDir: stateDir}
+	}
+	verdicts := opts.Decisions
+	if verdicts == nil {
+		verdicts = decisions.Files{Dir: decisions.Dir(stateDir)}
+	}
+	if err := noteRevised(ctx, store, verdicts, in.Options.Links.Revises, &out); err != nil {
 		return Output{}, err
 	}
 	out.Requirements = uniqueSorted(append(append([]string{}, t.reqs...), in.Options.Links.Requirements...))
@@ -108,9 +118,7 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 			return Output{}, err
 		}
 	}
-	if err := save(stateDir, &out); err != nil {
-		return Output{}, err
-	}
+	out.Path = store.Where(out.ID)
 	out.Writes = append(out.Writes, Write{Kind: "proposal", Ref: out.ID})
 	if out.Branch != "" {
 		out.Writes = append(out.Writes, Write{Kind: "branch", Ref: out.Branch})
@@ -122,7 +130,7 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 	if err != nil {
 		return Output{}, fmt.Errorf("store proposal %s: %w", out.ID, err)
 	}
-	if err := saveMeta(&stored); err != nil {
+	if err := save(ctx, store, out.Diff, stored); err != nil {
 		return Output{}, err
 	}
 	return stored, nil
@@ -183,17 +191,17 @@ func uniqueSorted(s []string) []string {
 
 // noteRevised tells the assistant, in the proposal's notes, what the
 // reviewer said about the proposal this one revises (options.links.revises).
-func noteRevised(stateDir, revises string, out *Output) error {
+func noteRevised(ctx context.Context, store proposals.Store, verdicts decisions.Reader, revises string, out *Output) error {
 	if revises == "" {
 		return nil
 	}
 	if err := proposals.CheckID(revises); err != nil {
 		return tool.Inputf("options.links.revises: %v", err)
 	}
-	if _, err := proposals.ReadMeta(stateDir, revises); err != nil {
+	if _, err := store.Meta(ctx, revises); err != nil {
 		return tool.Inputf("options.links.revises: %v; read devai://proposals for the ids", err)
 	}
-	v, ok, err := reviews.Of(stateDir, revises)
+	v, ok, err := reviews.Of(ctx, verdicts, revises)
 	if err != nil {
 		return err
 	}

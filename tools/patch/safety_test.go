@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -74,7 +75,7 @@ func TestSafety(t *testing.T) {
 	if strings.Contains(out.Diff, "being edited") || !strings.Contains(out.Diff, "+\treturn n >> 1") {
 		t.Errorf("diff against the dirty tree, not HEAD:\n%s", out.Diff)
 	}
-	if list, err := List(state); err != nil || len(list) != 1 || list[0].ID != out.ID {
+	if list, err := List(context.Background(), proposals.Files{StateDir: state}); err != nil || len(list) != 1 || list[0].ID != out.ID {
 		t.Errorf("List after failures and one success: %+v, %v", list, err)
 	}
 	assertUnchanged(t, dir, before)

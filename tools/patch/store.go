@@ -1,6 +1,7 @@
 package patch
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -10,30 +11,20 @@ import (
 // ErrNotFound is returned for an unknown proposal id.
 var ErrNotFound = proposals.ErrNotFound
 
-// save writes the diff and creates the proposal's folder. The diff is kept
-// exactly as built, so that `git apply` reproduces the proposal; meta.json
-// holds the redacted record.
-func save(stateDir string, out *Output) error {
-	dir, err := proposals.Create(stateDir, out.ID)
+// save stores the proposal: the diff exactly as built (unredacted, so that
+// `git apply` reproduces it) and stored, the redacted record.
+func save(ctx context.Context, store proposals.Store, diff string, stored Output) error {
+	data, err := json.MarshalIndent(stored, "", "  ")
 	if err != nil {
-		return err
+		return fmt.Errorf("store proposal %s: %w", stored.ID, err)
 	}
-	out.Path = dir
-	return proposals.WriteFile(dir, proposals.PatchFile, []byte(out.Diff))
-}
-
-func saveMeta(out *Output) error {
-	data, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return fmt.Errorf("store proposal %s: %w", out.ID, err)
-	}
-	return proposals.WriteFile(out.Path, proposals.MetaFile, append(data, '\n'))
+	return store.Put(ctx, stored.ID, []byte(diff), append(data, '\n'))
 }
 
 // Load reads a stored proposal.
-func Load(stateDir, id string) (Output, error) {
+func Load(ctx context.Context, store proposals.Store, id string) (Output, error) {
 	var out Output
-	data, err := proposals.ReadMeta(stateDir, id)
+	data, err := store.Meta(ctx, id)
 	if err != nil {
 		return out, err
 	}
@@ -55,14 +46,14 @@ type Summary struct {
 }
 
 // List summarises the stored proposals, oldest first.
-func List(stateDir string) ([]Summary, error) {
-	ids, err := proposals.IDs(stateDir)
+func List(ctx context.Context, store proposals.Store) ([]Summary, error) {
+	ids, err := store.IDs(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := []Summary{}
 	for _, id := range ids {
-		p, err := Load(stateDir, id)
+		p, err := Load(ctx, store, id)
 		if err != nil {
 			continue // a proposal being written, or a damaged one
 		}

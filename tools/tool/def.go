@@ -6,6 +6,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/memory/proposals"
 )
 
 // Hints are the four MCP tool annotations. mcp.NewTool defaults them to
@@ -44,6 +45,13 @@ type Env struct {
 	// Progress reports what a long call is doing now; the binding sets it
 	// per call (MCP progress notifications), and it may be nil.
 	Progress ProgressFunc
+	// Proposals keeps what propose_patch proposes; nil: files under the
+	// index's state directory.
+	Proposals proposals.Store
+	// Decisions is the decision log the server appends to, for tools that
+	// read it (propose_patch reads reviewers' verdicts); nil: the file log
+	// under the index's state directory.
+	Decisions decisions.Reader
 }
 
 // Def declares a tool once. The MCP tool, its handler (argument binding,

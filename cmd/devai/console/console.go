@@ -28,6 +28,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/tools/gaps"
 )
 
@@ -39,10 +40,12 @@ var assets embed.FS
 
 // Config is what the console serves and how.
 type Config struct {
-	Repo      string         // the repository approvals commit to
-	StateDir  string         // proposals and the decision log
-	Decisions *decisions.Log // where verdicts are appended; required
-	Trust     decisions.Trust
+	Repo string // the repository approvals commit to
+	// Decisions is the log the pages read and verdicts are appended to:
+	// the server's own (files, or the shared store); required.
+	Decisions decisions.Store
+	// Proposals is where propose_patch keeps proposals; required.
+	Proposals proposals.Store
 	// Status is devai://index's data; nil hides the index page's facts.
 	Status func() memory.Status
 	// Gaps is find_test_gaps' Go API over the server's index, for the
@@ -72,8 +75,8 @@ type Console struct {
 
 // New checks cfg and builds the console.
 func New(cfg Config) (*Console, error) {
-	if cfg.Decisions == nil {
-		return nil, fmt.Errorf("review console: no decision log to write verdicts to")
+	if cfg.Decisions == nil || cfg.Proposals == nil {
+		return nil, fmt.Errorf("review console: no decision log to write verdicts to, or no proposals to review")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -14,6 +14,7 @@ import (
 
 	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/memory/fixture"
+	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/memory/reviews"
 	"github.com/devaiops/devai/tools/patch"
 )
@@ -45,7 +46,7 @@ func newBench(t *testing.T, auth Auth, branch string) *bench {
 		Search: "\tu := s.users.ByID(sess.UserID)\n", Replace: "\tu := s.users.ByID(sess.UserID)\n\tif u == nil {\n\t\treturn\n\t}\n"})
 	page := "<script>window.devaiPwned = 2</script>\n<img src=x onerror=\"window.devaiPwned=3\">\n"
 	b.xss = propose(t, repo, b.state, `<script>window.devaiPwned = 1</script> "quoted" & <b>bold</b>`, patch.Edit{Path: "docs/xss.html", Content: &page})
-	b.c, err = New(Config{Repo: repo, StateDir: b.state, Decisions: b.log, Auth: auth, ReviewBranch: branch, Version: "test"})
+	b.c, err = New(Config{Repo: repo, Decisions: b.log, Proposals: proposals.Files{StateDir: b.state}, Auth: auth, ReviewBranch: branch, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +261,7 @@ func TestApproveCommitsToTheReviewBranch(t *testing.T) {
 	if w := b.post(t, path+"/verdict", url.Values{"verdict": {"approve"}, "csrf": {token}}, nil, jar...); w.Code != http.StatusSeeOther {
 		t.Fatalf("approve: status %d\n%s", w.Code, w.Body.String())
 	}
-	v, ok, err := reviews.Of(b.state, b.fix.ID)
+	v, ok, err := reviews.Of(context.Background(), b.log, b.fix.ID)
 	if err != nil || !ok || v.Verdict != reviews.Approve || v.Reviewer != "ann" || v.Merge == nil {
 		t.Fatalf("verdict %+v %v %v", v, ok, err)
 	}
@@ -297,7 +298,7 @@ func TestRequestChangesNeedsAComment(t *testing.T) {
 	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "say what to change") {
 		t.Fatalf("status %d\n%s", w.Code, w.Body.String())
 	}
-	if _, ok, _ := reviews.Of(b.state, b.fix.ID); ok {
+	if _, ok, _ := reviews.Of(context.Background(), b.log, b.fix.ID); ok {
 		t.Fatal("a verdict was recorded")
 	}
 }
@@ -350,7 +351,7 @@ func TestApprovalsStackOnTheReviewBranch(t *testing.T) {
 	if w := approve(b.xss.ID); w.Code != http.StatusSeeOther {
 		t.Fatalf("second approval: %d %s", w.Code, w.Body.String())
 	}
-	v, _, _ := reviews.Of(b.state, b.xss.ID)
+	v, _, _ := reviews.Of(context.Background(), b.log, b.xss.ID)
 	if v.Merge == nil || v.Merge.Was != first || v.Merge.Parent != first || git(t, b.repo, "rev-parse", v.Merge.Commit+"^") != first {
 		t.Fatalf("second approval's merge %+v, want it on %s", v.Merge, first)
 	}
@@ -358,7 +359,7 @@ func TestApprovalsStackOnTheReviewBranch(t *testing.T) {
 	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "does not apply to review") {
 		t.Fatalf("clashing approval: %d\n%s", w.Code, w.Body.String())
 	}
-	if _, ok, _ := reviews.Of(b.state, clash.ID); ok || git(t, b.repo, "rev-parse", "refs/heads/review") != v.Merge.Commit {
+	if _, ok, _ := reviews.Of(context.Background(), b.log, clash.ID); ok || git(t, b.repo, "rev-parse", "refs/heads/review") != v.Merge.Commit {
 		t.Fatal("a refused approval recorded a verdict or moved the branch")
 	}
 }

@@ -1,13 +1,13 @@
 package console
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/devaiops/devai/memory/decisions"
-	"github.com/devaiops/devai/memory/proposals"
 	"github.com/devaiops/devai/memory/reviews"
 	"github.com/devaiops/devai/tools/patch"
 )
@@ -30,8 +30,8 @@ type ledger struct {
 	proposed map[string]decisions.Record // proposal id → its propose_patch record
 }
 
-func (c *Console) readLedger() (ledger, error) {
-	recs, err := decisions.List(decisions.Dir(c.cfg.StateDir), decisions.Filter{})
+func (c *Console) readLedger(ctx context.Context) (ledger, error) {
+	recs, err := c.cfg.Decisions.List(ctx, decisions.Filter{})
 	if err != nil {
 		return ledger{}, err
 	}
@@ -86,18 +86,18 @@ var riskRank = map[string]int{"low": 1, "medium": 2, "high": 3}
 
 // loadRows reads the stored proposals and keeps those q selects, in its
 // order (newest first by default).
-func (c *Console) loadRows(q listQuery) ([]proposalRow, error) {
-	ids, err := proposals.IDs(c.cfg.StateDir)
+func (c *Console) loadRows(ctx context.Context, q listQuery) ([]proposalRow, error) {
+	ids, err := c.cfg.Proposals.IDs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	l, err := c.readLedger()
+	l, err := c.readLedger(ctx)
 	if err != nil {
 		return nil, err
 	}
 	rows := []proposalRow{}
 	for _, id := range ids {
-		p, err := patch.Load(c.cfg.StateDir, id)
+		p, err := patch.Load(ctx, c.cfg.Proposals, id)
 		if err != nil {
 			continue // being written, or damaged: devai pr show says why
 		}

@@ -27,8 +27,8 @@ var objectID = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
 // applied to the branch's tree in a temporary index (GIT_INDEX_FILE), then
 // write-tree, commit-tree and update-ref, which moves the branch only if
 // it still points where it did. No working tree, index or HEAD is touched.
-func mergeApproved(ctx context.Context, repo, stateDir, branch string, p patch.Output, reviewer string, now time.Time) (reviews.Merge, error) {
-	diff, err := os.ReadFile(filepath.Join(proposals.Root(stateDir), p.ID, proposals.PatchFile))
+func mergeApproved(ctx context.Context, repo string, store proposals.Store, branch string, p patch.Output, reviewer string, now time.Time) (reviews.Merge, error) {
+	diff, err := store.Diff(ctx, p.ID)
 	if err != nil {
 		return reviews.Merge{}, fmt.Errorf("read the diff of proposal %s: %w", p.ID, err)
 	}

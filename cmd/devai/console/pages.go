@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -107,7 +108,7 @@ func verdictLabel(state string) string {
 func (c *Console) proposalList(w http.ResponseWriter, r *http.Request) {
 	qv := r.URL.Query()
 	q := listQuery{State: qv.Get("status"), Risk: qv.Get("risk"), Checks: qv.Get("checks"), Q: qv.Get("q"), Sort: qv.Get("sort"), Desc: qv.Get("order") == "desc"}
-	rows, err := c.loadRows(q)
+	rows, err := c.loadRows(r.Context(), q)
 	if err != nil {
 		c.fail(w, r, http.StatusInternalServerError, err)
 		return
@@ -127,12 +128,12 @@ type proposalView struct {
 	Comment      string
 }
 
-func (c *Console) loadProposal(id string) (proposalView, error) {
-	p, err := patch.Load(c.cfg.StateDir, id)
+func (c *Console) loadProposal(ctx context.Context, id string) (proposalView, error) {
+	p, err := patch.Load(ctx, c.cfg.Proposals, id)
 	if err != nil {
 		return proposalView{}, err
 	}
-	l, err := c.readLedger()
+	l, err := c.readLedger(ctx)
 	if err != nil {
 		return proposalView{}, err
 	}
@@ -145,7 +146,7 @@ func (c *Console) loadProposal(id string) (proposalView, error) {
 }
 
 func (c *Console) proposalPage(w http.ResponseWriter, r *http.Request) {
-	v, err := c.loadProposal(r.PathValue("id"))
+	v, err := c.loadProposal(r.Context(), r.PathValue("id"))
 	if errors.Is(err, proposals.ErrNotFound) {
 		c.fail(w, r, http.StatusNotFound, err)
 		return
@@ -162,7 +163,7 @@ func (c *Console) proposalPage(w http.ResponseWriter, r *http.Request) {
 // the review branch first where one is configured.
 func (c *Console) verdict(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	v, err := c.loadProposal(id)
+	v, err := c.loadProposal(r.Context(), id)
 	if errors.Is(err, proposals.ErrNotFound) {
 		c.fail(w, r, http.StatusNotFound, err)
 		return
@@ -186,7 +187,7 @@ func (c *Console) verdict(w http.ResponseWriter, r *http.Request) {
 			again(http.StatusConflict, fmt.Errorf("already approved and committed as %s on %s (%s)", short(prev.Merge.Commit), prev.Merge.Branch, prev.Decision))
 			return
 		}
-		m, err := mergeApproved(r.Context(), c.cfg.Repo, c.cfg.StateDir, c.cfg.ReviewBranch, v.Row.P, who, c.cfg.Now())
+		m, err := mergeApproved(r.Context(), c.cfg.Repo, c.cfg.Proposals, c.cfg.ReviewBranch, v.Row.P, who, c.cfg.Now())
 		if err != nil {
 			again(http.StatusConflict, fmt.Errorf("not approved: %w", err))
 			return
@@ -241,8 +242,7 @@ func (c *Console) decisionList(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	dir := decisions.Dir(c.cfg.StateDir)
-	recs, err := decisions.List(dir, f)
+	recs, err := c.cfg.Decisions.List(r.Context(), f)
 	if err != nil {
 		c.fail(w, r, http.StatusInternalServerError, err)
 		return
@@ -253,7 +253,7 @@ func (c *Console) decisionList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sort.Slice(recs, func(i, j int) bool { return recs[i].Seq > recs[j].Seq }) // newest first
-	c.render(w, r, http.StatusOK, "decisions", "Decisions", map[string]any{"Recs": recs, "Q": q, "Verify": c.verify(), "Tools": c.toolNames()})
+	c.render(w, r, http.StatusOK, "decisions", "Decisions", map[string]any{"Recs": recs, "Q": q, "Verify": c.verify(r.Context()), "Tools": c.toolNames(r.Context())})
 }
 
 // verifyView is the chain's verify status as the pages show it.
@@ -262,8 +262,8 @@ type verifyView struct {
 	Err    string
 }
 
-func (c *Console) verify() verifyView {
-	rep, err := decisions.VerifyTrust(decisions.Dir(c.cfg.StateDir), c.cfg.Trust)
+func (c *Console) verify(ctx context.Context) verifyView {
+	rep, err := c.cfg.Decisions.Verify(ctx)
 	if err != nil {
 		return verifyView{Err: err.Error()}
 	}
@@ -271,12 +271,12 @@ func (c *Console) verify() verifyView {
 }
 
 // toolNames are the tools that appear in the log, for the filter.
-func (c *Console) toolNames() []string {
+func (c *Console) toolNames(ctx context.Context) []string {
 	seen := map[string]bool{}
-	_ = decisions.Each(decisions.Dir(c.cfg.StateDir), func(r decisions.Record) error {
+	recs, _ := c.cfg.Decisions.List(ctx, decisions.Filter{})
+	for _, r := range recs {
 		seen[r.Tool] = true
-		return nil
-	})
+	}
 	names := make([]string, 0, len(seen))
 	for n := range seen {
 		names = append(names, n)
@@ -305,8 +305,7 @@ func parseDay(s string, until bool) (time.Time, error) {
 }
 
 func (c *Console) decisionPage(w http.ResponseWriter, r *http.Request) {
-	dir := decisions.Dir(c.cfg.StateDir)
-	rec, err := decisions.Get(dir, r.PathValue("id"))
+	rec, err := c.cfg.Decisions.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		status := http.StatusInternalServerError
 		if errors.Is(err, decisions.ErrNotFound) || strings.Contains(err.Error(), "want d000042") {
@@ -315,7 +314,7 @@ func (c *Console) decisionPage(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, status, err)
 		return
 	}
-	recs, err := decisions.List(dir, decisions.Filter{})
+	recs, err := c.cfg.Decisions.List(r.Context(), decisions.Filter{})
 	if err != nil {
 		c.fail(w, r, http.StatusInternalServerError, err)
 		return
@@ -331,7 +330,7 @@ func (c *Console) decisionPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	c.render(w, r, http.StatusOK, "decision", "Decision "+rec.ID, map[string]any{
-		"Rec": rec, "Args": args.String(), "Links": decisions.LinksOf(rec, recs), "Verify": c.verify(), "Proposal": proposal})
+		"Rec": rec, "Args": args.String(), "Links": decisions.LinksOf(rec, recs), "Verify": c.verify(r.Context()), "Proposal": proposal})
 }
 
 func (c *Console) indexPage(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,84 @@
+package pgstore_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/memory/pgstore"
+	"github.com/devaiops/devai/memory/pgstore/pgtest"
+)
+
+// Replicas starting together apply each migration once, and a store opened
+// again applies none.
+func TestMigrationsApplyOnce(t *testing.T) {
+	pg := pgtest.Start(t)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := pgstore.Open(context.Background(), pg.URL, pgstore.Options{})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			s.Close()
+		}()
+	}
+	wg.Wait()
+	openStore(t, pg.URL)
+	conn, err := pgx.Connect(context.Background(), pg.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n, distinct int
+	if err := conn.QueryRow(context.Background(), "SELECT count(*), count(DISTINCT version) FROM schema_migrations").Scan(&n, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || distinct != 1 {
+		t.Fatalf("schema_migrations holds %d rows (%d versions), want the one migration once", n, distinct)
+	}
+}
+
+// While PostgreSQL is down an append retries, then fails with an error
+// that says the store cannot be reached; once it is back, appends go on
+// and the chain holds every record that was acknowledged.
+func TestAppendWhileTheServerIsDown(t *testing.T) {
+	pg := pgtest.Start(t)
+	s, err := pgstore.Open(context.Background(), pg.URL, pgstore.Options{RetryFor: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	l := openLog(t, s, "shop", filepath.Join(t.TempDir(), "decisions.key"))
+	defer l.Close()
+	ctx := context.Background()
+	if _, err := l.Append(ctx, decisions.Entry{Tool: "search_context"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := pg.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = l.Append(ctx, decisions.Entry{Tool: "search_context"})
+	if err == nil || !strings.Contains(err.Error(), "cannot be reached") || !strings.Contains(err.Error(), "is PostgreSQL running?") {
+		t.Fatalf("an append while the server is down: %v", err)
+	}
+	if err := pg.Start(); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := l.Append(ctx, decisions.Entry{Tool: "search_context"})
+	if err != nil || rec.Seq != 2 {
+		t.Fatalf("the append after the restart: %v %+v", err, rec)
+	}
+	if rep, err := l.Verify(ctx); err != nil || !rep.OK() || rep.Records != 2 {
+		t.Fatalf("verify: %v %+v", err, rep)
+	}
+}
