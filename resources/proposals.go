@@ -17,38 +17,89 @@ import (
 // memory/proposals; these resources serve its meta.json (the whole
 // proposal, diff included, credentials redacted) as it is stored.
 const (
-	ProposalsURI        = "devai://proposals"
-	ProposalTemplateURI = "devai://proposals/{id}"
+	ProposalsURI          = "devai://proposals"
+	ProposalTemplateURI   = "devai://proposals/{id}"
+	ProposalsPageTemplate = "devai://proposals{?before,limit}"
+	proposalsPageLimit    = 50
 )
 
-// AddProposals adds devai://proposals (the stored proposals, in short) and
-// devai://proposals/{id} (one proposal: diff, checks, impacted tests,
+// AddProposals adds devai://proposals (the stored proposals, in short,
+// the newest that fit), its pages (devai://proposals?before=<id>&limit=<n>)
+// and devai://proposals/{id} (one proposal: diff, checks, impacted tests,
 // risk), read from stateDir.
 func AddProposals(s *server.MCPServer, stateDir string) {
-	s.AddResource(mcp.NewResource(ProposalsURI, "proposals",
-		mcp.WithResourceDescription("Patches proposed through propose_patch, oldest first: id, title, base, branch, check results. Read devai://proposals/{id} for one."),
-		mcp.WithMIMEType("application/json"),
-	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		list, err := listProposals(stateDir)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", ProposalsURI, err)
+	list := func(ctx context.Context, req mcp.ReadResourceRequest) (answer, error) {
+		return proposalsPage(stateDir, req.Params.URI)
+	}
+	add(s,
+		route{
+			resource: ptr(mcp.NewResource(ProposalsURI, "proposals",
+				mcp.WithResourceDescription(fmt.Sprintf("Patches proposed through propose_patch, the %d newest, oldest first: id, title, base, branch, check results. Read devai://proposals/{id} for one, devai://proposals?before=<id> for older ones.", proposalsPageLimit)),
+				mcp.WithMIMEType("application/json"),
+			)),
+			read: list,
+		},
+		route{
+			template: ptr(mcp.NewResourceTemplate(ProposalsPageTemplate, "proposals page",
+				mcp.WithTemplateDescription(fmt.Sprintf("A page of the proposals: those before the id named, the limit newest of them (default %d), oldest first.", proposalsPageLimit)),
+				mcp.WithTemplateMIMEType("application/json"),
+			)),
+			read: list,
+		},
+		route{
+			template: ptr(mcp.NewResourceTemplate(ProposalTemplateURI, "proposal",
+				mcp.WithTemplateDescription("One proposed patch by id: the unified diff against its base commit, files and symbols touched, impacted tests, requirements, checks with results, risk note, and its branch if one was made."),
+				mcp.WithTemplateMIMEType("application/json"),
+			)),
+			read: func(ctx context.Context, req mcp.ReadResourceRequest) (answer, error) {
+				id := strings.TrimPrefix(req.Params.URI, ProposalsURI+"/")
+				data, err := proposals.ReadMeta(stateDir, id)
+				if errors.Is(err, proposals.ErrNotFound) {
+					return answer{}, notFound(req.Params.URI, err, "read "+ProposalsURI+" for the ids")
+				}
+				if err != nil {
+					return answer{}, fmt.Errorf("%s: %w", req.Params.URI, err)
+				}
+				return contentsOf([]mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: "application/json", Text: string(data)}}), nil
+			},
+		},
+	)
+}
+
+// proposalsPage is the list at uri: devai://proposals with an optional
+// before and limit.
+func proposalsPage(stateDir, uri string) (answer, error) {
+	before, limit, err := pageQuery(uri, proposalsPageLimit)
+	if err != nil {
+		return answer{}, err
+	}
+	list, err := listProposals(stateDir)
+	if err != nil {
+		return answer{}, fmt.Errorf("%s: %w", uri, err)
+	}
+	if before != "" {
+		n := 0
+		for n < len(list) && list[n].ID < before {
+			n++
 		}
-		return jsonContents(ProposalsURI, map[string]any{"proposals": list})
-	})
-	s.AddResourceTemplate(mcp.NewResourceTemplate(ProposalTemplateURI, "proposal",
-		mcp.WithTemplateDescription("One proposed patch by id: the unified diff against its base commit, files and symbols touched, impacted tests, requirements, checks with results, risk note, and its branch if one was made."),
-		mcp.WithTemplateMIMEType("application/json"),
-	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		id := strings.TrimPrefix(req.Params.URI, ProposalsURI+"/")
-		data, err := proposals.ReadMeta(stateDir, id)
-		if errors.Is(err, proposals.ErrNotFound) {
-			return nil, fmt.Errorf("%s: %v; read %s for the ids", req.Params.URI, err, ProposalsURI)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", req.Params.URI, err)
-		}
-		return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: "application/json", Text: string(data)}}, nil
-	})
+		list = list[:n]
+	}
+	older := max(0, len(list)-limit)
+	list = list[older:]
+	items := make([]any, len(list))
+	for i, p := range list {
+		items[i] = p
+	}
+	return answer{list: &listing{
+		uri: uri, key: "proposals", items: items, older: older,
+		id: func(i int) string { return list[i].ID },
+		more: func(omitted int, firstShown string) string {
+			if firstShown == "" {
+				return fmt.Sprintf("%d older proposals not shown; read %s?before=<id>&limit=<n>", omitted, ProposalsURI)
+			}
+			return fmt.Sprintf("%d older proposals not shown; read %s?before=%s for them", omitted, ProposalsURI, firstShown)
+		},
+	}}, nil
 }
 
 // proposalSummary is a proposal in short, read from its meta.json.

@@ -35,6 +35,8 @@ import (
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/devaiops/devai/memory/budget"
 )
 
 const (
@@ -409,6 +411,9 @@ func readResource(t *testing.T, ctx context.Context, s *session, uri string) (st
 		t.Errorf("read %s: no contents in %.300s", uri, raw)
 		return "", false
 	}
+	if size := len(raw) + budget.Envelope; size > budget.Default { // resources.Budget
+		t.Errorf("read %s: %d bytes on the wire, over the resource budget of %d", uri, size, budget.Default)
+	}
 	t.Logf("read %s: %d bytes", uri, len(raw))
 	return rr.Contents[0].Text, true
 }
@@ -463,6 +468,9 @@ func checkResources(t *testing.T, ctx context.Context, s *session, res repoResul
 			checkKindTemplate(t, ctx, s, tmpl.URITemplate, kind, hits[kind])
 		case tmpl.URITemplate == "devai://decisions/{id}":
 			// read in checkDecisions
+		case tmpl.URITemplate == "devai://decisions{?before,limit}", tmpl.URITemplate == "devai://proposals{?before,limit}":
+			checkPage(t, ctx, s, strings.TrimSuffix(tmpl.URITemplate, "{?before,limit}"))
+			continue // no wrong value names nothing: a page may be empty
 		case tmpl.URITemplate == "devai://proposals/{id}":
 			for _, m := range res.Calls {
 				if id := proposalID(m); id != "" {
@@ -479,6 +487,29 @@ func checkResources(t *testing.T, ctx context.Context, s *session, res repoResul
 			t.Errorf("resource template %s is served but the suite does not read it: teach checkResources", tmpl.URITemplate)
 		}
 		checkWrongURI(t, ctx, s, tmpl.URITemplate)
+	}
+}
+
+// checkPage reads the first page of a list, two items long: it must say
+// how many it left out.
+func checkPage(t *testing.T, ctx context.Context, s *session, list string) {
+	t.Helper()
+	var p struct {
+		Shown   *int   `json:"shown"`
+		Omitted *int   `json:"omitted"`
+		More    string `json:"more"`
+	}
+	uri := list + "?limit=2"
+	if !readJSON(t, ctx, s, uri, &p) {
+		return
+	}
+	switch {
+	case p.Shown == nil || p.Omitted == nil:
+		t.Errorf("%s: no shown and omitted counts", uri)
+	case *p.Shown > 2:
+		t.Errorf("%s: %d items shown", uri, *p.Shown)
+	case *p.Omitted > 0 && !strings.Contains(p.More, "?before="):
+		t.Errorf("%s: %d left out, and more (%q) does not say how to read them", uri, *p.Omitted, p.More)
 	}
 }
 
