@@ -1,11 +1,14 @@
 package resources
 
 // This file is the one path by which every devai resource reaches mcp-go:
-// it bounds each answer to Budget, measured as the wire carries it.
+// it bounds each answer to Budget, measured as the wire carries it, and
+// answers a resource that does not exist with MCP's resource-not-found
+// code instead of an internal error.
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -30,7 +33,7 @@ type answer struct {
 }
 
 // readFunc reads one resource. A resource that does not exist is a
-// notFoundError.
+// notFoundError, which the client receives as resource-not-found.
 type readFunc func(ctx context.Context, req mcp.ReadResourceRequest) (answer, error)
 
 // notFoundError says that uri names nothing, and how to find what exists.
@@ -72,8 +75,42 @@ func (r route) matches(uri string) bool {
 	return r.template.URITemplate.Regexp().MatchString(uri)
 }
 
-// add registers routes on s, each answer fitted to the budget.
+// readKey is where the hook hands a read's answer to the handler that
+// mcp-go calls next. Its value is of a type of this package, which no
+// client's JSON can produce.
+const readKey = "devai/read"
+
+type handedOver struct {
+	contents []mcp.ResourceContents
+}
+
+// add registers routes on s: each answer goes through fit, and a read
+// that finds nothing is turned into mcp-go's resource-not-found.
+//
+// mcp-go v1.2.1 turns every error a resource handler returns into
+// -32603 (handlerError checks only for a URL elicitation); only a URI that
+// no resource or template matches gets -32002 (-32602 for 2026-07-28
+// clients). So the read runs in a before-read hook: when it finds nothing,
+// the hook rewrites the request's URI to the not-found message, which no
+// route matches, and mcp-go answers with its own not-found code and a
+// message that names the URI and says how to list what exists. Otherwise
+// the hook hands the answer to the registered handler, so that nothing is
+// read twice. Without the hook (a server whose hooks were replaced) the
+// handler reads itself, and a missing resource is an internal error.
 func add(s *server.MCPServer, routes ...route) {
+	hooks := s.GetHooks()
+	if hooks == nil {
+		hooks = &server.Hooks{}
+		server.WithHooks(hooks)(s)
+	}
+	hooks.AddBeforeReadResource(func(ctx context.Context, _ any, req *mcp.ReadResourceRequest) {
+		for _, r := range routes {
+			if r.matches(req.Params.URI) {
+				readAhead(ctx, r, req)
+				return
+			}
+		}
+	})
 	for _, r := range routes {
 		h := handler(r)
 		if r.resource != nil {
@@ -84,8 +121,34 @@ func add(s *server.MCPServer, routes ...route) {
 	}
 }
 
+// readAhead reads req in the hook: see add.
+func readAhead(ctx context.Context, r route, req *mcp.ReadResourceRequest) {
+	contents, err := readFitted(ctx, r, *req)
+	var nf *notFoundError
+	switch {
+	case errors.As(err, &nf):
+		req.Params.URI = nf.Error()
+	case err == nil:
+		meta := &mcp.Meta{AdditionalFields: map[string]any{}}
+		if req.Params.Meta != nil {
+			meta.ProgressToken = req.Params.Meta.ProgressToken
+			for k, v := range req.Params.Meta.AdditionalFields {
+				meta.AdditionalFields[k] = v
+			}
+		}
+		meta.AdditionalFields[readKey] = &handedOver{contents: contents}
+		req.Params.Meta = meta
+	}
+	// Any other error: the handler reads again and reports it.
+}
+
 func handler(r route) server.ResourceHandlerFunc {
 	return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		if req.Params.Meta != nil {
+			if h, ok := req.Params.Meta.AdditionalFields[readKey].(*handedOver); ok {
+				return h.contents, nil
+			}
+		}
 		return readFitted(ctx, r, req)
 	}
 }

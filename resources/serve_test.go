@@ -3,6 +3,7 @@ package resources
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -171,5 +172,37 @@ func TestALargeFileIsCutAndSaysWhereTheRestIs(t *testing.T) {
 	shown := strings.Count(text, "\n") - 2 // the note and the blank line before it
 	if want := fmt.Sprintf("read devai://code/big.go#L%d-L8002 for the rest", 101+shown); !strings.Contains(text, want) {
 		t.Errorf("the rest of a range should start after the %d lines shown: want %q in\n%s", shown, want, text[len(text)-300:])
+	}
+}
+
+func TestAMissingResourceIsResourceNotFound(t *testing.T) {
+	state := t.TempDir()
+	s := server.NewMCPServer("t", "0", server.WithResourceCapabilities(false, false))
+	RegisterDecisions(s, decisionLog(t, 3))
+	AddProposals(s, state)
+	for _, tc := range []struct {
+		version, uri, list string
+		code               error
+	}{
+		{mcp.ProtocolVersion20251125, "devai://decisions/d999999", "read devai://decisions", mcp.ErrResourceNotFound},
+		{mcp.ProtocolVersion20251125, "devai://decisions/xyz", "read devai://decisions", mcp.ErrResourceNotFound},
+		{mcp.ProtocolVersion20251125, "devai://proposals/20990101-000000-abcdef", "read devai://proposals", mcp.ErrResourceNotFound},
+		{"2025-06-18", "devai://proposals/..%2F..%2Fetc", "read devai://proposals", mcp.ErrResourceNotFound},
+		{mcp.LATEST_PROTOCOL_VERSION, "devai://decisions/d999999", "read devai://decisions", mcp.ErrInvalidParams}, // 2026-07-28 says -32602
+	} {
+		c := connect(t, s, tc.version)
+		_, err := readResource(t, c, tc.uri)
+		if !errors.Is(err, tc.code) {
+			t.Errorf("%s (%s): got %v, want %v", tc.uri, tc.version, err, tc.code)
+			continue
+		}
+		if msg := err.Error(); !strings.Contains(msg, tc.uri) || !strings.Contains(msg, tc.list) {
+			t.Errorf("%s: the message should name the URI and say %q: %s", tc.uri, tc.list, msg)
+		}
+	}
+	// A record that exists is still read.
+	c := connect(t, s, mcp.ProtocolVersion20251125)
+	if _, err := readResource(t, c, "devai://decisions/d000002"); err != nil {
+		t.Errorf("devai://decisions/d000002: %v", err)
 	}
 }

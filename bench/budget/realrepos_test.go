@@ -514,7 +514,7 @@ func checkPage(t *testing.T, ctx context.Context, s *session, list string) {
 }
 
 // checkWrongURI reads the template filled with something that is not
-// there: the error must say what to do.
+// there: the error must be MCP's resource-not-found and say what to do.
 func checkWrongURI(t *testing.T, ctx context.Context, s *session, tmpl string) {
 	t.Helper()
 	uri := strings.NewReplacer("{+path}", "no/such/file.go", "{id}", "d999999").Replace(tmpl)
@@ -522,6 +522,8 @@ func checkWrongURI(t *testing.T, ctx context.Context, s *session, tmpl string) {
 	switch {
 	case err == nil:
 		t.Errorf("read %s: answered; want an error that says what to do", uri)
+	case !strings.Contains(err.Error(), "JSON-RPC error -32002"):
+		t.Errorf("read %s: want resource-not-found (-32002), got %v", uri, err)
 	case !actionable.MatchString(err.Error()):
 		t.Errorf("read %s: the error does not say what to do: %v", uri, err)
 	default:
