@@ -12,6 +12,15 @@
 #   bench/realrepos.sh /tmp/rr                  # all five below
 #   bench/realrepos.sh /tmp/rr echo gin go-git  # some of them
 #
+# Python, TypeScript and JavaScript repositories join as a bench run (CI
+# reaches only the package registries): they are cloned at a pinned
+# commit from git mirrors under $DEVAI_MIRRORS (default /work/.mirror,
+# one OWNER+NAME/repo bare repository each; `git clone --mirror` of the
+# public repository makes one), whole history, and get the same
+# logs/go-test.log.
+#
+#   bench/realrepos.sh /tmp/rr flask requests httpx starlette ky express
+#
 # Prints one NAME=DIR line per repository on stdout (what bench/budget's
 # --repo and DEVAI_REALREPOS take). A DIR/NAME that is already a git
 # repository is kept as it is, so a second run reuses it (and its .devai).
@@ -26,6 +35,17 @@ declare -A modules=(
 	[prometheus]=github.com/prometheus/prometheus@v0.316.0  # large: ~1650 files
 )
 order=(bbolt echo gin go-git prometheus)
+
+# Cloned from mirrors at a pinned commit: OWNER/NAME@COMMIT.
+declare -A clones=(
+	[flask]=pallets/flask@2ac89889f4cc330eabd50f295dcef02828522c69        # Python, ~240 files
+	[requests]=psf/requests@1f6589ec3a1ee910f9a65cc3ceac60b26677bc0e      # Python, ~130 files
+	[httpx]=encode/httpx@ae1b9f66238f75ced3ced5e4485408435de10768         # Python, ~125 files
+	[starlette]=encode/starlette@cb8f84f5284dc301ca7a31eb732b9e140769dd48 # Python, ~125 files
+	[ky]=sindresorhus/ky@3419113b48e034fdcf8fa6bd3be3da7b3d0d758f         # TypeScript, ~70 files
+	[express]=expressjs/express@a3714473feb3d2908add734d340e7755fd85e0a3  # JavaScript, ~210 files
+)
+mirrors=${DEVAI_MIRRORS:-/work/.mirror}
 
 dir=${1:?usage: bench/realrepos.sh DIR [NAME...]}
 shift
@@ -63,13 +83,42 @@ if [[ ! -s "$gotestlog" ]]; then
 	mv "$gotestlog.tmp" "$gotestlog"
 fi
 
+# clone NAME REPO clones the pinned commit of clones[NAME] into REPO, with
+# the log committed on top.
+clone() {
+	local spec=${clones[$1]} slug src
+	slug=${spec%@*}
+	src="$mirrors/${slug/\//+}/repo"
+	if [[ ! -d "$src" ]]; then
+		echo "realrepos.sh: no mirror of ${spec%@*} at $src (set DEVAI_MIRRORS)" >&2
+		return 1
+	fi
+	rm -rf "$2"
+	git clone -q "$src" "$2"
+	(
+		cd "$2"
+		git -c advice.detachedHead=false checkout -q "${spec##*@}"
+		mkdir -p logs
+		cp "$gotestlog" logs/go-test.log
+		git add -f logs/go-test.log
+		git -c user.name=bench -c user.email=bench@example.invalid commit -q -m "bench: a go test -v log to summarise"
+	)
+}
+
 for name in "${names[@]}"; do
+	repo="$dir/$name"
+	if [[ -n "${clones[$name]:-}" ]]; then
+		if ! git -C "$repo" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+			clone "$name" "$repo"
+		fi
+		echo "$name=$repo"
+		continue
+	fi
 	module=${modules[$name]:-}
 	if [[ -z "$module" ]]; then
-		echo "realrepos.sh: unknown repository $name (known: ${order[*]})" >&2
+		echo "realrepos.sh: unknown repository $name (known: ${order[*]} ${!clones[*]})" >&2
 		exit 2
 	fi
-	repo="$dir/$name"
 	if ! git -C "$repo" rev-parse -q --verify HEAD >/dev/null 2>&1; then
 		rm -rf "$repo"
 		cp -r "$(download "$module")" "$repo"

@@ -18,18 +18,24 @@ type ChangelogFunc func(ctx context.Context) (string, error)
 
 // RegisterChangelog adds devai://changelog to s, read through write.
 func RegisterChangelog(s *server.MCPServer, write ChangelogFunc) {
-	s.AddResource(mcp.NewResource(ChangelogURI, "changelog",
-		mcp.WithResourceDescription("The changelog since the last tag (Keep a Changelog sections, breaking changes first), from the git history. "+
-			"Call generate_changelog for another range or for JSON."),
-		mcp.WithMIMEType("text/markdown"),
-	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		if write == nil {
-			return nil, fmt.Errorf("%s: no changelog writer is configured; check the server log", ChangelogURI)
-		}
-		text, err := write(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", ChangelogURI, err)
-		}
-		return []mcp.ResourceContents{mcp.TextResourceContents{URI: ChangelogURI, MIMEType: "text/markdown", Text: text}}, nil
+	add(s, route{
+		resource: ptr(mcp.NewResource(ChangelogURI, "changelog",
+			mcp.WithResourceDescription("The changelog since the last tag (Keep a Changelog sections, breaking changes first), from the git history. "+
+				"Call generate_changelog for another range or for JSON."),
+			mcp.WithMIMEType("text/markdown"),
+		)),
+		read: func(ctx context.Context, req mcp.ReadResourceRequest) (answer, error) {
+			if write == nil {
+				return answer{}, fmt.Errorf("%s: no changelog writer is configured; check the server log", ChangelogURI)
+			}
+			text, err := write(ctx)
+			if err != nil {
+				return answer{}, fmt.Errorf("%s: %w", ChangelogURI, err)
+			}
+			return contentsOf([]mcp.ResourceContents{mcp.TextResourceContents{URI: ChangelogURI, MIMEType: "text/markdown", Text: text}}), nil
+		},
+		rest: func(string, int, int) string {
+			return "call generate_changelog with a narrower range (from, to) for the rest"
+		},
 	})
 }

@@ -2,9 +2,10 @@ package resources
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -13,50 +14,123 @@ import (
 	"github.com/devaiops/devai/memory/decisions"
 )
 
-// Decision log URIs.
+// Decision log URIs. devai://decisions?before=d000120&limit=20 pages back
+// through the log.
 const (
-	DecisionsURI         = "devai://decisions"
-	DecisionTemplateURI  = "devai://decisions/{id}"
-	decisionsRecentLimit = 50
+	DecisionsURI          = "devai://decisions"
+	DecisionsPageTemplate = "devai://decisions{?before,limit}"
+	DecisionTemplateURI   = "devai://decisions/{id}"
+	decisionsRecentLimit  = 50
 )
 
-// RegisterDecisions adds devai://decisions (the most recent records, and
-// whether the chain holds) and devai://decisions/{id} (one record), read
-// from log (files or the shared store).
+// RegisterDecisions adds devai://decisions (the most recent records),
+// its pages (devai://decisions?before=<id>&limit=<n>) and
+// devai://decisions/{id} (one record), read from log (files or the shared
+// store).
 func RegisterDecisions(s *server.MCPServer, log decisions.Reader) {
-	s.AddResource(mcp.NewResource(DecisionsURI, "decisions",
-		mcp.WithResourceDescription(fmt.Sprintf("The decision log: the %d most recent tool calls (tool, redacted arguments, client, outcome, what was written), newest last, hash-chained.", decisionsRecentLimit)),
-		mcp.WithMIMEType("application/json"),
-	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		recs, err := log.List(ctx, decisions.Filter{Limit: decisionsRecentLimit})
+	list := func(ctx context.Context, req mcp.ReadResourceRequest) (answer, error) {
+		return decisionsPage(ctx, log, req.Params.URI)
+	}
+	add(s,
+		route{
+			resource: ptr(mcp.NewResource(DecisionsURI, "decisions",
+				mcp.WithResourceDescription(fmt.Sprintf("The decision log: the %d most recent tool calls (tool, redacted arguments, client, outcome, what was written), newest last, hash-chained. Older ones: devai://decisions?before=<id>&limit=<n>.", decisionsRecentLimit)),
+				mcp.WithMIMEType("application/json"),
+			)),
+			read: list,
+		},
+		route{
+			template: ptr(mcp.NewResourceTemplate(DecisionsPageTemplate, "decisions page",
+				mcp.WithTemplateDescription(fmt.Sprintf("A page of the decision log: the records before the id named (d000120), the limit most recent of them (default %d), newest last.", decisionsRecentLimit)),
+				mcp.WithTemplateMIMEType("application/json"),
+			)),
+			read: list,
+		},
+		route{
+			template: ptr(mcp.NewResourceTemplate(DecisionTemplateURI, "decision",
+				mcp.WithTemplateDescription("One decision record by id (d000042), with the records of the same session before and after it."),
+				mcp.WithTemplateMIMEType("application/json"),
+			)),
+			read: func(ctx context.Context, req mcp.ReadResourceRequest) (answer, error) {
+				return decision(ctx, log, req.Params.URI)
+			},
+		},
+	)
+}
+
+// decisionsPage is the list at uri: devai://decisions with an optional
+// before and limit.
+func decisionsPage(ctx context.Context, log decisions.Reader, uri string) (answer, error) {
+	before, limit, err := pageQuery(uri, decisionsRecentLimit)
+	if err != nil {
+		return answer{}, err
+	}
+	recs, err := log.List(ctx, decisions.Filter{})
+	if err != nil {
+		return answer{}, fmt.Errorf("%s: %w", uri, err)
+	}
+	if before != "" {
+		seq, err := decisions.ParseID(before)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", DecisionsURI, err)
+			return answer{}, fmt.Errorf("%s: before: %w", uri, err)
 		}
-		if recs == nil {
-			recs = []decisions.Record{}
+		n := 0
+		for n < len(recs) && recs[n].Seq < seq {
+			n++
 		}
-		return jsonContents(DecisionsURI, map[string]any{"decisions": recs})
-	})
-	s.AddResourceTemplate(mcp.NewResourceTemplate(DecisionTemplateURI, "decision",
-		mcp.WithTemplateDescription("One decision record by id (d000042), with the records of the same session before and after it."),
-		mcp.WithTemplateMIMEType("application/json"),
-	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		id := strings.TrimPrefix(req.Params.URI, DecisionsURI+"/")
-		rec, err := log.Get(ctx, id)
-		if errors.Is(err, decisions.ErrNotFound) {
-			return nil, fmt.Errorf("%s: %w; read %s for the recent ids", req.Params.URI, err, DecisionsURI)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", req.Params.URI, err)
-		}
-		var session []decisions.Record
-		if rec.Client.Session != "" {
-			if session, err = log.List(ctx, decisions.Filter{Session: rec.Client.Session}); err != nil {
-				return nil, fmt.Errorf("%s: %w", req.Params.URI, err)
+		recs = recs[:n]
+	}
+	older := max(0, len(recs)-limit)
+	recs = recs[older:]
+	items := make([]any, len(recs))
+	for i, r := range recs {
+		items[i] = r
+	}
+	return answer{list: &listing{
+		uri: uri, key: "decisions", items: items, older: older,
+		id: func(i int) string { return recs[i].ID },
+		more: func(omitted int, firstShown string) string {
+			if firstShown == "" {
+				return fmt.Sprintf("%d older records not shown; read %s?before=<id>&limit=<n>, or devai://decisions/<id> for one", omitted, DecisionsURI)
 			}
+			return fmt.Sprintf("%d older records not shown; read %s?before=%s for them, or devai://decisions/<id> for one", omitted, DecisionsURI, firstShown)
+		},
+	}}, nil
+}
+
+// pageQuery reads ?before=<id>&limit=<n> from uri.
+func pageQuery(uri string, defaultLimit int) (before string, limit int, err error) {
+	_, query, _ := strings.Cut(uri, "?")
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return "", 0, fmt.Errorf("%s: the query: %w; use ?before=<id>&limit=<n>", uri, err)
+	}
+	limit = defaultLimit
+	if s := q.Get("limit"); s != "" {
+		if limit, err = strconv.Atoi(s); err != nil || limit < 1 {
+			return "", 0, fmt.Errorf("%s: limit must be a positive whole number, not %q", uri, s)
 		}
-		return jsonContents(req.Params.URI, map[string]any{"decision": rec, "session": sessionSteps(session)})
-	})
+	}
+	return q.Get("before"), limit, nil
+}
+
+func decision(ctx context.Context, log decisions.Reader, uri string) (answer, error) {
+	id := strings.TrimPrefix(uri, DecisionsURI+"/")
+	rec, err := log.Get(ctx, id)
+	if err != nil {
+		if _, perr := decisions.ParseID(id); perr != nil || errors.Is(err, decisions.ErrNotFound) {
+			return answer{}, notFound(uri, err, "read "+DecisionsURI+" for the recent ids")
+		}
+		return answer{}, fmt.Errorf("%s: %w", uri, err)
+	}
+	var session []decisions.Record
+	if rec.Client.Session != "" {
+		if session, err = log.List(ctx, decisions.Filter{Session: rec.Client.Session}); err != nil {
+			return answer{}, fmt.Errorf("%s: %w", uri, err)
+		}
+	}
+	c, err := jsonContents(uri, map[string]any{"decision": rec, "session": sessionSteps(session)})
+	return contentsOf(c), err
 }
 
 // sessionStep is one call of a session, in short.
@@ -75,10 +149,4 @@ func sessionSteps(recs []decisions.Record) []sessionStep {
 	return out
 }
 
-func jsonContents(uri string, v any) ([]mcp.ResourceContents, error) {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("%s: encode: %w", uri, err)
-	}
-	return []mcp.ResourceContents{mcp.TextResourceContents{URI: uri, MIMEType: "application/json", Text: string(data)}}, nil
-}
+func ptr[T any](v T) *T { return &v }

@@ -22,71 +22,93 @@ import (
 // review state (the latest verdict from the decision log) added, so that an
 // assistant sees why its patch was sent back.
 const (
-	ProposalsURI        = "devai://proposals"
-	ProposalTemplateURI = "devai://proposals/{id}"
+	ProposalsURI          = "devai://proposals"
+	ProposalTemplateURI   = "devai://proposals/{id}"
+	ProposalsPageTemplate = "devai://proposals{?before,limit}"
+	proposalsPageLimit    = 50
 )
 
-// AddProposals adds devai://proposals (the stored proposals, in short) and
-// devai://proposals/{id} (one proposal: diff, checks, impacted tests,
+// AddProposals adds devai://proposals (the stored proposals, in short,
+// the newest that fit), its pages (devai://proposals?before=<id>&limit=<n>)
+// and devai://proposals/{id} (one proposal: diff, checks, impacted tests,
 // risk), read from store, each with its review state read from the
 // reviewers' verdicts in log.
 func AddProposals(s *server.MCPServer, store proposals.Store, log decisions.Reader) {
-	s.AddResource(mcp.NewResource(ProposalsURI, "proposals",
-		mcp.WithResourceDescription("Patches proposed through propose_patch, oldest first: id, title, base, branch, check results, review state. Read devai://proposals/{id} for one."),
-		mcp.WithMIMEType("application/json"),
-	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		list, err := listProposals(ctx, store, log)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", ProposalsURI, err)
-		}
-		return jsonContents(ProposalsURI, map[string]any{"proposals": list})
-	})
-	s.AddResourceTemplate(mcp.NewResourceTemplate(ProposalTemplateURI, "proposal",
-		mcp.WithTemplateDescription("One proposed patch by id: the unified diff against its base commit, files and symbols touched, impacted tests, requirements, checks with results, risk note, its branch if one was made, and review: the reviewer's verdict (pending, approve, request_changes, reject) and comment."),
-		mcp.WithTemplateMIMEType("application/json"),
-	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		id := strings.TrimPrefix(req.Params.URI, ProposalsURI+"/")
-		data, err := store.Meta(ctx, id)
-		if errors.Is(err, proposals.ErrNotFound) {
-			return nil, fmt.Errorf("%s: %v; read %s for the ids", req.Params.URI, err, ProposalsURI)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", req.Params.URI, err)
-		}
-		if data, err = withReview(ctx, log, id, data); err != nil {
-			return nil, fmt.Errorf("%s: %w", req.Params.URI, err)
-		}
-		return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: "application/json", Text: string(data)}}, nil
-	})
+	list := func(ctx context.Context, req mcp.ReadResourceRequest) (answer, error) {
+		return proposalsPage(ctx, store, log, req.Params.URI)
+	}
+	add(s,
+		route{
+			resource: ptr(mcp.NewResource(ProposalsURI, "proposals",
+				mcp.WithResourceDescription(fmt.Sprintf("Patches proposed through propose_patch, the %d newest, oldest first: id, title, base, branch, check results, review state. Read devai://proposals/{id} for one, devai://proposals?before=<id> for older ones.", proposalsPageLimit)),
+				mcp.WithMIMEType("application/json"),
+			)),
+			read: list,
+		},
+		route{
+			template: ptr(mcp.NewResourceTemplate(ProposalsPageTemplate, "proposals page",
+				mcp.WithTemplateDescription(fmt.Sprintf("A page of the proposals: those before the id named, the limit newest of them (default %d), oldest first.", proposalsPageLimit)),
+				mcp.WithTemplateMIMEType("application/json"),
+			)),
+			read: list,
+		},
+		route{
+			template: ptr(mcp.NewResourceTemplate(ProposalTemplateURI, "proposal",
+				mcp.WithTemplateDescription("One proposed patch by id: the unified diff against its base commit, files and symbols touched, impacted tests, requirements, checks with results, risk note, its branch if one was made, and review: the reviewer's verdict (pending, approve, request_changes, reject) and comment."),
+				mcp.WithTemplateMIMEType("application/json"),
+			)),
+			read: func(ctx context.Context, req mcp.ReadResourceRequest) (answer, error) {
+				id := strings.TrimPrefix(req.Params.URI, ProposalsURI+"/")
+				data, err := store.Meta(ctx, id)
+				if errors.Is(err, proposals.ErrNotFound) {
+					return answer{}, notFound(req.Params.URI, err, "read "+ProposalsURI+" for the ids")
+				}
+				if err != nil {
+					return answer{}, fmt.Errorf("%s: %w", req.Params.URI, err)
+				}
+				if data, err = withReview(ctx, log, id, data); err != nil {
+					return answer{}, fmt.Errorf("%s: %w", req.Params.URI, err)
+				}
+				return contentsOf([]mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: "application/json", Text: string(data)}}), nil
+			},
+		},
+	)
 }
 
-// review is a proposal's review state as the resources show it.
-type review struct {
-	State string `json:"state"` // pending, approve, request_changes, reject
-	*reviews.Verdict
-}
-
-// withReview adds "review" to the stored meta.json object, leaving the
-// stored text before it as it is.
-func withReview(ctx context.Context, log decisions.Reader, id string, meta []byte) ([]byte, error) {
-	v, ok, err := reviews.Of(ctx, log, id)
+// proposalsPage is the list at uri: devai://proposals with an optional
+// before and limit.
+func proposalsPage(ctx context.Context, store proposals.Store, log decisions.Reader, uri string) (answer, error) {
+	before, limit, err := pageQuery(uri, proposalsPageLimit)
 	if err != nil {
-		return nil, err
+		return answer{}, err
 	}
-	r := review{State: reviews.State(v, ok)}
-	if ok {
-		r.Verdict = &v
-	}
-	add, err := json.Marshal(r)
+	list, err := listProposals(ctx, store, log)
 	if err != nil {
-		return nil, fmt.Errorf("encode the review of %s: %w", id, err)
+		return answer{}, fmt.Errorf("%s: %w", uri, err)
 	}
-	body := bytes.TrimRight(meta, " \t\r\n")
-	if !bytes.HasSuffix(body, []byte("}")) || len(bytes.TrimSpace(body[:len(body)-1])) <= 1 {
-		return nil, fmt.Errorf("proposal %s: meta.json is not a JSON object", id)
+	if before != "" {
+		n := 0
+		for n < len(list) && list[n].ID < before {
+			n++
+		}
+		list = list[:n]
 	}
-	out := append(append([]byte{}, bytes.TrimRight(body[:len(body)-1], " \t\r\n")...), ",\n  \"review\": "...)
-	return append(append(out, add...), "\n}\n"...), nil
+	older := max(0, len(list)-limit)
+	list = list[older:]
+	items := make([]any, len(list))
+	for i, p := range list {
+		items[i] = p
+	}
+	return answer{list: &listing{
+		uri: uri, key: "proposals", items: items, older: older,
+		id: func(i int) string { return list[i].ID },
+		more: func(omitted int, firstShown string) string {
+			if firstShown == "" {
+				return fmt.Sprintf("%d older proposals not shown; read %s?before=<id>&limit=<n>", omitted, ProposalsURI)
+			}
+			return fmt.Sprintf("%d older proposals not shown; read %s?before=%s for them", omitted, ProposalsURI, firstShown)
+		},
+	}}, nil
 }
 
 // proposalSummary is a proposal in short, read from its meta.json.
@@ -129,4 +151,33 @@ func listProposals(ctx context.Context, store proposals.Store, log decisions.Rea
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// review is a proposal's review state as the resources show it.
+type review struct {
+	State string `json:"state"` // pending, approve, request_changes, reject
+	*reviews.Verdict
+}
+
+// withReview adds "review" to the stored meta.json object, leaving the
+// stored text before it as it is.
+func withReview(ctx context.Context, log decisions.Reader, id string, meta []byte) ([]byte, error) {
+	v, ok, err := reviews.Of(ctx, log, id)
+	if err != nil {
+		return nil, err
+	}
+	r := review{State: reviews.State(v, ok)}
+	if ok {
+		r.Verdict = &v
+	}
+	add, err := json.Marshal(r)
+	if err != nil {
+		return nil, fmt.Errorf("encode the review of %s: %w", id, err)
+	}
+	body := bytes.TrimRight(meta, " \t\r\n")
+	if !bytes.HasSuffix(body, []byte("}")) || len(bytes.TrimSpace(body[:len(body)-1])) <= 1 {
+		return nil, fmt.Errorf("proposal %s: meta.json is not a JSON object", id)
+	}
+	out := append(append([]byte{}, bytes.TrimRight(body[:len(body)-1], " \t\r\n")...), ",\n  \"review\": "...)
+	return append(append(out, add...), "\n}\n"...), nil
 }

@@ -87,7 +87,7 @@ func TestProposalResourceShowsTheVerdict(t *testing.T) {
 	}
 	s := server.NewMCPServer("t", "0", server.WithResourceCapabilities(false, false))
 	AddProposals(s, proposals.Files{StateDir: state}, decisions.Files{Dir: decisions.Dir(state)})
-	c := connect(t, s)
+	c := connect(t, s, mcp.ProtocolVersion20251125)
 	one, list := readText(t, c, ProposalsURI+"/"+id), readText(t, c, ProposalsURI)
 	if !strings.Contains(one, `"review": {"state":"pending"}`) || !strings.Contains(list, `"review": "pending"`) {
 		t.Fatalf("before any verdict:\n%s\n%s", one, list)
@@ -121,25 +121,6 @@ func TestProposalResourceShowsTheVerdict(t *testing.T) {
 	if !strings.Contains(list, `"review": "request_changes"`) {
 		t.Fatalf("list:\n%s", list)
 	}
-}
-
-func connect(t *testing.T, s *server.MCPServer) *client.Client {
-	t.Helper()
-	ctx := context.Background()
-	c, err := client.NewInProcessClient(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.ProtocolVersion20251125
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 func readText(t *testing.T, c *client.Client, uri string) string {

@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -39,49 +41,93 @@ var kindTitles = map[string]string{
 // Register adds the templates and devai://index to s. ix may be nil (the
 // server still lists them; reads then say that the index is not open).
 func Register(s *server.MCPServer, ix *memory.Index) {
+	routes := make([]route, 0, len(Kinds)+1)
 	for _, kind := range Kinds {
-		tmpl := mcp.NewResourceTemplate(TemplateURI(kind), kind,
-			mcp.WithTemplateDescription(kindTitles[kind]+" in the index. Append #L10-L40 for a line range; the path completes."),
-			mcp.WithTemplateMIMEType("text/plain"),
-			mcp.WithTemplateAnnotations([]mcp.Role{mcp.RoleAssistant, mcp.RoleUser}, 0.5, ""),
-		)
-		s.AddResourceTemplate(tmpl, readHandler(ix, kind))
+		routes = append(routes, route{
+			template: ptr(mcp.NewResourceTemplate(TemplateURI(kind), kind,
+				mcp.WithTemplateDescription(kindTitles[kind]+" in the index. Append #L10-L40 for a line range; the path completes."),
+				mcp.WithTemplateMIMEType("text/plain"),
+				mcp.WithTemplateAnnotations([]mcp.Role{mcp.RoleAssistant, mcp.RoleUser}, 0.5, ""),
+			)),
+			read: readHandler(ix, kind),
+			rest: restOfFile,
+		})
 	}
-	s.AddResource(mcp.NewResource(IndexURI, "index",
-		mcp.WithResourceDescription("What devai has indexed: state, sync progress, files by kind and language, skipped files and why, embedder."),
-		mcp.WithMIMEType("application/json"),
-	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
-		if ix == nil {
-			return nil, errors.New("devai://index: the index is not open; check the server log")
-		}
-		data, err := json.MarshalIndent(ix.Status(), "", "  ")
-		if err != nil {
-			return nil, fmt.Errorf("devai://index: encode status: %w", err)
-		}
-		return []mcp.ResourceContents{mcp.TextResourceContents{URI: IndexURI, MIMEType: "application/json", Text: string(data)}}, nil
+	routes = append(routes, route{
+		resource: ptr(mcp.NewResource(IndexURI, "index",
+			mcp.WithResourceDescription("What devai has indexed: state, sync progress, files by kind and language, skipped files and why, embedder."),
+			mcp.WithMIMEType("application/json"),
+		)),
+		read: func(ctx context.Context, req mcp.ReadResourceRequest) (answer, error) {
+			if ix == nil {
+				return answer{}, errors.New("devai://index: the index is not open; check the server log")
+			}
+			return indexStatus(ix.Status())
+		},
 	})
+	add(s, routes...)
 }
 
-func readHandler(ix *memory.Index, kind string) server.ResourceTemplateHandlerFunc {
-	return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+// indexStatus is the status as a list of its skipped files, the rest as
+// fields, so that a repository with thousands of skipped files still
+// fits: skipped_by_reason counts them all.
+func indexStatus(st memory.Status) (answer, error) {
+	data, err := json.Marshal(st)
+	if err != nil {
+		return answer{}, fmt.Errorf("devai://index: encode status: %w", err)
+	}
+	fields := map[string]any{}
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return answer{}, fmt.Errorf("devai://index: encode status: %w", err)
+	}
+	delete(fields, "skipped")
+	items := make([]any, len(st.Skipped))
+	for i, sk := range st.Skipped {
+		items[i] = sk
+	}
+	return answer{list: &listing{
+		uri: IndexURI, key: "skipped", items: items, fields: fields,
+		id: func(i int) string { return st.Skipped[i].Path },
+		more: func(omitted int, _ string) string {
+			return fmt.Sprintf("%d more skipped files not shown; skipped_by_reason counts them all", omitted)
+		},
+	}}, nil
+}
+
+// restOfFile says which URI reads the lines of a file resource that a cut
+// answer left out: the same path from the first line not shown.
+func restOfFile(uri string, shown, total int) string {
+	base, frag, _ := strings.Cut(uri, "#")
+	first := 1
+	if m := lineRange.FindStringSubmatch(frag); m != nil {
+		first, _ = strconv.Atoi(m[1])
+	}
+	from, to := first+shown, first+total-1
+	return fmt.Sprintf("read %s#L%d-L%d for the rest", base, from, to)
+}
+
+var lineRange = regexp.MustCompile(`^L(\d+)(?:-L?\d+)?$`)
+
+func readHandler(ix *memory.Index, kind string) readFunc {
+	return func(ctx context.Context, req mcp.ReadResourceRequest) (answer, error) {
 		if ix == nil {
-			return nil, fmt.Errorf("%s: the index is not open; check the server log", req.Params.URI)
+			return answer{}, fmt.Errorf("%s: the index is not open; check the server log", req.Params.URI)
 		}
 		doc, err := ix.Read(req.Params.URI)
 		if err != nil {
 			if errors.Is(err, memory.ErrNotFound) {
-				return nil, fmt.Errorf("%s is not in the index: check the path (resources/templates complete it), the kind (spec, code, test, log), or search_context for it: %w", req.Params.URI, err)
+				return answer{}, notFound(req.Params.URI, nil, "it is not in the index: check the path (resources/templates complete it), the kind (spec, code, test, log), or search_context for it")
 			}
-			return nil, fmt.Errorf("read %s: %w", req.Params.URI, err)
+			return answer{}, fmt.Errorf("read %s: %w", req.Params.URI, err)
 		}
 		if doc.Kind != "" && doc.Kind != kind {
-			return nil, fmt.Errorf("%s is indexed as %s, not %s: read devai://%s/%s", req.Params.URI, doc.Kind, kind, doc.Kind, doc.Path)
+			return answer{}, notFound(req.Params.URI, nil, fmt.Sprintf("it is indexed as %s, not %s: read devai://%s/%s", doc.Kind, kind, doc.Kind, doc.Path))
 		}
 		mime := doc.MIMEType
 		if mime == "" {
 			mime = "text/plain"
 		}
-		return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: mime, Text: doc.Text}}, nil
+		return contentsOf([]mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: mime, Text: doc.Text}}), nil
 	}
 }
 

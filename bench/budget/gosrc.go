@@ -46,7 +46,8 @@ func (fn goFunc) frameName() string {
 
 // goRepo is what the calls are derived from.
 type goRepo struct {
-	Module string
+	Lang   string    // langGo, langPython, langTypeScript or langJavaScript
+	Module string    // the module path, or the package's name
 	Funcs  []goFunc  // sorted by file, then line
 	Files  []srcFile // non-test Go files, sorted by path
 }
@@ -199,8 +200,9 @@ func (r goRepo) callers(fn goFunc) []goFunc {
 	return out
 }
 
-// commentLine is a line of a file that is a // comment of some substance
-// and occurs once in the file, so that a search/replace edit can name it.
+// commentLine is a line of a file that is a comment of some substance (//
+// in Go, TypeScript and JavaScript, # in Python) and occurs once in the
+// file, so that a search/replace edit can name it.
 func commentLine(data []byte) (string, bool) {
 	lines := strings.Split(string(data), "\n")
 	count := map[string]int{}
@@ -209,8 +211,8 @@ func commentLine(data []byte) (string, bool) {
 	}
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "// ") && len(t) >= 24 && !strings.HasPrefix(t, "//go:") && count[l] == 1 &&
-			!strings.Contains(t, "Copyright") && !strings.Contains(t, "SPDX") {
+		if (strings.HasPrefix(t, "// ") || strings.HasPrefix(t, "# ")) && len(t) >= 24 && !strings.HasPrefix(t, "//go:") && count[l] == 1 &&
+			!strings.Contains(t, "Copyright") && !strings.Contains(t, "SPDX") && !strings.Contains(t, "noqa") && !strings.Contains(t, "type: ") {
 			return l, true
 		}
 	}

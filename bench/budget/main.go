@@ -96,7 +96,7 @@ func printPlans(ctx context.Context, repos []string) int {
 	enc.SetIndent("", "  ")
 	for _, r := range repos {
 		name, dir := repoName(r)
-		src, err := readGoRepo(dir)
+		src, err := readRepo(dir)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "budget:", err)
 			return 1

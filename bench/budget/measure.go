@@ -56,7 +56,7 @@ func openRepo(ctx context.Context, devai, name, dir string, syncTimeout time.Dur
 		return res, nil, nil
 	}
 	res.Dir = abs
-	src, err := readGoRepo(abs)
+	src, err := readRepo(abs)
 	if err != nil {
 		res.Fatal = err
 		return res, nil, nil

@@ -103,12 +103,20 @@ func planCalls(ctx context.Context, dir string, r goRepo, version string) ([]cal
 	calls = append(calls, call{Tool: "search_context", Label: "question 1, limit 50, max_tokens 32000", Args: map[string]any{"query": text.Questions[0], "limit": 50, "max_tokens": 32000}})
 
 	traces, why := panics(r, version)
+	crash, frameMark := "panic", "\n\t"
+	if r.Lang != langGo && r.Lang != "" {
+		traces, why = scriptTraces(r, dir)
+		crash, frameMark = "crash", "File \""
+		if r.Lang != langPython {
+			frameMark = "    at "
+		}
+	}
 	notes = append(notes, why...)
 	for i, t := range traces {
-		calls = append(calls, call{Tool: "trace_root_cause", Label: fmt.Sprintf("panic %c (%d frames)", 'A'+i, strings.Count(t, "\n\t")), Args: map[string]any{"text": t}})
+		calls = append(calls, call{Tool: "trace_root_cause", Label: fmt.Sprintf("%s %c (%d frames)", crash, 'A'+i, strings.Count(t, frameMark)), Args: map[string]any{"text": t}})
 	}
 	if len(traces) > 0 {
-		calls = append(calls, call{Tool: "trace_root_cause", Label: "panic A, max_suspects 20", Args: map[string]any{"text": traces[0], "max_suspects": 20}})
+		calls = append(calls, call{Tool: "trace_root_cause", Label: crash + " A, max_suspects 20", Args: map[string]any{"text": traces[0], "max_suspects": 20}})
 	}
 
 	calls = append(calls,

@@ -211,3 +211,64 @@ func TestLogCallsTakeTheRepositorysLog(t *testing.T) {
 		t.Errorf("no log: %d calls, notes %v; want none and a note", len(calls), notes)
 	}
 }
+
+// A Python traceback and a Node stack follow real calls too: each frame
+// is a function of the repository at its call of the next one, under
+// the path the package is installed at.
+func TestScriptTracesFollowRealCalls(t *testing.T) {
+	write := func(dir, name, text string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	py := t.TempDir()
+	write(py, "pyproject.toml", "[project]\nname = \"Shop\"\n")
+	write(py, "src/shop/cart.py", "class Cart:\n    def total(self):\n        \"\"\"Sum.\"\"\"\n        return price(self.items)\n\n\ndef price(items):\n    return sum(i.cost for i in items)\n\n\ndef checkout(cart):\n    # pay for the cart\n    return cart.total()\n")
+	write(py, "tests/test_cart.py", "def test_total():\n    checkout(None)\n")
+	ts := t.TempDir()
+	write(ts, "package.json", `{"name": "ky"}`)
+	write(ts, "tsconfig.json", "{}")
+	write(ts, "source/core.ts", "export class Ky {\n\tasync fetch(input: string): Promise<Response> {\n\t\treturn this.retry(input);\n\t}\n\n\tprivate retry(input: string) {\n\t\treturn globalThis.fetch(input);\n\t}\n}\n\nexport function create(url: string) {\n\treturn new Ky().fetch(url);\n}\n")
+	write(ts, "test/core.test.ts", "create('x');\n")
+	for _, tc := range []struct {
+		dir, lang string
+		want      []string
+	}{
+		{py, langPython, []string{
+			"Traceback (most recent call last):",
+			`File "/home/u/app/.venv/lib/python3.12/site-packages/shop/cart.py", line 13, in checkout` + "\n    return cart.total()",
+			`File "/home/u/app/.venv/lib/python3.12/site-packages/shop/cart.py", line 4, in total` + "\n    return price(self.items)",
+		}},
+		{ts, langTypeScript, []string{
+			"    at fetch (/home/u/app/node_modules/ky/source/core.ts:3:",
+			"    at create (/home/u/app/node_modules/ky/source/core.ts:12:",
+		}},
+	} {
+		r, err := readRepo(tc.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Lang != tc.lang {
+			t.Errorf("%s: language %q, want %q", tc.dir, r.Lang, tc.lang)
+		}
+		for _, f := range r.Files {
+			if strings.Contains(f.Path, "test") {
+				t.Errorf("%s: a test file is a source file: %s", tc.lang, f.Path)
+			}
+		}
+		traces, notes := scriptTraces(r, tc.dir)
+		if len(traces) != 2 {
+			t.Fatalf("%s: %d traces, notes %v", tc.lang, len(traces), notes)
+		}
+		all := strings.Join(traces, "\n")
+		for _, w := range tc.want {
+			if !strings.Contains(all, w) {
+				t.Errorf("%s: no %q in\n%s", tc.lang, w, all)
+			}
+		}
+	}
+}

@@ -35,6 +35,8 @@ import (
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/devaiops/devai/memory/budget"
 )
 
 const (
@@ -409,6 +411,9 @@ func readResource(t *testing.T, ctx context.Context, s *session, uri string) (st
 		t.Errorf("read %s: no contents in %.300s", uri, raw)
 		return "", false
 	}
+	if size := len(raw) + budget.Envelope; size > budget.Default { // resources.Budget
+		t.Errorf("read %s: %d bytes on the wire, over the resource budget of %d", uri, size, budget.Default)
+	}
 	t.Logf("read %s: %d bytes", uri, len(raw))
 	return rr.Contents[0].Text, true
 }
@@ -463,6 +468,9 @@ func checkResources(t *testing.T, ctx context.Context, s *session, res repoResul
 			checkKindTemplate(t, ctx, s, tmpl.URITemplate, kind, hits[kind])
 		case tmpl.URITemplate == "devai://decisions/{id}":
 			// read in checkDecisions
+		case tmpl.URITemplate == "devai://decisions{?before,limit}", tmpl.URITemplate == "devai://proposals{?before,limit}":
+			checkPage(t, ctx, s, strings.TrimSuffix(tmpl.URITemplate, "{?before,limit}"))
+			continue // no wrong value names nothing: a page may be empty
 		case tmpl.URITemplate == "devai://proposals/{id}":
 			for _, m := range res.Calls {
 				if id := proposalID(m); id != "" {
@@ -482,8 +490,31 @@ func checkResources(t *testing.T, ctx context.Context, s *session, res repoResul
 	}
 }
 
+// checkPage reads the first page of a list, two items long: it must say
+// how many it left out.
+func checkPage(t *testing.T, ctx context.Context, s *session, list string) {
+	t.Helper()
+	var p struct {
+		Shown   *int   `json:"shown"`
+		Omitted *int   `json:"omitted"`
+		More    string `json:"more"`
+	}
+	uri := list + "?limit=2"
+	if !readJSON(t, ctx, s, uri, &p) {
+		return
+	}
+	switch {
+	case p.Shown == nil || p.Omitted == nil:
+		t.Errorf("%s: no shown and omitted counts", uri)
+	case *p.Shown > 2:
+		t.Errorf("%s: %d items shown", uri, *p.Shown)
+	case *p.Omitted > 0 && !strings.Contains(p.More, "?before="):
+		t.Errorf("%s: %d left out, and more (%q) does not say how to read them", uri, *p.Omitted, p.More)
+	}
+}
+
 // checkWrongURI reads the template filled with something that is not
-// there: the error must say what to do.
+// there: the error must be MCP's resource-not-found and say what to do.
 func checkWrongURI(t *testing.T, ctx context.Context, s *session, tmpl string) {
 	t.Helper()
 	uri := strings.NewReplacer("{+path}", "no/such/file.go", "{id}", "d999999").Replace(tmpl)
@@ -491,6 +522,8 @@ func checkWrongURI(t *testing.T, ctx context.Context, s *session, tmpl string) {
 	switch {
 	case err == nil:
 		t.Errorf("read %s: answered; want an error that says what to do", uri)
+	case !strings.Contains(err.Error(), "JSON-RPC error -32002"):
+		t.Errorf("read %s: want resource-not-found (-32002), got %v", uri, err)
 	case !actionable.MatchString(err.Error()):
 		t.Errorf("read %s: the error does not say what to do: %v", uri, err)
 	default:

@@ -13,8 +13,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/devaiops/devai/memory/rusage"
 )
 
 // runBigIndex measures `devai index` on one generated log of each size
@@ -85,7 +86,11 @@ func runBigIndex(ctx context.Context, args []string) error {
 			if err != nil {
 				return fmt.Errorf("%s on %s: %w", name, sz, err)
 			}
-			fmt.Printf("| %s | %s | %.0f | %.1f | %.1f | %s | %s |\n", sz, name, float64(res.peakRSS)/1e6, res.wall.Seconds(), res.cpu.Seconds(), res.chunks, res.note)
+			rss := "n/a"
+			if res.peakRSS >= 0 {
+				rss = fmt.Sprintf("%.0f", float64(res.peakRSS)/1e6)
+			}
+			fmt.Printf("| %s | %s | %s | %.1f | %.1f | %s | %s |\n", sz, name, rss, res.wall.Seconds(), res.cpu.Seconds(), res.chunks, res.note)
 			os.RemoveAll(repo)
 		}
 		os.Remove(logFile)
@@ -142,9 +147,11 @@ func indexOnce(ctx context.Context, bin, repo string, rssLimit int64, timeLimit 
 		select {
 		case err := <-done:
 			run.wall = time.Since(start)
-			ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-			run.peakRSS = ru.Maxrss << 10
-			run.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+			run.peakRSS = -1 // Windows keeps no peak RSS
+			if b, ok := rusage.PeakRSS(cmd.ProcessState); ok {
+				run.peakRSS = b
+			}
+			run.cpu = rusage.ChildCPU(cmd.ProcessState)
 			if run.note != "" {
 				return run, nil
 			}

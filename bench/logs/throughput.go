@@ -15,10 +15,10 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/devaiops/devai/memory/drain"
+	"github.com/devaiops/devai/memory/rusage"
 	"github.com/hashicorp/go-hclog"
 )
 
@@ -229,15 +229,17 @@ func runThroughput(ctx context.Context, args []string) error {
 			return fmt.Errorf("%s: %w", r.name, err)
 		}
 		wall := time.Since(start).Seconds()
-		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		rss := float64(ru.Maxrss) / 1024
-		cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+		rss := "n/a" // Windows keeps no peak RSS
+		if b, ok := rusage.PeakRSS(cmd.ProcessState); ok {
+			rss = fmt.Sprintf("%.0f", float64(b)/(1<<20))
+		}
+		cpu := rusage.ChildCPU(cmd.ProcessState).Seconds()
 		var res mineResult
 		if json.Unmarshal(stdout.Bytes(), &res) == nil && res.Lines > 0 && !strings.Contains(r.name, "--json") {
 			lines = res.Lines
 		}
 		n := lines
-		fmt.Printf("| %s | %d | %.1f | %.1f | %.0f | %.0f | %.1f | %.0f |\n", r.name, n, wall, cpu, float64(n)/wall, float64(n)/cpu, float64(st.Size())/1e6/cpu, rss)
+		fmt.Printf("| %s | %d | %.1f | %.1f | %.0f | %.0f | %.1f | %s |\n", r.name, n, wall, cpu, float64(n)/wall, float64(n)/cpu, float64(st.Size())/1e6/cpu, rss)
 	}
 	return nil
 }

@@ -11,8 +11,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/devaiops/devai/memory/rusage"
 )
 
 // report is the --json output and the source of the table.
@@ -119,9 +120,10 @@ func runPhase(ctx context.Context, c config, phase string, out any) (usage, erro
 	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
 		return u, fmt.Errorf("%s phase printed %.200q: %w", phase, stdout.String(), err)
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		u.PeakRSS = ru.Maxrss * 1024 // kilobytes on Linux
+	u.PeakRSS = -1 // Windows keeps no peak RSS
+	if b, ok := rusage.PeakRSS(cmd.ProcessState); ok {
+		u.PeakRSS = b
 	}
-	u.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	u.CPU = rusage.ChildCPU(cmd.ProcessState)
 	return u, nil
 }

@@ -59,11 +59,20 @@ func printReport(w io.Writer, r report) {
 	if r.Warm.EmptyResults > 0 {
 		row("  searches with no hit", fmt.Sprint(r.Warm.EmptyResults), "", true)
 	}
-	row("peak RSS, cold index", fmt.Sprintf("%.0f MiB", mb(r.ColdUsage.PeakRSS)), "≤ 1 GiB", r.ColdUsage.PeakRSS <= targetRSS)
-	row("peak RSS, reopen + search + updates", fmt.Sprintf("%.0f MiB", mb(r.WarmUsage.PeakRSS)), "≤ 1 GiB", r.WarmUsage.PeakRSS <= targetRSS)
+	row("peak RSS, cold index", rssMiB(r.ColdUsage.PeakRSS), "≤ 1 GiB", r.ColdUsage.PeakRSS >= 0 && r.ColdUsage.PeakRSS <= targetRSS)
+	row("peak RSS, reopen + search + updates", rssMiB(r.WarmUsage.PeakRSS), "≤ 1 GiB", r.WarmUsage.PeakRSS >= 0 && r.WarmUsage.PeakRSS <= targetRSS)
 	row("CPU time of the warm phase (user + sys)", dur(r.WarmUsage.CPU), "", true)
 	row("index size on disk", fmt.Sprintf("%.1f MiB (%.2f× the indexed bytes)", mb(r.IndexBytes),
 		float64(r.IndexBytes)/max(float64(r.Cold.IndexedBytes), 1)), "", true)
+}
+
+// rssMiB is a peak RSS in MiB, or why there is none (-1: Windows keeps no
+// peak RSS of a finished process).
+func rssMiB(b int64) string {
+	if b < 0 {
+		return "n/a on this OS"
+	}
+	return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
 }
 
 func dur(d time.Duration) string {

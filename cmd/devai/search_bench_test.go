@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/devaiops/devai/memory/decisions"
+	"github.com/devaiops/devai/memory/rusage"
 	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
@@ -87,11 +87,8 @@ func reportCPU(b *testing.B) func() {
 }
 
 func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	cpu, _ := rusage.SelfCPU() // 0 where the OS keeps none: the metric reads 0
+	return cpu
 }
 
 // loadQueries reads bench/load's query set for the shop fixture.

@@ -155,11 +155,12 @@ func parseText(s string) Record {
 			msg = after
 		}
 	}
+	if lv := shapeLevel(msg); lv != "" {
+		r.Level, r.Message = lv, msg
+		return r
+	}
 	// a level word among the first three tokens: ERROR, [warn], level=info
 	fields := 0
-	if strings.HasPrefix(msg, "panic: ") || strings.HasPrefix(msg, "fatal error: ") {
-		fields = 3 // a Go crash: its first word is not a log level
-	}
 	for i := 0; i < len(msg) && fields < 3; {
 		for i < len(msg) && msg[i] == ' ' {
 			i++
@@ -181,14 +182,31 @@ func parseText(s string) Record {
 		fields++
 		i = j
 	}
-	if r.Level == "" && (strings.HasPrefix(msg, "panic: ") || strings.HasPrefix(msg, "fatal error: ")) {
-		r.Level = "fatal"
-	}
-	if r.Level == "" && strings.HasPrefix(msg, "Traceback (most recent call last)") {
-		r.Level = "error"
-	}
 	r.Message = msg
 	return r
+}
+
+// shapeLevel is the level that a line's shape says where no level word
+// does: a Go crash, a Python traceback, and the verdicts of `go test -v`,
+// so that a test run's failures lead its summary. It is the one place
+// these rules live; a line it does not know gets "".
+func shapeLevel(msg string) string {
+	line := strings.TrimLeft(msg, " \t") // subtests' verdicts are indented
+	switch {
+	case strings.HasPrefix(line, "panic: "), strings.HasPrefix(line, "fatal error: "):
+		return "fatal"
+	case strings.HasPrefix(line, "Traceback (most recent call last)"),
+		strings.HasPrefix(line, "--- FAIL: "),             // a test failed
+		line == "FAIL", strings.HasPrefix(line, "FAIL\t"): // a package failed: FAIL\tpkg\t0.01s, [build failed]
+		return "error"
+	case strings.HasPrefix(line, "--- PASS: "), strings.HasPrefix(line, "--- SKIP: "),
+		line == "PASS", strings.HasPrefix(line, "ok  \t"), strings.HasPrefix(line, "?   \t"): // ?   \tpkg\t[no test files]
+		return "info"
+	case strings.HasPrefix(line, "=== RUN "), strings.HasPrefix(line, "=== PAUSE "),
+		strings.HasPrefix(line, "=== CONT "), strings.HasPrefix(line, "=== NAME "):
+		return "debug"
+	}
+	return ""
 }
 
 // zoneNames are zone abbreviations written after a timestamp without an

@@ -6,9 +6,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/devaiops/devai/memory/rusage"
 )
 
 // TestMeasureCorpus is a one-off measurement, skipped unless
@@ -110,9 +111,9 @@ func TestMeasureCorpus(t *testing.T) {
 // cpuTime is the user+system CPU time of this process so far: on a shared
 // machine it says what the work costs when wall time says how busy it is.
 func cpuTime(t *testing.T) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+	cpu, err := rusage.SelfCPU()
+	if err != nil {
 		t.Fatal(err)
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return cpu
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 )
 
 // Names of the ignore files read in every directory, in increasing priority:
@@ -42,13 +43,17 @@ type Ignorer struct {
 
 	mu   sync.Mutex
 	dirs map[string]*dirRules // keyed by repo-relative directory, "" for the root
+
+	trackedOnce sync.Once
+	tracked     map[string]bool // files in git's index and their folders, repo-relative
 }
 
 // dirRules holds the patterns in force inside one directory: its parent's
 // plus its own, lowest priority first, as gitignore.Matcher expects.
 type dirRules struct {
-	patterns []gitignore.Pattern
-	problems []Skipped // ignore files that exist but could not be read
+	patterns  []gitignore.Pattern
+	fromDevai []bool    // per pattern: it comes from a .devaiignore
+	problems  []Skipped // ignore files that exist but could not be read
 }
 
 // NewIgnorer returns an Ignorer for the repository at root.
@@ -160,18 +165,55 @@ func vendorKey(rel string, isDir bool) string {
 
 // excluded matches one path against the rules in force in its parent.
 func (ig *Ignorer) excluded(parentRel string, parts []string, isDir bool) bool {
-	return matchPatterns(ig.rules(parentRel).patterns, parts, isDir)
+	return ig.excludedBy(ig.rules(parentRel), parts, isDir)
 }
 
-// matchPatterns is gitignore.Matcher's loop without building a Matcher: the
-// last pattern with an opinion wins.
-func matchPatterns(ps []gitignore.Pattern, parts []string, isDir bool) bool {
+// excludedBy matches one path (parts) against rules: the last pattern
+// with an opinion wins, as in gitignore.Matcher. As in git, .gitignore and
+// info/exclude do not hide a file git tracks (nor the folders on its
+// way): a repository that commits logs/app.log beside a "*.log" rule
+// still has it. A .devaiignore pattern hides it all the same: that file
+// says what devai should not read.
+func (ig *Ignorer) excludedBy(rules *dirRules, parts []string, isDir bool) bool {
+	ps := rules.patterns
 	for i := len(ps) - 1; i >= 0; i-- {
 		if m := ps[i].Match(parts, isDir); m != gitignore.NoMatch {
-			return m == gitignore.Exclude
+			if m != gitignore.Exclude {
+				return false
+			}
+			return rules.fromDevai[i] || !ig.isTracked(strings.Join(parts, "/"))
 		}
 	}
 	return false
+}
+
+// isTracked reports whether rel is a file in git's index or a folder
+// holding one. The index is read once; without one nothing is tracked.
+func (ig *Ignorer) isTracked(rel string) bool {
+	ig.trackedOnce.Do(func() { ig.tracked = readTracked(ig.root) })
+	return ig.tracked[rel]
+}
+
+// readTracked reads the paths of git's index at the repository root, and
+// the folders that hold them.
+func readTracked(rootAbs string) map[string]bool {
+	own, _ := gitDirs(rootAbs)
+	f, err := os.Open(filepath.Join(own, "index"))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var idx index.Index
+	if err := index.NewDecoder(bufio.NewReader(f)).Decode(&idx); err != nil {
+		return nil
+	}
+	out := make(map[string]bool, len(idx.Entries))
+	for _, e := range idx.Entries {
+		for p := e.Name; p != "." && p != "" && !out[p]; p = path.Dir(p) {
+			out[p] = true
+		}
+	}
+	return out
 }
 
 // rules returns the patterns in force inside relDir, reading the ignore
@@ -187,11 +229,12 @@ func (ig *Ignorer) rulesLocked(relDir string) *dirRules {
 		return r
 	}
 	var inherited []gitignore.Pattern
+	var inheritedDevai []bool
 	var domain []string
 	r := &dirRules{}
 	if relDir == "" {
 		ps, problem := readGitExclude(ig.root)
-		inherited = ps
+		inherited, inheritedDevai = ps, make([]bool, len(ps))
 		if problem != nil {
 			r.problems = append(r.problems, *problem)
 		}
@@ -200,10 +243,12 @@ func (ig *Ignorer) rulesLocked(relDir string) *dirRules {
 		if parent == "." {
 			parent = ""
 		}
-		inherited = ig.rulesLocked(parent).patterns
+		parentRules := ig.rulesLocked(parent)
+		inherited, inheritedDevai = parentRules.patterns, parentRules.fromDevai
 		domain = strings.Split(relDir, "/")
 	}
 	own := inherited[:len(inherited):len(inherited)] // appending must copy, never share
+	ownDevai := inheritedDevai[:len(inheritedDevai):len(inheritedDevai)]
 	for _, name := range []string{gitIgnoreFile, devaiIgnoreFile} {
 		rel := path.Join(relDir, name)
 		ps, err := readPatternFile(filepath.Join(ig.root, filepath.FromSlash(rel)), domain)
@@ -212,8 +257,11 @@ func (ig *Ignorer) rulesLocked(relDir string) *dirRules {
 			continue
 		}
 		own = append(own, ps...)
+		for range ps {
+			ownDevai = append(ownDevai, name == devaiIgnoreFile)
+		}
 	}
-	r.patterns = own
+	r.patterns, r.fromDevai = own, ownDevai
 	ig.dirs[relDir] = r
 	return r
 }
@@ -249,29 +297,43 @@ func parsePatterns(data []byte, domain []string) []gitignore.Pattern {
 // readGitExclude reads .git/info/exclude, following a .git file (worktrees
 // and submodules keep their git directory elsewhere) and its commondir.
 func readGitExclude(rootAbs string) ([]gitignore.Pattern, *Skipped) {
-	gitDir := filepath.Join(rootAbs, ".git")
-	if data, err := os.ReadFile(gitDir); err == nil { // a file: "gitdir: <path>"
-		line := strings.TrimSpace(string(data))
-		if !strings.HasPrefix(line, "gitdir:") {
-			return nil, nil
-		}
-		gitDir = strings.TrimSpace(strings.TrimPrefix(line, "gitdir:"))
-		if !filepath.IsAbs(gitDir) {
-			gitDir = filepath.Join(rootAbs, gitDir)
-		}
-		if common, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
-			c := strings.TrimSpace(string(common))
-			if !filepath.IsAbs(c) {
-				c = filepath.Join(gitDir, c)
-			}
-			gitDir = c
-		}
+	_, common := gitDirs(rootAbs)
+	if common == "" {
+		return nil, nil
 	}
-	ps, err := readPatternFile(filepath.Join(gitDir, "info", "exclude"), nil)
+	ps, err := readPatternFile(filepath.Join(common, "info", "exclude"), nil)
 	if err != nil {
 		return nil, &Skipped{Path: ".git/info/exclude", Reason: unreadableReason(err)}
 	}
 	return ps, nil
+}
+
+// gitDirs are the repository's own git directory (its index) and the
+// common one (info/exclude), following a .git file (worktrees and
+// submodules keep their git directory elsewhere) and its commondir; both
+// "" when .git is a file that names none.
+func gitDirs(rootAbs string) (own, common string) {
+	gitDir := filepath.Join(rootAbs, ".git")
+	data, err := os.ReadFile(gitDir)
+	if err != nil { // a folder, or nothing
+		return gitDir, gitDir
+	}
+	line := strings.TrimSpace(string(data)) // a file: "gitdir: <path>"
+	if !strings.HasPrefix(line, "gitdir:") {
+		return "", ""
+	}
+	gitDir = strings.TrimSpace(strings.TrimPrefix(line, "gitdir:"))
+	if !filepath.IsAbs(gitDir) {
+		gitDir = filepath.Join(rootAbs, gitDir)
+	}
+	common = gitDir
+	if c, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		common = strings.TrimSpace(string(c))
+		if !filepath.IsAbs(common) {
+			common = filepath.Join(gitDir, common)
+		}
+	}
+	return gitDir, common
 }
 
 // cleanRel normalises a repo-relative path to slash form without "./".

@@ -193,7 +193,7 @@ func (w *walker) walkDir(rel string, parts []string, out bool, work chan<- candi
 		}
 		childParts := append(parts[:len(parts):len(parts)], name)
 		isDir := e.IsDir()
-		excluded := out || matchPatterns(rules.patterns, childParts, isDir)
+		excluded := out || w.ignore.excludedBy(rules, childParts, isDir)
 		relation := logRelationOf(childRel, w.logs)
 
 		if relation == logNone {

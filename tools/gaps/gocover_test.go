@@ -7,9 +7,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // TestRunGoCoverKillsTheTestBinary cancels a go test whose test hangs: the
@@ -56,7 +57,9 @@ func TestHang(t *testing.T) {
 	}
 	for deadline := time.Now().Add(10 * time.Second); alive(pid); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			syscall.Kill(pid, syscall.SIGKILL)
+			if p, err := os.FindProcess(pid); err == nil {
+				_ = p.Kill()
+			}
 			t.Fatalf("the test binary (pid %d) outlived the cancelled go test", pid)
 		}
 	}
@@ -82,11 +85,13 @@ func waitForPID(t *testing.T, path string, done <-chan error) int {
 	return 0
 }
 
-// alive reports whether pid still runs and is not a zombie.
+// alive reports whether pid still runs and, where /proc tells (Linux),
+// is not a zombie: a killed grandchild whose reaper is slow still counts
+// as dead.
 func alive(pid int) bool {
 	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return syscall.Kill(pid, 0) == nil
+		return tool.ProcessAlive(pid)
 	}
 	fields := strings.Fields(string(stat))
 	return len(fields) > 2 && fields[2] != "Z"

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // Scratch folders. Every folder propose_patch makes outside the state
@@ -96,7 +98,7 @@ func stale(dir, name string, now time.Time) bool {
 	case pid == os.Getpid():
 		return false
 	}
-	return !processAlive(pid)
+	return !tool.ProcessAlive(pid)
 }
 
 func readOwner(dir string) (int, string, error) {

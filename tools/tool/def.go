@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/budget"
 	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/memory/proposals"
 )
@@ -94,8 +95,8 @@ type Def[In, Out any] struct {
 }
 
 // DefaultBudget is the answer budget of a tool that declares none: about
-// 12k tokens.
-const DefaultBudget = 48 << 10
+// 12k tokens (memory/budget, which the resources share).
+const DefaultBudget = budget.Default
 
 func (d *Def[In, Out]) budget() int {
 	if d.Budget > 0 {

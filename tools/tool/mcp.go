@@ -12,6 +12,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/devaiops/devai/memory/budget"
 )
 
 // Binding is a tool as mcp-go serves it.
@@ -158,16 +160,11 @@ func (d *Def[In, Out]) answer(ctx context.Context, req mcp.CallToolRequest, in I
 	return mcp.NewToolResultStructured(structured, text)
 }
 
-// envelope is what the JSON-RPC response around a result adds, at most
-// (jsonrpc, id, the result key).
-const envelope = 128
-
 // sizeOf is how many bytes an answer takes on the wire: the result as it
 // is encoded (the text escaped, the structured content beside it) and
-// the response around it.
+// the response around it, measured as the resources measure theirs.
 func sizeOf(out any, text string) int {
-	data, _ := json.Marshal(mcp.NewToolResultStructured(out, text))
-	return len(data) + envelope
+	return budget.WireSize(mcp.NewToolResultStructured(out, text))
 }
 
 func budgetLifted(req mcp.CallToolRequest) bool {

@@ -1,4 +1,4 @@
-package patch
+package tool
 
 import (
 	"errors"
@@ -10,11 +10,11 @@ import (
 // exited (STILL_ACTIVE).
 const stillActive = 259
 
-// processAlive reports whether pid runs on this host, as kill(pid, 0) does
+// ProcessAlive reports whether pid runs on this host, as kill(pid, 0) does
 // on Unix: a process that cannot be opened for lack of rights runs as
 // another user and counts as alive; one that has exited, though a handle
 // keeps its pid, does not.
-func processAlive(pid int) bool {
+func ProcessAlive(pid int) bool {
 	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
 	if errors.Is(err, windows.ERROR_ACCESS_DENIED) {
 		return true

@@ -1,15 +1,15 @@
 //go:build !unix && !windows
 
-package patch
+package tool
 
 import (
 	"os"
 )
 
-// processAlive reports whether pid runs on this host; where FindProcess
+// ProcessAlive reports whether pid runs on this host; where FindProcess
 // cannot tell (it always succeeds on some systems), the process counts as
 // alive and its folder waits.
-func processAlive(pid int) bool {
+func ProcessAlive(pid int) bool {
 	p, err := os.FindProcess(pid)
 	if err != nil {
 		return false

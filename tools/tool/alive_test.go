@@ -1,4 +1,4 @@
-package patch
+package tool
 
 import (
 	"os"
@@ -10,27 +10,27 @@ import (
 // TestProcessAlive: this process runs; a child runs until it is killed
 // and reaped.
 func TestProcessAlive(t *testing.T) {
-	if os.Getenv("PATCH_PROC_SLEEP") != "" {
+	if os.Getenv("TOOL_ALIVE_SLEEP") != "" {
 		time.Sleep(time.Minute) // killed long before
 		os.Exit(0)
 	}
-	if !processAlive(os.Getpid()) {
-		t.Fatal("processAlive(own pid) = false")
+	if !ProcessAlive(os.Getpid()) {
+		t.Fatal("ProcessAlive(own pid) = false")
 	}
 	child := exec.Command(os.Args[0], "-test.run=^TestProcessAlive$")
-	child.Env = append(os.Environ(), "PATCH_PROC_SLEEP=1")
+	child.Env = append(os.Environ(), "TOOL_ALIVE_SLEEP=1")
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
-	if !processAlive(child.Process.Pid) {
+	if !ProcessAlive(child.Process.Pid) {
 		_ = child.Process.Kill()
-		t.Fatal("processAlive(running child) = false")
+		t.Fatal("ProcessAlive(running child) = false")
 	}
 	if err := child.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	_ = child.Wait()
-	if processAlive(child.Process.Pid) {
-		t.Fatal("processAlive(killed and reaped child) = true")
+	if ProcessAlive(child.Process.Pid) {
+		t.Fatal("ProcessAlive(killed and reaped child) = true")
 	}
 }
