@@ -27,13 +27,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/devaiops/devai/memory"
-	"github.com/devaiops/devai/memory/stack"
 	"github.com/devaiops/devai/tools/trace"
 )
 
@@ -129,6 +129,26 @@ var cases = []tcase{
 	{"etcd-io+bbolt", "b06ba6a", "test go test -timeout=20s -run '^TestFindPathsToKey_CycleDetected$' ./internal/surgeon"},
 	// Issue 12: the repository as a dependency of the reporter's program.
 	{"go-resty+resty", "e11af35", "issue https://github.com/go-resty/resty/issues/873"},
+	// Issue 12: fix commits that quote a crash (split by splitOf).
+	{"go-git+go-git", "ec647e9f", "message L12-L55"},
+	{"nats-io+nats.go", "a9042992", "message L3-L17"},
+	{"pytest-dev+pytest", "41ca4dd44", "message L16-L85"},
+	{"restic+restic", "9537bc561", "message L9-L34"},
+	{"restic+restic", "ce8901890", "message L9-L32"},
+	{"jackc+pgx", "23c0b6c4", "message L5-L119"},
+	{"sphinx-doc+sphinx", "c7c4f8f0f4", "message L5-L11"},
+	{"sphinx-doc+sphinx", "c84dad28e9", "message L5-L17"},
+	{"sphinx-doc+sphinx", "9d6deec4ca", "message L9-L13"},
+	{"urllib3+urllib3", "68ff852c", "message L15-L52"},
+	{"urllib3+urllib3", "7fa026c3", "message L11-L29"},
+	{"FasterXML+jackson-databind", "d4469335b", "message L8-L15"},
+	{"Automattic+mongoose", "cc20d1cf1", "message L3-L13"},
+	{"paramiko+paramiko", "587db0f2", "message L9-L36"},
+	{"pylint-dev+pylint", "aa292013c", "message L5-L15"},
+	{"pypa+pip", "6c50ea578", "message L8-L18"},
+	{"sequelize+sequelize", "5eaa69de6", "message L5-L14"},
+	{"sequelize+sequelize", "f54677840", "message L32-L42"},
+	{"syncthing+syncthing", "fb939ec49", "message L7-L30"},
 }
 
 type result struct {
@@ -151,6 +171,9 @@ type result struct {
 	// of the repository), "dependency paths" (module cache, site-packages,
 	// vendor, node_modules, cargo registry) or "no in-repo frame".
 	Category string `json:"category"`
+	// Lang is the language of the first trace in the text (go, python,
+	// java, node, rust).
+	Lang string `json:"lang"`
 }
 
 func main() {
@@ -283,6 +306,9 @@ func runCase(ctx context.Context, mirror string, c tcase, traces, keep string) (
 	// naive: the first in-repo frame of the first trace in the text
 	errs := append([]trace.Error(nil), out.Errors...)
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].StartLine < errs[j].StartLine })
+	if len(errs) > 0 {
+		r.Lang = errs[0].Lang
+	}
 naive:
 	for _, e := range errs {
 		for _, f := range e.Frames {
@@ -290,7 +316,7 @@ naive:
 				r.Naive = f.Path + " " + f.Symbol
 				r.NaiveFile, r.NaiveFunc = files[f.Path], funcs[r.Naive]
 				r.Category = "repository paths"
-				if stack.IsLibrary(f.File) {
+				if dependencyMark.MatchString(strings.ReplaceAll(f.File, `\`, "/")) {
 					r.Category = "dependency paths"
 				}
 				break naive
@@ -379,14 +405,38 @@ func pastedLog(work string, c tcase, traces string) (string, error) {
 	return string(b), nil
 }
 
+// codeExts are the languages whose files count as the fix's code.
+var codeExts = map[string]bool{".go": true, ".py": true, ".js": true, ".mjs": true, ".cjs": true, ".ts": true, ".java": true, ".kt": true, ".rs": true}
+
+// isCode tells a changed file that is the fix's code: a source file of one
+// of codeExts that is not a test (by its name or a test folder).
 func isCode(p string) bool {
-	ext := path.Ext(p)
-	if ext != ".go" && ext != ".py" {
+	if !codeExts[path.Ext(p)] {
 		return false
 	}
 	base := path.Base(p)
-	return !strings.HasSuffix(base, "_test.go") && !strings.HasPrefix(base, "test_") && !strings.HasPrefix(p, "tests/")
+	for _, suf := range []string{"_test.go", "_test.py", ".test.js", ".test.ts", ".spec.js", ".spec.ts", "Test.java", "Tests.java", "Test.kt"} {
+		if strings.HasSuffix(base, suf) {
+			return false
+		}
+	}
+	if strings.HasPrefix(base, "test_") || strings.HasPrefix(p, "tests/") {
+		return false
+	}
+	for _, dir := range strings.Split(path.Dir(p), "/") {
+		switch dir {
+		case "tests", "testing", "__tests__", "testdata":
+			return false
+		}
+	}
+	return !strings.Contains(p, "src/test/")
 }
+
+// dependencyMark matches a printed frame path in which the repository is
+// a dependency of the program that crashed: the Go module cache, a GOPATH
+// src/<host>/ tree, vendor/, site- or dist-packages, node_modules, the
+// cargo registry, the Maven repository, an egg.
+var dependencyMark = regexp.MustCompile(`/pkg/mod/|(^|/)src/[\w.-]+\.[a-z]+/|(^|/)vendor/|site-packages/|dist-packages/|node_modules/|cargo/registry/|/\.m2/|\.egg/`)
 
 func keys(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
@@ -416,7 +466,17 @@ func report(rs []result) {
 	total(rs, "all", func(result) bool { return true })
 	total(rs, "tune (the first 16 and the tune repositories of issue 12)", func(r result) bool { return !r.HeldOut })
 	total(rs, "held out (the rest)", func(r result) bool { return r.HeldOut })
+	var langs []string
+	for _, r := range rs {
+		if !slices.Contains(langs, r.Lang) {
+			langs = append(langs, r.Lang)
+		}
+	}
+	for _, lang := range langs {
+		total(rs, "language "+orDash(lang), func(r result) bool { return r.Lang == lang })
+	}
 	for _, cat := range []string{"repository paths", "dependency paths", "no in-repo frame"} {
+		total(rs, cat, func(r result) bool { return r.Category == cat })
 		for _, half := range []bool{false, true} {
 			name := cat + ", tune"
 			if half {
