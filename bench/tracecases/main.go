@@ -149,6 +149,14 @@ var cases = []tcase{
 	{"sequelize+sequelize", "5eaa69de6", "message L5-L14"},
 	{"sequelize+sequelize", "f54677840", "message L32-L42"},
 	{"syncthing+syncthing", "fb939ec49", "message L7-L30"},
+	{"hyperium+hyper", "fece9f7f", "message L8-L13"},
+	{"rust-lang+cargo", "dd5806d14", "message L8-L9"},
+	{"serde-rs+json", "c9bff92", "message L5-L7"},
+	{"eslint+eslint", "458386ff8", "issue https://github.com/eslint/eslint/issues/1789"},
+	{"eslint+eslint", "cf14c7197", "issue https://github.com/eslint/eslint/issues/5290"},
+	{"eslint+eslint", "4797fb2c2", "issue https://github.com/eslint/eslint/issues/12884"},
+	{"eslint+eslint", "e35107f0f", "issue https://github.com/eslint/eslint/pull/8477"},
+	{"FasterXML+jackson-databind", "2e741764c", "issue https://github.com/FasterXML/jackson-databind/issues/4878"},
 }
 
 type result struct {
