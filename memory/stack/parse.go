@@ -38,6 +38,9 @@ var (
 	// quotePrefix: a trace quoted in Markdown or an e-mail ("> File ...").
 	quotePrefix = regexp.MustCompile(`^\s*>(?: |$)`)
 	criPrefix   = regexp.MustCompile(`^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) [PF] `)
+	// actionsPrefix: the time GitHub Actions puts before every line of a
+	// job's log (seven fractional digits, UTC), as pasted from a failed run.
+	actionsPrefix = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z ?`)
 )
 
 // line is an input line and the 1-based line of the input it came from
@@ -62,6 +65,7 @@ func (p *parser) expand() {
 	for i, l := range p.lines {
 		at := i + 1
 		l = criPrefix.ReplaceAllString(l, "")
+		l = actionsPrefix.ReplaceAllString(l, "")
 		l = syslogPrefix.ReplaceAllString(l, "")
 		l = quotePrefix.ReplaceAllString(l, "")
 		if testifyColumn.MatchString(l) {
@@ -153,6 +157,8 @@ func (p *parser) try(i int) (int, bool) {
 		return p.goRace(i), true
 	case strings.HasPrefix(strings.TrimSpace(l), "Traceback (most recent call last):"):
 		return p.python(i), true
+	case p.headlessPython(i):
+		return p.pythonFrames(i, i, max(indentOf(l)-1, 0)), true
 	case rustPanic.MatchString(l) || rustOld.MatchString(l):
 		return p.rust(i), true
 	}
@@ -337,13 +343,31 @@ func (p *parser) goRace(i int) int {
 // python reads one traceback and, when a chain marker follows, the next
 // ones of the chain. Python prints the innermost frame last.
 func (p *parser) python(i int) int {
+	return p.pythonFrames(i, i+1, indentOf(p.text(i)))
+}
+
+// headlessPython reports whether a traceback pasted without its
+// "Traceback (most recent call last):" line starts at line i: two frame
+// lines, with at most a source line between them. Reporters often paste
+// only the frames that matter ("Fixes:" and the last few frames).
+func (p *parser) headlessPython(i int) bool {
+	return pyFile.MatchString(p.text(i)) && (pyFile.MatchString(p.text(i+1)) || pyFile.MatchString(p.text(i+2)))
+}
+
+// indentOf is how far a traceback line is indented (spaces, and the "|"
+// and "+" of an exception group).
+func indentOf(l string) int { return len(l) - len(strings.TrimLeft(l, " |+")) }
+
+// pythonFrames reads the traceback that starts at line start, whose first
+// frame is at line first and whose exception line is indented at most
+// indent (the header's indentation: frames and source lines are deeper).
+func (p *parser) pythonFrames(start, first, indent int) int {
 	chain := p.chain
 	p.chain++
+	i := first
 	for {
 		t := Trace{Lang: "python", Chain: chain}
-		start := i
-		indent := len(p.text(i)) - len(strings.TrimLeft(p.text(i), " |+"))
-		for i++; i < len(p.in); i++ {
+		for ; i < len(p.in); i++ {
 			l := p.text(i)
 			if m := pyFile.FindStringSubmatch(l); m != nil {
 				f := Frame{File: m[1], Func: m[3]}
@@ -375,7 +399,7 @@ func (p *parser) python(i int) int {
 				k++
 			}
 			if k < len(p.in) && strings.Contains(p.text(k), "Traceback (most recent call last):") {
-				i = k
+				start, i, indent = k, k+1, indentOf(p.text(k))
 				continue
 			}
 			return k

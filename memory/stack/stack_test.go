@@ -417,3 +417,75 @@ func TestGoFrameCutAtTheEnd(t *testing.T) {
 		})
 	}
 }
+
+// Shapes of real reports that parsed to nothing: a traceback pasted
+// without its "Traceback" line (pylint aa292013c, sphinx c84dad28e9,
+// quoted by their fix commits) and a Go panic copied from a GitHub Actions
+// log, every line behind the runner's timestamp (syncthing fb939ec49).
+func TestHeadlessAndPrefixedTraces(t *testing.T) {
+	cases := []struct {
+		name, text, lang, typ string
+		frames                int
+		first                 wantFrame // Frames[0], innermost; path unused
+	}{
+		{
+			name: "python frames without the Traceback line (pylint aa292013c)",
+			text: "Fixes:\n```\n" +
+				"  File \"python3.10/site-packages/pylint/utils/ast_walker.py\", line 91, in walk\n" +
+				"    callback(astroid)\n" +
+				"  File \"python3.10/site-packages/pylint/checkers/refactoring/refactoring_checker.py\", line 2369, in _get_start_value\n" +
+				"    return node.operand.value, HIGH\n" +
+				"AttributeError: 'Name' object has no attribute 'value'\n```\n\nCrash is reproducible if you have something like this:\n",
+			lang: "python", typ: "AttributeError", frames: 2,
+			first: wantFrame{fn: "_get_start_value", line: 2369},
+		},
+		{
+			name: "indented python frames without the Traceback line (sphinx c84dad28e9)",
+			text: "Otherwise the build can fail with the following error:\n\n" +
+				"      File \"/usr/lib/python2.7/dist-packages/sphinx/environment.py\", line 791, in read_doc\n" +
+				"        pub.publish()\n" +
+				"      File \"/usr/lib/python2.7/dist-packages/sphinx/transforms.py\", line 124, in apply\n" +
+				"        if has_child(node.parent, nodes.caption):\n" +
+				"      File \"/usr/lib/python2.7/dist-packages/sphinx/transforms.py\", line 117, in has_child\n" +
+				"        return any(isinstance(child, cls) for child in node)\n" +
+				"    TypeError: 'NoneType' object is not iterable\n\nThe error could be reproduced with lp:autopilot/legacy branch.\n",
+			lang: "python", typ: "TypeError", frames: 3,
+			first: wantFrame{fn: "has_child", line: 117},
+		},
+		{
+			name: "flush-left python frames end at the exception line",
+			text: "File \"a.py\", line 1, in <module>\n    f()\nFile \"a.py\", line 3, in f\n    1/0\nZeroDivisionError: division by zero\nunrelated line\n",
+			lang: "python", typ: "ZeroDivisionError", frames: 2,
+			first: wantFrame{fn: "f", line: 3},
+		},
+		{
+			name: "go panic behind GitHub Actions timestamps (syncthing fb939ec49)",
+			text: "2024-09-29T21:01:53.5425372Z === RUN   TestIssue4357\n" +
+				"2024-09-29T21:01:53.5505943Z panic: runtime error: integer divide by zero [recovered]\n" +
+				"2024-09-29T21:01:53.5512200Z \tpanic: runtime error: integer divide by zero\n" +
+				"2024-09-29T21:01:53.5516633Z\n" +
+				"2024-09-29T21:01:53.5523018Z goroutine 2655 [running]:\n" +
+				"2024-09-29T21:01:53.5566616Z github.com/syncthing/syncthing/lib/model.(*model).numHashers(0xc0006f6180, {0x117dc1a, 0x7})\n" +
+				"2024-09-29T21:01:53.5568061Z \t/home/runner/work/syncthing/syncthing/lib/model/model.go:2581 +0x210\n" +
+				"2024-09-29T21:01:53.5569912Z github.com/syncthing/syncthing/lib/model.(*folder).scanSubdirsChangedAndNew(0xc00c38c808, {0x0, 0x0, 0x0}, 0xc0003fc060)\n" +
+				"2024-09-29T21:01:53.5571612Z \t/home/runner/work/syncthing/syncthing/lib/model/folder.go:653 +0x250\n",
+			lang: "go", typ: "panic", frames: 2,
+			first: wantFrame{fn: "github.com/syncthing/syncthing/lib/model.(*model).numHashers", line: 2581},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			traces := Parse(c.text)
+			if len(traces) != 1 {
+				t.Fatalf("%d traces, want 1: %+v", len(traces), traces)
+			}
+			tr := traces[0]
+			if tr.Lang != c.lang || tr.Type != c.typ || len(tr.Frames) != c.frames {
+				t.Fatalf("got %s %q with %d frames, want %s %q with %d", tr.Lang, tr.Type, len(tr.Frames), c.lang, c.typ, c.frames)
+			}
+			if f := tr.Frames[0]; f.Func != c.first.fn || f.Line != c.first.line {
+				t.Errorf("innermost frame %s:%d, want %s:%d", f.Func, f.Line, c.first.fn, c.first.line)
+			}
+		})
+	}
+}
