@@ -169,6 +169,11 @@ func (p *parser) try(i int) (int, bool) {
 	if javaFrame.MatchString(next) && !nodeFrame.MatchString(next) {
 		return p.java(i), true
 	}
+	// A JVM exception pasted with a blank line between its message and
+	// its frames (jackson-databind #4878).
+	if after := p.text(i + 2); strings.TrimSpace(next) == "" && javaFrame.MatchString(after) && !nodeFrame.MatchString(after) {
+		return p.java(i), true
+	}
 	if nodeFrame.MatchString(next) || nodeNative.MatchString(next) {
 		return p.node(i), true
 	}
@@ -428,7 +433,7 @@ func (p *parser) java(i int) int {
 				t.Frames = append(t.Frames, f)
 				continue
 			}
-			if javaMore.MatchString(l) {
+			if javaMore.MatchString(l) || len(t.Frames) == 0 && strings.TrimSpace(l) == "" {
 				continue
 			}
 			break

@@ -420,8 +420,10 @@ func TestGoFrameCutAtTheEnd(t *testing.T) {
 
 // Shapes of real reports that parsed to nothing: a traceback pasted
 // without its "Traceback" line (pylint aa292013c, sphinx c84dad28e9,
-// quoted by their fix commits) and a Go panic copied from a GitHub Actions
-// log, every line behind the runner's timestamp (syncthing fb939ec49).
+// quoted by their fix commits), a JVM exception with a blank line before
+// its frames (jackson-databind #4878) and a Go panic copied from a GitHub
+// Actions log, every line behind the runner's timestamp (syncthing
+// fb939ec49).
 func TestHeadlessAndPrefixedTraces(t *testing.T) {
 	cases := []struct {
 		name, text, lang, typ string
@@ -457,6 +459,14 @@ func TestHeadlessAndPrefixedTraces(t *testing.T) {
 			text: "File \"a.py\", line 1, in <module>\n    f()\nFile \"a.py\", line 3, in f\n    1/0\nZeroDivisionError: division by zero\nunrelated line\n",
 			lang: "python", typ: "ZeroDivisionError", frames: 2,
 			first: wantFrame{fn: "f", line: 3},
+		},
+		{
+			name: "JVM exception with a blank line before its frames (jackson-databind #4878)",
+			text: "```\ncom.fasterxml.jackson.databind.JsonMappingException: Cannot invoke \"JsonSerializer.serialize()\" because \"keySerializer\" is null\n\n" +
+				"\tat com.fasterxml.jackson.databind.JsonMappingException.wrapWithPath(JsonMappingException.java:400)\n" +
+				"\tat com.fasterxml.jackson.databind.ser.std.MapSerializer.serializeFields(MapSerializer.java:810)\n```\n",
+			lang: "java", typ: "com.fasterxml.jackson.databind.JsonMappingException", frames: 2,
+			first: wantFrame{fn: "com.fasterxml.jackson.databind.JsonMappingException.wrapWithPath", line: 400},
 		},
 		{
 			name: "go panic behind GitHub Actions timestamps (syncthing fb939ec49)",
