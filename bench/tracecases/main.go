@@ -495,22 +495,34 @@ func report(rs []result) {
 	}
 }
 
-// total prints one line of counts over the results keep selects.
+// total prints one line of counts over the results keep selects. File
+// figures count every case; function figures count the cases whose fix
+// has a function the index names (a fix inside CommonJS module code that
+// the chunker gives no symbol has none), and say how many those are.
 func total(rs []result, label string, keep func(result) bool) {
-	var n, f1, f3, g1, g3, nf, ng int
+	var n, nf, f1, f3, g1, g3, naiveFile, naiveFunc int
 	for _, r := range rs {
 		if !keep(r) {
 			continue
 		}
 		n++
-		f1, f3, g1, g3, nf, ng = f1+b(r.FileTop1), f3+b(r.FileTop3), g1+b(r.FuncTop1), g3+b(r.FuncTop3), nf+b(r.NaiveFile), ng+b(r.NaiveFunc)
+		f1, f3, naiveFile = f1+b(r.FileTop1), f3+b(r.FileTop3), naiveFile+b(r.NaiveFile)
+		if len(r.Funcs) > 0 {
+			nf++
+			g1, g3, naiveFunc = g1+b(r.FuncTop1), g3+b(r.FuncTop3), naiveFunc+b(r.NaiveFunc)
+		}
 	}
 	if n == 0 {
 		return
 	}
-	pct := func(k int) string { return fmt.Sprintf("%d (%.0f%%)", k, 100*float64(k)/float64(n)) }
+	pct := func(k, of int) string {
+		if of == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%d/%d (%.0f%%)", k, of, 100*float64(k)/float64(of))
+	}
 	fmt.Printf("%s, %d cases: file top-1 %s, top-3 %s; function top-1 %s, top-3 %s; naive file %s, function %s\n",
-		label, n, pct(f1), pct(f3), pct(g1), pct(g3), pct(nf), pct(ng))
+		label, n, pct(f1, n), pct(f3, n), pct(g1, nf), pct(g3, nf), pct(naiveFile, n), pct(naiveFunc, nf))
 }
 
 func b(v bool) int {
