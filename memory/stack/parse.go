@@ -218,8 +218,10 @@ func (p *parser) goPanic(i int) int {
 	return i
 }
 
-// goFunc is a Go function as a stack prints it, without arguments.
-var goFunc = regexp.MustCompile(`^\s*[\w\-.~%]+(?:/[\w\-.~%]+)*\.[\w.()*\[\]]+$`)
+// goFunc is a Go function as a stack prints it, with or without its
+// arguments; "panic(...)" is the runtime's frame for the panic itself, the
+// first line of a goroutine's stack pasted without its header.
+var goFunc = regexp.MustCompile(`^\s*(?:panic|[\w\-.~%]+(?:/[\w\-.~%]+)*\.[\w.()*\[\]]+)(?:\(.*\))?$`)
 
 // errorStack reports whether two function / file:line pairs start at line
 // i: a stack printed with no goroutine header.

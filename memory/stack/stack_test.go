@@ -421,7 +421,8 @@ func TestGoFrameCutAtTheEnd(t *testing.T) {
 // Shapes of real reports that parsed to nothing: a traceback pasted
 // without its "Traceback" line (pylint aa292013c, sphinx c84dad28e9,
 // quoted by their fix commits), a JVM exception with a blank line before
-// its frames (jackson-databind #4878) and a Go panic copied from a GitHub
+// its frames (jackson-databind #4878), a goroutine's stack pasted
+// without its header, arguments and all (pgx #1827), and a Go panic copied from a GitHub
 // Actions log, every line behind the runner's timestamp (syncthing
 // fb939ec49).
 func TestHeadlessAndPrefixedTraces(t *testing.T) {
@@ -467,6 +468,14 @@ func TestHeadlessAndPrefixedTraces(t *testing.T) {
 				"\tat com.fasterxml.jackson.databind.ser.std.MapSerializer.serializeFields(MapSerializer.java:810)\n```\n",
 			lang: "java", typ: "com.fasterxml.jackson.databind.JsonMappingException", frames: 2,
 			first: wantFrame{fn: "com.fasterxml.jackson.databind.JsonMappingException.wrapWithPath", line: 400},
+		},
+		{
+			name: "go stack pasted from its panic frame on, with arguments and no header (pgx #1827)",
+			text: "```\npanic({0x2db5660?, 0x555c7e0?})\n\t/usr/local/go/src/runtime/panic.go:914 +0x21f\n" +
+				"github.com/jackc/pgx/v5/pgconn.(*Pipeline).Sync(0xc00bdd60c0)\n\t/go/pkg/mod/github.com/jackc/pgx/v5@v5.5.0/pgconn/pgconn.go:2000 +0x16\n" +
+				"github.com/jackc/pgx/v5.(*Conn).QueryRow(...)\n\t/go/pkg/mod/github.com/jackc/pgx/v5@v5.5.0/conn.go:874\n```\n",
+			lang: "go", typ: "error", frames: 3,
+			first: wantFrame{fn: "panic", line: 914},
 		},
 		{
 			name: "go panic behind GitHub Actions timestamps (syncthing fb939ec49)",
