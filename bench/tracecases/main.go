@@ -157,6 +157,7 @@ var cases = []tcase{
 	{"eslint+eslint", "4797fb2c2", "issue https://github.com/eslint/eslint/issues/12884"},
 	{"eslint+eslint", "e35107f0f", "issue https://github.com/eslint/eslint/pull/8477"},
 	{"FasterXML+jackson-databind", "2e741764c", "issue https://github.com/FasterXML/jackson-databind/issues/4878"},
+	{"jackc+pgx", "dfd19800", "issue https://github.com/jackc/pgx/issues/1827"},
 }
 
 type result struct {
