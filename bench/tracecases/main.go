@@ -158,6 +158,12 @@ var cases = []tcase{
 	{"eslint+eslint", "e35107f0f", "issue https://github.com/eslint/eslint/pull/8477"},
 	{"FasterXML+jackson-databind", "2e741764c", "issue https://github.com/FasterXML/jackson-databind/issues/4878"},
 	{"jackc+pgx", "dfd19800", "issue https://github.com/jackc/pgx/issues/1827"},
+	{"benoitc+gunicorn", "da5e847b", "message L9-L19"},
+	{"benoitc+gunicorn", "f186fa3a", "message L5-L18"},
+	{"dgraph-io+badger", "22454734", "message L11-L43"},
+	{"dgraph-io+badger", "dd332b04", "message L7-L17"},
+	{"pallets+jinja", "91255f86", "message L29-L37"},
+	{"python+mypy", "b067c4f2b6", "message L15-L32"},
 }
 
 type result struct {
