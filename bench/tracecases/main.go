@@ -164,6 +164,14 @@ var cases = []tcase{
 	{"dgraph-io+badger", "dd332b04", "message L7-L17"},
 	{"pallets+jinja", "91255f86", "message L29-L37"},
 	{"python+mypy", "b067c4f2b6", "message L15-L32"},
+	{"python+mypy", "4a9e6e6088", "message L6-L89"},
+	{"python+mypy", "be6adaeeeb", "message L9-L22"},
+	{"python+mypy", "b137254652", "message L5-L15"},
+	{"python+mypy", "9e45dadcf6", "message L9-L22"},
+	{"minio+minio-go", "6c8a198", "message L4-L20"},
+	{"rclone+rclone", "eb10ac346", "message L6-L20"},
+	{"scrapy+scrapy", "eb91cad0d", "message L3-L12"},
+	{"mitmproxy+mitmproxy", "16654ad6a", "message L8-L23"},
 }
 
 type result struct {
