@@ -172,6 +172,11 @@ var cases = []tcase{
 	{"rclone+rclone", "eb10ac346", "message L6-L20"},
 	{"scrapy+scrapy", "eb91cad0d", "message L3-L12"},
 	{"mitmproxy+mitmproxy", "16654ad6a", "message L8-L23"},
+	{"ipython+ipython", "10a376e04", "message L7-L13"},
+	{"ipython+ipython", "52f39dd5c", "message L6-L15"},
+	{"davidhalter+jedi", "a5480c05", "message L10-L18"},
+	{"python+mypy", "301c3b604a", "message L6-L48"},
+	{"benoitc+gunicorn", "da3b89b7", "message L9-L14"},
 }
 
 type result struct {
