@@ -25,8 +25,13 @@ var (
 	javaMore     = regexp.MustCompile(`^\s+\.\.\. \d+ (?:more|common frames omitted)$`)
 	nodeFrame    = regexp.MustCompile(`^\s+at (?:(.+?) \()?((?:file://|node:|/|[A-Za-z]:\\|\.{1,2}/|[\w@])[^()]*?):(\d+):(\d+)\)?$`)
 	nodeNative   = regexp.MustCompile(`^\s+at (.+?) \((?:<anonymous>|native)\)$`)
-	rustPanic    = regexp.MustCompile(`^thread '([^']*)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$`)
-	rustOld      = regexp.MustCompile(`^thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', (.+?):(\d+):(\d+)$`)
+	rustPanic    = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$`)
+	rustOld      = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', (.+?):(\d+):(\d+)$`)
+	// rustOldOpen and rustOldClose: a panic in the format before Rust
+	// 1.73 whose message spans lines (assert_eq!'s left and right); the
+	// location follows the message's closing quote on its last line.
+	rustOldOpen  = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at '(.*)$`)
+	rustOldClose = regexp.MustCompile(`^(.*)', (.+?):(\d+):(\d+)$`)
 	rustFunc     = regexp.MustCompile(`^\s*\d+:\s+(?:0x[0-9a-f]+ - )?(.+)$`)
 	rustAt       = regexp.MustCompile(`^\s+at (.+?):(\d+)(?::(\d+))?$`)
 	// testifyColumn is the indentation testify gives the lines of a failed
@@ -159,7 +164,7 @@ func (p *parser) try(i int) (int, bool) {
 		return p.python(i), true
 	case p.headlessPython(i):
 		return p.pythonFrames(i, i, max(indentOf(l)-1, 0)), true
-	case rustPanic.MatchString(l) || rustOld.MatchString(l):
+	case rustPanic.MatchString(l) || rustOld.MatchString(l) || p.rustOldEnd(i) > i:
 		return p.rust(i), true
 	}
 	next := p.text(i + 1)
@@ -504,6 +509,24 @@ func (p *parser) node(i int) int {
 // rust reads a panic line, its message, and the backtrace when
 // RUST_BACKTRACE was set. Without one, the panic's location is the only
 // frame.
+// rustOldEnd returns the line that ends an old-format panic whose message
+// starts at line i and spans lines, or i when there is none within a few
+// lines.
+func (p *parser) rustOldEnd(i int) int {
+	if !rustOldOpen.MatchString(p.text(i)) {
+		return i
+	}
+	for k := i + 1; k < min(i+12, len(p.in)); k++ {
+		if rustOldClose.MatchString(p.text(k)) {
+			return k
+		}
+		if strings.TrimSpace(p.text(k)) == "" {
+			break
+		}
+	}
+	return i
+}
+
 func (p *parser) rust(i int) int {
 	t := Trace{Lang: "rust", Type: "panic", Chain: p.chain}
 	p.chain++
@@ -517,26 +540,36 @@ func (p *parser) rust(i int) int {
 		var msg []string
 		for ; i < len(p.in); i++ {
 			l := p.text(i)
-			if strings.HasPrefix(l, "stack backtrace:") || strings.HasPrefix(l, "note: ") || strings.TrimSpace(l) == "" {
+			if tl := strings.TrimSpace(l); strings.HasPrefix(tl, "stack backtrace:") || strings.HasPrefix(tl, "note: ") || tl == "" {
 				break
 			}
 			msg = append(msg, l)
 		}
 		t.Message = strings.Join(msg, "\n")
-	} else {
-		m := rustOld.FindStringSubmatch(p.text(i))
+	} else if m := rustOld.FindStringSubmatch(p.text(i)); m != nil {
 		t.Message, loc.File = m[2], m[3]
 		loc.Line, _ = strconv.Atoi(m[4])
 		loc.Col, _ = strconv.Atoi(m[5])
 		i++
+	} else {
+		end := p.rustOldEnd(i)
+		msg := []string{rustOldOpen.FindStringSubmatch(p.text(i))[2]}
+		for k := i + 1; k < end; k++ {
+			msg = append(msg, p.text(k))
+		}
+		m := rustOldClose.FindStringSubmatch(p.text(end))
+		t.Message, loc.File = strings.Join(append(msg, m[1]), "\n"), m[2]
+		loc.Line, _ = strconv.Atoi(m[3])
+		loc.Col, _ = strconv.Atoi(m[4])
+		i = end + 1
 	}
-	for i < len(p.in) && (strings.HasPrefix(p.text(i), "note: run with") || strings.TrimSpace(p.text(i)) == "") && !strings.HasPrefix(p.text(i+1), "stack backtrace:") {
+	for i < len(p.in) && (strings.HasPrefix(strings.TrimSpace(p.text(i)), "note: run with") || strings.TrimSpace(p.text(i)) == "") && !strings.HasPrefix(strings.TrimSpace(p.text(i+1)), "stack backtrace:") {
 		if strings.TrimSpace(p.text(i)) == "" {
 			break
 		}
 		i++
 	}
-	if strings.HasPrefix(p.text(i), "stack backtrace:") {
+	if strings.HasPrefix(strings.TrimSpace(p.text(i)), "stack backtrace:") {
 		for i++; i < len(p.in); i++ {
 			m := rustFunc.FindStringSubmatch(p.text(i))
 			if m == nil || rustAt.MatchString(p.text(i)) {

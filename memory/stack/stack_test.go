@@ -422,7 +422,9 @@ func TestGoFrameCutAtTheEnd(t *testing.T) {
 // without its "Traceback" line (pylint aa292013c, sphinx c84dad28e9,
 // quoted by their fix commits), a JVM exception with a blank line before
 // its frames (jackson-databind #4878), a goroutine's stack pasted
-// without its header, arguments and all (pgx #1827), and a Go panic copied from a GitHub
+// without its header, arguments and all (pgx #1827), Rust panics in the
+// old format indented or spanning lines (cargo dd5806d14, serde_json
+// c9bff92), and a Go panic copied from a GitHub
 // Actions log, every line behind the runner's timestamp (syncthing
 // fb939ec49).
 func TestHeadlessAndPrefixedTraces(t *testing.T) {
@@ -476,6 +478,18 @@ func TestHeadlessAndPrefixedTraces(t *testing.T) {
 				"github.com/jackc/pgx/v5.(*Conn).QueryRow(...)\n\t/go/pkg/mod/github.com/jackc/pgx/v5@v5.5.0/conn.go:874\n```\n",
 			lang: "go", typ: "error", frames: 3,
 			first: wantFrame{fn: "panic", line: 914},
+		},
+		{
+			name: "indented rust panic in the format before 1.73 (cargo dd5806d14)",
+			text: "    {\"success\":\"true\"}\n    thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: Error(\"path contains invalid UTF-8 characters\", line: 0, column: 0)', /rustc/a5a775e3f9e8043dad405e00aee0ae60882a7b71/src/tools/cargo/src/cargo/core/shell.rs:346:51\n    note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n",
+			lang: "rust", typ: "panic", frames: 1,
+			first: wantFrame{line: 346},
+		},
+		{
+			name: "rust panic whose message spans lines (serde_json c9bff92)",
+			text: "Caught by test_partialeq_number:\n\n    thread 'test_partialeq_number' panicked at 'assertion failed: `(left == right)`\n      left: `-3.4028235e38`,\n     right: `Number(-3.4028235e38)`', tests/test.rs:2033:5\n",
+			lang: "rust", typ: "panic", frames: 1,
+			first: wantFrame{line: 2033},
 		},
 		{
 			name: "go panic behind GitHub Actions timestamps (syncthing fb939ec49)",
