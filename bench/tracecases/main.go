@@ -1,15 +1,20 @@
 // Command tracecases measures trace_root_cause on real failures whose fix
-// is known: commits of real projects that quote the crash they fix, and
-// fixes whose regression test, run at the fix's parent, crashes. For each
-// case the repository is checked out at the fix's parent, indexed, and
-// given the log as a user would paste it (traces/<repo>-<fix>.txt: an
-// excerpt of the commit message, verbatim, or the output of the fix's new
-// test at the parent). The answer is the code the fix changed: its files
-// and the functions its hunks fall in (tests and docs left out).
-// Reported: top-1 and top-3 at file and at function level, side by side
-// with the naive answer "the first in-repo frame of the trace", on all
-// cases, on the cases the ranking heuristics were chosen on (the first
-// devCases) and on the held-out rest.
+// is known: commits of real projects that quote the crash they fix, crash
+// reports pasted into public issues whose fix is linked (the issue named
+// by the fix's commit or PR), and fixes whose regression test, run at the
+// fix's parent, crashes. For each case the repository is checked out at
+// the fix's parent, indexed, and given the log as a user would paste it
+// (traces/<repo>-<fix>.txt: an excerpt of the commit message or of the
+// issue, verbatim, or the output of the fix's new test at the parent). The
+// answer is the code the fix changed: its files and the functions its
+// hunks fall in (tests and docs left out; Go, Python, JS/TS, Java/Kotlin,
+// Rust). Reported: top-1 and top-3 at file and at function level, side by
+// side with the naive answer "the first in-repo frame of the trace" (a
+// frame is in the repository when devai's frame resolver maps it there,
+// module-cache, GOPATH, vendor, site-packages and node_modules paths
+// included), for tune and held-out cases (splitOf), per category of the
+// naive frame's printed path (repository paths, dependency paths, no
+// in-repo frame) and per language.
 //
 //	go run ./bench/tracecases --mirrors /work/.mirror [--json] [--only REGEXP] [--keep DIR]
 package main
