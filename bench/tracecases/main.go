@@ -182,6 +182,9 @@ var cases = []tcase{
 	{"davidhalter+jedi", "a5480c05", "message L10-L18"},
 	{"python+mypy", "301c3b604a", "message L6-L48"},
 	{"benoitc+gunicorn", "da3b89b7", "message L9-L14"},
+	{"pylint-dev+pylint", "ab3ad0629", "issue https://github.com/pylint-dev/pylint/issues/6414"},
+	{"pylint-dev+pylint", "69ba89eb6", "issue https://github.com/pylint-dev/pylint/issues/7467"},
+	{"pylint-dev+pylint", "8cf4887e6", "issue https://github.com/pylint-dev/pylint/issues/10626"},
 }
 
 type result struct {
