@@ -185,6 +185,8 @@ var cases = []tcase{
 	{"pylint-dev+pylint", "ab3ad0629", "issue https://github.com/pylint-dev/pylint/issues/6414"},
 	{"pylint-dev+pylint", "69ba89eb6", "issue https://github.com/pylint-dev/pylint/issues/7467"},
 	{"pylint-dev+pylint", "8cf4887e6", "issue https://github.com/pylint-dev/pylint/issues/10626"},
+	{"pylint-dev+pylint", "d168c2399", "issue https://github.com/pylint-dev/pylint/issues/3742"},
+	{"pylint-dev+pylint", "a219ca322", "issue https://github.com/pylint-dev/pylint/issues/11222"},
 }
 
 type result struct {
