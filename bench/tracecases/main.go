@@ -187,6 +187,7 @@ var cases = []tcase{
 	{"pylint-dev+pylint", "8cf4887e6", "issue https://github.com/pylint-dev/pylint/issues/10626"},
 	{"pylint-dev+pylint", "d168c2399", "issue https://github.com/pylint-dev/pylint/issues/3742"},
 	{"pylint-dev+pylint", "a219ca322", "issue https://github.com/pylint-dev/pylint/issues/11222"},
+	{"pylint-dev+pylint", "40a305e83", "issue https://github.com/pylint-dev/pylint/issues/2384"},
 }
 
 type result struct {
