@@ -359,12 +359,26 @@ func (p *parser) python(i int) int {
 }
 
 // headlessPython reports whether a traceback pasted without its
-// "Traceback (most recent call last):" line starts at line i: two frame
-// lines, with at most a source line between them. Reporters often paste
+// "Traceback (most recent call last):" line starts at line i: a frame line
+// followed by another, or by the exception, with at most a source line
+// between them. Reporters often paste
 // only the frames that matter ("Fixes:" and the last few frames).
 func (p *parser) headlessPython(i int) bool {
-	return pyFile.MatchString(p.text(i)) && (pyFile.MatchString(p.text(i+1)) || pyFile.MatchString(p.text(i+2)))
+	if !pyFile.MatchString(p.text(i)) {
+		return false
+	}
+	for _, k := range []int{i + 1, i + 2} {
+		if pyFile.MatchString(p.text(k)) || pyException.MatchString(p.text(k)) {
+			return true
+		}
+	}
+	return false
 }
+
+// pyException is the line that ends a traceback: the exception's type,
+// dotted or not, and its message (Sphinx prints one frame of a crash that
+// way after "Exception occurred:").
+var pyException = regexp.MustCompile(`^\s*[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)(?::|$)`)
 
 // indentOf is how far a traceback line is indented (spaces, and the "|"
 // and "+" of an exception group).

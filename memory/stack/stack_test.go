@@ -420,7 +420,7 @@ func TestGoFrameCutAtTheEnd(t *testing.T) {
 
 // Shapes of real reports that parsed to nothing: a traceback pasted
 // without its "Traceback" line (pylint aa292013c, sphinx c84dad28e9,
-// quoted by their fix commits), a JVM exception with a blank line before
+// quoted by their fix commits; one frame of it, sphinx #9404), a JVM exception with a blank line before
 // its frames (jackson-databind #4878), a goroutine's stack pasted
 // without its header, arguments and all (pgx #1827), Rust panics in the
 // old format indented or spanning lines (cargo dd5806d14, serde_json
@@ -456,6 +456,14 @@ func TestHeadlessAndPrefixedTraces(t *testing.T) {
 				"    TypeError: 'NoneType' object is not iterable\n\nThe error could be reproduced with lp:autopilot/legacy branch.\n",
 			lang: "python", typ: "TypeError", frames: 3,
 			first: wantFrame{fn: "has_child", line: 117},
+		},
+		{
+			name: "one python frame after Sphinx's 'Exception occurred:' (sphinx #9404)",
+			text: "reading sources... [  6%] api\nException occurred:\n" +
+				"  File \"/usr/lib/python3.8/site-packages/sphinx/util/typing.py\", line 112, in restify\n" +
+				"    elif cls in INVALID_BUILTIN_CLASSES:\nTypeError: unhashable type: 'LookupDict'\nThe full traceback has been saved in /tmp/sphinx-err-0z5530lc.log\n",
+			lang: "python", typ: "TypeError", frames: 1,
+			first: wantFrame{fn: "restify", line: 112},
 		},
 		{
 			name: "flush-left python frames end at the exception line",
