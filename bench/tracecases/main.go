@@ -188,6 +188,7 @@ var cases = []tcase{
 	{"pylint-dev+pylint", "d168c2399", "issue https://github.com/pylint-dev/pylint/issues/3742"},
 	{"pylint-dev+pylint", "a219ca322", "issue https://github.com/pylint-dev/pylint/issues/11222"},
 	{"pylint-dev+pylint", "40a305e83", "issue https://github.com/pylint-dev/pylint/issues/2384"},
+	{"sphinx-doc+sphinx", "fe037233ca", "issue https://github.com/sphinx-doc/sphinx/issues/9404"},
 }
 
 type result struct {
