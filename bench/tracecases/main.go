@@ -1,15 +1,20 @@
 // Command tracecases measures trace_root_cause on real failures whose fix
-// is known: commits of real projects that quote the crash they fix, and
-// fixes whose regression test, run at the fix's parent, crashes. For each
-// case the repository is checked out at the fix's parent, indexed, and
-// given the log as a user would paste it (traces/<repo>-<fix>.txt: an
-// excerpt of the commit message, verbatim, or the output of the fix's new
-// test at the parent). The answer is the code the fix changed: its files
-// and the functions its hunks fall in (tests and docs left out).
-// Reported: top-1 and top-3 at file and at function level, side by side
-// with the naive answer "the first in-repo frame of the trace", on all
-// cases, on the cases the ranking heuristics were chosen on (the first
-// devCases) and on the held-out rest.
+// is known: commits of real projects that quote the crash they fix, crash
+// reports pasted into public issues whose fix is linked (the issue named
+// by the fix's commit or PR), and fixes whose regression test, run at the
+// fix's parent, crashes. For each case the repository is checked out at
+// the fix's parent, indexed, and given the log as a user would paste it
+// (traces/<repo>-<fix>.txt: an excerpt of the commit message or of the
+// issue, verbatim, or the output of the fix's new test at the parent). The
+// answer is the code the fix changed: its files and the functions its
+// hunks fall in (tests and docs left out; Go, Python, JS/TS, Java/Kotlin,
+// Rust). Reported: top-1 and top-3 at file and at function level, side by
+// side with the naive answer "the first in-repo frame of the trace" (a
+// frame is in the repository when devai's frame resolver maps it there,
+// module-cache, GOPATH, vendor, site-packages and node_modules paths
+// included), for tune and held-out cases (splitOf), per category of the
+// naive frame's printed path (repository paths, dependency paths, no
+// in-repo frame) and per language.
 //
 //	go run ./bench/tracecases --mirrors /work/.mirror [--json] [--only REGEXP] [--keep DIR]
 package main
@@ -20,19 +25,20 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/devaiops/devai/memory"
-	"github.com/devaiops/devai/memory/stack"
 	"github.com/devaiops/devai/tools/trace"
 )
 
@@ -53,6 +59,35 @@ type tcase struct {
 // first in the list as they are added.
 var splitByRepo = map[string]string{
 	"go-resty+resty": "held-out",
+}
+
+// splitOf is the half a case's repository belongs to. The 35 cases from
+// before issue 12 keep theirs (the first devCases tune, the rest held
+// out; resty by splitByRepo). Every repository first added after resty
+// is split by a rule fixed on 2026-12-04 before any of its cases was
+// collected or run: FNV-1a (32 bit) of "owner/name", even → tune, odd →
+// held out. splits.txt lists each repository with its half, written
+// when the repository is added; TestSplitsFile keeps the two in step.
+func splitOf(i int, repo string) (heldOut bool) {
+	if split, ok := splitByRepo[repo]; ok {
+		return split == "held-out"
+	}
+	if i < len(cases) && i < preIssue12 {
+		return i >= devCases
+	}
+	return fnvHalf(repo)
+}
+
+// preIssue12 is how many cases (from the first) predate issue 12's split
+// by repository.
+const preIssue12 = 34
+
+// fnvHalf reports whether the repository ("owner+name") falls in the
+// held-out half by the FNV-1a rule of splitOf.
+func fnvHalf(repo string) bool {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(strings.Replace(repo, "+", "/", 1)))
+	return h.Sum32()%2 == 1
 }
 
 // devCases is how many of the cases, from the first, the ranking
@@ -99,6 +134,61 @@ var cases = []tcase{
 	{"etcd-io+bbolt", "b06ba6a", "test go test -timeout=20s -run '^TestFindPathsToKey_CycleDetected$' ./internal/surgeon"},
 	// Issue 12: the repository as a dependency of the reporter's program.
 	{"go-resty+resty", "e11af35", "issue https://github.com/go-resty/resty/issues/873"},
+	// Issue 12: fix commits that quote a crash (split by splitOf).
+	{"go-git+go-git", "ec647e9f", "message L12-L55"},
+	{"nats-io+nats.go", "a9042992", "message L3-L17"},
+	{"pytest-dev+pytest", "41ca4dd44", "message L16-L85"},
+	{"restic+restic", "9537bc561", "message L9-L34"},
+	{"restic+restic", "ce8901890", "message L9-L32"},
+	{"jackc+pgx", "23c0b6c4", "message L5-L119"},
+	{"sphinx-doc+sphinx", "c7c4f8f0f4", "message L5-L11"},
+	{"sphinx-doc+sphinx", "c84dad28e9", "message L5-L17"},
+	{"sphinx-doc+sphinx", "9d6deec4ca", "message L9-L13"},
+	{"urllib3+urllib3", "68ff852c", "message L15-L52"},
+	{"urllib3+urllib3", "7fa026c3", "message L11-L29"},
+	{"FasterXML+jackson-databind", "d4469335b", "message L8-L15"},
+	{"Automattic+mongoose", "cc20d1cf1", "message L3-L13"},
+	{"paramiko+paramiko", "587db0f2", "message L9-L36"},
+	{"pylint-dev+pylint", "aa292013c", "message L5-L15"},
+	{"pypa+pip", "6c50ea578", "message L8-L18"},
+	{"sequelize+sequelize", "5eaa69de6", "message L5-L14"},
+	{"sequelize+sequelize", "f54677840", "message L32-L42"},
+	{"syncthing+syncthing", "fb939ec49", "message L7-L30"},
+	{"hyperium+hyper", "fece9f7f", "message L8-L13"},
+	{"rust-lang+cargo", "dd5806d14", "message L8-L9"},
+	{"serde-rs+json", "c9bff92", "message L5-L7"},
+	{"eslint+eslint", "458386ff8", "issue https://github.com/eslint/eslint/issues/1789"},
+	{"eslint+eslint", "cf14c7197", "issue https://github.com/eslint/eslint/issues/5290"},
+	{"eslint+eslint", "4797fb2c2", "issue https://github.com/eslint/eslint/issues/12884"},
+	{"eslint+eslint", "e35107f0f", "issue https://github.com/eslint/eslint/pull/8477"},
+	{"FasterXML+jackson-databind", "2e741764c", "issue https://github.com/FasterXML/jackson-databind/issues/4878"},
+	{"jackc+pgx", "dfd19800", "issue https://github.com/jackc/pgx/issues/1827"},
+	{"benoitc+gunicorn", "da5e847b", "message L9-L19"},
+	{"benoitc+gunicorn", "f186fa3a", "message L5-L18"},
+	{"dgraph-io+badger", "22454734", "message L11-L43"},
+	{"dgraph-io+badger", "dd332b04", "message L7-L17"},
+	{"pallets+jinja", "91255f86", "message L29-L37"},
+	{"python+mypy", "b067c4f2b6", "message L15-L32"},
+	{"python+mypy", "4a9e6e6088", "message L6-L89"},
+	{"python+mypy", "be6adaeeeb", "message L9-L22"},
+	{"python+mypy", "b137254652", "message L5-L15"},
+	{"python+mypy", "9e45dadcf6", "message L9-L22"},
+	{"minio+minio-go", "6c8a198", "message L4-L20"},
+	{"rclone+rclone", "eb10ac346", "message L6-L20"},
+	{"scrapy+scrapy", "eb91cad0d", "message L3-L12"},
+	{"mitmproxy+mitmproxy", "16654ad6a", "message L8-L23"},
+	{"ipython+ipython", "10a376e04", "message L7-L13"},
+	{"ipython+ipython", "52f39dd5c", "message L6-L15"},
+	{"davidhalter+jedi", "a5480c05", "message L10-L18"},
+	{"python+mypy", "301c3b604a", "message L6-L48"},
+	{"benoitc+gunicorn", "da3b89b7", "message L9-L14"},
+	{"pylint-dev+pylint", "ab3ad0629", "issue https://github.com/pylint-dev/pylint/issues/6414"},
+	{"pylint-dev+pylint", "69ba89eb6", "issue https://github.com/pylint-dev/pylint/issues/7467"},
+	{"pylint-dev+pylint", "8cf4887e6", "issue https://github.com/pylint-dev/pylint/issues/10626"},
+	{"pylint-dev+pylint", "d168c2399", "issue https://github.com/pylint-dev/pylint/issues/3742"},
+	{"pylint-dev+pylint", "a219ca322", "issue https://github.com/pylint-dev/pylint/issues/11222"},
+	{"pylint-dev+pylint", "40a305e83", "issue https://github.com/pylint-dev/pylint/issues/2384"},
+	{"sphinx-doc+sphinx", "fe037233ca", "issue https://github.com/sphinx-doc/sphinx/issues/9404"},
 }
 
 type result struct {
@@ -121,6 +211,9 @@ type result struct {
 	// of the repository), "dependency paths" (module cache, site-packages,
 	// vendor, node_modules, cargo registry) or "no in-repo frame".
 	Category string `json:"category"`
+	// Lang is the language of the first trace in the text (go, python,
+	// java, node, rust).
+	Lang string `json:"lang"`
 }
 
 func main() {
@@ -147,10 +240,7 @@ func main() {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", caseName(c), err)
 			os.Exit(1)
 		}
-		r.HeldOut = i >= devCases
-		if split, ok := splitByRepo[c.repo]; ok {
-			r.HeldOut = split == "held-out"
-		}
+		r.HeldOut = splitOf(i, c.repo)
 		fmt.Fprintf(os.Stderr, "%s: file %v/%v func %v/%v naive %v/%v\n", r.Case, r.FileTop1, r.FileTop3, r.FuncTop1, r.FuncTop3, r.NaiveFile, r.NaiveFunc)
 		results = append(results, r)
 	}
@@ -256,6 +346,9 @@ func runCase(ctx context.Context, mirror string, c tcase, traces, keep string) (
 	// naive: the first in-repo frame of the first trace in the text
 	errs := append([]trace.Error(nil), out.Errors...)
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].StartLine < errs[j].StartLine })
+	if len(errs) > 0 {
+		r.Lang = errs[0].Lang
+	}
 naive:
 	for _, e := range errs {
 		for _, f := range e.Frames {
@@ -263,7 +356,7 @@ naive:
 				r.Naive = f.Path + " " + f.Symbol
 				r.NaiveFile, r.NaiveFunc = files[f.Path], funcs[r.Naive]
 				r.Category = "repository paths"
-				if stack.IsLibrary(f.File) {
+				if dependencyMark.MatchString(strings.ReplaceAll(f.File, `\`, "/")) {
 					r.Category = "dependency paths"
 				}
 				break naive
@@ -352,14 +445,38 @@ func pastedLog(work string, c tcase, traces string) (string, error) {
 	return string(b), nil
 }
 
+// codeExts are the languages whose files count as the fix's code.
+var codeExts = map[string]bool{".go": true, ".py": true, ".js": true, ".mjs": true, ".cjs": true, ".ts": true, ".java": true, ".kt": true, ".rs": true}
+
+// isCode tells a changed file that is the fix's code: a source file of one
+// of codeExts that is not a test (by its name or a test folder).
 func isCode(p string) bool {
-	ext := path.Ext(p)
-	if ext != ".go" && ext != ".py" {
+	if !codeExts[path.Ext(p)] {
 		return false
 	}
 	base := path.Base(p)
-	return !strings.HasSuffix(base, "_test.go") && !strings.HasPrefix(base, "test_") && !strings.HasPrefix(p, "tests/")
+	for _, suf := range []string{"_test.go", "_test.py", ".test.js", ".test.ts", ".spec.js", ".spec.ts", "Test.java", "Tests.java", "Test.kt"} {
+		if strings.HasSuffix(base, suf) {
+			return false
+		}
+	}
+	if strings.HasPrefix(base, "test_") || strings.HasPrefix(p, "tests/") {
+		return false
+	}
+	for _, dir := range strings.Split(path.Dir(p), "/") {
+		switch dir {
+		case "tests", "testing", "__tests__", "testdata":
+			return false
+		}
+	}
+	return !strings.Contains(p, "src/test/")
 }
+
+// dependencyMark matches a printed frame path in which the repository is
+// a dependency of the program that crashed: the Go module cache, a GOPATH
+// src/<host>/ tree, vendor/, site- or dist-packages, node_modules, the
+// cargo registry, the Maven repository, an egg.
+var dependencyMark = regexp.MustCompile(`/pkg/mod/|(^|/)src/[\w.-]+\.[a-z]+/|(^|/)vendor/|site-packages/|dist-packages/|node_modules/|cargo/registry/|/\.m2/|\.egg/`)
 
 func keys(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
@@ -389,7 +506,17 @@ func report(rs []result) {
 	total(rs, "all", func(result) bool { return true })
 	total(rs, "tune (the first 16 and the tune repositories of issue 12)", func(r result) bool { return !r.HeldOut })
 	total(rs, "held out (the rest)", func(r result) bool { return r.HeldOut })
+	var langs []string
+	for _, r := range rs {
+		if !slices.Contains(langs, r.Lang) {
+			langs = append(langs, r.Lang)
+		}
+	}
+	for _, lang := range langs {
+		total(rs, "language "+orDash(lang), func(r result) bool { return r.Lang == lang })
+	}
 	for _, cat := range []string{"repository paths", "dependency paths", "no in-repo frame"} {
+		total(rs, cat, func(r result) bool { return r.Category == cat })
 		for _, half := range []bool{false, true} {
 			name := cat + ", tune"
 			if half {
@@ -400,22 +527,34 @@ func report(rs []result) {
 	}
 }
 
-// total prints one line of counts over the results keep selects.
+// total prints one line of counts over the results keep selects. File
+// figures count every case; function figures count the cases whose fix
+// has a function the index names (a fix inside CommonJS module code that
+// the chunker gives no symbol has none), and say how many those are.
 func total(rs []result, label string, keep func(result) bool) {
-	var n, f1, f3, g1, g3, nf, ng int
+	var n, nf, f1, f3, g1, g3, naiveFile, naiveFunc int
 	for _, r := range rs {
 		if !keep(r) {
 			continue
 		}
 		n++
-		f1, f3, g1, g3, nf, ng = f1+b(r.FileTop1), f3+b(r.FileTop3), g1+b(r.FuncTop1), g3+b(r.FuncTop3), nf+b(r.NaiveFile), ng+b(r.NaiveFunc)
+		f1, f3, naiveFile = f1+b(r.FileTop1), f3+b(r.FileTop3), naiveFile+b(r.NaiveFile)
+		if len(r.Funcs) > 0 {
+			nf++
+			g1, g3, naiveFunc = g1+b(r.FuncTop1), g3+b(r.FuncTop3), naiveFunc+b(r.NaiveFunc)
+		}
 	}
 	if n == 0 {
 		return
 	}
-	pct := func(k int) string { return fmt.Sprintf("%d (%.0f%%)", k, 100*float64(k)/float64(n)) }
+	pct := func(k, of int) string {
+		if of == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%d/%d (%.0f%%)", k, of, 100*float64(k)/float64(of))
+	}
 	fmt.Printf("%s, %d cases: file top-1 %s, top-3 %s; function top-1 %s, top-3 %s; naive file %s, function %s\n",
-		label, n, pct(f1), pct(f3), pct(g1), pct(g3), pct(nf), pct(ng))
+		label, n, pct(f1, n), pct(f3, n), pct(g1, nf), pct(g3, nf), pct(naiveFile, n), pct(naiveFunc, nf))
 }
 
 func b(v bool) int {

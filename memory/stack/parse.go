@@ -25,8 +25,13 @@ var (
 	javaMore     = regexp.MustCompile(`^\s+\.\.\. \d+ (?:more|common frames omitted)$`)
 	nodeFrame    = regexp.MustCompile(`^\s+at (?:(.+?) \()?((?:file://|node:|/|[A-Za-z]:\\|\.{1,2}/|[\w@])[^()]*?):(\d+):(\d+)\)?$`)
 	nodeNative   = regexp.MustCompile(`^\s+at (.+?) \((?:<anonymous>|native)\)$`)
-	rustPanic    = regexp.MustCompile(`^thread '([^']*)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$`)
-	rustOld      = regexp.MustCompile(`^thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', (.+?):(\d+):(\d+)$`)
+	rustPanic    = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$`)
+	rustOld      = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', (.+?):(\d+):(\d+)$`)
+	// rustOldOpen and rustOldClose: a panic in the format before Rust
+	// 1.73 whose message spans lines (assert_eq!'s left and right); the
+	// location follows the message's closing quote on its last line.
+	rustOldOpen  = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at '(.*)$`)
+	rustOldClose = regexp.MustCompile(`^(.*)', (.+?):(\d+):(\d+)$`)
 	rustFunc     = regexp.MustCompile(`^\s*\d+:\s+(?:0x[0-9a-f]+ - )?(.+)$`)
 	rustAt       = regexp.MustCompile(`^\s+at (.+?):(\d+)(?::(\d+))?$`)
 	// testifyColumn is the indentation testify gives the lines of a failed
@@ -38,6 +43,9 @@ var (
 	// quotePrefix: a trace quoted in Markdown or an e-mail ("> File ...").
 	quotePrefix = regexp.MustCompile(`^\s*>(?: |$)`)
 	criPrefix   = regexp.MustCompile(`^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) [PF] `)
+	// actionsPrefix: the time GitHub Actions puts before every line of a
+	// job's log (seven fractional digits, UTC), as pasted from a failed run.
+	actionsPrefix = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z ?`)
 )
 
 // line is an input line and the 1-based line of the input it came from
@@ -62,6 +70,7 @@ func (p *parser) expand() {
 	for i, l := range p.lines {
 		at := i + 1
 		l = criPrefix.ReplaceAllString(l, "")
+		l = actionsPrefix.ReplaceAllString(l, "")
 		l = syslogPrefix.ReplaceAllString(l, "")
 		l = quotePrefix.ReplaceAllString(l, "")
 		if testifyColumn.MatchString(l) {
@@ -153,7 +162,9 @@ func (p *parser) try(i int) (int, bool) {
 		return p.goRace(i), true
 	case strings.HasPrefix(strings.TrimSpace(l), "Traceback (most recent call last):"):
 		return p.python(i), true
-	case rustPanic.MatchString(l) || rustOld.MatchString(l):
+	case p.headlessPython(i):
+		return p.pythonFrames(i, i, max(indentOf(l)-1, 0)), true
+	case rustPanic.MatchString(l) || rustOld.MatchString(l) || p.rustOldEnd(i) > i:
 		return p.rust(i), true
 	}
 	next := p.text(i + 1)
@@ -161,6 +172,11 @@ func (p *parser) try(i int) (int, bool) {
 		return i, false
 	}
 	if javaFrame.MatchString(next) && !nodeFrame.MatchString(next) {
+		return p.java(i), true
+	}
+	// A JVM exception pasted with a blank line between its message and
+	// its frames (jackson-databind #4878).
+	if after := p.text(i + 2); strings.TrimSpace(next) == "" && javaFrame.MatchString(after) && !nodeFrame.MatchString(after) {
 		return p.java(i), true
 	}
 	if nodeFrame.MatchString(next) || nodeNative.MatchString(next) {
@@ -207,8 +223,10 @@ func (p *parser) goPanic(i int) int {
 	return i
 }
 
-// goFunc is a Go function as a stack prints it, without arguments.
-var goFunc = regexp.MustCompile(`^\s*[\w\-.~%]+(?:/[\w\-.~%]+)*\.[\w.()*\[\]]+$`)
+// goFunc is a Go function as a stack prints it, with or without its
+// arguments; "panic(...)" is the runtime's frame for the panic itself, the
+// first line of a goroutine's stack pasted without its header.
+var goFunc = regexp.MustCompile(`^\s*(?:panic|[\w\-.~%]+(?:/[\w\-.~%]+)*\.[\w.()*\[\]]+)(?:\(.*\))?$`)
 
 // errorStack reports whether two function / file:line pairs start at line
 // i: a stack printed with no goroutine header.
@@ -337,13 +355,45 @@ func (p *parser) goRace(i int) int {
 // python reads one traceback and, when a chain marker follows, the next
 // ones of the chain. Python prints the innermost frame last.
 func (p *parser) python(i int) int {
+	return p.pythonFrames(i, i+1, indentOf(p.text(i)))
+}
+
+// headlessPython reports whether a traceback pasted without its
+// "Traceback (most recent call last):" line starts at line i: a frame line
+// followed by another, or by the exception, with at most a source line
+// between them. Reporters often paste
+// only the frames that matter ("Fixes:" and the last few frames).
+func (p *parser) headlessPython(i int) bool {
+	if !pyFile.MatchString(p.text(i)) {
+		return false
+	}
+	for _, k := range []int{i + 1, i + 2} {
+		if pyFile.MatchString(p.text(k)) || pyException.MatchString(p.text(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// pyException is the line that ends a traceback: the exception's type,
+// dotted or not, and its message (Sphinx prints one frame of a crash that
+// way after "Exception occurred:").
+var pyException = regexp.MustCompile(`^\s*[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)(?::|$)`)
+
+// indentOf is how far a traceback line is indented (spaces, and the "|"
+// and "+" of an exception group).
+func indentOf(l string) int { return len(l) - len(strings.TrimLeft(l, " |+")) }
+
+// pythonFrames reads the traceback that starts at line start, whose first
+// frame is at line first and whose exception line is indented at most
+// indent (the header's indentation: frames and source lines are deeper).
+func (p *parser) pythonFrames(start, first, indent int) int {
 	chain := p.chain
 	p.chain++
+	i := first
 	for {
 		t := Trace{Lang: "python", Chain: chain}
-		start := i
-		indent := len(p.text(i)) - len(strings.TrimLeft(p.text(i), " |+"))
-		for i++; i < len(p.in); i++ {
+		for ; i < len(p.in); i++ {
 			l := p.text(i)
 			if m := pyFile.FindStringSubmatch(l); m != nil {
 				f := Frame{File: m[1], Func: m[3]}
@@ -375,7 +425,7 @@ func (p *parser) python(i int) int {
 				k++
 			}
 			if k < len(p.in) && strings.Contains(p.text(k), "Traceback (most recent call last):") {
-				i = k
+				start, i, indent = k, k+1, indentOf(p.text(k))
 				continue
 			}
 			return k
@@ -404,7 +454,7 @@ func (p *parser) java(i int) int {
 				t.Frames = append(t.Frames, f)
 				continue
 			}
-			if javaMore.MatchString(l) {
+			if javaMore.MatchString(l) || len(t.Frames) == 0 && strings.TrimSpace(l) == "" {
 				continue
 			}
 			break
@@ -473,6 +523,24 @@ func (p *parser) node(i int) int {
 // rust reads a panic line, its message, and the backtrace when
 // RUST_BACKTRACE was set. Without one, the panic's location is the only
 // frame.
+// rustOldEnd returns the line that ends an old-format panic whose message
+// starts at line i and spans lines, or i when there is none within a few
+// lines.
+func (p *parser) rustOldEnd(i int) int {
+	if !rustOldOpen.MatchString(p.text(i)) {
+		return i
+	}
+	for k := i + 1; k < min(i+12, len(p.in)); k++ {
+		if rustOldClose.MatchString(p.text(k)) {
+			return k
+		}
+		if strings.TrimSpace(p.text(k)) == "" {
+			break
+		}
+	}
+	return i
+}
+
 func (p *parser) rust(i int) int {
 	t := Trace{Lang: "rust", Type: "panic", Chain: p.chain}
 	p.chain++
@@ -486,26 +554,36 @@ func (p *parser) rust(i int) int {
 		var msg []string
 		for ; i < len(p.in); i++ {
 			l := p.text(i)
-			if strings.HasPrefix(l, "stack backtrace:") || strings.HasPrefix(l, "note: ") || strings.TrimSpace(l) == "" {
+			if tl := strings.TrimSpace(l); strings.HasPrefix(tl, "stack backtrace:") || strings.HasPrefix(tl, "note: ") || tl == "" {
 				break
 			}
 			msg = append(msg, l)
 		}
 		t.Message = strings.Join(msg, "\n")
-	} else {
-		m := rustOld.FindStringSubmatch(p.text(i))
+	} else if m := rustOld.FindStringSubmatch(p.text(i)); m != nil {
 		t.Message, loc.File = m[2], m[3]
 		loc.Line, _ = strconv.Atoi(m[4])
 		loc.Col, _ = strconv.Atoi(m[5])
 		i++
+	} else {
+		end := p.rustOldEnd(i)
+		msg := []string{rustOldOpen.FindStringSubmatch(p.text(i))[2]}
+		for k := i + 1; k < end; k++ {
+			msg = append(msg, p.text(k))
+		}
+		m := rustOldClose.FindStringSubmatch(p.text(end))
+		t.Message, loc.File = strings.Join(append(msg, m[1]), "\n"), m[2]
+		loc.Line, _ = strconv.Atoi(m[3])
+		loc.Col, _ = strconv.Atoi(m[4])
+		i = end + 1
 	}
-	for i < len(p.in) && (strings.HasPrefix(p.text(i), "note: run with") || strings.TrimSpace(p.text(i)) == "") && !strings.HasPrefix(p.text(i+1), "stack backtrace:") {
+	for i < len(p.in) && (strings.HasPrefix(strings.TrimSpace(p.text(i)), "note: run with") || strings.TrimSpace(p.text(i)) == "") && !strings.HasPrefix(strings.TrimSpace(p.text(i+1)), "stack backtrace:") {
 		if strings.TrimSpace(p.text(i)) == "" {
 			break
 		}
 		i++
 	}
-	if strings.HasPrefix(p.text(i), "stack backtrace:") {
+	if strings.HasPrefix(strings.TrimSpace(p.text(i)), "stack backtrace:") {
 		for i++; i < len(p.in); i++ {
 			m := rustFunc.FindStringSubmatch(p.text(i))
 			if m == nil || rustAt.MatchString(p.text(i)) {

@@ -417,3 +417,116 @@ func TestGoFrameCutAtTheEnd(t *testing.T) {
 		})
 	}
 }
+
+// Shapes of real reports that parsed to nothing: a traceback pasted
+// without its "Traceback" line (pylint aa292013c, sphinx c84dad28e9,
+// quoted by their fix commits; one frame of it, sphinx #9404), a JVM exception with a blank line before
+// its frames (jackson-databind #4878), a goroutine's stack pasted
+// without its header, arguments and all (pgx #1827), Rust panics in the
+// old format indented or spanning lines (cargo dd5806d14, serde_json
+// c9bff92), and a Go panic copied from a GitHub
+// Actions log, every line behind the runner's timestamp (syncthing
+// fb939ec49).
+func TestHeadlessAndPrefixedTraces(t *testing.T) {
+	cases := []struct {
+		name, text, lang, typ string
+		frames                int
+		first                 wantFrame // Frames[0], innermost; path unused
+	}{
+		{
+			name: "python frames without the Traceback line (pylint aa292013c)",
+			text: "Fixes:\n```\n" +
+				"  File \"python3.10/site-packages/pylint/utils/ast_walker.py\", line 91, in walk\n" +
+				"    callback(astroid)\n" +
+				"  File \"python3.10/site-packages/pylint/checkers/refactoring/refactoring_checker.py\", line 2369, in _get_start_value\n" +
+				"    return node.operand.value, HIGH\n" +
+				"AttributeError: 'Name' object has no attribute 'value'\n```\n\nCrash is reproducible if you have something like this:\n",
+			lang: "python", typ: "AttributeError", frames: 2,
+			first: wantFrame{fn: "_get_start_value", line: 2369},
+		},
+		{
+			name: "indented python frames without the Traceback line (sphinx c84dad28e9)",
+			text: "Otherwise the build can fail with the following error:\n\n" +
+				"      File \"/usr/lib/python2.7/dist-packages/sphinx/environment.py\", line 791, in read_doc\n" +
+				"        pub.publish()\n" +
+				"      File \"/usr/lib/python2.7/dist-packages/sphinx/transforms.py\", line 124, in apply\n" +
+				"        if has_child(node.parent, nodes.caption):\n" +
+				"      File \"/usr/lib/python2.7/dist-packages/sphinx/transforms.py\", line 117, in has_child\n" +
+				"        return any(isinstance(child, cls) for child in node)\n" +
+				"    TypeError: 'NoneType' object is not iterable\n\nThe error could be reproduced with lp:autopilot/legacy branch.\n",
+			lang: "python", typ: "TypeError", frames: 3,
+			first: wantFrame{fn: "has_child", line: 117},
+		},
+		{
+			name: "one python frame after Sphinx's 'Exception occurred:' (sphinx #9404)",
+			text: "reading sources... [  6%] api\nException occurred:\n" +
+				"  File \"/usr/lib/python3.8/site-packages/sphinx/util/typing.py\", line 112, in restify\n" +
+				"    elif cls in INVALID_BUILTIN_CLASSES:\nTypeError: unhashable type: 'LookupDict'\nThe full traceback has been saved in /tmp/sphinx-err-0z5530lc.log\n",
+			lang: "python", typ: "TypeError", frames: 1,
+			first: wantFrame{fn: "restify", line: 112},
+		},
+		{
+			name: "flush-left python frames end at the exception line",
+			text: "File \"a.py\", line 1, in <module>\n    f()\nFile \"a.py\", line 3, in f\n    1/0\nZeroDivisionError: division by zero\nunrelated line\n",
+			lang: "python", typ: "ZeroDivisionError", frames: 2,
+			first: wantFrame{fn: "f", line: 3},
+		},
+		{
+			name: "JVM exception with a blank line before its frames (jackson-databind #4878)",
+			text: "```\ncom.fasterxml.jackson.databind.JsonMappingException: Cannot invoke \"JsonSerializer.serialize()\" because \"keySerializer\" is null\n\n" +
+				"\tat com.fasterxml.jackson.databind.JsonMappingException.wrapWithPath(JsonMappingException.java:400)\n" +
+				"\tat com.fasterxml.jackson.databind.ser.std.MapSerializer.serializeFields(MapSerializer.java:810)\n```\n",
+			lang: "java", typ: "com.fasterxml.jackson.databind.JsonMappingException", frames: 2,
+			first: wantFrame{fn: "com.fasterxml.jackson.databind.JsonMappingException.wrapWithPath", line: 400},
+		},
+		{
+			name: "go stack pasted from its panic frame on, with arguments and no header (pgx #1827)",
+			text: "```\npanic({0x2db5660?, 0x555c7e0?})\n\t/usr/local/go/src/runtime/panic.go:914 +0x21f\n" +
+				"github.com/jackc/pgx/v5/pgconn.(*Pipeline).Sync(0xc00bdd60c0)\n\t/go/pkg/mod/github.com/jackc/pgx/v5@v5.5.0/pgconn/pgconn.go:2000 +0x16\n" +
+				"github.com/jackc/pgx/v5.(*Conn).QueryRow(...)\n\t/go/pkg/mod/github.com/jackc/pgx/v5@v5.5.0/conn.go:874\n```\n",
+			lang: "go", typ: "error", frames: 3,
+			first: wantFrame{fn: "panic", line: 914},
+		},
+		{
+			name: "indented rust panic in the format before 1.73 (cargo dd5806d14)",
+			text: "    {\"success\":\"true\"}\n    thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: Error(\"path contains invalid UTF-8 characters\", line: 0, column: 0)', /rustc/a5a775e3f9e8043dad405e00aee0ae60882a7b71/src/tools/cargo/src/cargo/core/shell.rs:346:51\n    note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n",
+			lang: "rust", typ: "panic", frames: 1,
+			first: wantFrame{line: 346},
+		},
+		{
+			name: "rust panic whose message spans lines (serde_json c9bff92)",
+			text: "Caught by test_partialeq_number:\n\n    thread 'test_partialeq_number' panicked at 'assertion failed: `(left == right)`\n      left: `-3.4028235e38`,\n     right: `Number(-3.4028235e38)`', tests/test.rs:2033:5\n",
+			lang: "rust", typ: "panic", frames: 1,
+			first: wantFrame{line: 2033},
+		},
+		{
+			name: "go panic behind GitHub Actions timestamps (syncthing fb939ec49)",
+			text: "2024-09-29T21:01:53.5425372Z === RUN   TestIssue4357\n" +
+				"2024-09-29T21:01:53.5505943Z panic: runtime error: integer divide by zero [recovered]\n" +
+				"2024-09-29T21:01:53.5512200Z \tpanic: runtime error: integer divide by zero\n" +
+				"2024-09-29T21:01:53.5516633Z\n" +
+				"2024-09-29T21:01:53.5523018Z goroutine 2655 [running]:\n" +
+				"2024-09-29T21:01:53.5566616Z github.com/syncthing/syncthing/lib/model.(*model).numHashers(0xc0006f6180, {0x117dc1a, 0x7})\n" +
+				"2024-09-29T21:01:53.5568061Z \t/home/runner/work/syncthing/syncthing/lib/model/model.go:2581 +0x210\n" +
+				"2024-09-29T21:01:53.5569912Z github.com/syncthing/syncthing/lib/model.(*folder).scanSubdirsChangedAndNew(0xc00c38c808, {0x0, 0x0, 0x0}, 0xc0003fc060)\n" +
+				"2024-09-29T21:01:53.5571612Z \t/home/runner/work/syncthing/syncthing/lib/model/folder.go:653 +0x250\n",
+			lang: "go", typ: "panic", frames: 2,
+			first: wantFrame{fn: "github.com/syncthing/syncthing/lib/model.(*model).numHashers", line: 2581},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			traces := Parse(c.text)
+			if len(traces) != 1 {
+				t.Fatalf("%d traces, want 1: %+v", len(traces), traces)
+			}
+			tr := traces[0]
+			if tr.Lang != c.lang || tr.Type != c.typ || len(tr.Frames) != c.frames {
+				t.Fatalf("got %s %q with %d frames, want %s %q with %d", tr.Lang, tr.Type, len(tr.Frames), c.lang, c.typ, c.frames)
+			}
+			if f := tr.Frames[0]; f.Func != c.first.fn || f.Line != c.first.line {
+				t.Errorf("innermost frame %s:%d, want %s:%d", f.Func, f.Line, c.first.fn, c.first.line)
+			}
+		})
+	}
+}
