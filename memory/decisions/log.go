@@ -78,6 +78,7 @@ type Entry struct {
 	Tool      string
 	Arguments any // any JSON-encodable value; redacted before it is stored
 	Client    Client
+	Caller    *Caller // the person or service behind the call; nil: unknown
 	Prompt    *Prompt
 	Summary   string
 	Result    any // the full result; only its SHA-256 is kept
@@ -581,6 +582,7 @@ func (l *Log) build(e Entry) (Record, error) {
 		Time:       start.UTC().Round(time.Microsecond),
 		Tool:       e.Tool,
 		Client:     e.Client,
+		Caller:     e.Caller,
 		Prompt:     e.Prompt,
 		Summary:    l.opts.Redactor.String(e.Summary),
 		Writes:     e.Writes,
