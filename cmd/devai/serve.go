@@ -39,6 +39,7 @@ type serveConfig struct {
 	NoWatch        bool
 	AllowExec      bool
 	chat           chatConfig
+	auth           authFlags
 }
 
 // serveFlags declares the flags of `devai serve` over a new config.
@@ -59,6 +60,7 @@ func serveFlags() (*serveConfig, *flag.FlagSet) {
 	fs.BoolVar(&cfg.NoWatch, "no-watch", false, "do not watch the repository for changes after the first sync")
 	fs.BoolVar(&cfg.AllowExec, "allow-exec", false, "let propose_patch build the repository and run the impacted tests in a scratch copy (this runs the repository's code); without it only static checks run")
 	cfg.chat.register(fs)
+	cfg.auth.register(fs)
 	return cfg, fs
 }
 
@@ -115,7 +117,10 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 		if err != nil {
 			return usageError{err}
 		}
-		hc.Tokens = append(hc.Tokens, fileTokens...)
+		hc.NamedTokens = fileTokens
+	}
+	if err := cfg.auth.apply(&hc); err != nil {
+		return err
 	}
 	if cfg.HTTP != "" {
 		if err := checkBind(hc); err != nil {
@@ -138,6 +143,10 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 	defer dlog.Close()
 
 	sc := serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: tool.DefaultFirstSyncWait, Decisions: dlog, AllowExec: cfg.AllowExec}
+	if cfg.HTTP != "" {
+		sc.Metrics = newMetrics(ix)
+		hc.Metrics, hc.Logger = sc.Metrics, accessLogger(logger)
+	}
 	if err := cfg.chat.apply(&sc); err != nil {
 		return usageError{err}
 	}
@@ -182,7 +191,7 @@ func serveOn(ctx context.Context, s *server.MCPServer, ready readiness, cfg *ser
 	}
 	return serveHTTP(ctx, newHTTPHandler(s, hc, ready), cfg.HTTP, func(a net.Addr) {
 		logger.Info("serving MCP over streamable HTTP", "url", "http://"+a.String()+"/mcp",
-			"auth", len(hc.Tokens) > 0, "stateless", cfg.Stateless, "session_idle_timeout", hc.SessionIdleTimeout,
+			"tokens", len(hc.Tokens)+len(hc.NamedTokens), "oauth_issuer", oauthIssuerOf(hc), "stateless", cfg.Stateless, "session_idle_timeout", hc.SessionIdleTimeout,
 			"max_sessions", hc.MaxSessions, "tools", strings.Join(names, ","))
 		if httpReady != nil {
 			httpReady(a)

@@ -47,3 +47,13 @@ func LocalCaller() Caller {
 	}
 	return Caller{Name: u.Username, Via: ViaLocal, Subject: u.Uid}
 }
+
+// CallerOf is the caller ctx carries, or else the local user: a call that
+// no transport authenticated came from this machine (stdio, the command
+// line, a library call).
+func CallerOf(ctx context.Context) Caller {
+	if c, ok := CallerFrom(ctx); ok {
+		return c
+	}
+	return LocalCaller()
+}

@@ -10,6 +10,7 @@ package patch
 import (
 	"time"
 
+	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -88,6 +89,9 @@ type Output struct {
 	Risk         Risk          `json:"risk"`
 	Path         string        `json:"path"` // the proposal's folder
 	Writes       []Write       `json:"writes"`
+	// Caller is who asked for the proposal: the HTTP caller, or the local
+	// user. Omitted on proposals stored before callers were kept.
+	Caller *decisions.Caller `json:"caller,omitempty"`
 }
 
 // FileChange is one file of the diff.

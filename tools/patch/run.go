@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/memory/redact"
 	"github.com/devaiops/devai/tools/tool"
 )
@@ -66,6 +67,8 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 		Base: b.commit.Hash.String(), BaseRef: orHead(in.Base), Links: in.Options.Links,
 		Notes: append([]string{}, w.notes...), Files: []FileChange{}, Writes: []Write{},
 	}
+	caller := decisions.CallerOf(ctx)
+	out.Caller = &caller
 	var diff strings.Builder
 	var t touched
 	deleted := map[string]bool{}
