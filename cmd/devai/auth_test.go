@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/tools/tool/tooltest"
 )
@@ -23,12 +24,19 @@ import (
 // a real decision log and real metrics; access holds the access log.
 type teamServer struct {
 	*httptest.Server
+	dlog      *decisions.Log
 	decisions string
 	metrics   *metrics
 	access    *syncBuffer
 }
 
 func newTeamServer(t *testing.T, hc httpConfig) *teamServer {
+	t.Helper()
+	return newTeamServerOn(t, hc, nil)
+}
+
+// newTeamServerOn is newTeamServer over an index (nil: none).
+func newTeamServerOn(t *testing.T, hc httpConfig, ix *memory.Index) *teamServer {
 	t.Helper()
 	dir := decisions.Dir(t.TempDir())
 	dlog, err := decisions.Open(dir, decisions.Options{})
@@ -38,8 +46,8 @@ func newTeamServer(t *testing.T, hc httpConfig) *teamServer {
 	t.Cleanup(func() { _ = dlog.Close() })
 	access := &syncBuffer{}
 	logger := hclog.NewInterceptLogger(&hclog.LoggerOptions{Name: "devai", Level: hclog.Info, Output: access})
-	m := newMetrics(nil)
-	s, err := newMCPServer(serverConfig{Logger: logger, Tools: toolTable(), Decisions: dlog, Metrics: m, FirstSyncWait: time.Second})
+	m := newMetrics(ix)
+	s, err := newMCPServer(serverConfig{Index: ix, Logger: logger, Tools: toolTable(), Decisions: dlog, Metrics: m, FirstSyncWait: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +57,7 @@ func newTeamServer(t *testing.T, hc httpConfig) *teamServer {
 	hc.Metrics, hc.Logger = m, accessLogger(logger)
 	ts := httptest.NewServer(newHTTPHandler(s, hc, nil))
 	t.Cleanup(ts.Close)
-	return &teamServer{Server: ts, decisions: dir, metrics: m, access: access}
+	return &teamServer{Server: ts, dlog: dlog, decisions: dir, metrics: m, access: access}
 }
 
 // callAs initializes an MCP session with token (mcp-go's streamable HTTP
