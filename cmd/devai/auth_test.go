@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/decisions"
@@ -25,6 +26,7 @@ import (
 type teamServer struct {
 	*httptest.Server
 	dlog      *decisions.Log
+	mcpServer *server.MCPServer
 	decisions string
 	metrics   *metrics
 	access    *syncBuffer
@@ -57,7 +59,7 @@ func newTeamServerOn(t *testing.T, hc httpConfig, ix *memory.Index) *teamServer 
 	hc.Metrics, hc.Logger = m, accessLogger(logger)
 	ts := httptest.NewServer(newHTTPHandler(s, hc, nil))
 	t.Cleanup(ts.Close)
-	return &teamServer{Server: ts, dlog: dlog, decisions: dir, metrics: m, access: access}
+	return &teamServer{Server: ts, dlog: dlog, mcpServer: s, decisions: dir, metrics: m, access: access}
 }
 
 // callAs initializes an MCP session with token (mcp-go's streamable HTTP
