@@ -314,3 +314,13 @@ func oauthIssuerOf(hc httpConfig) string {
 	}
 	return hc.OAuth.cfg.Issuer
 }
+
+// callerLine is a caller as `devai decisions show` prints it:
+// "alice (oauth, subject 5f2c…)".
+func callerLine(c decisions.Caller) string {
+	s := c.Name + " (" + c.Via
+	if c.Subject != "" && c.Subject != c.Name {
+		s += ", subject " + c.Subject
+	}
+	return s + ")"
+}

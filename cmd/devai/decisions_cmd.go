@@ -194,6 +194,9 @@ func runDecisionsShow(cfg *decisionsConfig, dir, id string, stdout io.Writer) er
 	if rec.Client.Session != "" {
 		fmt.Fprintf(stdout, "  session   %s\n", rec.Client.Session)
 	}
+	if rec.Caller != nil {
+		fmt.Fprintf(stdout, "  caller    %s\n", callerLine(*rec.Caller))
+	}
 	if rec.Prompt != nil {
 		inferred := ""
 		if rec.Prompt.Inferred {

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +16,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
@@ -163,5 +167,50 @@ func TestMetricsPublicAndRequestID(t *testing.T) {
 		if tt.want != "" && got != tt.want || tt.want == "" && (got == tt.sent || len(got) != 16) {
 			t.Errorf("sent %q: X-Request-Id %q", tt.sent, got)
 		}
+	}
+}
+
+// TestServeHTTPWiresCallersAndMetrics runs `devai serve --http` itself
+// with a named token file: the call's decision record names the token's
+// holder and /metrics, behind the token, counts the call.
+func TestServeHTTPWiresCallersAndMetrics(t *testing.T) {
+	repo, state := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(repo, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tokens := filepath.Join(t.TempDir(), "tokens")
+	if err := os.WriteFile(tokens, []byte("# team\ncarol: carol-token-0123456789\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := parseServe(t, []string{"--http", "127.0.0.1:0", "--repo", repo, "--state-dir", state, "--embedder", "none", "--no-watch", "--auth-token-file", tokens})
+	ctx, cancel := context.WithCancel(context.Background())
+	addrs := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, cfg, strings.NewReader(""), io.Discard, io.Discard, func(a net.Addr) { addrs <- a }) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	var url string
+	select {
+	case a := <-addrs:
+		url = "http://" + a.String()
+	case err := <-done:
+		t.Fatalf("serve stopped: %v", err)
+	}
+	c, err := connectHTTP(t, url+"/mcp", "carol-token-0123456789", mcp.ProtocolVersion20251125)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tooltest.Call(t, c, "search_context", map[string]any{"query": "main"})
+	status, fams := scrape(t, url, "carol-token-0123456789")
+	if status != 200 || value(fams, "devai_tool_call_duration_seconds", "tool", "search_context") != 1 {
+		t.Errorf("/metrics: %d, search_context calls %v", status, value(fams, "devai_tool_call_duration_seconds", "tool", "search_context"))
+	}
+	recs, err := decisions.List(decisions.Dir(state), decisions.Filter{})
+	if err != nil || len(recs) != 1 || recs[0].Caller == nil || *recs[0].Caller != (decisions.Caller{Name: "carol", Via: decisions.ViaToken}) {
+		t.Fatalf("decision records: %v %+v", err, recs)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/hashicorp/go-hclog"
 
 	"github.com/devaiops/devai/memory/decisions"
 )
@@ -204,6 +205,22 @@ func (o *oauthVerifier) current(ctx context.Context) (*oidc.IDTokenVerifier, err
 	}
 	o.verifier = v
 	return v, nil
+}
+
+// warmUp discovers the issuer in the background as the server starts, so
+// that a wrong --oauth-issuer shows in the log at once rather than at the
+// first request. A nil verifier does nothing.
+func (o *oauthVerifier) warmUp(ctx context.Context, logger hclog.Logger) {
+	if o == nil {
+		return
+	}
+	go func() {
+		if _, err := o.current(ctx); err != nil {
+			logger.Warn("OAuth: the issuer's keys cannot be found yet; JWTs get 503 until they can", "issuer", o.cfg.Issuer, "error", err)
+			return
+		}
+		logger.Info("OAuth: accepting bearer JWTs", "issuer", o.cfg.Issuer, "audience", o.cfg.Audience)
+	}()
 }
 
 // issuerMetadata is what devai reads of OpenID Connect discovery or OAuth

@@ -49,7 +49,7 @@ func serveFlags() (*serveConfig, *flag.FlagSet) {
 	cfg.commonConfig.register(fs)
 	fs.StringVar(&cfg.HTTP, "http", "", "serve streamable HTTP on this `host:port` (at /mcp, with /healthz and /readyz) instead of stdio")
 	fs.StringVar(&cfg.AuthToken, "auth-token", "", "require this bearer `token` on HTTP requests (prefer the environment variable: flags show in process lists)")
-	fs.StringVar(&cfg.AuthTokenFile, "auth-token-file", "", "require one of the bearer tokens in this `file`, one a line (# comments allowed)")
+	fs.StringVar(&cfg.AuthTokenFile, "auth-token-file", "", "require one of the bearer tokens in this `file`, one a line: \"name: token\" (the name goes into the decision log), or a bare token, named token-1, token-2… by its place in the file (# comments allowed)")
 	fs.BoolVar(&cfg.ReadOnly, "read-only", false, "leave out every tool that can write")
 	fs.Var(listFlag{&cfg.Tools}, "tools", "serve only these tools (comma `list`; default: all of "+strings.Join(toolNames(toolTable()), ", ")+")")
 	fs.BoolVar(&cfg.Stateless, "stateless", false, "HTTP: issue no session ids, so replicas behind a load balancer need no sticky routing")
@@ -80,10 +80,21 @@ In stdio mode stdout carries only the MCP protocol; logs go to stderr or
 --log-file, and to the client as MCP log notifications (at the level it sets).
 
 Over HTTP, binding anything but a loopback address needs --auth-token,
-DEVAI_AUTH_TOKEN or --auth-token-file; every token must be at least 16
-characters. A session idle for --session-idle-timeout, or evicted past
---max-sessions, ends: its client gets 404 and initializes again. SIGINT or
-SIGTERM stops accepting new requests and lets calls in flight finish.`,
+DEVAI_AUTH_TOKEN, --auth-token-file or --oauth-issuer; every token must be
+at least 16 characters. Each line of the token file is "name: token" (for
+example "alice: 6f1c…"), or a bare token, which is named token-1, token-2…
+by its place among the file's tokens; --auth-token is named "default". With
+--oauth-issuer and --oauth-audience, OAuth 2.1 bearer JWTs of that issuer
+are accepted too (public-key signatures, checked against the issuer's JWKS;
+iss, aud, exp and nbf checked), and the protected-resource metadata is at
+/.well-known/oauth-protected-resource/mcp. Every decision record and
+proposal names its caller: the token's name, the JWT's subject, or the local
+user for stdio. /metrics serves Prometheus metrics behind the same
+authentication (--metrics-public: without).
+
+A session idle for --session-idle-timeout, or evicted past --max-sessions,
+ends: its client gets 404 and initializes again. SIGINT or SIGTERM stops
+accepting new requests and lets calls in flight finish.`,
 		flags: fs,
 	}
 	c.run = func(args []string) error {
@@ -189,6 +200,7 @@ func serveOn(ctx context.Context, s *server.MCPServer, ready readiness, cfg *ser
 		}
 		return nil
 	}
+	hc.OAuth.warmUp(ctx, logger)
 	return serveHTTP(ctx, newHTTPHandler(s, hc, ready), cfg.HTTP, func(a net.Addr) {
 		logger.Info("serving MCP over streamable HTTP", "url", "http://"+a.String()+"/mcp",
 			"tokens", len(hc.Tokens)+len(hc.NamedTokens), "oauth_issuer", oauthIssuerOf(hc), "stateless", cfg.Stateless, "session_idle_timeout", hc.SessionIdleTimeout,
