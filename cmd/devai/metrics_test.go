@@ -186,7 +186,9 @@ func TestServeHTTPWiresCallersAndMetrics(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	addrs := make(chan net.Addr, 1)
 	done := make(chan error, 1)
-	go func() { done <- runServe(ctx, cfg, strings.NewReader(""), io.Discard, io.Discard, func(a net.Addr) { addrs <- a }) }()
+	go func() {
+		done <- runServe(ctx, cfg, strings.NewReader(""), io.Discard, io.Discard, func(a net.Addr) { addrs <- a })
+	}()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
