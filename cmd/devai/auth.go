@@ -6,8 +6,10 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -252,12 +254,16 @@ func (a *authenticator) refuseJWT(w http.ResponseWriter, r *http.Request, err er
 }
 
 // challenge answers status with a WWW-Authenticate header: the Bearer
-// scheme, the realm, the protected-resource metadata when OAuth is on (so
-// an MCP client can find the authorization server), and params.
+// scheme, the realm, the protected-resource metadata and the scopes to ask
+// for when OAuth is on (so an MCP client can find the authorization server
+// and ask it for a fitting token), and params.
 func (a *authenticator) challenge(w http.ResponseWriter, r *http.Request, status int, params, body string) {
 	h := `Bearer realm="devai"`
 	if a.oauth != nil {
 		h += fmt.Sprintf(`, resource_metadata=%q`, a.origin(r)+resourceMetadataPath+r.URL.Path)
+		if scopes := a.oauth.cfg.Scopes; len(scopes) > 0 && status == http.StatusUnauthorized {
+			h += fmt.Sprintf(`, scope=%q`, strings.Join(scopes, " ")) // what to ask the issuer for
+		}
 	}
 	if params != "" {
 		h += ", " + params
@@ -323,4 +329,45 @@ func callerLine(c decisions.Caller) string {
 		s += ", subject " + c.Subject
 	}
 	return s + ")"
+}
+
+// forwardedCallerHeader carries the caller of a call that a devai process
+// serving through the index's holder forwards over the local socket, so
+// the holder's decision record names the HTTP caller, not the local user.
+const forwardedCallerHeader = "X-Devai-Caller"
+
+// forwardCaller is the header a forwarded request carries: the caller of
+// ctx, when there is one (none: the holder records the local user).
+func forwardCaller(ctx context.Context) map[string]string {
+	c, ok := decisions.CallerFrom(ctx)
+	if !ok {
+		return nil
+	}
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return nil
+	}
+	return map[string]string{forwardedCallerHeader: string(raw)}
+}
+
+// acceptForwardedCaller takes the caller a forwarding devai process names.
+// Only the local socket uses it: the socket is the user's alone (0600),
+// and that user may write the decision log anyway.
+func acceptForwardedCaller(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var c decisions.Caller
+		raw := r.Header.Get(forwardedCallerHeader)
+		if raw != "" && json.Unmarshal([]byte(raw), &c) == nil && c.Name != "" && knownVia(c.Via) {
+			r = r.WithContext(decisions.WithCaller(r.Context(), c))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func knownVia(via string) bool {
+	switch via {
+	case decisions.ViaToken, decisions.ViaOAuth, decisions.ViaLocal, decisions.ViaNone:
+		return true
+	}
+	return false
 }

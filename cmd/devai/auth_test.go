@@ -242,7 +242,7 @@ func TestResourceMetadata(t *testing.T) {
 		}
 	}
 	resp := post(t, ts.URL+"/mcp", nil, initBody)
-	want := `Bearer realm="devai", resource_metadata="https://devai.example.com/.well-known/oauth-protected-resource/mcp"`
+	want := `Bearer realm="devai", resource_metadata="https://devai.example.com/.well-known/oauth-protected-resource/mcp", scope="devai"`
 	if resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") != want {
 		t.Errorf("no token: %d %q, want 401 %q", resp.StatusCode, resp.Header.Get("WWW-Authenticate"), want)
 	}
