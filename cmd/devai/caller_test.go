@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os/user"
+	"strings"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -68,6 +69,9 @@ func TestProposalNamesItsCaller(t *testing.T) {
 	p := proposeFix(t, ix, func(args map[string]any) *mcp.CallToolResult { return tooltest.Call(t, c, patch.ToolName, args) })
 	if p.Caller == nil || *p.Caller != bob {
 		t.Errorf("proposal caller %+v, want %+v", p.Caller, bob)
+	}
+	if md := patch.Markdown(p); !strings.Contains(md, "Asked for by bob (token).") {
+		t.Errorf("the proposal's text does not say who asked for it:\n%s", md)
 	}
 	if got := ts.lastCaller(t); got != bob {
 		t.Errorf("record caller %+v, want %+v", got, bob)
