@@ -191,17 +191,35 @@ func TestJWKSRotation(t *testing.T) {
 		t.Fatalf("before the rotation: %d", got)
 	}
 	iss.publish(next)
-	if got := status(sign(t, next, jose.RS256, iss.claims(nil), false)); got != 200 {
+	if got := eventually(t, 200, func() int { return status(sign(t, next, jose.RS256, iss.claims(nil), false)) }); got != 200 {
 		t.Errorf("a token of the new key: %d, want 200", got)
 	}
-	if got := status(sign(t, old, jose.RS256, iss.claims(nil), false)); got != 401 {
+	// go-oidc hands a fetch's keys to the request that waited for them a
+	// moment before it stores them in its cache (and lets the next fetch
+	// start): for that moment the next request still sees the keys before.
+	// So each step after a fetch is asked until it holds, for at most 2 s.
+	if got := eventually(t, 401, func() int { return status(sign(t, old, jose.RS256, iss.claims(nil), false)) }); got != 401 {
 		t.Errorf("a token of the retired key: %d, want 401", got)
 	}
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	ecKey := jose.JSONWebKey{Key: ec, KeyID: "ec-1", Algorithm: "ES256", Use: "sig"}
 	iss.publish(next, ecKey)
-	if got := status(sign(t, ecKey, jose.ES256, iss.claims(nil), false)); got != 200 {
+	if got := eventually(t, 200, func() int { return status(sign(t, ecKey, jose.ES256, iss.claims(nil), false)) }); got != 200 {
 		t.Errorf("an ES256 token of an added key: %d, want 200", got)
+	}
+}
+
+// eventually asks f until it answers want, for at most 2 s, and returns
+// its last answer.
+func eventually(t *testing.T, want int, f func() int) int {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		got := f()
+		if got == want || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
