@@ -38,6 +38,7 @@ type decisionRecorder struct {
 	logger  hclog.Logger
 	run     string         // tells this server run's stdio session from others
 	prompts *promptTracker // the prompt each session fetched last
+	failed  func()         // told of each record not written (the metrics); may be nil
 }
 
 func newDecisionRecorder(log decisions.Appender, logger hclog.Logger) *decisionRecorder {
@@ -67,10 +68,12 @@ func (d *decisionRecorder) middleware() server.ToolHandlerMiddleware {
 // answer said it wrote and how big it was.
 func (d *decisionRecorder) record(ctx context.Context, req mcp.CallToolRequest, start time.Time, res *mcp.CallToolResult, err error, outcome *tool.Outcome) {
 	client := clientOf(ctx, d.run)
+	caller := decisions.CallerOf(ctx)
 	e := decisions.Entry{
 		Tool:      req.Params.Name,
 		Arguments: req.Params.Arguments,
 		Client:    client,
+		Caller:    &caller,
 		Prompt:    d.promptFor(client.Session, req),
 		Started:   start,
 		Duration:  time.Since(start),
@@ -90,8 +93,13 @@ func (d *decisionRecorder) record(ctx context.Context, req mcp.CallToolRequest, 
 		}
 	}
 	// The call is over; a cancelled request still gets its record.
-	if _, aerr := d.log.Append(context.WithoutCancel(ctx), e); aerr != nil && d.logger != nil {
-		d.logger.Error("decision log: record not written", "tool", e.Tool, "error", aerr)
+	if _, aerr := d.log.Append(context.WithoutCancel(ctx), e); aerr != nil {
+		if d.failed != nil {
+			d.failed()
+		}
+		if d.logger != nil {
+			d.logger.Error("decision log: record not written", "tool", e.Tool, "error", aerr)
+		}
 	}
 }
 

@@ -204,6 +204,9 @@ func runDecisionsShow(ctx context.Context, cfg *decisionsConfig, log decisions.R
 	if rec.Client.Session != "" {
 		fmt.Fprintf(stdout, "  session   %s\n", rec.Client.Session)
 	}
+	if rec.Caller != nil {
+		fmt.Fprintf(stdout, "  caller    %s\n", callerLine(*rec.Caller))
+	}
 	if rec.Prompt != nil {
 		inferred := ""
 		if rec.Prompt.Inferred {

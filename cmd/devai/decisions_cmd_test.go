@@ -122,6 +122,9 @@ func TestDecisionLogThroughMCP(t *testing.T) {
 	if code := run([]string{"decisions", "show", "d1", "--repo", repo, "--state-dir", state}, &out, &errb); code != 0 || !strings.Contains(out.String(), "Decision d000001") || !strings.Contains(out.String(), "devai-test") {
 		t.Errorf("show: %d %s %s", code, out.String(), errb.String())
 	}
+	if local := decisions.LocalCaller(); !strings.Contains(out.String(), "caller    "+local.Name+" (local") {
+		t.Errorf("show: no line naming the local user %s as the caller:\n%s", local.Name, out.String())
+	}
 
 	// Edit the first record's summary by hand.
 	path := filepath.Join(decisions.Dir(state), "decisions-000001.jsonl")

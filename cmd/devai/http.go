@@ -1,20 +1,17 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/cmd/devai/console"
@@ -34,8 +31,14 @@ const (
 // httpConfig is the HTTP face of `devai serve --http`.
 type httpConfig struct {
 	Addr           string
-	Tokens         []string // bearer tokens; empty: no auth (loopback only)
-	AllowedOrigins []string // browser origins allowed besides loopback and same-origin
+	Tokens         []string       // bearer tokens of --auth-token, named "default"
+	NamedTokens    []namedToken   // bearer tokens of --auth-token-file
+	OAuth          *oauthVerifier // nil: no OAuth bearer JWTs accepted
+	PublicURL      string         // where clients reach the server, for the OAuth metadata; "": each request's host
+	MetricsPublic  bool           // /metrics without authentication
+	Metrics        *metrics       // nil: no /metrics
+	Logger         hclog.Logger   // nil: requests are not logged
+	AllowedOrigins []string       // browser origins allowed besides loopback and same-origin
 	MaxBodyBytes   int64
 	Stateless      bool
 	// SessionIdleTimeout ends a session after this long without a request
@@ -71,11 +74,14 @@ func checkBind(cfg httpConfig) error {
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return usagef("--http %q: want host:port, e.g. 127.0.0.1:7437", cfg.Addr)
 	}
-	if !isLoopbackAddr(cfg.Addr) && len(cfg.Tokens) == 0 {
+	if !isLoopbackAddr(cfg.Addr) && len(cfg.Tokens)+len(cfg.NamedTokens) == 0 && cfg.OAuth == nil {
 		return usagef("--http %s listens beyond this machine without authentication; "+
-			"set --auth-token (or DEVAI_AUTH_TOKEN, or --auth-token-file), or bind 127.0.0.1", cfg.Addr)
+			"set --auth-token (or DEVAI_AUTH_TOKEN, or --auth-token-file, or --oauth-issuer), or bind 127.0.0.1", cfg.Addr)
 	}
 	if err := checkTokens(cfg.Tokens); err != nil {
+		return err
+	}
+	if err := checkNamedTokens(append(unnamedTokens(cfg.Tokens), cfg.NamedTokens...)); err != nil {
 		return err
 	}
 	if cfg.MaxBodyBytes <= 0 {
@@ -102,32 +108,6 @@ func checkTokens(tokens []string) error {
 		}
 	}
 	return nil
-}
-
-// readTokenFile reads bearer tokens, one a line; blank lines and lines
-// starting with # are skipped.
-func readTokenFile(path string) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("read --auth-token-file: %w", err)
-	}
-	defer f.Close()
-	var tokens []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		tokens = append(tokens, line)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read --auth-token-file %s: %w", path, err)
-	}
-	if len(tokens) == 0 {
-		return nil, fmt.Errorf("--auth-token-file %s has no tokens (one a line)", path)
-	}
-	return tokens, nil
 }
 
 // httpFace is the HTTP face of one MCP server: the handler, the streamable
@@ -191,12 +171,14 @@ func newHTTPHandler(s *server.MCPServer, cfg httpConfig, ready readiness) httpFa
 		inner = face.sessions.guard(face.mcp)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", checkOrigin(cfg.AllowedOrigins, limitBody(cfg.MaxBodyBytes, requireBearer(cfg.Tokens, inner))))
+	auth := newAuthenticator(cfg)
+	mux.Handle("/mcp", checkOrigin(cfg.AllowedOrigins, limitBody(cfg.MaxBodyBytes, auth.require(inner))))
 	if cfg.Console != nil {
 		mux.Handle(console.Prefix, cfg.Console) // it checks origins, CSRF and sign-in itself
 	}
+	serveOperations(mux, auth, cfg)
 	serveProbes(mux, ready)
-	face.Handler = mux
+	face.Handler = observeRequests(cfg.Logger, cfg.Metrics, mux)
 	return face
 }
 
@@ -221,50 +203,6 @@ func dropSessionHeader(next http.Handler) http.Handler {
 		r.Header.Del(sessionHeader)
 		next.ServeHTTP(w, r)
 	})
-}
-
-// requireBearer answers 401 with WWW-Authenticate unless the request carries
-// one of tokens. Tokens are compared by their SHA-256 in constant time, so
-// neither the content nor the length of a token leaks through timing.
-func requireBearer(tokens []string, next http.Handler) http.Handler {
-	if len(tokens) == 0 {
-		return next
-	}
-	sums := make([][32]byte, len(tokens))
-	for i, t := range tokens {
-		sums[i] = sha256.Sum256([]byte(t))
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := bearerToken(r.Header.Get("Authorization"))
-		if !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="devai"`)
-			http.Error(w, "unauthorized: send Authorization: Bearer <token>", http.StatusUnauthorized)
-			return
-		}
-		sum := sha256.Sum256([]byte(got))
-		match := 0
-		for i := range sums {
-			match |= subtle.ConstantTimeCompare(sum[:], sums[i][:])
-		}
-		if match != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="devai", error="invalid_token"`)
-			http.Error(w, "unauthorized: the bearer token is not valid", http.StatusUnauthorized)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// bearerToken is the token of an Authorization header of the Bearer
-// scheme, whose name is case-insensitive (RFC 7235 section 2.1), so
-// "bearer" and "BEARER" are Bearer too.
-func bearerToken(header string) (string, bool) {
-	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", false
-	}
-	token = strings.TrimSpace(token)
-	return token, token != ""
 }
 
 // limitBody caps request bodies; a larger body fails to read and the JSON-RPC

@@ -255,22 +255,6 @@ func TestServeRefusesShortTokens(t *testing.T) {
 	}
 }
 
-func TestReadTokenFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "tokens")
-	if err := os.WriteFile(path, []byte("# team\nalpha\n\n  beta  \n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	got, err := readTokenFile(path)
-	if err != nil || strings.Join(got, ",") != "alpha,beta" {
-		t.Fatalf("readTokenFile = %v, %v", got, err)
-	}
-	empty := filepath.Join(t.TempDir(), "empty")
-	_ = os.WriteFile(empty, []byte("# nothing\n"), 0o600)
-	if _, err := readTokenFile(empty); err == nil {
-		t.Error("a file without tokens: want an error")
-	}
-}
-
 // TestGracefulShutdownFinishesInFlightCalls cancels the serve context while
 // a slow tool call runs; the call still gets its answer.
 func TestGracefulShutdownFinishesInFlightCalls(t *testing.T) {

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"net/http"
 	"os"
 	"os/user"
@@ -12,37 +9,39 @@ import (
 )
 
 // reviewerAuth is how the review console names its reviewers, in one
-// place: with bearer tokens, the holder of a token (today "token-" and the
-// first 8 hex digits of its SHA-256, which names it without revealing
-// it; named tokens and OAuth JWTs plug in here); without, the local user
-// (the server then listens on loopback only).
-func reviewerAuth(tokens []string) console.Auth {
-	if len(tokens) == 0 {
+// place, with the authentication of the MCP endpoint: a named token's name
+// (typed into the sign-in form, or sent as a bearer token), the subject of
+// an OAuth JWT sent as a bearer token (checked on every request: a JWT is
+// not traded for the console's longer-lived cookie), or, without
+// authentication, the local user (the server then listens on loopback only).
+func reviewerAuth(a *authenticator) console.Auth {
+	if a == nil {
 		return console.Auth{Local: localUser()}
 	}
-	sums := make([][32]byte, len(tokens))
-	for i, t := range tokens {
-		sums[i] = sha256.Sum256([]byte(t))
-	}
-	holder := func(token string) (string, bool) {
-		sum := sha256.Sum256([]byte(token))
-		match := 0
-		for i := range sums {
-			match |= subtle.ConstantTimeCompare(sum[:], sums[i][:])
-		}
-		if token == "" || match != 1 {
+	named := func(token string) (string, bool) {
+		if token == "" {
 			return "", false
 		}
-		return "token-" + hex.EncodeToString(sum[:4]), true
+		return a.matchToken(token)
 	}
 	return console.Auth{
-		Token: holder,
+		Token: named,
 		Request: func(r *http.Request) (string, bool) {
 			tok, ok := bearerToken(r.Header.Get("Authorization"))
 			if !ok {
 				return "", false
 			}
-			return holder(tok)
+			if who, ok := named(tok); ok {
+				return who, true
+			}
+			if a.oauth == nil || !looksLikeJWT(tok) {
+				return "", false
+			}
+			caller, err := a.oauth.verify(r.Context(), tok)
+			if err != nil {
+				return "", false
+			}
+			return caller.Name, true
 		},
 	}
 }

@@ -73,7 +73,7 @@ func serveLocal(ctx context.Context, s *server.MCPServer, ix *memory.Index, logg
 		return fmt.Errorf("restrict %s: %w", path, err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", server.NewStreamableHTTPServer(s))
+	mux.Handle("/mcp", acceptForwardedCaller(server.NewStreamableHTTPServer(s)))
 	mux.HandleFunc("/readyz", serveReadiness(indexReadiness(ix)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout}
 	go func() {
@@ -154,7 +154,8 @@ func dialLocal(ctx context.Context, stateDir, clientName string) (*client.Client
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("no devai server socket at %s", path)
 	}
-	c, err := client.NewStreamableHttpClient(localURL+"/mcp", transport.WithHTTPBasicClient(localHTTPClient(path)))
+	c, err := client.NewStreamableHttpClient(localURL+"/mcp", transport.WithHTTPBasicClient(localHTTPClient(path)),
+		transport.WithHTTPHeaderFunc(forwardCaller))
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", path, err)
 	}

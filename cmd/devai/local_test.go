@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/tools/tool/tooltest"
 )
 
@@ -69,10 +71,14 @@ func TestSecondProcessSharesTheIndex(t *testing.T) {
 		}
 	}
 
+	daveTokens := filepath.Join(t.TempDir(), "tokens")
+	if err := os.WriteFile(daveTokens, []byte("dave: dave-token-0123456789\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	secondUp := make(chan net.Addr, 1)
 	secondDone := make(chan error, 1)
 	go func() {
-		cfg := parseServe(t, append([]string{"--http", "127.0.0.1:0", "--tools", "search_context"}, common...))
+		cfg := parseServe(t, append([]string{"--http", "127.0.0.1:0", "--tools", "search_context", "--auth-token-file", daveTokens}, common...))
 		secondDone <- runServe(ctx, cfg, strings.NewReader(""), &bytes.Buffer{}, &errb, func(a net.Addr) { secondUp <- a })
 	}()
 	var addr net.Addr
@@ -83,7 +89,7 @@ func TestSecondProcessSharesTheIndex(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("second server did not start")
 	}
-	c, err := connectHTTP(t, "http://"+addr.String()+"/mcp", "", mcp.ProtocolVersion20251125)
+	c, err := connectHTTP(t, "http://"+addr.String()+"/mcp", "dave-token-0123456789", mcp.ProtocolVersion20251125)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +100,11 @@ func TestSecondProcessSharesTheIndex(t *testing.T) {
 	res := tooltest.Call(t, c, "search_context", map[string]any{"query": "how are expired sessions cleaned up", "limit": 3})
 	if res.IsError || !strings.Contains(resultText(res), "devai://") {
 		t.Errorf("search_context through the second server: %+v", res)
+	}
+	// The holder records the call under the second server's caller (issue 14).
+	recs, err := decisions.List(decisions.Dir(state), decisions.Filter{Tool: "search_context"})
+	if err != nil || len(recs) == 0 || recs[len(recs)-1].Caller == nil || *recs[len(recs)-1].Caller != (decisions.Caller{Name: "dave", Via: decisions.ViaToken}) {
+		t.Errorf("the holder's record of a call through the second server: %v %+v", err, recs)
 	}
 	var rr mcp.ReadResourceRequest
 	rr.Params.URI = "devai://spec/docs/specs/001-sessions.md#L1-L3"

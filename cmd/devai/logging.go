@@ -88,7 +88,7 @@ func (f *logForwarder) hooks(h *server.Hooks) {
 // Accept implements hclog.SinkAdapter.
 func (f *logForwarder) Accept(name string, level hclog.Level, msg string, args ...interface{}) {
 	mcpLevel, ok := mcpLevels[level]
-	if !ok || f.srv == nil {
+	if !ok || f.srv == nil || isAccessLog(name) {
 		return
 	}
 	data := map[string]any{"message": msg}
@@ -112,4 +112,21 @@ var mcpLevels = map[hclog.Level]mcp.LoggingLevel{
 	hclog.Info:  mcp.LoggingLevelInfo,
 	hclog.Warn:  mcp.LoggingLevelWarning,
 	hclog.Error: mcp.LoggingLevelError,
+}
+
+// accessLogName names the logger of HTTP requests and tool calls. Its lines
+// are not forwarded to MCP clients: they name other callers and their
+// session ids.
+const accessLogName = "access"
+
+// accessLogger is logger's access log; nil when logger is nil.
+func accessLogger(logger hclog.Logger) hclog.Logger {
+	if logger == nil {
+		return nil
+	}
+	return logger.Named(accessLogName)
+}
+
+func isAccessLog(name string) bool {
+	return name == accessLogName || strings.HasSuffix(name, "."+accessLogName)
 }

@@ -118,7 +118,7 @@ func runServeRepos(ctx context.Context, cfg *serveConfig, hc httpConfig, tools [
 			names[i] = r.spec.Name
 		}
 		logger.Info("serving repositories over streamable HTTP", "url", "http://"+a.String()+"/mcp/NAME",
-			"repositories", strings.Join(names, ","), "state", root, "auth", len(hc.Tokens) > 0, "fetch_interval", cfg.repos.FetchInterval)
+			"repositories", strings.Join(names, ","), "state", root, "auth", newAuthenticator(hc) != nil, "fetch_interval", cfg.repos.FetchInterval)
 		if httpReady != nil {
 			httpReady(a)
 		}

@@ -114,6 +114,7 @@ func reposReadiness(list []*servedRepo) readiness {
 // with the repository's webhook secret (X-Hub-Signature-256) or it carries
 // a bearer token of the server; everything else is refused.
 func webhookHandler(repos map[string]*servedRepo, hc httpConfig) http.Handler {
+	auth := newAuthenticator(hc)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
@@ -139,8 +140,8 @@ func webhookHandler(repos map[string]*servedRepo, hc httpConfig) http.Handler {
 				return
 			}
 			accept(w, r)
-		case len(hc.Tokens) > 0:
-			requireBearer(hc.Tokens, accept).ServeHTTP(w, r)
+		case auth != nil:
+			auth.require(accept).ServeHTTP(w, r)
 		default:
 			w.Header().Set("WWW-Authenticate", `Bearer realm="devai"`)
 			http.Error(w, "unauthorized: sign webhooks with the secret set by --webhook-secret or webhook_secret_file "+

@@ -150,7 +150,7 @@ func gitFolder(t *testing.T, files map[string]string) string {
 	return up.Work
 }
 
-func sign(secret, body string) string {
+func hookSignature(secret, body string) string {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write([]byte(body))
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
@@ -251,7 +251,7 @@ func TestThreeRepositoriesEachAnswerOnlyAboutItself(t *testing.T) {
 	// A push, then a webhook: the new commit becomes searchable on queue only.
 	second := remote.Commit("main", map[string]string{"queue/wombat.go": "package queue\n\n// WombatBurrow digs a wombat burrow.\nfunc WombatBurrow() {}\n"})
 	body := `{"ref":"refs/heads/main"}`
-	if code, msg := postHook(t, base+"/hooks/queue", map[string]string{hubSignatureHeader: sign("wrong-secret-0123456789", body)}, body); code != http.StatusForbidden {
+	if code, msg := postHook(t, base+"/hooks/queue", map[string]string{hubSignatureHeader: hookSignature("wrong-secret-0123456789", body)}, body); code != http.StatusForbidden {
 		t.Errorf("a badly signed webhook: %d %s, want 403", code, msg)
 	}
 	if code, msg := postHook(t, base+"/hooks/queue", nil, body); code != http.StatusUnauthorized {
@@ -261,7 +261,7 @@ func TestThreeRepositoriesEachAnswerOnlyAboutItself(t *testing.T) {
 	if _, repos := readyz(t, base); repos["queue"].Commit != first || repos["queue"].Fetched != first {
 		t.Fatalf("a refused webhook fetched: %+v", repos["queue"])
 	}
-	if code, msg := postHook(t, base+"/hooks/queue", map[string]string{hubSignatureHeader: sign(testHookSecret, body)}, body); code != http.StatusAccepted {
+	if code, msg := postHook(t, base+"/hooks/queue", map[string]string{hubSignatureHeader: hookSignature(testHookSecret, body)}, body); code != http.StatusAccepted {
 		t.Fatalf("a signed webhook: %d %s, want 202", code, msg)
 	}
 	waitIndexed(t, base, map[string]string{"queue": second})
@@ -271,7 +271,7 @@ func TestThreeRepositoriesEachAnswerOnlyAboutItself(t *testing.T) {
 	if paths := searchPaths(t, clients["billing"], "wombat burrow"); hasPrefix(paths, "queue/") {
 		t.Errorf("billing found queue's push: %v", paths)
 	}
-	if code, msg := postHook(t, base+"/hooks/billing", map[string]string{hubSignatureHeader: sign(testHookSecret, body)}, body); code != http.StatusConflict {
+	if code, msg := postHook(t, base+"/hooks/billing", map[string]string{hubSignatureHeader: hookSignature(testHookSecret, body)}, body); code != http.StatusConflict {
 		t.Errorf("a webhook for a folder: %d %s, want 409", code, msg)
 	}
 }
@@ -337,7 +337,7 @@ func TestWebhookWithTheBearerToken(t *testing.T) {
 	if code, msg := postHook(t, base+"/hooks/a", nil, "{}"); code != http.StatusUnauthorized {
 		t.Errorf("no token: %d %s, want 401", code, msg)
 	}
-	if code, msg := postHook(t, base+"/hooks/a", map[string]string{hubSignatureHeader: sign(testHookSecret, "{}")}, "{}"); code != http.StatusUnauthorized {
+	if code, msg := postHook(t, base+"/hooks/a", map[string]string{hubSignatureHeader: hookSignature(testHookSecret, "{}")}, "{}"); code != http.StatusUnauthorized {
 		t.Errorf("a signature but no secret configured, and no token: %d %s, want 401", code, msg)
 	}
 	second := remote.Commit("main", map[string]string{"b.go": "package a // b\n"})
@@ -480,7 +480,7 @@ func TestARemoteThatCannotBeClonedDelaysOnlyItself(t *testing.T) {
 
 	mirrortest.Git(t, filepath.Dir(bare), "clone", "--quiet", "--bare", remote.Bare, bare)
 	body := "{}"
-	if code, msg := postHook(t, base+"/hooks/later", map[string]string{hubSignatureHeader: sign(testHookSecret, body)}, body); code != http.StatusAccepted {
+	if code, msg := postHook(t, base+"/hooks/later", map[string]string{hubSignatureHeader: hookSignature(testHookSecret, body)}, body); code != http.StatusAccepted {
 		t.Fatalf("webhook for a repository not cloned yet: %d %s", code, msg)
 	}
 	waitIndexed(t, base, map[string]string{"later": first})

@@ -46,6 +46,7 @@ type serveConfig struct {
 	ReviewBranch   string
 	chat           chatConfig
 	repos          reposConfig // several repositories, each at /mcp/NAME (repos.go)
+	auth           authFlags
 }
 
 // serveFlags declares the flags of `devai serve` over a new config.
@@ -55,7 +56,7 @@ func serveFlags() (*serveConfig, *flag.FlagSet) {
 	cfg.commonConfig.register(fs)
 	fs.StringVar(&cfg.HTTP, "http", "", "serve streamable HTTP on this `host:port` (at /mcp, with /healthz and /readyz) instead of stdio")
 	fs.StringVar(&cfg.AuthToken, "auth-token", "", "require this bearer `token` on HTTP requests (prefer the environment variable: flags show in process lists)")
-	fs.StringVar(&cfg.AuthTokenFile, "auth-token-file", "", "require one of the bearer tokens in this `file`, one a line (# comments allowed)")
+	fs.StringVar(&cfg.AuthTokenFile, "auth-token-file", "", "require one of the bearer tokens in this `file`, one a line: \"name: token\" (the name goes into the decision log), or a bare token, named token-1, token-2… by its place in the file (# comments allowed)")
 	fs.BoolVar(&cfg.ReadOnly, "read-only", false, "leave out every tool that can write")
 	fs.Var(listFlag{&cfg.Tools}, "tools", "serve only these tools (comma `list`; default: all of "+strings.Join(toolNames(toolTable()), ", ")+")")
 	fs.BoolVar(&cfg.Stateless, "stateless", false, "HTTP: issue no session ids, so replicas behind a load balancer need no sticky routing")
@@ -69,6 +70,7 @@ func serveFlags() (*serveConfig, *flag.FlagSet) {
 	fs.StringVar(&cfg.ReviewBranch, "review-branch", "", "HTTP console: an approval commits the proposal's change to this `branch` (created at the proposal's base if missing) with git plumbing; no working tree is touched")
 	cfg.chat.register(fs)
 	cfg.repos.register(fs)
+	cfg.auth.register(fs)
 	return cfg, fs
 }
 
@@ -88,10 +90,21 @@ In stdio mode stdout carries only the MCP protocol; logs go to stderr or
 --log-file, and to the client as MCP log notifications (at the level it sets).
 
 Over HTTP, binding anything but a loopback address needs --auth-token,
-DEVAI_AUTH_TOKEN or --auth-token-file; every token must be at least 16
-characters. A session idle for --session-idle-timeout, or evicted past
---max-sessions, ends: its client gets 404 and initializes again. SIGINT or
-SIGTERM stops accepting new requests and lets calls in flight finish.
+DEVAI_AUTH_TOKEN, --auth-token-file or --oauth-issuer; every token must be
+at least 16 characters. Each line of the token file is "name: token" (for
+example "alice: 6f1c…"), or a bare token, which is named token-1, token-2…
+by its place among the file's tokens; --auth-token is named "default". With
+--oauth-issuer and --oauth-audience, OAuth 2.1 bearer JWTs of that issuer
+are accepted too (public-key signatures, checked against the issuer's JWKS;
+iss, aud, exp and nbf checked), and the protected-resource metadata is at
+/.well-known/oauth-protected-resource/mcp. Every decision record and
+proposal names its caller: the token's name, the JWT's subject, or the local
+user for stdio. /metrics serves Prometheus metrics behind the same
+authentication (--metrics-public: without).
+
+A session idle for --session-idle-timeout, or evicted past --max-sessions,
+ends: its client gets 404 and initializes again. SIGINT or SIGTERM stops
+accepting new requests and lets calls in flight finish.
 
 The review console (http://HOST:PORT/console/) lists the proposals, shows
 each one's diff, checks and trail, and takes verdicts (approve, request
@@ -137,7 +150,10 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 		if err != nil {
 			return usageError{err}
 		}
-		hc.Tokens = append(hc.Tokens, fileTokens...)
+		hc.NamedTokens = fileTokens
+	}
+	if err := cfg.auth.apply(&hc); err != nil {
+		return err
 	}
 	if cfg.HTTP != "" {
 		if err := checkBind(hc); err != nil {
@@ -163,11 +179,15 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 	defer team.close()
 	hc.Shared = team.sessions
 
+	sc := serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: tool.DefaultFirstSyncWait, Decisions: team.decisions,
+		Proposals: team.proposals, Sessions: team.sessions, AllowExec: cfg.AllowExec}
+	if cfg.HTTP != "" {
+		sc.Metrics = newMetrics(ix)
+		hc.Metrics, hc.Logger = sc.Metrics, accessLogger(logger)
+	}
 	if hc.Console, err = newConsole(cfg, hc, ix, team, logger); err != nil {
 		return usageError{err}
 	}
-	sc := serverConfig{Index: ix, Logger: logger, Tools: tools, FirstSyncWait: tool.DefaultFirstSyncWait, Decisions: team.decisions,
-		Proposals: team.proposals, Sessions: team.sessions, AllowExec: cfg.AllowExec}
 	if err := cfg.chat.apply(&sc); err != nil {
 		return usageError{err}
 	}
@@ -210,9 +230,10 @@ func serveOn(ctx context.Context, s *server.MCPServer, ready readiness, cfg *ser
 		}
 		return nil
 	}
+	hc.OAuth.warmUp(ctx, logger)
 	return serveHTTP(ctx, newHTTPHandler(s, hc, ready), cfg.HTTP, func(a net.Addr) {
 		logger.Info("serving MCP over streamable HTTP", "url", "http://"+a.String()+"/mcp",
-			"auth", len(hc.Tokens) > 0, "stateless", cfg.Stateless, "session_idle_timeout", hc.SessionIdleTimeout,
+			"tokens", len(hc.Tokens)+len(hc.NamedTokens), "oauth_issuer", oauthIssuerOf(hc), "stateless", cfg.Stateless, "session_idle_timeout", hc.SessionIdleTimeout,
 			"max_sessions", hc.MaxSessions, "tools", strings.Join(names, ","))
 		if httpReady != nil {
 			httpReady(a)
@@ -297,18 +318,19 @@ func keepIndexed(ctx context.Context, ix *memory.Index, logger hclog.Logger, wat
 // it is off: by --console=false, or by default on a bind beyond this
 // machine without bearer tokens (checkBind refuses that bind anyway).
 func newConsole(cfg *serveConfig, hc httpConfig, ix *memory.Index, team *teamStore, logger hclog.Logger) (http.Handler, error) {
-	on := cfg.Console.value(isLoopbackAddr(cfg.HTTP) || len(hc.Tokens) > 0)
+	auth := newAuthenticator(hc)
+	on := cfg.Console.value(isLoopbackAddr(cfg.HTTP) || auth != nil)
 	if cfg.HTTP == "" || !on {
 		if cfg.ReviewBranch != "" {
 			return nil, fmt.Errorf("--review-branch needs the review console (--http, and not --console=false)")
 		}
 		return nil, nil
 	}
-	if !isLoopbackAddr(cfg.HTTP) && len(hc.Tokens) == 0 {
+	if !isLoopbackAddr(cfg.HTTP) && auth == nil {
 		return nil, fmt.Errorf("--console on %s needs authentication: set --auth-token or --auth-token-file, or bind 127.0.0.1", cfg.HTTP)
 	}
 	c, err := console.New(console.Config{Repo: ix.Repo(), Decisions: team.decisions, Proposals: team.proposalsOf(ix),
-		Status: ix.Status, Gaps: indexGaps(ix), ReviewBranch: cfg.ReviewBranch, Auth: reviewerAuth(hc.Tokens), AllowedOrigins: hc.AllowedOrigins, Version: version(), Logger: logger})
+		Status: ix.Status, Gaps: indexGaps(ix), ReviewBranch: cfg.ReviewBranch, Auth: reviewerAuth(auth), AllowedOrigins: hc.AllowedOrigins, Version: version(), Logger: logger})
 	if err != nil {
 		return nil, err
 	}

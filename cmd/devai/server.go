@@ -30,6 +30,9 @@ type serverConfig struct {
 	Prose        tool.ProseFunc
 	ProseBy      string
 	ProseTimeout time.Duration
+	// Metrics, when set, counts MCP requests and times tool calls
+	// (`devai serve --http` serves them at /metrics).
+	Metrics *metrics
 	// Local marks the in-process server of a command-line call: the user's
 	// own, who may name files outside the repository.
 	Local bool
@@ -49,7 +52,11 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 	hooks := &server.Hooks{}
 	fwd.hooks(hooks)
 	sessionStateHooks(hooks, cfg.Sessions)
+	cfg.Metrics.hooks(hooks)
 	rec := newDecisionRecorder(cfg.Decisions, cfg.Logger)
+	if cfg.Metrics != nil {
+		rec.failed = cfg.Metrics.appendErrors.Inc
+	}
 	redactor, err := redact.New()
 	if err != nil {
 		return nil, err
@@ -69,7 +76,8 @@ func newMCPServer(cfg serverConfig) (*server.MCPServer, error) {
 		server.WithResourceCompletionProvider(resources.CompletionProvider{Index: cfg.Index}),
 		server.WithPromptCapabilities(false),
 		server.WithPromptCompletionProvider(promptCompleter(promptSet, cfg.Index)),
-		server.WithToolHandlerMiddleware(rec.middleware()),                       // added first: outermost, sees every result
+		server.WithToolHandlerMiddleware(rec.middleware()), // added first: outermost, sees every result
+		server.WithToolHandlerMiddleware(observeTools(cfg.Metrics, accessLogger(cfg.Logger), toolNames(cfg.Tools))),
 		server.WithToolHandlerMiddleware(redactToolOutput(redactor, cfg.Logger)), // so the log records redacted results too
 		server.WithRecovery(), // a backstop behind recoverToolPanics
 		server.WithToolHandlerMiddleware(recoverToolPanics(cfg.Logger)), // added last: innermost

@@ -78,6 +78,7 @@ type Entry struct {
 	Tool      string
 	Arguments any // any JSON-encodable value; redacted before it is stored
 	Client    Client
+	Caller    *Caller // the person or service behind the call; nil: unknown
 	Prompt    *Prompt
 	Summary   string
 	Result    any // the full result; only its SHA-256 is kept
@@ -599,6 +600,7 @@ func buildRecord(opts Options, e Entry) (Record, error) {
 		Time:       start.UTC().Round(time.Microsecond),
 		Tool:       e.Tool,
 		Client:     e.Client,
+		Caller:     e.Caller,
 		Prompt:     e.Prompt,
 		Summary:    opts.Redactor.String(e.Summary),
 		Writes:     e.Writes,

@@ -47,7 +47,8 @@ type Record struct {
 	Outcome      string          `json:"outcome"`
 	Error        string          `json:"error,omitempty"` // redacted
 	PrevHash     string          `json:"prev_hash"`
-	Chain        string          `json:"chain,omitempty"` // "hmac-sha256:<key id>"; empty on legacy records
+	Chain        string          `json:"chain,omitempty"`  // "hmac-sha256:<key id>"; empty on legacy records
+	Caller       *Caller         `json:"caller,omitempty"` // who called; omitted on records written before callers were kept
 	Hash         string          `json:"hash,omitempty"`
 }
 

@@ -22,6 +22,9 @@ func Markdown(o Output) string {
 	if o.Rationale != "" {
 		fmt.Fprintf(&b, "%s\n\n", strings.TrimSpace(o.Rationale))
 	}
+	if o.Caller != nil {
+		fmt.Fprintf(&b, "Asked for by %s (%s). ", o.Caller.Name, o.Caller.Via)
+	}
 	fmt.Fprintf(&b, "Base: %s (%s). ", short(o.Base), o.BaseRef)
 	if o.Branch != "" {
 		fmt.Fprintf(&b, "Branch: `%s` (commit %s); review with `git diff %s...%s`, approve by merging it.\n", o.Branch, short(o.BranchCommit), short(o.Base), o.Branch)

@@ -91,6 +91,9 @@ type Output struct {
 	Risk         Risk          `json:"risk"`
 	Path         string        `json:"path"` // the proposal's folder
 	Writes       []Write       `json:"writes"`
+	// Caller is who asked for the proposal: the HTTP caller, or the local
+	// user. Omitted on proposals stored before callers were kept.
+	Caller *decisions.Caller `json:"caller,omitempty"`
 }
 
 // FileChange is one file of the diff.

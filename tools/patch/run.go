@@ -70,6 +70,8 @@ func RunIn(ctx context.Context, repoDir, stateDir string, ix *memory.Index, in I
 		Base: b.commit.Hash.String(), BaseRef: orHead(in.Base), Links: in.Options.Links,
 		Notes: append([]string{}, w.notes...), Files: []FileChange{}, Writes: []Write{},
 	}
+	caller := decisions.CallerOf(ctx)
+	out.Caller = &caller
 	var diff strings.Builder
 	var t touched
 	deleted := map[string]bool{}

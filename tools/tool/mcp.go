@@ -14,6 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/devaiops/devai/memory/budget"
+	"github.com/devaiops/devai/memory/decisions"
 )
 
 // Binding is a tool as mcp-go serves it.
@@ -67,6 +68,9 @@ func (d *Def[In, Out]) Binding(env Env) (Binding, error) {
 
 func (d *Def[In, Out]) handler(env Env, args *argsChecker, schema map[string]any) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		// Every tool sees who called: what the HTTP authentication set,
+		// or the local user (stdio, the command line).
+		ctx = decisions.WithCaller(ctx, decisions.CallerOf(ctx))
 		if err := args.check(req.Params.Arguments); err != nil {
 			return d.failure(Inputf("%v. Pass %s", err, d.Example)), nil
 		}
