@@ -60,7 +60,8 @@ func splitHeader(s string) (h header, ok bool) {
 	for i < n-1 {
 		tok := s[t[i].start:t[i].end]
 		switch {
-		case tok == "-" || tok == "|" || isDigits(strings.TrimSuffix(tok, ",")) || zoneNames[tok]:
+		case tok == "-" || tok == "|" || isDigits(strings.TrimPrefix(strings.TrimSuffix(tok, ","), "-")) || zoneNames[tok]:
+			// "-1": a flag or pid column that holds -1 for none
 			i++
 		case isLevel(tok, i > 0 && isNumberOrTime(s, t[i-1])):
 			h.level = tokenLevel(tok)

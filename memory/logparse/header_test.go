@@ -19,6 +19,7 @@ func TestHeaderShapes(t *testing.T) {
 		{"epoch, dotted date, node, dashed time, node, type comp level", "- 1709287872 2024.03.01 N1-A2 2024-03-01-10.11.12.345678 N1-A2 SYS CORE INFO cache line fixed", "info", "cache line fixed"},
 		{"epoch, syslog time, host, prog[pid]:", "- 1709287872 2024.03.01 h7 Mar 1 10:11:12 h7/h7 crond[15]: job started", "", "job started"},
 		{"id host comp state epoch flag", "4711 node-7 sys.hw state.up 1709287872 1 Fan speed normal", "", "Fan speed normal"},
+		{"id host comp state epoch, flag -1", "4712 part-0 full status 1709287872 -1 running", "", "running"},
 		{"time|comp|pid|msg", "20240301-10:11:12:345|Step_Counter|4242|onChange 17", "", "onChange 17"},
 		{"unpadded time pipe", "20240301-10:1:2:5|Step_Counter|4242|flush data", "", "flush data"},
 		{"padded columns", "2024-03-01 10:11:12, Info                  SVC    Loaded module 7", "info", "Loaded module 7"},
