@@ -1,0 +1,35 @@
+package drain
+
+import "testing"
+
+// TestMinerRules: general rules of the miner, each with a line shape seen
+// in loghub's tune systems (bench/logs loghub), written here. Each pair
+// must land in one template (same) or in two (apart).
+func TestMinerRules(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		a, b string
+		same bool
+	}{
+		{"HTTP methods are not parameters (OpenStack request lines)",
+			`10.0.0.5 "GET /v2/abc123/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.25`,
+			`10.0.0.5 "POST /v2/abc123/servers HTTP/1.1" status: 202 len: 733 time: 0.51`, false},
+		{"same method, other path: one template",
+			`10.0.0.5 "GET /v2/abc123/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.25`,
+			`10.0.0.6 "GET /v2/def456/flavors HTTP/1.1" status: 200 len: 93 time: 0.02`, true},
+		{"methods in one leaf: the threshold decides (one access-log call site)",
+			`127.0.0.1 - "GET /items/3 HTTP/1.1" 200`,
+			`127.0.0.1 - "PUT /items/9 HTTP/1.1" 204`, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := New(Options{})
+			for range 3 { // a template seen a few times, then the other line
+				m.Add(c.a)
+			}
+			x, y := m.Add(c.a), m.Add(c.b)
+			if (x == y) != c.same {
+				t.Errorf("same template = %v, want %v: %q / %q", x == y, c.same, x.Template(), y.Template())
+			}
+		})
+	}
+}
