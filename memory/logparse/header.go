@@ -60,8 +60,9 @@ func splitHeader(s string) (h header, ok bool) {
 	for i < n-1 {
 		tok := s[t[i].start:t[i].end]
 		switch {
-		case tok == "-" || tok == "|" || isDigits(strings.TrimPrefix(strings.TrimSuffix(tok, ","), "-")) || zoneNames[tok]:
-			// "-1": a flag or pid column that holds -1 for none
+		case tok == "-" || tok == "|" || isDigits(strings.TrimPrefix(strings.TrimSuffix(tok, ","), "-")) || hexID(tok) || zoneNames[tok]:
+			// "-1": a flag or pid column that holds -1 for none; "0000000d":
+			// a sequence or thread id written in hex, as "00000005" is
 			i++
 		case isLevel(tok, i > 0 && isNumberOrTime(s, t[i-1])):
 			h.level = tokenLevel(tok)
@@ -286,6 +287,22 @@ func isDigits(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// hexID: eight or more hex digits that start with a digit, a fixed-width
+// id ("0000000d", "7f3a9c21"); words made of the letters a-f start with a
+// letter.
+func hexID(tok string) bool {
+	if len(tok) < 8 || !isDigit(tok[0]) {
+		return false
+	}
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		if !(isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
 			return false
 		}
 	}

@@ -20,6 +20,8 @@ func TestHeaderShapes(t *testing.T) {
 		{"epoch, syslog time, host, prog[pid]:", "- 1709287872 2024.03.01 h7 Mar 1 10:11:12 h7/h7 crond[15]: job started", "", "job started"},
 		{"id host comp state epoch flag", "4711 node-7 sys.hw state.up 1709287872 1 Fan speed normal", "", "Fan speed normal"},
 		{"id host comp state epoch, flag -1", "4712 part-0 full status 1709287872 -1 running", "", "running"},
+		{"padded columns, hex sequence", "2024-03-01 10:11:12, Info                  SVC    0000000c Store 77 opened", "info", "Store 77 opened"},
+		{"padded columns, decimal sequence", "2024-03-01 10:11:12, Info                  SVC    00000005 Store 78 opened", "info", "Store 78 opened"},
 		{"time|comp|pid|msg", "20240301-10:11:12:345|Step_Counter|4242|onChange 17", "", "onChange 17"},
 		{"unpadded time pipe", "20240301-10:1:2:5|Step_Counter|4242|flush data", "", "flush data"},
 		{"padded columns", "2024-03-01 10:11:12, Info                  SVC    Loaded module 7", "info", "Loaded module 7"},
