@@ -225,7 +225,7 @@ func (m *Miner) leaf(toks []string) (leaf, parent *node) {
 			parent = nil
 		}
 		key := toks[i]
-		if hasDigit(key) || isMask(key) {
+		if hasDigit(key) || isMask(key) || holdsMask(key) {
 			key = Wildcard
 		}
 		if n.children == nil {
@@ -251,6 +251,25 @@ func (m *Miner) leaf(toks []string) (leaf, parent *node) {
 }
 
 func isMask(t string) bool { return len(t) > 2 && t[0] == '<' && t[len(t)-1] == '>' }
+
+// holdsMask: a typed mask inside the token ("vis=<NUM>", "(<HEX>,"). Such a
+// token routes as a wildcard, as its digits would have: "vis=<NUM>" and
+// "vis=<HEX>" are one value written two ways (Android's flags).
+func holdsMask(t string) bool {
+	for i := strings.IndexByte(t, '<'); i >= 0; i = strings.IndexByte(t, '<') {
+		t = t[i:]
+		for _, k := range masks {
+			if strings.HasPrefix(t, k) {
+				return true
+			}
+		}
+		t = t[1:]
+	}
+	return false
+}
+
+// masks are the placeholders maskParts writes.
+var masks = [...]string{"<NUM>", "<HEX>", "<IP>", "<UUID>", "<VER>", Wildcard}
 
 // bestMatch scores simSeq = equal non-wildcard positions / length; ties go
 // to the template with more wildcards.

@@ -20,6 +20,9 @@ func TestMinerRules(t *testing.T) {
 		{"methods in one leaf: the threshold decides (one access-log call site)",
 			`127.0.0.1 - "GET /items/3 HTTP/1.1" 200`,
 			`127.0.0.1 - "PUT /items/9 HTTP/1.1" 204`, true},
+		{"a routing token that holds a mask is a parameter (Android flags, decimal or hex)",
+			"setUiVisibility vis=40000500 mask=ffffffff old=508 new=40000500 stack=0 docked=0",
+			"setUiVisibility vis=c0000700 mask=ffffffff old=708 new=c0000700 stack=0 docked=0", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := New(Options{})
