@@ -168,14 +168,16 @@ func (m *Miner) mask(tok string) string {
 	if m.opts.Plain {
 		return tok
 	}
-	head, kind, tail, ok := maskParts(tok)
-	switch {
-	case !ok:
+	b, ok := appendMasked(m.scratch[:0], tok)
+	if !ok {
 		return tok
-	case head == "" && tail == "":
-		return kind
 	}
-	m.scratch = append(append(append(m.scratch[:0], head...), kind...), tail...)
+	m.scratch = b
+	for _, k := range masks {
+		if k == string(b) { // a whole-token mask: no string to intern
+			return k
+		}
+	}
 	if s, ok := m.interned[string(m.scratch)]; ok {
 		return s
 	}

@@ -23,6 +23,13 @@ func maskParts(tok string) (head, kind, tail string, ok bool) {
 		}
 		return "", "", "", false
 	}
+	// key:value with a word for key ("index:-1", "pid:4242"); a time, an
+	// IP:port or a dpkg epoch has digits before its colon and is read whole
+	if k, v, cut := strings.Cut(tok, ":"); cut && k != "" && v != "" && !hasDigit(k) {
+		if h, kd, t, ok := maskParts(v); ok {
+			return tok[:len(k)+1+len(h)], kd, t, true
+		}
+	}
 	start, end := 0, len(tok)
 	for start < end && isPunct(tok[start]) {
 		start++
@@ -186,3 +193,45 @@ func isVersion(s string) bool {
 }
 
 func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
+
+// appendMasked appends tok masked to dst; ok is false when nothing in it
+// is masked. A list of key=value items glued by commas is masked item by
+// item; any other token as a whole (maskParts), else item by item.
+func appendMasked(dst []byte, tok string) (out []byte, ok bool) {
+	if strings.IndexByte(tok, '=') >= 0 {
+		if out, ok = appendMaskedList(dst, tok); ok {
+			return out, true
+		}
+	}
+	if head, kind, tail, ok := maskParts(tok); ok {
+		return append(append(append(dst, head...), kind...), tail...), true
+	}
+	return appendMaskedList(dst, tok)
+}
+
+// appendMaskedList masks each comma-separated item of a token that
+// maskParts does not mask as a whole, and appends the result to dst:
+// "ready=true,policy=3,summary=0x23" is a list of values glued together
+// (Android's power manager), "cancel,index:0" a word and a value. ok is
+// false when no item is masked.
+func appendMaskedList(dst []byte, tok string) (out []byte, ok bool) {
+	if strings.IndexByte(strings.TrimRight(tok, ","), ',') < 0 {
+		return dst, false
+	}
+	for first := true; ; first = false {
+		item, rest, more := strings.Cut(tok, ",")
+		if !first {
+			dst = append(dst, ',')
+		}
+		if h, kd, t, masked := maskParts(item); masked {
+			dst = append(append(append(dst, h...), kd...), t...)
+			ok = true
+		} else {
+			dst = append(dst, item...)
+		}
+		if !more {
+			return dst, ok
+		}
+		tok = rest
+	}
+}
