@@ -115,6 +115,8 @@ func lookahead(s string, t []span, i int, h *header) int {
 		switch {
 		case j < i+2 && tok[len(tok)-1] == ':' && isComponent(tok[:len(tok)-1]):
 			return j + 1
+		case j == i+2 && tok[0] == '(' && tok[len(tok)-1] == ':' && isComponent(tok[:len(tok)-1]):
+			return j + 1 // "host prog[pid] (addr):", macOS's syslog
 		case tok == "-" || tok == "|":
 			return j + 1
 		case isLevel(tok, false) && strings.ToUpper(tok) == tok:

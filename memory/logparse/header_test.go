@@ -22,6 +22,7 @@ func TestHeaderShapes(t *testing.T) {
 		{"id host comp state epoch, flag -1", "4712 part-0 full status 1709287872 -1 running", "", "running"},
 		{"padded columns, hex sequence", "2024-03-01 10:11:12, Info                  SVC    0000000c Store 77 opened", "info", "Store 77 opened"},
 		{"padded columns, decimal sequence", "2024-03-01 10:11:12, Info                  SVC    00000005 Store 78 opened", "info", "Store 78 opened"},
+		{"syslog host prog[pid] (addr):", "Mar  1 10:11:12 box-10-1-2-3 guard[129] ([4242]): app(4242) deny network-outbound /var/run/x", "", "app(4242) deny network-outbound /var/run/x"},
 		{"time|comp|pid|msg", "20240301-10:11:12:345|Step_Counter|4242|onChange 17", "", "onChange 17"},
 		{"unpadded time pipe", "20240301-10:1:2:5|Step_Counter|4242|flush data", "", "flush data"},
 		{"padded columns", "2024-03-01 10:11:12, Info                  SVC    Loaded module 7", "info", "Loaded module 7"},
