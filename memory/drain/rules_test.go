@@ -10,23 +10,33 @@ func TestMinerRules(t *testing.T) {
 		name string
 		a, b string
 		same bool
+		seen int // times a is seen before b (default 6)
 	}{
 		{"HTTP methods are not parameters (OpenStack request lines)",
 			`10.0.0.5 "GET /v2/abc123/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.25`,
-			`10.0.0.5 "POST /v2/abc123/servers HTTP/1.1" status: 202 len: 733 time: 0.51`, false},
+			`10.0.0.5 "POST /v2/abc123/servers HTTP/1.1" status: 202 len: 733 time: 0.51`, false, 0},
 		{"same method, other path: one template",
 			`10.0.0.5 "GET /v2/abc123/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.25`,
-			`10.0.0.6 "GET /v2/def456/flavors HTTP/1.1" status: 200 len: 93 time: 0.02`, true},
+			`10.0.0.6 "GET /v2/def456/flavors HTTP/1.1" status: 200 len: 93 time: 0.02`, true, 0},
 		{"methods in one leaf: the threshold decides (one access-log call site)",
 			`127.0.0.1 - "GET /items/3 HTTP/1.1" 200`,
-			`127.0.0.1 - "PUT /items/9 HTTP/1.1" 204`, true},
+			`127.0.0.1 - "PUT /items/9 HTTP/1.1" 204`, true, 1},
 		{"a routing token that holds a mask is a parameter (Android flags, decimal or hex)",
 			"setUiVisibility vis=40000500 mask=ffffffff old=508 new=40000500 stack=0 docked=0",
-			"setUiVisibility vis=c0000700 mask=ffffffff old=708 new=c0000700 stack=0 docked=0", true},
+			"setUiVisibility vis=c0000700 mask=ffffffff old=708 new=c0000700 stack=0 docked=0", true, 0},
+		{"a word settled over many messages is a constant (Windows CBS client)",
+			"Session: 30_40 initialized by client UpdateAgent.",
+			"Session: 31_41 initialized by client SPP.", false, 0},
+		{"but not a key=value word (a user name PostgreSQL logs as user=…)",
+			"connection authorized: user=postgres database=shop",
+			"connection authorized: user=nobody database=shop", true, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := New(Options{})
-			for range 3 { // a template seen a few times, then the other line
+			if c.seen == 0 {
+				c.seen = 6
+			}
+			for range c.seen - 1 { // a template seen c.seen times, then the other line
 				m.Add(c.a)
 			}
 			x, y := m.Add(c.a), m.Add(c.b)
@@ -34,5 +44,25 @@ func TestMinerRules(t *testing.T) {
 				t.Errorf("same template = %v, want %v: %q / %q", x == y, c.same, x.Template(), y.Template())
 			}
 		})
+	}
+}
+
+// TestWordChangingEarlyIsAParameter: a word that differs within the first
+// messages of a template is a parameter, whatever comes later.
+func TestWordChangingEarlyIsAParameter(t *testing.T) {
+	m := New(Options{})
+	first := m.Add("login ok for alice")
+	for _, u := range []string{"bob", "carol", "dave", "erin", "frank", "gina"} {
+		if c := m.Add("login ok for " + u); c != first {
+			t.Fatalf("login ok for %s: template %q, want %q", u, c.Template(), first.Template())
+		}
+	}
+	if never := New(Options{ConstantAfter: -1}); func() bool {
+		for range 6 {
+			never.Add("Ending installer initialization.")
+		}
+		return never.Add("Ending installer initialization.") != never.Add("Ending installer finalization.")
+	}() {
+		t.Error("ConstantAfter -1 still kept a settled word apart")
 	}
 }
