@@ -80,6 +80,9 @@ func splitHeader(s string) (h header, ok bool) {
 		case tok[len(tok)-1] == ':' && isComponent(tok[:len(tok)-1]):
 			i++
 			return h.at(s, t, i), true // "dfs.DataNode$PacketResponder:": the header ends
+		case tok[len(tok)-1] == ':' && endsComponent(s, t[i-1]) && isSubComponent(tok[:len(tok)-1]):
+			i++ // "prog[pid]: com.x.sync.x-data://AB12/p11:", a sub-component that names a URL
+			return h.at(s, t, i), true
 		default:
 			// only between the timestamp and a level: past those, words
 			// are the message's
@@ -115,8 +118,8 @@ func lookahead(s string, t []span, i int, h *header) int {
 		switch {
 		case j < i+2 && tok[len(tok)-1] == ':' && isComponent(tok[:len(tok)-1]):
 			return j + 1
-		case j == i+2 && tok[0] == '(' && tok[len(tok)-1] == ':' && isComponent(tok[:len(tok)-1]):
-			return j + 1 // "host prog[pid] (addr):", macOS's syslog
+		case j == i+2 && (tok[0] == '(' || strings.HasSuffix(tok, "]:")) && tok[len(tok)-1] == ':' && isComponent(tok[:len(tok)-1]):
+			return j + 1 // "host prog[pid] (addr):", "host Prog 2.1[94]:": macOS's syslog
 		case tok == "-" || tok == "|":
 			return j + 1
 		case isLevel(tok, false) && strings.ToUpper(tok) == tok:
@@ -354,7 +357,19 @@ func tokenLevel(tok string) string {
 // "kernel[0]", "dfs.DataNode$PacketResponder", "WindowManager": an
 // identifier with dots, dashes, $, and a trailing [pid] or (x).
 func isComponent(name string) bool {
-	if name == "" || len(name) > 80 || strings.Contains(name, "://") {
+	return len(name) <= 80 && !strings.Contains(name, "://") && componentChars(name)
+}
+
+// isSubComponent: the name of a second component, after a first one's
+// colon ("prog[pid]: com.x.sync.x-data://AB12-…/p11:"): a URL-like id of
+// any length is one too.
+func isSubComponent(name string) bool {
+	return len(name) <= 256 && componentChars(strings.Replace(name, "://", "/", 1))
+}
+
+// componentChars: letters, digits and ._-$/[]()@#, at least one.
+func componentChars(name string) bool {
+	if name == "" {
 		return false
 	}
 	for i := 0; i < len(name); i++ {
@@ -364,6 +379,12 @@ func isComponent(name string) bool {
 		}
 	}
 	return true
+}
+
+// endsComponent: the token is a header component with its colon.
+func endsComponent(s string, sp span) bool {
+	tok := s[sp.start:sp.end]
+	return len(tok) > 1 && tok[len(tok)-1] == ':' && isComponent(tok[:len(tok)-1])
 }
 
 // isLoggerName: a dotted name after a level ("nova.compute.manager",

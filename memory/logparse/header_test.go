@@ -23,6 +23,8 @@ func TestHeaderShapes(t *testing.T) {
 		{"padded columns, hex sequence", "2024-03-01 10:11:12, Info                  SVC    0000000c Store 77 opened", "info", "Store 77 opened"},
 		{"padded columns, decimal sequence", "2024-03-01 10:11:12, Info                  SVC    00000005 Store 78 opened", "info", "Store 78 opened"},
 		{"syslog host prog[pid] (addr):", "Mar  1 10:11:12 box-10-1-2-3 guard[129] ([4242]): app(4242) deny network-outbound /var/run/x", "", "app(4242) deny network-outbound /var/run/x"},
+		{"syslog host, program with a space and version [pid]:", "Mar  1 10:11:12 box-10-1-2-3 BezelTool 255.10[94]: ASSERTION FAILED: ref != 0", "", "ASSERTION FAILED: ref != 0"},
+		{"a sub-component that names a URL", "Mar  1 10:11:12 box-7 com.x.cts[258]: com.x.sync.x-data://AB12CD34-1234-4A5B-8C9D-0123456789AB/CalendarPrincipal/p11: told me to run this job", "", "told me to run this job"},
 		{"time|comp|pid|msg", "20240301-10:11:12:345|Step_Counter|4242|onChange 17", "", "onChange 17"},
 		{"unpadded time pipe", "20240301-10:1:2:5|Step_Counter|4242|flush data", "", "flush data"},
 		{"padded columns", "2024-03-01 10:11:12, Info                  SVC    Loaded module 7", "info", "Loaded module 7"},
