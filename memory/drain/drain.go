@@ -114,20 +114,22 @@ func (m *Miner) Add(msg string) *Cluster {
 	m.tokenize(msg)
 	toks := m.toks
 	leaf, parent := m.leaf(toks)
-	best, sim := bestMatch(leaf.clusters, toks)
+	best, sim, fits := bestMatch(leaf.clusters, toks)
 	if (best == nil || sim < m.opts.SimTh) && parent != nil && !m.opts.Plain {
 		if sib, ssim := m.sibling(parent, leaf, toks); sib != nil {
-			best, sim = sib, ssim
+			best, sim, fits = sib, ssim, false
 			leaf.clusters = append(leaf.clusters, sib) // found directly next time
 		}
 	}
-	if best != nil && sim >= m.opts.SimTh && m.settled(best, toks) {
+	if best != nil && sim >= m.opts.SimTh && !fits && m.settled(best, toks) {
 		best = nil // constant words differ: another event
 	}
 	if best != nil && sim >= m.opts.SimTh {
-		for i, t := range toks {
-			if best.Tokens[i] != t && best.Tokens[i] != Wildcard {
-				best.Tokens[i] = Wildcard
+		if !fits {
+			for i, t := range toks {
+				if best.Tokens[i] != t && best.Tokens[i] != Wildcard {
+					best.Tokens[i] = Wildcard
+				}
 			}
 		}
 		best.Count++
@@ -187,15 +189,29 @@ func (m *Miner) mask(tok string) string {
 	if m.opts.Plain {
 		return tok
 	}
-	b, ok := appendMasked(m.scratch[:0], tok)
-	if !ok {
-		return tok
+	if !hasDigit(tok) {
+		return tok // every mask needs a digit: most words stop here
 	}
-	m.scratch = b
-	for _, k := range masks {
-		if k == string(b) { // a whole-token mask: no string to intern
-			return k
+	if !isList(tok) { // the common case, as appendMasked without copying
+		head, kind, tail, ok := maskParts(tok)
+		switch {
+		case ok && head == "" && tail == "":
+			return kind
+		case ok:
+			m.scratch = append(append(append(m.scratch[:0], head...), kind...), tail...)
+		default:
+			b, listed := appendMaskedList(m.scratch[:0], tok)
+			if !listed {
+				return tok
+			}
+			m.scratch = b
 		}
+	} else {
+		b, ok := appendMasked(m.scratch[:0], tok)
+		if !ok {
+			return tok
+		}
+		m.scratch = b
 	}
 	if s, ok := m.interned[string(m.scratch)]; ok {
 		return s
@@ -223,7 +239,7 @@ func (m *Miner) sibling(parent, leaf *node, toks []string) (*Cluster, float64) {
 		if n == leaf || keyword(key) {
 			continue
 		}
-		if c, sim := bestMatch(n.clusters, toks); c != nil && sim >= m.opts.SiblingSim && sim > bestSim {
+		if c, sim, _ := bestMatch(n.clusters, toks); c != nil && sim >= m.opts.SiblingSim && sim > bestSim {
 			best, bestSim = c, sim
 		}
 	}
@@ -293,9 +309,9 @@ func holdsMask(t string) bool {
 var masks = [...]string{"<NUM>", "<HEX>", "<IP>", "<UUID>", "<VER>", Wildcard}
 
 // bestMatch scores simSeq = equal non-wildcard positions / length; ties go
-// to the template with more wildcards.
-func bestMatch(cs []*Cluster, toks []string) (*Cluster, float64) {
-	var best *Cluster
+// to the template with more wildcards. fits: the message matches the best
+// template as it is, so joining changes nothing in it.
+func bestMatch(cs []*Cluster, toks []string) (best *Cluster, bestSim float64, fits bool) {
 	bestSim, bestParams := -1.0, -1
 	for _, c := range cs {
 		same, params := 0, 0
@@ -313,9 +329,10 @@ func bestMatch(cs []*Cluster, toks []string) (*Cluster, float64) {
 		}
 		if sim > bestSim || sim == bestSim && params > bestParams {
 			best, bestSim, bestParams = c, sim, params
+			fits = same+params == len(toks)
 		}
 	}
-	return best, bestSim
+	return best, bestSim, fits
 }
 
 // keyword: a routing token that names what happened rather than a value,

@@ -198,7 +198,7 @@ func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 // is masked. A list of key=value items glued by commas is masked item by
 // item; any other token as a whole (maskParts), else item by item.
 func appendMasked(dst []byte, tok string) (out []byte, ok bool) {
-	if strings.IndexByte(tok, '=') >= 0 {
+	if isList(tok) {
 		if out, ok = appendMaskedList(dst, tok); ok {
 			return out, true
 		}
@@ -207,6 +207,12 @@ func appendMasked(dst []byte, tok string) (out []byte, ok bool) {
 		return append(append(append(dst, head...), kind...), tail...), true
 	}
 	return appendMaskedList(dst, tok)
+}
+
+// isList: a token appendMasked masks item by item first, a key=value
+// with a comma inside.
+func isList(tok string) bool {
+	return strings.IndexByte(tok, '=') >= 0 && strings.IndexByte(strings.TrimRight(tok, ","), ',') >= 0
 }
 
 // appendMaskedList masks each comma-separated item of a token that
