@@ -4,8 +4,8 @@ import "strings"
 
 // maskParts masks the variable parts of one token with typed placeholders:
 // <UUID>, <IP>, <HEX>, <VER> (package versions), <NUM> (numbers, dates, times, sizes and durations
-// such as 20µs or 1.5MB), and the values of key=value pairs that hold a
-// digit (<*>). It works on the token's core, keeping surrounding
+// such as 20µs or 1.5MB), the values of key=value pairs that hold a
+// digit (<*>), and the value of key:value (maskKeyColon). It works on the token's core, keeping surrounding
 // punctuation, and uses no regular expressions: masking runs once per
 // token of every line, so it must be cheap. The masked token is
 // head+kind+tail, head a prefix and tail a suffix of tok, so a caller can
@@ -23,12 +23,8 @@ func maskParts(tok string) (head, kind, tail string, ok bool) {
 		}
 		return "", "", "", false
 	}
-	// key:value with a word for key ("index:-1", "pid:4242"); a time, an
-	// IP:port or a dpkg epoch has digits before its colon and is read whole
-	if k, v, cut := strings.Cut(tok, ":"); cut && k != "" && v != "" && !hasDigit(k) {
-		if h, kd, t, ok := maskParts(v); ok {
-			return tok[:len(k)+1+len(h)], kd, t, true
-		}
+	if h, kd, t, ok := maskKeyColon(tok); ok {
+		return h, kd, t, true
 	}
 	start, end := 0, len(tok)
 	for start < end && isPunct(tok[start]) {
@@ -56,6 +52,24 @@ func maskParts(tok string) (head, kind, tail string, ok bool) {
 		return "", "", "", false
 	}
 	return tok[:start], kind, tok[end:], true
+}
+
+// maskKeyColon masks the value of key:value with a word for key
+// ("index:-1", "pid:4242"). A time, an IP:port or a dpkg epoch has digits
+// before its colon and is read whole; a number starts with a digit and is
+// not cut at all.
+func maskKeyColon(tok string) (head, kind, tail string, ok bool) {
+	if isDigitByte(tok[0]) {
+		return "", "", "", false
+	}
+	k, v, cut := strings.Cut(tok, ":")
+	if !cut || k == "" || v == "" || hasDigit(k) {
+		return "", "", "", false
+	}
+	if h, kd, t, ok := maskParts(v); ok {
+		return tok[:len(k)+1+len(h)], kd, t, true
+	}
+	return "", "", "", false
 }
 
 func isPunct(c byte) bool {
@@ -212,7 +226,8 @@ func appendMasked(dst []byte, tok string) (out []byte, ok bool) {
 // isList: a token appendMasked masks item by item first, a key=value
 // with a comma inside.
 func isList(tok string) bool {
-	return strings.IndexByte(tok, '=') >= 0 && strings.IndexByte(strings.TrimRight(tok, ","), ',') >= 0
+	c := strings.IndexByte(tok, ',')
+	return c >= 0 && c < len(strings.TrimRight(tok, ",")) && strings.IndexByte(tok, '=') >= 0
 }
 
 // appendMaskedList masks each comma-separated item of a token that
