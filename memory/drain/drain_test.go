@@ -9,11 +9,10 @@ import (
 
 // maskToken is one token masked, built the plain way.
 func maskToken(tok string) string {
-	head, kind, tail, ok := maskParts(tok)
-	if !ok {
-		return tok
+	if b, ok := appendMasked(nil, tok); ok {
+		return string(b)
 	}
-	return head + kind + tail
+	return tok
 }
 
 // maskedFields masks and splits a message the plain way: what the fast
@@ -43,6 +42,10 @@ func TestMask(t *testing.T) {
 		"ord-5027":                             "ord-5027",
 		"21978#21978:":                         "<NUM>",
 		"*25":                                  "<NUM>",
+		"index:-1":                             "index:<NUM>",
+		"cancel,index:0":                       "cancel,index:<NUM>",
+		"ready=true,policy=3,summary=0x23,":    "ready=true,policy=<NUM>,summary=<HEX>,",
+		"libx:amd64":                           "libx:amd64",
 	} {
 		if got := maskToken(in); got != want {
 			t.Errorf("mask %q = %q, want %q", in, got, want)

@@ -4,8 +4,8 @@ import "strings"
 
 // maskParts masks the variable parts of one token with typed placeholders:
 // <UUID>, <IP>, <HEX>, <VER> (package versions), <NUM> (numbers, dates, times, sizes and durations
-// such as 20µs or 1.5MB), and the values of key=value pairs that hold a
-// digit (<*>). It works on the token's core, keeping surrounding
+// such as 20µs or 1.5MB), the values of key=value pairs that hold a
+// digit (<*>), and the value of key:value (maskKeyColon). It works on the token's core, keeping surrounding
 // punctuation, and uses no regular expressions: masking runs once per
 // token of every line, so it must be cheap. The masked token is
 // head+kind+tail, head a prefix and tail a suffix of tok, so a caller can
@@ -22,6 +22,9 @@ func maskParts(tok string) (head, kind, tail string, ok bool) {
 			return tok[:len(k)+1], Wildcard, "", true
 		}
 		return "", "", "", false
+	}
+	if h, kd, t, ok := maskKeyColon(tok); ok {
+		return h, kd, t, true
 	}
 	start, end := 0, len(tok)
 	for start < end && isPunct(tok[start]) {
@@ -49,6 +52,24 @@ func maskParts(tok string) (head, kind, tail string, ok bool) {
 		return "", "", "", false
 	}
 	return tok[:start], kind, tok[end:], true
+}
+
+// maskKeyColon masks the value of key:value with a word for key
+// ("index:-1", "pid:4242"). A time, an IP:port or a dpkg epoch has digits
+// before its colon and is read whole; a number starts with a digit and is
+// not cut at all.
+func maskKeyColon(tok string) (head, kind, tail string, ok bool) {
+	if isDigitByte(tok[0]) {
+		return "", "", "", false
+	}
+	k, v, cut := strings.Cut(tok, ":")
+	if !cut || k == "" || v == "" || hasDigit(k) {
+		return "", "", "", false
+	}
+	if h, kd, t, ok := maskParts(v); ok {
+		return tok[:len(k)+1+len(h)], kd, t, true
+	}
+	return "", "", "", false
 }
 
 func isPunct(c byte) bool {
@@ -186,3 +207,52 @@ func isVersion(s string) bool {
 }
 
 func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
+
+// appendMasked appends tok masked to dst; ok is false when nothing in it
+// is masked. A list of key=value items glued by commas is masked item by
+// item; any other token as a whole (maskParts), else item by item.
+func appendMasked(dst []byte, tok string) (out []byte, ok bool) {
+	if isList(tok) {
+		if out, ok = appendMaskedList(dst, tok); ok {
+			return out, true
+		}
+	}
+	if head, kind, tail, ok := maskParts(tok); ok {
+		return append(append(append(dst, head...), kind...), tail...), true
+	}
+	return appendMaskedList(dst, tok)
+}
+
+// isList: a token appendMasked masks item by item first, a key=value
+// with a comma inside.
+func isList(tok string) bool {
+	c := strings.IndexByte(tok, ',')
+	return c >= 0 && c < len(strings.TrimRight(tok, ",")) && strings.IndexByte(tok, '=') >= 0
+}
+
+// appendMaskedList masks each comma-separated item of a token that
+// maskParts does not mask as a whole, and appends the result to dst:
+// "ready=true,policy=3,summary=0x23" is a list of values glued together
+// (Android's power manager), "cancel,index:0" a word and a value. ok is
+// false when no item is masked.
+func appendMaskedList(dst []byte, tok string) (out []byte, ok bool) {
+	if strings.IndexByte(strings.TrimRight(tok, ","), ',') < 0 {
+		return dst, false
+	}
+	for first := true; ; first = false {
+		item, rest, more := strings.Cut(tok, ",")
+		if !first {
+			dst = append(dst, ',')
+		}
+		if h, kd, t, masked := maskParts(item); masked {
+			dst = append(append(append(dst, h...), kd...), t...)
+			ok = true
+		} else {
+			dst = append(dst, item...)
+		}
+		if !more {
+			return dst, ok
+		}
+		tok = rest
+	}
+}

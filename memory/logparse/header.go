@@ -60,7 +60,9 @@ func splitHeader(s string) (h header, ok bool) {
 	for i < n-1 {
 		tok := s[t[i].start:t[i].end]
 		switch {
-		case tok == "-" || tok == "|" || isDigits(strings.TrimSuffix(tok, ",")) || zoneNames[tok]:
+		case tok == "-" || tok == "|" || isDigits(strings.TrimPrefix(strings.TrimSuffix(tok, ","), "-")) || hexID(tok) || zoneNames[tok]:
+			// "-1": a flag or pid column that holds -1 for none; "0000000d":
+			// a sequence or thread id written in hex, as "00000005" is
 			i++
 		case isLevel(tok, i > 0 && isNumberOrTime(s, t[i-1])):
 			h.level = tokenLevel(tok)
@@ -78,6 +80,9 @@ func splitHeader(s string) (h header, ok bool) {
 		case tok[len(tok)-1] == ':' && isComponent(tok[:len(tok)-1]):
 			i++
 			return h.at(s, t, i), true // "dfs.DataNode$PacketResponder:": the header ends
+		case tok[len(tok)-1] == ':' && endsComponent(s, t[i-1]) && isSubComponent(tok[:len(tok)-1]):
+			i++ // "prog[pid]: com.x.sync.x-data://AB12/p11:", a sub-component that names a URL
+			return h.at(s, t, i), true
 		default:
 			// only between the timestamp and a level: past those, words
 			// are the message's
@@ -113,6 +118,8 @@ func lookahead(s string, t []span, i int, h *header) int {
 		switch {
 		case j < i+2 && tok[len(tok)-1] == ':' && isComponent(tok[:len(tok)-1]):
 			return j + 1
+		case j == i+2 && (tok[0] == '(' || strings.HasSuffix(tok, "]:")) && tok[len(tok)-1] == ':' && isComponent(tok[:len(tok)-1]):
+			return j + 1 // "host prog[pid] (addr):", "host Prog 2.1[94]:": macOS's syslog
 		case tok == "-" || tok == "|":
 			return j + 1
 		case isLevel(tok, false) && strings.ToUpper(tok) == tok:
@@ -291,6 +298,22 @@ func isDigits(s string) bool {
 	return true
 }
 
+// hexID: eight or more hex digits that start with a digit, a fixed-width
+// id ("0000000d", "7f3a9c21"); words made of the letters a-f start with a
+// letter.
+func hexID(tok string) bool {
+	if len(tok) < 8 || !isDigit(tok[0]) {
+		return false
+	}
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		if !(isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
 func isNumberOrTime(s string, sp span) bool {
 	tok := strings.TrimSuffix(s[sp.start:sp.end], ",")
 	return isDigits(tok) || clock(tok)
@@ -334,7 +357,19 @@ func tokenLevel(tok string) string {
 // "kernel[0]", "dfs.DataNode$PacketResponder", "WindowManager": an
 // identifier with dots, dashes, $, and a trailing [pid] or (x).
 func isComponent(name string) bool {
-	if name == "" || len(name) > 80 || strings.Contains(name, "://") {
+	return len(name) <= 80 && !strings.Contains(name, "://") && componentChars(name)
+}
+
+// isSubComponent: the name of a second component, after a first one's
+// colon ("prog[pid]: com.x.sync.x-data://AB12-…/p11:"): a URL-like id of
+// any length is one too.
+func isSubComponent(name string) bool {
+	return len(name) <= 256 && componentChars(strings.Replace(name, "://", "/", 1))
+}
+
+// componentChars: letters, digits and ._-$/[]()@#, at least one.
+func componentChars(name string) bool {
+	if name == "" {
 		return false
 	}
 	for i := 0; i < len(name); i++ {
@@ -344,6 +379,12 @@ func isComponent(name string) bool {
 		}
 	}
 	return true
+}
+
+// endsComponent: the token is a header component with its colon.
+func endsComponent(s string, sp span) bool {
+	tok := s[sp.start:sp.end]
+	return len(tok) > 1 && tok[len(tok)-1] == ':' && isComponent(tok[:len(tok)-1])
 }
 
 // isLoggerName: a dotted name after a level ("nova.compute.manager",

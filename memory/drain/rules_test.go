@@ -1,0 +1,71 @@
+package drain
+
+import "testing"
+
+// TestMinerRules: general rules of the miner, each with a line shape seen
+// in loghub's tune systems (bench/logs loghub), written here. Each pair
+// must land in one template (same) or in two (apart).
+func TestMinerRules(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		a, b string
+		same bool
+		seen int // times a is seen before b (default 6)
+	}{
+		{"HTTP methods are not parameters (OpenStack request lines)",
+			`10.0.0.5 "GET /v2/abc123/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.25`,
+			`10.0.0.5 "POST /v2/abc123/servers HTTP/1.1" status: 202 len: 733 time: 0.51`, false, 0},
+		{"same method, other path: one template",
+			`10.0.0.5 "GET /v2/abc123/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.25`,
+			`10.0.0.6 "GET /v2/def456/flavors HTTP/1.1" status: 200 len: 93 time: 0.02`, true, 0},
+		{"methods in one leaf: the threshold decides (one access-log call site)",
+			`127.0.0.1 - "GET /items/3 HTTP/1.1" 200`,
+			`127.0.0.1 - "PUT /items/9 HTTP/1.1" 204`, true, 1},
+		{"a routing token that holds a mask is a parameter (Android flags, decimal or hex)",
+			"setUiVisibility vis=40000500 mask=ffffffff old=508 new=40000500 stack=0 docked=0",
+			"setUiVisibility vis=c0000700 mask=ffffffff old=708 new=c0000700 stack=0 docked=0", true, 0},
+		{"words settled over many messages are constants (Windows CBS failures)",
+			"Failed to get next element [HRESULT = 0x800f080d - E_MANIFEST_ITEM]",
+			"Failed to internally open package. [HRESULT = 0x800f0805 - E_PACKAGE]", false, 0},
+		{"one settled word that changes is a name (a user after many lines as root)",
+			"session opened for user root by (uid=0)",
+			"session opened for user news by (uid=0)", true, 0},
+		{"but not a key=value word (a user name PostgreSQL logs as user=…)",
+			"connection authorized: user=postgres database=shop",
+			"connection authorized: user=nobody database=shop", true, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := New(Options{})
+			if c.seen == 0 {
+				c.seen = 6
+			}
+			for range c.seen - 1 { // a template seen c.seen times, then the other line
+				m.Add(c.a)
+			}
+			x, y := m.Add(c.a), m.Add(c.b)
+			if (x == y) != c.same {
+				t.Errorf("same template = %v, want %v: %q / %q", x == y, c.same, x.Template(), y.Template())
+			}
+		})
+	}
+}
+
+// TestWordChangingEarlyIsAParameter: a word that differs within the first
+// messages of a template is a parameter, whatever comes later.
+func TestWordChangingEarlyIsAParameter(t *testing.T) {
+	m := New(Options{})
+	first := m.Add("login ok for alice")
+	for _, u := range []string{"bob", "carol", "dave", "erin", "frank", "gina"} {
+		if c := m.Add("login ok for " + u); c != first {
+			t.Fatalf("login ok for %s: template %q, want %q", u, c.Template(), first.Template())
+		}
+	}
+	if never := New(Options{ConstantAfter: -1}); func() bool {
+		for range 6 {
+			never.Add("Failed to get next element [HRESULT = 0x1 - E_ITEM]")
+		}
+		return never.Add("Failed to get next element [HRESULT = 0x1 - E_ITEM]") != never.Add("Failed to internally open package. [HRESULT = 0x2 - E_PACKAGE]")
+	}() {
+		t.Error("ConstantAfter -1 still kept a settled word apart")
+	}
+}
