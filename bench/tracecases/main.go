@@ -16,7 +16,7 @@
 // naive frame's printed path (repository paths, dependency paths, no
 // in-repo frame) and per language.
 //
-//	go run ./bench/tracecases --mirrors /work/.mirror [--json] [--only REGEXP] [--keep DIR]
+//	go run ./bench/tracecases --mirrors /work/.mirror [--json] [--only REGEXP] [--half tune|held-out] [--keep DIR]
 package main
 
 import (
@@ -221,7 +221,12 @@ func main() {
 	asJSON := flag.Bool("json", false, "print JSON")
 	only := flag.String("only", "", "run only the cases whose name (repo@fix) matches this regexp")
 	keep := flag.String("keep", "", "keep checkouts and indexes in this folder and reuse them on the next run")
+	half := flag.String("half", "", `run only one half: "tune" or "held-out" (tuning reads the tune half alone)`)
 	flag.Parse()
+	if *half != "" && *half != "tune" && *half != "held-out" {
+		fmt.Fprintf(os.Stderr, "--half is %q; want tune or held-out\n", *half)
+		os.Exit(2)
+	}
 	var sel *regexp.Regexp
 	if *only != "" {
 		sel = regexp.MustCompile(*only)
@@ -233,6 +238,9 @@ func main() {
 	var results []result
 	for i, c := range cases {
 		if sel != nil && !sel.MatchString(caseName(c)) {
+			continue
+		}
+		if *half != "" && splitOf(i, c.repo) != (*half == "held-out") {
 			continue
 		}
 		r, err := runCase(ctx, filepath.Join(*mirrors, c.repo, "repo"), c, traces, *keep)

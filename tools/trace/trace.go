@@ -162,7 +162,13 @@ func distinct(ix *memory.Index, traces []stack.Trace) []Error {
 		for _, f := range t.Frames {
 			fr := frameOf(f)
 			if f.InApp {
-				if c, ok := ix.ChunkAt(f.Path, f.Line); ok {
+				c, ok, moved := frameChunk(ix, t.Lang, fr)
+				if moved {
+					// The checkout's code of that name is elsewhere: point
+					// there, and keep what was printed.
+					fr.PrintedLine, fr.Line = fr.Line, c.StartLine
+				}
+				if ok {
 					fr.Symbol = c.Symbol
 				}
 			}

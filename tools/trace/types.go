@@ -75,6 +75,10 @@ type Frame struct {
 	CreatedBy bool   `json:"created_by,omitempty"`
 	Access    bool   `json:"access,omitempty"` // a race report's access (its section's first frame)
 	Symbol    string `json:"symbol,omitempty"` // the index's symbol at the frame's line
+	// PrintedLine is the line the trace printed when the frame's function
+	// is elsewhere in the checkout (the trace comes from another version
+	// of the code); Line is then where the function starts.
+	PrintedLine int `json:"printed_line,omitempty"`
 }
 
 func frameOf(f stack.Frame) Frame {
