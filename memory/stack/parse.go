@@ -398,11 +398,15 @@ func (p *parser) pythonFrames(start, first, indent int) int {
 			if m := pyFile.FindStringSubmatch(l); m != nil {
 				f := Frame{File: m[1], Func: m[3]}
 				f.Line, _ = strconv.Atoi(m[2])
+				if rest, ok := p.wrappedName(l, i+1); ok {
+					f.Func += rest
+					i++
+				}
 				t.Frames = append(t.Frames, f)
 				continue
 			}
 			trimmed := strings.TrimLeft(l, " |")
-			if strings.TrimSpace(l) == "" || len(l)-len(trimmed) > indent {
+			if strings.TrimSpace(l) == "" || len(l)-len(trimmed) > indent || p.flushLeftSource(i, indent) {
 				continue // source lines, carets
 			}
 			t.Type, t.Message, _ = strings.Cut(strings.TrimSpace(trimmed), ": ")
@@ -433,6 +437,47 @@ func (p *parser) pythonFrames(start, first, indent int) int {
 		p.emit(t, start, min(i, len(p.in)-1))
 		return i + 1
 	}
+}
+
+// pyExceptionLine is the shape of a traceback's last line: a type,
+// dotted or not, alone or before ": message".
+var pyExceptionLine = regexp.MustCompile(`^\s*[A-Za-z_][\w.]*(?::|$)`)
+
+// flushLeftSource tells a frame's source line in a traceback pasted with
+// its indentation lost (scrapy eb91cad0d): right after a frame line, and
+// followed by another frame or by a line shaped like the exception, while
+// it is not shaped like one itself.
+func (p *parser) flushLeftSource(i, indent int) bool {
+	if !pyFile.MatchString(p.text(i-1)) || pyException.MatchString(p.text(i)) {
+		return false
+	}
+	next, cur := p.text(i+1), p.text(i)
+	return pyFile.MatchString(next) || indentOf(next) <= indent && pyExceptionLine.MatchString(next) && (!pyExceptionLine.MatchString(cur) || pyStatement[strings.TrimSpace(cur)])
+}
+
+// pyStatement are the keywords that make a source line on their own.
+var pyStatement = map[string]bool{"raise": true, "return": true, "pass": true, "break": true, "continue": true, "yield": true}
+
+// minWrap and maxWrap bound the widths at which a terminal, an e-mail or an issue
+// form hard-wraps a pasted traceback: a frame line that long may go on at
+// the start of the next line.
+const minWrap, maxWrap = 72, 80
+
+// pyWrappedRest is the rest of a function name cut by a hard wrap: a bare
+// word at the start of the line, where a source line would be indented.
+var pyWrappedRest = regexp.MustCompile(`^\w+$`)
+
+// wrappedName tells a frame line cut by a hard wrap inside its function's
+// name ("…, line 304, in init_" then "ssh" at column 0, as the Windows
+// console prints at 80 columns) and returns the rest of the name. A
+// statement keyword there is a source line of a traceback pasted without
+// indentation, not a name's end.
+func (p *parser) wrappedName(frame string, next int) (string, bool) {
+	rest := p.text(next)
+	if len(frame) < minWrap || len(frame) > maxWrap || !pyWrappedRest.MatchString(rest) || pyStatement[rest] {
+		return "", false
+	}
+	return rest, true
 }
 
 // java reads "X: msg" (or "Exception in thread ..."), its "at" frames,

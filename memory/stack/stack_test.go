@@ -530,3 +530,54 @@ func TestHeadlessAndPrefixedTraces(t *testing.T) {
 		})
 	}
 }
+
+// A traceback pasted from an 80-column console is cut inside function
+// names; the rest of the name starts the next line, where a source line
+// would be indented. Only a frame line as long as a wrap width is joined.
+func TestHardWrappedPythonFrameNames(t *testing.T) {
+	cases := []struct {
+		name, text string
+		funcs      []string // innermost first
+		typ        string
+	}{
+		{
+			name: "names cut at 80 columns (ipython 52f39dd5c)",
+			text: "Traceback (most recent call last):\n" +
+				"  File \"C:\\Anaconda\\lib\\site-packages\\IPython\\consoleapp.py\", line 304, in init_\nssh\n" +
+				"    newports = tunnel_to_kernel(info, self.sshserver, self.sshkey)\n" +
+				"  File \"C:\\Anaconda\\lib\\site-packages\\IPython\\kernel\\connect.py\", line 364, in t\nunnel_to_kernel\n" +
+				"    password = getpass(\"SSH Password for %s: \"%sshserver)\n" +
+				"  File \"C:\\Anaconda\\lib\\getpass.py\", line 95, in win_getpass\n" +
+				"    msvcrt.putch(c)\nTypeError: must be char, not unicode\n",
+			funcs: []string{"win_getpass", "tunnel_to_kernel", "init_ssh"},
+			typ:   "TypeError",
+		},
+		{
+			name:  "a short frame line is not cut: the word after it is a flush-left source line",
+			text:  "File \"a.py\", line 1, in <module>\nmain\nFile \"a.py\", line 3, in main\n1/0\nZeroDivisionError: division by zero\n",
+			funcs: []string{"main", "<module>"},
+			typ:   "ZeroDivisionError",
+		},
+		{
+			name:  "a keyword after a long frame line is its flush-left source line",
+			text:  "File \"/usr/local/lib/python2.7/dist-packages/Scrapy-0.15.1-py2.7.egg/scrapy/x.py\", line 9, in f\nraise\nRuntimeError: no active exception to reraise\n",
+			funcs: []string{"f"},
+			typ:   "RuntimeError",
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			traces := Parse(c.text)
+			if len(traces) != 1 {
+				t.Fatalf("%d traces, want 1: %+v", len(traces), traces)
+			}
+			var funcs []string
+			for _, f := range traces[0].Frames {
+				funcs = append(funcs, f.Func)
+			}
+			if traces[0].Type != c.typ || strings.Join(funcs, ",") != strings.Join(c.funcs, ",") {
+				t.Fatalf("got %s with frames %v, want %s with %v", traces[0].Type, funcs, c.typ, c.funcs)
+			}
+		})
+	}
+}
