@@ -248,10 +248,13 @@ func (p *parser) goStack(i int, t Trace, start int) int {
 	}
 	last := i - 1
 	for i < len(p.in) {
-		fn, file := strings.TrimSpace(p.text(i)), p.text(i+1)
-		fm := goFile.FindStringSubmatch(file)
+		fn, at := p.wrappedGoCall(i)
+		fm := goFile.FindStringSubmatch(p.text(at))
 		if fm == nil || fn == "" || goFile.MatchString(fn) {
 			break
+		}
+		if goWrappedPC.MatchString(p.text(at + 1)) {
+			at++ // "+0x26" pushed onto a line of its own
 		}
 		f := Frame{File: fm[1]}
 		f.Line, _ = strconv.Atoi(fm[2])
@@ -261,8 +264,8 @@ func (p *parser) goStack(i int, t Trace, start int) int {
 			f.Func = goFuncName(fn)
 		}
 		t.Frames = append(t.Frames, f)
-		last = i + 1
-		i += 2
+		last = at
+		i = at + 1
 	}
 	if f, ok := p.cutGoFrame(i); ok {
 		t.Frames = append(t.Frames, f)
@@ -270,6 +273,26 @@ func (p *parser) goStack(i int, t Trace, start int) int {
 	}
 	p.emit(t, start, last)
 	return last + 1
+}
+
+// goWrappedPC is a frame's program counter offset that a hard wrap pushed
+// off its file line.
+var goWrappedPC = regexp.MustCompile(`^\s*\+0x[0-9a-f]+(?: fp=.*)?$`)
+
+// maxWrappedCall bounds the lines one hard-wrapped call may span.
+const maxWrappedCall = 4
+
+// wrappedGoCall reads the function line at i, joined with the lines a hard
+// wrap cut its argument list onto ("pkg.Open(0x0, 0x2," then "0x1, ...)"),
+// and returns it with the line where its file line should be.
+func (p *parser) wrappedGoCall(i int) (string, int) {
+	fn := strings.TrimSpace(p.text(i))
+	at := i + 1
+	for strings.Count(fn, "(") > strings.Count(fn, ")") && at < i+maxWrappedCall && !goFile.MatchString(p.text(at)) && strings.TrimSpace(p.text(at)) != "" {
+		fn += " " + strings.TrimSpace(p.text(at))
+		at++
+	}
+	return fn, at
 }
 
 // cutGoFrame reads a frame whose file line is missing because the paste

@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -577,6 +578,46 @@ func TestHardWrappedPythonFrameNames(t *testing.T) {
 			}
 			if traces[0].Type != c.typ || strings.Join(funcs, ",") != strings.Join(c.funcs, ",") {
 				t.Fatalf("got %s with frames %v, want %s with %v", traces[0].Type, funcs, c.typ, c.funcs)
+			}
+		})
+	}
+}
+
+// A Go panic pasted through a hard wrap (badger 22454734): a long argument
+// list goes on over the next line, and a "+0x26" lands on a line of its
+// own. Every frame is still read, with its function and line.
+func TestHardWrappedGoFrames(t *testing.T) {
+	cases := []struct {
+		name, text string
+		want       []string // func:line, innermost first
+	}{
+		{
+			name: "argument list and pc offset wrapped",
+			text: "panic: runtime error: invalid memory address or nil pointer dereference\n\ngoroutine 6 [running]:\n" +
+				"github.com/dgraph-io/badger/v2.(*DB).cleanup(0x0)\n" +
+				"        /home/u/go/src/github.com/dgraph-io/badger/db.go:501\n+0x26\n" +
+				"github.com/dgraph-io/badger/v2.Open(0x0, 0x0, 0x0, 0x0, 0x1, 0x2, 0x2,\n0x1, 0x0, 0xa4c760, ...)\n" +
+				"        /home/u/go/src/github.com/dgraph-io/badger/db.go:350\n+0x1268\n" +
+				"github.com/dgraph-io/badger/v2.TestMinCacheSize(0xc000001b00)\n" +
+				"        /home/u/go/src/github.com/dgraph-io/badger/db_test.go:2193\n+0x1b8\n",
+			want: []string{"github.com/dgraph-io/badger/v2.(*DB).cleanup:501", "github.com/dgraph-io/badger/v2.Open:350", "github.com/dgraph-io/badger/v2.TestMinCacheSize:2193"},
+		},
+		{
+			name: "unwrapped frames read as before",
+			text: "panic: boom\n\ngoroutine 1 [running]:\nmain.f(0x1)\n\t/src/main.go:5 +0x26\nmain.main()\n\t/src/main.go:9 +0x1b\n",
+			want: []string{"main.f:5", "main.main:9"},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			for _, tr := range Parse(c.text) {
+				for _, f := range tr.Frames {
+					got = append(got, fmt.Sprintf("%s:%d", f.Func, f.Line))
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(c.want, " ") {
+				t.Fatalf("frames %v, want %v", got, c.want)
 			}
 		})
 	}
