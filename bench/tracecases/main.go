@@ -351,7 +351,8 @@ func runCase(ctx context.Context, mirror string, c tcase, traces, keep string) (
 			r.FuncTop1 = r.FuncTop1 || i == 0
 		}
 	}
-	// naive: the first in-repo frame of the first trace in the text
+	// naive: the first in-repo frame of the first trace in the text (a
+	// Python warning line before it is not a trace)
 	errs := append([]trace.Error(nil), out.Errors...)
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].StartLine < errs[j].StartLine })
 	if len(errs) > 0 {
@@ -359,6 +360,9 @@ func runCase(ctx context.Context, mirror string, c tcase, traces, keep string) (
 	}
 naive:
 	for _, e := range errs {
+		if e.Warning {
+			continue // a warning printed before the trace is not one
+		}
 		for _, f := range e.Frames {
 			if f.InApp && !f.CreatedBy {
 				r.Naive = f.Path + " " + f.Symbol

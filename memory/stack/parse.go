@@ -162,6 +162,8 @@ func (p *parser) try(i int) (int, bool) {
 		return p.goRace(i), true
 	case strings.HasPrefix(strings.TrimSpace(l), "Traceback (most recent call last):"):
 		return p.python(i), true
+	case pyWarning.MatchString(l):
+		return p.pythonWarning(i), true
 	case p.headlessPython(i):
 		return p.pythonFrames(i, i, max(indentOf(l)-1, 0)), true
 	case rustPanic.MatchString(l) || rustOld.MatchString(l) || p.rustOldEnd(i) > i:
@@ -460,6 +462,22 @@ func (p *parser) pythonFrames(start, first, indent int) int {
 		p.emit(t, start, min(i, len(p.in)-1))
 		return i + 1
 	}
+}
+
+// pyWarning is the line Python's warnings module prints, a category of
+// Warning after the place that warned: "/x/scrapy/utils/project.py:17:
+// UserWarning: Cannot import scrapy settings module settings".
+var pyWarning = regexp.MustCompile(`^\s*((?:[A-Za-z]:)?[^:\s][^:]*\.py):(\d+): ([A-Z]\w*Warning): (.*)$`)
+
+// pythonWarning reads a warning line as a trace of one frame, the code
+// that warned (a reporter pastes it because it came before the crash).
+func (p *parser) pythonWarning(i int) int {
+	m := pyWarning.FindStringSubmatch(p.text(i))
+	line, _ := strconv.Atoi(m[2])
+	t := Trace{Lang: "python", Type: m[3], Message: m[4], Chain: p.chain, Warning: true, Frames: []Frame{{File: m[1], Line: line}}}
+	p.chain++
+	p.emit(t, i, i)
+	return i + 1
 }
 
 // pyExceptionLine is the shape of a traceback's last line: a type,

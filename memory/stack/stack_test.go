@@ -622,3 +622,41 @@ func TestHardWrappedGoFrames(t *testing.T) {
 		})
 	}
 }
+
+// Python's warnings module prints "file:line: Category: message"; a
+// reporter pastes it with the crash that followed. It is read as a
+// warning with one frame, the code that warned; other lines that merely
+// name a .py file and a line are not.
+func TestPythonWarningLines(t *testing.T) {
+	cases := []struct {
+		name, line     string
+		warning        bool
+		file, typ, msg string
+		lineNo         int
+	}{
+		{"egg path (scrapy eb91cad0d)", "/usr/local/lib/python2.7/dist-packages/Scrapy-0.15.1-py2.7.egg/scrapy/utils/project.py:17: UserWarning: Cannot import scrapy settings module settings",
+			true, "/usr/local/lib/python2.7/dist-packages/Scrapy-0.15.1-py2.7.egg/scrapy/utils/project.py", "UserWarning", "Cannot import scrapy settings module settings", 17},
+		{"windows path", `C:\Python38\lib\site-packages\pkg\mod.py:3: DeprecationWarning: use g()`, true, `C:\Python38\lib\site-packages\pkg\mod.py`, "DeprecationWarning", "use g()", 3},
+		{"relative path, indented as pytest's summary prints it", "  src/app/x.py:120: PytestUnraisableExceptionWarning: Exception ignored", true, "src/app/x.py", "PytestUnraisableExceptionWarning", "Exception ignored", 120},
+		{"a linter's message is not a warning", "src/app/x.py:12: error: Incompatible types", false, "", "", "", 0},
+		{"a category that is not a Warning", "src/app/x.py:12: UserError: no", false, "", "", "", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			traces := Parse(c.line + "\n")
+			if !c.warning {
+				if len(traces) != 0 {
+					t.Fatalf("read as a trace: %+v", traces)
+				}
+				return
+			}
+			if len(traces) != 1 || !traces[0].Warning || len(traces[0].Frames) != 1 {
+				t.Fatalf("want one warning with one frame, got %+v", traces)
+			}
+			tr, f := traces[0], traces[0].Frames[0]
+			if tr.Type != c.typ || tr.Message != c.msg || f.File != c.file || f.Line != c.lineNo {
+				t.Fatalf("got %s %q at %s:%d, want %s %q at %s:%d", tr.Type, tr.Message, f.File, f.Line, c.typ, c.msg, c.file, c.lineNo)
+			}
+		})
+	}
+}

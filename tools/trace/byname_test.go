@@ -30,6 +30,17 @@ func (d *DB) stop() {
 	d.closed = true
 }
 `,
+	"pkg/settings.py": `import warnings
+
+
+def inside_project():
+    try:
+        import settings
+    except ImportError:
+        warnings.warn("Cannot import settings module settings")
+        return False
+    return True
+`,
 	"pkg/keys.py": `class PKey:
     def _read_file(self, name):
         with open(name) as f:
@@ -130,5 +141,36 @@ func TestFrameNamedFunctionOverrulesAStaleLine(t *testing.T) {
 				t.Fatalf("frame %s at line %d (printed %d), want %s at %d (printed %d)", f.Symbol, f.Line, f.PrintedLine, tc.symbol, tc.line, tc.print)
 			}
 		})
+	}
+}
+
+// A warning pasted before a traceback names the code that warned: it is a
+// suspect below the failure's first frame, in the top 3, and says it is a
+// warning; the failure stays the root cause and the naive answer.
+func TestWarningBeforeTheCrashIsALead(t *testing.T) {
+	t.Parallel()
+	ix := openByNameRepo(t)
+	keys := byNameRepo["pkg/keys.py"]
+	text := "/opt/venv/src/proj/pkg/settings.py:8: UserWarning: Cannot import settings module settings\n" +
+		"  warnings.warn(\"Cannot import settings module settings\")\n" +
+		"Traceback (most recent call last):\n" +
+		"  File \"/opt/venv/src/proj/pkg/keys.py\", line " + strconv.Itoa(lineOf(keys, "data = self._read(f)")) + ", in _read_file\n    data = self._read(f)\n" +
+		"  File \"/opt/venv/src/proj/pkg/keys.py\", line " + strconv.Itoa(lineOf(keys, "return lines[0]")) + ", in _read\n    return lines[0]\n" +
+		"IndexError: list index out of range\n"
+	out, err := Run(t.Context(), ix, Input{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	warned, read := suspectIndex(out, "inside_project"), suspectIndex(out, "PKey._read")
+	if read != 0 || warned < 1 || warned > 2 {
+		t.Fatalf("PKey._read at %d (want 0), inside_project at %d (want 1 or 2):\n%s", read, warned, Markdown(out))
+	}
+	if why := strings.Join(out.Suspects[warned].Why, "; "); !strings.Contains(why, "a warning printed on the way") {
+		t.Errorf("the warning's suspect does not say so: %s", why)
+	}
+	for _, e := range out.Errors {
+		if e.Warning && e.RootCause {
+			t.Errorf("the warning is taken for a root cause: %+v", e)
+		}
 	}
 }

@@ -75,6 +75,9 @@ func Markdown(out Output) string {
 			if e.RootCause {
 				root = ", root cause"
 			}
+			if e.Warning {
+				root = ", a warning printed on the way"
+			}
 			where := fmt.Sprintf("lines %d–%d", e.StartLine, e.EndLine)
 			if e.URI != "" {
 				where = e.URI

@@ -158,7 +158,7 @@ func distinct(ix *memory.Index, traces []stack.Trace) []Error {
 			continue
 		}
 		e := Error{Lang: t.Lang, Type: t.Type, Message: t.Message, Count: 1, StartLine: t.StartLine, EndLine: t.EndLine,
-			RootCause: roots[t.Chain] == i, Frames: []Frame{}}
+			RootCause: roots[t.Chain] == i && !t.Warning, Warning: t.Warning, Frames: []Frame{}}
 		for _, f := range t.Frames {
 			fr := frameOf(f)
 			if f.InApp {
@@ -200,6 +200,10 @@ const (
 	weightNotRoot   = 0.7 // an error that a root cause led to
 	weightDump      = 0.3 // a goroutine that was merely running
 	weightSeenTwice = 0.1 // the same code in another distinct error
+	// weightWarning: the code that printed a warning before the failure
+	// (a settings module it could not import, a deprecated call): a lead
+	// to the state the failure met, weaker than the failure's own frame.
+	weightWarning = 0.5
 )
 
 // weightTestFrame scales a frame in a test file: a trace from a failing
@@ -226,6 +230,8 @@ func candidates(ix *memory.Index, errs []Error) []Suspect {
 		switch {
 		case e.Type == "goroutine":
 			errW, errWhy = weightDump, "a goroutine in a dump"
+		case e.Warning:
+			errW, errWhy = weightWarning, "a warning printed on the way"
 		case !e.RootCause:
 			errW, errWhy = weightNotRoot, "an error caused by an earlier one"
 		}
@@ -286,9 +292,12 @@ func candidates(ix *memory.Index, errs []Error) []Suspect {
 }
 
 // hasCodeFrame reports whether an error has an in-repo frame outside
-// tests (a frame that started a goroutine does not count).
+// tests (a frame that started a goroutine, or a warning's, does not count).
 func hasCodeFrame(ix *memory.Index, errs []Error) bool {
 	for _, e := range errs {
+		if e.Warning {
+			continue
+		}
 		for _, f := range e.Frames {
 			if f.InApp && !f.CreatedBy && !isTestFrame(ix, f) {
 				return true
