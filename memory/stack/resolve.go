@@ -86,9 +86,14 @@ func (r *Resolver) Resolve(traces []Trace) []string {
 	var notes []string
 	seen := map[string]bool{}
 	for i := range traces {
+		matches := make([]Match, len(traces[i].Frames))
+		for j, f := range traces[i].Frames {
+			matches[j] = r.Locate(traces[i].Lang, f.Func, f.File)
+		}
+		r.dropStrayRootFiles(traces[i].Frames, matches)
 		for j := range traces[i].Frames {
 			f := &traces[i].Frames[j]
-			m := r.Locate(traces[i].Lang, f.Func, f.File)
+			m := matches[j]
 			f.Path, f.InApp = m.Path, m.Path != ""
 			if len(m.Candidates) > 0 && !seen[f.File] && len(notes) < maxAmbiguous {
 				seen[f.File] = true
@@ -97,6 +102,36 @@ func (r *Resolver) Resolve(traces []Trace) []string {
 		}
 	}
 	return notes
+}
+
+// dropStrayRootFiles unmaps the frames of one trace that only a base name
+// ties to a file at the repository's root (index.js, main.go, app.py) when
+// other frames of the trace show where the repository's root was on the
+// machine that printed it and these frames' folder is another: the
+// reporter's /home/u/app/index.js beside /home/u/app/node_modules/lib/…
+// is the reporter's own file. With no other frame to tell, the match
+// stands (a GOPATH checkout of root files, a program run in place).
+func (r *Resolver) dropStrayRootFiles(frames []Frame, matches []Match) {
+	roots := map[string]bool{}
+	for j, m := range matches {
+		if m.Path != "" && strings.Contains(m.Path, "/") {
+			if root, ok := strings.CutSuffix(normalize(frames[j].File), "/"+m.Path); ok {
+				roots[root] = true
+			}
+		}
+	}
+	if len(roots) == 0 {
+		return
+	}
+	for j, m := range matches {
+		norm := normalize(frames[j].File)
+		if m.By != "path suffix" || strings.Contains(m.Path, "/") || !strings.Contains(norm, "/") {
+			continue
+		}
+		if !roots[strings.TrimSuffix(norm, "/"+m.Path)] {
+			matches[j] = Match{By: fmt.Sprintf("only the base name %s matches, in a folder other than the repository's on that machine", m.Path)}
+		}
+	}
 }
 
 // File returns the repository file a frame's file denotes, or "".
