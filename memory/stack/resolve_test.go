@@ -151,6 +151,15 @@ func TestResolverRealShapedFrames(t *testing.T) {
 		{"rust", "rust", "", "./src/de.rs", "src/de.rs"},
 		{"rust", "rust", "", "/home/u/.cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.188/src/de.rs", ""},
 		{"rust", "rust", "", "/rustc/90c541806f23a127002de5b4038be731ba1458ca/library/core/src/panicking.rs", ""},
+		// Rust: a backtrace without debug info names the path, no file.
+		{"rust", "rust", "mycrate::de::Deserializer::parse_str", "", "src/de.rs"},
+		{"rust", "rust", "<mycrate::de::Deserializer<R> as serde::de::Deserializer>::deserialize_any", "", "src/de.rs"},
+		{"rust", "rust", "mycrate::de::parse::h0123456789abcdef", "", "src/de.rs"},
+		{"rust", "rust", "mycrate::de::Deserializer::parse_str::{{closure}}", "", "src/de.rs"},
+		{"rust", "rust", "mycrate_macros::expand", "", "macros/src/lib.rs"},
+		{"rust", "rust", "mycrate::inline_mod::f", "", "src/lib.rs"},
+		{"rust", "rust", "serde::de::Visitor::visit_str", "", ""},
+		{"rust", "rust", "std::panicking::begin_panic", "", ""},
 	}
 	if len(cases) < 60 {
 		t.Fatalf("only %d frames; the table must hold at least 60", len(cases))
