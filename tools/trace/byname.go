@@ -87,3 +87,17 @@ func distance(c memory.ChunkInfo, line int) int {
 	}
 	return 0
 }
+
+// movedFrames counts the frames placed by their function's name rather
+// than their printed line.
+func movedFrames(errs []Error) int {
+	n := 0
+	for _, e := range errs {
+		for _, f := range e.Frames {
+			if f.PrintedLine != 0 {
+				n++
+			}
+		}
+	}
+	return n
+}

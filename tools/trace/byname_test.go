@@ -140,6 +140,10 @@ func TestFrameNamedFunctionOverrulesAStaleLine(t *testing.T) {
 			if f.Symbol != tc.symbol || f.Line != tc.line || f.PrintedLine != tc.print {
 				t.Fatalf("frame %s at line %d (printed %d), want %s at %d (printed %d)", f.Symbol, f.Line, f.PrintedLine, tc.symbol, tc.line, tc.print)
 			}
+			said := strings.Contains(strings.Join(out.Notes, " "), "another version of the code") && strings.Contains(Markdown(out), "printed line")
+			if said != (tc.print != 0) {
+				t.Errorf("the answer says the frame was placed by name: %v, want %v\n%s", said, tc.print != 0, Markdown(out))
+			}
 		})
 	}
 }

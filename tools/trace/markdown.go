@@ -92,6 +92,9 @@ func Markdown(out Output) string {
 				if f.InApp {
 					app = " ◀ in repo"
 				}
+				if f.PrintedLine != 0 {
+					app += fmt.Sprintf(" (printed line %d: the function is here in this checkout)", f.PrintedLine)
+				}
 				fmt.Fprintf(&b, "  - `%s` %s:%d%s\n", f.Func, where, f.Line, app)
 			}
 		}

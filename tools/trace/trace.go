@@ -42,6 +42,9 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	paths := indexedPaths(ix)
 	out.Notes = append(out.Notes, stack.NewResolver(paths).WithProject(stack.ReadProject(ix.Repo(), paths)).Resolve(traces)...)
 	out.Errors = distinct(ix, traces)
+	if n := movedFrames(out.Errors); n > 0 {
+		out.Notes = append(out.Notes, fmt.Sprintf("%d frame(s) name a function that this checkout has elsewhere than the printed line: the trace comes from another version of the code; they are placed by the function's name (printed_line keeps the line printed)", n))
+	}
 	lines := strings.Split(text, "\n")
 	out.Reproduction = reproduction(lines, traces)
 	out.BeforeFailure = precursors(ix, failureTimes(lines, traces))
