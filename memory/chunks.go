@@ -63,6 +63,24 @@ func (ix *Index) ChunkAt(path string, line int) (ChunkInfo, bool) {
 	return infoOf(ref.file, ref.meta()), true
 }
 
+// ChunksOf lists the chunks of one indexed file by line (none when the
+// path is not indexed): cheaper than Chunks for a caller that knows the
+// file.
+func (ix *Index) ChunksOf(path string) []ChunkInfo {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	f := ix.man.Files[path]
+	if f == nil {
+		return nil
+	}
+	out := make([]ChunkInfo, 0, len(f.Chunks))
+	for i := range f.Chunks {
+		out = append(out, infoOf(f, &f.Chunks[i]))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].StartLine < out[j].StartLine })
+	return out
+}
+
 // ReadChunk returns the current text of a chunk, read from its file.
 func (ix *Index) ReadChunk(c ChunkInfo) (string, error) {
 	doc, err := ix.Read(c.URI)

@@ -16,7 +16,7 @@
 // naive frame's printed path (repository paths, dependency paths, no
 // in-repo frame) and per language.
 //
-//	go run ./bench/tracecases --mirrors /work/.mirror [--json] [--only REGEXP] [--keep DIR]
+//	go run ./bench/tracecases --mirrors /work/.mirror [--json] [--only REGEXP] [--half tune|held-out] [--keep DIR]
 package main
 
 import (
@@ -221,7 +221,12 @@ func main() {
 	asJSON := flag.Bool("json", false, "print JSON")
 	only := flag.String("only", "", "run only the cases whose name (repo@fix) matches this regexp")
 	keep := flag.String("keep", "", "keep checkouts and indexes in this folder and reuse them on the next run")
+	half := flag.String("half", "", `run only one half: "tune" or "held-out" (tuning reads the tune half alone)`)
 	flag.Parse()
+	if *half != "" && *half != "tune" && *half != "held-out" {
+		fmt.Fprintf(os.Stderr, "--half is %q; want tune or held-out\n", *half)
+		os.Exit(2)
+	}
 	var sel *regexp.Regexp
 	if *only != "" {
 		sel = regexp.MustCompile(*only)
@@ -233,6 +238,9 @@ func main() {
 	var results []result
 	for i, c := range cases {
 		if sel != nil && !sel.MatchString(caseName(c)) {
+			continue
+		}
+		if *half != "" && splitOf(i, c.repo) != (*half == "held-out") {
 			continue
 		}
 		r, err := runCase(ctx, filepath.Join(*mirrors, c.repo, "repo"), c, traces, *keep)
@@ -343,7 +351,8 @@ func runCase(ctx context.Context, mirror string, c tcase, traces, keep string) (
 			r.FuncTop1 = r.FuncTop1 || i == 0
 		}
 	}
-	// naive: the first in-repo frame of the first trace in the text
+	// naive: the first in-repo frame of the first trace in the text (a
+	// Python warning line before it is not a trace)
 	errs := append([]trace.Error(nil), out.Errors...)
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].StartLine < errs[j].StartLine })
 	if len(errs) > 0 {
@@ -351,6 +360,9 @@ func runCase(ctx context.Context, mirror string, c tcase, traces, keep string) (
 	}
 naive:
 	for _, e := range errs {
+		if e.Warning {
+			continue // a warning printed before the trace is not one
+		}
 		for _, f := range e.Frames {
 			if f.InApp && !f.CreatedBy {
 				r.Naive = f.Path + " " + f.Symbol

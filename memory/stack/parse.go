@@ -162,6 +162,8 @@ func (p *parser) try(i int) (int, bool) {
 		return p.goRace(i), true
 	case strings.HasPrefix(strings.TrimSpace(l), "Traceback (most recent call last):"):
 		return p.python(i), true
+	case pyWarning.MatchString(l):
+		return p.pythonWarning(i), true
 	case p.headlessPython(i):
 		return p.pythonFrames(i, i, max(indentOf(l)-1, 0)), true
 	case rustPanic.MatchString(l) || rustOld.MatchString(l) || p.rustOldEnd(i) > i:
@@ -248,10 +250,13 @@ func (p *parser) goStack(i int, t Trace, start int) int {
 	}
 	last := i - 1
 	for i < len(p.in) {
-		fn, file := strings.TrimSpace(p.text(i)), p.text(i+1)
-		fm := goFile.FindStringSubmatch(file)
+		fn, at := p.wrappedGoCall(i)
+		fm := goFile.FindStringSubmatch(p.text(at))
 		if fm == nil || fn == "" || goFile.MatchString(fn) {
 			break
+		}
+		if goWrappedPC.MatchString(p.text(at + 1)) {
+			at++ // "+0x26" pushed onto a line of its own
 		}
 		f := Frame{File: fm[1]}
 		f.Line, _ = strconv.Atoi(fm[2])
@@ -261,8 +266,8 @@ func (p *parser) goStack(i int, t Trace, start int) int {
 			f.Func = goFuncName(fn)
 		}
 		t.Frames = append(t.Frames, f)
-		last = i + 1
-		i += 2
+		last = at
+		i = at + 1
 	}
 	if f, ok := p.cutGoFrame(i); ok {
 		t.Frames = append(t.Frames, f)
@@ -270,6 +275,26 @@ func (p *parser) goStack(i int, t Trace, start int) int {
 	}
 	p.emit(t, start, last)
 	return last + 1
+}
+
+// goWrappedPC is a frame's program counter offset that a hard wrap pushed
+// off its file line.
+var goWrappedPC = regexp.MustCompile(`^\s*\+0x[0-9a-f]+(?: fp=.*)?$`)
+
+// maxWrappedCall bounds the lines one hard-wrapped call may span.
+const maxWrappedCall = 4
+
+// wrappedGoCall reads the function line at i, joined with the lines a hard
+// wrap cut its argument list onto ("pkg.Open(0x0, 0x2," then "0x1, ...)"),
+// and returns it with the line where its file line should be.
+func (p *parser) wrappedGoCall(i int) (string, int) {
+	fn := strings.TrimSpace(p.text(i))
+	at := i + 1
+	for strings.Count(fn, "(") > strings.Count(fn, ")") && at < i+maxWrappedCall && !goFile.MatchString(p.text(at)) && strings.TrimSpace(p.text(at)) != "" {
+		fn += " " + strings.TrimSpace(p.text(at))
+		at++
+	}
+	return fn, at
 }
 
 // cutGoFrame reads a frame whose file line is missing because the paste
@@ -398,11 +423,15 @@ func (p *parser) pythonFrames(start, first, indent int) int {
 			if m := pyFile.FindStringSubmatch(l); m != nil {
 				f := Frame{File: m[1], Func: m[3]}
 				f.Line, _ = strconv.Atoi(m[2])
+				if rest, ok := p.wrappedName(l, i+1); ok {
+					f.Func += rest
+					i++
+				}
 				t.Frames = append(t.Frames, f)
 				continue
 			}
 			trimmed := strings.TrimLeft(l, " |")
-			if strings.TrimSpace(l) == "" || len(l)-len(trimmed) > indent {
+			if strings.TrimSpace(l) == "" || len(l)-len(trimmed) > indent || p.flushLeftSource(i, indent) {
 				continue // source lines, carets
 			}
 			t.Type, t.Message, _ = strings.Cut(strings.TrimSpace(trimmed), ": ")
@@ -433,6 +462,63 @@ func (p *parser) pythonFrames(start, first, indent int) int {
 		p.emit(t, start, min(i, len(p.in)-1))
 		return i + 1
 	}
+}
+
+// pyWarning is the line Python's warnings module prints, a category of
+// Warning after the place that warned: "/x/scrapy/utils/project.py:17:
+// UserWarning: Cannot import scrapy settings module settings".
+var pyWarning = regexp.MustCompile(`^\s*((?:[A-Za-z]:)?[^:\s][^:]*\.py):(\d+): ([A-Z]\w*Warning): (.*)$`)
+
+// pythonWarning reads a warning line as a trace of one frame, the code
+// that warned (a reporter pastes it because it came before the crash).
+func (p *parser) pythonWarning(i int) int {
+	m := pyWarning.FindStringSubmatch(p.text(i))
+	line, _ := strconv.Atoi(m[2])
+	t := Trace{Lang: "python", Type: m[3], Message: m[4], Chain: p.chain, Warning: true, Frames: []Frame{{File: m[1], Line: line}}}
+	p.chain++
+	p.emit(t, i, i)
+	return i + 1
+}
+
+// pyExceptionLine is the shape of a traceback's last line: a type,
+// dotted or not, alone or before ": message".
+var pyExceptionLine = regexp.MustCompile(`^\s*[A-Za-z_][\w.]*(?::|$)`)
+
+// flushLeftSource tells a frame's source line in a traceback pasted with
+// its indentation lost (scrapy eb91cad0d): right after a frame line, and
+// followed by another frame or by a line shaped like the exception, while
+// it is not shaped like one itself.
+func (p *parser) flushLeftSource(i, indent int) bool {
+	if !pyFile.MatchString(p.text(i-1)) || pyException.MatchString(p.text(i)) {
+		return false
+	}
+	next, cur := p.text(i+1), p.text(i)
+	return pyFile.MatchString(next) || indentOf(next) <= indent && pyExceptionLine.MatchString(next) && (!pyExceptionLine.MatchString(cur) || pyStatement[strings.TrimSpace(cur)])
+}
+
+// pyStatement are the keywords that make a source line on their own.
+var pyStatement = map[string]bool{"raise": true, "return": true, "pass": true, "break": true, "continue": true, "yield": true}
+
+// minWrap and maxWrap bound the widths at which a terminal, an e-mail or an issue
+// form hard-wraps a pasted traceback: a frame line that long may go on at
+// the start of the next line.
+const minWrap, maxWrap = 72, 80
+
+// pyWrappedRest is the rest of a function name cut by a hard wrap: a bare
+// word at the start of the line, where a source line would be indented.
+var pyWrappedRest = regexp.MustCompile(`^\w+$`)
+
+// wrappedName tells a frame line cut by a hard wrap inside its function's
+// name ("…, line 304, in init_" then "ssh" at column 0, as the Windows
+// console prints at 80 columns) and returns the rest of the name. A
+// statement keyword there is a source line of a traceback pasted without
+// indentation, not a name's end.
+func (p *parser) wrappedName(frame string, next int) (string, bool) {
+	rest := p.text(next)
+	if len(frame) < minWrap || len(frame) > maxWrap || !pyWrappedRest.MatchString(rest) || pyStatement[rest] {
+		return "", false
+	}
+	return rest, true
 }
 
 // java reads "X: msg" (or "Exception in thread ..."), its "at" frames,

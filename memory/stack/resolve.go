@@ -3,6 +3,7 @@ package stack
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -86,9 +87,14 @@ func (r *Resolver) Resolve(traces []Trace) []string {
 	var notes []string
 	seen := map[string]bool{}
 	for i := range traces {
+		matches := make([]Match, len(traces[i].Frames))
+		for j, f := range traces[i].Frames {
+			matches[j] = r.Locate(traces[i].Lang, f.Func, f.File)
+		}
+		r.dropStrayRootFiles(traces[i].Frames, matches)
 		for j := range traces[i].Frames {
 			f := &traces[i].Frames[j]
-			m := r.Locate(traces[i].Lang, f.Func, f.File)
+			m := matches[j]
 			f.Path, f.InApp = m.Path, m.Path != ""
 			if len(m.Candidates) > 0 && !seen[f.File] && len(notes) < maxAmbiguous {
 				seen[f.File] = true
@@ -97,6 +103,36 @@ func (r *Resolver) Resolve(traces []Trace) []string {
 		}
 	}
 	return notes
+}
+
+// dropStrayRootFiles unmaps the frames of one trace that only a base name
+// ties to a file at the repository's root (index.js, main.go, app.py) when
+// other frames of the trace show where the repository's root was on the
+// machine that printed it and these frames' folder is another: the
+// reporter's /home/u/app/index.js beside /home/u/app/node_modules/lib/…
+// is the reporter's own file. With no other frame to tell, the match
+// stands (a GOPATH checkout of root files, a program run in place).
+func (r *Resolver) dropStrayRootFiles(frames []Frame, matches []Match) {
+	roots := map[string]bool{}
+	for j, m := range matches {
+		if m.Path != "" && strings.Contains(m.Path, "/") {
+			if root, ok := strings.CutSuffix(normalize(frames[j].File), "/"+m.Path); ok {
+				roots[root] = true
+			}
+		}
+	}
+	if len(roots) == 0 {
+		return
+	}
+	for j, m := range matches {
+		norm := normalize(frames[j].File)
+		if m.By != "path suffix" || strings.Contains(m.Path, "/") || !strings.Contains(norm, "/") {
+			continue
+		}
+		if !roots[strings.TrimSuffix(norm, "/"+m.Path)] {
+			matches[j] = Match{By: fmt.Sprintf("only the base name %s matches, in a folder other than the repository's on that machine", m.Path)}
+		}
+	}
 }
 
 // File returns the repository file a frame's file denotes, or "".
@@ -114,6 +150,9 @@ func (r *Resolver) File(lang, fn, file string) string {
 // file and says so.
 func (r *Resolver) Locate(lang, fn, file string) Match {
 	if file == "" {
+		if lang == "rust" {
+			return r.rustPath(fn)
+		}
 		return Match{By: "no file"}
 	}
 	norm := normalize(file)
@@ -130,6 +169,62 @@ func (r *Resolver) Locate(lang, fn, file string) Match {
 		norm = javaPath(fn, norm)
 	}
 	return r.suffix(norm, "path suffix")
+}
+
+// rustHash is the hash a legacy-mangled Rust symbol ends with.
+var rustHash = regexp.MustCompile(`::h[0-9a-f]{16}$`)
+
+// rustPath places a Rust frame printed with its path and no file
+// (mycrate::de::Deserializer::parse_str, <mycrate::de::Deserializer<R> as
+// serde::Deserializer>::deserialize_any, as backtraces without debug info
+// print them) in one of the repository's crates: the deepest module of the
+// path that is a file, src/de.rs or src/de/mod.rs, else the crate's root
+// (an inline module lives in its parent's file).
+func (r *Resolver) rustPath(fn string) Match {
+	fn = rustHash.ReplaceAllString(strings.TrimSuffix(fn, "::{{closure}}"), "")
+	if strings.HasPrefix(fn, "<") {
+		fn = strings.TrimPrefix(fn[1:], "impl ")
+		if i := strings.Index(fn, " as "); i >= 0 {
+			fn = fn[:i]
+		}
+	}
+	parts := strings.Split(stripGenerics(fn), "::")
+	for _, u := range r.proj.Crates {
+		if strings.ReplaceAll(u.Name, "-", "_") != parts[0] {
+			continue
+		}
+		mods := parts[1:]
+		for n := len(mods); n >= 0; n-- {
+			base := path.Join(append([]string{u.Dir, "src"}, mods[:n]...)...)
+			cands := []string{base + ".rs", base + "/mod.rs"}
+			if n == 0 {
+				cands = []string{base + "/lib.rs", base + "/main.rs"}
+			}
+			for _, c := range cands {
+				if r.files[c] {
+					return Match{Path: c, By: "rust path of crate " + u.Name}
+				}
+			}
+		}
+	}
+	return Match{By: "no file"}
+}
+
+// stripGenerics drops <…> type arguments from a Rust path.
+func stripGenerics(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, c := range s {
+		switch {
+		case c == '<':
+			depth++
+		case c == '>' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
 }
 
 // normalize turns a printed path into a slash-separated one: file:// and

@@ -151,6 +151,15 @@ func TestResolverRealShapedFrames(t *testing.T) {
 		{"rust", "rust", "", "./src/de.rs", "src/de.rs"},
 		{"rust", "rust", "", "/home/u/.cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.188/src/de.rs", ""},
 		{"rust", "rust", "", "/rustc/90c541806f23a127002de5b4038be731ba1458ca/library/core/src/panicking.rs", ""},
+		// Rust: a backtrace without debug info names the path, no file.
+		{"rust", "rust", "mycrate::de::Deserializer::parse_str", "", "src/de.rs"},
+		{"rust", "rust", "<mycrate::de::Deserializer<R> as serde::de::Deserializer>::deserialize_any", "", "src/de.rs"},
+		{"rust", "rust", "mycrate::de::parse::h0123456789abcdef", "", "src/de.rs"},
+		{"rust", "rust", "mycrate::de::Deserializer::parse_str::{{closure}}", "", "src/de.rs"},
+		{"rust", "rust", "mycrate_macros::expand", "", "macros/src/lib.rs"},
+		{"rust", "rust", "mycrate::inline_mod::f", "", "src/lib.rs"},
+		{"rust", "rust", "serde::de::Visitor::visit_str", "", ""},
+		{"rust", "rust", "std::panicking::begin_panic", "", ""},
 	}
 	if len(cases) < 60 {
 		t.Fatalf("only %d frames; the table must hold at least 60", len(cases))
@@ -233,5 +242,71 @@ func TestPythonPackages(t *testing.T) {
 		"tests/conftest.py", "setup.py", "docs/conf.py", "examples/app/__init__.py/x"})
 	if strings.Join(got, ",") != "click,werkzeug" {
 		t.Errorf("PythonPackages = %v, want [click werkzeug]", got)
+	}
+}
+
+// A frame tied to a file at the repository's root by its base name alone
+// (index.js, main.go, app.py) is the reporter's own file when other frames
+// of the same trace put the repository's root elsewhere on that machine;
+// it stands when they agree, or when no frame tells.
+func TestStrayRootFiles(t *testing.T) {
+	files := []string{"index.js", "main.go", "app.py", "node.go", "tx.go", "lib/router/layer.js", "render/json.go", "mypkg/__init__.py", "mypkg/core.py"}
+	proj := Project{NodePkgs: []Unit{{"myrouter", ""}}, GoModules: []Unit{{"github.com/org/lib/v4", ""}}, PyPackages: []string{"mypkg"}}
+	type frame struct{ lang, fn, file, want string }
+	cases := []struct {
+		name   string
+		frames []frame
+		gopath bool // the repository has no manifest (a GOPATH-era checkout)
+	}{
+		{"the reporter's index.js beside the repository in node_modules", []frame{
+			{"node", "Layer.handle", "/home/u/app/node_modules/myrouter/lib/router/layer.js", "lib/router/layer.js"},
+			{"node", "Object.<anonymous>", "/home/u/app/index.js", ""},
+		}, false},
+		{"the same on Windows", []frame{
+			{"node", "Layer.handle", `C:\Users\u\app\node_modules\myrouter\lib\router\layer.js`, "lib/router/layer.js"},
+			{"node", "Object.<anonymous>", `C:\Users\u\app\index.js`, ""},
+		}, false},
+		{"the repository run in its checkout: the root file agrees", []frame{
+			{"node", "Layer.handle", "/home/ci/work/myrouter/lib/router/layer.js", "lib/router/layer.js"},
+			{"node", "Object.<anonymous>", "/home/ci/work/myrouter/index.js", "index.js"},
+		}, false},
+		{"a root file with no other frame to tell stands", []frame{
+			{"node", "Object.<anonymous>", "/srv/x/index.js", "index.js"},
+		}, false},
+		{"the reporter's main.go beside the module cache", []frame{
+			{"go", "github.com/org/lib/v4/render.JSON", "/home/u/go/pkg/mod/github.com/org/lib/v4@v4.1.17/render/json.go", "render/json.go"},
+			{"go", "main.main", "/home/u/svc/main.go", ""},
+		}, false},
+		{"a GOPATH checkout of root files only (bbolt bdc109bdc7)", []frame{
+			{"go", "github.com/boltdb/bolt.(*node).split", "$GOPATH/src/github.com/boltdb/bolt/node.go", "node.go"},
+			{"go", "github.com/boltdb/bolt.(*Tx).Commit", "$GOPATH/src/github.com/boltdb/bolt/tx.go", "tx.go"},
+		}, true},
+		{"the reporter's app.py beside site-packages", []frame{
+			{"python", "run", "/usr/lib/python3/site-packages/mypkg/core.py", "mypkg/core.py"},
+			{"python", "<module>", "/home/u/site/app.py", ""},
+		}, false},
+		{"a root file reached through the module cache stands", []frame{
+			{"go", "github.com/org/lib/v4/render.JSON", "/go/pkg/mod/github.com/org/lib/v4@v4.1.17/render/json.go", "render/json.go"},
+			{"go", "github.com/org/lib/v4.Run", "/go/pkg/mod/github.com/org/lib/v4@v4.1.17/main.go", "main.go"},
+		}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tr := Trace{Lang: c.frames[0].lang}
+			for _, f := range c.frames {
+				tr.Frames = append(tr.Frames, Frame{Func: f.fn, File: f.file})
+			}
+			traces := []Trace{tr}
+			p := proj
+			if c.gopath {
+				p = Project{}
+			}
+			NewResolver(files).WithProject(p).Resolve(traces)
+			for j, f := range c.frames {
+				if got := traces[0].Frames[j]; got.Path != f.want || got.InApp != (f.want != "") {
+					t.Errorf("%s: got %q (in app %v), want %q", f.file, got.Path, got.InApp, f.want)
+				}
+			}
+		})
 	}
 }

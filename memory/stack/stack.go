@@ -45,6 +45,9 @@ type Trace struct {
 	// Chain numbers the traces of one chain alike, so a reader can group
 	// them; it counts from 0 in the order traces appear.
 	Chain int `json:"chain"`
+	// Warning marks a warning printed on the way (Python's "file:line:
+	// UserWarning: …"): context for a failure, not one.
+	Warning bool `json:"warning,omitempty"`
 }
 
 // Parse finds every trace in text. Lines are split on \n with a trailing \r

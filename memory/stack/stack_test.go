@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -526,6 +527,135 @@ func TestHeadlessAndPrefixedTraces(t *testing.T) {
 			}
 			if f := tr.Frames[0]; f.Func != c.first.fn || f.Line != c.first.line {
 				t.Errorf("innermost frame %s:%d, want %s:%d", f.Func, f.Line, c.first.fn, c.first.line)
+			}
+		})
+	}
+}
+
+// A traceback pasted from an 80-column console is cut inside function
+// names; the rest of the name starts the next line, where a source line
+// would be indented. Only a frame line as long as a wrap width is joined.
+func TestHardWrappedPythonFrameNames(t *testing.T) {
+	cases := []struct {
+		name, text string
+		funcs      []string // innermost first
+		typ        string
+	}{
+		{
+			name: "names cut at 80 columns (ipython 52f39dd5c)",
+			text: "Traceback (most recent call last):\n" +
+				"  File \"C:\\Anaconda\\lib\\site-packages\\IPython\\consoleapp.py\", line 304, in init_\nssh\n" +
+				"    newports = tunnel_to_kernel(info, self.sshserver, self.sshkey)\n" +
+				"  File \"C:\\Anaconda\\lib\\site-packages\\IPython\\kernel\\connect.py\", line 364, in t\nunnel_to_kernel\n" +
+				"    password = getpass(\"SSH Password for %s: \"%sshserver)\n" +
+				"  File \"C:\\Anaconda\\lib\\getpass.py\", line 95, in win_getpass\n" +
+				"    msvcrt.putch(c)\nTypeError: must be char, not unicode\n",
+			funcs: []string{"win_getpass", "tunnel_to_kernel", "init_ssh"},
+			typ:   "TypeError",
+		},
+		{
+			name:  "a short frame line is not cut: the word after it is a flush-left source line",
+			text:  "File \"a.py\", line 1, in <module>\nmain\nFile \"a.py\", line 3, in main\n1/0\nZeroDivisionError: division by zero\n",
+			funcs: []string{"main", "<module>"},
+			typ:   "ZeroDivisionError",
+		},
+		{
+			name:  "a keyword after a long frame line is its flush-left source line",
+			text:  "File \"/usr/local/lib/python2.7/dist-packages/Scrapy-0.15.1-py2.7.egg/scrapy/x.py\", line 9, in f\nraise\nRuntimeError: no active exception to reraise\n",
+			funcs: []string{"f"},
+			typ:   "RuntimeError",
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			traces := Parse(c.text)
+			if len(traces) != 1 {
+				t.Fatalf("%d traces, want 1: %+v", len(traces), traces)
+			}
+			var funcs []string
+			for _, f := range traces[0].Frames {
+				funcs = append(funcs, f.Func)
+			}
+			if traces[0].Type != c.typ || strings.Join(funcs, ",") != strings.Join(c.funcs, ",") {
+				t.Fatalf("got %s with frames %v, want %s with %v", traces[0].Type, funcs, c.typ, c.funcs)
+			}
+		})
+	}
+}
+
+// A Go panic pasted through a hard wrap (badger 22454734): a long argument
+// list goes on over the next line, and a "+0x26" lands on a line of its
+// own. Every frame is still read, with its function and line.
+func TestHardWrappedGoFrames(t *testing.T) {
+	cases := []struct {
+		name, text string
+		want       []string // func:line, innermost first
+	}{
+		{
+			name: "argument list and pc offset wrapped",
+			text: "panic: runtime error: invalid memory address or nil pointer dereference\n\ngoroutine 6 [running]:\n" +
+				"github.com/dgraph-io/badger/v2.(*DB).cleanup(0x0)\n" +
+				"        /home/u/go/src/github.com/dgraph-io/badger/db.go:501\n+0x26\n" +
+				"github.com/dgraph-io/badger/v2.Open(0x0, 0x0, 0x0, 0x0, 0x1, 0x2, 0x2,\n0x1, 0x0, 0xa4c760, ...)\n" +
+				"        /home/u/go/src/github.com/dgraph-io/badger/db.go:350\n+0x1268\n" +
+				"github.com/dgraph-io/badger/v2.TestMinCacheSize(0xc000001b00)\n" +
+				"        /home/u/go/src/github.com/dgraph-io/badger/db_test.go:2193\n+0x1b8\n",
+			want: []string{"github.com/dgraph-io/badger/v2.(*DB).cleanup:501", "github.com/dgraph-io/badger/v2.Open:350", "github.com/dgraph-io/badger/v2.TestMinCacheSize:2193"},
+		},
+		{
+			name: "unwrapped frames read as before",
+			text: "panic: boom\n\ngoroutine 1 [running]:\nmain.f(0x1)\n\t/src/main.go:5 +0x26\nmain.main()\n\t/src/main.go:9 +0x1b\n",
+			want: []string{"main.f:5", "main.main:9"},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			for _, tr := range Parse(c.text) {
+				for _, f := range tr.Frames {
+					got = append(got, fmt.Sprintf("%s:%d", f.Func, f.Line))
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(c.want, " ") {
+				t.Fatalf("frames %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// Python's warnings module prints "file:line: Category: message"; a
+// reporter pastes it with the crash that followed. It is read as a
+// warning with one frame, the code that warned; other lines that merely
+// name a .py file and a line are not.
+func TestPythonWarningLines(t *testing.T) {
+	cases := []struct {
+		name, line     string
+		warning        bool
+		file, typ, msg string
+		lineNo         int
+	}{
+		{"egg path (scrapy eb91cad0d)", "/usr/local/lib/python2.7/dist-packages/Scrapy-0.15.1-py2.7.egg/scrapy/utils/project.py:17: UserWarning: Cannot import scrapy settings module settings",
+			true, "/usr/local/lib/python2.7/dist-packages/Scrapy-0.15.1-py2.7.egg/scrapy/utils/project.py", "UserWarning", "Cannot import scrapy settings module settings", 17},
+		{"windows path", `C:\Python38\lib\site-packages\pkg\mod.py:3: DeprecationWarning: use g()`, true, `C:\Python38\lib\site-packages\pkg\mod.py`, "DeprecationWarning", "use g()", 3},
+		{"relative path, indented as pytest's summary prints it", "  src/app/x.py:120: PytestUnraisableExceptionWarning: Exception ignored", true, "src/app/x.py", "PytestUnraisableExceptionWarning", "Exception ignored", 120},
+		{"a linter's message is not a warning", "src/app/x.py:12: error: Incompatible types", false, "", "", "", 0},
+		{"a category that is not a Warning", "src/app/x.py:12: UserError: no", false, "", "", "", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			traces := Parse(c.line + "\n")
+			if !c.warning {
+				if len(traces) != 0 {
+					t.Fatalf("read as a trace: %+v", traces)
+				}
+				return
+			}
+			if len(traces) != 1 || !traces[0].Warning || len(traces[0].Frames) != 1 {
+				t.Fatalf("want one warning with one frame, got %+v", traces)
+			}
+			tr, f := traces[0], traces[0].Frames[0]
+			if tr.Type != c.typ || tr.Message != c.msg || f.File != c.file || f.Line != c.lineNo {
+				t.Fatalf("got %s %q at %s:%d, want %s %q at %s:%d", tr.Type, tr.Message, f.File, f.Line, c.typ, c.msg, c.file, c.lineNo)
 			}
 		})
 	}

@@ -75,6 +75,9 @@ func Markdown(out Output) string {
 			if e.RootCause {
 				root = ", root cause"
 			}
+			if e.Warning {
+				root = ", a warning printed on the way"
+			}
 			where := fmt.Sprintf("lines %d–%d", e.StartLine, e.EndLine)
 			if e.URI != "" {
 				where = e.URI
@@ -88,6 +91,9 @@ func Markdown(out Output) string {
 				app := ""
 				if f.InApp {
 					app = " ◀ in repo"
+				}
+				if f.PrintedLine != 0 {
+					app += fmt.Sprintf(" (printed line %d: the function is here in this checkout)", f.PrintedLine)
 				}
 				fmt.Fprintf(&b, "  - `%s` %s:%d%s\n", f.Func, where, f.Line, app)
 			}

@@ -42,6 +42,9 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	paths := indexedPaths(ix)
 	out.Notes = append(out.Notes, stack.NewResolver(paths).WithProject(stack.ReadProject(ix.Repo(), paths)).Resolve(traces)...)
 	out.Errors = distinct(ix, traces)
+	if n := movedFrames(out.Errors); n > 0 {
+		out.Notes = append(out.Notes, fmt.Sprintf("%d frame(s) name a function that this checkout has elsewhere than the printed line: the trace comes from another version of the code; they are placed by the function's name (printed_line keeps the line printed)", n))
+	}
 	lines := strings.Split(text, "\n")
 	out.Reproduction = reproduction(lines, traces)
 	out.BeforeFailure = precursors(ix, failureTimes(lines, traces))
@@ -158,11 +161,17 @@ func distinct(ix *memory.Index, traces []stack.Trace) []Error {
 			continue
 		}
 		e := Error{Lang: t.Lang, Type: t.Type, Message: t.Message, Count: 1, StartLine: t.StartLine, EndLine: t.EndLine,
-			RootCause: roots[t.Chain] == i, Frames: []Frame{}}
+			RootCause: roots[t.Chain] == i && !t.Warning, Warning: t.Warning, Frames: []Frame{}}
 		for _, f := range t.Frames {
 			fr := frameOf(f)
 			if f.InApp {
-				if c, ok := ix.ChunkAt(f.Path, f.Line); ok {
+				c, ok, moved := frameChunk(ix, t.Lang, fr)
+				if moved {
+					// The checkout's code of that name is elsewhere: point
+					// there, and keep what was printed.
+					fr.PrintedLine, fr.Line = fr.Line, c.StartLine
+				}
+				if ok {
 					fr.Symbol = c.Symbol
 				}
 			}
@@ -194,6 +203,10 @@ const (
 	weightNotRoot   = 0.7 // an error that a root cause led to
 	weightDump      = 0.3 // a goroutine that was merely running
 	weightSeenTwice = 0.1 // the same code in another distinct error
+	// weightWarning: the code that printed a warning before the failure
+	// (a settings module it could not import, a deprecated call): a lead
+	// to the state the failure met, weaker than the failure's own frame.
+	weightWarning = 0.5
 )
 
 // weightTestFrame scales a frame in a test file: a trace from a failing
@@ -220,6 +233,8 @@ func candidates(ix *memory.Index, errs []Error) []Suspect {
 		switch {
 		case e.Type == "goroutine":
 			errW, errWhy = weightDump, "a goroutine in a dump"
+		case e.Warning:
+			errW, errWhy = weightWarning, "a warning printed on the way"
 		case !e.RootCause:
 			errW, errWhy = weightNotRoot, "an error caused by an earlier one"
 		}
@@ -280,9 +295,12 @@ func candidates(ix *memory.Index, errs []Error) []Suspect {
 }
 
 // hasCodeFrame reports whether an error has an in-repo frame outside
-// tests (a frame that started a goroutine does not count).
+// tests (a frame that started a goroutine, or a warning's, does not count).
 func hasCodeFrame(ix *memory.Index, errs []Error) bool {
 	for _, e := range errs {
+		if e.Warning {
+			continue
+		}
 		for _, f := range e.Frames {
 			if f.InApp && !f.CreatedBy && !isTestFrame(ix, f) {
 				return true

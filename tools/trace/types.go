@@ -61,8 +61,9 @@ type Error struct {
 	Count     int     `json:"count"`      // times it appears in the input
 	StartLine int     `json:"start_line"` // of its first appearance in the input
 	EndLine   int     `json:"end_line"`
-	RootCause bool    `json:"root_cause"`    // the first error of its chain (what went wrong first)
-	URI       string  `json:"uri,omitempty"` // where it was logged, when the input came from a time range
+	RootCause bool    `json:"root_cause"`        // the first error of its chain (what went wrong first)
+	Warning   bool    `json:"warning,omitempty"` // a warning printed on the way, not a failure
+	URI       string  `json:"uri,omitempty"`     // where it was logged, when the input came from a time range
 }
 
 // Frame is a stack frame with the symbol it maps to.
@@ -75,6 +76,10 @@ type Frame struct {
 	CreatedBy bool   `json:"created_by,omitempty"`
 	Access    bool   `json:"access,omitempty"` // a race report's access (its section's first frame)
 	Symbol    string `json:"symbol,omitempty"` // the index's symbol at the frame's line
+	// PrintedLine is the line the trace printed when the frame's function
+	// is elsewhere in the checkout (the trace comes from another version
+	// of the code); Line is then where the function starts.
+	PrintedLine int `json:"printed_line,omitempty"`
 }
 
 func frameOf(f stack.Frame) Frame {

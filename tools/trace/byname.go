@@ -1,0 +1,103 @@
+package trace
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/stack"
+)
+
+// frameChunk finds the chunk that holds a frame's code. The printed line
+// decides, unless the frame names its function and the chunk at that line
+// is another function while the file has one of that name: the trace then
+// comes from another version of the code than the checkout (the release a
+// reporter had installed, a commit since rewritten), and the name is what
+// still holds. moved reports that the name overruled the line.
+func frameChunk(ix *memory.Index, lang string, f Frame) (c memory.ChunkInfo, ok, moved bool) {
+	at, atOK := ix.ChunkAt(f.Path, f.Line)
+	name := frameName(lang, f.Func)
+	if name == "" || atOK && (lastName(at.Symbol) == name || definesName(ix, at, name)) {
+		return at, atOK, false
+	}
+	qual := strings.Split(stack.Symbol(lang, f.Func), ".")
+	best, bestQual, bestDist := memory.ChunkInfo{}, 0, 0
+	for _, cand := range ix.ChunksOf(f.Path) {
+		if lastName(cand.Symbol) != name {
+			continue
+		}
+		q := trailingMatch(strings.Split(cand.Symbol, "."), qual)
+		d := distance(cand, f.Line)
+		if q > bestQual || q == bestQual && d < bestDist {
+			best, bestQual, bestDist = cand, q, d
+		}
+	}
+	if bestQual == 0 {
+		return at, atOK, false
+	}
+	return best, true, true
+}
+
+// lookupName is a name a frame's function can be looked up by: not
+// <module>, <lambda>, <anonymous> or a bare closure number.
+var lookupName = regexp.MustCompile(`^[A-Za-z_$][\w$]*$`)
+
+// frameName is the last element of the function a frame names ("" when it
+// names none that a chunk could carry).
+func frameName(lang, fn string) string {
+	sym := stack.Symbol(lang, fn)
+	name := lastName(sym)
+	if !lookupName.MatchString(name) {
+		return ""
+	}
+	return name
+}
+
+func lastName(sym string) string { return sym[strings.LastIndexByte(sym, '.')+1:] }
+
+// definesName reports whether a chunk defines a function of that name
+// inside it (a nested def, a closure assigned to a name): the printed line
+// is then right, the chunker merely gave the outer function's symbol.
+func definesName(ix *memory.Index, c memory.ChunkInfo, name string) bool {
+	text, err := ix.ReadChunk(c)
+	if err != nil {
+		return false
+	}
+	q := regexp.QuoteMeta(name)
+	def := regexp.MustCompile(`(?m)(?:\b(?:def|func|function|fn)\s+(?:\([^)]*\)\s*)?` + q + `\b|^\s*(?:async\s+|static\s+)*` + q + `\s*\([^)]*\)\s*\{|\b` + q + `\s*[:=]\s*(?:async\s+)?(?:function\b|func\b|\([^)]*\)\s*=>|lambda\b))`)
+	return def.MatchString(text)
+}
+
+// trailingMatch counts the trailing elements two qualified names share.
+func trailingMatch(a, b []string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[len(a)-1-n] == b[len(b)-1-n] {
+		n++
+	}
+	return n
+}
+
+// distance is how many lines a chunk is from a line (0 inside it).
+func distance(c memory.ChunkInfo, line int) int {
+	switch {
+	case line < c.StartLine:
+		return c.StartLine - line
+	case line > c.EndLine:
+		return line - c.EndLine
+	}
+	return 0
+}
+
+// movedFrames counts the frames placed by their function's name rather
+// than their printed line.
+func movedFrames(errs []Error) int {
+	n := 0
+	for _, e := range errs {
+		for _, f := range e.Frames {
+			if f.PrintedLine != 0 {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -1,0 +1,180 @@
+package trace
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/devaiops/devai/memory"
+)
+
+// byNameRepo is a small repository whose functions a trace from another
+// version of it names at lines that now hold other code.
+var byNameRepo = map[string]string{
+	"go.mod": "module example.com/db\n\ngo 1.22\n",
+	"db/db.go": `package db
+
+// DB is a store.
+type DB struct{ closed bool }
+
+// DropAll empties the store.
+func (d *DB) DropAll() error {
+	d.stop()
+	return nil
+}
+
+// stop stops the flusher.
+func (d *DB) stop() {
+	d.closed = true
+}
+`,
+	"pkg/settings.py": `import warnings
+
+
+def inside_project():
+    try:
+        import settings
+    except ImportError:
+        warnings.warn("Cannot import settings module settings")
+        return False
+    return True
+`,
+	"pkg/keys.py": `class PKey:
+    def _read_file(self, name):
+        with open(name) as f:
+            data = self._read(f)
+        return data
+
+    def _read(self, f):
+        lines = f.readlines()
+        return lines[0]
+` + pyPadding + `
+
+def run(items):
+    def inner(x):
+        return x + 1
+    return [inner(i) for i in items]
+
+
+def inner(x):
+    return x
+`,
+}
+
+// pyPadding makes PKey big enough that the chunker cuts it into its
+// methods, as it does the classes of real projects.
+var pyPadding = "\n    def _pad(self):\n" + strings.Repeat("        self.x = 1\n", 70)
+
+// lineOf is the 1-based line of the first line of text holding s.
+func lineOf(text, s string) int {
+	return strings.Count(text[:strings.Index(text, s)], "\n") + 1
+}
+
+func openByNameRepo(t *testing.T) *memory.Index {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range byNameRepo {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err := memory.Open(t.Context(), memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "hash"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Sync(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+// A frame that names its function is placed at that function of the
+// checkout when the printed line holds another one (the reporter ran
+// another version); a frame whose line agrees with its name, or whose name
+// the chunk at the line defines inside it, or that names no function,
+// keeps its line.
+func TestFrameNamedFunctionOverrulesAStaleLine(t *testing.T) {
+	t.Parallel()
+	ix := openByNameRepo(t)
+	keys := byNameRepo["pkg/keys.py"]
+	read, readFile := lineOf(keys, "def _read(self"), lineOf(keys, "def _read_file")
+	nested := lineOf(keys, "        return x + 1")
+	py := func(line int, fn string) string {
+		return "Traceback (most recent call last):\n  File \"/opt/venv/src/proj/pkg/keys.py\", line " + strconv.Itoa(line) + ", in " + fn + "\n    x\nIndexError: list index out of range\n"
+	}
+	goPanic := func(fn, line string) string {
+		return "panic: runtime error: invalid memory address or nil pointer dereference\n\ngoroutine 1 [running]:\n" +
+			fn + "(...)\n\t/home/u/go/pkg/mod/example.com/db@v1.0.0/db/db.go:" + line + " +0x26\n"
+	}
+	for _, tc := range []struct {
+		name, text  string
+		symbol      string
+		line, print int
+	}{
+		{"python name elsewhere than the line", py(readFile+2, "_read"), "PKey._read", read, readFile + 2},
+		{"python line past the end of the file", py(900, "_read"), "PKey._read", read, 900},
+		{"python line agrees with the name", py(read+2, "_read"), "PKey._read", read + 2, 0},
+		{"python nested def inside the chunk at the line", py(nested, "inner"), "run", nested, 0},
+		{"python <module> names no function", py(readFile+1, "<module>"), "PKey._read_file", readFile + 1, 0},
+		{"python name not in the file", py(readFile+2, "missing"), "PKey._read_file", readFile + 2, 0},
+		{"go method elsewhere than the line", goPanic("example.com/db/db.(*DB).stop", "8"), "db.DB.stop", 12, 8},
+		{"go line agrees", goPanic("example.com/db/db.(*DB).DropAll", "8"), "db.DB.DropAll", 8, 0},
+		{"go closure of the named function", goPanic("example.com/db/db.(*DB).DropAll.func1", "14"), "db.DB.DropAll", 6, 14},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := Run(t.Context(), ix, Input{Text: tc.text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Errors) == 0 || len(out.Errors[0].Frames) == 0 {
+				t.Fatalf("no frames: %+v", out.Errors)
+			}
+			f := out.Errors[0].Frames[0]
+			if f.Symbol != tc.symbol || f.Line != tc.line || f.PrintedLine != tc.print {
+				t.Fatalf("frame %s at line %d (printed %d), want %s at %d (printed %d)", f.Symbol, f.Line, f.PrintedLine, tc.symbol, tc.line, tc.print)
+			}
+			said := strings.Contains(strings.Join(out.Notes, " "), "another version of the code") && strings.Contains(Markdown(out), "printed line")
+			if said != (tc.print != 0) {
+				t.Errorf("the answer says the frame was placed by name: %v, want %v\n%s", said, tc.print != 0, Markdown(out))
+			}
+		})
+	}
+}
+
+// A warning pasted before a traceback names the code that warned: it is a
+// suspect below the failure's first frame, in the top 3, and says it is a
+// warning; the failure stays the root cause and the naive answer.
+func TestWarningBeforeTheCrashIsALead(t *testing.T) {
+	t.Parallel()
+	ix := openByNameRepo(t)
+	keys := byNameRepo["pkg/keys.py"]
+	text := "/opt/venv/src/proj/pkg/settings.py:8: UserWarning: Cannot import settings module settings\n" +
+		"  warnings.warn(\"Cannot import settings module settings\")\n" +
+		"Traceback (most recent call last):\n" +
+		"  File \"/opt/venv/src/proj/pkg/keys.py\", line " + strconv.Itoa(lineOf(keys, "data = self._read(f)")) + ", in _read_file\n    data = self._read(f)\n" +
+		"  File \"/opt/venv/src/proj/pkg/keys.py\", line " + strconv.Itoa(lineOf(keys, "return lines[0]")) + ", in _read\n    return lines[0]\n" +
+		"IndexError: list index out of range\n"
+	out, err := Run(t.Context(), ix, Input{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	warned, read := suspectIndex(out, "inside_project"), suspectIndex(out, "PKey._read")
+	if read != 0 || warned < 1 || warned > 2 {
+		t.Fatalf("PKey._read at %d (want 0), inside_project at %d (want 1 or 2):\n%s", read, warned, Markdown(out))
+	}
+	if why := strings.Join(out.Suspects[warned].Why, "; "); !strings.Contains(why, "a warning printed on the way") {
+		t.Errorf("the warning's suspect does not say so: %s", why)
+	}
+	for _, e := range out.Errors {
+		if e.Warning && e.RootCause {
+			t.Errorf("the warning is taken for a root cause: %+v", e)
+		}
+	}
+}
