@@ -27,6 +27,8 @@ func main() {
 const usage = `usage:
   locset build --git DIR --snapshot REF [--head REF] [--n 200] [--max-files 5] [--first-parent] -o set.jsonl
   locset exact --git DIR [--snapshot HEAD] [--commits 3000] [--per-kind 25] -o set.jsonl
+  locset mine  [--mirrors /work/.mirror] [--splits bench/locset/issuesets/splits.txt] -o candidates.jsonl
+  locset issues [--mirrors /work/.mirror] [--texts bench/locset/issuesets/texts] [--labels labels.jsonl] -o set.jsonl
   locset eval  --set set.jsonl (--tree DIR | --git DIR) [--state-dir DIR] [--modes text,vector,hybrid,grep]
                [--kinds code] [--embedder builtin] [--exact-weight W] [--per-query out.jsonl] [--json]`
 
@@ -41,6 +43,10 @@ func run(ctx context.Context, args []string) error {
 		return runEval(ctx, args[1:])
 	case "exact":
 		return runExact(ctx, args[1:])
+	case "mine":
+		return runMine(ctx, args[1:])
+	case "issues":
+		return runIssues(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Println(usage)
 		return nil
