@@ -29,6 +29,7 @@ const usage = `usage:
   locset exact --git DIR [--snapshot HEAD] [--commits 3000] [--per-kind 25] -o set.jsonl
   locset mine  [--mirrors /work/.mirror] [--splits bench/locset/issuesets/splits.txt] -o candidates.jsonl
   locset issues [--mirrors /work/.mirror] [--texts bench/locset/issuesets/texts] [--labels labels.jsonl] -o set.jsonl
+  locset eval-issues --set set.jsonl [--mirrors /work/.mirror] [--splits FILE] [--arms text,vector,hybrid,hybrid+strip,…] [--per-query out.jsonl]
   locset eval  --set set.jsonl (--tree DIR | --git DIR) [--state-dir DIR] [--modes text,vector,hybrid,grep]
                [--kinds code] [--embedder builtin] [--exact-weight W] [--per-query out.jsonl] [--json]`
 
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string) error {
 		return runMine(ctx, args[1:])
 	case "issues":
 		return runIssues(ctx, args[1:])
+	case "eval-issues":
+		return runEvalIssues(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Println(usage)
 		return nil
