@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -101,11 +102,7 @@ func runEvalIssues(ctx context.Context, args []string) error {
 		all = append(all, res...)
 	}
 	if *perQuery != "" {
-		var rs []locset.QueryResult
-		for _, r := range all {
-			rs = append(rs, r.QueryResult)
-		}
-		if err := writePerQuery(*perQuery, rs); err != nil {
+		if err := writeArmResults(*perQuery, all, split); err != nil {
 			return err
 		}
 	}
@@ -117,6 +114,28 @@ func runEvalIssues(ctx context.Context, args []string) error {
 type armResult struct {
 	locset.QueryResult
 	arm, repo string
+}
+
+// writeArmResults writes one JSON line per query and arm, with its split.
+func writeArmResults(path string, all []armResult, split splitFile) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("create per-query file: %w", err)
+	}
+	enc := json.NewEncoder(f)
+	for _, r := range all {
+		rec := struct {
+			Arm   string `json:"arm"`
+			Repo  string `json:"repo"`
+			Split string `json:"split"`
+			locset.QueryResult
+		}{r.arm, r.repo, split.of[r.repo], r.QueryResult}
+		if err := enc.Encode(rec); err != nil {
+			f.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	return f.Close()
 }
 
 func readAnySet(path string) ([]locset.Query, error) {
