@@ -38,17 +38,8 @@ func parseArms(s string) ([]arm, error) {
 		default:
 			return nil, fmt.Errorf("arm %q: unknown mode %q (want text, vector or hybrid)", name, parts[0])
 		}
-		for _, r := range parts[1:] {
-			switch r {
-			case "strip":
-				a.rules.Strip = true
-			case "hints":
-				a.rules.Hints = true
-			case "strong":
-				a.rules.Strong = true
-			default:
-				return nil, fmt.Errorf("arm %q: unknown rule %q (want strip, hints or strong)", name, r)
-			}
+		if err := addRules(&a.rules, parts[1:]); err != nil {
+			return nil, fmt.Errorf("arm %q: %w", name, err)
 		}
 		arms = append(arms, a)
 	}
@@ -255,4 +246,34 @@ func printArmTable(w io.Writer, all []armResult, arms []arm, split splitFile) {
 				ms(metrics.Percentile(lat, 50)), ms(metrics.Percentile(lat, 95)))
 		}
 	}
+}
+
+// parseRules reads --rules: "default", "none", or rule names joined by
+// commas or pluses.
+func parseRules(s string) (memory.QueryRules, error) {
+	switch s {
+	case "default", "":
+		return memory.DefaultQueryRules, nil
+	case "none":
+		return memory.QueryRules{}, nil
+	}
+	var r memory.QueryRules
+	err := addRules(&r, strings.FieldsFunc(s, func(c rune) bool { return c == ',' || c == '+' }))
+	return r, err
+}
+
+func addRules(r *memory.QueryRules, names []string) error {
+	for _, n := range names {
+		switch n {
+		case "strip":
+			r.Strip = true
+		case "hints":
+			r.Hints = true
+		case "strong":
+			r.Strong = true
+		default:
+			return fmt.Errorf("unknown rule %q (want strip, hints or strong)", n)
+		}
+	}
+	return nil
 }

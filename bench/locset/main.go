@@ -31,7 +31,7 @@ const usage = `usage:
   locset issues [--mirrors /work/.mirror] [--texts bench/locset/issuesets/texts] [--labels labels.jsonl] -o set.jsonl
   locset eval-issues --set set.jsonl [--mirrors /work/.mirror] [--splits FILE] [--arms text,vector,hybrid,hybrid+strip,…] [--per-query out.jsonl]
   locset eval  --set set.jsonl (--tree DIR | --git DIR) [--state-dir DIR] [--modes text,vector,hybrid,grep]
-               [--kinds code] [--embedder builtin] [--exact-weight W] [--per-query out.jsonl] [--json]`
+               [--kinds code] [--embedder builtin] [--exact-weight W] [--rules default|none|strip,hints,strong] [--per-query out.jsonl] [--json]`
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
