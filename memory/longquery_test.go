@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -14,23 +15,24 @@ import (
 var feedRepo = map[string]string{
 	"scrapy/__init__.py": `"""Scrapy."""
 `,
-	"scrapy/extensions/feedexport.py": `"""Feed exports."""
+	"scrapy/extensions/feedexport.py": `"""Exports."""
 
 
-class FeedExporter:
+class Exporter:
     def open_spider(self, spider):
-        uri = self.urifmt % self._get_uri_params(spider)
-        return uri
+        return self.fmt % self._get(spider)
 `,
 	"scrapy/settings/default_settings.py": `"""Default settings: feed URI params, custom params, spider name params.
 
-FEED_URI_PARAMS names a function that returns the custom params of the
-feed URI: spider_name, batch_id, time; the params of the spider export
-items to a jsonline file named after the spider; custom uri params of
-the spider name. Export items with custom params; params of the feed.
+The feed URI params setting names a function that returns the custom
+params of the feed URI: spider name, batch id, time; the params of the
+spider export items to a jsonline file named after the spider; custom uri
+params of the spider name. Export items with custom params; params of the
+feed. Custom params throw errors when the spider name is missing.
+Custom feed uri params throw KeyError for a spider name missing from the
+params: the custom uri params of the feed export, scrapy version 2.4.1.
 """
 
-FEED_URI_PARAMS = None  # custom feed uri params function: spider name params
 FEED_EXPORT_ENCODING = None  # export items to jsonline with custom params
 `,
 }
@@ -49,15 +51,44 @@ Traceback (most recent call last):
 KeyError: 'spider_name'
 `
 
+// TestLongQueryTracebackNamesTheFile: the file a traceback's frame names
+// ranks first once Hints is on (as it is by default); with Hints off, the
+// settings module that repeats the report's words wins.
 func TestLongQueryTracebackNamesTheFile(t *testing.T) {
-	ix := openSynced(t, writeRepo(t, feedRepo))
-	res := search(t, ix, Query{Text: feedReport, Kinds: []chunk.Kind{chunk.Code}, FileLevel: true})
-	if len(res.Hits) == 0 || res.Hits[0].Path != "scrapy/extensions/feedexport.py" {
-		t.Fatalf("first hits %v, want scrapy/extensions/feedexport.py (the traceback's frame) first", paths(res.Hits))
+	repo := writeRepo(t, feedRepo)
+	const frameFile = "scrapy/extensions/feedexport.py"
+	for _, tt := range []struct {
+		rules     QueryRules
+		wantFirst bool
+	}{
+		{DefaultQueryRules, true},
+		{QueryRules{Hints: true}, true},
+		{QueryRules{}, false},
+	} {
+		ix := openSyncedRules(t, repo, tt.rules)
+		res := search(t, ix, Query{Text: feedReport, Kinds: []chunk.Kind{chunk.Code}, FileLevel: true})
+		first := len(res.Hits) > 0 && res.Hits[0].Path == frameFile
+		if first != tt.wantFirst {
+			t.Errorf("rules %+v: first hits %v; want %s first: %v", tt.rules, paths(res.Hits), frameFile, tt.wantFirst)
+		}
+		if first && !strings.Contains(res.Hits[0].Why, "named by the query") {
+			t.Errorf("rules %+v: first hit's why = %q, want the file hint named", tt.rules, res.Hits[0].Why)
+		}
+		ix.Close()
 	}
-	if !strings.Contains(res.Hits[0].Why, "named by the query") {
-		t.Errorf("first hit's why = %q, want the file hint named", res.Hits[0].Why)
+}
+
+func openSyncedRules(t *testing.T, repo string, rules QueryRules) *Index {
+	t.Helper()
+	ix, err := Open(context.Background(), Options{Repo: repo, StateDir: t.TempDir(), Rules: &rules})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
 	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Sync(context.Background(), nil); err != nil {
+		t.Fatalf("Sync: %v", err)
+	}
+	return ix
 }
 
 func TestStripBoilerplate(t *testing.T) {

@@ -62,12 +62,15 @@ func runEvalIssues(ctx context.Context, args []string) error {
 	arms := fs.String("arms", "text,vector,hybrid,hybrid+strip,hybrid+hints,hybrid+strong,hybrid+strip+hints+strong", "arms to score, comma-separated")
 	kinds := fs.String("kinds", "code", "kinds searched, comma-separated (empty: all)")
 	perQuery := fs.String("per-query", "", "also write every query's ranking to this JSON-lines file")
+	hintWeight := fs.Float64("hint-weight", memory.DefaultWeights.Hint, "weight of a file the query names (rule hints)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *setPath == "" {
 		return errors.New("eval-issues needs --set")
 	}
+	weights := memory.DefaultWeights
+	weights.Hint = *hintWeight
 	set, err := readAnySet(*setPath)
 	if err != nil {
 		return err
@@ -86,7 +89,7 @@ func runEvalIssues(ctx context.Context, args []string) error {
 	}
 	var all []armResult
 	for _, group := range groupBySnapshot(set) {
-		res, err := evalSnapshot(ctx, *mirrors, group, armList, opts)
+		res, err := evalSnapshot(ctx, *mirrors, group, armList, opts, weights)
 		if err != nil {
 			return err
 		}
@@ -167,7 +170,7 @@ func groupBySnapshot(set []locset.Query) [][]locset.Query {
 
 // evalSnapshot extracts and indexes one snapshot, then asks its queries
 // in every arm.
-func evalSnapshot(ctx context.Context, mirrors string, group []locset.Query, arms []arm, opts locset.EvalOptions) ([]armResult, error) {
+func evalSnapshot(ctx context.Context, mirrors string, group []locset.Query, arms []arm, opts locset.EvalOptions, weights memory.Weights) ([]armResult, error) {
 	repo, snap := group[0].Repo, group[0].Snapshot
 	tree, err := os.MkdirTemp("", "locset-tree-")
 	if err != nil {
@@ -186,7 +189,7 @@ func evalSnapshot(ctx context.Context, mirrors string, group []locset.Query, arm
 	var out []armResult
 	for i, a := range arms {
 		rules := a.rules
-		ix, err := memory.Open(ctx, memory.Options{Repo: tree, StateDir: state, Rules: &rules, Logger: progress.Logger("locset")})
+		ix, err := memory.Open(ctx, memory.Options{Repo: tree, StateDir: state, Rules: &rules, Weights: &weights, Logger: progress.Logger("locset")})
 		if err != nil {
 			return nil, fmt.Errorf("open index of %s@%.12s: %w", repo, snap, err)
 		}
