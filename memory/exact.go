@@ -84,8 +84,8 @@ func messageCase(text string) bool {
 // searchExact adds the chunks that hold a needle of the query verbatim, or
 // define one, with their level. Candidates come from the text index (every
 // term of the needle in the field); the text itself is then checked.
-func (ix *Index) searchExact(ctx context.Context, q Query, cands map[string]*candidate) error {
-	for _, n := range exactNeedles(q.Text) {
+func (ix *Index) searchExact(ctx context.Context, q Query, needles []needle, cands map[string]*candidate) error {
+	for _, n := range needles {
 		if n.ident {
 			name := n.text[strings.LastIndexByte(n.text, '.')+1:]
 			ids, err := ix.withAllTerms(ctx, q, name, textindex.InSymbol)

@@ -32,22 +32,24 @@ import (
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/graph"
 	"github.com/devaiops/devai/memory/redact"
+	"github.com/devaiops/devai/memory/stack"
 	"github.com/devaiops/devai/memory/textindex"
 	"github.com/devaiops/devai/memory/vector"
 )
 
 // Options configure an index.
 type Options struct {
-	Repo        string   // repository root; required
-	StateDir    string   // default: <Repo>/.devai
-	MaxFileSize int64    // files above this are skipped; 0 means 1 MiB
-	MaxLogBytes int64    // a log indexes only its newest this many bytes; 0 means DefaultMaxLogBytes
-	LogPaths    []string // extra log files or folders inside the repository
-	Embedder    string   // "builtin" (default), "hash", "none", "ollama", "openai"
-	EmbedURL    string   // endpoint for ollama/openai embedders
-	EmbedModel  string   // model for ollama/openai embedders
-	EmbedKey    string   // API key for openai-compatible endpoints
-	Weights     *Weights // fusion weights; nil means DefaultWeights
+	Repo        string      // repository root; required
+	StateDir    string      // default: <Repo>/.devai
+	MaxFileSize int64       // files above this are skipped; 0 means 1 MiB
+	MaxLogBytes int64       // a log indexes only its newest this many bytes; 0 means DefaultMaxLogBytes
+	LogPaths    []string    // extra log files or folders inside the repository
+	Embedder    string      // "builtin" (default), "hash", "none", "ollama", "openai"
+	EmbedURL    string      // endpoint for ollama/openai embedders
+	EmbedModel  string      // model for ollama/openai embedders
+	EmbedKey    string      // API key for openai-compatible endpoints
+	Weights     *Weights    // fusion weights; nil means DefaultWeights
+	Rules       *QueryRules // how long queries are read; nil means DefaultQueryRules
 	Logger      hclog.Logger
 }
 
@@ -65,6 +67,10 @@ type Index struct {
 	man   *manifest
 	graph *graph.Graph
 	byID  map[string]chunkRef
+	// resolver maps printed paths to indexed files for query hints; built
+	// on first use, dropped whenever the indexed files change (resolverGen).
+	resolver    *stack.Resolver
+	resolverGen int
 
 	syncMu   sync.Mutex // one sync at a time
 	idleMu   sync.Mutex
@@ -78,6 +84,7 @@ type Index struct {
 	checkpointEvery int // chunks between checkpoints during a sync
 	batchFiles      int // files read and chunked at a time
 	weights         Weights
+	rules           QueryRules
 	redactor        *redact.Redactor // applied to every text the index hands out
 
 	// Guarded by syncMu: paths applied since the last checkpoint, and the
@@ -145,6 +152,10 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 	ix := &Index{redactor: redactor, opts: opts, log: log, repo: repo, state: state, lock: lock, idle: closedChan(), checkpointEvery: checkpointChunks, batchFiles: batchFiles, weights: DefaultWeights, unflushed: map[string]bool{}}
 	if opts.Weights != nil {
 		ix.weights = *opts.Weights
+	}
+	ix.rules = DefaultQueryRules
+	if opts.Rules != nil {
+		ix.rules = *opts.Rules
 	}
 	if err := ix.load(ctx); err != nil {
 		lock.release()
@@ -281,6 +292,7 @@ func (ix *Index) wipe() error {
 func (ix *Index) path(name string) string { return filepath.Join(ix.state, name) }
 
 func (ix *Index) reindexIDs() {
+	ix.dropResolver()
 	ix.byID = make(map[string]chunkRef, ix.man.chunkCount())
 	for _, f := range ix.man.Files {
 		for i := range f.Chunks {

@@ -419,6 +419,7 @@ func (ix *Index) store(ctx context.Context, results []fileResult) (int, error) {
 		ix.graph.RemovePath(p)
 	}
 	ix.graph.AddChunks(graphIn)
+	ix.dropResolver()
 	for _, e := range entries {
 		if old := ix.man.Files[e.Path]; old != nil {
 			for _, c := range old.Chunks {
@@ -480,6 +481,7 @@ func (ix *Index) remove(paths []string) error {
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.dropResolver()
 	for _, p := range paths {
 		if e := ix.man.Files[p]; e != nil {
 			for _, c := range e.Chunks {

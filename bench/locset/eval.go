@@ -43,6 +43,7 @@ func runEval(ctx context.Context, args []string) error {
 	exactWeight := fs.Float64("exact-weight", memory.DefaultWeights.Exact, "weight of verbatim matches (0: the channel is off)")
 	vectorWeight := fs.Float64("vector-weight", memory.DefaultWeights.Vector, "weight of the vector channel in hybrid fusion (text is 1)")
 	perQuery := fs.String("per-query", "", "also write every query's ranking to this JSON-lines file")
+	rulesFlag := fs.String("rules", "default", "long-query rules: default, none, or any of strip,hints,strong")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -62,6 +63,10 @@ func runEval(ctx context.Context, args []string) error {
 		return errors.New("--modes grep needs --git")
 	}
 	if opts.Kinds, err = parseKinds(*kinds); err != nil {
+		return err
+	}
+	rules, err := parseRules(*rulesFlag)
+	if err != nil {
 		return err
 	}
 
@@ -96,7 +101,7 @@ func runEval(ctx context.Context, args []string) error {
 	weights := memory.DefaultWeights
 	weights.Vector = *vectorWeight
 	weights.Exact = *exactWeight
-	ix, err := memory.Open(ctx, memory.Options{Repo: *tree, StateDir: *stateDir, Embedder: *embedder, Weights: &weights, Logger: progress.Logger("locset")})
+	ix, err := memory.Open(ctx, memory.Options{Repo: *tree, StateDir: *stateDir, Embedder: *embedder, Weights: &weights, Rules: &rules, Logger: progress.Logger("locset")})
 	if err != nil {
 		return fmt.Errorf("open index over %s: %w", *tree, err)
 	}

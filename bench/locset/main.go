@@ -27,8 +27,11 @@ func main() {
 const usage = `usage:
   locset build --git DIR --snapshot REF [--head REF] [--n 200] [--max-files 5] [--first-parent] -o set.jsonl
   locset exact --git DIR [--snapshot HEAD] [--commits 3000] [--per-kind 25] -o set.jsonl
+  locset mine  [--mirrors /work/.mirror] [--splits bench/locset/issuesets/splits.txt] -o candidates.jsonl
+  locset issues [--mirrors /work/.mirror] [--texts bench/locset/issuesets/texts] [--labels labels.jsonl] -o set.jsonl
+  locset eval-issues --set set.jsonl [--mirrors /work/.mirror] [--splits FILE] [--arms text,vector,hybrid,hybrid+strip,…] [--per-query out.jsonl]
   locset eval  --set set.jsonl (--tree DIR | --git DIR) [--state-dir DIR] [--modes text,vector,hybrid,grep]
-               [--kinds code] [--embedder builtin] [--exact-weight W] [--per-query out.jsonl] [--json]`
+               [--kinds code] [--embedder builtin] [--exact-weight W] [--rules default|none|strip,hints,strong] [--per-query out.jsonl] [--json]`
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -41,6 +44,12 @@ func run(ctx context.Context, args []string) error {
 		return runEval(ctx, args[1:])
 	case "exact":
 		return runExact(ctx, args[1:])
+	case "mine":
+		return runMine(ctx, args[1:])
+	case "issues":
+		return runIssues(ctx, args[1:])
+	case "eval-issues":
+		return runEvalIssues(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Println(usage)
 		return nil
