@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/devaiops/devai/memory/budget"
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/textindex"
 )
@@ -584,7 +585,7 @@ func (ix *Index) readLines(p string, lo, hi int) []string {
 
 // estimateTokens approximates a BPE tokenizer's count for code and prose:
 // about four bytes a token.
-func estimateTokens(s string) int { return (len(s) + 3) / 4 }
+func estimateTokens(s string) int { return budget.Tokens(len(s)) }
 
 // trimToTokens cuts s at a line boundary to fit n tokens; the first line is
 // cut mid-line only when it alone is too long.

@@ -6,10 +6,12 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/devaiops/devai/memory/budget"
 )
 
 // tokens is the usual rough count: four bytes a token.
-func tokens(bytes int) int { return (bytes + 2) / 4 }
+func tokens(bytes int) int { return budget.Tokens(bytes) }
 
 func printRepo(w io.Writer, r repoResult) {
 	fmt.Fprintf(w, "### %s — %s %s\n\n", r.Name, r.Module, r.Version)

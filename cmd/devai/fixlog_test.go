@@ -110,6 +110,19 @@ func TestFixLogCommand(t *testing.T) {
 	if !strings.Contains(md, "## 1. `auth.Service.recordLastSeen`") || strings.Contains(md, "## 3.") {
 		t.Errorf("markdown:\n%s", md)
 	}
+	// --max-tokens bounds the answer on the command line too (which
+	// otherwise lifts the budget): fewer suspects, and it says why.
+	whole, _, err := runCommand(fixLogCommand, bytes.NewReader(panicText), "-", "--max-suspects", "20", "--repo", dir, "--state-dir", state, "--embedder", "hash", "--log-level", "off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut, _, err := runCommand(fixLogCommand, bytes.NewReader(panicText), "-", "--max-suspects", "20", "--max-tokens", "2500", "--repo", dir, "--state-dir", state, "--embedder", "hash", "--log-level", "off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cut) >= len(whole) || !strings.Contains(cut, "## 1. `auth.Service.recordLastSeen`") || !strings.Contains(cut, "budget") {
+		t.Errorf("--max-tokens 2500: %d bytes of Markdown against %d without:\n%s", len(cut), len(whole), cut)
+	}
 	// A file outside the repository is refused with a usage error.
 	outside := filepath.Join(t.TempDir(), "crash.log")
 	if err := os.WriteFile(outside, panicText, 0o644); err != nil {

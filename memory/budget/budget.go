@@ -12,6 +12,13 @@ import "encoding/json"
 // 12k tokens, what an assistant's context can take for one answer.
 const Default = 48 << 10
 
+// BytesPerToken is how many bytes of code or prose make one token of a
+// BPE tokenizer, about: the one rate devai converts by.
+const BytesPerToken = 4
+
+// Tokens is about how many tokens n bytes make.
+func Tokens(n int) int { return (n + BytesPerToken - 1) / BytesPerToken }
+
 // Envelope is what the JSON-RPC response around a result adds, at most
 // (jsonrpc, id, the result key).
 const Envelope = 128

@@ -67,6 +67,10 @@ type Def[In, Out any] struct {
 	// Budget caps the answer (structured content plus text) in bytes: an
 	// assistant's context cannot take more. 0 means DefaultBudget.
 	Budget int
+	// BudgetOf, when set, is the cap a call asks for itself (an input such
+	// as max_tokens), in bytes, in place of Budget; 0: the call asks none.
+	// The tool's Check bounds it.
+	BudgetOf func(In) int
 	// NeedsFirstSync makes a call wait (up to Env.FirstSyncWait) for the
 	// index's first sync, since its answer over half an index misleads.
 	NeedsFirstSync bool
@@ -103,6 +107,18 @@ func (d *Def[In, Out]) budget() int {
 		return d.Budget
 	}
 	return DefaultBudget
+}
+
+// budgetFor is the cap on the answer to in, and whether there is one:
+// what the call asks for itself, else the tool's budget unless the call
+// lifted it (the CLI does).
+func (d *Def[In, Out]) budgetFor(in In, lifted bool) (int, bool) {
+	if d.BudgetOf != nil {
+		if asked := d.BudgetOf(in); asked > 0 {
+			return asked, true
+		}
+	}
+	return d.budget(), !lifted
 }
 
 // Info is what the server needs to know of a tool before serving it.

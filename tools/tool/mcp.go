@@ -144,8 +144,8 @@ func (d *Def[In, Out]) failure(err error) *mcp.CallToolResult {
 // slice becomes [], not null).
 func (d *Def[In, Out]) answer(ctx context.Context, req mcp.CallToolRequest, in In, out Out, schema map[string]any) *mcp.CallToolResult {
 	text := d.Render(in, out)
-	if d.Shrink != nil && !budgetLifted(req) {
-		for sizeOf(out, text) > d.budget() && d.Shrink(&out) {
+	if limit, capped := d.budgetFor(in, budgetLifted(req)); d.Shrink != nil && capped {
+		for sizeOf(out, text) > limit && d.Shrink(&out) {
 			text = d.Render(in, out)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/devaiops/devai/memory/budget"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -33,15 +34,29 @@ var Tool = &tool.Def[Input, Output]{
 	Run: func(ctx context.Context, env tool.Env, in Input) (Output, error) {
 		return Run(ctx, env.Index, in)
 	},
-	Render: func(_ Input, out Output) string { return Markdown(out) },
-	Count:  func(out Output) string { return fmt.Sprintf("%d suspects", len(out.Suspects)) },
-	Shrink: shrink,
+	Render:   func(_ Input, out Output) string { return Markdown(out) },
+	Count:    func(out Output) string { return fmt.Sprintf("%d suspects", len(out.Suspects)) },
+	Shrink:   shrink,
+	Budget:   DefaultMaxTokens * budget.BytesPerToken,
+	BudgetOf: func(in Input) int { return in.MaxTokens * budget.BytesPerToken },
 }
+
+// The answer's size a call may ask for with max_tokens, and what it gets
+// without (about 4k tokens). The least is about what one suspect with its
+// evidence takes.
+const (
+	MinMaxTokens     = 2500
+	MaxMaxTokens     = 12000
+	DefaultMaxTokens = 4000
+)
 
 // check refuses what no run can answer before the index is touched.
 func check(in *Input) error {
 	if in.MaxSuspects < 0 || in.MaxSuspects > MaxMaxSuspects {
 		return tool.Inputf("max_suspects %d is out of range; use 1 to %d", in.MaxSuspects, MaxMaxSuspects)
+	}
+	if in.MaxTokens != 0 && (in.MaxTokens < MinMaxTokens || in.MaxTokens > MaxMaxTokens) {
+		return tool.Inputf("max_tokens %d is out of range; use %d to %d (default %d)", in.MaxTokens, MinMaxTokens, MaxMaxTokens, DefaultMaxTokens)
 	}
 	if _, err := tool.ParseTimeRange(in.Since, in.Until, time.Now()); err != nil {
 		return tool.Input(err)

@@ -23,6 +23,7 @@ type Input struct {
 	Text        string `json:"text,omitempty" cli:"-" jsonschema:"Log lines or a stack trace pasted as text (a Go panic, Python traceback, Java/Kotlin exception, Node.js error, Rust panic, or JSON/logfmt log lines around a failure)"`
 	Path        string `json:"path,omitempty" cli:"-" jsonschema:"Instead of text: a log file inside the repository (repo-relative) or an indexed log URI such as devai://log/logs/worker.log or devai://log/logs/worker.log#L1-L40"`
 	MaxSuspects int    `json:"max_suspects,omitempty" jsonschema:"Suspects to return, 1 to 20 (default 5)."`
+	MaxTokens   int    `json:"max_tokens,omitempty" jsonschema:"The most the answer may take, in tokens (about 4 bytes each), 2500 to 12000 (default 4000 over MCP; the command line has no cap unless given); past it the longest lists are cut and the answer says so."`
 	Since       string `json:"since,omitempty" jsonschema:"Instead of text or path: analyse the indexed logs' events at or after this time, errors first. RFC 3339 (2026-01-31T09:00:00Z), a date (2026-01-31) or an age before now (15m, 2h, 7d)."`
 	Until       string `json:"until,omitempty" jsonschema:"With since, or alone: only events before this time, in the same forms (default: no end)."`
 	Logs        string `json:"logs,omitempty" cli:"log-glob" jsonschema:"With since/until: only the indexed logs whose path matches this glob, e.g. logs/*.log (default: every indexed log)."`
