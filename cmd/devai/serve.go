@@ -318,6 +318,12 @@ func keepIndexed(ctx context.Context, ix *memory.Index, logger hclog.Logger, wat
 // it is off: by --console=false, or by default on a bind beyond this
 // machine without bearer tokens (checkBind refuses that bind anyway).
 func newConsole(cfg *serveConfig, hc httpConfig, ix *memory.Index, team *teamStore, logger hclog.Logger) (http.Handler, error) {
+	return newConsoleAt(cfg, hc, ix, team, console.Prefix, logger)
+}
+
+// newConsoleAt is newConsole mounted at prefix (a server of several
+// repositories mounts one per repository at /console/NAME/).
+func newConsoleAt(cfg *serveConfig, hc httpConfig, ix *memory.Index, team *teamStore, prefix string, logger hclog.Logger) (http.Handler, error) {
 	auth := newAuthenticator(hc)
 	on := cfg.Console.value(isLoopbackAddr(cfg.HTTP) || auth != nil)
 	if cfg.HTTP == "" || !on {
@@ -329,12 +335,12 @@ func newConsole(cfg *serveConfig, hc httpConfig, ix *memory.Index, team *teamSto
 	if !isLoopbackAddr(cfg.HTTP) && auth == nil {
 		return nil, fmt.Errorf("--console on %s needs authentication: set --auth-token or --auth-token-file, or bind 127.0.0.1", cfg.HTTP)
 	}
-	c, err := console.New(console.Config{Repo: ix.Repo(), Decisions: team.decisions, Proposals: team.proposalsOf(ix),
+	c, err := console.New(console.Config{Prefix: prefix, Repo: ix.Repo(), Decisions: team.decisions, Proposals: team.proposalsOf(ix),
 		Status: ix.Status, Gaps: indexGaps(ix), ReviewBranch: cfg.ReviewBranch, Auth: reviewerAuth(auth), AllowedOrigins: hc.AllowedOrigins, Version: version(), Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	logger.Info("review console", "url", "http://"+cfg.HTTP+console.Prefix, "review_branch", cfg.ReviewBranch)
+	logger.Info("review console", "url", "http://"+cfg.HTTP+prefix, "review_branch", cfg.ReviewBranch)
 	return c, nil
 }
 
