@@ -46,25 +46,27 @@ type repoServing struct {
 
 // repoStatus is what /readyz says of a repository.
 type repoStatus struct {
-	Ready     bool      `json:"ready"`  // the first sync ended; searches answer from a full index
-	Source    string    `json:"source"` // "path" or "url"
-	Branch    string    `json:"branch,omitempty"`
-	Commit    string    `json:"commit,omitempty"` // the commit indexed (a URL repository)
-	Fetched   string    `json:"fetched,omitempty"`
-	State     string    `json:"state"` // cloning, indexing, ready, empty
-	Progress  float64   `json:"progress"`
-	Files     int       `json:"files"`
-	LastFetch time.Time `json:"last_fetch,omitzero"`
-	Error     string    `json:"error,omitempty"`
+	Ready          bool      `json:"ready"`  // the first sync ended; searches answer from a full index
+	Source         string    `json:"source"` // "path" or "url"
+	Branch         string    `json:"branch,omitempty"`
+	Commit         string    `json:"commit,omitempty"` // the commit indexed (a URL repository)
+	Fetched        string    `json:"fetched,omitempty"`
+	State          string    `json:"state"` // cloning, indexing, ready, empty
+	Progress       float64   `json:"progress"`
+	Files          int       `json:"files"`
+	LastFetch      time.Time `json:"last_fetch,omitzero"`
+	Error          string    `json:"error,omitempty"`
+	replicasStatus           // with --store: the commit each replica has indexed
 }
 
 // repoHost is what every repository of a server shares: the flags, the
 // tools, the loggers' output, and the background work.
 type repoHost struct {
 	cfg       *serveConfig
-	hc        httpConfig     // the server's: its Metrics and Logger observe the listener
-	store     *pgstore.Store // --store, shared by the repositories; nil: files under each one's state
-	metrics   *metrics       // the server's registry, served at /metrics
+	hc        httpConfig      // the server's: its Metrics and Logger observe the listener
+	store     *pgstore.Store  // --store, shared by the repositories; nil: files under each one's state
+	metrics   *metrics        // the server's registry, served at /metrics
+	commits   *indexedCommits // this replica's record of the commits indexed; nil without --store
 	tools     []tool.Tool
 	newLogger func(name string) hclog.InterceptLogger
 	bg        sync.WaitGroup
@@ -104,7 +106,8 @@ func runServeRepos(ctx context.Context, cfg *serveConfig, hc httpConfig, tools [
 	}
 	hc.Metrics, hc.Logger = newServerMetrics(), accessLogger(logger)
 	bgCtx, cancelBg := context.WithCancel(ctx)
-	host := &repoHost{cfg: cfg, hc: hc, store: store, metrics: hc.Metrics, tools: tools, newLogger: newLogger, bgCtx: bgCtx}
+	host := &repoHost{cfg: cfg, hc: hc, store: store, metrics: hc.Metrics, tools: tools, newLogger: newLogger, bgCtx: bgCtx,
+		commits: newIndexedCommits(store, cfg.replicaID(), logger)}
 	repos := make([]*servedRepo, 0, len(specs))
 	defer func() {
 		cancelBg()
@@ -123,7 +126,7 @@ func runServeRepos(ctx context.Context, cfg *serveConfig, hc httpConfig, tools [
 		}
 		repos = append(repos, r)
 	}
-	face := newReposHandler(repos, hc)
+	face := newReposHandler(repos, hc, host.commits)
 	hc.OAuth.warmUp(ctx, logger)
 	return serveHTTP(ctx, face, cfg.HTTP, func(a net.Addr) {
 		names := make([]string, len(repos))
@@ -191,6 +194,7 @@ func (h *repoHost) open(r *servedRepo, dir string) error {
 		return err
 	}
 	r.serving.Store(serving)
+	h.background(func(ctx context.Context) { h.commits.follow(ctx, r.spec.Name, ix, indexedEvery) })
 	return nil
 }
 

@@ -32,7 +32,7 @@ const hubSignatureHeader = "X-Hub-Signature-256"
 //	/.well-known/oauth-protected-resource/mcp/NAME  with OAuth
 //
 // Every request is counted and logged once, here, with its request id.
-func newReposHandler(list []*servedRepo, hc httpConfig) httpFace {
+func newReposHandler(list []*servedRepo, hc httpConfig, commits *indexedCommits) httpFace {
 	repos := make(map[string]*servedRepo, len(list))
 	for _, r := range list {
 		repos[r.spec.Name] = r
@@ -54,7 +54,7 @@ func newReposHandler(list []*servedRepo, hc httpConfig) httpFace {
 	mux.Handle("/hooks/{name}", webhookHandler(repos, hc))
 	serveConsoles(mux, list, repos, hc)
 	serveOperations(mux, newAuthenticator(hc), hc)
-	serveProbes(mux, reposReadiness(list))
+	serveProbes(mux, reposReadiness(list, commits))
 	return httpFace{Handler: observeRequests(hc.Logger, hc.Metrics, mux), shutdownParts: func(ctx context.Context) {
 		for _, r := range list {
 			if s := r.serving.Load(); s != nil {
@@ -147,9 +147,10 @@ func unknownRepo(w http.ResponseWriter, repos map[string]*servedRepo, why string
 
 // reposReadiness answers /readyz for several repositories: 200 while every
 // one can be served (indexing counts: answers then say "indexing N%"), 503
-// while one is still being cloned or failed.
-func reposReadiness(list []*servedRepo) readiness {
-	return func(context.Context) (int, any) {
+// while one is still being cloned or failed. With --store, it names this
+// replica and gives for each repository the commit each replica indexed.
+func reposReadiness(list []*servedRepo, commits *indexedCommits) readiness {
+	return func(ctx context.Context) (int, any) {
 		status := http.StatusOK
 		all := make(map[string]repoStatus, len(list))
 		for _, r := range list {
@@ -157,9 +158,14 @@ func reposReadiness(list []*servedRepo) readiness {
 			if r.serving.Load() == nil || st.State == "failed" {
 				status = http.StatusServiceUnavailable
 			}
+			st.replicasStatus = commits.readiness(ctx, r.spec.Name)
 			all[r.spec.Name] = st
 		}
-		return status, map[string]any{"repositories": all}
+		body := map[string]any{"repositories": all}
+		if commits != nil {
+			body["replica"] = commits.replica
+		}
+		return status, body
 	}
 }
 

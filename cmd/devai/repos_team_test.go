@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/memory/fixture"
@@ -125,5 +126,82 @@ func TestTwoRepositoriesOnTheSharedStore(t *testing.T) {
 	}
 	if n := metricValue(fams, "devai_http_requests_total", "method", "POST", "code", "200"); n != 6 {
 		t.Errorf("POST 200 counted %v times, want 6: initialize, search and propose on each repository", n)
+	}
+}
+
+// replicasOf reads what /readyz at base says of the replicas of one
+// repository: the whole body for a single repository, or its entry.
+func replicasOf(t *testing.T, base, repo string) (replica string, list []pgstore.ReplicaCommit) {
+	t.Helper()
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Replica      string
+		Replicas     []pgstore.ReplicaCommit
+		Repositories map[string]struct{ Replicas []pgstore.ReplicaCommit }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	if repo == "" {
+		return body.Replica, body.Replicas
+	}
+	return body.Replica, body.Repositories[repo].Replicas
+}
+
+// waitReplicas waits until /readyz at base lists want replicas of repo,
+// each with commit indexed, and returns them.
+func waitReplicas(t *testing.T, base, repo string, want int, commit string) (string, []pgstore.ReplicaCommit) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		self, list := replicasOf(t, base, repo)
+		n := 0
+		for _, r := range list {
+			if r.Commit == commit && !r.Indexed.IsZero() {
+				n++
+			}
+		}
+		if n == want && len(list) == want {
+			return self, list
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz of %s lists %+v (this replica %q): want %d replicas at %s", base, list, self, want, commit)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestReadyzSaysWhatEachReplicaIndexed (issue 14): the store records the
+// commit each replica has indexed, and /readyz of any replica lists them:
+// two replicas of one repository, and two repositories of one server.
+func TestReadyzSaysWhatEachReplicaIndexed(t *testing.T) {
+	tm := startTeam(t)
+	head := strings.TrimSpace(gitOut(t, tm.repo, "rev-parse", "HEAD"))
+	for _, r := range tm.replicas {
+		base := strings.TrimSuffix(r.url, "/mcp")
+		self, list := waitReplicas(t, base, "", 2, head)
+		if self == "" || (list[0].Replica != self && list[1].Replica != self) || list[0].Replica == list[1].Replica {
+			t.Errorf("/readyz of %s: replica %q, replicas %+v: want both, itself among them", base, self, list)
+		}
+	}
+
+	// Two repositories on one server, named by --replica-id.
+	billing := gitFolder(t, map[string]string{"billing/ledger.go": "package billing\n"})
+	base := startServeRepos(t, "--serve-repo", "shop="+tm.repo, "--serve-repo", "ledgers="+billing, "--no-watch",
+		"--store", tm.pg.URL, "--decisions-key-file", tm.keyFile, "--replica-id", "web-3")
+	// shop is the same repository as the two replicas' (the same name in
+	// the store): /readyz lists all three; ledgers only this one.
+	for repo, want := range map[string]struct {
+		n      int
+		commit string
+	}{"shop": {3, head}, "ledgers": {1, strings.TrimSpace(gitOut(t, billing, "rev-parse", "HEAD"))}} {
+		self, list := waitReplicas(t, base, repo, want.n, want.commit)
+		if self != "web-3" || list[0].Replica != "web-3" {
+			t.Errorf("/readyz of %s: replica %q, %+v: want web-3 first (the latest to index)", repo, self, list)
+		}
 	}
 }

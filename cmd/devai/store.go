@@ -38,6 +38,7 @@ type teamStore struct {
 	decisions decisions.Store
 	proposals proposals.Store     // nil: files under the index's state directory
 	sessions  *sharedSessionTable // nil: sessions live in this process only
+	shared    *pgstore.Store      // the shared store; nil: files
 	close     func()
 }
 
@@ -93,6 +94,7 @@ func teamStoreIn(ctx context.Context, st *pgstore.Store, t *trustFlags, repo, st
 		decisions: l,
 		proposals: st.Proposals(repo),
 		sessions:  &sharedSessionTable{store: st.Sessions(sessionIdle), logger: logger.Named("sessions")},
+		shared:    st,
 		close:     func() {},
 	}, nil
 }
