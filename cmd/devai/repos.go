@@ -219,7 +219,7 @@ func (h *repoHost) serve(r *servedRepo, ix *memory.Index, team *teamStore) (*rep
 	// The endpoint's own handler neither counts nor logs requests, nor
 	// serves /metrics: the server's handler does, once for all.
 	hc := h.hc
-	hc.Metrics, hc.Logger, hc.Console, hc.Shared = nil, nil, nil, team.sessions
+	hc.Metrics, hc.Logger, hc.Console, hc.Shared, hc.SessionScope = nil, nil, nil, team.sessions, r.spec.Name
 	face := newHTTPHandler(s, hc, nil)
 	if face.sessions != nil {
 		h.background(func(ctx context.Context) { face.sessions.run(ctx, sweepInterval(face.sessions.idle)) })
