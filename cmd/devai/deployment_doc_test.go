@@ -85,7 +85,7 @@ func TestTeamDeploymentExample(t *testing.T) {
 		for k, v := range svc.Environment {
 			switch {
 			case strings.HasPrefix(k, envPrefix):
-				if !regexp.MustCompile(`env `+k+`[;\n]`).MatchString(help) {
+				if !regexp.MustCompile(`env ` + k + `[;\n]`).MatchString(help) {
 					t.Errorf("%s: %s is not a variable of devai serve --help", name, k)
 				}
 			case slices.Contains(pgVariables, k):
