@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -43,10 +46,19 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 // back to back, and returns every level measured. It stops at the first
 // failure to start or to open sessions, returning what it has.
 func measureAll(ctx context.Context, c config, queries []string) ([]level, error) {
+	keyFile := c.keyFile
+	if keyFile == "" && c.store != "" {
+		keyDir, err := os.MkdirTemp("", "devai-load-key-")
+		if err != nil {
+			return nil, fmt.Errorf("decision-log key dir: %w", err)
+		}
+		defer os.RemoveAll(keyDir)
+		keyFile = filepath.Join(keyDir, "decisions.key") // the first server makes it
+	}
 	var out []level
 	for round := 1; round <= c.rounds; round++ {
 		if c.url != "" {
-			levels, err := measureServer(ctx, c, &server{url: c.url, label: "server"}, round, queries)
+			levels, err := measureServer(ctx, c, fleet{label: "server", servers: []*server{{url: c.url}}}, round, queries)
 			out = append(out, levels...)
 			if err != nil {
 				return out, err
@@ -54,15 +66,17 @@ func measureAll(ctx context.Context, c config, queries []string) ([]level, error
 			continue
 		}
 		for _, b := range c.binaries {
-			s, err := startServer(ctx, b, c)
-			if err != nil {
-				return out, err
-			}
-			levels, err := measureServer(ctx, c, s, round, queries)
-			s.stop()
-			out = append(out, levels...)
-			if err != nil {
-				return out, err
+			for _, n := range c.replicas {
+				f, err := startFleet(ctx, b, c, n, keyFile)
+				if err != nil {
+					return out, err
+				}
+				levels, err := measureServer(ctx, c, f, round, queries)
+				f.stop()
+				out = append(out, levels...)
+				if err != nil {
+					return out, err
+				}
 			}
 		}
 	}
@@ -71,7 +85,7 @@ func measureAll(ctx context.Context, c config, queries []string) ([]level, error
 
 // measureServer warms s up with every query once, then measures each
 // session count in turn.
-func measureServer(ctx context.Context, c config, s *server, round int, queries []string) ([]level, error) {
+func measureServer(ctx context.Context, c config, s fleet, round int, queries []string) ([]level, error) {
 	if _, err := runLevel(ctx, c, s, 1, len(queries), queries); err != nil {
 		return nil, fmt.Errorf("%s: warm-up: %w", s.label, err)
 	}
@@ -93,8 +107,8 @@ func measureServer(ctx context.Context, c config, s *server, round int, queries 
 
 // runLevel opens n sessions, then lets all of them make their calls at once,
 // each in sequence, and closes them. Opening and closing are not timed.
-func runLevel(ctx context.Context, c config, s *server, n, calls int, queries []string) (level, error) {
-	sessions, err := openSessions(ctx, s.url, n)
+func runLevel(ctx context.Context, c config, s fleet, n, calls int, queries []string) (level, error) {
+	sessions, err := openSessions(ctx, s, n)
 	defer closeSessions(sessions)
 	if err != nil {
 		return level{}, err
@@ -111,7 +125,7 @@ func runLevel(ctx context.Context, c config, s *server, n, calls int, queries []
 			<-start
 			for j := range calls {
 				q := queries[(i*7+j)%len(queries)] // sessions start at different queries
-				d, err := callSearch(ctx, cl, q, c.callTimeout)
+				d, err := callOnce(ctx, c.call, cl, q, c.callTimeout)
 				mu.Lock()
 				if err != nil {
 					if l.errors == 0 {
@@ -142,13 +156,14 @@ func runLevel(ctx context.Context, c config, s *server, n, calls int, queries []
 	return l, nil
 }
 
-// openSessions initializes n MCP sessions, each with its own HTTP transport
-// (its own connections, as separate clients have).
-func openSessions(ctx context.Context, url string, n int) ([]*client.Client, error) {
+// openSessions initializes n MCP sessions over the servers of f in turn,
+// each with its own HTTP transport (its own connections, as separate
+// clients have).
+func openSessions(ctx context.Context, f fleet, n int) ([]*client.Client, error) {
 	var out []*client.Client
-	for range n {
+	for i := range n {
 		hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-		cl, err := client.NewStreamableHttpClient(url, transport.WithHTTPBasicClient(hc))
+		cl, err := client.NewStreamableHttpClient(f.url(i), transport.WithHTTPBasicClient(hc))
 		if err != nil {
 			return out, fmt.Errorf("new client: %w", err)
 		}
@@ -173,6 +188,35 @@ func closeSessions(sessions []*client.Client) {
 	for _, cl := range sessions {
 		_ = cl.Close()
 	}
+}
+
+// callOnce makes one call of the kind --call names and times it.
+func callOnce(ctx context.Context, kind string, cl *client.Client, query string, timeout time.Duration) (time.Duration, error) {
+	if kind == "record" {
+		return callRecord(ctx, cl, timeout)
+	}
+	return callSearch(ctx, cl, query, timeout)
+}
+
+// callRecord makes a call whose cost is its decision record: search_context
+// with an empty query answers an input error without searching, and the
+// server records it like any call. Any other answer is an error.
+func callRecord(ctx context.Context, cl *client.Client, timeout time.Duration) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "search_context"
+	req.Params.Arguments = map[string]any{"query": ""}
+	t0 := time.Now()
+	res, err := cl.CallTool(ctx, req)
+	d := time.Since(t0)
+	if err != nil {
+		return d, fmt.Errorf("record call: %w", err)
+	}
+	if !res.IsError {
+		return d, errors.New("record call: an empty query was answered, not refused: the call measured more than its record")
+	}
+	return d, nil
 }
 
 // callSearch makes one search_context call and times it. An isError result

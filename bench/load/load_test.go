@@ -96,6 +96,31 @@ func TestFlagsStayOnLoopback(t *testing.T) {
 	}
 }
 
+// TestFleetFlags: replicas need a shared store on this machine, and --call
+// is search or record.
+func TestFleetFlags(t *testing.T) {
+	bin := t.TempDir() // any existing path stands for the binary
+	for _, tc := range []struct {
+		args []string
+		ok   bool
+	}{
+		{[]string{"--replicas", "1,2", "--store", "postgres://postgres@127.0.0.1:5432/postgres"}, true},
+		{[]string{"--replicas", "2"}, false},
+		{[]string{"--replicas", "1", "--store", "postgres://db.example.com/devai"}, false},
+		{[]string{"--store", "mysql://127.0.0.1/devai"}, false},
+		{[]string{"--call", "record"}, true},
+		{[]string{"--call", "write"}, false},
+	} {
+		c, err := parseFlags(append([]string{"--devai", bin}, tc.args...))
+		if (err == nil) != tc.ok {
+			t.Errorf("%v: err %v, want ok=%v", tc.args, err, tc.ok)
+		}
+		if err == nil && len(c.replicas) == 0 {
+			t.Errorf("%v: no replica counts", tc.args)
+		}
+	}
+}
+
 func TestQuerySets(t *testing.T) {
 	for _, repo := range []string{"testdata/shop", "/root/go/pkg/mod/github.com/prometheus/prometheus@v0.316.0", "/src/unknown"} {
 		qs, err := loadQueries("", repo)

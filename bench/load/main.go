@@ -6,7 +6,15 @@
 // request and the cores it used (to tell "serialised" from "out of CPU").
 //
 //	load --devai BIN [--devai before=OLD,after=NEW] [--repo DIR] [--sessions 1,10,50] [--calls 20] [--rounds 3]
+//	load --devai BIN --store postgres://127.0.0.1:5432/devai --replicas 1,2 [--call search|record]
 //	load --url http://127.0.0.1:7437/mcp --sessions 1,10,50
+//
+// With --store the started servers share that PostgreSQL store (and one
+// decision-log key), and --replicas starts that many of them, the sessions
+// spread over them in turn (as a balancer with sticky sessions would).
+// --call record measures what a decision append costs a call: each call is
+// a search_context with an empty query, which answers an input error at
+// once and is recorded like any other call.
 //
 // With several binaries it measures them back to back in each round
 // (before, after, before, after, …) and reports the median of the rounds,
@@ -20,8 +28,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +57,10 @@ type config struct {
 	calls       int           // calls per session for N > 1
 	singleCalls int           // calls of the one sequential client (N = 1)
 	rounds      int           // each binary measured this many times, interleaved
+	store       string        // --store of the started servers; "": files under each one's state dir
+	keyFile     string        // --decisions-key-file of the started servers; "": a new one for this run
+	replicas    []int         // replica counts measured, each its own fleet of servers
+	call        string        // "search" or "record"
 	callTimeout time.Duration // one call's deadline
 	deadline    time.Duration // the whole run's
 	readyWait   time.Duration // for the server's first sync
@@ -77,7 +91,7 @@ func run(ctx context.Context, args []string) error {
 func parseFlags(args []string) (config, error) {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	var c config
-	var bins, sessions string
+	var bins, sessions, replicas string
 	fs.StringVar(&bins, "devai", "", "devai `binary` to start, or label=path pairs (before=/tmp/old,after=/tmp/new) measured back to back")
 	fs.StringVar(&c.url, "url", "", "measure an already running server at this loopback MCP `URL` instead of starting one")
 	fs.StringVar(&c.repo, "repo", "testdata/shop", "repository the started server indexes and serves (its index goes to a temporary state dir)")
@@ -86,6 +100,10 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&sessions, "sessions", "1,10,50", "concurrent session counts to measure (comma `list`)")
 	fs.IntVar(&c.calls, "calls", 20, "search_context calls per session when sessions > 1")
 	fs.IntVar(&c.singleCalls, "single-calls", 100, "calls of the single sequential session (more than --calls, so its rate spans seconds)")
+	fs.StringVar(&c.store, "store", "", "started servers share this loopback PostgreSQL `URL` (devai serve --store); needed for --replicas past 1")
+	fs.StringVar(&c.keyFile, "decisions-key-file", "", "with --store: the decision-log key `file` the servers share (a store that holds a log needs the key it was written with; default: a new key, for a new store)")
+	fs.StringVar(&replicas, "replicas", "1", "replica counts to measure (comma `list`): each starts that many servers on --store")
+	fs.StringVar(&c.call, "call", "search", "what each call does: search (search_context) or record (an input error: the cost of its decision record)")
 	fs.IntVar(&c.rounds, "rounds", 1, "times each binary is measured, interleaved; the report gives the median")
 	fs.DurationVar(&c.callTimeout, "call-timeout", 30*time.Second, "deadline of one call; a call past it counts as an error")
 	fs.DurationVar(&c.deadline, "deadline", 15*time.Minute, "hard deadline of the whole run")
@@ -98,6 +116,12 @@ func parseFlags(args []string) (config, error) {
 	}
 	var err error
 	if c.sessions, err = parseCounts(sessions); err != nil {
+		return c, err
+	}
+	if c.replicas, err = parseCounts(replicas); err != nil {
+		return c, fmt.Errorf("--replicas: %w", err)
+	}
+	if err := checkFleet(c); err != nil {
 		return c, err
 	}
 	if c.calls < 1 || c.singleCalls < 1 || c.rounds < 1 {
@@ -118,6 +142,28 @@ func parseFlags(args []string) (config, error) {
 		}
 	}
 	return c, nil
+}
+
+// checkFleet refuses a store off this machine, several replicas without a
+// store (each would keep its own log: nothing shared to measure), and an
+// unknown --call.
+func checkFleet(c config) error {
+	if c.call != "search" && c.call != "record" {
+		return fmt.Errorf("--call %q: want search or record", c.call)
+	}
+	if c.store != "" {
+		u, err := url.Parse(c.store)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || !loopbackHost(u.Hostname()) {
+			return errors.New("--store must be a loopback postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/postgres")
+		}
+	}
+	if slices.Max(c.replicas) > 1 && c.store == "" {
+		return errors.New("--replicas past 1 needs --store: replicas share one store")
+	}
+	if slices.Max(c.replicas) > 1 && c.url != "" {
+		return errors.New("--replicas starts servers: give --devai, not --url")
+	}
+	return nil
 }
 
 // parseCounts reads "1,10,50".

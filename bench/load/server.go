@@ -20,15 +20,63 @@ import (
 // server is a devai serve --http process this bench started, or (pid 0) one
 // it was pointed at with --url.
 type server struct {
-	url   string // the MCP endpoint
-	cmd   *exec.Cmd
-	dir   string // temporary state dir and stderr log
-	label string
+	url    string // the MCP endpoint
+	cmd    *exec.Cmd
+	exited chan struct{} // closed when the process has ended
+	dir    string        // temporary state dir and stderr log
+	label  string
+}
+
+// fleet is the servers one measurement spreads its sessions over: one, or
+// several replicas on one store.
+type fleet struct {
+	label   string
+	servers []*server
+}
+
+// url is the endpoint session i connects to: the servers in turn.
+func (f fleet) url(i int) string { return f.servers[i%len(f.servers)].url }
+
+// schedTimes sums the servers'.
+func (f fleet) schedTimes() (cpu, runqWait time.Duration) {
+	for _, s := range f.servers {
+		c, w := s.schedTimes()
+		cpu, runqWait = cpu+c, runqWait+w
+	}
+	return cpu, runqWait
+}
+
+func (f fleet) stop() {
+	for _, s := range f.servers {
+		s.stop()
+	}
+}
+
+// startFleet starts n servers of b (on c.store with the decision-log key
+// keyFile when there is a store) and waits until each has indexed.
+func startFleet(ctx context.Context, b binary, c config, n int, keyFile string) (fleet, error) {
+	f := fleet{label: b.label}
+	if len(c.replicas) > 1 || n > 1 || c.store != "" {
+		f.label = fmt.Sprintf("%s ×%d", b.label, n)
+	}
+	var extra []string
+	if c.store != "" {
+		extra = []string{"--store", c.store, "--decisions-key-file", keyFile}
+	}
+	for range n {
+		s, err := startServer(ctx, b, c, extra...)
+		if err != nil {
+			f.stop()
+			return fleet{}, err
+		}
+		f.servers = append(f.servers, s)
+	}
+	return f, nil
 }
 
 // startServer starts bin serving repo on a free loopback port with its index
 // in a new temporary state dir, and waits until the first sync is done.
-func startServer(ctx context.Context, b binary, c config) (*server, error) {
+func startServer(ctx context.Context, b binary, c config, extra ...string) (*server, error) {
 	dir, err := os.MkdirTemp("", "devai-load-")
 	if err != nil {
 		return nil, fmt.Errorf("state dir: %w", err)
@@ -45,15 +93,20 @@ func startServer(ctx context.Context, b binary, c config) (*server, error) {
 	}
 	defer logf.Close()
 	// Not CommandContext: the server is stopped gracefully by stop, not killed.
-	cmd := exec.Command(b.path, "serve", "--http", addr, "--repo", c.repo,
-		"--state-dir", filepath.Join(dir, "state"), "--embedder", c.embedder, "--no-watch")
+	args := append([]string{"serve", "--http", addr, "--repo", c.repo,
+		"--state-dir", filepath.Join(dir, "state"), "--embedder", c.embedder, "--no-watch"}, extra...)
+	cmd := exec.Command(b.path, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start %s: %w", b.path, err)
 	}
-	s := &server{url: "http://" + addr + "/mcp", cmd: cmd, dir: dir, label: b.label}
-	if err := waitReady(ctx, "http://"+addr+"/readyz", c.readyWait); err != nil {
+	s := &server{url: "http://" + addr + "/mcp", cmd: cmd, dir: dir, label: b.label, exited: make(chan struct{})}
+	go func() {
+		_ = cmd.Wait()
+		close(s.exited)
+	}()
+	if err := waitReady(ctx, "http://"+addr+"/readyz", c.readyWait, s.exited); err != nil {
 		s.stop()
 		return nil, fmt.Errorf("%s on %s: %w (its log: %s)", b.label, c.repo, err, tail(filepath.Join(dir, "serve.log")))
 	}
@@ -70,8 +123,9 @@ func freeLoopbackAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// waitReady polls /readyz until the index is ready with files in it.
-func waitReady(ctx context.Context, readyz string, wait time.Duration) error {
+// waitReady polls /readyz until the index is ready with files in it, or
+// the server has exited (a flag it refused, a store it cannot open).
+func waitReady(ctx context.Context, readyz string, wait time.Duration, exited <-chan struct{}) error {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	last := "no answer"
@@ -87,6 +141,8 @@ func waitReady(ctx context.Context, readyz string, wait time.Duration) error {
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("not ready after %s (last: %s)", wait, last)
+		case <-exited:
+			return errors.New("the server exited before it was ready")
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
@@ -151,14 +207,12 @@ func (s *server) stop() {
 	if s.cmd == nil {
 		return
 	}
-	done := make(chan error, 1)
-	go func() { done <- s.cmd.Wait() }()
 	_ = s.cmd.Process.Signal(syscall.SIGINT)
 	select {
-	case <-done:
+	case <-s.exited:
 	case <-time.After(30 * time.Second):
 		_ = s.cmd.Process.Kill()
-		<-done
+		<-s.exited
 	}
 	os.RemoveAll(s.dir)
 }
@@ -176,6 +230,12 @@ func tail(path string) string {
 	return strings.TrimSpace(string(b))
 }
 
+// loopbackHost reports whether host names this machine only.
+func loopbackHost(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
+}
+
 // checkLoopbackURL refuses anything but http://127.0.0.1 or localhost: the
 // bench sends load, and load belongs on this machine.
 func checkLoopbackURL(raw string) error {
@@ -184,8 +244,7 @@ func checkLoopbackURL(raw string) error {
 		return fmt.Errorf("--url %q: %w", raw, err)
 	}
 	host := u.Hostname()
-	ip := net.ParseIP(host)
-	if u.Scheme != "http" || !(host == "localhost" || ip != nil && ip.IsLoopback()) {
+	if u.Scheme != "http" || !loopbackHost(host) {
 		return errors.New("--url must be a loopback http URL, e.g. http://127.0.0.1:7437/mcp")
 	}
 	return nil

@@ -260,7 +260,7 @@ func (a *authenticator) refuseJWT(w http.ResponseWriter, r *http.Request, err er
 func (a *authenticator) challenge(w http.ResponseWriter, r *http.Request, status int, params, body string) {
 	h := `Bearer realm="devai"`
 	if a.oauth != nil {
-		h += fmt.Sprintf(`, resource_metadata=%q`, a.origin(r)+resourceMetadataPath+r.URL.Path)
+		h += fmt.Sprintf(`, resource_metadata=%q`, a.origin(r)+resourceMetadataPath+publicPath(r))
 		if scopes := a.oauth.cfg.Scopes; len(scopes) > 0 && status == http.StatusUnauthorized {
 			h += fmt.Sprintf(`, scope=%q`, strings.Join(scopes, " ")) // what to ask the issuer for
 		}
@@ -270,6 +270,23 @@ func (a *authenticator) challenge(w http.ResponseWriter, r *http.Request, status
 	}
 	w.Header().Set("WWW-Authenticate", h)
 	http.Error(w, body, status)
+}
+
+type publicPathKey struct{}
+
+// withPublicPath keeps the path a client asked for (/mcp/NAME) on a
+// request handed to a repository's endpoint as /mcp, so that a challenge
+// names the metadata of the resource the client asked for.
+func withPublicPath(ctx context.Context, path string) context.Context {
+	return context.WithValue(ctx, publicPathKey{}, path)
+}
+
+// publicPath is the path the client asked for.
+func publicPath(r *http.Request) string {
+	if p, ok := r.Context().Value(publicPathKey{}).(string); ok {
+		return p
+	}
+	return r.URL.Path
 }
 
 // origin is the scheme and host clients reach this server at.

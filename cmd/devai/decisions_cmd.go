@@ -34,12 +34,26 @@ type decisionsConfig struct {
 type trustFlags struct {
 	KeyFile, AnchorFile string
 	Store               string // --store: the shared store (see store.go); "": files
+	StoreRepo           string // --store-repo: the repository's name there; "": its folder's name
 }
 
 func (t *trustFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.KeyFile, "decisions-key-file", "", "the decision log's HMAC key `file` (default: <state dir>/decisions.key, made on first use, mode 0600)")
 	fs.StringVar(&t.AnchorFile, "decisions-anchor-file", "", "the decision log's anchor `file`: record count and head hash (default: <state dir>/decisions.anchor)")
 	fs.StringVar(&t.Store, "store", "", storeUsage)
+	fs.StringVar(&t.StoreRepo, "store-repo", "", "the repository's `name` in the shared store (default: its folder's name; "+
+		"a server of several repositories keeps each under the NAME of --serve-repo or --repos)")
+}
+
+// storeRepoName names the repository repoDir in the shared store:
+// --store-repo, else its folder's name. Replicas serving one repository
+// from folders of different names must set --store-repo alike (the
+// decision log keeps one chain per name).
+func (t *trustFlags) storeRepoName(repoDir string) string {
+	if t.StoreRepo != "" {
+		return t.StoreRepo
+	}
+	return storeRepoName(repoDir)
 }
 
 func (t *trustFlags) decisionTrust() decisions.Trust {

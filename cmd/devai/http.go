@@ -51,6 +51,9 @@ type httpConfig struct {
 	// Shared is the session table every replica shares (--store); nil:
 	// sessions live in this process only.
 	Shared *sharedSessionTable
+	// SessionScope sets the sessions of one repository of a server of
+	// several apart from the others' ("": the server's one repository).
+	SessionScope string
 }
 
 // minTokenLength is the shortest bearer token accepted: 16 characters, so
@@ -165,8 +168,8 @@ func newHTTPHandler(s *server.MCPServer, cfg httpConfig, ready readiness) httpFa
 			clock = time.Now
 		}
 		face.sessions = newSessionTable(cfg.SessionIdleTimeout, cfg.MaxSessions, clock)
-		face.sessions.shared = cfg.Shared
-		face.mcp = server.NewStreamableHTTPServer(s, server.WithSessionIdManager(face.sessions))
+		face.sessions.shared, face.sessions.scope = cfg.Shared, cfg.SessionScope
+		face.mcp = server.NewStreamableHTTPServer(s, server.WithSessionIdManagerResolver(sessionsOfCallers{face.sessions}))
 		face.sessions.attach(face.mcp)
 		inner = face.sessions.guard(face.mcp)
 	}

@@ -41,11 +41,42 @@ var toolBuckets = []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30
 // newMetrics registers devai's series, the index's state (read from ix at
 // each scrape; ix may be nil) and the Go runtime's and the process's.
 func newMetrics(ix *memory.Index) *metrics {
+	m := newServerMetrics()
+	m.registerRepoSeries(m.reg, ix)
+	return m
+}
+
+// newServerMetrics registers the series of the listener and the process:
+// HTTP requests, the Go runtime's and the process's. A server of one
+// repository adds that repository's series beside them (newMetrics); a
+// server of several adds each repository's under a repo label (forRepo).
+func newServerMetrics() *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "devai_http_requests_total", Help: "HTTP requests answered, by method and status code.",
 		}, []string{"method", "code"}),
+	}
+	m.reg.MustRegister(m.httpRequests, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// forRepo registers the series of repository name of a server of several
+// in the server's registry, each with the label repo="name": one scrape of
+// /metrics shows every repository, and sum without (repo) the server.
+func (m *metrics) forRepo(name string, ix *memory.Index) *metrics {
+	r := &metrics{reg: m.reg, httpRequests: m.httpRequests}
+	r.registerRepoSeries(prometheus.WrapRegistererWith(prometheus.Labels{"repo": name}, m.reg), ix)
+	return r
+}
+
+// registerRepoSeries makes and registers in reg the series of one
+// repository's MCP server: requests, tool calls and their errors, decision
+// records lost, and its index's state.
+func (m *metrics) registerRepoSeries(reg prometheus.Registerer, ix *memory.Index) {
+	*m = metrics{
+		reg:          m.reg,
+		httpRequests: m.httpRequests,
 		mcpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "devai_mcp_requests_total", Help: "MCP requests answered, by JSON-RPC method and outcome (ok, error).",
 		}, []string{"method", "outcome"}),
@@ -59,10 +90,7 @@ func newMetrics(ix *memory.Index) *metrics {
 			Name: "devai_decision_append_errors_total", Help: "Decision records that could not be written to the decision log.",
 		}),
 	}
-	m.reg.MustRegister(m.httpRequests, m.mcpRequests, m.toolSeconds, m.toolErrors, m.appendErrors,
-		indexCollector{ix: ix},
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return m
+	reg.MustRegister(m.mcpRequests, m.toolSeconds, m.toolErrors, m.appendErrors, indexCollector{ix: ix})
 }
 
 // indexCollector reports the index's state at each scrape.

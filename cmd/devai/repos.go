@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,8 +17,8 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/devaiops/devai/memory"
-	"github.com/devaiops/devai/memory/decisions"
 	"github.com/devaiops/devai/memory/gitmirror"
+	"github.com/devaiops/devai/memory/pgstore"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -37,30 +38,35 @@ type servedRepo struct {
 
 // repoServing is what a repository serves once its index is open.
 type repoServing struct {
-	ix   *memory.Index
-	dlog *decisions.Log
-	face httpFace
+	ix      *memory.Index
+	team    *teamStore // its decision log, proposals and sessions
+	face    httpFace
+	console http.Handler // its review console at /console/NAME/; nil: none
 }
 
 // repoStatus is what /readyz says of a repository.
 type repoStatus struct {
-	Ready     bool      `json:"ready"`  // the first sync ended; searches answer from a full index
-	Source    string    `json:"source"` // "path" or "url"
-	Branch    string    `json:"branch,omitempty"`
-	Commit    string    `json:"commit,omitempty"` // the commit indexed (a URL repository)
-	Fetched   string    `json:"fetched,omitempty"`
-	State     string    `json:"state"` // cloning, indexing, ready, empty
-	Progress  float64   `json:"progress"`
-	Files     int       `json:"files"`
-	LastFetch time.Time `json:"last_fetch,omitzero"`
-	Error     string    `json:"error,omitempty"`
+	Ready          bool      `json:"ready"`  // the first sync ended; searches answer from a full index
+	Source         string    `json:"source"` // "path" or "url"
+	Branch         string    `json:"branch,omitempty"`
+	Commit         string    `json:"commit,omitempty"` // the commit indexed (a URL repository)
+	Fetched        string    `json:"fetched,omitempty"`
+	State          string    `json:"state"` // cloning, indexing, ready, empty
+	Progress       float64   `json:"progress"`
+	Files          int       `json:"files"`
+	LastFetch      time.Time `json:"last_fetch,omitzero"`
+	Error          string    `json:"error,omitempty"`
+	replicasStatus           // with --store: the commit each replica has indexed
 }
 
 // repoHost is what every repository of a server shares: the flags, the
 // tools, the loggers' output, and the background work.
 type repoHost struct {
 	cfg       *serveConfig
-	hc        httpConfig
+	hc        httpConfig      // the server's: its Metrics and Logger observe the listener
+	store     *pgstore.Store  // --store, shared by the repositories; nil: files under each one's state
+	metrics   *metrics        // the server's registry, served at /metrics
+	commits   *indexedCommits // this replica's record of the commits indexed; nil without --store
 	tools     []tool.Tool
 	newLogger func(name string) hclog.InterceptLogger
 	bg        sync.WaitGroup
@@ -91,8 +97,17 @@ func runServeRepos(ctx context.Context, cfg *serveConfig, hc httpConfig, tools [
 	defer closeLog()
 	logger := newLogger("devai")
 
+	store, err := openSharedStore(ctx, &cfg.trustFlags, logger)
+	if err != nil {
+		return err
+	}
+	if store != nil {
+		defer store.Close() // after the repositories, which use it (deferred below)
+	}
+	hc.Metrics, hc.Logger = newServerMetrics(), accessLogger(logger)
 	bgCtx, cancelBg := context.WithCancel(ctx)
-	host := &repoHost{cfg: cfg, hc: hc, tools: tools, newLogger: newLogger, bgCtx: bgCtx}
+	host := &repoHost{cfg: cfg, hc: hc, store: store, metrics: hc.Metrics, tools: tools, newLogger: newLogger, bgCtx: bgCtx,
+		commits: newIndexedCommits(store, cfg.replicaID(), logger)}
 	repos := make([]*servedRepo, 0, len(specs))
 	defer func() {
 		cancelBg()
@@ -111,7 +126,8 @@ func runServeRepos(ctx context.Context, cfg *serveConfig, hc httpConfig, tools [
 		}
 		repos = append(repos, r)
 	}
-	face := newReposHandler(repos, hc)
+	face := newReposHandler(repos, hc, host.commits)
+	hc.OAuth.warmUp(ctx, logger)
 	return serveHTTP(ctx, face, cfg.HTTP, func(a net.Addr) {
 		names := make([]string, len(repos))
 		for i, r := range repos {
@@ -156,8 +172,9 @@ func (h *repoHost) background(fn func(ctx context.Context)) {
 	}()
 }
 
-// open opens the repository's index over dir and its decision log, builds
-// its MCP server and publishes its endpoint.
+// open opens the repository's index over dir and its records (files
+// under its state, or the shared store under its name), builds its MCP
+// server and review console, and publishes its endpoint.
 func (h *repoHost) open(r *servedRepo, dir string) error {
 	opts := h.cfg.memoryOptions()
 	opts.Repo, opts.StateDir, opts.Logger = dir, filepath.Join(r.state, "index"), r.logger.Named("memory")
@@ -165,33 +182,57 @@ func (h *repoHost) open(r *servedRepo, dir string) error {
 	if err != nil {
 		return fmt.Errorf("repository %q: open the index of %s: %w", r.spec.Name, dir, err)
 	}
-	dlog, err := openDecisionLog(ix.StateDir(), h.cfg.decisionTrust(), r.logger)
+	team, err := teamStoreIn(h.bgCtx, h.store, &h.cfg.trustFlags, r.spec.Name, ix.StateDir(), h.cfg.SessionIdle, r.logger)
 	if err != nil {
 		_ = ix.Close()
 		return fmt.Errorf("repository %q: %w", r.spec.Name, err)
 	}
-	sc := serverConfig{Index: ix, Logger: r.logger, Tools: h.tools, FirstSyncWait: tool.DefaultFirstSyncWait, Decisions: dlog, AllowExec: h.cfg.AllowExec}
-	if err := h.cfg.chat.apply(&sc); err != nil {
-		_ = dlog.Close()
+	serving, err := h.serve(r, ix, team)
+	if err != nil {
+		team.close()
 		_ = ix.Close()
-		return usageError{err}
+		return err
+	}
+	r.serving.Store(serving)
+	h.background(func(ctx context.Context) { h.commits.follow(ctx, r.spec.Name, ix, indexedEvery) })
+	return nil
+}
+
+// serve builds what a repository serves over ix and team: its MCP server
+// (its series in the server's /metrics, labelled with its name), its
+// endpoint (its own sessions, shared through the store when there is one),
+// its console, and the local socket other devai processes reach it by.
+func (h *repoHost) serve(r *servedRepo, ix *memory.Index, team *teamStore) (*repoServing, error) {
+	sc := serverConfig{Index: ix, Logger: r.logger, Tools: h.tools, FirstSyncWait: tool.DefaultFirstSyncWait, Decisions: team.decisions,
+		Proposals: team.proposals, Sessions: team.sessions, AllowExec: h.cfg.AllowExec, Metrics: h.metrics.forRepo(r.spec.Name, ix)}
+	if err := h.cfg.chat.apply(&sc); err != nil {
+		return nil, usageError{err}
 	}
 	s, err := newMCPServer(sc)
 	if err != nil {
-		_ = dlog.Close()
-		_ = ix.Close()
-		return fmt.Errorf("repository %q: %w", r.spec.Name, err)
+		return nil, fmt.Errorf("repository %q: %w", r.spec.Name, err)
 	}
-	face := newHTTPHandler(s, h.hc, nil)
+	cons, err := newConsoleAt(h.cfg, h.hc, ix, team, repoConsolePrefix(r.spec.Name), r.logger)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("repository %q: %w", r.spec.Name, err)}
+	}
+	// The endpoint's own handler neither counts nor logs requests, nor
+	// serves /metrics: the server's handler does, once for all.
+	hc := h.hc
+	hc.Metrics, hc.Logger, hc.Console, hc.Shared, hc.SessionScope = nil, nil, nil, team.sessions, r.spec.Name
+	face := newHTTPHandler(s, hc, nil)
 	if face.sessions != nil {
 		h.background(func(ctx context.Context) { face.sessions.run(ctx, sweepInterval(face.sessions.idle)) })
 	}
 	if err := serveLocal(h.bgCtx, s, ix, r.logger); err != nil {
 		r.logger.Warn("other devai processes on this repository cannot share this index", "error", err)
 	}
-	r.serving.Store(&repoServing{ix: ix, dlog: dlog, face: face})
-	return nil
+	return &repoServing{ix: ix, team: team, face: face, console: cons}, nil
 }
+
+// repoConsolePrefix is where the review console of repository name is
+// mounted.
+func repoConsolePrefix(name string) string { return "/console/" + name + "/" }
 
 // follow keeps a repository given by URL at its branch head: clone (retried
 // until it works), open, index; then fetch on every tick of
@@ -319,16 +360,14 @@ func (r *servedRepo) requestFetch() {
 	}
 }
 
-// close releases the index and the decision log; call it after the
+// close releases the index and the repository's records; call it after the
 // background work has ended.
 func (r *servedRepo) close() {
 	s := r.serving.Load()
 	if s == nil {
 		return
 	}
-	if err := s.dlog.Close(); err != nil {
-		r.logger.Warn("closing the decision log", "error", err)
-	}
+	s.team.close()
 	if err := s.ix.Close(); err != nil {
 		r.logger.Warn("closing the index", "error", err)
 	}

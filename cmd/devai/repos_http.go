@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/devaiops/devai/cmd/devai/console"
 )
 
 // hubSignatureHeader carries a webhook body's HMAC-SHA256 under the shared
@@ -25,7 +27,12 @@ const hubSignatureHeader = "X-Hub-Signature-256"
 //	POST /hooks/NAME fetch repository NAME now (signed, or with the bearer token)
 //	/healthz         liveness
 //	/readyz          per repository: ready, the commit indexed, state, errors
-func newReposHandler(list []*servedRepo, hc httpConfig) httpFace {
+//	/metrics         the server's series, each repository's labelled repo=NAME
+//	/console/NAME/   the review console of repository NAME; /console/ lists them
+//	/.well-known/oauth-protected-resource/mcp/NAME  with OAuth
+//
+// Every request is counted and logged once, here, with its request id.
+func newReposHandler(list []*servedRepo, hc httpConfig, commits *indexedCommits) httpFace {
 	repos := make(map[string]*servedRepo, len(list))
 	for _, r := range list {
 		repos[r.spec.Name] = r
@@ -45,8 +52,10 @@ func newReposHandler(list []*servedRepo, hc httpConfig) httpFace {
 		unknownRepo(w, repos, fmt.Sprintf("no endpoint is %s", r.URL.Path))
 	})
 	mux.Handle("/hooks/{name}", webhookHandler(repos, hc))
-	serveProbes(mux, reposReadiness(list))
-	return httpFace{Handler: mux, shutdownParts: func(ctx context.Context) {
+	serveConsoles(mux, list, repos, hc)
+	serveOperations(mux, newAuthenticator(hc), hc)
+	serveProbes(mux, reposReadiness(list, commits))
+	return httpFace{Handler: observeRequests(hc.Logger, hc.Metrics, mux), shutdownParts: func(ctx context.Context) {
 		for _, r := range list {
 			if s := r.serving.Load(); s != nil {
 				_ = s.face.mcp.Shutdown(ctx)
@@ -75,9 +84,55 @@ func serveRepoMCP(w http.ResponseWriter, r *http.Request, repos map[string]*serv
 		http.Error(w, msg, http.StatusServiceUnavailable)
 		return
 	}
-	inner := r.Clone(r.Context())
+	inner := r.Clone(withPublicPath(r.Context(), r.URL.Path))
 	inner.URL = &url.URL{Path: "/mcp", RawQuery: r.URL.RawQuery}
 	s.face.ServeHTTP(w, inner)
+}
+
+// serveConsoles mounts the review console of each repository at
+// /console/NAME/ (each checks origins, CSRF and sign-in itself) and the
+// list of repositories at /console/. The console is off, or on, for all of
+// them alike (--console); a repository still being cloned answers 503.
+func serveConsoles(mux *http.ServeMux, list []*servedRepo, repos map[string]*servedRepo, hc httpConfig) {
+	listing := make([]console.Listing, 0, len(list))
+	for _, name := range sortedRepoNames(repos) {
+		listing = append(listing, console.Listing{Name: name, Prefix: repoConsolePrefix(name)})
+	}
+	index := console.ReposIndex(listing, newAuthenticator(hc) != nil)
+	mux.HandleFunc("/console/{name}/", func(w http.ResponseWriter, r *http.Request) {
+		repo, ok := repos[r.PathValue("name")]
+		if !ok {
+			http.Error(w, fmt.Sprintf("no repository is named %q: the consoles are under /console/", r.PathValue("name")), http.StatusNotFound)
+			return
+		}
+		s := repo.serving.Load()
+		switch {
+		case s == nil:
+			w.Header().Set("Retry-After", "10")
+			http.Error(w, fmt.Sprintf("repository %q is not served yet; /readyz says when it is", repo.spec.Name), http.StatusServiceUnavailable)
+		case s.console == nil:
+			http.Error(w, "the review console is off on this server (--console)", http.StatusNotFound)
+		default:
+			s.console.ServeHTTP(w, r)
+		}
+	})
+	mux.HandleFunc("/console/{$}", func(w http.ResponseWriter, r *http.Request) {
+		if !consoleOn(list) {
+			http.Error(w, "the review console is off on this server (--console)", http.StatusNotFound)
+			return
+		}
+		index.ServeHTTP(w, r)
+	})
+}
+
+// consoleOn reports whether the repositories served so far have consoles.
+func consoleOn(list []*servedRepo) bool {
+	for _, r := range list {
+		if s := r.serving.Load(); s != nil {
+			return s.console != nil
+		}
+	}
+	return true // none opened yet: each says so itself
 }
 
 // unknownRepo answers 404 with the endpoints there are.
@@ -92,9 +147,10 @@ func unknownRepo(w http.ResponseWriter, repos map[string]*servedRepo, why string
 
 // reposReadiness answers /readyz for several repositories: 200 while every
 // one can be served (indexing counts: answers then say "indexing N%"), 503
-// while one is still being cloned or failed.
-func reposReadiness(list []*servedRepo) readiness {
-	return func(context.Context) (int, any) {
+// while one is still being cloned or failed. With --store, it names this
+// replica and gives for each repository the commit each replica indexed.
+func reposReadiness(list []*servedRepo, commits *indexedCommits) readiness {
+	return func(ctx context.Context) (int, any) {
 		status := http.StatusOK
 		all := make(map[string]repoStatus, len(list))
 		for _, r := range list {
@@ -102,9 +158,14 @@ func reposReadiness(list []*servedRepo) readiness {
 			if r.serving.Load() == nil || st.State == "failed" {
 				status = http.StatusServiceUnavailable
 			}
+			st.replicasStatus = commits.readiness(ctx, r.spec.Name)
 			all[r.spec.Name] = st
 		}
-		return status, map[string]any{"repositories": all}
+		body := map[string]any{"repositories": all}
+		if commits != nil {
+			body["replica"] = commits.replica
+		}
+		return status, body
 	}
 }
 

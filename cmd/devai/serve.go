@@ -44,6 +44,7 @@ type serveConfig struct {
 	AllowExec      bool
 	Console        optionalBool // --console; unset: on where the bind is loopback or tokens are set
 	ReviewBranch   string
+	ReplicaID      string // --replica-id; "": defaultReplicaID()
 	chat           chatConfig
 	repos          reposConfig // several repositories, each at /mcp/NAME (repos.go)
 	auth           authFlags
@@ -68,6 +69,7 @@ func serveFlags() (*serveConfig, *flag.FlagSet) {
 	fs.BoolVar(&cfg.AllowExec, "allow-exec", false, "let propose_patch build the repository and run the impacted tests in a scratch copy (this runs the repository's code); without it only static checks run")
 	fs.Var(&cfg.Console, "console", "HTTP: serve the review console at /console/ (default: on for a loopback bind or with bearer tokens; --console=false turns it off)")
 	fs.StringVar(&cfg.ReviewBranch, "review-branch", "", "HTTP console: an approval commits the proposal's change to this `branch` (created at the proposal's base if missing) with git plumbing; no working tree is touched")
+	fs.StringVar(&cfg.ReplicaID, "replica-id", "", "with --store: this replica's `name` in the store's record of which commit each replica has indexed, shown by /readyz (default: the host name and a random suffix, new at each start)")
 	cfg.chat.register(fs)
 	cfg.repos.register(fs)
 	cfg.auth.register(fs)
@@ -198,10 +200,16 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 
 	bgCtx, cancelBg := context.WithCancel(ctx)
 	var bg sync.WaitGroup
-	bg.Add(1)
+	bg.Add(2)
 	go func() {
 		defer bg.Done()
 		keepIndexed(bgCtx, ix, logger, !cfg.NoWatch)
+	}()
+	commits := newIndexedCommits(team.shared, cfg.replicaID(), logger)
+	storeName := cfg.storeRepoName(cfg.Repo)
+	go func() {
+		defer bg.Done()
+		commits.follow(bgCtx, storeName, ix, indexedEvery)
 	}()
 	defer func() { cancelBg(); bg.Wait() }()
 	if err := servePprof(bgCtx, os.Getenv, logger); err != nil {
@@ -210,7 +218,15 @@ func runServe(ctx context.Context, cfg *serveConfig, stdin io.Reader, stdout, st
 	if err := serveLocal(bgCtx, s, ix, logger); err != nil {
 		logger.Warn("other devai processes on this repository cannot share this index", "error", err)
 	}
-	return serveOn(ctx, s, indexReadiness(ix), cfg, hc, stdin, stdout, logger, httpReady, toolNames(tools))
+	return serveOn(ctx, s, withReplicas(indexReadiness(ix), commits, storeName), cfg, hc, stdin, stdout, logger, httpReady, toolNames(tools))
+}
+
+// replicaID is --replica-id, else a name made once per process.
+func (cfg *serveConfig) replicaID() string {
+	if cfg.ReplicaID == "" {
+		cfg.ReplicaID = defaultReplicaID()
+	}
+	return cfg.ReplicaID
 }
 
 // serveOn serves s over stdio, or over HTTP when cfg.HTTP is set, until ctx
@@ -318,6 +334,12 @@ func keepIndexed(ctx context.Context, ix *memory.Index, logger hclog.Logger, wat
 // it is off: by --console=false, or by default on a bind beyond this
 // machine without bearer tokens (checkBind refuses that bind anyway).
 func newConsole(cfg *serveConfig, hc httpConfig, ix *memory.Index, team *teamStore, logger hclog.Logger) (http.Handler, error) {
+	return newConsoleAt(cfg, hc, ix, team, console.Prefix, logger)
+}
+
+// newConsoleAt is newConsole mounted at prefix (a server of several
+// repositories mounts one per repository at /console/NAME/).
+func newConsoleAt(cfg *serveConfig, hc httpConfig, ix *memory.Index, team *teamStore, prefix string, logger hclog.Logger) (http.Handler, error) {
 	auth := newAuthenticator(hc)
 	on := cfg.Console.value(isLoopbackAddr(cfg.HTTP) || auth != nil)
 	if cfg.HTTP == "" || !on {
@@ -329,12 +351,12 @@ func newConsole(cfg *serveConfig, hc httpConfig, ix *memory.Index, team *teamSto
 	if !isLoopbackAddr(cfg.HTTP) && auth == nil {
 		return nil, fmt.Errorf("--console on %s needs authentication: set --auth-token or --auth-token-file, or bind 127.0.0.1", cfg.HTTP)
 	}
-	c, err := console.New(console.Config{Repo: ix.Repo(), Decisions: team.decisions, Proposals: team.proposalsOf(ix),
+	c, err := console.New(console.Config{Prefix: prefix, Repo: ix.Repo(), Decisions: team.decisions, Proposals: team.proposalsOf(ix),
 		Status: ix.Status, Gaps: indexGaps(ix), ReviewBranch: cfg.ReviewBranch, Auth: reviewerAuth(auth), AllowedOrigins: hc.AllowedOrigins, Version: version(), Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	logger.Info("review console", "url", "http://"+cfg.HTTP+console.Prefix, "review_branch", cfg.ReviewBranch)
+	logger.Info("review console", "url", "http://"+cfg.HTTP+prefix, "review_branch", cfg.ReviewBranch)
 	return c, nil
 }
 

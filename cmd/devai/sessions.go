@@ -16,6 +16,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/devaiops/devai/memory/decisions"
 )
 
 // Defaults of the session table of `devai serve --http`.
@@ -64,6 +66,9 @@ type sessionTable struct {
 	// table is then its local cache (see shared.go).
 	shared   *sharedSessionTable
 	dropping sync.Map // ids being freed by this table's own drop
+	// scope sets this table's sessions apart from those of the other
+	// repositories of a server (their ids share the store's table).
+	scope string
 
 	mu   sync.Mutex
 	byID map[string]*list.Element // of *liveSession
@@ -72,6 +77,7 @@ type sessionTable struct {
 
 type liveSession struct {
 	id       string
+	owner    string // ownerKey of the caller who initialised it: the only one it serves
 	lastUsed time.Time
 	inFlight int // requests of this session being served, GET streams included
 }
@@ -89,7 +95,7 @@ func (t *sessionTable) attach(h http.Handler) {
 		// in the shared table.
 		t.dropping.Store(id, true)
 		defer t.dropping.Delete(id)
-		req, err := http.NewRequest(http.MethodDelete, "/mcp", nil)
+		req, err := http.NewRequestWithContext(context.WithValue(context.Background(), internalRequest{}, true), http.MethodDelete, "/mcp", nil)
 		if err != nil {
 			return
 		}
@@ -98,17 +104,82 @@ func (t *sessionTable) attach(h http.Handler) {
 	}
 }
 
-// Generate issues a new session id, making room for it first.
-func (t *sessionTable) Generate() string {
+// Generate issues a session id that no caller can use: mcp-go asks the
+// table itself only where it has no request (its sweeper); a request's
+// initialize goes through callerSessions.
+func (t *sessionTable) Generate() string { return t.generate("") }
+
+// generate issues a new session id for owner, making room for it first.
+func (t *sessionTable) generate(owner string) string {
 	id := sessionIDPrefix + uuid.NewString()
 	t.mu.Lock()
 	dropped := t.makeRoomLocked()
-	t.byID[id] = t.lru.PushFront(&liveSession{id: id, lastUsed: t.now()})
+	t.byID[id] = t.lru.PushFront(&liveSession{id: id, owner: owner, lastUsed: t.now()})
 	t.mu.Unlock()
 	t.freeAll(dropped)
-	t.shared.created(id)
+	t.shared.created(id, owner)
 	return id
 }
+
+// validateFor accepts only a live session that owner initialised. A
+// session of another caller gets the answer of an unknown one: its id
+// says nothing to who does not own it.
+func (t *sessionTable) validateFor(id, owner string) error {
+	if _, err := t.Validate(id); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.byID[id]
+	if !ok || owner == "" || e.Value.(*liveSession).owner != owner {
+		return errUnknownSession
+	}
+	return nil
+}
+
+// ownerKey names the caller of ctx for the sessions of this table: how it
+// proved who it is and its stable name (a JWT's subject, a token's name),
+// within this table's scope.
+func (t *sessionTable) ownerKey(ctx context.Context) string {
+	c := decisions.CallerOf(ctx)
+	who := c.Subject
+	if who == "" {
+		who = c.Name
+	}
+	return t.scope + "|" + c.Via + ":" + who
+}
+
+// sessionsOfCallers makes mcp-go ask, for each request, a session manager
+// bound to the request's caller: an initialize issues a session to that
+// caller, and a request of a session is accepted from that caller only.
+// Requests mcp-go makes without one (its sweeper), and the table's own
+// DELETEs (internalRequest), get the table itself.
+type sessionsOfCallers struct{ t *sessionTable }
+
+func (s sessionsOfCallers) ResolveSessionIdManager(r *http.Request) server.SessionIdManager {
+	if r == nil || r.Context().Value(internalRequest{}) != nil {
+		return s.t
+	}
+	return callerSessions{t: s.t, owner: s.t.ownerKey(r.Context())}
+}
+
+// internalRequest marks the DELETE the table sends mcp-go to free a
+// session it dropped.
+type internalRequest struct{}
+
+// callerSessions is the session table as one caller sees it.
+type callerSessions struct {
+	t     *sessionTable
+	owner string
+}
+
+func (c callerSessions) Generate() string { return c.t.generate(c.owner) }
+
+func (c callerSessions) Validate(id string) (bool, error) { return false, c.t.validateFor(id, c.owner) }
+
+// Terminate ends a session; the guard has refused a DELETE of a session
+// the caller does not own before mcp-go asks.
+func (c callerSessions) Terminate(id string) (bool, error) { return c.t.Terminate(id) }
 
 // Validate accepts only live sessions this table issued.
 func (t *sessionTable) Validate(id string) (isTerminated bool, err error) {
@@ -282,7 +353,7 @@ func (t *sessionTable) guard(next http.Handler) http.Handler {
 		end := t.begin(id)
 		defer end()
 		if !modern && id != "" && r.Method != http.MethodPost {
-			if _, err := t.Validate(id); err != nil {
+			if err := t.validateFor(id, t.ownerKey(r.Context())); err != nil {
 				http.Error(w, "not found: "+err.Error(), http.StatusNotFound)
 				return
 			}
@@ -323,4 +394,8 @@ func (d discardResponse) Header() http.Header         { return d.header }
 func (d discardResponse) Write(p []byte) (int, error) { return len(p), nil }
 func (d discardResponse) WriteHeader(int)             {}
 
-var _ server.SessionIdManager = (*sessionTable)(nil)
+var (
+	_ server.SessionIdManager         = (*sessionTable)(nil)
+	_ server.SessionIdManager         = callerSessions{}
+	_ server.SessionIdManagerResolver = sessionsOfCallers{}
+)

@@ -35,15 +35,15 @@ func (s *sharedSessionTable) ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), storeTimeout)
 }
 
-// created records a session this replica issued. A failure is logged: the
-// session still works on this replica.
-func (s *sharedSessionTable) created(id string) {
+// created records a session this replica issued to owner. A failure is
+// logged: the session still works on this replica.
+func (s *sharedSessionTable) created(id, owner string) {
 	if s == nil {
 		return
 	}
 	ctx, cancel := s.ctx()
 	defer cancel()
-	if err := s.store.Create(ctx, id); err != nil {
+	if err := s.store.Create(ctx, id, owner); err != nil {
 		s.logger.Error("session not shared with the other replicas", "session", id, "error", err)
 	}
 }
@@ -61,13 +61,13 @@ func (s *sharedSessionTable) ended(id string) {
 }
 
 // validateShared accepts a session the store knows as live, taking it into
-// the local table; it drops one the store no longer knows. While the store
-// cannot be reached, a session this replica knows goes on, and one it does
-// not is refused (its client initializes again).
+// the local table with its owner; it drops one the store no longer knows.
+// While the store cannot be reached, a session this replica knows goes on,
+// and one it does not is refused (its client initializes again).
 func (t *sessionTable) validateShared(id string) error {
 	ctx, cancel := t.shared.ctx()
 	defer cancel()
-	live, err := t.shared.store.Touch(ctx, id)
+	owner, live, err := t.shared.store.Touch(ctx, id)
 	t.mu.Lock()
 	e, known := t.byID[id]
 	switch {
@@ -79,7 +79,7 @@ func (t *sessionTable) validateShared(id string) error {
 		}
 		return nil
 	case live && !known:
-		t.byID[id] = t.lru.PushFront(&liveSession{id: id, lastUsed: t.now()})
+		t.byID[id] = t.lru.PushFront(&liveSession{id: id, owner: owner, lastUsed: t.now()})
 		t.mu.Unlock()
 		return nil
 	case !live && known:

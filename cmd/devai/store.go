@@ -28,9 +28,8 @@ func checkStore(store string) error {
 	return usagef("--store: want postgres://user@host:port/database (or nothing, for files under the state directory); a value of another form is not a store devai knows")
 }
 
-// storeRepoName names a repository in the shared store: its folder's name.
-// Replicas serving one repository must clone it into folders of the same
-// name (the decision log keeps one chain per name).
+// storeRepoName is a repository's default name in the shared store: its
+// folder's name (trustFlags.storeRepoName: --store-repo overrides it).
 func storeRepoName(repoDir string) string { return filepath.Base(absRepo(repoDir)) }
 
 // teamStore is where one server keeps what a team must see the same way:
@@ -39,38 +38,64 @@ type teamStore struct {
 	decisions decisions.Store
 	proposals proposals.Store     // nil: files under the index's state directory
 	sessions  *sharedSessionTable // nil: sessions live in this process only
+	shared    *pgstore.Store      // the shared store; nil: files
 	close     func()
 }
 
 // openTeamStore opens the decision log (and, with --store, the shared
 // proposals and sessions) of the repository repoDir served from stateDir.
 func openTeamStore(ctx context.Context, t *trustFlags, repoDir, stateDir string, sessionIdle time.Duration, logger hclog.Logger) (*teamStore, error) {
-	if err := checkStore(t.Store); err != nil {
+	st, err := openSharedStore(ctx, t, logger)
+	if err != nil {
 		return nil, err
 	}
-	if t.Store == "" {
+	team, err := teamStoreIn(ctx, st, t, t.storeRepoName(repoDir), stateDir, sessionIdle, logger)
+	if st == nil {
+		return team, err
+	}
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	team.close = st.Close
+	return team, nil
+}
+
+// openSharedStore opens --store, or returns nil without one.
+func openSharedStore(ctx context.Context, t *trustFlags, logger hclog.Logger) (*pgstore.Store, error) {
+	if err := checkStore(t.Store); err != nil || t.Store == "" {
+		return nil, err
+	}
+	st, err := pgstore.Open(ctx, t.Store, pgstore.Options{Logger: logger.Named("store")})
+	if err != nil {
+		return nil, fmt.Errorf("open the shared store: %w", err)
+	}
+	return st, nil
+}
+
+// teamStoreIn opens the records of repository repo: in st, the shared
+// store several repositories of a server share (its close is the
+// server's, not the repository's), or, with st nil, in files under
+// stateDir.
+func teamStoreIn(ctx context.Context, st *pgstore.Store, t *trustFlags, repo, stateDir string, sessionIdle time.Duration, logger hclog.Logger) (*teamStore, error) {
+	if st == nil {
 		l, err := openDecisionLog(stateDir, t.decisionTrust(), logger)
 		if err != nil {
 			return nil, err
 		}
 		return &teamStore{decisions: l, close: func() { _ = l.Close() }}, nil
 	}
-	st, err := pgstore.Open(ctx, t.Store, pgstore.Options{Logger: logger.Named("store")})
-	if err != nil {
-		return nil, fmt.Errorf("open the shared store: %w", err)
-	}
-	repo := storeRepoName(repoDir)
 	l, err := st.Decisions(ctx, repo, pgstore.DecisionOptions{KeyFile: keyFile(t, stateDir)})
 	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("open the decision log in the shared store: %w", err)
+		return nil, fmt.Errorf("open the decision log of %s in the shared store: %w", repo, err)
 	}
 	logger.Info("shared store", "store", st.Where(), "repository", repo)
 	return &teamStore{
 		decisions: l,
 		proposals: st.Proposals(repo),
 		sessions:  &sharedSessionTable{store: st.Sessions(sessionIdle), logger: logger.Named("sessions")},
-		close:     st.Close,
+		shared:    st,
+		close:     func() {},
 	}, nil
 }
 
@@ -97,7 +122,7 @@ func openDecisionReader(ctx context.Context, t *trustFlags, repoDir, stateDir st
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("open the shared store: %w", err)
 	}
-	repo := storeRepoName(repoDir)
+	repo := t.storeRepoName(repoDir)
 	l, err := st.Decisions(ctx, repo, pgstore.DecisionOptions{KeyFile: keyFile(t, stateDir), ReadOnly: true})
 	if err != nil {
 		st.Close()
@@ -118,7 +143,7 @@ func openProposalStore(ctx context.Context, t *trustFlags, repoDir, stateDir str
 	if err != nil {
 		return nil, nil, fmt.Errorf("open the shared store: %w", err)
 	}
-	return st.Proposals(storeRepoName(repoDir)), st.Close, nil
+	return st.Proposals(t.storeRepoName(repoDir)), st.Close, nil
 }
 
 // absRepo is repo made absolute; "" is the current directory.

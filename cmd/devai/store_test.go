@@ -42,6 +42,7 @@ type team struct {
 	replicas []*replica
 	lb       *httptest.Server
 	lbHits   []atomic.Int64 // requests the balancer sent to each replica
+	extra    []string       // flags every replica gets besides serveArgs'
 }
 
 type replica struct {
@@ -54,7 +55,13 @@ type replica struct {
 // sharing the store and the decision log's key.
 func startTeam(t *testing.T) *team {
 	t.Helper()
-	tm := &team{pg: pgtest.Start(t)}
+	return startTeamWith(t)
+}
+
+// startTeamWith is startTeam with more flags for each replica.
+func startTeamWith(t *testing.T, extra ...string) *team {
+	t.Helper()
+	tm := &team{pg: pgtest.Start(t), extra: extra}
 	tm.repo, _ = fixture.GitRepo(t)
 	tm.keyFile = filepath.Join(t.TempDir(), "decisions.key")
 	for range 2 {
@@ -78,8 +85,8 @@ func startTeam(t *testing.T) *team {
 }
 
 func (tm *team) serveArgs(state string) []string {
-	return []string{"--http", "127.0.0.1:0", "--no-watch", "--repo", tm.repo, "--state-dir", state, "--embedder", "none",
-		"--log-level", "info", "--store", tm.pg.URL, "--decisions-key-file", tm.keyFile}
+	return append([]string{"--http", "127.0.0.1:0", "--no-watch", "--repo", tm.repo, "--state-dir", state, "--embedder", "none",
+		"--log-level", "info", "--store", tm.pg.URL, "--decisions-key-file", tm.keyFile}, tm.extra...)
 }
 
 func (tm *team) startReplica(t *testing.T) *replica {

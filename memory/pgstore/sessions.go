@@ -21,29 +21,32 @@ type Sessions struct {
 // expires (0: never).
 func (s *Store) Sessions(idle time.Duration) *Sessions { return &Sessions{s: s, idle: idle} }
 
-// Create records a new session.
-func (t *Sessions) Create(ctx context.Context, id string) error {
+// Create records a new session of caller, the only one it is served to.
+func (t *Sessions) Create(ctx context.Context, id, caller string) error {
 	return t.s.retry(ctx, "record session", func(ctx context.Context) error {
-		_, err := t.s.pool.Exec(ctx, "INSERT INTO mcp_sessions (id) VALUES ($1) ON CONFLICT (id) DO NOTHING", id)
+		_, err := t.s.pool.Exec(ctx, "INSERT INTO mcp_sessions (id, caller) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", id, caller)
 		return err
 	})
 }
 
 // Touch marks a use of session id and reports whether it is live: issued
-// by some replica, not ended, not idle past the timeout. An expired one is
-// removed.
-func (t *Sessions) Touch(ctx context.Context, id string) (bool, error) {
-	var live bool
-	err := t.s.retry(ctx, "check session", func(ctx context.Context) error {
-		tag, err := t.s.pool.Exec(ctx, `UPDATE mcp_sessions SET last_used = now()
-			WHERE id = $1 AND ($2::bigint = 0 OR last_used > now() - make_interval(secs => $2::bigint / 1e6))`, id, t.idle.Microseconds())
-		live = err == nil && tag.RowsAffected() == 1
+// by some replica, not ended, not idle past the timeout; and whose it is.
+// An expired one is removed.
+func (t *Sessions) Touch(ctx context.Context, id string) (caller string, live bool, err error) {
+	err = t.s.retry(ctx, "check session", func(ctx context.Context) error {
+		err := t.s.pool.QueryRow(ctx, `UPDATE mcp_sessions SET last_used = now()
+			WHERE id = $1 AND ($2::bigint = 0 OR last_used > now() - make_interval(secs => $2::bigint / 1e6))
+			RETURNING caller`, id, t.idle.Microseconds()).Scan(&caller)
+		live = err == nil
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
 		return err
 	})
 	if err == nil && !live {
 		_ = t.Delete(ctx, id)
 	}
-	return live, err
+	return caller, live, err
 }
 
 // Delete ends a session for every replica.

@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -43,8 +44,12 @@ func TestMigrationsApplyOnce(t *testing.T) {
 	if err := conn.QueryRow(context.Background(), "SELECT count(*), count(DISTINCT version) FROM schema_migrations").Scan(&n, &distinct); err != nil {
 		t.Fatal(err)
 	}
-	if n != 1 || distinct != 1 {
-		t.Fatalf("schema_migrations holds %d rows (%d versions), want the one migration once", n, distinct)
+	files, err := os.ReadDir("migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(files) || distinct != len(files) {
+		t.Fatalf("schema_migrations holds %d rows (%d versions), want each of the %d migrations once", n, distinct, len(files))
 	}
 }
 
@@ -80,5 +85,35 @@ func TestAppendWhileTheServerIsDown(t *testing.T) {
 	}
 	if rep, err := l.Verify(ctx); err != nil || !rep.OK() || rep.Records != 2 {
 		t.Fatalf("verify: %v %+v", err, rep)
+	}
+}
+
+// Each replica's row says the last commit it indexed of a repository; a
+// later sync replaces it, other repositories and replicas keep theirs.
+func TestReplicaCommits(t *testing.T) {
+	pg := pgtest.Start(t)
+	s := openStore(t, pg.URL)
+	ctx := context.Background()
+	r := s.Replicas()
+	for _, w := range []struct{ replica, repo, commit string }{
+		{"web-1", "shop", "aaa"}, {"web-2", "shop", "aaa"}, {"web-1", "billing", "ccc"}, {"web-1", "shop", "bbb"},
+	} {
+		if err := r.Indexed(ctx, w.replica, w.repo, w.commit); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := r.List(ctx, "shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Replica != "web-1" || got[0].Commit != "bbb" || got[1].Replica != "web-2" || got[1].Commit != "aaa" ||
+		got[0].Indexed.Before(got[1].Indexed) || time.Since(got[0].Indexed) > time.Minute {
+		t.Fatalf("shop's replicas: %+v", got)
+	}
+	if got, err := r.List(ctx, "billing"); err != nil || len(got) != 1 || got[0].Commit != "ccc" {
+		t.Fatalf("billing's replicas: %+v %v", got, err)
+	}
+	if got, err := r.List(ctx, "none"); err != nil || len(got) != 0 {
+		t.Fatalf("a repository nobody indexed: %+v %v", got, err)
 	}
 }

@@ -82,10 +82,10 @@ func (c *Console) signedIn(next http.Handler) http.Handler {
 		who, ok := c.reviewer(r)
 		if !ok {
 			if r.Method != http.MethodGet {
-				http.Error(w, "unauthorized: sign in at /console/login", http.StatusUnauthorized)
+				http.Error(w, "unauthorized: sign in at "+c.cfg.Prefix+"login", http.StatusUnauthorized)
 				return
 			}
-			http.Redirect(w, r, "/console/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			http.Redirect(w, r, c.cfg.Prefix+"login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(WithReviewer(r.Context(), who)))
@@ -141,7 +141,7 @@ func (c *Console) csrfToken(w http.ResponseWriter, r *http.Request) string {
 }
 
 func (c *Console) cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
-	return &http.Cookie{Name: name, Value: value, Path: "/console/", MaxAge: maxAge, HttpOnly: true,
+	return &http.Cookie{Name: name, Value: value, Path: c.cfg.Prefix, MaxAge: maxAge, HttpOnly: true,
 		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode}
 }
 
@@ -178,13 +178,13 @@ func (c *Console) allowedOrigin(origin string) bool {
 }
 
 func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
-	c.render(w, r, http.StatusOK, "login", "Sign in", map[string]any{"Next": safeNext(r.URL.Query().Get("next")), "Required": c.cfg.Auth.required()})
+	c.render(w, r, http.StatusOK, "login", "Sign in", map[string]any{"Next": c.safeNext(r.URL.Query().Get("next")), "Required": c.cfg.Auth.required()})
 }
 
 // login takes a bearer token from the form and sets a session cookie
 // naming its holder.
 func (c *Console) login(w http.ResponseWriter, r *http.Request) {
-	next := safeNext(r.PostFormValue("next"))
+	next := c.safeNext(r.PostFormValue("next"))
 	if !c.cfg.Auth.required() {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
@@ -201,13 +201,13 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 
 func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, c.cookie(r, sessionCookie, "", -1))
-	http.Redirect(w, r, "/console/login", http.StatusSeeOther)
+	http.Redirect(w, r, c.cfg.Prefix+"login", http.StatusSeeOther)
 }
 
 // safeNext keeps a redirect inside the console.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, Prefix) || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
-		return "/console/proposals"
+func (c *Console) safeNext(next string) string {
+	if !strings.HasPrefix(next, c.cfg.Prefix) || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return c.cfg.Prefix + "proposals"
 	}
 	return next
 }

@@ -32,7 +32,9 @@ import (
 	"github.com/devaiops/devai/tools/gaps"
 )
 
-// Prefix is where the console is mounted on the HTTP server.
+// Prefix is where the console is mounted on the HTTP server by default;
+// Config.Prefix mounts it elsewhere (a server of several repositories
+// mounts one console per repository at /console/NAME/).
 const Prefix = "/console/"
 
 //go:embed templates/*.html static/*
@@ -40,7 +42,11 @@ var assets embed.FS
 
 // Config is what the console serves and how.
 type Config struct {
-	Repo string // the repository approvals commit to
+	// Prefix is the path the console answers under, with a slash at each
+	// end ("/console/shop/"); "": Prefix. Every link, form, redirect and
+	// cookie stays under it.
+	Prefix string
+	Repo   string // the repository approvals commit to
 	// Decisions is the log the pages read and verdicts are appended to:
 	// the server's own (files, or the shared store); required.
 	Decisions decisions.Store
@@ -81,6 +87,12 @@ func New(cfg Config) (*Console, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Prefix == "" {
+		cfg.Prefix = Prefix
+	}
+	if err := checkPrefix(cfg.Prefix); err != nil {
+		return nil, err
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.NewNullLogger()
 	}
@@ -94,7 +106,7 @@ func New(cfg Config) (*Console, error) {
 		return nil, fmt.Errorf("review console: make a key: %w", err)
 	}
 	var err error
-	if c.pages, err = parsePages(); err != nil {
+	if c.pages, err = parsePages(cfg.Prefix); err != nil {
 		return nil, err
 	}
 	if c.css, err = chromaCSS(); err != nil {
@@ -102,6 +114,20 @@ func New(cfg Config) (*Console, error) {
 	}
 	c.routes()
 	return c, nil
+}
+
+// Prefix is the path the console answers under ("/console/" or
+// "/console/NAME/").
+func (c *Console) Prefix() string { return c.cfg.Prefix }
+
+// checkPrefix refuses a mount path that is not a clean absolute folder:
+// it goes into links and cookie paths unescaped.
+func checkPrefix(p string) error {
+	if !strings.HasPrefix(p, "/") || !strings.HasSuffix(p, "/") || strings.HasPrefix(p, "//") ||
+		strings.ContainsAny(p, "\\?#%\"'<> \t\n") || strings.Contains(p, "/../") || strings.Contains(p, "/./") {
+		return fmt.Errorf("review console: prefix %q: want a path like /console/ or /console/NAME/", p)
+	}
+	return nil
 }
 
 // CheckBranch refuses a review branch name git would not take (or that
@@ -120,20 +146,21 @@ func CheckBranch(repo, name string) error {
 
 func (c *Console) routes() {
 	m := http.NewServeMux()
-	m.HandleFunc("GET /console/{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/console/proposals", http.StatusSeeOther)
+	p := c.cfg.Prefix
+	m.HandleFunc("GET "+p+"{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, p+"proposals", http.StatusSeeOther)
 	})
-	m.HandleFunc("GET /console/static/{name}", c.static)
-	m.HandleFunc("GET /console/login", c.loginPage)
-	m.HandleFunc("POST /console/login", c.login)
-	m.Handle("POST /console/logout", c.signedIn(http.HandlerFunc(c.logout)))
-	m.Handle("GET /console/proposals", c.signedIn(http.HandlerFunc(c.proposalList)))
-	m.Handle("GET /console/proposals/{id}", c.signedIn(http.HandlerFunc(c.proposalPage)))
-	m.Handle("POST /console/proposals/{id}/verdict", c.signedIn(http.HandlerFunc(c.verdict)))
-	m.Handle("GET /console/decisions", c.signedIn(http.HandlerFunc(c.decisionList)))
-	m.Handle("GET /console/decisions/{id}", c.signedIn(http.HandlerFunc(c.decisionPage)))
-	m.Handle("GET /console/index", c.signedIn(http.HandlerFunc(c.indexPage)))
-	m.Handle("GET /console/trace", c.signedIn(http.HandlerFunc(c.tracePage)))
+	m.HandleFunc("GET "+p+"static/{name}", c.static)
+	m.HandleFunc("GET "+p+"login", c.loginPage)
+	m.HandleFunc("POST "+p+"login", c.login)
+	m.Handle("POST "+p+"logout", c.signedIn(http.HandlerFunc(c.logout)))
+	m.Handle("GET "+p+"proposals", c.signedIn(http.HandlerFunc(c.proposalList)))
+	m.Handle("GET "+p+"proposals/{id}", c.signedIn(http.HandlerFunc(c.proposalPage)))
+	m.Handle("POST "+p+"proposals/{id}/verdict", c.signedIn(http.HandlerFunc(c.verdict)))
+	m.Handle("GET "+p+"decisions", c.signedIn(http.HandlerFunc(c.decisionList)))
+	m.Handle("GET "+p+"decisions/{id}", c.signedIn(http.HandlerFunc(c.decisionPage)))
+	m.Handle("GET "+p+"index", c.signedIn(http.HandlerFunc(c.indexPage)))
+	m.Handle("GET "+p+"trace", c.signedIn(http.HandlerFunc(c.tracePage)))
 	c.mux = m
 }
 

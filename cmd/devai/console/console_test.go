@@ -418,3 +418,58 @@ func TestTimelineFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestMountedUnderAPrefix: a console mounted at /console/shop/ (one per
+// repository of a team server) keeps every link, form, redirect and cookie
+// under its prefix, and answers nothing outside it; a prefix that would
+// break out of a link is refused.
+func TestMountedUnderAPrefix(t *testing.T) {
+	t.Parallel()
+	b := newBench(t, tokenAuth, "")
+	c, err := New(Config{Prefix: "/console/shop/", Repo: b.repo, Decisions: b.log, Proposals: proposals.Files{StateDir: b.state}, Auth: tokenAuth, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.c = c
+	if w := b.get(t, "/console/shop/"); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/console/shop/proposals" {
+		t.Fatalf("root: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	if w := b.get(t, "/console/shop/proposals"); w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/console/shop/login?next=") {
+		t.Fatalf("signed out: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	if w := b.get(t, "/console/proposals"); w.Code != http.StatusNotFound {
+		t.Fatalf("outside the prefix: %d, want 404", w.Code)
+	}
+	token, jar := b.formToken(t, "/console/shop/login")
+	for _, ck := range jar {
+		if ck.Path != "/console/shop/" {
+			t.Errorf("cookie %s has path %q, want /console/shop/", ck.Name, ck.Path)
+		}
+	}
+	w := b.post(t, "/console/shop/login", url.Values{"csrf": {token}, "token": {testToken}, "next": {"/console/other/proposals"}}, nil, jar...)
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/console/shop/proposals" {
+		t.Fatalf("sign in: %d %q (a next outside the prefix falls back to its proposals)", w.Code, w.Header().Get("Location"))
+	}
+	var session *http.Cookie
+	for _, ck := range w.Result().Cookies() {
+		if ck.Name == sessionCookie {
+			session = ck
+		}
+	}
+	for _, page := range []string{"/console/shop/proposals", "/console/shop/proposals/" + b.fix.ID, "/console/shop/decisions"} {
+		w := b.get(t, page, session)
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", page, w.Code, w.Body.String())
+		}
+		for _, m := range regexp.MustCompile(`(?:href|action)="(/[^"]*)"`).FindAllStringSubmatch(w.Body.String(), -1) {
+			if !strings.HasPrefix(m[1], "/console/shop/") {
+				t.Errorf("%s links outside its prefix: %s", page, m[1])
+			}
+		}
+	}
+	for _, bad := range []string{"console/", "/console", "//evil/", "/console/a b/", `/console/"x/`, "/console/../x/"} {
+		if _, err := New(Config{Prefix: bad, Repo: b.repo, Decisions: b.log, Proposals: proposals.Files{StateDir: b.state}}); err == nil {
+			t.Errorf("prefix %q accepted", bad)
+		}
+	}
+}

@@ -24,16 +24,17 @@ type pages map[string]*template.Template
 
 var pageNames = []string{"login", "proposals", "proposal", "decisions", "decision", "index", "trace", "error"}
 
-func parsePages() (pages, error) {
+func parsePages(prefix string) (pages, error) {
 	funcs := template.FuncMap{
-		"short": short,
-		"ago":   ago,
-		"when":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05Z") },
-		"label": verdictLabel,
-		"join":  strings.Join,
-		"list":  func(s ...string) []string { return s },
-		"inc":   func(i int) int { return i + 1 },
-		"pct":   func(f float64) float64 { return f * 100 },
+		"prefix": func() string { return prefix },
+		"short":  short,
+		"ago":    ago,
+		"when":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05Z") },
+		"label":  verdictLabel,
+		"join":   strings.Join,
+		"list":   func(s ...string) []string { return s },
+		"inc":    func(i int) int { return i + 1 },
+		"pct":    func(f float64) float64 { return f * 100 },
 	}
 	ps := pages{}
 	for _, name := range pageNames {
@@ -203,7 +204,7 @@ func (c *Console) verdict(w http.ResponseWriter, r *http.Request) {
 		again(http.StatusInternalServerError, msg)
 		return
 	}
-	http.Redirect(w, r, "/console/proposals/"+id+"#verdict", http.StatusSeeOther)
+	http.Redirect(w, r, c.cfg.Prefix+"proposals/"+id+"#verdict", http.StatusSeeOther)
 }
 
 // timelineQuery is the decision timeline's filters, from the URL.
