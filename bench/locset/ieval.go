@@ -193,7 +193,7 @@ func evalSnapshot(ctx context.Context, mirrors string, group []locset.Query, arm
 		if err != nil {
 			return nil, fmt.Errorf("open index of %s@%.12s: %w", repo, snap, err)
 		}
-		if err := ix.Sync(ctx, nil); err == nil {
+		if err = ix.Sync(ctx, nil); err == nil {
 			err = ix.WaitIdle(ctx)
 		}
 		if err != nil {
