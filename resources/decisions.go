@@ -69,33 +69,45 @@ func decisionsPage(ctx context.Context, log decisions.Reader, uri string) (answe
 	if err != nil {
 		return answer{}, fmt.Errorf("%s: %w", uri, err)
 	}
+	var keep func(decisions.Record) bool
 	if before != "" {
 		seq, err := decisions.ParseID(before)
 		if err != nil {
 			return answer{}, fmt.Errorf("%s: before: %w", uri, err)
 		}
+		keep = func(r decisions.Record) bool { return r.Seq < seq }
+	}
+	return pageOf(uri, "decisions", "records", recs, keep, limit, func(r decisions.Record) string { return r.ID },
+		", or devai://decisions/<id> for one"), nil
+}
+
+// pageOf is the newest limit items of all (oldest first) that keep accepts
+// (nil: all), as a listing whose "more" line names the next page of uri.
+func pageOf[T any](uri, key, what string, all []T, keep func(T) bool, limit int, id func(T) string, also string) answer {
+	if keep != nil {
 		n := 0
-		for n < len(recs) && recs[n].Seq < seq {
+		for n < len(all) && keep(all[n]) {
 			n++
 		}
-		recs = recs[:n]
+		all = all[:n]
 	}
-	older := max(0, len(recs)-limit)
-	recs = recs[older:]
-	items := make([]any, len(recs))
-	for i, r := range recs {
-		items[i] = r
+	older := max(0, len(all)-limit)
+	all = all[older:]
+	items := make([]any, len(all))
+	for i, x := range all {
+		items[i] = x
 	}
+	base, _, _ := strings.Cut(uri, "?")
 	return answer{list: &listing{
-		uri: uri, key: "decisions", items: items, older: older,
-		id: func(i int) string { return recs[i].ID },
+		uri: uri, key: key, items: items, older: older,
+		id: func(i int) string { return id(all[i]) },
 		more: func(omitted int, firstShown string) string {
 			if firstShown == "" {
-				return fmt.Sprintf("%d older records not shown; read %s?before=<id>&limit=<n>, or devai://decisions/<id> for one", omitted, DecisionsURI)
+				return fmt.Sprintf("%d older %s not shown; read %s?before=<id>&limit=<n>%s", omitted, what, base, also)
 			}
-			return fmt.Sprintf("%d older records not shown; read %s?before=%s for them, or devai://decisions/<id> for one", omitted, DecisionsURI, firstShown)
+			return fmt.Sprintf("%d older %s not shown; read %s?before=%s for them%s", omitted, what, base, firstShown, also)
 		},
-	}}, nil
+	}}
 }
 
 // pageQuery reads ?before=<id>&limit=<n> from uri.

@@ -86,29 +86,11 @@ func proposalsPage(ctx context.Context, store proposals.Store, log decisions.Rea
 	if err != nil {
 		return answer{}, fmt.Errorf("%s: %w", uri, err)
 	}
+	var keep func(proposalSummary) bool
 	if before != "" {
-		n := 0
-		for n < len(list) && list[n].ID < before {
-			n++
-		}
-		list = list[:n]
+		keep = func(p proposalSummary) bool { return p.ID < before }
 	}
-	older := max(0, len(list)-limit)
-	list = list[older:]
-	items := make([]any, len(list))
-	for i, p := range list {
-		items[i] = p
-	}
-	return answer{list: &listing{
-		uri: uri, key: "proposals", items: items, older: older,
-		id: func(i int) string { return list[i].ID },
-		more: func(omitted int, firstShown string) string {
-			if firstShown == "" {
-				return fmt.Sprintf("%d older proposals not shown; read %s?before=<id>&limit=<n>", omitted, ProposalsURI)
-			}
-			return fmt.Sprintf("%d older proposals not shown; read %s?before=%s for them", omitted, ProposalsURI, firstShown)
-		},
-	}}, nil
+	return pageOf(uri, "proposals", "proposals", list, keep, limit, func(p proposalSummary) string { return p.ID }, ""), nil
 }
 
 // proposalSummary is a proposal in short, read from its meta.json.
