@@ -18,19 +18,30 @@ import (
 	metrics "github.com/devaiops/devai/memory/evalmetrics"
 )
 
-// arm is one way of asking: a retrieval mode and the long-query rules.
+// arm is one way of asking: a retrieval mode, the long-query rules and,
+// for the plain baseline, weights of its own.
 type arm struct {
-	name  string
-	mode  memory.Mode
-	rules memory.QueryRules
+	name    string
+	mode    memory.Mode
+	rules   memory.QueryRules
+	weights *memory.Weights // nil: the run's weights
 }
 
-// parseArms reads "text,vector,hybrid,hybrid+strip,hybrid+hints+strong":
+// plainBM25 ranks by BM25 alone: no verbatim, symbol, requirement, graph
+// or hint signal — the naive baseline a question set is measured against.
+var plainBM25 = memory.Weights{Text: 1}
+
+// parseArms reads "bm25,text,vector,hybrid,hybrid+strip,hybrid+hints+strong":
 // a mode, then any of the rules strip, hints and strong. A bare mode uses
-// no rule at all, so that it is the baseline whatever the defaults are.
+// no rule at all, so that it is the baseline whatever the defaults are;
+// bm25 is the text channel with every other signal off.
 func parseArms(s string) ([]arm, error) {
 	var arms []arm
 	for _, name := range splitList(s) {
+		if name == "bm25" {
+			arms = append(arms, arm{name: name, mode: memory.ModeText, weights: &plainBM25})
+			continue
+		}
 		parts := strings.Split(name, "+")
 		a := arm{name: name, mode: memory.Mode(parts[0])}
 		switch a.mode {
@@ -188,8 +199,11 @@ func evalSnapshot(ctx context.Context, mirrors string, group []locset.Query, arm
 	start := time.Now()
 	var out []armResult
 	for i, a := range arms {
-		rules := a.rules
-		ix, err := memory.Open(ctx, memory.Options{Repo: tree, StateDir: state, Rules: &rules, Weights: &weights, Logger: progress.Logger("locset")})
+		rules, w := a.rules, weights
+		if a.weights != nil {
+			w = *a.weights
+		}
+		ix, err := memory.Open(ctx, memory.Options{Repo: tree, StateDir: state, Rules: &rules, Weights: &w, Logger: progress.Logger("locset")})
 		if err != nil {
 			return nil, fmt.Errorf("open index of %s@%.12s: %w", repo, snap, err)
 		}

@@ -67,6 +67,53 @@ func Score(ranked, expected []string) Scores {
 	return s
 }
 
+// ScoreHits rates a list of hits as a reader meets them: a file may come
+// back several times (one hit per chunk) and every hit takes a position, so
+// Acc@5 means "among the first five hits", not "among the first five
+// distinct files". An expected file is relevant at its first position only.
+func ScoreHits(hits, expected []string) Scores {
+	if len(expected) == 0 {
+		return Scores{}
+	}
+	want := make(map[string]bool, len(expected))
+	for _, e := range expected {
+		want[e] = true
+	}
+	found := map[string]bool{}
+	var s Scores
+	var dcg float64
+	for i, h := range hits {
+		pos := i + 1
+		if pos > 10 {
+			break
+		}
+		if !want[h] || found[h] {
+			continue
+		}
+		found[h] = true
+		if s.RR == 0 {
+			s.RR = 1 / float64(pos)
+			s.Acc1 = b2f(pos == 1)
+			s.Acc5 = b2f(pos <= 5)
+		}
+		dcg += 1 / math.Log2(float64(pos)+1)
+	}
+	var idcg float64
+	for i := 1; i <= min(len(want), 10); i++ {
+		idcg += 1 / math.Log2(float64(i)+1)
+	}
+	s.NDCG10 = dcg / idcg
+	s.Recall = float64(len(found)) / float64(len(want))
+	return s
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // Mean averages per-query scores; the mean of RR is MRR.
 func Mean(all []Scores) Scores {
 	var m Scores

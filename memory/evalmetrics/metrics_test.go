@@ -106,3 +106,32 @@ func nearlyEqual(a, b Scores) bool {
 	eq := func(x, y float64) bool { return math.Abs(x-y) < 1e-9 }
 	return eq(a.Acc1, b.Acc1) && eq(a.Acc5, b.Acc5) && eq(a.RR, b.RR) && eq(a.NDCG10, b.NDCG10) && eq(a.Recall, b.Recall)
 }
+
+func TestScoreHits(t *testing.T) {
+	l2 := func(rank int) float64 { return 1 / math.Log2(float64(rank)+1) }
+	tests := []struct {
+		name     string
+		hits     []string
+		expected []string
+		want     Scores
+	}{
+		{"first hit is right", []string{"a", "a", "b"}, []string{"a"},
+			Scores{Acc1: 1, Acc5: 1, RR: 1, NDCG10: 1, Recall: 1}},
+		{"repeated wrong file takes positions", []string{"x", "x", "x", "x", "x", "a"}, []string{"a"},
+			Scores{RR: 1.0 / 6, NDCG10: l2(6), Recall: 1}},
+		{"fifth hit is inside acc5", []string{"x", "x", "y", "y", "a"}, []string{"a"},
+			Scores{Acc5: 1, RR: 0.2, NDCG10: l2(5), Recall: 1}},
+		{"an expected file counts once", []string{"a", "a"}, []string{"a", "b"},
+			Scores{Acc1: 1, Acc5: 1, RR: 1, NDCG10: 1 / (l2(1) + l2(2)), Recall: 0.5}},
+		{"eleventh hit is not scored", []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "a"}, []string{"a"}, Scores{}},
+		{"empty expected", []string{"a"}, nil, Scores{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ScoreHits(tt.hits, tt.expected)
+			if !nearlyEqual(got, tt.want) {
+				t.Errorf("ScoreHits(%v, %v) = %+v, want %+v", tt.hits, tt.expected, got, tt.want)
+			}
+		})
+	}
+}

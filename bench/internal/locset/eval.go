@@ -20,6 +20,10 @@ type EvalOptions struct {
 	Modes []memory.Mode // each is scored separately
 	Kinds []chunk.Kind  // empty: every kind
 	Limit int           // files ranked per query; 0 means 10
+	// Chunks scores the hits as search_context returns them (chunks, a
+	// file as often as it has hits) instead of ranking files, and keeps
+	// each hit's kind and symbol in the results.
+	Chunks bool
 }
 
 // ModeReport is the outcome of one mode over the whole set.
@@ -37,8 +41,16 @@ type QueryResult struct {
 	Commit  string         `json:"commit"`
 	Files   []string       `json:"files"`
 	Ranked  []string       `json:"ranked"`
+	Hits    []HitBrief     `json:"hits,omitempty"` // with EvalOptions.Chunks
 	Scores  metrics.Scores `json:"scores"`
 	Latency time.Duration  `json:"latency_ns"`
+}
+
+// HitBrief is what a question set's scoring needs of one hit.
+type HitBrief struct {
+	Path   string     `json:"path"`
+	Kind   chunk.Kind `json:"kind"`
+	Symbol string     `json:"symbol,omitempty"`
 }
 
 // Evaluate asks every query of set in every mode at file level and scores
@@ -55,19 +67,26 @@ func Evaluate(ctx context.Context, s Searcher, set []Query, opts EvalOptions) ([
 		latencies := make([]time.Duration, 0, len(set))
 		for _, q := range set {
 			start := time.Now()
-			res, err := s.Search(ctx, memory.Query{Text: q.Query, Kinds: opts.Kinds, Limit: opts.Limit, FileLevel: true, Mode: mode})
+			res, err := s.Search(ctx, memory.Query{Text: q.Query, Kinds: opts.Kinds, Limit: opts.Limit, FileLevel: !opts.Chunks, Mode: mode})
 			took := time.Since(start)
 			if err != nil {
 				return nil, nil, fmt.Errorf("search %s for commit %s: %w", mode, q.Commit, err)
 			}
 			ranked := make([]string, 0, len(res.Hits))
+			var briefs []HitBrief
 			for _, h := range res.Hits {
 				ranked = append(ranked, h.Path)
+				if opts.Chunks {
+					briefs = append(briefs, HitBrief{Path: h.Path, Kind: h.Kind, Symbol: h.Symbol})
+				}
 			}
 			sc := metrics.Score(ranked, q.Files)
+			if opts.Chunks {
+				sc = metrics.ScoreHits(ranked, q.Files)
+			}
 			scores = append(scores, sc)
 			latencies = append(latencies, took)
-			results = append(results, QueryResult{Mode: mode, Commit: q.Commit, Files: q.Files, Ranked: ranked, Scores: sc, Latency: took})
+			results = append(results, QueryResult{Mode: mode, Commit: q.Commit, Files: q.Files, Ranked: ranked, Hits: briefs, Scores: sc, Latency: took})
 		}
 		reports = append(reports, ModeReport{
 			Mode:    mode,

@@ -22,6 +22,12 @@ type Query struct {
 	// mirror holds Snapshot, and the issue's URL.
 	Repo  string `json:"repo,omitempty"`
 	Issue string `json:"issue,omitempty"`
+	// Question sets only (bench/locset/questions): whether the developer
+	// asks for the implementation ("code") or for its tests ("test"), the
+	// symbols that answer, and why, in the words of whoever judged it.
+	Asks    string   `json:"asks,omitempty"`
+	Symbols []string `json:"symbols,omitempty"`
+	Why     string   `json:"why,omitempty"`
 }
 
 // WriteSet writes one JSON object per line.
