@@ -17,6 +17,7 @@ const (
 	exactMention    = 1 // holds an identifier of the query as a whole word
 	exactPhrase     = 2 // holds a quoted string, or the whole message-like query
 	exactDefinition = 3 // defines an identifier the query names
+	exactMessage    = 4 // emits the message of an error or log line the query pastes
 )
 
 // exactWindow bounds the chunks checked per needle.
@@ -28,14 +29,21 @@ const maxNeedles = 8
 
 // needle is a string of the query to find verbatim.
 type needle struct {
-	text  string
-	ident bool // an identifier: definitions count, whole words only
+	text    string
+	ident   bool // an identifier: definitions count, whole words only
+	message bool // a pasted message: where it is emitted is the answer
 }
 
 var (
 	quotedString = regexp.MustCompile("`([^`\n]{3,200})`|\"([^\"\n]{3,200})\"|“([^”\n]{3,200})”")
 	wordLike     = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*`)
 	questionWord = regexp.MustCompile(`(?i)^(how|where|what|why|when|which|who|does|do|is|are|can|should|find|show|list)\b`)
+	// errorLine is an error as a terminal prints it: a type or a word such
+	// as panic or Error, a colon, the message.
+	errorLine = regexp.MustCompile(`^([A-Za-z_][\w.]*):\s+(\S.{7,})$`)
+	// variablePart is a token a program fills in: quoted, numeric, a
+	// path, an option, key=value.
+	variablePart = regexp.MustCompile("['\"`{}<>=/\\\\]|^--?\\w|\\d")
 )
 
 // exactNeedles finds what a query asks for verbatim: its quoted strings,
@@ -52,6 +60,11 @@ func exactNeedles(text string) []needle {
 			out = append(out, n)
 		}
 	}
+	words := strings.Fields(text)
+	pasted := errorLine.FindStringSubmatch(text)
+	if pasted != nil && len(words) <= 30 && errorHead(pasted[1]) {
+		add(needle{text: pasted[2], message: true})
+	}
 	for _, m := range quotedString.FindAllStringSubmatch(text, -1) {
 		for _, g := range m[1:] {
 			if g = strings.TrimSpace(strings.TrimSuffix(g, "()")); g != "" {
@@ -59,9 +72,8 @@ func exactNeedles(text string) []needle {
 			}
 		}
 	}
-	words := strings.Fields(text)
-	if len(words) >= 3 && len(words) <= 12 && len(out) == 0 && !questionWord.MatchString(text) && messageCase(text) {
-		add(needle{text: text})
+	if len(out) == 0 && len(words) >= 3 && len(words) <= 12 && !questionWord.MatchString(text) && messageCase(text) {
+		add(needle{text: text, message: true})
 	}
 	for _, w := range wordLike.FindAllString(text, -1) {
 		w = strings.Trim(w, ".")
@@ -70,6 +82,16 @@ func exactNeedles(text string) []needle {
 		}
 	}
 	return out
+}
+
+// errorHead tells the head of an error line ("httpx.InvalidURL",
+// "TypeError", "panic", "Error") from a prose label ("note", "update").
+func errorHead(h string) bool {
+	switch strings.ToLower(h) {
+	case "panic", "error", "err", "fatal", "warning", "warn", "exception", "critical":
+		return true
+	}
+	return identifierLike(h)
 }
 
 // messageCase tells a message copied from a log or an error ("No response
@@ -101,6 +123,12 @@ func (ix *Index) searchExact(ctx context.Context, q Query, needles []needle, can
 			}
 			ix.mu.RUnlock()
 		}
+		if n.message {
+			if err := ix.searchMessage(ctx, q, n, cands); err != nil {
+				return err
+			}
+			continue
+		}
 		ids, err := ix.withAllTerms(ctx, q, n.text, textindex.InText)
 		if err != nil {
 			return err
@@ -114,6 +142,59 @@ func (ix *Index) searchExact(ctx context.Context, q Query, needles []needle, can
 		}
 	}
 	return nil
+}
+
+// searchMessage finds where a pasted message is emitted: the message as
+// pasted, and its longest fixed part, since the program filled in the rest
+// ("Invalid port: 'abc'" is emitted by f"Invalid port: {port!r}"; a test
+// that asserts the whole message does not emit it).
+func (ix *Index) searchMessage(ctx context.Context, q Query, n needle, cands map[string]*candidate) error {
+	for _, text := range []string{n.text, fixedPart(n.text)} {
+		if text == "" {
+			continue
+		}
+		ids, err := ix.withAllTerms(ctx, q, text, textindex.InText)
+		if err != nil {
+			return err
+		}
+		for _, id := range ix.holding(ids, needle{text: text}) {
+			markExact(cands, id, exactMessage, fmt.Sprintf("holds the message %q", text))
+		}
+	}
+	return nil
+}
+
+// fixedPart is the longest run of a message's words, split at colons,
+// sentence ends (a long message is often written as several literals) and
+// words a program fills in (variablePart), of at least two words and ten
+// letters; "" when none is, or when it is the whole message.
+func fixedPart(msg string) string {
+	var best, run []string
+	flush := func() {
+		if len(run) >= 2 && len(strings.Join(run, " ")) > len(strings.Join(best, " ")) {
+			best = run
+		}
+		run = nil
+	}
+	for _, w := range strings.Fields(msg) {
+		if variablePart.MatchString(w) {
+			flush()
+			continue
+		}
+		trimmed := strings.TrimRight(w, ":.!?")
+		if trimmed != w {
+			run = append(run, trimmed)
+			flush()
+			continue
+		}
+		run = append(run, w)
+	}
+	flush()
+	out := strings.TrimRight(strings.Join(best, " "), ".,;!?")
+	if len(out) < 10 || out == strings.TrimRight(msg, ".,;!? ") {
+		return ""
+	}
+	return out
 }
 
 func (ix *Index) withAllTerms(ctx context.Context, q Query, text, field string) ([]string, error) {

@@ -76,7 +76,7 @@ func TestExactNeedles(t *testing.T) {
 		query string
 		want  []needle
 	}{
-		{"Working outside of application context", []needle{{text: "Working outside of application context"}}},
+		{"Working outside of application context", []needle{{text: "Working outside of application context", message: true}}},
 		{"how are packfiles decoded", nil},
 		{"Deserialize", []needle{{text: "Deserialize", ident: true}}},
 		{"why does `raise_for_status` fail", []needle{{text: "raise_for_status", ident: true}}},
@@ -95,5 +95,47 @@ func TestExactNeedles(t *testing.T) {
 				t.Errorf("%q: needle %d = %+v, want %+v", tt.query, i, got[i], tt.want[i])
 			}
 		}
+	}
+}
+
+func TestPastedErrorsAreMessages(t *testing.T) {
+	tests := []struct {
+		query, message, fixed string
+	}{
+		{"httpx.TooManyRedirects: Exceeded maximum allowed redirects.", "Exceeded maximum allowed redirects.", ""},
+		{"httpx.InvalidURL: Invalid port: 'abc'", "Invalid port: 'abc'", "Invalid port"},
+		{"CookieConflict: Multiple cookies exist with name=sessionid", "Multiple cookies exist with name=sessionid", "Multiple cookies exist with"},
+		{"panic: GET /users: adding route without handler function", "GET /users: adding route without handler function", "adding route without handler function"},
+		{"Working outside of application context.", "Working outside of application context.", ""},
+	}
+	for _, tt := range tests {
+		var msg *needle
+		for _, n := range exactNeedles(tt.query) {
+			if n.message {
+				msg = &n
+				break
+			}
+		}
+		if msg == nil || msg.text != tt.message {
+			t.Errorf("%q: message needle %+v, want %q", tt.query, msg, tt.message)
+			continue
+		}
+		if got := fixedPart(msg.text); got != tt.fixed {
+			t.Errorf("fixedPart(%q) = %q, want %q", msg.text, got, tt.fixed)
+		}
+	}
+	for _, q := range []string{"where are route parameters parsed", "note: this is prose about a feature"} {
+		for _, n := range exactNeedles(q) {
+			if n.message {
+				t.Errorf("%q read as a pasted message %q", q, n.text)
+			}
+		}
+	}
+}
+
+func TestFixedPartSplitsSentences(t *testing.T) {
+	got := fixedPart("Knex: Timeout acquiring a connection. The pool is probably full. Are you missing a .transacting(trx) call?")
+	if got != "Are you missing a .transacting(trx) call" {
+		t.Errorf("fixedPart = %q", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/stack"
 )
 
@@ -43,6 +44,7 @@ type parsedQuery struct {
 	text    string
 	needles []needle
 	hints   []fileHint
+	wants   chunk.Kind // chunk.Test when the query asks for tests, else chunk.Code
 }
 
 // fileHint is a repository file the query names; fn is the function of
@@ -57,8 +59,9 @@ func isLongQuery(text string) bool { return len(strings.Fields(text)) > longQuer
 // the language and function of its frame, when a trace printed it) to a
 // repository file, or "".
 func parseQuery(text string, rules QueryRules, resolve func(lang, fn, file string) string) parsedQuery {
-	pq := parsedQuery{text: text}
+	pq := parsedQuery{text: text, wants: chunk.Code}
 	if !isLongQuery(text) {
+		pq.wants = wantedKind(text)
 		pq.needles = exactNeedles(text)
 		return pq
 	}
@@ -77,6 +80,22 @@ func parseQuery(text string, rules QueryRules, resolve func(lang, fn, file strin
 		pq.needles = exactNeedles(pq.text)
 	}
 	return pq
+}
+
+// asksForTests matches a query that asks for tests: "tests", "tested",
+// "test for …", "unit test", a test function's name. A singular "test" on
+// its own is not enough: "the app under test" and "classify test files"
+// ask about code.
+var asksForTests = regexp.MustCompile(`(?i:\btests\b|\btested\b|\btest (?:for|of|that|which|covering|cases?)\b|\bunit tests?\b)|\bTest[A-Z_]\w*|\btest_\w+`)
+
+// wantedKind is the kind a short question asks for: tests when it says
+// so, otherwise the code that does what it asks about. A long query (an
+// issue, a commit message) mentions tests in passing and asks about code.
+func wantedKind(text string) chunk.Kind {
+	if asksForTests.MatchString(text) {
+		return chunk.Test
+	}
+	return chunk.Code
 }
 
 var (

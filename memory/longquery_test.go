@@ -142,3 +142,29 @@ func TestShortQueriesAreNotRewritten(t *testing.T) {
 		}
 	}
 }
+
+func TestWantedKind(t *testing.T) {
+	tests := []struct {
+		query string
+		want  chunk.Kind
+	}{
+		{"where are the tests for following redirects?", chunk.Test},
+		{"tests that check request decompression stops a zip bomb", chunk.Test},
+		{"how is the body limit tested", chunk.Test},
+		{"a unit test for the router", chunk.Test},
+		{"test for digest authentication", chunk.Test},
+		{"TestRouterParam", chunk.Test},
+		{"test_redirect_loop", chunk.Test},
+		{"what happens when the app under test raises an exception", chunk.Code},
+		{"classify test files by each language's conventions", chunk.Code},
+		{"where are route parameters parsed", chunk.Code},
+		{"contest entries are ranked how", chunk.Code},
+		// A long query mentions tests in passing; it is about code.
+		{"The upload fails with a 413 although the limit is 10MB. I tested with curl and the tests in our CI fail the same way; this started after upgrading to the latest release of the library last week and nothing else changed in our setup.", chunk.Code},
+	}
+	for _, tt := range tests {
+		if got := parseQuery(tt.query, DefaultQueryRules, nil).wants; got != tt.want {
+			t.Errorf("%q: wants %s, want %s", tt.query, got, tt.want)
+		}
+	}
+}

@@ -33,6 +33,16 @@ type Weights struct {
 	Graph  float64 // a test tied by the symbol graph to a top code hit (that hit's rank)
 	Exact  float64 // the chunk holds a quoted string or identifier of the query verbatim, or defines it
 	Hint   float64 // the chunk's file is named by the query, as a path or a traceback frame (QueryRules.Hints)
+	// OtherKind is the share of its score a chunk loses when the query
+	// asks for the other side of code and tests: a test, when the question
+	// is about behaviour; code, when it asks for tests ("where is X
+	// tested"). 0 turns it off. Tests the symbol graph ties to a top code
+	// hit still follow that hit (Graph).
+	OtherKind float64
+	// Docs is the share of its score a document (kind spec) loses when the
+	// query asks about code: the code that does it before the page that
+	// tells of it. 0 turns it off; kinds [spec] asks for documents.
+	Docs float64
 }
 
 // DefaultWeights are tuned on the localization benchmark (bench/locset, 200
@@ -47,7 +57,7 @@ type Weights struct {
 // than a word it shares, such as an exception's type. The issue sets' tune
 // split scores the same at 2, 5 and 9; the fixture of
 // TestLongQueryTracebackNamesTheFile needs more than 4.
-var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2, Exact: 4, Hint: 5}
+var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2, Exact: 4, Hint: 5, OtherKind: 0.5, Docs: 0.3}
 
 // max is the fused score of a chunk ranked first by every fuzzy signal;
 // reported scores are divided by it and capped at 1, which a verbatim
@@ -112,7 +122,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 
 	ix.mu.RLock()
-	ranked := ix.rank(q, cands)
+	ranked := ix.rank(q, pq.wants, cands)
 	hits := ix.toHits(q, ranked)
 	ix.mu.RUnlock()
 
@@ -255,8 +265,9 @@ func containsKind(kinds []chunk.Kind, k chunk.Kind) bool {
 
 // rank fuses the channels, adds the exact-match and graph signals, drops
 // what the filters exclude and near-duplicates, and sorts.
-func (ix *Index) rank(q Query, cands map[string]*candidate) []*candidate {
+func (ix *Index) rank(q Query, wants chunk.Kind, cands map[string]*candidate) []*candidate {
 	terms := queryTerms(q.Text)
+	other := ix.otherKind(q, wants)
 	reqs := chunk.FindRequirementIDs(q.Text)
 	var out []*candidate
 	for id, c := range cands {
@@ -293,12 +304,36 @@ func (ix *Index) rank(q Query, cands map[string]*candidate) []*candidate {
 			c.score += ix.weights.Hint / float64(rrfK+1)
 			c.why = append(c.why, "its file is named by the query")
 		}
+		if other != "" && ref.file.Kind == other {
+			c.score *= 1 - ix.weights.OtherKind
+			c.why = append(c.why, fmt.Sprintf("a %s, and the query asks for %s", other, wants))
+		}
+		if other == chunk.Test && ref.file.Kind == chunk.Spec && ix.weights.Docs > 0 {
+			c.score *= 1 - ix.weights.Docs
+			c.why = append(c.why, "a document, and the query asks for code")
+		}
 		out = append(out, c)
 	}
 	sortCandidates(out)
 	out = append(out, ix.graphNeighbours(q, out, cands)...)
 	sortCandidates(out)
 	return dedupe(out)
+}
+
+// otherKind is the kind that loses OtherKind of its score for this query:
+// tests when it asks about code, code when it asks for tests; "" when the
+// caller chose the kinds itself or they do not include both.
+func (ix *Index) otherKind(q Query, wants chunk.Kind) chunk.Kind {
+	if ix.weights.OtherKind <= 0 {
+		return ""
+	}
+	if len(q.Kinds) > 0 && !(containsKind(q.Kinds, chunk.Code) && containsKind(q.Kinds, chunk.Test)) {
+		return ""
+	}
+	if wants == chunk.Test {
+		return chunk.Code
+	}
+	return chunk.Test
 }
 
 func sortCandidates(cs []*candidate) {
@@ -625,4 +660,23 @@ func sliceLines(lines []string, start, end int) string {
 		return ""
 	}
 	return strings.Join(lines[start-1:end], "\n")
+}
+
+// WeightNames are the names Weights.Set accepts, in the order of the fields.
+var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs"}
+
+// Set changes the weight called name (one of WeightNames). A weight is 0 or
+// more; other-kind is a share and stays below 1.
+func (w *Weights) Set(name string, v float64) error {
+	fields := map[string]*float64{"text": &w.Text, "vector": &w.Vector, "symbol": &w.Symbol, "req": &w.Req,
+		"graph": &w.Graph, "exact": &w.Exact, "hint": &w.Hint, "other-kind": &w.OtherKind, "docs": &w.Docs}
+	f, ok := fields[name]
+	if !ok {
+		return fmt.Errorf("unknown weight %q; weights: %s", name, strings.Join(WeightNames, ", "))
+	}
+	if v < 0 || ((name == "other-kind" || name == "docs") && v >= 1) {
+		return fmt.Errorf("weight %s=%g: a weight is 0 or more, other-kind and docs below 1", name, v)
+	}
+	*f = v
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +26,20 @@ type arm struct {
 	mode    memory.Mode
 	rules   memory.QueryRules
 	weights *memory.Weights // nil: the run's weights
+}
+
+// setArmWeight reads one "name=value" part of an arm ("hybrid+other-kind=0"):
+// the arm ranks with the run's weights but that one.
+func setArmWeight(a *arm, name, value string) error {
+	v, err := strconv.ParseFloat(value, 64)
+	if err != nil {
+		return fmt.Errorf("weight %s=%s is not a number", name, value)
+	}
+	if a.weights == nil {
+		w := memory.DefaultWeights
+		a.weights = &w
+	}
+	return a.weights.Set(name, v)
 }
 
 // plainBM25 ranks by BM25 alone: no verbatim, symbol, requirement, graph
@@ -49,7 +64,18 @@ func parseArms(s string) ([]arm, error) {
 		default:
 			return nil, fmt.Errorf("arm %q: unknown mode %q (want text, vector or hybrid)", name, parts[0])
 		}
-		if err := addRules(&a.rules, parts[1:]); err != nil {
+		var ruleNames []string
+		for _, p := range parts[1:] {
+			k, v, isWeight := strings.Cut(p, "=")
+			if !isWeight {
+				ruleNames = append(ruleNames, p)
+				continue
+			}
+			if err := setArmWeight(&a, k, v); err != nil {
+				return nil, fmt.Errorf("arm %q: %w", name, err)
+			}
+		}
+		if err := addRules(&a.rules, ruleNames); err != nil {
 			return nil, fmt.Errorf("arm %q: %w", name, err)
 		}
 		arms = append(arms, a)

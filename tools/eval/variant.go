@@ -20,8 +20,15 @@ type Variant struct {
 }
 
 // variantKeys are the keys ParseVariant accepts.
-var variantKeys = []string{"embedder", "embed-url", "embed-model",
-	"weights.text", "weights.vector", "weights.symbol", "weights.req", "weights.graph"}
+var variantKeys = append([]string{"embedder", "embed-url", "embed-model"}, weightKeys()...)
+
+func weightKeys() []string {
+	var keys []string
+	for _, n := range memory.WeightNames {
+		keys = append(keys, "weights."+n)
+	}
+	return keys
+}
 
 // ParseVariant reads "embedder=hash" or "weights.vector=1,weights.text=0.5".
 func ParseVariant(s string) (Variant, error) {
@@ -44,8 +51,12 @@ func ParseVariant(s string) (Variant, error) {
 			v.EmbedModel = val
 		case strings.HasPrefix(key, "weights.") && slices.Contains(variantKeys, key):
 			w, err := strconv.ParseFloat(val, 64)
-			if err != nil || w < 0 {
-				return v, fmt.Errorf("--compare %q: %s=%s: a weight is a number of 0 or more", s, key, val)
+			if err == nil {
+				var probe memory.Weights
+				err = probe.Set(strings.TrimPrefix(key, "weights."), w)
+			}
+			if err != nil {
+				return v, fmt.Errorf("--compare %q: %s=%s: a weight is a number of 0 or more (other-kind below 1)", s, key, val)
 			}
 			if v.Weights == nil {
 				v.Weights = map[string]float64{}
@@ -77,18 +88,7 @@ func (v Variant) Apply(base memory.Options) memory.Options {
 			w = *base.Weights
 		}
 		for k, x := range v.Weights {
-			switch k {
-			case "text":
-				w.Text = x
-			case "vector":
-				w.Vector = x
-			case "symbol":
-				w.Symbol = x
-			case "req":
-				w.Req = x
-			case "graph":
-				w.Graph = x
-			}
+			_ = w.Set(k, x) // ParseVariant accepted only known names and valid values
 		}
 		out.Weights = &w
 	}
