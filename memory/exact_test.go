@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/devaiops/devai/memory/chunk"
@@ -137,5 +138,39 @@ func TestFixedPartSplitsSentences(t *testing.T) {
 	got := fixedPart("Knex: Timeout acquiring a connection. The pool is probably full. Are you missing a .transacting(trx) call?")
 	if got != "Are you missing a .transacting(trx) call" {
 		t.Errorf("fixedPart = %q", got)
+	}
+}
+
+// TestHitNamesTheGroupEntryAsked: a var group is one chunk named by its
+// first entry; a query for another entry finds it as that entry's
+// definition and shows that entry's name, not the first one's.
+func TestHitNamesTheGroupEntryAsked(t *testing.T) {
+	ix := openSynced(t, writeRepo(t, map[string]string{
+		"git/errors.go": `package git
+
+import "errors"
+
+var (
+	ErrBranchExists        = errors.New("branch already exists")
+	ErrRepositoryNotExists = errors.New("repository does not exist")
+)
+`,
+		"git/open.go": `package git
+
+// Open fails with ErrRepositoryNotExists when there is no repository;
+// callers compare with ErrRepositoryNotExists, and PlainOpen returns
+// ErrRepositoryNotExists too.
+func Open(path string) error { return ErrRepositoryNotExists }
+`,
+	}))
+	res := search(t, ix, Query{Text: "ErrRepositoryNotExists"})
+	if len(res.Hits) == 0 || res.Hits[0].Path != "git/errors.go" {
+		t.Fatalf("first hits %v, want git/errors.go first", paths(res.Hits))
+	}
+	if got := res.Hits[0].Symbol; got != "git.ErrRepositoryNotExists" {
+		t.Errorf("hit symbol %q, want git.ErrRepositoryNotExists", got)
+	}
+	if !strings.Contains(res.Hits[0].Why, "defines ErrRepositoryNotExists") {
+		t.Errorf("why %q does not say it defines the name", res.Hits[0].Why)
 	}
 }

@@ -17,7 +17,7 @@ import (
 // manifestVersion changes whenever the on-disk layout of the index changes
 // (the manifest, the text mapping, chunking or redaction); an older index is
 // rebuilt.
-const manifestVersion = 6
+const manifestVersion = 7
 
 // manifest records what was indexed, so a re-sync re-reads only what changed.
 // It is the source of truth for "what is in the index": the text and vector
@@ -71,6 +71,7 @@ type chunkMeta struct {
 	EndLine      int
 	Symbol       string
 	SymbolKind   string
+	Also         []string // further names it defines (chunk.Chunk.Also)
 	Parents      []string
 	Signature    string
 	Requirements []string

@@ -123,7 +123,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 	ix.mu.RLock()
 	ranked := ix.rank(q, pq.wants, cands)
-	hits := ix.toHits(q, ranked)
+	hits := ix.toHits(q, ranked, namedTerms(q.Text, pq.needles))
 	ix.mu.RUnlock()
 
 	res := Result{Hits: hits, Total: len(ranked), Index: ix.stateLabel()}
@@ -419,7 +419,19 @@ func dedupe(cs []*candidate) []*candidate {
 	return out
 }
 
-func (ix *Index) toHits(q Query, ranked []*candidate) []Hit {
+// namedTerms are the names a query can mean a symbol by: its identifier
+// terms and its identifier needles.
+func namedTerms(text string, needles []needle) map[string]bool {
+	terms := queryTerms(text)
+	for _, n := range needles {
+		if n.ident {
+			terms[strings.ToLower(n.text[strings.LastIndexByte(n.text, '.')+1:])] = true
+		}
+	}
+	return terms
+}
+
+func (ix *Index) toHits(q Query, ranked []*candidate, terms map[string]bool) []Hit {
 	hits := make([]Hit, 0, q.Limit)
 	files := map[string]bool{}
 	for _, c := range ranked {
@@ -440,7 +452,7 @@ func (ix *Index) toHits(q Query, ranked []*candidate) []Hit {
 			Language:     f.Language,
 			StartLine:    m.StartLine,
 			EndLine:      m.EndLine,
-			Symbol:       m.Symbol,
+			Symbol:       hitSymbol(m, terms),
 			SymbolKind:   m.SymbolKind,
 			Signature:    m.Signature,
 			Score:        round3(min(1, c.score/ix.weights.max())),
@@ -525,7 +537,24 @@ func symbolNamed(m *chunkMeta, terms map[string]bool) string {
 			return suffix
 		}
 	}
+	for _, name := range m.Also {
+		if terms[strings.ToLower(name)] {
+			return name
+		}
+	}
 	return ""
+}
+
+// hitSymbol is the name a hit shows: the entry of a var or const group
+// that the query names, else the chunk's own symbol — a hit for
+// ErrRepositoryNotExists is not labelled with the group's first entry.
+func hitSymbol(m *chunkMeta, terms map[string]bool) string {
+	for _, name := range m.Also {
+		if terms[strings.ToLower(name)] {
+			return strings.Join(append(append([]string(nil), m.Parents...), name), ".")
+		}
+	}
+	return m.Symbol
 }
 
 func shared(have, want []string) string {

@@ -604,7 +604,7 @@ func docOf(id string, c chunk.Chunk) textindex.Doc {
 		Path:         c.Path,
 		Kind:         string(c.Kind),
 		Language:     c.Language,
-		Symbol:       c.QualifiedSymbol(),
+		Symbol:       strings.Join(append([]string{c.QualifiedSymbol()}, c.Also...), " "),
 		Signature:    c.Signature,
 		Text:         c.Text,
 		Requirements: c.Requirements,
@@ -618,7 +618,7 @@ func metaOf(id string, c chunk.Chunk, text string) chunkMeta {
 	sum := sha256.Sum256([]byte(text))
 	return chunkMeta{
 		ID: id, StartLine: c.StartLine, EndLine: c.EndLine,
-		Symbol: c.QualifiedSymbol(), SymbolKind: c.SymbolKind, Parents: c.Parents, Signature: c.Signature,
+		Symbol: c.QualifiedSymbol(), SymbolKind: c.SymbolKind, Also: c.Also, Parents: c.Parents, Signature: c.Signature,
 		Requirements: c.Requirements, TestNames: c.TestNames, Time: c.Time, Level: c.Level,
 		TextHash: hex.EncodeToString(sum[:8]),
 	}

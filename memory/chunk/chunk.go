@@ -51,6 +51,10 @@ type Chunk struct {
 	// SymbolKind says what Symbol names: func, method, type, var, const,
 	// class, function, section, operation, scenario, feature, event, block.
 	SymbolKind string
+	// Also are the further names the chunk defines, qualified like Symbol:
+	// the other entries of a Go var or const group, which Symbol (the
+	// first) does not name.
+	Also []string
 	// Parents is the enclosing chain, outermost first: the Go package and
 	// receiver type, a Python class, the Markdown heading path.
 	Parents   []string

@@ -231,6 +231,7 @@ func (s *goSplitter) fillSpecs(c *Chunk, d *ast.GenDecl, specs []ast.Spec) {
 	c.Refs = s.refs.take()
 	if len(names) > 0 {
 		c.Symbol = names[0]
+		c.Also = names[1:]
 	}
 	if d.Tok == token.TYPE {
 		return
