@@ -48,6 +48,7 @@ func resolverRepos() map[string]*Resolver {
 		// A Rust workspace of two crates.
 		"rust": NewResolver([]string{
 			"Cargo.toml", "src/lib.rs", "src/de.rs", "macros/Cargo.toml", "macros/src/lib.rs",
+			"src/panicking.rs", "src/rt.rs",
 		}).WithProject(Project{Crates: []Unit{{"mycrate", ""}, {"mycrate-macros", "macros"}}}),
 	}
 }
@@ -151,6 +152,12 @@ func TestResolverRealShapedFrames(t *testing.T) {
 		{"rust", "rust", "", "./src/de.rs", "src/de.rs"},
 		{"rust", "rust", "", "/home/u/.cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.188/src/de.rs", ""},
 		{"rust", "rust", "", "/rustc/90c541806f23a127002de5b4038be731ba1458ca/library/core/src/panicking.rs", ""},
+		// The standard library as a release rustc prints it, although the
+		// crate has files of those names (clap e9cbed34c, issue 4473).
+		{"rust", "rust", "std::panicking::begin_panic_handler", "/rustc/e080cc5a659fb760c0bc561b722a790dad35b5e1/library/std/src/panicking.rs", ""},
+		{"rust", "rust", "std::rt::lang_start_internal", "/rustc/a4cb3c831823d9baa56c3d90514b75b2660116fa/library/std/src/rt.rs", ""},
+		{"rust", "rust", "", `C:\rustc\a4cb3c831823d9baa56c3d90514b75b2660116fa\library\std\src\panicking.rs`, ""},
+		{"rust", "rust", "", "/home/u/.rustup/toolchains/nightly-x86_64-unknown-linux-gnu/lib/rustlib/src/rust/library/std/src/panicking.rs", ""},
 		// Rust: a backtrace without debug info names the path, no file.
 		{"rust", "rust", "mycrate::de::Deserializer::parse_str", "", "src/de.rs"},
 		{"rust", "rust", "<mycrate::de::Deserializer<R> as serde::de::Deserializer>::deserialize_any", "", "src/de.rs"},
