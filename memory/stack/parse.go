@@ -26,12 +26,14 @@ var (
 	nodeFrame    = regexp.MustCompile(`^\s+at (?:(.+?) \()?((?:file://|node:|/|[A-Za-z]:\\|\.{1,2}/|[\w@])[^()]*?):(\d+):(\d+)\)?$`)
 	nodeNative   = regexp.MustCompile(`^\s+at (.+?) \((?:<anonymous>|native)\)$`)
 	rustPanic    = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$`)
-	rustOld      = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', (.+?):(\d+):(\d+)$`)
+	// rustOld: Rust 1.x before 1.73; before about 1.20 it printed no
+	// column ("…', src/osstringext.rs:42").
+	rustOld = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', (.+?):(\d+)(?::(\d+))?$`)
 	// rustOldOpen and rustOldClose: a panic in the format before Rust
 	// 1.73 whose message spans lines (assert_eq!'s left and right); the
 	// location follows the message's closing quote on its last line.
 	rustOldOpen  = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at '(.*)$`)
-	rustOldClose = regexp.MustCompile(`^(.*)', (.+?):(\d+):(\d+)$`)
+	rustOldClose = regexp.MustCompile(`^(.*)', (.+?):(\d+)(?::(\d+))?$`)
 	rustFunc     = regexp.MustCompile(`^\s*\d+:\s+(?:0x[0-9a-f]+ - )?(.+)$`)
 	rustAt       = regexp.MustCompile(`^\s+at (.+?):(\d+)(?::(\d+))?$`)
 	// testifyColumn is the indentation testify gives the lines of a failed
@@ -627,6 +629,18 @@ func (p *parser) rustOldEnd(i int) int {
 	return i
 }
 
+// hasFrameAt tells whether a backtrace has a frame at the panic's
+// location (same file, ./ aside, and line): a full backtrace does, and
+// the location would only repeat it.
+func hasFrameAt(frames []Frame, loc Frame) bool {
+	for _, f := range frames {
+		if f.Line == loc.Line && normalize(f.File) == normalize(loc.File) {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *parser) rust(i int) int {
 	t := Trace{Lang: "rust", Type: "panic", Chain: p.chain}
 	p.chain++
@@ -685,8 +699,10 @@ func (p *parser) rust(i int) int {
 			t.Frames = append(t.Frames, f)
 		}
 	}
-	if len(t.Frames) == 0 {
-		t.Frames = []Frame{loc}
+	if !hasFrameAt(t.Frames, loc) {
+		// No backtrace, or one pasted short or without files: the panic's
+		// location is the one place the panic names.
+		t.Frames = append([]Frame{loc}, t.Frames...)
 	}
 	p.emit(t, start, min(i, len(p.in))-1)
 	return i

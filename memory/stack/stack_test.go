@@ -501,6 +501,28 @@ func TestHeadlessAndPrefixedTraces(t *testing.T) {
 			first: wantFrame{line: 2033},
 		},
 		{
+			name: "rust panic of Rust 1.x before columns were printed (clap #410)",
+			text: "thread '<main>' panicked at 'index out of bounds: the len is 1 but the index is 1', /home/cite-reader/.multirust/toolchains/stable/cargo/registry/src/github.com-88ac128001ac3a9a/clap-2.0.2/src/osstringext.rs:42\n",
+			lang: "rust", typ: "panic", frames: 1,
+			first: wantFrame{line: 42},
+		},
+		{
+			name: "rust panic whose pasted backtrace stops before the panic's location (clap #4473)",
+			text: "thread 'main' panicked at 'unexpected invalid UTF-8 code point', /home/matklad/.cargo/registry/src/github.com-1ecc6299db9ec823/clap-4.0.22/src/parser/parser.rs:176:53\n" +
+				"stack backtrace:\n   0: rust_begin_unwind\n             at /rustc/e080cc5a659fb760c0bc561b722a790dad35b5e1/library/std/src/panicking.rs:575:5\n" +
+				"   1: core::panicking::panic_fmt\n             at /rustc/e080cc5a659fb760c0bc561b722a790dad35b5e1/library/core/src/panicking.rs:65:14\n",
+			lang: "rust", typ: "panic", frames: 3,
+			first: wantFrame{line: 176},
+		},
+		{
+			name: "rust panic whose backtrace holds the panic's location keeps it once",
+			text: "thread 'main' panicked at src/main.rs:302:42:\ncalled `Result::unwrap()` on an `Err` value: ParseIntError { kind: Empty }\nstack backtrace:\n" +
+				"   0: rust_begin_unwind\n             at /rustc/82e1608dfa6e0b5569232559e3d385fea5a93112/library/std/src/panicking.rs:645:5\n" +
+				"   1: vayu::pomodoro\n             at ./src/main.rs:302:22\n   2: vayu::main\n             at ./src/main.rs:150:9\n",
+			lang: "rust", typ: "panic", frames: 3,
+			first: wantFrame{fn: "rust_begin_unwind", line: 645},
+		},
+		{
 			name: "go panic behind GitHub Actions timestamps (syncthing fb939ec49)",
 			text: "2024-09-29T21:01:53.5425372Z === RUN   TestIssue4357\n" +
 				"2024-09-29T21:01:53.5505943Z panic: runtime error: integer divide by zero [recovered]\n" +
