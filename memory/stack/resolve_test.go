@@ -150,6 +150,15 @@ func TestResolverRealShapedFrames(t *testing.T) {
 		{"rust", "rust", "", "/home/u/.cargo/registry/src/github.com-1ecc6299db9ec823/mycrate-macros-0.3.1/src/lib.rs", "macros/src/lib.rs"},
 		{"rust", "rust", "", `C:\Users\u\.cargo\registry\src\index.crates.io-6f17d22bba15001f\mycrate-0.3.1\src\lib.rs`, "src/lib.rs"},
 		{"rust", "rust", "", "./src/de.rs", "src/de.rs"},
+		// A git dependency: cargo checks out the whole repository under
+		// .cargo/git/checkouts/<repository>-<hash>/<revision>/ (clap #3858).
+		{"rust", "rust", "", "/home/u/.cargo/git/checkouts/mycrate-78dbe9b58f9073fe/dabb571/src/de.rs", "src/de.rs"},
+		{"rust", "rust", "", "/home/u/.cargo/git/checkouts/mycrate-78dbe9b58f9073fe/dabb571/macros/src/lib.rs", "macros/src/lib.rs"},
+		{"rust", "rust", "", `C:\Users\u\.cargo\git\checkouts\mycrate-78dbe9b58f9073fe\dabb571\src\lib.rs`, "src/lib.rs"},
+		{"rust", "rust", "", "/home/u/.cargo/git/checkouts/serde-0123456789abcdef/abc1234/src/de.rs", ""},
+		// A cargo home other than ~/.cargo: multirust's, a container's.
+		{"rust", "rust", "", "/home/u/.multirust/toolchains/stable/cargo/registry/src/github.com-88ac128001ac3a9a/mycrate-0.3.1/src/de.rs", "src/de.rs"},
+		{"rust", "rust", "", "/usr/local/cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.188/src/de.rs", ""},
 		{"rust", "rust", "", "/home/u/.cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.188/src/de.rs", ""},
 		{"rust", "rust", "", "/rustc/90c541806f23a127002de5b4038be731ba1458ca/library/core/src/panicking.rs", ""},
 		// The standard library as a release rustc prints it, although the
