@@ -523,6 +523,18 @@ func TestHeadlessAndPrefixedTraces(t *testing.T) {
 			first: wantFrame{fn: "rust_begin_unwind", line: 645},
 		},
 		{
+			name: "node error header without frames, quoted twice (webpack 3bd930eb8)",
+			text: "I currently experience these errors a lot:\n\n>> [...]/node_modules/webpack/lib/json/JsonGenerator.js:119\n>>   let data = module.buildInfo.jsonData;\n>>                                               ^\n>>   TypeError: Cannot read property 'jsonData' of undefined\n",
+			lang: "node", typ: "TypeError", frames: 1,
+			first: wantFrame{line: 119},
+		},
+		{
+			name: "python error as cleo (poetry) prints it (virtualenv 9d2af790)",
+			text: "```python\nModuleNotFoundError\n  No module named 'virtualenv.discovery.info'\n  at .venv/lib/python3.9/site-packages/virtualenv/discovery/py_info.py:663 in _possible_base\n```\n",
+			lang: "python", typ: "ModuleNotFoundError", frames: 1,
+			first: wantFrame{fn: "_possible_base", line: 663},
+		},
+		{
 			name: "go panic behind GitHub Actions timestamps (syncthing fb939ec49)",
 			text: "2024-09-29T21:01:53.5425372Z === RUN   TestIssue4357\n" +
 				"2024-09-29T21:01:53.5505943Z panic: runtime error: integer divide by zero [recovered]\n" +
