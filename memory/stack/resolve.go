@@ -491,7 +491,14 @@ func (r *Resolver) ownUnit(norm string, units []Unit, kind string, rest func(nor
 		if p := path.Join(u.Dir, inner); r.files[p] {
 			return Match{Path: p, By: by}, true
 		}
-		return r.suffix(inner, by+", path suffix"), true
+		m := r.suffix(inner, by+", path suffix")
+		if rel := strings.TrimPrefix(m.Path, u.Dir+"/"); m.Path != "" && !strings.Contains(rel, "/") && strings.Contains(inner, "/") {
+			// The path inside the package is known from its root: a file
+			// at that root is not one in a folder of it (a build/ or dist/
+			// file the repository does not hold).
+			return Match{By: fmt.Sprintf("%s has no %s; only the base name matches", by, inner)}, true
+		}
+		return m, true
 	}
 	return Match{}, false
 }

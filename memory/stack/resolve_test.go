@@ -35,7 +35,7 @@ func resolverRepos() map[string]*Resolver {
 		// A JavaScript/TypeScript package.
 		"node": NewResolver([]string{
 			"package.json", "src/index.ts", "src/router/index.ts", "lib/index.js", "lib/router/layer.js",
-			"packages/core/package.json", "packages/core/src/parse.js",
+			"packages/core/package.json", "packages/core/src/parse.js", "index.cjs",
 		}).WithProject(Project{NodePkgs: []Unit{{"myrouter", ""}, {"@scope/core", "packages/core"}}}),
 		// A Java/Kotlin multi-module project.
 		"jvm": NewResolver([]string{
@@ -136,6 +136,11 @@ func TestResolverRealShapedFrames(t *testing.T) {
 		{"node", "node", "", "webpack://myrouter/./src/index.ts", "src/index.ts"},
 		{"node", "node", "", "file:///home/u/myrouter/lib/router/layer.js", "lib/router/layer.js"},
 		{"node", "node", "", "/app/node_modules/express/lib/router/layer.js", ""},
+		// A built file of the package (build/, dist/) that the repository
+		// does not hold is not the root file of the same name (yargs
+		// 28d55e10).
+		{"node", "node", "", "//node_modules/myrouter/build/index.cjs", ""},
+		{"node", "node", "", "/app/node_modules/myrouter/index.cjs", "index.cjs"},
 		{"node", "node", "", "node:internal/modules/cjs/loader", ""},
 		{"node", "node", "", "webpack:///webpack/bootstrap", ""},
 		// Java/Kotlin.
