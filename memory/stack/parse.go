@@ -52,8 +52,14 @@ var (
 	nodeCaret  = regexp.MustCompile(`^\s*\^+\s*$`)
 	// cleoAt is the frame cleo (poetry's console) prints under a Python
 	// error: "  at path/to/file.py:663 in _possible_base".
-	cleoAt    = regexp.MustCompile(`^\s*at (\S+\.py):(\d+) in ([\w.<>]+)$`)
-	criPrefix = regexp.MustCompile(`^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) [PF] `)
+	cleoAt = regexp.MustCompile(`^\s*at (\S+\.py):(\d+) in ([\w.<>]+)$`)
+	// ipyFile is a frame as IPython 8 prints it: "File /x/mod.py:411, in
+	// normalize_port(port, scheme)", followed by numbered source lines.
+	ipyFile = regexp.MustCompile(`^\s*File (\S.*?\.py):(\d+), in ([\w.<>]+)\(.*\)$`)
+	// ipyContext is what IPython prints between its frames: numbered
+	// source lines, "---->" arrows, "Cell In[3], line 1".
+	ipyContext = regexp.MustCompile(`^\s*(?:-*> ?)?\d+ |^\s*Cell In\[\d+\], line \d+$|^\s*\.\.\.$`)
+	criPrefix  = regexp.MustCompile(`^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) [PF] `)
 	// actionsPrefix: the time GitHub Actions puts before every line of a
 	// job's log (seven fractional digits, UTC), as pasted from a failed run.
 	actionsPrefix = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z ?`)
@@ -181,6 +187,8 @@ func (p *parser) try(i int) (int, bool) {
 		return p.rust(i), true
 	case cleoAt.MatchString(l):
 		return p.cleo(i), true
+	case ipyFile.MatchString(l):
+		return p.ipython(i), true
 	}
 	if end, ok := p.nodeHeaderOnly(i); ok {
 		return end, true
@@ -650,6 +658,34 @@ func (p *parser) cleo(i int) int {
 		f := Frame{File: m[1], Func: m[3]}
 		f.Line, _ = strconv.Atoi(m[2])
 		t.Frames = append(t.Frames, f)
+	}
+	p.emit(t, start, i-1)
+	return i
+}
+
+// ipython reads a traceback as IPython 8 prints it: frames outermost
+// first, each with numbered source lines, then "Type: message" flush
+// left.
+func (p *parser) ipython(i int) int {
+	t := Trace{Lang: "python", Chain: p.chain}
+	p.chain++
+	start := i
+	for ; i < len(p.in); i++ {
+		l := p.text(i)
+		if m := ipyFile.FindStringSubmatch(l); m != nil {
+			f := Frame{File: m[1], Func: m[3]}
+			f.Line, _ = strconv.Atoi(m[2])
+			t.Frames = append([]Frame{f}, t.Frames...)
+			continue
+		}
+		if strings.TrimSpace(l) == "" || ipyContext.MatchString(l) {
+			continue
+		}
+		if pyExceptionLine.MatchString(l) && indentOf(l) == 0 {
+			t.Type, t.Message, _ = strings.Cut(strings.TrimSpace(l), ": ")
+			i++
+		}
+		break
 	}
 	p.emit(t, start, i-1)
 	return i

@@ -535,6 +535,18 @@ func TestHeadlessAndPrefixedTraces(t *testing.T) {
 			first: wantFrame{fn: "_possible_base", line: 663},
 		},
 		{
+			name: "python traceback as IPython 8 prints it (httpx 7073d95c)",
+			text: "Exception:\nFile /usr/local/lib/python3.11/dist-packages/httpx/_urlparse.py:411, in normalize_port(port, scheme)\n409 port_as_int = int(port)\n410 except ValueError:\n--> 411 raise InvalidURL(f\"Invalid port: {port!r}\")\n413 # See https://url.spec.whatwg.org/#url-miscellaneous\n\nInvalidURL: Invalid port: ':'\n",
+			lang: "python", typ: "InvalidURL", frames: 1,
+			first: wantFrame{fn: "normalize_port", line: 411},
+		},
+		{
+			name: "IPython 8 traceback of two frames, innermost last",
+			text: "Cell In[3], line 1\n----> 1 f()\n\nFile ~/work/app/mod.py:3, in f()\n      1 def f():\n----> 3     g(0)\n\nFile ~/work/app/mod.py:7, in g(x)\n----> 7     return 1 / x\n\nZeroDivisionError: division by zero\n",
+			lang: "python", typ: "ZeroDivisionError", frames: 2,
+			first: wantFrame{fn: "g", line: 7},
+		},
+		{
 			name: "go panic behind GitHub Actions timestamps (syncthing fb939ec49)",
 			text: "2024-09-29T21:01:53.5425372Z === RUN   TestIssue4357\n" +
 				"2024-09-29T21:01:53.5505943Z panic: runtime error: integer divide by zero [recovered]\n" +
