@@ -189,6 +189,29 @@ var cases = []tcase{
 	{"pylint-dev+pylint", "a219ca322", "issue https://github.com/pylint-dev/pylint/issues/11222"},
 	{"pylint-dev+pylint", "40a305e83", "issue https://github.com/pylint-dev/pylint/issues/2384"},
 	{"sphinx-doc+sphinx", "fe037233ca", "issue https://github.com/sphinx-doc/sphinx/issues/9404"},
+	// Issue 12, second round: reports in which the repository is a
+	// dependency (cargo registry and git checkouts, site-packages,
+	// node_modules), and Rust and Java cases for the tune half.
+	{"clap-rs+clap", "50c59f63b", "issue https://github.com/clap-rs/clap/issues/5304"},
+	{"clap-rs+clap", "01da89014", "issue https://github.com/clap-rs/clap/issues/3858"},
+	{"clap-rs+clap", "85b11468b", "issue https://github.com/clap-rs/clap/issues/410"},
+	{"clap-rs+clap", "e9cbed34c", "issue https://github.com/clap-rs/clap/issues/4473"},
+	{"tox-dev+tox", "8d2f36a1", "message L6-L21"},
+	{"tornadoweb+tornado", "e3010216", "message L6-L10"},
+	{"pypa+virtualenv", "7a779312", "message L18-L56"},
+	{"pypa+virtualenv", "9d2af790", "message L6-L8"},
+	{"pypa+setuptools", "91aafe5d7", "message L8-L26"},
+	{"webpack+webpack", "3bd930eb8", "message L7-L10"},
+	{"yargs+yargs", "28d55e10", "message L6-L16"},
+	{"knex+knex", "ea05be583", "message L5-L26"},
+	{"encode+httpx", "7073d95c", "message L9-L18"},
+	{"mockito+mockito", "2c073533a", "message L9-L13"},
+	{"jhy+jsoup", "d5cea131", "message L5-L15"},
+	{"winstonjs+winston", "684cc193", "message L3-L8"},
+	{"mochajs+mocha", "1e08057d", "message L3-L5"},
+	{"python+mypy", "bd09d51960", "message L6-L24"},
+	{"pypa+pip", "9017caa64", "message L6-L8"},
+	{"pypa+pip", "c2766d841", "message L12-L14"},
 }
 
 type result struct {
@@ -487,8 +510,8 @@ func isCode(p string) bool {
 // dependencyMark matches a printed frame path in which the repository is
 // a dependency of the program that crashed: the Go module cache, a GOPATH
 // src/<host>/ tree, vendor/, site- or dist-packages, node_modules, the
-// cargo registry, the Maven repository, an egg.
-var dependencyMark = regexp.MustCompile(`/pkg/mod/|(^|/)src/[\w.-]+\.[a-z]+/|(^|/)vendor/|site-packages/|dist-packages/|node_modules/|cargo/registry/|/\.m2/|\.egg/`)
+// cargo registry and git checkouts, the Maven repository, an egg.
+var dependencyMark = regexp.MustCompile(`/pkg/mod/|(^|/)src/[\w.-]+\.[a-z]+/|(^|/)vendor/|site-packages/|dist-packages/|node_modules/|cargo/registry/|cargo/git/checkouts/|/\.m2/|\.egg/`)
 
 func keys(m map[string]bool) []string {
 	out := make([]string, 0, len(m))

@@ -62,19 +62,20 @@ func TestIsCode(t *testing.T) {
 // dependency of the program that crashed, and ones in which it is not.
 func TestDependencyMark(t *testing.T) {
 	for file, want := range map[string]bool{
-		"/go/pkg/mod/github.com/jackc/pgx/v5@v5.5.0/pgconn/pgconn.go":                       true,
-		"/home/andrezen/go/src/github.com/nats-io/nats.go/nats.go":                          true,
-		"src/github.com/restic/restic/internal/backend/gs/gs.go":                            true,
-		"vendor/gopkg.in/src-d/go-git.v4/plumbing/format/packfile/diff_delta.go":            true,
-		"/usr/local/lib/python3.5/site-packages/urllib3/connectionpool.py":                  true,
-		"/usr/lib/python2.7/dist-packages/sphinx/transforms.py":                             true,
-		"/usr/local/lib/node_modules/eslint/lib/rules/no-extra-strict.js":                   true,
-		`C:\Workspace\app\node_modules\eslint\lib\rules\consistent-return.js`:               true,
-		"/home/u/.cargo/registry/src/github.com-1ecc6299db9ec823/tokio-0.2.14/src/queue.rs": true,
-		"/home/runner/work/syncthing/syncthing/lib/model/model.go":                          false,
-		"/home/pbrezina/workspace/pytest/src/_pytest/terminal.py":                           false,
-		"path/to/lib/rules/indent.js":                                                       false,
-		"/usr/local/go/src/runtime/panic.go":                                                false,
+		"/go/pkg/mod/github.com/jackc/pgx/v5@v5.5.0/pgconn/pgconn.go":                               true,
+		"/home/andrezen/go/src/github.com/nats-io/nats.go/nats.go":                                  true,
+		"src/github.com/restic/restic/internal/backend/gs/gs.go":                                    true,
+		"vendor/gopkg.in/src-d/go-git.v4/plumbing/format/packfile/diff_delta.go":                    true,
+		"/usr/local/lib/python3.5/site-packages/urllib3/connectionpool.py":                          true,
+		"/usr/lib/python2.7/dist-packages/sphinx/transforms.py":                                     true,
+		"/usr/local/lib/node_modules/eslint/lib/rules/no-extra-strict.js":                           true,
+		`C:\Workspace\app\node_modules\eslint\lib\rules\consistent-return.js`:                       true,
+		"/home/u/.cargo/registry/src/github.com-1ecc6299db9ec823/tokio-0.2.14/src/queue.rs":         true,
+		"/home/undeadleech/.cargo/git/checkouts/clap-78dbe9b58f9073fe/dabb571/src/parser/parser.rs": true,
+		"/home/runner/work/syncthing/syncthing/lib/model/model.go":                                  false,
+		"/home/pbrezina/workspace/pytest/src/_pytest/terminal.py":                                   false,
+		"path/to/lib/rules/indent.js":                                                               false,
+		"/usr/local/go/src/runtime/panic.go":                                                        false,
 	} {
 		if got := dependencyMark.MatchString(strings.ReplaceAll(file, `\`, "/")); got != want {
 			t.Errorf("dependency path %q: %v, want %v", file, got, want)

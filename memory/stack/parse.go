@@ -26,12 +26,14 @@ var (
 	nodeFrame    = regexp.MustCompile(`^\s+at (?:(.+?) \()?((?:file://|node:|/|[A-Za-z]:\\|\.{1,2}/|[\w@])[^()]*?):(\d+):(\d+)\)?$`)
 	nodeNative   = regexp.MustCompile(`^\s+at (.+?) \((?:<anonymous>|native)\)$`)
 	rustPanic    = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$`)
-	rustOld      = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', (.+?):(\d+):(\d+)$`)
+	// rustOld: Rust 1.x before 1.73; before about 1.20 it printed no
+	// column ("…', src/osstringext.rs:42").
+	rustOld = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', (.+?):(\d+)(?::(\d+))?$`)
 	// rustOldOpen and rustOldClose: a panic in the format before Rust
 	// 1.73 whose message spans lines (assert_eq!'s left and right); the
 	// location follows the message's closing quote on its last line.
 	rustOldOpen  = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at '(.*)$`)
-	rustOldClose = regexp.MustCompile(`^(.*)', (.+?):(\d+):(\d+)$`)
+	rustOldClose = regexp.MustCompile(`^(.*)', (.+?):(\d+)(?::(\d+))?$`)
 	rustFunc     = regexp.MustCompile(`^\s*\d+:\s+(?:0x[0-9a-f]+ - )?(.+)$`)
 	rustAt       = regexp.MustCompile(`^\s+at (.+?):(\d+)(?::(\d+))?$`)
 	// testifyColumn is the indentation testify gives the lines of a failed
@@ -41,8 +43,23 @@ var (
 	testifyPanic  = regexp.MustCompile(`^\s*Panic value:\s*(.*)$`)
 	testifyStack  = regexp.MustCompile(`^\s*Panic stack:\s*(goroutine .*)$`)
 	// quotePrefix: a trace quoted in Markdown or an e-mail ("> File ...").
-	quotePrefix = regexp.MustCompile(`^\s*>(?: |$)`)
-	criPrefix   = regexp.MustCompile(`^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) [PF] `)
+	// Quoted twice (">> ") too, as a reply quotes a quote.
+	quotePrefix = regexp.MustCompile(`^\s*>(?: ?>)?(?: |$)`)
+	// nodeHeader is the first line Node.js prints for an uncaught error:
+	// the file and line that threw, then the source line, a caret and the
+	// error.
+	nodeHeader = regexp.MustCompile(`^\s*(\S.*\.(?:js|cjs|mjs|jsx|ts|tsx)):(\d+)$`)
+	nodeCaret  = regexp.MustCompile(`^\s*\^+\s*$`)
+	// cleoAt is the frame cleo (poetry's console) prints under a Python
+	// error: "  at path/to/file.py:663 in _possible_base".
+	cleoAt = regexp.MustCompile(`^\s*at (\S+\.py):(\d+) in ([\w.<>]+)$`)
+	// ipyFile is a frame as IPython 8 prints it: "File /x/mod.py:411, in
+	// normalize_port(port, scheme)", followed by numbered source lines.
+	ipyFile = regexp.MustCompile(`^\s*File (\S.*?\.py):(\d+), in ([\w.<>]+)\(.*\)$`)
+	// ipyContext is what IPython prints between its frames: numbered
+	// source lines, "---->" arrows, "Cell In[3], line 1".
+	ipyContext = regexp.MustCompile(`^\s*(?:-*> ?)?\d+ |^\s*Cell In\[\d+\], line \d+$|^\s*\.\.\.$`)
+	criPrefix  = regexp.MustCompile(`^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) [PF] `)
 	// actionsPrefix: the time GitHub Actions puts before every line of a
 	// job's log (seven fractional digits, UTC), as pasted from a failed run.
 	actionsPrefix = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z ?`)
@@ -168,6 +185,13 @@ func (p *parser) try(i int) (int, bool) {
 		return p.pythonFrames(i, i, max(indentOf(l)-1, 0)), true
 	case rustPanic.MatchString(l) || rustOld.MatchString(l) || p.rustOldEnd(i) > i:
 		return p.rust(i), true
+	case cleoAt.MatchString(l):
+		return p.cleo(i), true
+	case ipyFile.MatchString(l):
+		return p.ipython(i), true
+	}
+	if end, ok := p.nodeHeaderOnly(i); ok {
+		return end, true
 	}
 	next := p.text(i + 1)
 	if strings.TrimSpace(l) == "" || strings.HasPrefix(strings.TrimSpace(l), "at ") {
@@ -577,6 +601,96 @@ func javaHeader(h string) (typ, msg string) {
 	return typ, msg
 }
 
+// nodeHeaderOnly reads Node.js's header for an uncaught error when no
+// "at" frames follow it (a report that kept only the header): the file
+// and line, the source line, a caret and "TypeError: msg" give a trace of
+// one frame. With frames after it, node reads the error from its line.
+func (p *parser) nodeHeaderOnly(i int) (int, bool) {
+	m := nodeHeader.FindStringSubmatch(p.text(i))
+	if m == nil {
+		return i, false
+	}
+	k := i + 1
+	for ; k < i+4 && !nodeCaret.MatchString(p.text(k)); k++ {
+	}
+	if !nodeCaret.MatchString(p.text(k)) {
+		return i, false
+	}
+	for k++; k < len(p.in) && strings.TrimSpace(p.text(k)) == ""; k++ {
+	}
+	typ, msg, ok := strings.Cut(strings.TrimSpace(p.text(k)), ": ")
+	if !ok || strings.ContainsAny(typ, " \t") || nodeFrame.MatchString(p.text(k+1)) || nodeNative.MatchString(p.text(k+1)) {
+		return i, false
+	}
+	f := Frame{File: m[1]}
+	f.Line, _ = strconv.Atoi(m[2])
+	p.emit(Trace{Lang: "node", Type: typ, Message: msg, Chain: p.chain, Frames: []Frame{f}}, i, k)
+	p.chain++
+	return k + 1, true
+}
+
+// cleo reads the frames cleo (poetry's console) prints under a Python
+// error, "at file.py:N in func", innermost first; the error's type is
+// the flush-left word a line or two above, its message the lines between.
+func (p *parser) cleo(i int) int {
+	t := Trace{Lang: "python", Chain: p.chain}
+	p.chain++
+	start := i
+	for k := i - 1; k >= max(i-4, 0); k-- {
+		if l := p.text(k); pyException.MatchString(l) && indentOf(l) == 0 {
+			t.Type, t.Message, _ = strings.Cut(strings.TrimSpace(l), ": ")
+			var msg []string
+			for j := k + 1; j < i; j++ {
+				msg = append(msg, strings.TrimSpace(p.text(j)))
+			}
+			if t.Message == "" {
+				t.Message = strings.Join(msg, "\n")
+			}
+			start = k
+			break
+		}
+	}
+	for ; i < len(p.in); i++ {
+		m := cleoAt.FindStringSubmatch(p.text(i))
+		if m == nil {
+			break
+		}
+		f := Frame{File: m[1], Func: m[3]}
+		f.Line, _ = strconv.Atoi(m[2])
+		t.Frames = append(t.Frames, f)
+	}
+	p.emit(t, start, i-1)
+	return i
+}
+
+// ipython reads a traceback as IPython 8 prints it: frames outermost
+// first, each with numbered source lines, then "Type: message" flush
+// left.
+func (p *parser) ipython(i int) int {
+	t := Trace{Lang: "python", Chain: p.chain}
+	p.chain++
+	start := i
+	for ; i < len(p.in); i++ {
+		l := p.text(i)
+		if m := ipyFile.FindStringSubmatch(l); m != nil {
+			f := Frame{File: m[1], Func: m[3]}
+			f.Line, _ = strconv.Atoi(m[2])
+			t.Frames = append([]Frame{f}, t.Frames...)
+			continue
+		}
+		if strings.TrimSpace(l) == "" || ipyContext.MatchString(l) {
+			continue
+		}
+		if pyExceptionLine.MatchString(l) && indentOf(l) == 0 {
+			t.Type, t.Message, _ = strings.Cut(strings.TrimSpace(l), ": ")
+			i++
+		}
+		break
+	}
+	p.emit(t, start, i-1)
+	return i
+}
+
 // node reads "TypeError: msg" and its "at" frames. Frames without a file
 // ("at Array.map (<anonymous>)") are kept with an empty file.
 func (p *parser) node(i int) int {
@@ -625,6 +739,18 @@ func (p *parser) rustOldEnd(i int) int {
 		}
 	}
 	return i
+}
+
+// hasFrameAt tells whether a backtrace has a frame at the panic's
+// location (same file, ./ aside, and line): a full backtrace does, and
+// the location would only repeat it.
+func hasFrameAt(frames []Frame, loc Frame) bool {
+	for _, f := range frames {
+		if f.Line == loc.Line && normalize(f.File) == normalize(loc.File) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) rust(i int) int {
@@ -685,8 +811,10 @@ func (p *parser) rust(i int) int {
 			t.Frames = append(t.Frames, f)
 		}
 	}
-	if len(t.Frames) == 0 {
-		t.Frames = []Frame{loc}
+	if !hasFrameAt(t.Frames, loc) {
+		// No backtrace, or one pasted short or without files: the panic's
+		// location is the one place the panic names.
+		t.Frames = append([]Frame{loc}, t.Frames...)
 	}
 	p.emit(t, start, min(i, len(p.in))-1)
 	return i

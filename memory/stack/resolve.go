@@ -15,7 +15,7 @@ import (
 // lower-cased path, so C:/Program Files/Go/src/runtime/ is one too.
 var libraryMarks = []string{
 	"/site-packages/", "/dist-packages/", "/pkg/mod/", "/vendor/", "/node_modules/", ".egg/",
-	"/usr/lib/python", "/usr/local/lib/python", "/rustc/", "/.cargo/registry/", "/.cargo/git/", "/.rustup/",
+	"/usr/lib/python", "/usr/local/lib/python", "/rustc/", "cargo/registry/", "cargo/git/", "/.rustup/",
 	"/usr/local/go/src/", "/usr/lib/go", "/go/src/runtime/", "$goroot/", "node:", "<frozen ", "<anonymous>",
 	"/lib/python3", "/lib/python2", "java.base/", "jdk.internal", "webpack/bootstrap", "/internal/modules/cjs/",
 }
@@ -283,7 +283,10 @@ func (r *Resolver) own(lang, fn, norm string) (Match, bool) {
 	case "node":
 		return r.ownUnit(norm, r.proj.NodePkgs, "javascript package", nodePackageRest)
 	case "rust":
-		return r.ownUnit(norm, r.proj.Crates, "crate", crateRest)
+		if m, ok := r.ownUnit(norm, r.proj.Crates, "crate", crateRest); ok {
+			return m, true
+		}
+		return r.ownGitCheckout(norm)
 	case "java":
 		return Match{}, false
 	}
@@ -488,7 +491,14 @@ func (r *Resolver) ownUnit(norm string, units []Unit, kind string, rest func(nor
 		if p := path.Join(u.Dir, inner); r.files[p] {
 			return Match{Path: p, By: by}, true
 		}
-		return r.suffix(inner, by+", path suffix"), true
+		m := r.suffix(inner, by+", path suffix")
+		if rel := strings.TrimPrefix(m.Path, u.Dir+"/"); m.Path != "" && !strings.Contains(rel, "/") && strings.Contains(inner, "/") {
+			// The path inside the package is known from its root: a file
+			// at that root is not one in a folder of it (a build/ or dist/
+			// file the repository does not hold).
+			return Match{By: fmt.Sprintf("%s has no %s; only the base name matches", by, inner)}, true
+		}
+		return m, true
 	}
 	return Match{}, false
 }
@@ -504,14 +514,24 @@ func nodePackageRest(norm, name string) (string, bool) {
 	return norm[i+len(mark):], true
 }
 
-// crateRest finds .cargo/registry/src/<index>/<name>-<version>/.
-func crateRest(norm, name string) (string, bool) {
-	i := strings.Index(norm, "/.cargo/registry/src/")
-	if i < 0 {
+// cargoDir finds a cargo home's folder (…/.cargo/registry/src/,
+// multirust's …/cargo/registry/src/, a container's
+// /usr/local/cargo/…) and returns what follows it.
+func cargoDir(norm, dir string) (string, bool) {
+	i := strings.Index(norm, "cargo/"+dir)
+	if i <= 0 || norm[i-1] != '/' && norm[i-1] != '.' {
 		return "", false
 	}
-	rest := norm[i+len("/.cargo/registry/src/"):]
-	_, rest, ok := strings.Cut(rest, "/") // the index's folder
+	return norm[i+len("cargo/"+dir):], true
+}
+
+// crateRest finds .cargo/registry/src/<index>/<name>-<version>/.
+func crateRest(norm, name string) (string, bool) {
+	rest, ok := cargoDir(norm, "registry/src/")
+	if !ok {
+		return "", false
+	}
+	_, rest, ok = strings.Cut(rest, "/") // the index's folder
 	if !ok {
 		return "", false
 	}
@@ -521,6 +541,37 @@ func crateRest(norm, name string) (string, bool) {
 		return "", false
 	}
 	return inner, true
+}
+
+// gitHash is the hash cargo appends to a git checkout's folder.
+var gitHash = regexp.MustCompile(`-[0-9a-f]{16}$`)
+
+// ownGitCheckout places a frame of a git dependency on the repository:
+// cargo checks out the whole repository under
+// .cargo/git/checkouts/<repository>-<hash>/<revision>/, so what follows
+// is a path from the repository's root. The folder is named after the
+// repository, which is taken to be this one when one of its crates has
+// that name.
+func (r *Resolver) ownGitCheckout(norm string) (Match, bool) {
+	rest, ok := cargoDir(norm, "git/checkouts/")
+	if !ok {
+		return Match{}, false
+	}
+	parts := strings.SplitN(rest, "/", 3)
+	if len(parts) < 3 || !gitHash.MatchString(parts[0]) {
+		return Match{}, false
+	}
+	name := strings.ReplaceAll(gitHash.ReplaceAllString(parts[0], ""), "_", "-")
+	for _, u := range r.proj.Crates {
+		if strings.ReplaceAll(u.Name, "_", "-") == name {
+			by := "git checkout of crate " + u.Name
+			if r.files[parts[2]] {
+				return Match{Path: parts[2], By: by}, true
+			}
+			return r.suffix(parts[2], by+", path suffix"), true
+		}
+	}
+	return Match{}, false
 }
 
 // suffix matches norm by the longest run of trailing path components.

@@ -35,7 +35,7 @@ func resolverRepos() map[string]*Resolver {
 		// A JavaScript/TypeScript package.
 		"node": NewResolver([]string{
 			"package.json", "src/index.ts", "src/router/index.ts", "lib/index.js", "lib/router/layer.js",
-			"packages/core/package.json", "packages/core/src/parse.js",
+			"packages/core/package.json", "packages/core/src/parse.js", "index.cjs",
 		}).WithProject(Project{NodePkgs: []Unit{{"myrouter", ""}, {"@scope/core", "packages/core"}}}),
 		// A Java/Kotlin multi-module project.
 		"jvm": NewResolver([]string{
@@ -48,6 +48,7 @@ func resolverRepos() map[string]*Resolver {
 		// A Rust workspace of two crates.
 		"rust": NewResolver([]string{
 			"Cargo.toml", "src/lib.rs", "src/de.rs", "macros/Cargo.toml", "macros/src/lib.rs",
+			"src/panicking.rs", "src/rt.rs",
 		}).WithProject(Project{Crates: []Unit{{"mycrate", ""}, {"mycrate-macros", "macros"}}}),
 	}
 }
@@ -135,6 +136,11 @@ func TestResolverRealShapedFrames(t *testing.T) {
 		{"node", "node", "", "webpack://myrouter/./src/index.ts", "src/index.ts"},
 		{"node", "node", "", "file:///home/u/myrouter/lib/router/layer.js", "lib/router/layer.js"},
 		{"node", "node", "", "/app/node_modules/express/lib/router/layer.js", ""},
+		// A built file of the package (build/, dist/) that the repository
+		// does not hold is not the root file of the same name (yargs
+		// 28d55e10).
+		{"node", "node", "", "//node_modules/myrouter/build/index.cjs", ""},
+		{"node", "node", "", "/app/node_modules/myrouter/index.cjs", "index.cjs"},
 		{"node", "node", "", "node:internal/modules/cjs/loader", ""},
 		{"node", "node", "", "webpack:///webpack/bootstrap", ""},
 		// Java/Kotlin.
@@ -149,8 +155,23 @@ func TestResolverRealShapedFrames(t *testing.T) {
 		{"rust", "rust", "", "/home/u/.cargo/registry/src/github.com-1ecc6299db9ec823/mycrate-macros-0.3.1/src/lib.rs", "macros/src/lib.rs"},
 		{"rust", "rust", "", `C:\Users\u\.cargo\registry\src\index.crates.io-6f17d22bba15001f\mycrate-0.3.1\src\lib.rs`, "src/lib.rs"},
 		{"rust", "rust", "", "./src/de.rs", "src/de.rs"},
+		// A git dependency: cargo checks out the whole repository under
+		// .cargo/git/checkouts/<repository>-<hash>/<revision>/ (clap #3858).
+		{"rust", "rust", "", "/home/u/.cargo/git/checkouts/mycrate-78dbe9b58f9073fe/dabb571/src/de.rs", "src/de.rs"},
+		{"rust", "rust", "", "/home/u/.cargo/git/checkouts/mycrate-78dbe9b58f9073fe/dabb571/macros/src/lib.rs", "macros/src/lib.rs"},
+		{"rust", "rust", "", `C:\Users\u\.cargo\git\checkouts\mycrate-78dbe9b58f9073fe\dabb571\src\lib.rs`, "src/lib.rs"},
+		{"rust", "rust", "", "/home/u/.cargo/git/checkouts/serde-0123456789abcdef/abc1234/src/de.rs", ""},
+		// A cargo home other than ~/.cargo: multirust's, a container's.
+		{"rust", "rust", "", "/home/u/.multirust/toolchains/stable/cargo/registry/src/github.com-88ac128001ac3a9a/mycrate-0.3.1/src/de.rs", "src/de.rs"},
+		{"rust", "rust", "", "/usr/local/cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.188/src/de.rs", ""},
 		{"rust", "rust", "", "/home/u/.cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.188/src/de.rs", ""},
 		{"rust", "rust", "", "/rustc/90c541806f23a127002de5b4038be731ba1458ca/library/core/src/panicking.rs", ""},
+		// The standard library as a release rustc prints it, although the
+		// crate has files of those names (clap e9cbed34c, issue 4473).
+		{"rust", "rust", "std::panicking::begin_panic_handler", "/rustc/e080cc5a659fb760c0bc561b722a790dad35b5e1/library/std/src/panicking.rs", ""},
+		{"rust", "rust", "std::rt::lang_start_internal", "/rustc/a4cb3c831823d9baa56c3d90514b75b2660116fa/library/std/src/rt.rs", ""},
+		{"rust", "rust", "", `C:\rustc\a4cb3c831823d9baa56c3d90514b75b2660116fa\library\std\src\panicking.rs`, ""},
+		{"rust", "rust", "", "/home/u/.rustup/toolchains/nightly-x86_64-unknown-linux-gnu/lib/rustlib/src/rust/library/std/src/panicking.rs", ""},
 		// Rust: a backtrace without debug info names the path, no file.
 		{"rust", "rust", "mycrate::de::Deserializer::parse_str", "", "src/de.rs"},
 		{"rust", "rust", "<mycrate::de::Deserializer<R> as serde::de::Deserializer>::deserialize_any", "", "src/de.rs"},

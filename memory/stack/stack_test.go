@@ -501,6 +501,52 @@ func TestHeadlessAndPrefixedTraces(t *testing.T) {
 			first: wantFrame{line: 2033},
 		},
 		{
+			name: "rust panic of Rust 1.x before columns were printed (clap #410)",
+			text: "thread '<main>' panicked at 'index out of bounds: the len is 1 but the index is 1', /home/cite-reader/.multirust/toolchains/stable/cargo/registry/src/github.com-88ac128001ac3a9a/clap-2.0.2/src/osstringext.rs:42\n",
+			lang: "rust", typ: "panic", frames: 1,
+			first: wantFrame{line: 42},
+		},
+		{
+			name: "rust panic whose pasted backtrace stops before the panic's location (clap #4473)",
+			text: "thread 'main' panicked at 'unexpected invalid UTF-8 code point', /home/matklad/.cargo/registry/src/github.com-1ecc6299db9ec823/clap-4.0.22/src/parser/parser.rs:176:53\n" +
+				"stack backtrace:\n   0: rust_begin_unwind\n             at /rustc/e080cc5a659fb760c0bc561b722a790dad35b5e1/library/std/src/panicking.rs:575:5\n" +
+				"   1: core::panicking::panic_fmt\n             at /rustc/e080cc5a659fb760c0bc561b722a790dad35b5e1/library/core/src/panicking.rs:65:14\n",
+			lang: "rust", typ: "panic", frames: 3,
+			first: wantFrame{line: 176},
+		},
+		{
+			name: "rust panic whose backtrace holds the panic's location keeps it once",
+			text: "thread 'main' panicked at src/main.rs:302:42:\ncalled `Result::unwrap()` on an `Err` value: ParseIntError { kind: Empty }\nstack backtrace:\n" +
+				"   0: rust_begin_unwind\n             at /rustc/82e1608dfa6e0b5569232559e3d385fea5a93112/library/std/src/panicking.rs:645:5\n" +
+				"   1: vayu::pomodoro\n             at ./src/main.rs:302:22\n   2: vayu::main\n             at ./src/main.rs:150:9\n",
+			lang: "rust", typ: "panic", frames: 3,
+			first: wantFrame{fn: "rust_begin_unwind", line: 645},
+		},
+		{
+			name: "node error header without frames, quoted twice (webpack 3bd930eb8)",
+			text: "I currently experience these errors a lot:\n\n>> [...]/node_modules/webpack/lib/json/JsonGenerator.js:119\n>>   let data = module.buildInfo.jsonData;\n>>                                               ^\n>>   TypeError: Cannot read property 'jsonData' of undefined\n",
+			lang: "node", typ: "TypeError", frames: 1,
+			first: wantFrame{line: 119},
+		},
+		{
+			name: "python error as cleo (poetry) prints it (virtualenv 9d2af790)",
+			text: "```python\nModuleNotFoundError\n  No module named 'virtualenv.discovery.info'\n  at .venv/lib/python3.9/site-packages/virtualenv/discovery/py_info.py:663 in _possible_base\n```\n",
+			lang: "python", typ: "ModuleNotFoundError", frames: 1,
+			first: wantFrame{fn: "_possible_base", line: 663},
+		},
+		{
+			name: "python traceback as IPython 8 prints it (httpx 7073d95c)",
+			text: "Exception:\nFile /usr/local/lib/python3.11/dist-packages/httpx/_urlparse.py:411, in normalize_port(port, scheme)\n409 port_as_int = int(port)\n410 except ValueError:\n--> 411 raise InvalidURL(f\"Invalid port: {port!r}\")\n413 # See https://url.spec.whatwg.org/#url-miscellaneous\n\nInvalidURL: Invalid port: ':'\n",
+			lang: "python", typ: "InvalidURL", frames: 1,
+			first: wantFrame{fn: "normalize_port", line: 411},
+		},
+		{
+			name: "IPython 8 traceback of two frames, innermost last",
+			text: "Cell In[3], line 1\n----> 1 f()\n\nFile ~/work/app/mod.py:3, in f()\n      1 def f():\n----> 3     g(0)\n\nFile ~/work/app/mod.py:7, in g(x)\n----> 7     return 1 / x\n\nZeroDivisionError: division by zero\n",
+			lang: "python", typ: "ZeroDivisionError", frames: 2,
+			first: wantFrame{fn: "g", line: 7},
+		},
+		{
 			name: "go panic behind GitHub Actions timestamps (syncthing fb939ec49)",
 			text: "2024-09-29T21:01:53.5425372Z === RUN   TestIssue4357\n" +
 				"2024-09-29T21:01:53.5505943Z panic: runtime error: integer divide by zero [recovered]\n" +
