@@ -56,6 +56,10 @@ type Cluster struct {
 	ID     int      // 1-based, in order of creation
 	Tokens []string // the template
 	Count  int
+	// event marks the tokens that were event words (eventWord) when the
+	// cluster was made; nil for Plain. A position that became a wildcard
+	// is not read.
+	event []bool
 }
 
 // Template is the template as text.
@@ -77,6 +81,7 @@ type Miner struct {
 	toks       []string          // reused token buffer
 	scratch    []byte            // reused to build masked tokens
 	interned   map[string]string // masked tokens built so far, so each is allocated once
+	events     []int8            // per token of the message: 0 not known yet, 1 an event word, 2 not
 }
 
 // maxInterned bounds the interned masked tokens; past it they are
@@ -113,8 +118,9 @@ func (m *Miner) Clusters() []*Cluster { return m.clusters }
 func (m *Miner) Add(msg string) *Cluster {
 	m.tokenize(msg)
 	toks := m.toks
+	m.events = append(m.events[:0], make([]int8, len(toks))...)
 	leaf, parent := m.leaf(toks)
-	best, sim, fits := bestMatch(leaf.clusters, toks)
+	best, sim, fits := m.bestMatch(leaf.clusters, toks)
 	if (best == nil || sim < m.opts.SimTh) && parent != nil && !m.opts.Plain {
 		if sib, ssim := m.sibling(parent, leaf, toks); sib != nil {
 			best, sim, fits = sib, ssim, false
@@ -144,6 +150,12 @@ func (m *Miner) Add(msg string) *Cluster {
 		return best
 	}
 	c := &Cluster{ID: len(m.clusters) + 1, Tokens: append([]string(nil), toks...), Count: 1}
+	if !m.opts.Plain {
+		c.event = make([]bool, len(toks))
+		for i := range toks {
+			c.event[i] = m.eventAt(i)
+		}
+	}
 	m.clusters = append(m.clusters, c)
 	leaf.clusters = append(leaf.clusters, c)
 	return c
@@ -239,7 +251,7 @@ func (m *Miner) sibling(parent, leaf *node, toks []string) (*Cluster, float64) {
 		if n == leaf || keyword(key) {
 			continue
 		}
-		if c, sim, _ := bestMatch(n.clusters, toks); c != nil && sim >= m.opts.SiblingSim && sim > bestSim {
+		if c, sim, _ := m.bestMatch(n.clusters, toks); c != nil && sim >= m.opts.SiblingSim && sim > bestSim {
 			best, bestSim = c, sim
 		}
 	}
@@ -309,10 +321,13 @@ func holdsMask(t string) bool {
 var masks = [...]string{"<NUM>", "<HEX>", "<IP>", "<UUID>", "<VER>", Wildcard}
 
 // bestMatch scores simSeq = equal non-wildcard positions / length; ties go
-// to the template with more wildcards. fits: the message matches the best
-// template as it is, so joining changes nothing in it.
-func bestMatch(cs []*Cluster, toks []string) (best *Cluster, bestSim float64, fits bool) {
+// to the template with more wildcards. A template that disagrees with
+// the message on an event word (eventWord) is never chosen: another event,
+// however similar. fits: the message matches the best template as it is,
+// so joining changes nothing in it.
+func (m *Miner) bestMatch(cs []*Cluster, toks []string) (best *Cluster, bestSim float64, fits bool) {
 	bestSim, bestParams := -1.0, -1
+clusters:
 	for _, c := range cs {
 		same, params := 0, 0
 		for i, t := range c.Tokens {
@@ -321,6 +336,8 @@ func bestMatch(cs []*Cluster, toks []string) (best *Cluster, bestSim float64, fi
 				params++
 			case t == toks[i]:
 				same++
+			case c.event != nil && (c.event[i] || m.eventAt(i)):
+				continue clusters
 			}
 		}
 		sim := 1.0

@@ -1,0 +1,97 @@
+package drain
+
+import "strings"
+
+// eventWord: a token that says which event happened rather than carrying
+// a value, so two messages that differ in it are two events even when
+// every other token agrees: a state or outcome word ("scanning started" /
+// "scanning stopped", "down true" / "down false", "to spawn" / "to
+// destroy") or a constant written in capitals ("mode AUTO" / "mode
+// SUSPENDED", "action.SCREEN_ON", "client SPP."). A user or host name is
+// lower case or mixed and stays a parameter ("user root" / "user news").
+// Found on loghub's tune systems, where such pairs are most of what Drain
+// merges (bench/logs loghub); key=value tokens are left to the masks.
+func eventWord(tok string) bool {
+	for i := 0; i < len(tok); i++ {
+		if c := tok[i]; isDigitByte(c) || c == '=' || c == '<' {
+			return false // a value, key=value, a mask (and anything in <...>)
+		}
+	}
+	start, end := 0, len(tok)
+	for start < end && eventPunct[tok[start]] {
+		start++
+	}
+	for end > start && eventPunct[tok[end-1]] {
+		end--
+	}
+	tok = tok[start:end]
+	if i := strings.LastIndexByte(tok, '.'); i >= 0 {
+		tok = tok[i+1:] // a constant's qualified name: android.intent.action.SCREEN_ON
+	}
+	if len(tok) < 2 || keyword(tok) {
+		return false // HTTP methods: the tree routes on them, a leaf's threshold decides (keyword)
+	}
+	if capitalWord(tok) {
+		return true
+	}
+	if len(tok) > maxStateWord {
+		return false
+	}
+	var lower [maxStateWord]byte
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	return stateWords[string(lower[:len(tok)])]
+}
+
+// maxStateWord is the length of the longest of stateWords.
+const maxStateWord = 12
+
+// eventPunct is what surrounds a word in a message: quotes, brackets,
+// sentence punctuation, a trailing '*' or ':'.
+var eventPunct = [256]bool{'\'': true, '"': true, '(': true, ')': true, '[': true, ']': true, '{': true, '}': true,
+	'>': true, '.': true, ',': true, ';': true, ':': true, '!': true, '?': true, '*': true}
+
+// capitalWord: upper-case letters and '_' only, two letters at least.
+func capitalWord(tok string) bool {
+	letters := 0
+	for i := 0; i < len(tok); i++ {
+		switch c := tok[i]; {
+		case c >= 'A' && c <= 'Z':
+			letters++
+		case c == '_':
+		default:
+			return false
+		}
+	}
+	return letters >= 2
+}
+
+// stateWords are the words of states and outcomes, each half of a pair
+// whose other half is another event.
+var stateWords = map[string]bool{
+	"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true, "null": true,
+	"enable": true, "enabled": true, "disable": true, "disabled": true,
+	"start": true, "started": true, "starting": true, "stop": true, "stopped": true, "stopping": true,
+	"begin": true, "end": true, "open": true, "opened": true, "close": true, "closed": true,
+	"up": true, "down": true, "active": true, "inactive": true,
+	"success": true, "succeeded": true, "failure": true, "failed": true,
+	"create": true, "created": true, "destroy": true, "destroyed": true, "spawn": true, "spawned": true,
+	"connected": true, "disconnected": true, "accepted": true, "rejected": true, "allowed": true, "denied": true,
+}
+
+// eventAt: whether the message's token i is an event word, worked out
+// once per message.
+func (m *Miner) eventAt(i int) bool {
+	if m.events[i] == 0 {
+		m.events[i] = 2
+		if eventWord(m.toks[i]) {
+			m.events[i] = 1
+		}
+	}
+	return m.events[i] == 1
+}
