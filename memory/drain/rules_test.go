@@ -41,6 +41,13 @@ func TestMinerRules(t *testing.T) {
 		{"so is a qualified one (action.SCREEN_ON / action.SCREEN_OFF)",
 			"onReceive action: android.intent.action.SCREEN_ON",
 			"onReceive action: android.intent.action.SCREEN_OFF", false, 1},
+		{"an argument in brackets is a state word too (WWEN[enable] / WWEN[disable])",
+			"radio: wake WWEN[enable]", "radio: wake WWEN[disable]", false, 1},
+		{"a missing reading is not a number (Fan speeds ( 3552 **** 3515 ))",
+			"Fan speeds ( 3552 3534 **** 3515 )", "Fan speeds ( 3552 3534 4245 3515 )", false, 1},
+		{"a size unit in capitals is the value's (5.2 KB / 812 B)",
+			"Block b_9 stored in memory (estimated size 5.2 KB, free 9.1 KB)",
+			"Block b_8 stored in memory (estimated size 812 B, free 9.9 KB)", true, 1},
 		{"a mask is not a word in capitals (<HEX> and <NUM> in one place)",
 			"iar 0x1f2e8a dear 3141",
 			"iar 2718 dear 0x3f00a1", true, 1},
@@ -90,7 +97,7 @@ func TestWordChangingEarlyIsAParameter(t *testing.T) {
 // TestEventWord: which tokens name an event rather than carry a value.
 func TestEventWord(t *testing.T) {
 	for tok, want := range map[string]bool{
-		"stopped": true, "Off": true, "'Inactive'": true, "true,": true, "WWEN[disable]": false,
+		"stopped": true, "Off": true, "'Inactive'": true, "true,": true, "WWEN[disable]": true, "****": true, "-": false, `""`: false, "(*)": false, "KB,": false,
 		"SUSPENDED": true, "SPP.": true, "android.intent.action.SCREEN_ON": true, "ICONS*": true,
 		"root": false, "CalendarAgent": false, "GET": false, `"PUT`: false, "A": false,
 		"<NUM>": false, "<HEX>,": false, Wildcard: false, "IPV4": false, "expand=false": false, "E_FAIL]": true,

@@ -1,21 +1,31 @@
 package drain
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // eventWord: a token that says which event happened rather than carrying
 // a value, so two messages that differ in it are two events even when
 // every other token agrees: a state or outcome word ("scanning started" /
 // "scanning stopped", "down true" / "down false", "to spawn" / "to
 // destroy") or a constant written in capitals ("mode AUTO" / "mode
-// SUSPENDED", "action.SCREEN_ON", "client SPP."). A user or host name is
+// SUSPENDED", "action.SCREEN_ON", "client SPP.") or a mark where a value
+// is missing ("****" among fan speeds). A user or host name is
 // lower case or mixed and stays a parameter ("user root" / "user news").
 // Found on loghub's tune systems, where such pairs are most of what Drain
 // merges (bench/logs loghub); key=value tokens are left to the masks.
 func eventWord(tok string) bool {
+	letters := false
 	for i := 0; i < len(tok); i++ {
-		if c := tok[i]; isDigitByte(c) || c == '=' || c == '<' {
+		c := tok[i]
+		if isDigitByte(c) || c == '=' || c == '<' {
 			return false // a value, key=value, a mask (and anything in <...>)
 		}
+		letters = letters || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf
+	}
+	if !letters {
+		return markRun(tok)
 	}
 	start, end := 0, len(tok)
 	for start < end && eventPunct[tok[start]] {
@@ -25,11 +35,13 @@ func eventWord(tok string) bool {
 		end--
 	}
 	tok = tok[start:end]
-	if i := strings.LastIndexByte(tok, '.'); i >= 0 {
-		tok = tok[i+1:] // a constant's qualified name: android.intent.action.SCREEN_ON
+	if i := strings.LastIndexAny(tok, ".[("); i >= 0 {
+		tok = tok[i+1:] // a qualified name, an argument: action.SCREEN_ON, WWEN[disable]
 	}
-	if len(tok) < 2 || keyword(tok) {
-		return false // HTTP methods: the tree routes on them, a leaf's threshold decides (keyword)
+	if len(tok) < 2 || keyword(tok) || sizeUnit(tok) {
+		// HTTP methods: the tree routes on them, a leaf's threshold
+		// decides (keyword); "5.2 KB" and "812 B": the unit is the value's
+		return false
 	}
 	if capitalWord(tok) {
 		return true
@@ -55,6 +67,25 @@ const maxStateWord = 12
 // sentence punctuation, a trailing '*' or ':'.
 var eventPunct = [256]bool{'\'': true, '"': true, '(': true, ')': true, '[': true, ']': true, '{': true, '}': true,
 	'>': true, '.': true, ',': true, ';': true, ':': true, '!': true, '?': true, '*': true}
+
+// markRun: "****" where a reading is missing, "----": one mark repeated,
+// which a value never is (an empty "" is one).
+func markRun(tok string) bool {
+	if len(tok) < 2 || strings.IndexByte("*-#~_", tok[0]) < 0 {
+		return false
+	}
+	for i := 1; i < len(tok); i++ {
+		if tok[i] != tok[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// sizeUnit: KB, MB, GB, TB, PB.
+func sizeUnit(tok string) bool {
+	return len(tok) == 2 && tok[1] == 'B' && strings.IndexByte("KMGTP", tok[0]) >= 0
+}
 
 // capitalWord: upper-case letters and '_' only, two letters at least.
 func capitalWord(tok string) bool {
