@@ -274,7 +274,9 @@ func (m *Miner) leaf(toks []string) (leaf, parent *node) {
 			parent = nil
 		}
 		key := toks[i]
-		if hasDigit(key) || isMask(key) || holdsMask(key) {
+		if k, ok := valueKey(key); ok {
+			key = k // "method=GET", "method=POST": one branch, "method="
+		} else if hasDigit(key) || isMask(key) || holdsMask(key) {
 			key = Wildcard
 		}
 		if n.children == nil {
@@ -392,4 +394,15 @@ const settledWords = 2
 // nothing marks it as a value.
 func isWord(t string) bool {
 	return !hasDigit(t) && !holdsMask(t) && strings.IndexByte(t, '=') < 0
+}
+
+// valueKey: the key of key=value with a word for key, which routes on
+// its key alone: the value is a parameter ("method=GET", "method=POST"),
+// the key names what is logged ("topActivity=…", "num=20,flags=62").
+func valueKey(t string) (string, bool) {
+	i := strings.IndexByte(t, '=')
+	if i <= 0 || i == len(t)-1 || hasDigit(t[:i]) || isMask(t[:i]) {
+		return "", false
+	}
+	return t[:i+1], true
 }
