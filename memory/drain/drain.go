@@ -324,8 +324,8 @@ var masks = [...]string{"<NUM>", "<HEX>", "<IP>", "<UUID>", "<VER>", Wildcard}
 
 // bestMatch scores simSeq = equal non-wildcard positions / length; ties go
 // to the template with more wildcards. A template that disagrees with
-// the message on an event word (eventWord) is never chosen: another event,
-// however similar. fits: the message matches the best template as it is,
+// the message on an event word (eventWord) or on the key of a field
+// (otherKey) is never chosen: another event, however similar. fits: the message matches the best template as it is,
 // so joining changes nothing in it.
 func (m *Miner) bestMatch(cs []*Cluster, toks []string) (best *Cluster, bestSim float64, fits bool) {
 	bestSim, bestParams := -1.0, -1
@@ -338,7 +338,7 @@ clusters:
 				params++
 			case t == toks[i]:
 				same++
-			case c.event != nil && (c.event[i] || m.eventAt(i)):
+			case c.event != nil && (c.event[i] || m.eventAt(i) || otherKey(t, toks[i])):
 				continue clusters
 			}
 		}

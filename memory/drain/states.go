@@ -115,6 +115,38 @@ var stateWords = map[string]bool{
 	"connected": true, "disconnected": true, "accepted": true, "rejected": true, "allowed": true, "denied": true,
 }
 
+// otherKey: both tokens are key=value (or "key......value", a dot
+// leader) with different keys: another field is logged there, so another
+// event ("subId=3 phoneId=0" / "subId=3 retVal=true", "illegal
+// instruction......0" / "imprecise exception......0").
+func otherKey(a, b string) bool {
+	ka, okA := fieldKey(a)
+	kb, okB := fieldKey(b)
+	return okA && okB && ka != kb
+}
+
+// fieldKey is the key of key=value or of key...value: a name of letters,
+// digits, '_', '.' and '-' (a path or a list with a '=' in it has none).
+func fieldKey(t string) (string, bool) {
+	i := strings.IndexByte(t, '=')
+	if i < 0 {
+		i = strings.Index(t, "...")
+	}
+	if i <= 0 {
+		return "", false
+	}
+	k := strings.TrimLeft(t[:i], "([{\"',;")
+	if k == "" || len(k) > 64 {
+		return "", false
+	}
+	for j := 0; j < len(k); j++ {
+		if c := k[j]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigitByte(c) || c == '_' || c == '.' || c == '-') {
+			return "", false
+		}
+	}
+	return k, true
+}
+
 // eventAt: whether the message's token i is an event word, worked out
 // once per message.
 func (m *Miner) eventAt(i int) bool {
