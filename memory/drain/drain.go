@@ -329,7 +329,6 @@ var masks = [...]string{"<NUM>", "<HEX>", "<IP>", "<UUID>", "<VER>", Wildcard}
 // so joining changes nothing in it.
 func (m *Miner) bestMatch(cs []*Cluster, toks []string) (best *Cluster, bestSim float64, fits bool) {
 	bestSim, bestParams := -1.0, -1
-clusters:
 	for _, c := range cs {
 		same, params := 0, 0
 		for i, t := range c.Tokens {
@@ -338,15 +337,13 @@ clusters:
 				params++
 			case t == toks[i]:
 				same++
-			case c.event != nil && (c.event[i] || m.eventAt(i) || otherKey(t, toks[i])):
-				continue clusters
 			}
 		}
 		sim := 1.0
 		if len(toks) > 0 {
 			sim = float64(same) / float64(len(toks))
 		}
-		if sim > bestSim || sim == bestSim && params > bestParams {
+		if (sim > bestSim || sim == bestSim && params > bestParams) && !m.anotherEvent(c, toks, same+params) {
 			best, bestSim, bestParams = c, sim, params
 			fits = same+params == len(toks)
 		}

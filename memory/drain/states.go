@@ -115,6 +115,21 @@ var stateWords = map[string]bool{
 	"connected": true, "disconnected": true, "accepted": true, "rejected": true, "allowed": true, "denied": true,
 }
 
+// anotherEvent: the message differs from c in an event word or in the key
+// of a field; agree counts the positions where it fits c. Only a template
+// that would be the best match is checked.
+func (m *Miner) anotherEvent(c *Cluster, toks []string, agree int) bool {
+	if c.event == nil || agree == len(toks) {
+		return false
+	}
+	for i, t := range c.Tokens {
+		if t != Wildcard && t != toks[i] && (c.event[i] || m.eventAt(i) || otherKey(t, toks[i])) {
+			return true
+		}
+	}
+	return false
+}
+
 // otherKey: both tokens are key=value (or "key......value", a dot
 // leader) with different keys: another field is logged there, so another
 // event ("subId=3 phoneId=0" / "subId=3 retVal=true", "illegal
