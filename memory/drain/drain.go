@@ -56,6 +56,10 @@ type Cluster struct {
 	ID     int      // 1-based, in order of creation
 	Tokens []string // the template
 	Count  int
+	// event marks the tokens that were event words (eventWord) when the
+	// cluster was made; nil for Plain. A position that became a wildcard
+	// is not read.
+	event []bool
 }
 
 // Template is the template as text.
@@ -77,6 +81,7 @@ type Miner struct {
 	toks       []string          // reused token buffer
 	scratch    []byte            // reused to build masked tokens
 	interned   map[string]string // masked tokens built so far, so each is allocated once
+	events     []int8            // per token of the message: 0 not known yet, 1 an event word, 2 not
 }
 
 // maxInterned bounds the interned masked tokens; past it they are
@@ -113,8 +118,9 @@ func (m *Miner) Clusters() []*Cluster { return m.clusters }
 func (m *Miner) Add(msg string) *Cluster {
 	m.tokenize(msg)
 	toks := m.toks
+	m.events = append(m.events[:0], make([]int8, len(toks))...)
 	leaf, parent := m.leaf(toks)
-	best, sim, fits := bestMatch(leaf.clusters, toks)
+	best, sim, fits := m.bestMatch(leaf.clusters, toks)
 	if (best == nil || sim < m.opts.SimTh) && parent != nil && !m.opts.Plain {
 		if sib, ssim := m.sibling(parent, leaf, toks); sib != nil {
 			best, sim, fits = sib, ssim, false
@@ -144,6 +150,12 @@ func (m *Miner) Add(msg string) *Cluster {
 		return best
 	}
 	c := &Cluster{ID: len(m.clusters) + 1, Tokens: append([]string(nil), toks...), Count: 1}
+	if !m.opts.Plain {
+		c.event = make([]bool, len(toks))
+		for i := range toks {
+			c.event[i] = m.eventAt(i)
+		}
+	}
 	m.clusters = append(m.clusters, c)
 	leaf.clusters = append(leaf.clusters, c)
 	return c
@@ -239,7 +251,7 @@ func (m *Miner) sibling(parent, leaf *node, toks []string) (*Cluster, float64) {
 		if n == leaf || keyword(key) {
 			continue
 		}
-		if c, sim, _ := bestMatch(n.clusters, toks); c != nil && sim >= m.opts.SiblingSim && sim > bestSim {
+		if c, sim, _ := m.bestMatch(n.clusters, toks); c != nil && sim >= m.opts.SiblingSim && sim > bestSim {
 			best, bestSim = c, sim
 		}
 	}
@@ -262,7 +274,9 @@ func (m *Miner) leaf(toks []string) (leaf, parent *node) {
 			parent = nil
 		}
 		key := toks[i]
-		if hasDigit(key) || isMask(key) || holdsMask(key) {
+		if k, ok := valueKey(key); ok {
+			key = k // "method=GET", "method=POST": one branch, "method="
+		} else if hasDigit(key) || isMask(key) || holdsMask(key) {
 			key = Wildcard
 		}
 		if n.children == nil {
@@ -309,9 +323,11 @@ func holdsMask(t string) bool {
 var masks = [...]string{"<NUM>", "<HEX>", "<IP>", "<UUID>", "<VER>", Wildcard}
 
 // bestMatch scores simSeq = equal non-wildcard positions / length; ties go
-// to the template with more wildcards. fits: the message matches the best
-// template as it is, so joining changes nothing in it.
-func bestMatch(cs []*Cluster, toks []string) (best *Cluster, bestSim float64, fits bool) {
+// to the template with more wildcards. A template that disagrees with
+// the message on an event word (eventWord) or on the key of a field
+// (otherKey) is never chosen: another event, however similar. fits: the message matches the best template as it is,
+// so joining changes nothing in it.
+func (m *Miner) bestMatch(cs []*Cluster, toks []string) (best *Cluster, bestSim float64, fits bool) {
 	bestSim, bestParams := -1.0, -1
 	for _, c := range cs {
 		same, params := 0, 0
@@ -327,7 +343,7 @@ func bestMatch(cs []*Cluster, toks []string) (best *Cluster, bestSim float64, fi
 		if len(toks) > 0 {
 			sim = float64(same) / float64(len(toks))
 		}
-		if sim > bestSim || sim == bestSim && params > bestParams {
+		if (sim > bestSim || sim == bestSim && params > bestParams) && !m.anotherEvent(c, toks, same+params) {
 			best, bestSim, bestParams = c, sim, params
 			fits = same+params == len(toks)
 		}
@@ -375,4 +391,15 @@ const settledWords = 2
 // nothing marks it as a value.
 func isWord(t string) bool {
 	return !hasDigit(t) && !holdsMask(t) && strings.IndexByte(t, '=') < 0
+}
+
+// valueKey: the key of key=value with a word for key, which routes on
+// its key alone: the value is a parameter ("method=GET", "method=POST"),
+// the key names what is logged ("topActivity=…", "num=20,flags=62").
+func valueKey(t string) (string, bool) {
+	i := strings.IndexByte(t, '=')
+	if i <= 0 || i == len(t)-1 || hasDigit(t[:i]) || isMask(t[:i]) {
+		return "", false
+	}
+	return t[:i+1], true
 }

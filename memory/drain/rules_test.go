@@ -30,6 +30,44 @@ func TestMinerRules(t *testing.T) {
 		{"one settled word that changes is a name (a user after many lines as root)",
 			"session opened for user root by (uid=0)",
 			"session opened for user news by (uid=0)", true, 0},
+		{"a state word that changes is another event, even at once (scanning started / stopped)",
+			"radio scanning started", "radio scanning stopped", false, 1},
+		{"so is a boolean word (key down true / false)",
+			"interceptKey keycode=24 interactive=true down true canceled false",
+			"interceptKey keycode=25 interactive=true down false canceled false", false, 1},
+		{"a constant in capitals that changes is another event (a client id after many lines)",
+			"Session: 3054_4261 initialized by client UpdateAgent.",
+			"Session: 1115_1424 initialized by client SPP.", false, 0},
+		{"so is a qualified one (action.SCREEN_ON / action.SCREEN_OFF)",
+			"onReceive action: android.intent.action.SCREEN_ON",
+			"onReceive action: android.intent.action.SCREEN_OFF", false, 1},
+		{"an argument in brackets is a state word too (WWEN[enable] / WWEN[disable])",
+			"radio: wake WWEN[enable]", "radio: wake WWEN[disable]", false, 1},
+		{"a missing reading is not a number (Fan speeds ( 3552 **** 3515 ))",
+			"Fan speeds ( 3552 3534 **** 3515 )", "Fan speeds ( 3552 3534 4245 3515 )", false, 1},
+		{"a size unit in capitals is the value's (5.2 KB / 812 B)",
+			"Block b_9 stored in memory (estimated size 5.2 KB, free 9.1 KB)",
+			"Block b_8 stored in memory (estimated size 812 B, free 9.9 KB)", true, 1},
+		{"key=value routes on its key: the value is a parameter (method=GET / method=POST second)",
+			"proxied method=GET route=/a status=200 took=3ms",
+			"proxied method=POST route=/b status=201 took=5ms", true, 1},
+		{"and another key is another branch (topActivity=… / num=…)",
+			"getRecentTasks: topActivity=ComponentInfo{com.x/com.x.Main}",
+			"getRecentTasks: num=20,flags=62,totalTasks=46", false, 1},
+		{"another key in the same place is another field, another event",
+			"[PhoneMgr] getDataEnabled: subId=3 phoneId=0", "[PhoneMgr] getDataEnabled: subId=3 retVal=true", false, 1},
+		{"so is another key before a dot leader",
+			"program interrupt: illegal instruction......0", "program interrupt: imprecise exception......0", false, 1},
+		{"the same key with other values is one event",
+			"[PhoneMgr] getDataEnabled: subId=3 phoneId=0", "[PhoneMgr] getDataEnabled: subId=4 phoneId=1", true, 1},
+		{"a '=' inside a path is no key",
+			"copyFile dest path:/logs/[2017-07-03_16,52,05.1]=[2017-07-03_16,52,04.9]-a.txt done",
+			"copyFile dest path:/logs/[2017-07-03_17,08,11.2]=[2017-07-03_17,08,10.8]-b.txt done", true, 1},
+		{"a mask is not a word in capitals (<HEX> and <NUM> in one place)",
+			"iar 0x1f2e8a dear 3141",
+			"iar 2718 dear 0x3f00a1", true, 1},
+		{"a lower-case name is not an event word (a host changes at once)",
+			"connect to alpha refused", "connect to beta refused", true, 1},
 		{"but not a key=value word (a user name PostgreSQL logs as user=…)",
 			"connection authorized: user=postgres database=shop",
 			"connection authorized: user=nobody database=shop", true, 0},
@@ -60,12 +98,32 @@ func TestWordChangingEarlyIsAParameter(t *testing.T) {
 			t.Fatalf("login ok for %s: template %q, want %q", u, c.Template(), first.Template())
 		}
 	}
+	// (no word in capitals and no state word: those are event words)
 	if never := New(Options{ConstantAfter: -1}); func() bool {
 		for range 6 {
-			never.Add("Failed to get next element [HRESULT = 0x1 - E_ITEM]")
+			never.Add("Failed to get next element [HRESULT = 0x1 - missing]")
 		}
-		return never.Add("Failed to get next element [HRESULT = 0x1 - E_ITEM]") != never.Add("Failed to internally open package. [HRESULT = 0x2 - E_PACKAGE]")
+		return never.Add("Failed to get next element [HRESULT = 0x1 - missing]") != never.Add("Failed to internally read package. [HRESULT = 0x2 - corrupt]")
 	}() {
 		t.Error("ConstantAfter -1 still kept a settled word apart")
+	}
+}
+
+// TestEventWord: which tokens name an event rather than carry a value.
+func TestEventWord(t *testing.T) {
+	for tok, want := range map[string]bool{
+		"stopped": true, "Off": true, "'Inactive'": true, "true,": true, "WWEN[disable]": true, "****": true, "-": false, `""`: false, "(*)": false, "KB,": false,
+		"SUSPENDED": true, "SPP.": true, "android.intent.action.SCREEN_ON": true, "ICONS*": true,
+		"root": false, "CalendarAgent": false, "GET": false, `"PUT`: false, "A": false,
+		"<NUM>": false, "<HEX>,": false, Wildcard: false, "IPV4": false, "expand=false": false, "E_FAIL]": true,
+	} {
+		if got := eventWord(tok); got != want {
+			t.Errorf("eventWord(%q) = %v, want %v", tok, got, want)
+		}
+	}
+	for w := range stateWords {
+		if len(w) > maxStateWord {
+			t.Errorf("state word %q is longer than maxStateWord (%d): it is never found", w, maxStateWord)
+		}
 	}
 }

@@ -60,9 +60,11 @@ func splitHeader(s string) (h header, ok bool) {
 	for i < n-1 {
 		tok := s[t[i].start:t[i].end]
 		switch {
-		case tok == "-" || tok == "|" || isDigits(strings.TrimPrefix(strings.TrimSuffix(tok, ","), "-")) || hexID(tok) || zoneNames[tok]:
+		case tok == "-" || tok == "|" || h.level == "" && isDigits(strings.TrimPrefix(strings.TrimSuffix(tok, ","), "-")) || columnID(tok, h.level != "") || zoneNames[tok]:
 			// "-1": a flag or pid column that holds -1 for none; "0000000d":
-			// a sequence or thread id written in hex, as "00000005" is
+			// a sequence or thread id written in hex, as "00000005" is.
+			// Past the level a short number is the message's ("INFO 8
+			// alignment exceptions"): pid and tid columns come before it.
 			i++
 		case isLevel(tok, i > 0 && isNumberOrTime(s, t[i-1])):
 			h.level = tokenLevel(tok)
@@ -296,6 +298,12 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// columnID: a hexID; past the level, a decimal one only zero-padded to its
+// width ("00000005"), as a count ("23431872 exceptions") never is.
+func columnID(tok string, pastLevel bool) bool {
+	return hexID(tok) && (!pastLevel || tok[0] == '0' || !isDigits(tok))
 }
 
 // hexID: eight or more hex digits that start with a digit, a fixed-width

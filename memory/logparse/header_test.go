@@ -27,6 +27,8 @@ func TestHeaderShapes(t *testing.T) {
 		{"a sub-component that names a URL", "Mar  1 10:11:12 box-7 com.x.cts[258]: com.x.sync.x-data://AB12CD34-1234-4A5B-8C9D-0123456789AB/CalendarPrincipal/p11: told me to run this job", "", "told me to run this job"},
 		{"time|comp|pid|msg", "20240301-10:11:12:345|Step_Counter|4242|onChange 17", "", "onChange 17"},
 		{"unpadded time pipe", "20240301-10:1:2:5|Step_Counter|4242|flush data", "", "flush data"},
+		{"a count right after the level is the message's", "- 1709287872 2024.03.01 N1-A2 2024-03-01-10.11.12.345678 N1-A2 SYS CORE INFO 12 cache lines fixed", "info", "12 cache lines fixed"},
+		{"a long count right after the level", "- 1709287872 2024.03.01 N1-A2 2024-03-01-10.11.12.345678 N1-A2 SYS CORE INFO 123456789 cache lines fixed", "info", "123456789 cache lines fixed"},
 		{"padded columns", "2024-03-01 10:11:12, Info                  SVC    Loaded module 7", "info", "Loaded module 7"},
 		{"file, ISO, pid, level, logger, [context]", "api.log.1.2024-03-01_10:00:00 2024-03-01 10:11:12.345 4242 INFO app.api.server [req-1 u-2 t-3] GET /v1 status 200", "info", "GET /v1 status 200"},
 		{"[time] program -", "[03.01 10:11:12] app.exe *64 - host.example:443 open through proxy", "", "host.example:443 open through proxy"},
