@@ -174,3 +174,28 @@ func Open(path string) error { return ErrRepositoryNotExists }
 		t.Errorf("why %q does not say it defines the name", res.Hits[0].Why)
 	}
 }
+
+// TestDefinitionOfAQualifiedName: the chunk that defines a package's
+// function is found as its definition ("defines …"), above one that calls
+// it more often.
+func TestDefinitionOfAQualifiedName(t *testing.T) {
+	ix := openSynced(t, writeRepo(t, map[string]string{
+		"auth/review.go": `package auth
+
+func reviewerAuth(token string) string { return token }
+`,
+		"auth/serve.go": `package auth
+
+// serve calls reviewerAuth; reviewerAuth names the reviewer, and
+// reviewerAuth is called again for the console: reviewerAuth.
+func serve() { reviewerAuth("a"); reviewerAuth("b"); reviewerAuth("c") }
+`,
+	}))
+	res := search(t, ix, Query{Text: "reviewerAuth"})
+	if len(res.Hits) == 0 || res.Hits[0].Path != "auth/review.go" {
+		t.Fatalf("first hits %v, want auth/review.go first", paths(res.Hits))
+	}
+	if !strings.Contains(res.Hits[0].Why, "defines reviewerAuth") {
+		t.Errorf("why %q does not say it defines the name", res.Hits[0].Why)
+	}
+}

@@ -604,7 +604,7 @@ func docOf(id string, c chunk.Chunk) textindex.Doc {
 		Path:         c.Path,
 		Kind:         string(c.Kind),
 		Language:     c.Language,
-		Symbol:       strings.Join(append([]string{c.QualifiedSymbol()}, c.Also...), " "),
+		Symbol:       symbolField(c),
 		Signature:    c.Signature,
 		Text:         c.Text,
 		Requirements: c.Requirements,
@@ -622,6 +622,22 @@ func metaOf(id string, c chunk.Chunk, text string) chunkMeta {
 		Requirements: c.Requirements, TestNames: c.TestNames, Time: c.Time, Level: c.Level,
 		TextHash: hex.EncodeToString(sum[:8]),
 	}
+}
+
+// symbolField is what the symbol field of a chunk's text document holds:
+// its qualified name, its own name alone and the further names it defines.
+// The analyzer keeps a dotted name whole ("main.reviewerauth"), so without
+// the own name a query for reviewerAuth would never find its definition.
+func symbolField(c chunk.Chunk) string {
+	q := c.QualifiedSymbol()
+	if q == "" {
+		return ""
+	}
+	names := []string{q}
+	if c.Symbol != q {
+		names = append(names, c.Symbol)
+	}
+	return strings.Join(append(names, c.Also...), " ")
 }
 
 // embedText is what the vector channel sees of a chunk: its name and the
