@@ -18,16 +18,20 @@ import (
 	metrics "github.com/devaiops/devai/memory/evalmetrics"
 )
 
-// arm is one way of asking: a retrieval mode and the long-query rules.
+// arm is one way of asking: a retrieval mode, the long-query rules, and
+// whether the verbatim channel is off.
 type arm struct {
-	name  string
-	mode  memory.Mode
-	rules memory.QueryRules
+	name    string
+	mode    memory.Mode
+	rules   memory.QueryRules
+	noExact bool
 }
 
 // parseArms reads "text,vector,hybrid,hybrid+strip,hybrid+hints+strong":
-// a mode, then any of the rules strip, hints and strong. A bare mode uses
-// no rule at all, so that it is the baseline whatever the defaults are.
+// a mode, then any of the rules strip, hints and strong, and "noexact" for
+// the verbatim channel off (Weights.Exact 0, what eval's --exact-weight 0
+// does). A bare mode uses no rule at all, so that it is the baseline
+// whatever the defaults are.
 func parseArms(s string) ([]arm, error) {
 	var arms []arm
 	for _, name := range splitList(s) {
@@ -38,7 +42,15 @@ func parseArms(s string) ([]arm, error) {
 		default:
 			return nil, fmt.Errorf("arm %q: unknown mode %q (want text, vector or hybrid)", name, parts[0])
 		}
-		if err := addRules(&a.rules, parts[1:]); err != nil {
+		var rules []string
+		for _, p := range parts[1:] {
+			if p == "noexact" {
+				a.noExact = true
+			} else {
+				rules = append(rules, p)
+			}
+		}
+		if err := addRules(&a.rules, rules); err != nil {
 			return nil, fmt.Errorf("arm %q: %w", name, err)
 		}
 		arms = append(arms, a)
@@ -188,8 +200,11 @@ func evalSnapshot(ctx context.Context, mirrors string, group []locset.Query, arm
 	start := time.Now()
 	var out []armResult
 	for i, a := range arms {
-		rules := a.rules
-		ix, err := memory.Open(ctx, memory.Options{Repo: tree, StateDir: state, Rules: &rules, Weights: &weights, Logger: progress.Logger("locset")})
+		rules, w := a.rules, weights
+		if a.noExact {
+			w.Exact = 0
+		}
+		ix, err := memory.Open(ctx, memory.Options{Repo: tree, StateDir: state, Rules: &rules, Weights: &w, Logger: progress.Logger("locset")})
 		if err != nil {
 			return nil, fmt.Errorf("open index of %s@%.12s: %w", repo, snap, err)
 		}
