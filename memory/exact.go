@@ -65,11 +65,22 @@ func exactNeedles(text string) []needle {
 	}
 	for _, w := range wordLike.FindAllString(text, -1) {
 		w = strings.Trim(w, ".")
+		if len(words) > 1 && allCapitals(w) {
+			continue
+		}
 		if len(w) >= 4 && (len(words) == 1 || identifierLike(w)) {
 			add(needle{text: w, ident: true})
 		}
 	}
 	return out
+}
+
+// allCapitals tells an acronym or a keyword written in a sentence (HTTP,
+// YAML, BUGFIX, SQL's EXCEPT) from an identifier: it has no lower-case
+// letter, and no underscore or dot, which constants (MAX_SIZE) and
+// qualified names (io.EOF) have.
+func allCapitals(w string) bool {
+	return strings.ToUpper(w) == w && !strings.ContainsAny(w, "_.")
 }
 
 // messageCase tells a message copied from a log or an error ("No response

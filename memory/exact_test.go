@@ -83,6 +83,9 @@ func TestExactNeedles(t *testing.T) {
 		{`panics with "no usable address" on IPv6`, []needle{{text: "no usable address"}, {text: "IPv6", ident: true}}},
 		{"fix parseRequestURL for paths", []needle{{text: "parseRequestURL", ident: true}}},
 		{"janitor removes expired sessions", nil},
+		{"fix the HTTP handler for YAML_CONFIG", []needle{{text: "YAML_CONFIG", ident: true}}},
+		{"support EXCEPT and INTERSECT in io.EOF paths", []needle{{text: "io.EOF", ident: true}}},
+		{"HTTP", []needle{{text: "HTTP", ident: true}}},
 	}
 	for _, tt := range tests {
 		got := exactNeedles(tt.query)
