@@ -30,6 +30,11 @@ const maxNeedles = 8
 type needle struct {
 	text  string
 	ident bool // an identifier: definitions count, whole words only
+	// inPassing: an identifier a long text (a commit message with a body,
+	// a pasted issue) names along the way; what it changes or breaks is
+	// rarely where the name is defined, so its definition counts as no
+	// more than a mention.
+	inPassing bool
 }
 
 var (
@@ -97,7 +102,7 @@ func messageCase(text string) bool {
 // term of the needle in the field); the text itself is then checked.
 func (ix *Index) searchExact(ctx context.Context, q Query, needles []needle, cands map[string]*candidate) error {
 	for _, n := range needles {
-		if n.ident {
+		if n.ident && !n.inPassing {
 			name := n.text[strings.LastIndexByte(n.text, '.')+1:]
 			ids, err := ix.withAllTerms(ctx, q, name, textindex.InSymbol)
 			if err != nil {

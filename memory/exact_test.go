@@ -100,3 +100,37 @@ func TestExactNeedles(t *testing.T) {
 		}
 	}
 }
+
+// TestLongQueryDefinitionInPassing: a commit message with a body names a
+// method through a local variable (h.appender); the file the message
+// describes ranks above one that happens to define something of that
+// name.
+func TestLongQueryDefinitionInPassing(t *testing.T) {
+	ix := openSynced(t, writeRepo(t, map[string]string{
+		"tsdb/appender.go": `package tsdb
+
+type appender struct{ refs []uint64 }
+`,
+		"tsdb/head.go": `package tsdb
+
+// initTime sets the minimum and maximum time of the head when it is
+// created, so that the first sample appended sees initialized bounds and
+// is not dropped as out of bounds.
+func (h *Head) initTime(t int64) {
+	h.minTime, h.maxTime = t, t
+}
+`,
+	}))
+	const msg = `tsdb: initialize the head time bounds before the first sample is appended
+
+The minimum and maximum time of the head were set only after the first
+sample, so h.appender handed out an appender that dropped the first sample
+as out of bounds. Set the bounds when the head is created.`
+	res := search(t, ix, Query{Text: msg, Kinds: []chunk.Kind{chunk.Code}})
+	if len(res.Hits) == 0 || res.Hits[0].Path != "tsdb/head.go" {
+		for _, h := range res.Hits {
+			t.Logf("%s %.3f %s", h.Path, h.Score, h.Why)
+		}
+		t.Errorf("first hits %v, want tsdb/head.go first", paths(res.Hits))
+	}
+}
