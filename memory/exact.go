@@ -26,6 +26,13 @@ const exactWindow = 100
 // many identifiers; the first ones are the ones it is about).
 const maxNeedles = 8
 
+// maxMentionFiles is how many files may mention an identifier of the query
+// before the mentions stop counting: a word that many files use (PromQL in
+// prometheus, sqlite3 in knex) tells them apart no better than BM25 does,
+// and a verbatim level on each of them would push the fuzzy answer out of
+// the top 10 (bench/locset commitsets, tune split).
+const maxMentionFiles = 10
+
 // needle is a string of the query to find verbatim.
 type needle struct {
 	text  string
@@ -125,11 +132,28 @@ func (ix *Index) searchExact(ctx context.Context, q Query, needles []needle, can
 		if n.ident {
 			level, why = exactMention, "mentions "+n.text
 		}
-		for _, id := range ix.holding(ids, n) {
+		held := ix.holding(ids, n)
+		if n.ident && ix.fileCount(held) > maxMentionFiles {
+			continue
+		}
+		for _, id := range held {
 			markExact(cands, id, level, why)
 		}
 	}
 	return nil
+}
+
+// fileCount is the number of files the chunks ids belong to.
+func (ix *Index) fileCount(ids []string) int {
+	files := map[string]bool{}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	for _, id := range ids {
+		if ref, ok := ix.byID[id]; ok {
+			files[ref.file.Path] = true
+		}
+	}
+	return len(files)
 }
 
 func (ix *Index) withAllTerms(ctx context.Context, q Query, text, field string) ([]string, error) {

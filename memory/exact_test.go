@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/devaiops/devai/memory/chunk"
@@ -132,5 +133,27 @@ as out of bounds. Set the bounds when the head is created.`
 			t.Logf("%s %.3f %s", h.Path, h.Score, h.Why)
 		}
 		t.Errorf("first hits %v, want tsdb/head.go first", paths(res.Hits))
+	}
+}
+
+// TestCommonMentionIsNoVerbatimSignal: an identifier that more than
+// maxMentionFiles files mention does not lift them above the file the rest
+// of the query describes.
+func TestCommonMentionIsNoVerbatimSignal(t *testing.T) {
+	files := map[string]string{
+		"ui/complete/hybrid.go": `package complete
+
+// autocomplete keeps the completion list of labels and functions sorted
+// by the kind of completion.
+func sortCompletion(list []string) {}
+`,
+	}
+	for i := 0; i <= maxMentionFiles; i++ {
+		files[fmt.Sprintf("ui/view%d.go", i)] = fmt.Sprintf("package ui\n\n// View%d shows a PromQL expression.\nfunc View%d() {}\n", i, i)
+	}
+	ix := openSynced(t, writeRepo(t, files))
+	res := search(t, ix, Query{Text: "PromQL autocomplete: keep the completion list sorted", Kinds: []chunk.Kind{chunk.Code}})
+	if len(res.Hits) == 0 || res.Hits[0].Path != "ui/complete/hybrid.go" {
+		t.Errorf("first hits %v, want ui/complete/hybrid.go first", paths(res.Hits))
 	}
 }
