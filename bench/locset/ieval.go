@@ -113,6 +113,7 @@ func runEvalIssues(ctx context.Context, args []string) error {
 		}
 	}
 	printArmTable(os.Stdout, all, armList, split)
+	printRepoTable(os.Stdout, all, armList, split)
 	return nil
 }
 
@@ -263,6 +264,32 @@ func printArmTable(w io.Writer, all []armResult, arms []arm, split splitFile) {
 			fmt.Fprintf(w, "| %s | %.3f | %.3f | %.3f | %.3f | %s | %s |\n", a.name, s.Acc1, s.Acc5, s.RR, s.Recall,
 				ms(metrics.Percentile(lat, 50)), ms(metrics.Percentile(lat, 95)))
 		}
+	}
+}
+
+// printRepoTable prints one Markdown row per repository of the split file
+// that has queries, with Acc@1 / Acc@5 / MRR of every arm side by side, so
+// that a gain on one repository and a loss on another are both seen.
+func printRepoTable(w io.Writer, all []armResult, arms []arm, split splitFile) {
+	byRepoArm := map[string][]metrics.Scores{}
+	for _, r := range all {
+		byRepoArm[r.repo+"\x00"+r.arm] = append(byRepoArm[r.repo+"\x00"+r.arm], r.Scores)
+	}
+	fmt.Fprint(w, "\nper repository, Acc@1 / Acc@5 / MRR\n\n| repository | split | queries |")
+	for _, a := range arms {
+		fmt.Fprintf(w, " %s |", a.name)
+	}
+	fmt.Fprint(w, "\n|---|---|---:|"+strings.Repeat("---|", len(arms))+"\n")
+	for _, repo := range split.order {
+		if len(byRepoArm[repo+"\x00"+arms[0].name]) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %s | %d |", repo, split.of[repo], len(byRepoArm[repo+"\x00"+arms[0].name]))
+		for _, a := range arms {
+			s := metrics.Mean(byRepoArm[repo+"\x00"+a.name])
+			fmt.Fprintf(w, " %.2f / %.2f / %.3f |", s.Acc1, s.Acc5, s.RR)
+		}
+		fmt.Fprintln(w)
 	}
 }
 
