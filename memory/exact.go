@@ -27,11 +27,23 @@ const exactWindow = 100
 // many identifiers; the first ones are the ones it is about).
 const maxNeedles = 8
 
+// maxMentionFiles is how many files may mention an identifier of the query
+// before the mentions stop counting: a word that many files use (PromQL in
+// prometheus, sqlite3 in knex) tells them apart no better than BM25 does,
+// and a verbatim level on each of them would push the fuzzy answer out of
+// the top 10 (bench/locset commitsets, tune split).
+const maxMentionFiles = 10
+
 // needle is a string of the query to find verbatim.
 type needle struct {
 	text    string
 	ident   bool // an identifier: definitions count, whole words only
 	message bool // a pasted message: where it is emitted is the answer
+	// inPassing: an identifier a long text (a commit message with a body,
+	// a pasted issue) names along the way; what it changes or breaks is
+	// rarely where the name is defined, so its definition counts as no
+	// more than a mention.
+	inPassing bool
 }
 
 var (
@@ -77,6 +89,9 @@ func exactNeedles(text string) []needle {
 	}
 	for _, w := range wordLike.FindAllString(text, -1) {
 		w = strings.Trim(w, ".")
+		if len(words) > 1 && allCapitals(w) {
+			continue
+		}
 		if len(w) >= 4 && (len(words) == 1 || identifierLike(w)) {
 			add(needle{text: w, ident: true})
 		}
@@ -94,6 +109,14 @@ func errorHead(h string) bool {
 	return identifierLike(h)
 }
 
+// allCapitals tells an acronym or a keyword written in a sentence (HTTP,
+// YAML, BUGFIX, SQL's EXCEPT) from an identifier: it has no lower-case
+// letter, and no underscore or dot, which constants (MAX_SIZE) and
+// qualified names (io.EOF) have.
+func allCapitals(w string) bool {
+	return strings.ToUpper(w) == w && !strings.ContainsAny(w, "_.")
+}
+
 // messageCase tells a message copied from a log or an error ("No response
 // returned.", "Working outside of application context") from a search
 // phrased in lower case ("janitor removes expired sessions"), which also
@@ -108,7 +131,7 @@ func messageCase(text string) bool {
 // term of the needle in the field); the text itself is then checked.
 func (ix *Index) searchExact(ctx context.Context, q Query, needles []needle, cands map[string]*candidate) error {
 	for _, n := range needles {
-		if n.ident {
+		if n.ident && !n.inPassing {
 			name := n.text[strings.LastIndexByte(n.text, '.')+1:]
 			ids, err := ix.withAllTerms(ctx, q, name, textindex.InSymbol)
 			if err != nil {
@@ -137,7 +160,11 @@ func (ix *Index) searchExact(ctx context.Context, q Query, needles []needle, can
 		if n.ident {
 			level, why = exactMention, "mentions "+n.text
 		}
-		for _, id := range ix.holding(ids, n) {
+		held := ix.holding(ids, n)
+		if n.ident && ix.fileCount(held) > maxMentionFiles {
+			continue
+		}
+		for _, id := range held {
 			markExact(cands, id, level, why)
 		}
 	}
@@ -195,6 +222,19 @@ func fixedPart(msg string) string {
 		return ""
 	}
 	return out
+}
+
+// fileCount is the number of files the chunks ids belong to.
+func (ix *Index) fileCount(ids []string) int {
+	files := map[string]bool{}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	for _, id := range ids {
+		if ref, ok := ix.byID[id]; ok {
+			files[ref.file.Path] = true
+		}
+	}
+	return len(files)
 }
 
 func (ix *Index) withAllTerms(ctx context.Context, q Query, text, field string) ([]string, error) {

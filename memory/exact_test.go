@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -84,6 +85,9 @@ func TestExactNeedles(t *testing.T) {
 		{`panics with "no usable address" on IPv6`, []needle{{text: "no usable address"}, {text: "IPv6", ident: true}}},
 		{"fix parseRequestURL for paths", []needle{{text: "parseRequestURL", ident: true}}},
 		{"janitor removes expired sessions", nil},
+		{"fix the HTTP handler for YAML_CONFIG", []needle{{text: "YAML_CONFIG", ident: true}}},
+		{"support EXCEPT and INTERSECT in io.EOF paths", []needle{{text: "io.EOF", ident: true}}},
+		{"HTTP", []needle{{text: "HTTP", ident: true}}},
 	}
 	for _, tt := range tests {
 		got := exactNeedles(tt.query)
@@ -197,5 +201,61 @@ func serve() { reviewerAuth("a"); reviewerAuth("b"); reviewerAuth("c") }
 	}
 	if !strings.Contains(res.Hits[0].Why, "defines reviewerAuth") {
 		t.Errorf("why %q does not say it defines the name", res.Hits[0].Why)
+	}
+}
+
+// TestLongQueryDefinitionInPassing: a commit message with a body names a
+// method through a local variable (h.appender); the file the message
+// describes ranks above one that happens to define something of that
+// name.
+func TestLongQueryDefinitionInPassing(t *testing.T) {
+	ix := openSynced(t, writeRepo(t, map[string]string{
+		"tsdb/appender.go": `package tsdb
+
+type appender struct{ refs []uint64 }
+`,
+		"tsdb/head.go": `package tsdb
+
+// initTime sets the minimum and maximum time of the head when it is
+// created, so that the first sample appended sees initialized bounds and
+// is not dropped as out of bounds.
+func (h *Head) initTime(t int64) {
+	h.minTime, h.maxTime = t, t
+}
+`,
+	}))
+	const msg = `tsdb: initialize the head time bounds before the first sample is appended
+
+The minimum and maximum time of the head were set only after the first
+sample, so h.appender handed out an appender that dropped the first sample
+as out of bounds. Set the bounds when the head is created.`
+	res := search(t, ix, Query{Text: msg, Kinds: []chunk.Kind{chunk.Code}})
+	if len(res.Hits) == 0 || res.Hits[0].Path != "tsdb/head.go" {
+		for _, h := range res.Hits {
+			t.Logf("%s %.3f %s", h.Path, h.Score, h.Why)
+		}
+		t.Errorf("first hits %v, want tsdb/head.go first", paths(res.Hits))
+	}
+}
+
+// TestCommonMentionIsNoVerbatimSignal: an identifier that more than
+// maxMentionFiles files mention does not lift them above the file the rest
+// of the query describes.
+func TestCommonMentionIsNoVerbatimSignal(t *testing.T) {
+	files := map[string]string{
+		"ui/complete/hybrid.go": `package complete
+
+// autocomplete keeps the completion list of labels and functions sorted
+// by the kind of completion.
+func sortCompletion(list []string) {}
+`,
+	}
+	for i := 0; i <= maxMentionFiles; i++ {
+		files[fmt.Sprintf("ui/view%d.go", i)] = fmt.Sprintf("package ui\n\n// View%d shows a PromQL expression.\nfunc View%d() {}\n", i, i)
+	}
+	ix := openSynced(t, writeRepo(t, files))
+	res := search(t, ix, Query{Text: "PromQL autocomplete: keep the completion list sorted", Kinds: []chunk.Kind{chunk.Code}})
+	if len(res.Hits) == 0 || res.Hits[0].Path != "ui/complete/hybrid.go" {
+		t.Errorf("first hits %v, want ui/complete/hybrid.go first", paths(res.Hits))
 	}
 }

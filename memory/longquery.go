@@ -78,6 +78,9 @@ func parseQuery(text string, rules QueryRules, resolve func(lang, fn, file strin
 		pq.needles = strongNeedles(pq.text, traces)
 	} else {
 		pq.needles = exactNeedles(pq.text)
+		for i := range pq.needles {
+			pq.needles[i].inPassing = true
+		}
 	}
 	return pq
 }

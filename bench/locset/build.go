@@ -20,6 +20,7 @@ func runBuild(ctx context.Context, args []string) error {
 	fs.IntVar(&opts.N, "n", 200, "queries wanted (0: all that qualify)")
 	fs.IntVar(&opts.MaxFiles, "max-files", 5, "most non-test source files a kept commit may change")
 	fs.BoolVar(&opts.FirstParent, "first-parent", false, "walk only the first-parent line (for squash-merge repositories)")
+	repo := fs.String("repo", "", "owner/name written into every query, so that eval-issues can score several repositories' sets by split")
 	out := fs.String("o", "", "output set file (JSON lines); required")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -30,6 +31,9 @@ func runBuild(ctx context.Context, args []string) error {
 	set, stats, err := locset.Build(ctx, opts)
 	if err != nil {
 		return err
+	}
+	for i := range set {
+		set[i].Repo = *repo
 	}
 	f, err := os.Create(*out)
 	if err != nil {

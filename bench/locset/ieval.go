@@ -46,10 +46,12 @@ func setArmWeight(a *arm, name, value string) error {
 // or hint signal — the naive baseline a question set is measured against.
 var plainBM25 = memory.Weights{Text: 1}
 
-// parseArms reads "bm25,text,vector,hybrid,hybrid+strip,hybrid+hints+strong":
-// a mode, then any of the rules strip, hints and strong. A bare mode uses
-// no rule at all, so that it is the baseline whatever the defaults are;
-// bm25 is the text channel with every other signal off.
+// parseArms reads "bm25,text,vector,hybrid,hybrid+strip,hybrid+hints+strong,
+// hybrid+noexact,hybrid+other-kind=0": a mode, then any of the rules strip,
+// hints and strong, weights as name=value (memory.WeightNames), and noexact
+// for exact=0. A bare mode uses no rule at all, so that it is the baseline
+// whatever the defaults are; bm25 is the text channel with every other
+// signal off.
 func parseArms(s string) ([]arm, error) {
 	var arms []arm
 	for _, name := range splitList(s) {
@@ -66,6 +68,9 @@ func parseArms(s string) ([]arm, error) {
 		}
 		var ruleNames []string
 		for _, p := range parts[1:] {
+			if p == "noexact" {
+				p = "exact=0" // the verbatim channel off, what eval's --exact-weight 0 does
+			}
 			k, v, isWeight := strings.Cut(p, "=")
 			if !isWeight {
 				ruleNames = append(ruleNames, p)
@@ -96,7 +101,7 @@ func runEvalIssues(ctx context.Context, args []string) error {
 	setPath := fs.String("set", "", "issue set written by `locset issues`; required")
 	mirrors := fs.String("mirrors", "/work/.mirror", "folder of bare mirrors named owner+name/repo")
 	splits := fs.String("splits", "bench/locset/issuesets/splits.txt", "repositories and their split")
-	arms := fs.String("arms", "text,vector,hybrid,hybrid+strip,hybrid+hints,hybrid+strong,hybrid+strip+hints+strong", "arms to score, comma-separated")
+	arms := fs.String("arms", "text,vector,hybrid,hybrid+strip,hybrid+hints,hybrid+strong,hybrid+strip+hints+strong", "arms to score, comma-separated: a mode, then any of +strip, +hints, +strong, +noexact (verbatim channel off)")
 	kinds := fs.String("kinds", "code", "kinds searched, comma-separated (empty: all)")
 	perQuery := fs.String("per-query", "", "also write every query's ranking to this JSON-lines file")
 	hintWeight := fs.Float64("hint-weight", memory.DefaultWeights.Hint, "weight of a file the query names (rule hints)")
@@ -138,6 +143,7 @@ func runEvalIssues(ctx context.Context, args []string) error {
 		}
 	}
 	printArmTable(os.Stdout, all, armList, split)
+	printRepoTable(os.Stdout, all, armList, split)
 	return nil
 }
 
@@ -288,6 +294,32 @@ func printArmTable(w io.Writer, all []armResult, arms []arm, split splitFile) {
 			fmt.Fprintf(w, "| %s | %.3f | %.3f | %.3f | %.3f | %s | %s |\n", a.name, s.Acc1, s.Acc5, s.RR, s.Recall,
 				ms(metrics.Percentile(lat, 50)), ms(metrics.Percentile(lat, 95)))
 		}
+	}
+}
+
+// printRepoTable prints one Markdown row per repository of the split file
+// that has queries, with Acc@1 / Acc@5 / MRR of every arm side by side, so
+// that a gain on one repository and a loss on another are both seen.
+func printRepoTable(w io.Writer, all []armResult, arms []arm, split splitFile) {
+	byRepoArm := map[string][]metrics.Scores{}
+	for _, r := range all {
+		byRepoArm[r.repo+"\x00"+r.arm] = append(byRepoArm[r.repo+"\x00"+r.arm], r.Scores)
+	}
+	fmt.Fprint(w, "\nper repository, Acc@1 / Acc@5 / MRR\n\n| repository | split | queries |")
+	for _, a := range arms {
+		fmt.Fprintf(w, " %s |", a.name)
+	}
+	fmt.Fprint(w, "\n|---|---|---:|"+strings.Repeat("---|", len(arms))+"\n")
+	for _, repo := range split.order {
+		if len(byRepoArm[repo+"\x00"+arms[0].name]) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %s | %d |", repo, split.of[repo], len(byRepoArm[repo+"\x00"+arms[0].name]))
+		for _, a := range arms {
+			s := metrics.Mean(byRepoArm[repo+"\x00"+a.name])
+			fmt.Fprintf(w, " %.2f / %.2f / %.3f |", s.Acc1, s.Acc5, s.RR)
+		}
+		fmt.Fprintln(w)
 	}
 }
 

@@ -29,7 +29,7 @@ const usage = `usage:
   locset exact --git DIR [--snapshot HEAD] [--commits 3000] [--per-kind 25] -o set.jsonl
   locset mine  [--mirrors /work/.mirror] [--splits bench/locset/issuesets/splits.txt] -o candidates.jsonl
   locset issues [--mirrors /work/.mirror] [--texts bench/locset/issuesets/texts] [--labels labels.jsonl] -o set.jsonl
-  locset eval-issues --set set.jsonl [--mirrors /work/.mirror] [--splits FILE] [--arms text,vector,hybrid,hybrid+strip,…] [--per-query out.jsonl]
+  locset eval-issues --set set.jsonl [--mirrors /work/.mirror] [--splits FILE] [--arms text,vector,hybrid,hybrid+strip,hybrid+hints+noexact,…] [--per-query out.jsonl]
   locset questions [--dir bench/locset/questions] [--mirrors /work/.mirror] [--arms bm25,text,vector,hybrid] [--half tune|held-out] [--per-query out.jsonl]
   locset eval  --set set.jsonl (--tree DIR | --git DIR) [--state-dir DIR] [--modes text,vector,hybrid,grep]
                [--kinds code] [--embedder builtin] [--exact-weight W] [--rules default|none|strip,hints,strong] [--per-query out.jsonl] [--json]`

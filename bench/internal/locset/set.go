@@ -18,8 +18,9 @@ type Query struct {
 	Snapshot string   `json:"snapshot"` // the commit the index is built at
 	Query    string   `json:"query"`    // the cleaned message
 	Files    []string `json:"files"`    // non-test source files it changed, all present at Snapshot
-	// Issue sets only (see issues.go): the repository (owner/name) whose
-	// mirror holds Snapshot, and the issue's URL.
+	// The repository (owner/name) whose mirror holds Snapshot (issue sets,
+	// and commit sets built with --repo), and, issue sets only (see
+	// issues.go), the issue's URL.
 	Repo  string `json:"repo,omitempty"`
 	Issue string `json:"issue,omitempty"`
 	// Question sets only (bench/locset/questions): whether the developer
