@@ -259,3 +259,24 @@ func sortCompletion(list []string) {}
 		t.Errorf("first hits %v, want ui/complete/hybrid.go first", paths(res.Hits))
 	}
 }
+
+// TestQualifiedUseIsAMention: a use of a name through its package
+// (chunks.ChunkDiskMapper) holds the name verbatim, as a use inside the
+// package does.
+func TestQualifiedUseIsAMention(t *testing.T) {
+	ix := openSynced(t, writeRepo(t, map[string]string{
+		"chunks/mapper.go": "package chunks\n\n// ChunkDiskMapper writes chunks to disk.\ntype ChunkDiskMapper struct{}\n",
+		"tsdb/head.go":     "package tsdb\n\nimport \"example.com/chunks\"\n\n// Head keeps recent samples.\ntype Head struct{ m *chunks.ChunkDiskMapper }\n",
+	}))
+	res := search(t, ix, Query{Text: "ChunkDiskMapper", Kinds: []chunk.Kind{chunk.Code}})
+	var whys []string
+	for _, h := range res.Hits {
+		if h.Path == "tsdb/head.go" {
+			whys = append(whys, h.Why)
+			if strings.Contains(h.Why, "mentions ChunkDiskMapper") {
+				return
+			}
+		}
+	}
+	t.Errorf("no hit of tsdb/head.go mentions ChunkDiskMapper: %q (hits %v)", whys, paths(res.Hits))
+}

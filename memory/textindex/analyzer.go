@@ -1,6 +1,7 @@
 package textindex
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -82,9 +83,42 @@ func (identPartsFilter) Filter(input analysis.TokenStream) analysis.TokenStream 
 				Type:     tok.Type,
 			})
 		}
+		for _, seg := range dottedSegments(tok.Term) {
+			out = append(out, &analysis.Token{
+				Term:     append([]byte(nil), tok.Term[seg.start:seg.end]...),
+				Start:    tok.Start + seg.start,
+				End:      tok.Start + seg.end,
+				Position: tok.Position,
+				Type:     tok.Type,
+			})
+		}
 	}
 	if out == nil {
 		return input
+	}
+	return out
+}
+
+// dottedSegments are the names of a dotted token that are identifiers of
+// several parts themselves: "ChunkDiskMapper" in "chunks.ChunkDiskMapper".
+// The whole token and its parts are indexed already; without the segment,
+// a use of a name qualified by its package ("chunks.ChunkDiskMapper", in Go
+// every use outside the package) would not hold the term the name
+// analyses to, and a verbatim lookup of ChunkDiskMapper would miss it.
+func dottedSegments(term []byte) []span {
+	if bytes.IndexByte(term, '.') < 0 {
+		return nil
+	}
+	var out []span
+	start := 0
+	for i := 0; i <= len(term); i++ {
+		if i < len(term) && term[i] != '.' {
+			continue
+		}
+		if i > start && identifierParts(term[start:i]) != nil {
+			out = append(out, span{start, i})
+		}
+		start = i + 1
 	}
 	return out
 }

@@ -18,6 +18,9 @@ func TestAnalyze(t *testing.T) {
 		{"parse_json_config2", []string{"parse_json_config2", "pars", "json", "config", "2"}},
 		{"internal/sessions/store.go", []string{"intern", "session", "store.go", "store", "go"}},
 		{"cleanupExpiredSessions", []string{"cleanupexpiredsess", "cleanup", "expir", "session"}},
+		// A qualified use also holds the name alone, as its definition does.
+		{"chunks.ChunkDiskMapper", []string{"chunks.chunkdiskmapper", "chunk", "chunk", "disk", "mapper", "chunkdiskmapp"}},
+		{"io.EOF", []string{"io.eof", "io", "eof"}},
 		// Stop words go, stems meet: "expired sessions" and "expire session" share terms.
 		{"how are the expired sessions cleaned up", []string{"expir", "session", "clean", "up"}},
 		{"if err != nil { return err }", []string{"if", "err", "nil", "return", "err"}},
