@@ -84,8 +84,11 @@ func exactNeedles(text string) []needle {
 			}
 		}
 	}
-	if len(out) == 0 && len(words) >= 3 && len(words) <= 12 && !questionWord.MatchString(text) && messageCase(text) {
-		add(needle{text: text, message: true})
+	if len(out) == 0 && len(words) >= 3 && len(words) <= 12 && !questionWord.MatchString(text) {
+		// A message copied from a log or an error is emitted somewhere; a
+		// phrase in lower case may be one too, or prose: held verbatim, it
+		// is a phrase match either way.
+		add(needle{text: text, message: messageCase(text)})
 	}
 	for _, w := range wordLike.FindAllString(text, -1) {
 		w = strings.Trim(w, ".")

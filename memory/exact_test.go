@@ -83,10 +83,10 @@ func TestExactNeedles(t *testing.T) {
 		{"Deserialize", []needle{{text: "Deserialize", ident: true}}},
 		{"why does `raise_for_status` fail", []needle{{text: "raise_for_status", ident: true}}},
 		{`panics with "no usable address" on IPv6`, []needle{{text: "no usable address"}, {text: "IPv6", ident: true}}},
-		{"fix parseRequestURL for paths", []needle{{text: "parseRequestURL", ident: true}}},
-		{"janitor removes expired sessions", nil},
-		{"fix the HTTP handler for YAML_CONFIG", []needle{{text: "YAML_CONFIG", ident: true}}},
-		{"support EXCEPT and INTERSECT in io.EOF paths", []needle{{text: "io.EOF", ident: true}}},
+		{"fix parseRequestURL for paths", []needle{{text: "fix parseRequestURL for paths"}, {text: "parseRequestURL", ident: true}}},
+		{"janitor removes expired sessions", []needle{{text: "janitor removes expired sessions"}}},
+		{"fix the HTTP handler for YAML_CONFIG", []needle{{text: "fix the HTTP handler for YAML_CONFIG"}, {text: "YAML_CONFIG", ident: true}}},
+		{"support EXCEPT and INTERSECT in io.EOF paths", []needle{{text: "support EXCEPT and INTERSECT in io.EOF paths"}, {text: "io.EOF", ident: true}}},
 		{"HTTP", []needle{{text: "HTTP", ident: true}}},
 	}
 	for _, tt := range tests {
