@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/textindex"
 )
 
@@ -177,10 +178,14 @@ func (ix *Index) searchExact(ctx context.Context, q Query, needles []needle, can
 // searchMessage finds where a pasted message is emitted: the message as
 // pasted, and its longest fixed part, since the program filled in the rest
 // ("Invalid port: 'abc'" is emitted by f"Invalid port: {port!r}"; a test
-// that asserts the whole message does not emit it).
+// that asserts the whole message does not emit it). When no code holds
+// either, the fixed part without its last word is tried: the program may
+// have filled in a plain word ("… when compiling SELECT").
 func (ix *Index) searchMessage(ctx context.Context, q Query, n needle, cands map[string]*candidate) error {
-	for _, text := range []string{n.text, fixedPart(n.text)} {
-		if text == "" {
+	fixed := fixedPart(n.text)
+	inCode := false
+	for _, text := range []string{n.text, fixed, withoutLastWord(fixed)} {
+		if text == "" || (inCode && text != n.text && text != fixed) {
 			continue
 		}
 		ids, err := ix.withAllTerms(ctx, q, text, textindex.InText)
@@ -189,9 +194,31 @@ func (ix *Index) searchMessage(ctx context.Context, q Query, n needle, cands map
 		}
 		for _, id := range ix.holding(ids, needle{text: text}) {
 			markExact(cands, id, exactMessage, fmt.Sprintf("holds the message %q", text))
+			inCode = inCode || ix.kindOf(id) == chunk.Code
 		}
 	}
 	return nil
+}
+
+// kindOf is the kind of the file chunk id belongs to; "" when unknown.
+func (ix *Index) kindOf(id string) chunk.Kind {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ref, ok := ix.byID[id]; ok {
+		return ref.file.Kind
+	}
+	return ""
+}
+
+// withoutLastWord drops the last word of a fixed part of three or more
+// words: a program may fill in a plain word too ("… when compiling SELECT"
+// is emitted by "… when compiling " + method). "" when too short.
+func withoutLastWord(s string) string {
+	words := strings.Fields(s)
+	if len(words) < 4 {
+		return ""
+	}
+	return strings.Join(words[:len(words)-1], " ")
 }
 
 // fixedPart is the longest run of a message's words, split at colons,

@@ -280,3 +280,30 @@ func TestQualifiedUseIsAMention(t *testing.T) {
 	}
 	t.Errorf("no hit of tsdb/head.go mentions ChunkDiskMapper: %q (hits %v)", whys, paths(res.Hits))
 }
+
+// TestMessageWithAFilledInWord: the program filled in a plain word at the
+// end of the message's fixed part ("… when compiling SELECT"); a test that
+// asserts the whole message holds it verbatim, the code that emits it
+// holds all but that word.
+func TestMessageWithAFilledInWord(t *testing.T) {
+	ix := openSynced(t, writeRepo(t, map[string]string{
+		"lib/compiler.js":       "function toSQL(method) {\n  throw new Error('Undefined binding(s) detected when compiling ' + method.toUpperCase() + '. Undefined column(s): [' + cols + ']');\n}\n",
+		"test/compiler.spec.js": "it('throws', () => {\n  expect(() => q.toSQL()).to.throw('Undefined binding(s) detected when compiling SELECT. Undefined column(s): [id] query:');\n});\n",
+	}))
+	res := search(t, ix, Query{Text: "Error: Undefined binding(s) detected when compiling SELECT. Undefined column(s): [id] query: select * from users where id = ?"})
+	if len(res.Hits) == 0 || res.Hits[0].Path != "lib/compiler.js" {
+		t.Fatalf("first hits %v, want lib/compiler.js first", paths(res.Hits))
+	}
+}
+
+func TestWithoutLastWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"Undefined binding(s) detected when compiling SELECT": "Undefined binding(s) detected when compiling",
+		"Multiple cookies exist":                              "",
+		"":                                                    "",
+	} {
+		if got := withoutLastWord(in); got != want {
+			t.Errorf("withoutLastWord(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
