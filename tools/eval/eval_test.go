@@ -67,6 +67,8 @@ func TestParseVariant(t *testing.T) {
 		{in: "embedder", wantErr: "is not key=value"},
 		{in: "weights.vector=-1", wantErr: "a weight is a number of 0 or more"},
 		{in: "weights.colour=1", wantErr: `unknown key "weights.colour"`},
+		{in: "weights.other-kind=0,weights.docs=0.5", embedder: "builtin", vector: memory.DefaultWeights.Vector},
+		{in: "weights.other-kind=1", wantErr: "other-kind below 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
