@@ -46,6 +46,8 @@ func Classify(relPath string, head []byte) (kind chunk.Kind, language string) {
 	ext := path.Ext(lowerBase)
 
 	switch {
+	case isForgeTemplate(rel):
+		return chunk.Spec, detectLanguage(base, head)
 	case isLogName(lowerBase):
 		return chunk.Log, LangLog
 	case ext == ".jsonl" || ext == ".ndjson":
@@ -83,6 +85,24 @@ func Classify(relPath string, head []byte) (kind chunk.Kind, language string) {
 		return chunk.Code, LangText
 	}
 	return chunk.Code, lang
+}
+
+// forgeTemplates are the folders of forms an issue tracker or a code
+// forge hands to people who report a bug or open a change.
+var forgeTemplates = []string{".github/ISSUE_TEMPLATE/", ".github/PULL_REQUEST_TEMPLATE/",
+	".gitlab/issue_templates/", ".gitlab/merge_request_templates/", ".gitea/ISSUE_TEMPLATE/"}
+
+// isForgeTemplate tells an issue or pull-request template: a form people
+// fill in, a document and not code. A pasted issue shares its template's
+// every heading, so as code the template would answer every bug report.
+func isForgeTemplate(rel string) bool {
+	for _, dir := range forgeTemplates {
+		if strings.HasPrefix(rel, dir) || strings.Contains(rel, "/"+dir) {
+			return true
+		}
+	}
+	base := strings.ToLower(path.Base(rel))
+	return strings.HasPrefix(base, "pull_request_template.") || strings.HasPrefix(base, "issue_template.")
 }
 
 // rotatedLog matches app.log, app.log.1, app.log.2024-01-02.

@@ -24,6 +24,12 @@ func TestClassify(t *testing.T) {
 		{"rows.jsonl", ``, "code JSON"},
 		// specs
 		{"README.md", "# x", "spec Markdown"},
+		// issue and pull-request templates are forms, not code
+		{".github/ISSUE_TEMPLATE/bug_report.yml", "name: Bug report\nbody:", "spec YAML"},
+		{".github/ISSUE_TEMPLATE/config.yml", "blank_issues_enabled: false", "spec YAML"},
+		{".gitlab/issue_templates/Bug.md", "## Summary", "spec Markdown"},
+		{".github/PULL_REQUEST_TEMPLATE.md", "", "spec Markdown"},
+		{".github/workflows/ci.yml", "on: push", "code YAML"},
 		{"doc.markdown", "", "spec Markdown"},
 		{"page.mdx", "", "spec Markdown"},
 		{"docs/decisions/0002-x.md", "", "spec Markdown"},
