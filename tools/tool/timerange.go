@@ -19,13 +19,7 @@ func ParseWhen(s string, now time.Time) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
+	if t, ok := parseAbsolute(s); ok {
 		return t, nil
 	}
 	if days, ok := strings.CutSuffix(s, "d"); ok {
@@ -40,6 +34,21 @@ func ParseWhen(s string, now time.Time) (time.Time, error) {
 		return now.Add(-d), nil
 	}
 	return time.Time{}, fmt.Errorf("%q is not a time: use RFC 3339 (2026-01-31T09:00:00Z), a date (2026-01-31) or an age before now (90s, 15m, 2h, 7d)", s)
+}
+
+// parseAbsolute reads the absolute forms ParseWhen takes, which may name
+// the future: RFC 3339, a date (local midnight), a time without a zone.
+func parseAbsolute(s string) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, true
+	}
+	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
 }
 
 // TimeRange is a window over the indexed logs: events at or after Since and
