@@ -129,22 +129,33 @@ func runEvalIssues(ctx context.Context, args []string) error {
 	if opts.Kinds, err = parseKinds(*kinds); err != nil {
 		return err
 	}
-	var all []armResult
-	for _, group := range groupBySnapshot(set) {
-		res, err := evalSnapshot(ctx, *mirrors, group, armList, opts, weights)
-		if err != nil {
-			return err
-		}
-		all = append(all, res...)
-	}
-	if *perQuery != "" {
-		if err := writeArmResults(*perQuery, all, split); err != nil {
-			return err
-		}
+	all, err := askAll(ctx, *mirrors, set, armList, opts, weights, *perQuery, split)
+	if err != nil {
+		return err
 	}
 	printArmTable(os.Stdout, all, armList, split)
 	printRepoTable(os.Stdout, all, armList, split)
 	return nil
+}
+
+// askAll asks every query of set in every arm, one snapshot at a time,
+// and writes the per-query file when perQuery names one.
+func askAll(ctx context.Context, mirrors string, set []locset.Query, arms []arm, opts locset.EvalOptions,
+	weights memory.Weights, perQuery string, split splitFile) ([]armResult, error) {
+	var all []armResult
+	for _, group := range groupBySnapshot(set) {
+		res, err := evalSnapshot(ctx, mirrors, group, arms, opts, weights)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, res...)
+	}
+	if perQuery != "" {
+		if err := writeArmResults(perQuery, all, split); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
 }
 
 // armResult is one query asked by one arm.

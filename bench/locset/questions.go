@@ -49,18 +49,9 @@ func runQuestions(ctx context.Context, args []string) error {
 		return err
 	}
 	opts := locset.EvalOptions{Chunks: true, Limit: 10}
-	var all []armResult
-	for _, group := range groupBySnapshot(set) {
-		res, err := evalSnapshot(ctx, *mirrors, group, armList, opts, memory.DefaultWeights)
-		if err != nil {
-			return err
-		}
-		all = append(all, res...)
-	}
-	if *perQuery != "" {
-		if err := writeArmResults(*perQuery, all, split); err != nil {
-			return err
-		}
+	all, err := askAll(ctx, *mirrors, set, armList, opts, memory.DefaultWeights, *perQuery, split)
+	if err != nil {
+		return err
 	}
 	printQuestionTable(os.Stdout, all, armList, split, byID(set))
 	return nil
