@@ -101,7 +101,7 @@ func runEvalIssues(ctx context.Context, args []string) error {
 	setPath := fs.String("set", "", "issue set written by `locset issues`; required")
 	mirrors := fs.String("mirrors", "/work/.mirror", "folder of bare mirrors named owner+name/repo")
 	splits := fs.String("splits", "bench/locset/issuesets/splits.txt", "repositories and their split")
-	arms := fs.String("arms", "text,vector,hybrid,hybrid+strip,hybrid+hints,hybrid+strong,hybrid+strip+hints+strong", "arms to score, comma-separated: a mode, then any of +strip, +hints, +strong, +noexact (verbatim channel off)")
+	arms := fs.String("arms", "text,vector,hybrid,hybrid+strip,hybrid+hints,hybrid+strong,hybrid+strip+hints+strong", "arms to score, comma-separated: bm25 (plain BM25), or a mode then any of +strip, +hints, +strong, +noexact (verbatim channel off), +NAME=VALUE (a weight, see memory.WeightNames)")
 	kinds := fs.String("kinds", "code", "kinds searched, comma-separated (empty: all)")
 	perQuery := fs.String("per-query", "", "also write every query's ranking to this JSON-lines file")
 	hintWeight := fs.Float64("hint-weight", memory.DefaultWeights.Hint, "weight of a file the query names (rule hints)")
