@@ -126,7 +126,13 @@ func (f *File) hit(line, n int) {
 	}
 }
 
+// branch adds a line's branches. Like hit, it ignores a line before the
+// first: coverage.py names a function's entry and exit with line numbers
+// below 1, and no line there can hold a branch.
 func (f *File) branch(line, covered, total int) {
+	if line <= 0 {
+		return
+	}
 	if f.Branches == nil {
 		f.Branches = map[int]Branch{}
 	}
