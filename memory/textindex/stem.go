@@ -19,25 +19,34 @@ type stemFilter struct{}
 func (stemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	var buf [maxTermLength]rune
 	for _, tok := range input {
-		term := tok.Term
-		if tok.KeyWord || len(term) < 3 || len(term) > len(buf) || !isLowerASCIIWord(term) {
+		if tok.KeyWord || !isLowerASCIIWord(tok.Term) {
 			continue
 		}
-		runes := buf[:len(term)]
-		for i, b := range term {
-			runes[i] = rune(b)
+		if len(tok.Term) >= 3 && len(tok.Term) <= len(buf) {
+			tok.Term = stem(tok.Term, buf[:len(tok.Term)])
 		}
-		stem := porterstemmer.StemWithoutLowerCasing(runes)
-		if len(stem) == len(term) && sameASCII(stem, term) {
-			continue
+		if short, ok := shortForms[string(tok.Term)]; ok {
+			tok.Term = short
 		}
-		out := make([]byte, len(stem))
-		for i, r := range stem {
-			out[i] = byte(r)
-		}
-		tok.Term = out
 	}
 	return input
+}
+
+// stem returns term's Porter stem, term itself when the stemmer leaves it
+// alone. runes is scratch space of len(term).
+func stem(term []byte, runes []rune) []byte {
+	for i, b := range term {
+		runes[i] = rune(b)
+	}
+	st := porterstemmer.StemWithoutLowerCasing(runes)
+	if len(st) == len(term) && sameASCII(st, term) {
+		return term
+	}
+	out := make([]byte, len(st))
+	for i, r := range st {
+		out[i] = byte(r)
+	}
+	return out
 }
 
 func isLowerASCIIWord(b []byte) bool {
