@@ -141,6 +141,10 @@ func fastJSON(s string, fields bool) (Record, bool) {
 				r.Fields[kv.key] = kv.v.raw
 			case '[':
 				return Record{}, false // OTel-style attributes: the slow path reads them
+			default:
+				// An object or null is no field; as in encoding/json's map,
+				// it also replaces an earlier value of a repeated key.
+				delete(r.Fields, kv.key)
 			}
 		}
 	}
