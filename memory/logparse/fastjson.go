@@ -232,11 +232,7 @@ func scanValue(s string, i int) (jsonValue, int) {
 		for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.' || s[j] == 'e' || s[j] == 'E' || s[j] == '+' || s[j] == '-') {
 			j++
 		}
-		n := strings.TrimPrefix(s[i:j], "-")
-		if len(n) > 1 && n[0] == '0' && n[1] >= '0' && n[1] <= '9' {
-			return jsonValue{}, -1 // a leading zero is not JSON
-		}
-		if _, err := strconv.ParseFloat(s[i:j], 64); err != nil {
+		if !isJSONNumber(s[i:j]) {
 			return jsonValue{}, -1
 		}
 		return jsonValue{raw: s[i:j], kind: '0'}, j
@@ -254,6 +250,44 @@ func scanValue(s string, i int) (jsonValue, int) {
 		return jsonValue{raw: s[i:end], kind: c}, end
 	}
 	return jsonValue{}, -1
+}
+
+// isJSONNumber reports whether n is a number as JSON writes one:
+// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? — strconv.ParseFloat also
+// takes "1.", ".5", "01" and "1e", which encoding/json refuses.
+func isJSONNumber(n string) bool {
+	n = strings.TrimPrefix(n, "-")
+	digits := func() bool {
+		k := 0
+		for k < len(n) && n[k] >= '0' && n[k] <= '9' {
+			k++
+		}
+		ok := k > 0
+		n = n[k:]
+		return ok
+	}
+	switch {
+	case strings.HasPrefix(n, "0"):
+		n = n[1:]
+	case !digits():
+		return false
+	}
+	if strings.HasPrefix(n, ".") {
+		n = n[1:]
+		if !digits() {
+			return false
+		}
+	}
+	if n != "" && (n[0] == 'e' || n[0] == 'E') {
+		n = n[1:]
+		if n != "" && (n[0] == '+' || n[0] == '-') {
+			n = n[1:]
+		}
+		if !digits() {
+			return false
+		}
+	}
+	return n == ""
 }
 
 // skipNested returns the index after the object or array at s[i],

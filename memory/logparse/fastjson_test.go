@@ -88,3 +88,14 @@ func TestFastTimeMatchesParse(t *testing.T) {
 		}
 	}
 }
+
+func TestIsJSONNumber(t *testing.T) {
+	for n, want := range map[string]bool{
+		"0": true, "-0": true, "12": true, "1.5": true, "-1.5e+10": true, "2E-3": true, "0.0": true,
+		"1.": false, ".5": false, "01": false, "-": false, "1e": false, "1e+": false, "+1": false, "1.2.3": false, "": false,
+	} {
+		if got := isJSONNumber(n); got != want {
+			t.Errorf("isJSONNumber(%q) = %v, want %v", n, got, want)
+		}
+	}
+}
