@@ -28,7 +28,7 @@ const (
 
 // Input is one search_context call.
 type Input struct {
-	Query     string   `json:"query" cli:"-" jsonschema:"What to look for: words, an identifier, an error message or a requirement ID (FR-012)."`
+	Query     string   `json:"query" cli:"-" jsonschema:"What to look for: a question in plain words, an identifier, an error message or stack trace as printed, or a requirement ID (FR-012). Adding the names the code likely uses (parseParams, ErrTimeout) finds code that plain words miss."`
 	Kinds     []string `json:"kinds,omitempty" jsonschema:"Only these kinds: spec, code, test, log. Empty: all four."`
 	Path      string   `json:"path,omitempty" jsonschema:"Only paths matching this glob, e.g. internal/**/*.go or specs/*.md."`
 	Language  string   `json:"language,omitempty" jsonschema:"Only this language, e.g. Go, Python, Markdown, OpenAPI, Gherkin, Log."`
