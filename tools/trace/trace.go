@@ -161,7 +161,7 @@ func distinct(ix *memory.Index, traces []stack.Trace) []Error {
 			continue
 		}
 		e := Error{Lang: t.Lang, Type: t.Type, Message: t.Message, Count: 1, StartLine: t.StartLine, EndLine: t.EndLine,
-			RootCause: roots[t.Chain] == i && !t.Warning, Warning: t.Warning, Frames: []Frame{}}
+			RootCause: roots[t.Chain] == i && !t.Warning, Warning: t.Warning, Thread: t.Thread, Frames: []Frame{}}
 		for _, f := range t.Frames {
 			fr := frameOf(f)
 			if f.InApp {
