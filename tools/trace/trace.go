@@ -60,11 +60,13 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	cands = otherCallers(ix, out.Errors, cands)
 	cands = builders(ix, out.Errors, cands)
 	cands = recentChanges(ctx, ev, out.Errors, cands)
+	var printed []Suspect // the code that printed the message, merged after a search
 	if !hasCodeFrame(ix, out.Errors) {
 		if leads := libraryLeads(ix, out.Errors); len(leads) > 0 {
 			out.Notes = append(out.Notes, "no frame of the trace is in this repository's code outside tests; suspects include the code that calls the trace's library functions, uses their packages or names what the error message names")
-			cands = append(cands, leads...)
+			cands = merge(cands, leads)
 		}
+		printed = printedBy(ix, failureText(lines, out.Errors))
 	}
 	if len(cands) == 0 {
 		query := failureText(lines, out.Errors)
@@ -81,6 +83,10 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 				return out, fmt.Errorf("search for %q: %w", query, err)
 			}
 		}
+	}
+	if len(printed) > 0 {
+		out.Notes = append(out.Notes, "suspects include the code whose string literals print the error message")
+		cands = merge(cands, printed)
 	}
 	// Evidence for the best few, then the final order.
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
@@ -122,6 +128,30 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 		out.Index = fmt.Sprintf("indexing %d%%", int(st.Progress*100))
 	}
 	return out, nil
+}
+
+// merge adds suspects to cands; one already there (the same chunk) keeps
+// the higher score and gains the other's reasons.
+func merge(cands, more []Suspect) []Suspect {
+	at := map[string]int{}
+	for i, c := range cands {
+		at[c.URI] = i
+	}
+	for _, m := range more {
+		i, ok := at[m.URI]
+		if !ok {
+			at[m.URI] = len(cands)
+			cands = append(cands, m)
+			continue
+		}
+		if m.Score > cands[i].Score {
+			m.Why = append(m.Why, cands[i].Why...)
+			cands[i] = m
+		} else {
+			cands[i].Why = append(cands[i].Why, m.Why...)
+		}
+	}
+	return cands
 }
 
 func indexedPaths(ix *memory.Index) []string {
