@@ -193,12 +193,12 @@ func leadsOf(errs []Error) []lead {
 		}
 		if name := e.Thread; name != "" && !defaultThread.MatchString(name) {
 			add(lead{re: regexp.MustCompile("[\"'`]" + regexp.QuoteMeta(name) + "[\"'`]"), weight: weightThreadName * errW,
-				why: fmt.Sprintf("names the thread %q in which %s happened", name, label(e))}, "thread "+name)
+				why: fmt.Sprintf("names the thread %q in which %s happened", excerpt(name, 60), label(e))}, "thread "+name)
 		}
 		for k, f := range e.Frames {
 			if src := f.source; !f.InApp && len(src) >= minSourceLead && wordPattern.MatchString(src) {
 				add(lead{re: regexp.MustCompile(regexp.QuoteMeta(src)), weight: weightSourceLine * positionWeight(k) * errW, anyChunk: true,
-					why: fmt.Sprintf("holds the line %q that frame #%d of %s prints (%s)", src, k+1, label(e), f.File)}, "src "+src)
+					why: fmt.Sprintf("holds the line %q that frame #%d of %s prints (%s)", excerpt(src, 80), k+1, label(e), f.File)}, "src "+src)
 			}
 		}
 		for _, lit := range quotedLiterals(e.Message) {

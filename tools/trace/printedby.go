@@ -131,7 +131,7 @@ func printedBy(ix *memory.Index, message string) []Suspect {
 		w := weightPrinted * math.Sqrt(length) / math.Sqrt(float64(len(chunks)))
 		for _, h := range hits {
 			s, ok := best[h.chunk.ID]
-			why := fmt.Sprintf("prints %q, which the error message reads (line %d) %+.2f", h.lit.text, h.line, w)
+			why := fmt.Sprintf("prints %q, which the error message reads (line %d) %+.2f", excerpt(h.lit.text, 80), h.line, w)
 			if !ok {
 				s = &Suspect{Path: h.chunk.Path, Line: h.line, URI: h.chunk.URI, Symbol: h.chunk.Symbol, SymbolKind: h.chunk.SymbolKind,
 					Requires: h.chunk.Requirements, lastErr: -1}

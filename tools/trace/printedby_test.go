@@ -94,3 +94,20 @@ func TestErrorLineLeadsToTheCodeThatPrintedIt(t *testing.T) {
 		t.Fatalf("the code that printed the message is not first:\n%s", Markdown(out))
 	}
 }
+
+func TestExcerptCutsAtARune(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"short", 80, "short"},
+		{"abcdefghij", 8, "abcde..."},
+		{"ab€defghij", 6, "ab..."}, // € is 3 bytes: the cut backs off to its start
+	} {
+		if got := excerpt(c.s, c.n); got != c.want {
+			t.Errorf("excerpt(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/chunk"
@@ -362,10 +363,19 @@ func label(e Error) string {
 		}
 		s += e.Message
 	}
-	if len(s) > 80 {
-		s = s[:77] + "..."
+	return "`" + excerpt(s, 80) + "`"
+}
+
+// excerpt cuts s to at most n bytes, at a rune boundary, marking the cut.
+func excerpt(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return "`" + s + "`"
+	cut := n - 3
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 // searchCandidates is the fallback when no frame is in the repository.
