@@ -34,8 +34,13 @@ var (
 	// location follows the message's closing quote on its last line.
 	rustOldOpen  = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at '(.*)$`)
 	rustOldClose = regexp.MustCompile(`^(.*)', (.+?):(\d+)(?::(\d+))?$`)
-	rustFunc     = regexp.MustCompile(`^\s*\d+:\s+(?:0x[0-9a-f]+ - )?(.+)$`)
-	rustAt       = regexp.MustCompile(`^\s+at (.+?):(\d+)(?::(\d+))?$`)
+	// rustBare: a panic in the format before Rust 1.73 pasted without its
+	// location ("thread 'pty reader' panicked at 'called
+	// `Result::unwrap()` on an `Err` value: …'"), or printed without one
+	// (Rust before 1.0).
+	rustBare = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at '(.*)'$`)
+	rustFunc = regexp.MustCompile(`^\s*\d+:\s+(?:0x[0-9a-f]+ - )?(.+)$`)
+	rustAt   = regexp.MustCompile(`^\s+at (.+?):(\d+)(?::(\d+))?$`)
 	// testifyColumn is the indentation testify gives the lines of a failed
 	// assertion's message; assert.NotPanics prints the panic there as
 	// "Panic value:\t<message>" and "Panic stack:\tgoroutine N [running]:".
@@ -183,7 +188,7 @@ func (p *parser) try(i int) (int, bool) {
 		return p.pythonWarning(i), true
 	case p.headlessPython(i):
 		return p.pythonFrames(i, i, max(indentOf(l)-1, 0)), true
-	case rustPanic.MatchString(l) || rustOld.MatchString(l) || p.rustOldEnd(i) > i:
+	case rustPanic.MatchString(l) || rustOld.MatchString(l) || p.rustOldEnd(i) > i || rustBare.MatchString(l):
 		return p.rust(i), true
 	case cleoAt.MatchString(l):
 		return p.cleo(i), true
@@ -404,8 +409,19 @@ func (p *parser) goRace(i int) int {
 // python reads one traceback and, when a chain marker follows, the next
 // ones of the chain. Python prints the innermost frame last.
 func (p *parser) python(i int) int {
-	return p.pythonFrames(i, i+1, indentOf(p.text(i)))
+	from := len(p.out)
+	next := p.pythonFrames(i, i+1, indentOf(p.text(i)))
+	if m := pyThread.FindStringSubmatch(p.text(i - 1)); m != nil && from < len(p.out) {
+		p.out[from].Thread = m[1]
+	}
+	return next
 }
+
+// pyThread is the line threading prints before the traceback of an
+// exception a thread did not catch: "Exception in thread worker:", and
+// since Python 3.10 with the target: "Exception in thread Thread-1
+// (serve):".
+var pyThread = regexp.MustCompile(`^\s*Exception in thread (.+?)(?: \([\w.<>]+\))?:$`)
 
 // headlessPython reports whether a traceback pasted without its
 // "Traceback (most recent call last):" line starts at line i: a frame line
@@ -442,6 +458,7 @@ func (p *parser) pythonFrames(start, first, indent int) int {
 	i := first
 	for {
 		t := Trace{Lang: "python", Chain: chain}
+		frameAt := -1 // the input line of the last frame
 		for ; i < len(p.in); i++ {
 			l := p.text(i)
 			if m := pyFile.FindStringSubmatch(l); m != nil {
@@ -452,10 +469,14 @@ func (p *parser) pythonFrames(start, first, indent int) int {
 					i++
 				}
 				t.Frames = append(t.Frames, f)
+				frameAt = i
 				continue
 			}
 			trimmed := strings.TrimLeft(l, " |")
 			if strings.TrimSpace(l) == "" || len(l)-len(trimmed) > indent || p.flushLeftSource(i, indent) {
+				if i == frameAt+1 && len(t.Frames) > 0 {
+					t.Frames[len(t.Frames)-1].Source = strings.TrimSpace(trimmed)
+				}
 				continue // source lines, carets
 			}
 			t.Type, t.Message, _ = strings.Cut(strings.TrimSpace(trimmed), ": ")
@@ -555,6 +576,9 @@ func (p *parser) java(i int) int {
 	for {
 		t := Trace{Lang: "java", Chain: chain, Cause: cause}
 		t.Type, t.Message = javaHeader(header)
+		if m := javaThread.FindStringSubmatch(header); m != nil {
+			t.Thread = m[1]
+		}
 		start := i
 		for i++; i < len(p.in); i++ {
 			l := p.text(i)
@@ -584,6 +608,10 @@ func (p *parser) java(i int) int {
 		return i
 	}
 }
+
+// javaThread is the thread the JVM names in an uncaught exception's
+// header.
+var javaThread = regexp.MustCompile(`^\s*Exception in thread "([^"]*)" `)
 
 // javaHeader splits "Exception in thread "main" pkg.X: msg" into the
 // exception type and the message.
@@ -759,6 +787,7 @@ func (p *parser) rust(i int) int {
 	start := i
 	var loc Frame
 	if m := rustPanic.FindStringSubmatch(p.text(i)); m != nil {
+		t.Thread = m[1]
 		loc.File = m[2]
 		loc.Line, _ = strconv.Atoi(m[3])
 		loc.Col, _ = strconv.Atoi(m[4])
@@ -773,13 +802,18 @@ func (p *parser) rust(i int) int {
 		}
 		t.Message = strings.Join(msg, "\n")
 	} else if m := rustOld.FindStringSubmatch(p.text(i)); m != nil {
-		t.Message, loc.File = m[2], m[3]
+		t.Thread, t.Message, loc.File = m[1], m[2], m[3]
 		loc.Line, _ = strconv.Atoi(m[4])
 		loc.Col, _ = strconv.Atoi(m[5])
 		i++
+	} else if end := p.rustOldEnd(i); end == i {
+		m := rustBare.FindStringSubmatch(p.text(i))
+		t.Thread, t.Message = m[1], m[2]
+		i++
 	} else {
-		end := p.rustOldEnd(i)
-		msg := []string{rustOldOpen.FindStringSubmatch(p.text(i))[2]}
+		first := rustOldOpen.FindStringSubmatch(p.text(i))
+		t.Thread = first[1]
+		msg := []string{first[2]}
 		for k := i + 1; k < end; k++ {
 			msg = append(msg, p.text(k))
 		}
@@ -811,7 +845,7 @@ func (p *parser) rust(i int) int {
 			t.Frames = append(t.Frames, f)
 		}
 	}
-	if !hasFrameAt(t.Frames, loc) {
+	if loc.File != "" && !hasFrameAt(t.Frames, loc) {
 		// No backtrace, or one pasted short or without files: the panic's
 		// location is the one place the panic names.
 		t.Frames = append([]Frame{loc}, t.Frames...)

@@ -26,6 +26,9 @@ type Frame struct {
 	// Access marks the first frame of a race report's access section: the
 	// line that read or wrote, each of which may hold the fault.
 	Access bool `json:"access,omitempty"`
+	// Source is the line of code the trace prints under the frame (Python
+	// does), trimmed: it can find the code where the path cannot.
+	Source string `json:"source,omitempty"`
 }
 
 // Trace is one error with its stack. Frames are innermost first, whatever
@@ -48,6 +51,10 @@ type Trace struct {
 	// Warning marks a warning printed on the way (Python's "file:line:
 	// UserWarning: …"): context for a failure, not one.
 	Warning bool `json:"warning,omitempty"`
+	// Thread is the name of the thread that failed, as printed (Rust's
+	// "thread 'pty reader' panicked", the JVM's "Exception in thread
+	// "main"", Python's "Exception in thread worker:").
+	Thread string `json:"thread,omitempty"`
 }
 
 // Parse finds every trace in text. Lines are split on \n with a trailing \r

@@ -706,3 +706,71 @@ func TestPythonWarningLines(t *testing.T) {
 		})
 	}
 }
+
+// A trace names the thread that failed, and Python prints the code line
+// under each frame: both are kept, for they find code where no frame's
+// path does. A panic of old Rust printed (or pasted) without its location
+// is still a panic, of no frame.
+func TestThreadAndSourceOfATrace(t *testing.T) {
+	cases := []struct {
+		name, text, lang, thread, msg string
+		frames                        int
+		source                        string // of the innermost frame
+	}{
+		{
+			name: "old rust panic pasted without its location (alacritty #1897)",
+			text: "thread 'pty reader' panicked at 'called `Result::unwrap()` on an `Err` value: Os { code: 2, kind: NotFound, message: \"No such file or directory\" }'\n",
+			lang: "rust", thread: "pty reader", frames: 0,
+			msg: "called `Result::unwrap()` on an `Err` value: Os { code: 2, kind: NotFound, message: \"No such file or directory\" }",
+		},
+		{
+			name: "rust before 1.0 printed no location (clap 3d0199da8)",
+			text: "```\nthread '<main>' panicked at 'arithmetic operation overflowed'\n```\n",
+			lang: "rust", thread: "<main>", frames: 0, msg: "arithmetic operation overflowed",
+		},
+		{
+			name: "old rust panic with its location (ripgrep #1891)",
+			text: "thread '<unnamed>' panicked at 'assertion failed: self.start <= end', /private/tmp/ripgrep-20210612-52810-yuhb53/ripgrep-13.0.0/crates/matcher/src/lib.rs:131:9\n",
+			lang: "rust", thread: "<unnamed>", frames: 1, msg: "assertion failed: self.start <= end",
+		},
+		{
+			name: "rust panic since 1.73",
+			text: "thread 'tokio-runtime-worker' panicked at src/pool.rs:31:9:\nconnection reset\n",
+			lang: "rust", thread: "tokio-runtime-worker", frames: 1, msg: "connection reset",
+		},
+		{
+			name: "java exception in a thread (jsoup #162)",
+			text: "Exception in thread \"main\" java.lang.NullPointerException\n    at org.jsoup.parser.TreeBuilder.resetInsertionMode(TreeBuilder.java:388)\n",
+			lang: "java", thread: "main", frames: 1,
+		},
+		{
+			name: "python thread with its target (3.10)",
+			text: "Exception in thread Thread-1 (serve):\nTraceback (most recent call last):\n  File \"/srv/app/server.py\", line 12, in serve\n    conn.recv(4096)\nConnectionResetError: [Errno 104] Connection reset by peer\n",
+			lang: "python", thread: "Thread-1", frames: 1, msg: "[Errno 104] Connection reset by peer", source: "conn.recv(4096)",
+		},
+		{
+			name: "python code lines under the frames (kombu 6ef88c34)",
+			text: "Traceback (most recent call last):\n  File \"/tmp/x.py\", line 2, in <module>\n    from functools import _NOT_FOUND\nImportError: cannot import name '_NOT_FOUND' from 'functools' (/usr/local/lib/python3.12/functools.py)\n",
+			lang: "python", frames: 1, source: "from functools import _NOT_FOUND",
+			msg: "cannot import name '_NOT_FOUND' from 'functools' (/usr/local/lib/python3.12/functools.py)",
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			traces := Parse(c.text)
+			if len(traces) != 1 {
+				t.Fatalf("%d traces, want 1: %+v", len(traces), traces)
+			}
+			tr := traces[0]
+			if tr.Lang != c.lang || tr.Thread != c.thread || len(tr.Frames) != c.frames {
+				t.Fatalf("got %s in thread %q with %d frames, want %s in %q with %d", tr.Lang, tr.Thread, len(tr.Frames), c.lang, c.thread, c.frames)
+			}
+			if c.msg != "" && tr.Message != c.msg {
+				t.Errorf("message %q, want %q", tr.Message, c.msg)
+			}
+			if c.frames > 0 && tr.Frames[0].Source != c.source {
+				t.Errorf("source of the innermost frame %q, want %q", tr.Frames[0].Source, c.source)
+			}
+		})
+	}
+}

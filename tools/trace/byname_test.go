@@ -74,8 +74,14 @@ func lineOf(text, s string) int {
 
 func openByNameRepo(t *testing.T) *memory.Index {
 	t.Helper()
+	return openFiles(t, byNameRepo)
+}
+
+// openFiles indexes a repository made of these files (slash paths).
+func openFiles(t *testing.T, files map[string]string) *memory.Index {
+	t.Helper()
 	dir := t.TempDir()
-	for name, text := range byNameRepo {
+	for name, text := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)

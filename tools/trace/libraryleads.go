@@ -23,7 +23,17 @@ import (
 // words; these leads find code that does what the trace shows. Frames
 // nearer the top weigh more, and a name found all over the repository is a
 // weak lead (its weight is divided by the square root of its chunks).
+//
+// Two leads are the trace's own words for a place in the code, and weigh
+// more than any guess: the name of the thread that failed, spelled as a
+// literal where the code names the thread it starts (that thread ran the
+// failing code), and a line of code the trace prints under a frame that
+// is not the repository's, found verbatim in the repository (the code
+// that ran was a copy of it, or the repository installed where no path
+// rule finds it).
 const (
+	weightThreadName     = 0.7  // names the thread that failed
+	weightSourceLine     = 0.7  // holds the code line a frame prints
 	weightLibraryCall    = 0.6  // calls a library function of the trace
 	weightMessageLiteral = 0.45 // holds a literal the message quotes
 	weightMessageName    = 0.35 // names an identifier of the message
@@ -39,6 +49,9 @@ type lead struct {
 	weight float64
 	why    string
 	goPkg  string // Go import path: only files importing it are read for re
+	// anyChunk: a hit outside any named symbol counts (module-level code
+	// is where a copied import line lives).
+	anyChunk bool
 }
 
 // libraryLeads finds in-repo code tied to the library frames and the
@@ -84,7 +97,7 @@ func libraryLeads(ix *memory.Index, errs []Error) []Suspect {
 					continue
 				}
 				c, ok := ix.ChunkAt(p, n+1)
-				if !ok || c.Kind != chunk.Code || c.Symbol == "" || seen[c.ID] {
+				if !ok || c.Kind != chunk.Code || c.Symbol == "" && !l.anyChunk || seen[c.ID] {
 					continue
 				}
 				seen[c.ID] = true
@@ -178,6 +191,16 @@ func leadsOf(errs []Error) []lead {
 					why: fmt.Sprintf("uses package %s of library frame #%d of %s", pkg, d, label(e))}, "pkg "+pkg)
 			}
 		}
+		if name := e.Thread; name != "" && !defaultThread.MatchString(name) {
+			add(lead{re: regexp.MustCompile("[\"'`]" + regexp.QuoteMeta(name) + "[\"'`]"), weight: weightThreadName * errW,
+				why: fmt.Sprintf("names the thread %q in which %s happened", excerpt(name, 60), label(e))}, "thread "+name)
+		}
+		for k, f := range e.Frames {
+			if src := f.source; !f.InApp && len(src) >= minSourceLead && wordPattern.MatchString(src) {
+				add(lead{re: regexp.MustCompile(regexp.QuoteMeta(src)), weight: weightSourceLine * positionWeight(k) * errW, anyChunk: true,
+					why: fmt.Sprintf("holds the line %q that frame #%d of %s prints (%s)", excerpt(src, 80), k+1, label(e), f.File)}, "src "+src)
+			}
+		}
 		for _, lit := range quotedLiterals(e.Message) {
 			add(lead{re: regexp.MustCompile(wordBounded(lit)), weight: weightMessageLiteral * errW,
 				why: fmt.Sprintf("holds %q, which the message of %s quotes", lit, label(e))}, "lit "+lit)
@@ -189,6 +212,14 @@ func leadsOf(errs []Error) []lead {
 	}
 	return out
 }
+
+// defaultThread matches the names runtimes give threads nobody named:
+// no code spells them.
+var defaultThread = regexp.MustCompile(`^(?:main|<main>|<unnamed>|MainThread|Thread-\d+|pool-\d+-thread-\d+)$`)
+
+// minSourceLead is the shortest printed code line worth looking for: a
+// shorter one ("return x", "f()") is in many files by chance.
+const minSourceLead = 16
 
 var goClosure = regexp.MustCompile(`^(func|gowrap)\d+$|^\d+$`)
 

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/chunk"
@@ -60,11 +61,13 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	cands = otherCallers(ix, out.Errors, cands)
 	cands = builders(ix, out.Errors, cands)
 	cands = recentChanges(ctx, ev, out.Errors, cands)
+	var printed []Suspect // the code that printed the message, merged after a search
 	if !hasCodeFrame(ix, out.Errors) {
 		if leads := libraryLeads(ix, out.Errors); len(leads) > 0 {
 			out.Notes = append(out.Notes, "no frame of the trace is in this repository's code outside tests; suspects include the code that calls the trace's library functions, uses their packages or names what the error message names")
-			cands = append(cands, leads...)
+			cands = merge(cands, leads)
 		}
+		printed = printedBy(ix, failureText(lines, out.Errors))
 	}
 	if len(cands) == 0 {
 		query := failureText(lines, out.Errors)
@@ -81,6 +84,10 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 				return out, fmt.Errorf("search for %q: %w", query, err)
 			}
 		}
+	}
+	if len(printed) > 0 {
+		out.Notes = append(out.Notes, "suspects include the code whose string literals print the error message")
+		cands = merge(cands, printed)
 	}
 	// Evidence for the best few, then the final order.
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
@@ -124,6 +131,30 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	return out, nil
 }
 
+// merge adds suspects to cands; one already there (the same chunk) keeps
+// the higher score and gains the other's reasons.
+func merge(cands, more []Suspect) []Suspect {
+	at := map[string]int{}
+	for i, c := range cands {
+		at[c.URI] = i
+	}
+	for _, m := range more {
+		i, ok := at[m.URI]
+		if !ok {
+			at[m.URI] = len(cands)
+			cands = append(cands, m)
+			continue
+		}
+		if m.Score > cands[i].Score {
+			m.Why = append(m.Why, cands[i].Why...)
+			cands[i] = m
+		} else {
+			cands[i].Why = append(cands[i].Why, m.Why...)
+		}
+	}
+	return cands
+}
+
 func indexedPaths(ix *memory.Index) []string {
 	seen := map[string]bool{}
 	var paths []string
@@ -161,7 +192,7 @@ func distinct(ix *memory.Index, traces []stack.Trace) []Error {
 			continue
 		}
 		e := Error{Lang: t.Lang, Type: t.Type, Message: t.Message, Count: 1, StartLine: t.StartLine, EndLine: t.EndLine,
-			RootCause: roots[t.Chain] == i && !t.Warning, Warning: t.Warning, Frames: []Frame{}}
+			RootCause: roots[t.Chain] == i && !t.Warning, Warning: t.Warning, Thread: t.Thread, Frames: []Frame{}}
 		for _, f := range t.Frames {
 			fr := frameOf(f)
 			if f.InApp {
@@ -332,10 +363,19 @@ func label(e Error) string {
 		}
 		s += e.Message
 	}
-	if len(s) > 80 {
-		s = s[:77] + "..."
+	return "`" + excerpt(s, 80) + "`"
+}
+
+// excerpt cuts s to at most n bytes, at a rune boundary, marking the cut.
+func excerpt(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return "`" + s + "`"
+	cut := n - 3
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 // searchCandidates is the fallback when no frame is in the repository.

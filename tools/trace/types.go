@@ -64,6 +64,7 @@ type Error struct {
 	EndLine   int     `json:"end_line"`
 	RootCause bool    `json:"root_cause"`        // the first error of its chain (what went wrong first)
 	Warning   bool    `json:"warning,omitempty"` // a warning printed on the way, not a failure
+	Thread    string  `json:"thread,omitempty"`  // the thread that failed, as printed
 	URI       string  `json:"uri,omitempty"`     // where it was logged, when the input came from a time range
 }
 
@@ -81,10 +82,13 @@ type Frame struct {
 	// is elsewhere in the checkout (the trace comes from another version
 	// of the code); Line is then where the function starts.
 	PrintedLine int `json:"printed_line,omitempty"`
+	// source is the code line the trace printed under the frame (a lead
+	// when the frame is not in the repository); not part of the answer.
+	source string
 }
 
 func frameOf(f stack.Frame) Frame {
-	return Frame{Func: f.Func, File: f.File, Line: f.Line, Path: f.Path, InApp: f.InApp, CreatedBy: f.CreatedBy, Access: f.Access}
+	return Frame{Func: f.Func, File: f.File, Line: f.Line, Path: f.Path, InApp: f.InApp, CreatedBy: f.CreatedBy, Access: f.Access, source: f.Source}
 }
 
 // Suspect is a place in the repository that may hold the fault.
