@@ -101,6 +101,9 @@ func printedBy(ix *memory.Index, message string) []Suspect {
 			continue
 		}
 		for n, line := range strings.Split(string(b), "\n") {
+			if !strings.ContainsAny(line, "\"'`") {
+				continue // no literal here: skip the regular expression
+			}
 			for _, m := range stringLiteral.FindAllStringSubmatch(line, -1) {
 				raw := m[1] + m[2] + m[3]
 				if len(raw) < minPrintedFixed || !strings.Contains(message, longestFixed(raw)) {
@@ -171,6 +174,8 @@ func longestFixed(lit string) string {
 // unescape reads a literal's escapes as the message shows them: quotes and
 // backslashes as themselves, a line break or tab as a place any text may
 // stand (a message is read one line at a time), "%%" as "%".
-func unescape(lit string) string {
-	return strings.NewReplacer(`\"`, `"`, `\'`, `'`, `\\`, `\`, `%%`, `%`, `\n`, `%v`, `\r`, `%v`, `\t`, `%v`).Replace(lit)
-}
+func unescape(lit string) string { return literalEscapes.Replace(lit) }
+
+// literalEscapes undoes a literal's escapes; a control character becomes a
+// wildcard, as the message may show it any way.
+var literalEscapes = strings.NewReplacer(`\"`, `"`, `\'`, `'`, `\\`, `\`, `%%`, `%`, `\n`, `%v`, `\r`, `%v`, `\t`, `%v`)
