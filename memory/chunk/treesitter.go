@@ -139,10 +139,11 @@ func endLine(n *sitter.Node) int {
 
 // prefixStart is the first line of the comments, doc comments and
 // attributes right above kids[i] (no blank line between, none trailing the
-// statement before), and their text. A /** doc comment */ stays attached
+// statement before), and their text (which may share the item's line:
+// #[test] fn t() {}). A /** doc comment */ stays attached
 // across one blank line: express and much CommonJS code write them so.
 func (f *tsFile) prefixStart(kids []sitter.Node, i int, isPrefix func(kind string) bool) (int, string) {
-	start := startLine(&kids[i])
+	start, first := startLine(&kids[i]), i
 	for j := i - 1; j >= 0 && isPrefix(kids[j].Kind()); j-- {
 		if gap := start - endLine(&kids[j]) - 1; gap > 1 || (gap == 1 && !strings.HasPrefix(f.text(&kids[j]), "/**")) {
 			break // a blank line between, save one below a doc comment (/** … */ then a blank, express style)
@@ -150,9 +151,9 @@ func (f *tsFile) prefixStart(kids []sitter.Node, i int, isPrefix func(kind strin
 		if j > 0 && endLine(&kids[j-1]) >= startLine(&kids[j]) {
 			break
 		}
-		start = startLine(&kids[j])
+		start, first = startLine(&kids[j]), j
 	}
-	return start, f.s.text(start, startLine(&kids[i])-1)
+	return start, string(f.src[kids[first].StartByte():kids[i].StartByte()])
 }
 
 // newNode builds a node over lines start..(end of n) with the signature of
