@@ -157,8 +157,11 @@ func (f *tsFile) prefixStart(kids []sitter.Node, i int, isPrefix func(kind strin
 }
 
 // newNode builds a node over lines start..(end of n) with the signature of
-// decl up to body.
+// decl up to body; an export or declare around decl stays in the signature.
 func (f *tsFile) newNode(start int, n, decl, body *sitter.Node, symbol, kind string) *node {
+	if k := n.Kind(); k == "export_statement" || k == "ambient_declaration" {
+		decl = n
+	}
 	return &node{start: start, end: endLine(n), symbol: symbol, kind: kind, signature: f.signature(decl, body)}
 }
 

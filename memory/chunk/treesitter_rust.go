@@ -79,12 +79,14 @@ func (f *tsFile) rustImpl(start int, k *sitter.Node, mods []string) *node {
 }
 
 // rustTypeName is a type's last path segment without generics or
-// references: Foo for &'a mut crate::x::Foo<T>.
+// references: Foo for &'a mut crate::x::Foo<T>, Sleep for dyn Sleep.
 func rustTypeName(f *tsFile, t *sitter.Node) string {
 	for t != nil {
 		switch t.Kind() {
 		case "generic_type", "reference_type", "pointer_type":
 			t = t.ChildByFieldName("type")
+		case "dynamic_type", "abstract_type":
+			t = t.ChildByFieldName("trait")
 		case "scoped_type_identifier":
 			t = t.ChildByFieldName("name")
 		default:
