@@ -1,4 +1,4 @@
-//go:build cgo && treesitter
+//go:build cgo && !notreesitter
 
 package chunk
 

@@ -1,10 +1,11 @@
-//go:build cgo && treesitter
+//go:build cgo && !notreesitter
 
 package chunk
 
 import (
 	"path"
 	"strings"
+	"time"
 	"unsafe"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -22,7 +23,10 @@ const treeSitterMaxBytes = 2 << 20
 
 // splitStructured cuts Python, JavaScript/TypeScript, Java and Rust with
 // tree-sitter, and falls back to the hand-written scanner for a file the
-// grammar does not parse cleanly.
+// grammar does not parse cleanly (and for Kotlin, which has no grammar
+// here). It names more definitions than the scanners (issue 17: Java 98%
+// against 81% of sampled lines, JavaScript 99% against 91%); builds with
+// -tags notreesitter or without cgo keep the scanners alone.
 func splitStructured(p, lang string, content []byte) []Chunk {
 	if cs, ok := splitTreeSitter(p, lang, content); ok {
 		return cs
@@ -78,7 +82,9 @@ func splitTreeSitter(p, lang string, content []byte) ([]Chunk, bool) {
 	if err := parser.SetLanguage(sitter.NewLanguage(grammar)); err != nil {
 		return nil, false
 	}
-	tree := parser.Parse(content, nil)
+	deadline := time.Now().Add(parseBudget(len(content)))
+	stop := &sitter.ParseOptions{ProgressCallback: func(sitter.ParseState) bool { return time.Now().After(deadline) }}
+	tree := parser.ParseWithOptions(readChunks(content), nil, stop)
 	if tree == nil {
 		return nil, false
 	}
@@ -94,6 +100,34 @@ func splitTreeSitter(p, lang string, content []byte) ([]Chunk, bool) {
 		f.sigEnd = ":"
 	}
 	return f.s.finishCode(dropOverlaps(build(f, root))), true
+}
+
+// readChunk is how much of the file the parser gets per read. The
+// binding copies what a read returns into C memory and keeps it until the
+// parse ends; Parser.Parse hands over the whole rest of the file on every
+// read, and error recovery reads again at earlier offsets, which made a
+// 200 KB log taken for Rust cost seconds and hundreds of megabytes.
+const readChunk = 8 << 10
+
+// readChunks serves content to the parser readChunk bytes at a time.
+func readChunks(content []byte) func(int, sitter.Point) []byte {
+	return func(i int, _ sitter.Point) []byte {
+		if i >= len(content) {
+			return nil
+		}
+		return content[i:min(i+readChunk, len(content))]
+	}
+}
+
+// parseBudget bounds the time tree-sitter may spend on a file: 100 ms and
+// 2.5 ms per KB, about ten times what real code takes on a loaded 2-core
+// machine (parsing runs at 1–3 MB/s). Error recovery on what is not code
+// of the language grows quadratically (a 200 KB log taken for Rust: 20 s),
+// and no count of parser operations tracks it, so the budget is time: past
+// it the parse is cancelled and the scanner takes the file, as it takes a
+// file with a syntax error.
+func parseBudget(size int) time.Duration {
+	return 100*time.Millisecond + time.Duration(size)*2500*time.Microsecond/1024
 }
 
 // dropOverlaps keeps sibling nodes on lines of their own: two definitions
