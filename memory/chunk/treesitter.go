@@ -120,8 +120,8 @@ func readChunks(content []byte) func(int, sitter.Point) []byte {
 }
 
 // parseBudget bounds the time tree-sitter may spend on a file: 100 ms and
-// 2.5 ms per KB, about ten times what real code takes on a loaded 2-core
-// machine (parsing runs at 1–3 MB/s). Error recovery on what is not code
+// 2.5 ms per KB (0.4 MB/s), where whole splits of real code ran at 3 MB/s
+// on an idle 2-core machine and 1.1 MB/s at load 12 (BenchmarkSplitCorpus). Error recovery on what is not code
 // of the language grows quadratically (a 200 KB log taken for Rust: 20 s),
 // and no count of parser operations tracks it, so the budget is time: past
 // it the parse is cancelled and the scanner takes the file, as it takes a
