@@ -100,14 +100,8 @@ func Split(p string, kind Kind, lang string, content []byte) []Chunk {
 		chunks = splitOpenAPI(p, content)
 	case lang == "Gherkin":
 		chunks = splitGherkin(p, content)
-	case lang == "Python":
-		chunks = splitPython(p, content)
-	case lang == "TypeScript" || lang == "JavaScript" || lang == "TSX" || lang == "JSX":
-		chunks = splitJS(p, content)
-	case lang == "Java" || lang == "Kotlin":
-		chunks = splitJava(p, content)
-	case lang == "Rust":
-		chunks = splitRust(p, content)
+	default:
+		chunks = splitStructured(p, lang, content)
 	}
 	if len(chunks) == 0 {
 		chunks = splitLines(p, content)
@@ -146,4 +140,20 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return string(b[i:])
+}
+
+// splitScanner cuts the languages devai splits without a real parser, with
+// its hand-written scanners; nil for a language it does not know.
+func splitScanner(p, lang string, content []byte) []Chunk {
+	switch lang {
+	case "Python":
+		return splitPython(p, content)
+	case "TypeScript", "JavaScript", "TSX", "JSX":
+		return splitJS(p, content)
+	case "Java", "Kotlin":
+		return splitJava(p, content)
+	case "Rust":
+		return splitRust(p, content)
+	}
+	return nil
 }

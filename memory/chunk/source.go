@@ -237,10 +237,11 @@ func splitQualified(s string) []string {
 // node is a definition found by a code splitter: a function, a class, a
 // test block. Children are the definitions a big node is split into.
 type node struct {
-	start, end int    // lines, doc comments and decorators included
-	symbol     string // the chunk's Symbol
-	kind       string // the chunk's SymbolKind
-	container  string // the name children carry in Parents ("" = symbol)
+	start, end int      // lines, doc comments and decorators included
+	symbol     string   // the chunk's Symbol
+	kind       string   // the chunk's SymbolKind
+	container  string   // the name children carry in Parents ("" = symbol)
+	qualifier  []string // Parents of this node alone, after the enclosing ones (res for res.send = function…)
 	signature  string
 	testName   string // non-empty when the node is a test
 	children   []*node
@@ -262,6 +263,9 @@ func (s *source) emit(nodes []*node, parents []string) []Chunk {
 }
 
 func (s *source) emitNode(n *node, parents []string) []Chunk {
+	if len(n.qualifier) > 0 {
+		parents = append(cloneStrings(parents), n.qualifier...)
+	}
 	if len(n.children) == 0 || n.end-n.start+1 <= bigNode {
 		c := s.chunk(n.start, n.end, n.symbol, n.kind, parents)
 		c.Signature = n.signature
