@@ -65,17 +65,8 @@ func libraryLeads(ix *memory.Index, errs []Error) []Suspect {
 		chunk memory.ChunkInfo
 		line  int
 	}
-	files := map[string]bool{}
-	var paths []string
-	for _, c := range ix.Chunks(func(c memory.ChunkInfo) bool { return c.Kind == chunk.Code }) {
-		if !files[c.Path] && !stack.IsLibrary(c.Path) && !isTestPath(c.Path) {
-			files[c.Path] = true
-			paths = append(paths, c.Path)
-		}
-	}
-	sort.Strings(paths)
 	byLead := make([][]hit, len(leads))
-	for _, p := range paths {
+	for _, p := range ownCodeFiles(ix) {
 		b, err := os.ReadFile(filepath.Join(ix.Repo(), filepath.FromSlash(p)))
 		if err != nil {
 			continue
@@ -342,4 +333,20 @@ func goImportAlias(text, pkg string) (string, bool) {
 		base = rest[strings.LastIndexByte(rest, '/')+1:]
 	}
 	return strings.TrimPrefix(strings.Split(base, ".")[0], "go-"), true
+}
+
+// ownCodeFiles lists, sorted, the indexed code files that are the
+// repository's own: no library copies (vendor/, node_modules/, …), no tests.
+// The leads for a trace with no frame of the repository read them whole.
+func ownCodeFiles(ix *memory.Index) []string {
+	files := map[string]bool{}
+	var paths []string
+	for _, c := range ix.Chunks(func(c memory.ChunkInfo) bool { return c.Kind == chunk.Code }) {
+		if !files[c.Path] && !stack.IsLibrary(c.Path) && !isTestPath(c.Path) {
+			files[c.Path] = true
+			paths = append(paths, c.Path)
+		}
+	}
+	sort.Strings(paths)
+	return paths
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/chunk"
-	"github.com/devaiops/devai/memory/stack"
 )
 
 // An error reported with no frame in the repository (a command's
@@ -90,13 +89,8 @@ func printedBy(ix *memory.Index, message string) []Suspect {
 		lit   printedLiteral
 	}
 	byText := map[string][]hit{}
-	seen := map[string]bool{}
-	for _, c := range ix.Chunks(func(c memory.ChunkInfo) bool { return c.Kind == chunk.Code }) {
-		if seen[c.Path] || stack.IsLibrary(c.Path) || isTestPath(c.Path) {
-			continue
-		}
-		seen[c.Path] = true
-		b, err := os.ReadFile(filepath.Join(ix.Repo(), filepath.FromSlash(c.Path)))
+	for _, p := range ownCodeFiles(ix) {
+		b, err := os.ReadFile(filepath.Join(ix.Repo(), filepath.FromSlash(p)))
 		if err != nil {
 			continue
 		}
@@ -113,7 +107,7 @@ func printedBy(ix *memory.Index, message string) []Suspect {
 				if !ok || !lit.re.MatchString(message) {
 					continue
 				}
-				ch, ok := ix.ChunkAt(c.Path, n+1)
+				ch, ok := ix.ChunkAt(p, n+1)
 				if !ok || ch.Kind != chunk.Code {
 					continue
 				}
