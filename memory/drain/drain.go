@@ -82,6 +82,7 @@ type Miner struct {
 	scratch    []byte            // reused to build masked tokens
 	interned   map[string]string // masked tokens built so far, so each is allocated once
 	events     []int8            // per token of the message: 0 not known yet, 1 an event word, 2 not
+	numbers    bool              // a token of the message ends in <NUM>: joinQuantities has work
 }
 
 // maxInterned bounds the interned masked tokens; past it they are
@@ -167,6 +168,7 @@ func (m *Miner) Add(msg string) *Cluster {
 // itself or an interned string.
 func (m *Miner) tokenize(msg string) {
 	m.toks = m.toks[:0]
+	m.numbers = false
 	ascii := true
 	for i := 0; i < len(msg); i++ {
 		if msg[i] >= utf8.RuneSelf {
@@ -177,6 +179,9 @@ func (m *Miner) tokenize(msg string) {
 	if !ascii {
 		for _, t := range strings.Fields(msg) {
 			m.toks = append(m.toks, m.mask(t))
+		}
+		if m.numbers {
+			m.joinQuantities()
 		}
 		return
 	}
@@ -193,6 +198,9 @@ func (m *Miner) tokenize(msg string) {
 		}
 		i = j
 	}
+	if m.numbers {
+		m.joinQuantities()
+	}
 }
 
 var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
@@ -202,14 +210,19 @@ func (m *Miner) mask(tok string) string {
 		return tok
 	}
 	if !hasDigit(tok) {
+		if tok[len(tok)-1] == '>' && strings.HasSuffix(tok, "<NUM>") {
+			m.numbers = true // the text of a mask: joinQuantities reads it as one
+		}
 		return tok // every mask needs a digit: most words stop here
 	}
 	if !isList(tok) { // the common case, as appendMasked without copying
 		head, kind, tail, ok := maskParts(tok)
 		switch {
 		case ok && head == "" && tail == "":
+			m.numbers = m.numbers || kind == "<NUM>"
 			return kind
 		case ok:
+			m.numbers = m.numbers || kind == "<NUM>" && tail == ""
 			m.scratch = append(append(append(m.scratch[:0], head...), kind...), tail...)
 		default:
 			b, listed := appendMaskedList(m.scratch[:0], tok)
@@ -225,10 +238,15 @@ func (m *Miner) mask(tok string) string {
 		}
 		m.scratch = b
 	}
-	if s, ok := m.interned[string(m.scratch)]; ok {
+	return m.intern(m.scratch)
+}
+
+// intern returns b as a string, allocated once per distinct token.
+func (m *Miner) intern(b []byte) string {
+	if s, ok := m.interned[string(b)]; ok {
 		return s
 	}
-	s := string(m.scratch)
+	s := string(b)
 	if len(m.interned) < maxInterned {
 		m.interned[s] = s
 	}

@@ -22,7 +22,13 @@ func maskedFields(msg string) []string {
 	for i, t := range toks {
 		toks[i] = maskToken(t)
 	}
-	return toks
+	var out []string
+	for i := 0; i < len(toks); {
+		end := quantityEnd(toks, i)
+		out = append(out, strings.Join(toks[i:end], " "))
+		i = end
+	}
+	return out
 }
 
 func TestMask(t *testing.T) {

@@ -20,6 +20,7 @@ func FuzzMiner(f *testing.F) {
 		"GET /api/orders/42 200 12ms\nGET /api/orders/43 500 9ms\n",
 		"user 0x1f id=550e8400-e29b-41d4-a716-446655440000 from 10.0.0.1:443\n",
 		"caf\u00e9 \u00a0 nbsp\u2003em\n\t \n",
+		"sent 850 bytes (1.2 KB) in <1 sec\nsent <NUM> KB as text\n",
 	} {
 		f.Add(s, false)
 		f.Add(s, true)

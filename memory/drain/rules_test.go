@@ -1,6 +1,9 @@
 package drain
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestMinerRules: general rules of the miner, each with a line shape seen
 // in loghub's tune systems (bench/logs loghub), written here. Each pair
@@ -71,6 +74,13 @@ func TestMinerRules(t *testing.T) {
 		{"but not a key=value word (a user name PostgreSQL logs as user=…)",
 			"connection authorized: user=postgres database=shop",
 			"connection authorized: user=nobody database=shop", true, 0},
+		{"a size printed with its restatement is one value (850 bytes / 1268 bytes (1.23 KB))",
+			"conn 4 close, 850 bytes sent, 10547 bytes (10.2 KB) received, lifetime 00:02",
+			"conn 9 close, 1268 bytes (1.23 KB) sent, 629 bytes received, lifetime <1 sec", true, 1},
+		{"a unit glued to its number or apart is one shape (1.5MB / 3 MB)",
+			"flushed 1.5MB to disk in 20ms", "flushed 3 MB to disk in 7 ms", true, 1},
+		{"a word in parentheses after a number is no restatement",
+			"read 12 bytes (truncated) from peer", "read 12 bytes from peer", false, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := New(Options{})
@@ -124,6 +134,25 @@ func TestEventWord(t *testing.T) {
 	for w := range stateWords {
 		if len(w) > maxStateWord {
 			t.Errorf("state word %q is longer than maxStateWord (%d): it is never found", w, maxStateWord)
+		}
+	}
+}
+
+// TestJoinQuantities: the tokens a quantity becomes.
+func TestJoinQuantities(t *testing.T) {
+	for msg, want := range map[string]string{
+		"close, 1268 bytes (1.23 KB) sent, lifetime <1 sec": "close, | <NUM> bytes (<NUM> KB) | sent, | lifetime | <<NUM> sec",
+		"(estimated size 21.2 KB, free 317.5 KB)":           "(estimated | size | <NUM> KB, | free | <NUM> KB)",
+		"took 1500 ms (1.5s) total":                         "took | <NUM> ms (<NUM>) | total",
+		"took 1500 (1.5 s)":                                 "took | <NUM> (<NUM> s)",
+		"retry 3 times (max 5)":                             "retry | <NUM> | times | (max | <NUM>)",
+		"2 s":                                               "<NUM> s",
+		"s 2":                                               "s | <NUM>",
+	} {
+		m := New(Options{})
+		m.tokenize(msg)
+		if got := strings.Join(m.toks, " | "); got != want {
+			t.Errorf("%q: tokens %q, want %q", msg, got, want)
 		}
 	}
 }

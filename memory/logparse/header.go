@@ -237,10 +237,27 @@ func clock(tok string) bool {
 		}
 	}
 	if colon || colons >= 2 { // "23:7:6:125": HealthApp does not pad
-		return true
+		return !ipPort(tok)
 	}
 	// 2005-06-03-15.42.50.675872: a date, then a time written with dots
 	return len(tok) >= 19 && dateShape(tok[:10]) && tok[10] == '-' && tok[13] == '.' && tok[16] == '.'
+}
+
+// ipPort: an IPv4 address with a port ("203.205.146.15:80"), whose last
+// group and port look like a time's HH:MM.
+func ipPort(tok string) bool {
+	dots, colons := 0, 0
+	for i := 0; i < len(tok); i++ {
+		switch c := tok[i]; {
+		case c == '.' && colons == 0 && i > 0 && isDigit(tok[i-1]):
+			dots++
+		case c == ':' && i > 0 && isDigit(tok[i-1]):
+			colons++
+		case !isDigit(c):
+			return false
+		}
+	}
+	return dots == 3 && colons == 1 && isDigit(tok[len(tok)-1])
 }
 
 // hhmm: the colon at tok[i] has one or two digits before it and exactly

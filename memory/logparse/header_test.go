@@ -32,6 +32,7 @@ func TestHeaderShapes(t *testing.T) {
 		{"padded columns", "2024-03-01 10:11:12, Info                  SVC    Loaded module 7", "info", "Loaded module 7"},
 		{"file, ISO, pid, level, logger, [context]", "api.log.1.2024-03-01_10:00:00 2024-03-01 10:11:12.345 4242 INFO app.api.server [req-1 u-2 t-3] GET /v1 status 200", "info", "GET /v1 status 200"},
 		{"[time] program -", "[03.01 10:11:12] app.exe *64 - host.example:443 open through proxy", "", "host.example:443 open through proxy"},
+		{"an IP:port is not a time", "[03.01 10:11:12] app.exe - 203.205.146.15:80 open through proxy", "", "203.205.146.15:80 open through proxy"},
 		{"ISO - level [comp] -", "2024-03-01 10:11:12,345 - WARN  [Peer[id=1]/0:0:0:0:2181:Election@77] - timed out: 3200", "warn", "timed out: 3200"},
 		{"PostgreSQL zone [pid] LOG:", "2024-03-01 10:11:12.345 UTC [4242] LOG:  checkpoint starting: time", "info", "checkpoint starting: time"},
 		{"dpkg: a version is not a time", "2024-03-01 10:11:12 status installed libx:amd64 2:1.1.3-3", "", "status installed libx:amd64 2:1.1.3-3"},
