@@ -123,12 +123,3 @@ func blindDrainGroups(lines []string) (ids []int, templates map[int]string, err 
 	}
 	return ids, templates, nil
 }
-
-// readRepoFile reads path from a checkout (dir/path) or, failing that, from
-// a bare git mirror at rev.
-func readRepoFile(dir, rev, path string) ([]byte, error) {
-	if b, err := os.ReadFile(dir + string(os.PathSeparator) + path); err == nil {
-		return b, nil
-	}
-	return gitShow(dir, rev, path)
-}

@@ -190,3 +190,32 @@ func TestPrintLoghubHalves(t *testing.T) {
 		t.Errorf("one half: %s", out)
 	}
 }
+
+// TestLoadBlindSetChecksTheFile: a file whose bytes differ from the
+// labelled blob is refused with the commit to check out; the labelled
+// bytes load with one event per line.
+func TestLoadBlindSetChecksTheFile(t *testing.T) {
+	s, err := parseBlindLabels(strings.NewReader(blindSample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	body := "started on port 80\nrequest /a took 3ms\nrequest /b took 1ms\nrequest /c took 2ms\n  at x.go:1\nstopped\n"
+	if err := os.MkdirAll(dir+"/logs", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir+"/logs/app.log", []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadBlindSet(dir, s); err == nil || !strings.Contains(err.Error(), "use example/repo at commit 0123456789012345678901234567890123456789") {
+		t.Errorf("changed file: error %v", err)
+	}
+	s.blob = gitBlobID([]byte(body))
+	set, err := loadBlindSet(dir, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(set.events) != "[A B B B B C]" || set.half != "blind" {
+		t.Errorf("events %v, half %q", set.events, set.half)
+	}
+}

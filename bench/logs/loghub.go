@@ -155,14 +155,15 @@ func column(header []string, name string) int {
 }
 
 func readLoghubFile(dir, path string) ([]byte, error) {
+	return readRepoFile(dir, "HEAD", path)
+}
+
+// readRepoFile reads path from a checkout (dir/path) or, failing that, from
+// a bare git mirror at rev.
+func readRepoFile(dir, rev, path string) ([]byte, error) {
 	if b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(path))); err == nil {
 		return b, nil
 	}
-	return gitShow(dir, "HEAD", path)
-}
-
-// gitShow reads path at rev from a bare git mirror.
-func gitShow(dir, rev, path string) ([]byte, error) {
 	out, err := exec.Command("git", "--git-dir="+dir, "show", rev+":"+path).Output()
 	if err != nil {
 		return nil, fmt.Errorf("read %s from %s (neither a checkout nor a git mirror holding %s?): %w", path, dir, rev, err)
