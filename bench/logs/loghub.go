@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,7 +49,7 @@ var loghubSystems = []struct {
 // loghubSet is one system's raw lines with the true event of each.
 type loghubSet struct {
 	name      string
-	tune      bool
+	half      string // tune, held-out (loghub) or blind
 	lines     []string
 	events    []string // EventId per line
 	templates []string // the true EventTemplate per line
@@ -59,7 +60,7 @@ type loghubSet struct {
 // Drain with its published settings.
 type loghubRow struct {
 	System            string
-	Tune              bool
+	Half              string // tune, held-out or blind
 	Lines, Groups     int
 	DevaiGA, DevaiPA  float64
 	DevaiTpl          int
@@ -89,7 +90,10 @@ func runLoghub(args []string) error {
 		if err != nil {
 			return err
 		}
-		set.tune = sys.tune
+		set.half = "held-out"
+		if sys.tune {
+			set.half = "tune"
+		}
 		if *why {
 			d := dataset{name: set.name, log: []byte(strings.Join(set.lines, "\n") + "\n"), labels: set.events}
 			if err := explain(os.Stdout, d, drain.Options{}); err != nil {
@@ -104,7 +108,7 @@ func runLoghub(args []string) error {
 		rows = append(rows, row)
 	}
 	if !*why {
-		printLoghub(rows)
+		printLoghub(os.Stdout, rows)
 	}
 	return nil
 }
@@ -151,20 +155,51 @@ func column(header []string, name string) int {
 }
 
 func readLoghubFile(dir, path string) ([]byte, error) {
+	return readRepoFile(dir, "HEAD", path)
+}
+
+// readRepoFile reads path from a checkout (dir/path) or, failing that, from
+// a bare git mirror at rev.
+func readRepoFile(dir, rev, path string) ([]byte, error) {
 	if b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(path))); err == nil {
 		return b, nil
 	}
-	out, err := exec.Command("git", "--git-dir="+dir, "show", "HEAD:"+path).Output()
+	out, err := exec.Command("git", "--git-dir="+dir, "show", rev+":"+path).Output()
 	if err != nil {
-		return nil, fmt.Errorf("read %s from %s (neither a checkout nor a git mirror of loghub?): %w", path, dir, err)
+		return nil, fmt.Errorf("read %s from %s (neither a checkout nor a git mirror holding %s?): %w", path, dir, rev, err)
 	}
 	return out, nil
 }
 
-// scoreLoghub scores devai (drain.Summarize on the raw lines, as devai logs
-// --lines does), the naive baseline and reference Drain on one system.
+// scoreLoghub scores devai, the naive baseline and reference Drain with
+// the system's published setting on one loghub system.
 func scoreLoghub(s loghubSet, setting drainSetting) (loghubRow, error) {
-	row := loghubRow{System: s.name, Tune: s.tune, Lines: len(s.lines), Groups: truthGroups(s.events)}
+	ref, err := newRefDrain(setting)
+	if err != nil {
+		return loghubRow{System: s.name}, err
+	}
+	dids, dtpls := ref.Parse(s.lines)
+	byID := map[int]string{}
+	for i, t := range dtpls {
+		byID[i] = t
+	}
+	skipped := 0
+	for i, id := range dids {
+		if id < 0 { // unparsed: a group of its own
+			dids[i] = len(dtpls) + i
+			skipped++
+		}
+	}
+	row, err := scoreSet(s, dids, byID)
+	row.Skipped = skipped
+	return row, err
+}
+
+// scoreSet scores devai (drain.Summarize on the raw lines, as devai logs
+// --lines does) and the naive baseline on one labelled set, beside Drain's
+// groups (drainIDs, one per line) and templates computed by the caller.
+func scoreSet(s loghubSet, drainIDs []int, drainTemplates map[int]string) (loghubRow, error) {
+	row := loghubRow{System: s.name, Half: s.half, Lines: len(s.lines), Groups: truthGroups(s.events)}
 	sum, err := drain.Summarize(strings.NewReader(strings.Join(s.lines, "\n")+"\n"), drain.SummaryOptions{Lines: true})
 	if err != nil {
 		return row, err
@@ -185,24 +220,9 @@ func scoreLoghub(s loghubSet, setting drainSetting) (loghubRow, error) {
 	row.NaivePA = parsingAccuracy(s.templates, ids, tpls)
 	row.NaiveTpl = len(tpls)
 
-	ref, err := newRefDrain(setting)
-	if err != nil {
-		return row, err
-	}
-	dids, dtpls := ref.Parse(s.lines)
-	byID := map[int]string{}
-	for i, t := range dtpls {
-		byID[i] = t
-	}
-	for i, id := range dids {
-		if id < 0 { // unparsed: a group of its own
-			dids[i] = len(dtpls) + i
-			row.Skipped++
-		}
-	}
-	row.DrainGA = groupingAccuracy(s.events, dids)
-	row.DrainPA = parsingAccuracy(s.templates, dids, byID)
-	row.DrainTpl = len(dtpls)
+	row.DrainGA = groupingAccuracy(s.events, drainIDs)
+	row.DrainPA = parsingAccuracy(s.templates, drainIDs, drainTemplates)
+	row.DrainTpl = len(drainTemplates)
 	return row, nil
 }
 
@@ -269,35 +289,44 @@ func normTemplate(t string) string {
 	return strings.Join(strings.Fields(t), " ")
 }
 
-func printLoghub(rows []loghubRow) {
-	fmt.Println("| system | half | true events | devai GA | devai PA | devai templates | naive GA | naive PA | Drain GA | Drain PA | Drain templates |")
-	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+// printLoghub prints one row per system, then the averages of each half in
+// the order the halves first appear, and of all rows when there are several
+// halves.
+func printLoghub(w io.Writer, rows []loghubRow) {
+	fmt.Fprintln(w, "| system | half | true events | devai GA | devai PA | devai templates | naive GA | naive PA | Drain GA | Drain PA | Drain templates |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	type avg struct{ n, dga, dpa, nga, npa, rga, rpa, minGA float64 }
-	halves := map[string]*avg{"tune": {minGA: 1}, "held-out": {minGA: 1}, "all": {minGA: 1}}
+	halves := map[string]*avg{"all": {minGA: 1}}
+	var order []string
 	for _, r := range rows {
-		half := "held-out"
-		if r.Tune {
-			half = "tune"
+		if halves[r.Half] == nil {
+			halves[r.Half] = &avg{minGA: 1}
+			order = append(order, r.Half)
 		}
 		note := ""
 		if r.Skipped > 0 {
 			note = fmt.Sprintf(" (%d lines unparsed)", r.Skipped)
 		}
-		fmt.Printf("| %s | %s | %d | %.3f | %.3f | %d | %.3f | %.3f | %.3f | %.3f | %d%s |\n", r.System, half, r.Groups,
+		fmt.Fprintf(w, "| %s | %s | %d | %.3f | %.3f | %d | %.3f | %.3f | %.3f | %.3f | %d%s |\n", r.System, r.Half, r.Groups,
 			r.DevaiGA, r.DevaiPA, r.DevaiTpl, r.NaiveGA, r.NaivePA, r.DrainGA, r.DrainPA, r.DrainTpl, note)
-		for _, h := range []string{half, "all"} {
+		for _, h := range []string{r.Half, "all"} {
 			a := halves[h]
 			a.n++
 			a.dga, a.dpa, a.nga, a.npa, a.rga, a.rpa = a.dga+r.DevaiGA, a.dpa+r.DevaiPA, a.nga+r.NaiveGA, a.npa+r.NaivePA, a.rga+r.DrainGA, a.rpa+r.DrainPA
 			a.minGA = min(a.minGA, r.DevaiGA)
 		}
 	}
-	for _, h := range []string{"tune", "held-out", "all"} {
-		a := halves[h]
-		if a.n == 0 {
-			continue
-		}
-		fmt.Printf("| **average** | %s | | **%.3f** | **%.3f** | | %.3f | %.3f | %.3f | %.3f | |\n", h, a.dga/a.n, a.dpa/a.n, a.nga/a.n, a.npa/a.n, a.rga/a.n, a.rpa/a.n)
+	averaged := order
+	if len(order) > 1 {
+		averaged = append(append([]string{}, order...), "all")
 	}
-	fmt.Printf("\nlowest devai GA: tune %.3f, held-out %.3f\n", halves["tune"].minGA, halves["held-out"].minGA)
+	for _, h := range averaged {
+		a := halves[h]
+		fmt.Fprintf(w, "| **average** | %s | | **%.3f** | **%.3f** | | %.3f | %.3f | %.3f | %.3f | |\n", h, a.dga/a.n, a.dpa/a.n, a.nga/a.n, a.npa/a.n, a.rga/a.n, a.rpa/a.n)
+	}
+	lowest := make([]string, len(order))
+	for i, h := range order {
+		lowest[i] = fmt.Sprintf("%s %.3f", h, halves[h].minGA)
+	}
+	fmt.Fprintf(w, "\nlowest devai GA: %s\n", strings.Join(lowest, ", "))
 }
