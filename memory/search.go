@@ -43,6 +43,10 @@ type Weights struct {
 	// query asks about code: the code that does it before the page that
 	// tells of it. 0 turns it off; kinds [spec] asks for documents.
 	Docs float64
+	// Comments is the boost, inside the text channel, of a match in a
+	// chunk's comments and docstrings (chunk.Chunk.Comments), on top of the
+	// body match they are part of. 0 leaves the field out, as plain BM25 does.
+	Comments float64
 }
 
 // DefaultWeights are tuned on the localization benchmark (bench/locset, 200
@@ -57,7 +61,7 @@ type Weights struct {
 // than a word it shares, such as an exception's type. The issue sets' tune
 // split scores the same at 2, 5 and 9; the fixture of
 // TestLongQueryTracebackNamesTheFile needs more than 4.
-var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2, Exact: 4, Hint: 5, OtherKind: 0.5, Docs: 0.3}
+var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2, Exact: 4, Hint: 5, OtherKind: 0.5, Docs: 0.3, Comments: 1}
 
 // max is the fused score of a chunk ranked first by every fuzzy signal;
 // reported scores are divided by it and capped at 1, which a verbatim
@@ -173,7 +177,7 @@ func (ix *Index) normalize(q Query) (Query, error) {
 }
 
 func (ix *Index) searchText(ctx context.Context, q Query, window int, cands map[string]*candidate) error {
-	tq := textindex.Query{Text: q.Text, Language: q.Language, PathGlob: q.PathGlob, Limit: window}
+	tq := textindex.Query{Text: q.Text, Language: q.Language, PathGlob: q.PathGlob, Limit: window, CommentBoost: ix.weights.Comments}
 	for _, k := range q.Kinds {
 		tq.Kinds = append(tq.Kinds, string(k))
 	}
@@ -692,13 +696,13 @@ func sliceLines(lines []string, start, end int) string {
 }
 
 // WeightNames are the names Weights.Set accepts, in the order of the fields.
-var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs"}
+var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "comments"}
 
 // Set changes the weight called name (one of WeightNames). A weight is 0 or
 // more; other-kind is a share and stays below 1.
 func (w *Weights) Set(name string, v float64) error {
 	fields := map[string]*float64{"text": &w.Text, "vector": &w.Vector, "symbol": &w.Symbol, "req": &w.Req,
-		"graph": &w.Graph, "exact": &w.Exact, "hint": &w.Hint, "other-kind": &w.OtherKind, "docs": &w.Docs}
+		"graph": &w.Graph, "exact": &w.Exact, "hint": &w.Hint, "other-kind": &w.OtherKind, "docs": &w.Docs, "comments": &w.Comments}
 	f, ok := fields[name]
 	if !ok {
 		return fmt.Errorf("unknown weight %q; weights: %s", name, strings.Join(WeightNames, ", "))

@@ -607,6 +607,7 @@ func docOf(id string, c chunk.Chunk) textindex.Doc {
 		Symbol:       symbolField(c),
 		Signature:    c.Signature,
 		Text:         c.Text,
+		Comments:     c.Comments(),
 		Requirements: c.Requirements,
 		TestNames:    c.TestNames,
 		Time:         c.Time,

@@ -71,6 +71,7 @@ type Doc struct {
 	Symbol       string   // qualified symbol, e.g. "sessions.Store.Cleanup"; boosted
 	Signature    string   // declaration without body
 	Text         string   // body; indexed, never stored
+	Comments     string   // the body's comments and docstrings, its prose (chunk.Chunk.Comments)
 	Requirements []string // requirement IDs (FR-012); exact, case-insensitive
 	TestNames    []string // tests defined in the chunk
 	Time         time.Time

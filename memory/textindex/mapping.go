@@ -25,6 +25,7 @@ const (
 	fieldSymbol       = "symbol"     // code analyzer, boosted
 	fieldSignature    = "signature"  // code analyzer
 	fieldText         = "text"       // code analyzer
+	fieldComments     = "comments"   // code analyzer: what the code says about itself
 	fieldRequirements = "requirements"
 	fieldTestNames    = "test_names"
 	fieldTime         = "time"     // datetime, only for docs with a time
@@ -72,7 +73,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc := bleve.NewDocumentStaticMapping()
 	for name, fm := range map[string]*mapping.FieldMapping{
 		fieldPath: kw(), fieldPathWords: text(), fieldDirs: kw(), fieldExt: kw(), fieldKind: kw(), fieldLanguage: kw(),
-		fieldSymbol: text(), fieldSignature: text(), fieldText: text(),
+		fieldSymbol: text(), fieldSignature: text(), fieldText: text(), fieldComments: text(),
 		fieldRequirements: kw(), fieldTestNames: text(), fieldTime: date,
 		fieldHasTime: kw(), fieldLevel: kw(),
 	} {

@@ -31,11 +31,13 @@ type plan struct {
 	boost  []query.Query // common terms: they only add to the score
 }
 
-// searchFields are the analysed fields a query's terms are looked up in.
-var searchFields = []struct {
+type searchField struct {
 	name, field string
 	boost       float64
-}{
+}
+
+// searchFields are the analysed fields a query's terms are looked up in.
+var searchFields = []searchField{
 	{"symbol", fieldSymbol, boostSymbol},
 	{"path", fieldPathWords, boostPath},
 	{"test", fieldTestNames, boostTestNames},
@@ -50,7 +52,7 @@ type docFreq func(field, term string) uint64
 // analysed terms (the index's own code analyzer), plus exact term queries
 // for the requirement IDs the text mentions. Terms absent from a field are
 // left out; common ones only score. With df nil every term is rare.
-func buildPlan(text string, df docFreq, total uint64) plan {
+func buildPlan(text string, df docFreq, total uint64, commentBoost float64) plan {
 	var terms []string
 	seen := map[string]bool{}
 	for _, t := range Analyze(text) {
@@ -60,7 +62,11 @@ func buildPlan(text string, df docFreq, total uint64) plan {
 		}
 	}
 	var p plan
-	for _, f := range searchFields {
+	fields := searchFields
+	if commentBoost > 0 {
+		fields = append(fields[:len(fields):len(fields)], searchField{"comments", fieldComments, commentBoost})
+	}
+	for _, f := range fields {
 		var all []query.Query
 		for _, t := range terms {
 			common := false
@@ -87,6 +93,9 @@ func buildPlan(text string, df docFreq, total uint64) plan {
 	}
 	if len(p.find) == 0 { // only common words: they have to find the docs themselves
 		p.find, p.boost = p.boost, nil
+	}
+	if c := commentCover(terms, commentBoost); c != nil {
+		p.boost = append(p.boost, c)
 	}
 	if ids := requirementID.FindAllString(text, -1); len(ids) > 0 {
 		reqs := make([]query.Query, 0, len(ids))
@@ -139,3 +148,27 @@ func frequencies(ctx context.Context, bi bleve.Index) (df docFreq, total uint64,
 	}
 	return df, total, func() { _ = r.Close() }, nil
 }
+
+// commentCover scores a chunk whose comments hold every word of a short
+// question: the doc comment that says what the code does ("Parser decodes a
+// packfile" for "how are packfiles decoded"), above code whose names share
+// one of its words. nil for one word or a long text.
+func commentCover(terms []string, boost float64) query.Query {
+	if boost <= 0 || len(terms) < 2 || len(terms) > maxCoverTerms {
+		return nil
+	}
+	all := make([]query.Query, 0, len(terms))
+	for _, t := range terms {
+		tq := query.NewTermQuery(t)
+		tq.SetField(fieldComments)
+		all = append(all, tq)
+	}
+	c := query.NewConjunctionQuery(all)
+	c.SetBoost(boost * coverBoost)
+	return c
+}
+
+const (
+	maxCoverTerms = 6
+	coverBoost    = 10.0
+)

@@ -27,7 +27,7 @@ func TestBuildPlanCommonTerms(t *testing.T) {
 		}
 		return 0 // in no other field
 	}
-	p := buildPlan("return err from janitor", df, 10000)
+	p := buildPlan("return err from janitor", df, 10000, 0)
 	if got := bodyTerms(p.find); !reflect.DeepEqual(got, []string{"janitor"}) || len(p.find) != 1 {
 		t.Errorf("finding body terms = %v (of %d), want only [janitor]: terms absent from a field are dropped", got, len(p.find))
 	}
@@ -38,12 +38,12 @@ func TestBuildPlanCommonTerms(t *testing.T) {
 		t.Errorf("scoring-only body terms = %v, want [return err]", got)
 	}
 	// Only common words: they must find the docs themselves.
-	p = buildPlan("return err", df, 10000)
+	p = buildPlan("return err", df, 10000, 0)
 	if got := bodyTerms(p.find); !reflect.DeepEqual(got, []string{"return", "err"}) || p.boost != nil {
 		t.Errorf("all-common query: find %v, boost %v", got, bodyTerms(p.boost))
 	}
 	// Small indexes never split.
-	p = buildPlan("return err from janitor", func(string, string) uint64 { return 400 }, 500)
+	p = buildPlan("return err from janitor", func(string, string) uint64 { return 400 }, 500, 0)
 	if p.boost != nil {
 		t.Errorf("split below commonMinDocs: %v", bodyTerms(p.boost))
 	}
@@ -68,5 +68,25 @@ func TestSearchCommonTerms(t *testing.T) {
 	}
 	if hits := search(t, ix, Query{Text: "return", Limit: 5}); len(hits) != 5 {
 		t.Errorf("a common word alone found %d hits, want 5", len(hits))
+	}
+}
+
+// TestCommentCover: a question of two to six words asks that the comments
+// hold them all; one word or a long text does not.
+func TestCommentCover(t *testing.T) {
+	for _, c := range []struct {
+		terms []string
+		boost float64
+		want  bool
+	}{
+		{[]string{"packfil", "decod"}, 1, true},
+		{[]string{"rout", "param", "pars"}, 1, true},
+		{[]string{"packfil"}, 1, false},
+		{[]string{"a", "b", "c", "d", "e", "f", "g"}, 1, false},
+		{[]string{"packfil", "decod"}, 0, false},
+	} {
+		if got := commentCover(c.terms, c.boost) != nil; got != c.want {
+			t.Errorf("commentCover(%v, %g) != nil is %v, want %v", c.terms, c.boost, got, c.want)
+		}
 	}
 }

@@ -23,10 +23,14 @@ type Query struct {
 	// them; add Kinds: ["log"] to get only log events.
 	Since, Until time.Time
 	Limit        int // 0 means 10
+	// CommentBoost is the boost of a match in a chunk's comments and
+	// docstrings (Doc.Comments), on top of the body match; 0 leaves the
+	// field out.
+	CommentBoost float64
 }
 
 // Hit is one result. Fields says which fields matched, for "why it matched":
-// "symbol", "path", "signature", "text", "test", "requirement".
+// "symbol", "path", "signature", "text", "comments", "test", "requirement".
 type Hit struct {
 	ID     string
 	Score  float64
@@ -83,7 +87,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		if err != nil {
 			return nil, fmt.Errorf("search text index %s: read term statistics: %w", ix.dir, err)
 		}
-		p = buildPlan(q.Text, df, total)
+		p = buildPlan(q.Text, df, total, q.CommentBoost)
 		release()
 		if len(p.find) == 0 { // no query term occurs anywhere
 			return nil, nil

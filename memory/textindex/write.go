@@ -193,6 +193,7 @@ func (d Doc) body() map[string]interface{} {
 	put(fieldSymbol, d.Symbol)
 	put(fieldSignature, d.Signature)
 	put(fieldText, d.Text)
+	put(fieldComments, d.Comments)
 	put(fieldLevel, lowerTrim(d.Level))
 	if len(d.Requirements) > 0 {
 		reqs := make([]string, 0, len(d.Requirements))
