@@ -62,3 +62,28 @@ func FuzzRequirements(f *testing.F) {
 		}
 	})
 }
+
+// FuzzComments: whatever the text, each line of a chunk's comments is a
+// piece of the text, and reading it twice gives the same.
+func FuzzComments(f *testing.F) {
+	for _, seed := range []string{goStoreSrc, "/* a\n * b */ x // c\n", "u := \"//\" // d", "def f():\n    \"\"\"doc\n    more\"\"\"\n    # e\n", "r'''x'''", "'''\n"} {
+		f.Add(seed, false)
+		f.Add(seed, true)
+	}
+	f.Fuzz(func(t *testing.T, text string, hash bool) {
+		lang := "Go"
+		if hash {
+			lang = "Python"
+		}
+		c := Chunk{Kind: Code, Language: lang, Text: text}
+		got := c.Comments()
+		for _, line := range strings.Split(got, "\n") {
+			if !strings.Contains(text, line) {
+				t.Fatalf("comment line %q is not in the text %q", line, text)
+			}
+		}
+		if again := c.Comments(); again != got {
+			t.Fatalf("not deterministic: %q then %q", got, again)
+		}
+	})
+}
