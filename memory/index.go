@@ -71,6 +71,7 @@ type Index struct {
 	// on first use, dropped whenever the indexed files change (resolverGen).
 	resolver    *stack.Resolver
 	resolverGen int
+	past        pastCache // the history the past-changes signal searches
 
 	syncMu   sync.Mutex // one sync at a time
 	idleMu   sync.Mutex

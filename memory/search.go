@@ -47,6 +47,10 @@ type Weights struct {
 	// chunk's comments and docstrings (chunk.Chunk.Comments), on top of the
 	// body match they are part of. 0 leaves the field out, as plain BM25 does.
 	Comments float64
+	// History ranks the files that the past commits most like the query
+	// changed (pastchanges.go): weight / (rrfK + the file's rank). 0 turns
+	// it off.
+	History float64
 }
 
 // DefaultWeights are tuned on the localization benchmark (bench/locset, 200
@@ -61,7 +65,7 @@ type Weights struct {
 // than a word it shares, such as an exception's type. The issue sets' tune
 // split scores the same at 2, 5 and 9; the fixture of
 // TestLongQueryTracebackNamesTheFile needs more than 4.
-var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2, Exact: 4, Hint: 5, OtherKind: 0.5, Docs: 0.3, Comments: 1}
+var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2, Exact: 4, Hint: 5, OtherKind: 0.5, Docs: 0.3, Comments: 1, History: 0.5}
 
 // max is the fused score of a chunk ranked first by every fuzzy signal;
 // reported scores are divided by it and capped at 1, which a verbatim
@@ -86,6 +90,8 @@ type candidate struct {
 	exact    int // verbatim level (exactMention…exactDefinition); 0: none
 	exactWhy string
 	hint     bool // its file is named by the query
+	pastRank int  // its file's rank among those similar past commits changed; 0: none
+	pastWhy  string
 
 	graphBoosted bool
 }
@@ -123,6 +129,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	if ix.weights.Hint > 0 {
 		ix.markHints(pq.hints, cands)
+	}
+	if ix.weights.History > 0 && q.Mode != ModeVector && !isQuestion(q.Text) {
+		ix.markPastChanges(ctx, q.Text, cands)
 	}
 
 	ix.mu.RLock()
@@ -307,6 +316,10 @@ func (ix *Index) rank(q Query, wants chunk.Kind, cands map[string]*candidate) []
 		if c.hint {
 			c.score += ix.weights.Hint / float64(rrfK+1)
 			c.why = append(c.why, "its file is named by the query")
+		}
+		if c.pastRank > 0 {
+			c.score += ix.weights.History / float64(rrfK+c.pastRank)
+			c.why = append(c.why, c.pastWhy)
 		}
 		if other != "" && ref.file.Kind == other {
 			c.score *= 1 - ix.weights.OtherKind
@@ -696,13 +709,13 @@ func sliceLines(lines []string, start, end int) string {
 }
 
 // WeightNames are the names Weights.Set accepts, in the order of the fields.
-var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "comments"}
+var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "comments", "history"}
 
 // Set changes the weight called name (one of WeightNames). A weight is 0 or
 // more; other-kind is a share and stays below 1.
 func (w *Weights) Set(name string, v float64) error {
 	fields := map[string]*float64{"text": &w.Text, "vector": &w.Vector, "symbol": &w.Symbol, "req": &w.Req,
-		"graph": &w.Graph, "exact": &w.Exact, "hint": &w.Hint, "other-kind": &w.OtherKind, "docs": &w.Docs, "comments": &w.Comments}
+		"graph": &w.Graph, "exact": &w.Exact, "hint": &w.Hint, "other-kind": &w.OtherKind, "docs": &w.Docs, "comments": &w.Comments, "history": &w.History}
 	f, ok := fields[name]
 	if !ok {
 		return fmt.Errorf("unknown weight %q; weights: %s", name, strings.Join(WeightNames, ", "))

@@ -239,6 +239,9 @@ func evalSnapshot(ctx context.Context, mirrors string, group []locset.Query, arm
 	if _, _, err := locset.Extract(ctx, mirrorDir(mirrors, repo), snap, tree); err != nil {
 		return nil, err
 	}
+	if err := locset.AttachHistory(ctx, mirrorDir(mirrors, repo), snap, tree); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	var out []armResult
 	for i, a := range arms {

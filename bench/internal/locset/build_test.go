@@ -209,3 +209,37 @@ func TestSetRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachHistory: the extracted tree becomes a repository whose HEAD is
+// the snapshot, with the snapshot's history and nothing after it, and the
+// source repository is only read.
+func TestAttachHistory(t *testing.T) {
+	r := newTestRepo(t)
+	buildHistory(r)
+	dst := t.TempDir()
+	ctx := context.Background()
+	if _, _, err := Extract(ctx, r.dir, "snap", dst); err != nil {
+		t.Fatal(err)
+	}
+	if err := AttachHistory(ctx, r.dir, "snap", dst); err != nil {
+		t.Fatal(err)
+	}
+	want, err := ResolveCommit(ctx, r.dir, "snap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head, err := ResolveCommit(ctx, dst, "HEAD"); err != nil || head != want {
+		t.Errorf("HEAD of the tree = %q, %v; want the snapshot %s", head, err, want)
+	}
+	all, err := git(ctx, dst, "log", "--format=%H")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := git(ctx, r.dir, "log", "--format=%H", "snap")
+	if string(all) != string(before) {
+		t.Errorf("history of the tree:\n%s\nwant the snapshot's:\n%s", all, before)
+	}
+	if status := r.git("status", "--porcelain"); status != "" {
+		t.Errorf("source repository changed: %s", status)
+	}
+}

@@ -167,6 +167,33 @@ func Extract(ctx context.Context, dir, ref, dst string) (written int, missing []
 	return written, missing, nil
 }
 
+// AttachHistory makes dst, a tree Extract wrote, a git repository whose
+// HEAD is ref, with the history a checkout of ref would have: its objects
+// are borrowed from dir through an alternates file, so nothing is copied
+// and dir is only read. The index and work tree are left as Extract wrote
+// them; devai reads files from the tree and history from git.
+func AttachHistory(ctx context.Context, dir, ref, dst string) error {
+	commit, err := ResolveCommit(ctx, dir, ref)
+	if err != nil {
+		return fmt.Errorf("attach history: %w", err)
+	}
+	common, err := git(ctx, dir, "rev-parse", "--path-format=absolute", "--git-common-dir")
+	if err != nil {
+		return fmt.Errorf("attach history: %w", err)
+	}
+	if _, err := git(ctx, dst, "init", "-q"); err != nil {
+		return fmt.Errorf("attach history: %w", err)
+	}
+	objects := filepath.Join(strings.TrimSpace(string(common)), "objects")
+	if err := os.WriteFile(filepath.Join(dst, ".git", "objects", "info", "alternates"), []byte(objects+"\n"), 0o644); err != nil {
+		return fmt.Errorf("attach history: %w", err)
+	}
+	if _, err := git(ctx, dst, "update-ref", "HEAD", commit); err != nil {
+		return fmt.Errorf("attach history: %w", err)
+	}
+	return nil
+}
+
 // writeBlobs reads one `git cat-file --batch` answer per path: a header
 // "<oid> blob <size>" and the content and a newline, or "<oid> missing".
 func writeBlobs(r *bufio.Reader, paths []string, dst string) (int, []string, error) {
