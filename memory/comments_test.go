@@ -115,15 +115,7 @@ func TestCommentsSayWhatCodeDoes(t *testing.T) {
 		for _, weight := range []float64{DefaultWeights.Comments, 0} {
 			w := DefaultWeights
 			w.Comments = weight
-			ix, err := Open(context.Background(), Options{Repo: writeRepo(t, c.repo), Weights: &w})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := ix.Sync(context.Background(), nil); err != nil {
-				t.Fatal(err)
-			}
-			res := search(t, ix, Query{Text: c.query, Mode: ModeText})
-			ix.Close()
+			res := searchWeighted(t, writeRepo(t, c.repo), w, Query{Text: c.query, Mode: ModeText})
 			var got []string
 			for _, h := range res.Hits {
 				got = append(got, h.Symbol)
@@ -133,4 +125,18 @@ func TestCommentsSayWhatCodeDoes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// searchWeighted indexes repo afresh with weights w and runs q once.
+func searchWeighted(t *testing.T, repo string, w Weights, q Query) Result {
+	t.Helper()
+	ix, err := Open(context.Background(), Options{Repo: repo, StateDir: t.TempDir(), Weights: &w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Sync(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return search(t, ix, q)
 }

@@ -1,7 +1,6 @@
 package memory
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,15 +93,7 @@ func TestPastChangesInSearch(t *testing.T) {
 	} {
 		w := DefaultWeights
 		w.History = c.weight
-		ix, err := Open(context.Background(), Options{Repo: repo, StateDir: t.TempDir(), Weights: &w})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := ix.Sync(context.Background(), nil); err != nil {
-			t.Fatal(err)
-		}
-		res := search(t, ix, Query{Text: c.query, Mode: ModeText})
-		ix.Close()
+		res := searchWeighted(t, repo, w, Query{Text: c.query, Mode: ModeText})
 		if len(res.Hits) == 0 || res.Hits[0].Path != c.first {
 			t.Errorf("history %g, %q: first hits %v, want %s", c.weight, c.query, paths(res.Hits), c.first)
 		}
