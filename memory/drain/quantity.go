@@ -43,7 +43,7 @@ func quantityEnd(toks []string, i int) int {
 		j++
 	}
 	if j < len(toks) && strings.HasPrefix(toks[j], "(") && endsInNumber(toks[j]) {
-		if k := j + 1; k < len(toks) && isUnit(strings.TrimRight(toks[k], ",;)")) && strings.HasPrefix(strings.TrimLeft(toks[k], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZµ"), ")") {
+		if k := j + 1; k < len(toks) && isUnit(strings.TrimRight(toks[k], ",;)")) && strings.Contains(toks[k], ")") {
 			return k + 1 // "(1.23 KB)"
 		}
 	}
