@@ -83,6 +83,9 @@ func (ix *Index) pastChangesFor(ctx context.Context) *pastChanges {
 	head, err := repo.Resolve(ctx, "HEAD")
 	if err != nil {
 		ix.past.loaded = nil
+		if ctx.Err() != nil {
+			ix.past.checked = time.Time{} // the caller gave up: the next search resolves it
+		}
 		return nil
 	}
 	if p := ix.past.loaded; p != nil && p.head == head {
@@ -94,9 +97,13 @@ func (ix *Index) pastChangesFor(ctx context.Context) *pastChanges {
 	}
 	commits, err := repo.Log(ctx, history.LogOptions{To: head, Max: pastCommitsRead})
 	if err != nil {
+		ix.past.loaded = nil
+		if ctx.Err() != nil {
+			ix.past.checked = time.Time{} // the caller gave up: the next search reads it
+			return nil
+		}
 		ix.log.Warn("past changes: read the history", "error", err)
 		ix.past.failed = head
-		ix.past.loaded = nil
 		return nil
 	}
 	ix.past.loaded = newPastChanges(head, commits)

@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -97,5 +98,27 @@ func TestPastChangesInSearch(t *testing.T) {
 		if len(res.Hits) == 0 || res.Hits[0].Path != c.first {
 			t.Errorf("history %g, %q: first hits %v, want %s", c.weight, c.query, paths(res.Hits), c.first)
 		}
+	}
+}
+
+// TestPastChangesAfterACancelledSearch: a search cancelled while the
+// history is read leaves the signal to the next search.
+func TestPastChangesAfterACancelledSearch(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git binary")
+	}
+	repo := writeRepo(t, map[string]string{"a.go": "package a\n"})
+	for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}, {"commit", "-q", "-m", "add a"}} {
+		cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	ix := openSynced(t, repo)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	ix.pastChangesFor(cancelled)
+	if ix.pastChangesFor(context.Background()) == nil {
+		t.Error("after a cancelled read, the history is never read again for this HEAD")
 	}
 }
