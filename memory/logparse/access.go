@@ -21,11 +21,11 @@ func parseAccess(s string, fields bool) (Record, bool) {
 		return Record{}, false
 	}
 	client := s[:i]
-	open := strings.Index(s, " [")
-	if open < 0 || open > 300 {
+	open := openBracket(s[:min(len(s), 302)])
+	if open < 0 {
 		return Record{}, false
 	}
-	closeAt := strings.Index(s[open:], "] \"")
+	closeAt := strings.Index(s[open:min(len(s), open+64)], "] \"") // the timestamp is 26 bytes
 	if closeAt < 0 {
 		return Record{}, false
 	}
@@ -98,4 +98,18 @@ func accessPattern(msg string) string {
 		b.WriteString("status-" + status)
 	}
 	return b.String()
+}
+
+// openBracket is strings.Index(s, " ["), searching for the rarer '['.
+func openBracket(s string) int {
+	for off := 0; ; {
+		i := strings.IndexByte(s[off:], '[')
+		if i < 0 {
+			return -1
+		}
+		if off+i > 0 && s[off+i-1] == ' ' {
+			return off + i - 1
+		}
+		off += i + 1
+	}
 }

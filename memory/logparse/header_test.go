@@ -1,6 +1,9 @@
 package logparse
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // TestHeaderShapes: the header of each common shape is taken off the
 // message, with no per-system setting (lines shaped like those of real
@@ -45,4 +48,53 @@ func TestHeaderShapes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParseShaped: the shape check and the numeric fast path agree with
+// time.Parse on every header layout, valid dates and invalid ones.
+func TestParseShaped(t *testing.T) {
+	cases := []struct{ layout, v string }{
+		{"060102 150405", "081109 203615"},
+		{"060102 150405", "690101 000000"}, // 1969, as time.Parse reads "69"
+		{"060102 150405", "680229 235959"}, // 2068, a leap day
+		{"060102 150405", "090229 120000"}, // no 29 February in 2009
+		{"060102 150405", "081309 203615"}, // month 13
+		{"060102 150405", "081109 243615"}, // hour 24
+		{"060102 150405", "08110a 203615"},
+		{"06/01/02 15:04:05", "17/06/09 20:10:40"},
+		{"06/01/02 15:04:05", "17/06/31 20:10:40"},
+		{"06/01/02 15:04:05", "17-06-09 20:10:40"},
+		{"Mon Jan 02 15:04:05 2006", "Sun Dec 04 04:47:44 2005"},
+		{"Mon Jan 02 15:04:05 2006", "Sun Dec 4 04:47:44 2005x"},
+		{time.Stamp, "Jun 14 15:16:01"},
+		{time.Stamp, "Jun  4 15:16:01"},
+		{time.Stamp, "Jun 14 15:16:0x"},
+		{time.Stamp, "Foo 14 15:16:01"},
+	}
+	for _, c := range cases {
+		got, ok := parseShaped(c.layout, c.v)
+		want, err := time.Parse(c.layout, c.v)
+		if ok != (err == nil) || !got.Equal(want) {
+			t.Errorf("parseShaped(%q, %q) = %v, %v; time.Parse = %v, %v", c.layout, c.v, got, ok, want, err)
+		}
+	}
+}
+
+// FuzzParseShaped: whatever parseShaped reads, time.Parse reads the same.
+func FuzzParseShaped(f *testing.F) {
+	for _, s := range []string{"081109 203615", "17/06/09 20:10:40", "Sun Dec 04 04:47:44 2005", "Jun  4 15:16:01", "000229 000000"} {
+		f.Add(s)
+	}
+	layouts := []string{"060102 150405", "06/01/02 15:04:05", "Mon Jan 02 15:04:05 2006", time.Stamp}
+	f.Fuzz(func(t *testing.T, v string) {
+		for _, layout := range layouts {
+			got, ok := parseShaped(layout, v)
+			want, err := time.Parse(layout, v)
+			// stricter than time.Parse is fine ("Jan  01 0:00:00" passes
+			// it); reading a time it would not, or another time, is not
+			if ok && (err != nil || !got.Equal(want)) {
+				t.Fatalf("parseShaped(%q, %q) = %v, %v; time.Parse = %v, %v", layout, v, got, ok, want, err)
+			}
+		}
+	})
 }

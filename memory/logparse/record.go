@@ -262,8 +262,11 @@ func NormLevel(v string) string {
 		low[i] = c
 	}
 	v = string(low[:len(v)])
-	if i := strings.IndexAny(v, "+-"); i > 0 { // slog "INFO+2"
-		v = v[:i]
+	for i := 1; i < len(v); i++ { // slog "INFO+2"
+		if v[i] == '+' || v[i] == '-' {
+			v = v[:i]
+			break
+		}
 	}
 	switch v {
 	case "trace", "debug", "dbg", "verbose", "fine", "finer", "finest":

@@ -245,7 +245,22 @@ func startsTrace(msg string) bool {
 			return true
 		}
 	}
-	return strings.Contains(msg, " panicked at ")
+	return containsWord(msg, "panicked at ")
+}
+
+// containsWord: s holds w after a space. It searches for w, not for the
+// space: a search led by a space stops at every word of a log line.
+func containsWord(s, w string) bool {
+	for off := 0; ; {
+		i := strings.Index(s[off:], w)
+		if i < 0 {
+			return false
+		}
+		if off+i > 0 && s[off+i-1] == ' ' {
+			return true
+		}
+		off += i + 1
+	}
 }
 
 // startsRecord: a line that opens a record of its own even inside a trace

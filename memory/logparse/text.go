@@ -169,7 +169,7 @@ func parseText(s string) Record {
 		for j < len(msg) && msg[j] != ' ' {
 			j++
 		}
-		tok := strings.Trim(msg[i:j], "[]():|")
+		tok := trimEnds(msg[i:j], "[]():|")
 		lv := NormLevel(strings.TrimPrefix(tok, "level="))
 		if tok == "LOG" { // PostgreSQL's informational level
 			lv = "info"
@@ -223,13 +223,13 @@ func findTime(s string) (at, n int, t time.Time) {
 		c := s[i]
 		if c >= '0' && c <= '9' && (i == 0 || !isDigit(s[i-1])) && len(s)-i >= 19 {
 			if n := isoLen(s[i:]); n > 0 {
-				if t := ParseTime(s[i : i+n]); !t.IsZero() {
+				if t := ParseTime(strings.TrimRight(s[i:i+n], ".,")); !t.IsZero() { // "04:30:37, Info": a comma, no fraction
 					return i, n, t
 				}
 			}
 		}
 		if c >= 'A' && c <= 'S' && i+15 <= len(s) && strings.Contains(months, s[i:i+3]) && s[i+3] == ' ' {
-			if t, err := time.Parse(time.Stamp, s[i:i+15]); err == nil {
+			if t, ok := parseShaped(time.Stamp, s[i:i+15]); ok {
 				return i, 15, t
 			}
 		}
