@@ -50,6 +50,25 @@ func TestHeaderShapes(t *testing.T) {
 	}
 }
 
+// TestHeaderTimes: the header's timestamp is read, whatever its shape. The
+// comma row read no time before: "10:11:12," was taken for a fraction.
+func TestHeaderTimes(t *testing.T) {
+	for _, c := range []struct{ line, want string }{
+		{"2024-03-01 10:11:12, Info                  SVC    Loaded module 7", "2024-03-01T10:11:12Z"},
+		{"2024-03-01 10:11:12,345 INFO [main] c.e.Foo - it broke", "2024-03-01T10:11:12.345Z"},
+		{"240301 101112 77 WARN svc.Store$Writer: slow flush 120ms", "2024-03-01T10:11:12Z"},
+		{"24/03/01 10:11:12 INFO storage.Cache: evicted 3 blocks", "2024-03-01T10:11:12Z"},
+		{"[Mon Jan 02 03:04:05 2006] [error] mod_jk child 12 in error state", "2006-01-02T03:04:05Z"},
+		{"Jun  4 05:06:07 box1 sshd[4242]: session opened for user bob", "0000-06-04T05:06:07Z"},
+		{"- 1709287872 2024.03.01 h7 Mar 1 10:11:12 h7/h7 crond[15]: job started", "2024-03-01T10:11:12Z"},
+	} {
+		r := ParseLine(c.line)
+		if got := r.Time.UTC().Format(time.RFC3339Nano); got != c.want {
+			t.Errorf("%q: time %s, want %s", c.line, got, c.want)
+		}
+	}
+}
+
 // TestParseShaped: the shape check and the numeric fast path agree with
 // time.Parse on every header layout, valid dates and invalid ones.
 func TestParseShaped(t *testing.T) {

@@ -215,6 +215,9 @@ var zoneNames = map[string]bool{"UTC": true, "GMT": true, "Z": true, "CET": true
 
 var months = "JanFebMarAprMayJunJulAugSepOctNovDec"
 
+// stampYear is syslog's time.Stamp with the year after it.
+const stampYear = time.Stamp + " 2006"
+
 // findTime finds a timestamp starting within the first 40 bytes: its
 // offset, its length and its value (n == 0: none).
 func findTime(s string) (at, n int, t time.Time) {
@@ -229,6 +232,11 @@ func findTime(s string) (at, n int, t time.Time) {
 			}
 		}
 		if c >= 'A' && c <= 'S' && i+15 <= len(s) && strings.Contains(months, s[i:i+3]) && s[i+3] == ' ' {
+			if i+20 <= len(s) && (i+20 == len(s) || !isDigit(s[i+20])) {
+				if t, ok := parseShaped(stampYear, s[i:i+20]); ok { // Apache's "Mon Jan 02 15:04:05 2006"
+					return i, 20, t
+				}
+			}
 			if t, ok := parseShaped(time.Stamp, s[i:i+15]); ok {
 				return i, 15, t
 			}
