@@ -168,3 +168,89 @@ func TestCommandKeys(t *testing.T) {
 		}
 	}
 }
+
+// describe makes TreeBuilder big enough that its methods are chunks of
+// their own, as a real parser's are.
+var describe = "\n    String describe() {\n        StringBuilder sb = new StringBuilder();\n" +
+	strings.Repeat("        sb.append(root);\n", 50) + "        return sb.toString();\n    }\n"
+
+// treeBuilder is a Java parser whose position tracking reads a field that
+// the parse's set-up sets to null.
+var treeBuilder = map[string]string{
+	"src/main/java/org/example/parser/TreeBuilder.java": `package org.example.parser;
+
+abstract class TreeBuilder {
+    Token currentToken;
+    Node root;
+
+    void initialiseParse(String input) {
+        root = new Node();
+        currentToken = null;
+    }
+
+    void process(Token token) {
+        currentToken = token;
+        insert(new Node());
+    }
+
+    void insert(Node node) {
+        trackNodePosition(node);
+        root.append(node);
+    }
+
+    private void trackNodePosition(Node node) {
+        final Token token = currentToken;
+        int start = token.startPos();
+        node.setStart(start);
+    }
+
+    void reset() {
+        root = null;
+    }
+` + describe + "}\n",
+	"src/main/java/org/example/parser/Token.java": `package org.example.parser;
+
+class Token {
+    int pos;
+
+    int startPos() {
+        return pos;
+    }
+}
+`,
+}
+
+// A JDK helpful NullPointerException names what was null: when that is a
+// field, or a local copied from one, the code that set the field to null
+// is a suspect, and the failing frame keeps its place.
+func TestNullFieldWriters(t *testing.T) {
+	t.Parallel()
+	ix := openFiles(t, treeBuilder)
+	for _, c := range []struct {
+		name, text, writer string
+	}{
+		{"a local copied from a field",
+			"java.lang.NullPointerException: Cannot invoke \"org.example.parser.Token.startPos()\" because \"token\" is null\n" +
+				"\tat org.example.parser.TreeBuilder.trackNodePosition(TreeBuilder.java:24)\n" +
+				"\tat org.example.parser.TreeBuilder.insert(TreeBuilder.java:18)\n",
+			"TreeBuilder.initialiseParse"},
+		{"a field",
+			"java.lang.NullPointerException: Cannot invoke \"org.example.parser.Node.append(org.example.parser.Node)\" because \"this.root\" is null\n" +
+				"\tat org.example.parser.TreeBuilder.insert(TreeBuilder.java:19)\n",
+			"TreeBuilder.reset"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out, err := Run(t.Context(), ix, Input{Text: c.text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			at := suspectIndex(out, c.writer)
+			if at < 0 || at > 2 || !strings.HasPrefix(out.Suspects[at].Why[0], "sets ") {
+				t.Fatalf("want %s in the top 3, because it sets the field to null:\n%s", c.writer, Markdown(out))
+			}
+			if f, _ := naiveFrame(out.Errors); out.Suspects[0].Path != f.Path || out.Suspects[0].Line != f.Line {
+				t.Errorf("the failing frame is not first:\n%s", Markdown(out))
+			}
+		})
+	}
+}

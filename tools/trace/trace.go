@@ -61,6 +61,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	cands := candidates(ix, out.Errors)
 	cands = otherCallers(ix, out.Errors, cands)
 	cands = builders(ix, out.Errors, cands)
+	cands = nullFieldWriters(ix, out.Errors, cands)
 	cands = recentChanges(ctx, ev, out.Errors, cands)
 	var printed, commands []Suspect // the code that printed the message or ran the command, merged after a search
 	if !hasCodeFrame(ix, out.Errors) {
