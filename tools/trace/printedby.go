@@ -27,12 +27,23 @@ import (
 // of their number). A wrapped error's message holds several layers'
 // texts: each layer's literal is judged on its own length, not on its
 // share of the whole message.
+//
+// A value the message quotes ("chunkSize" in `Don't know how to set key
+// "chunkSize" on upload`) was made by the program, and when the code spells
+// it whole as a string literal in few places, those places made it: the
+// value was wrong, or the code that printed the message did not expect it.
+// That is concrete evidence too (weightPrintedValue, divided by the square
+// root of the places, none past maxValueChunks): above a search hit and
+// above a long template printed in two places.
 const (
-	weightPrinted    = 0.8
-	minPrintedFixed  = 16 // fixed characters a literal needs to be a lead
-	printedFull      = 40 // fixed characters of a lead at full weight
-	maxPrintedChunks = 6  // a text printed in more chunks is no lead
-	maxPrinted       = 4
+	weightPrintedValue = 0.6
+	maxValueChunks     = 3
+	minValueLen        = 4 // a shorter quoted value is a letter or a word spelled everywhere
+	weightPrinted      = 0.8
+	minPrintedFixed    = 16 // fixed characters a literal needs to be a lead
+	printedFull        = 40 // fixed characters of a lead at full weight
+	maxPrintedChunks   = 6  // a text printed in more chunks is no lead
+	maxPrinted         = 4
 )
 
 var (
@@ -77,8 +88,10 @@ func messageTemplate(lit string) (printedLiteral, bool) {
 }
 
 // printedBy finds the repository's code whose string literals print the
-// message: every code file outside tests and libraries is read once.
-func printedBy(ix *memory.Index, message string) []Suspect {
+// message, and with values, the code that spells a value it quotes: every
+// code file outside tests and libraries is read once. (When a trace was
+// parsed, the library leads weigh the message's quoted words already.)
+func printedBy(ix *memory.Index, message string, values bool) []Suspect {
 	message = strings.TrimSpace(message)
 	if len(message) < minPrintedFixed {
 		return nil
@@ -89,6 +102,11 @@ func printedBy(ix *memory.Index, message string) []Suspect {
 		lit   printedLiteral
 	}
 	byText := map[string][]hit{}
+	byValue := map[string][]hit{}
+	quoted := map[string]bool{}
+	if values {
+		quoted = quotedValues(message)
+	}
 	for _, p := range ownCodeFiles(ix) {
 		b, err := os.ReadFile(filepath.Join(ix.Repo(), filepath.FromSlash(p)))
 		if err != nil {
@@ -100,6 +118,11 @@ func printedBy(ix *memory.Index, message string) []Suspect {
 			}
 			for _, m := range stringLiteral.FindAllStringSubmatch(line, -1) {
 				raw := m[1] + m[2] + m[3]
+				if quoted[raw] {
+					if ch, ok := ix.ChunkAt(p, n+1); ok && ch.Kind == chunk.Code {
+						byValue[raw] = append(byValue[raw], hit{ch, n + 1, printedLiteral{text: raw}})
+					}
+				}
 				if len(raw) < minPrintedFixed || !strings.Contains(message, longestFixed(raw)) {
 					continue // the cheap test first: most literals are not in the message
 				}
@@ -116,19 +139,17 @@ func printedBy(ix *memory.Index, message string) []Suspect {
 		}
 	}
 	best := map[string]*Suspect{}
-	for _, hits := range byText {
-		chunks := map[string]bool{}
+	chunksOf := func(hits []hit) int {
+		seen := map[string]bool{}
 		for _, h := range hits {
-			chunks[h.chunk.ID] = true
+			seen[h.chunk.ID] = true
 		}
-		if len(chunks) > maxPrintedChunks {
-			continue
-		}
-		length := math.Min(1, float64(hits[0].lit.fixed)/printedFull)
-		w := weightPrinted * math.Sqrt(length) / math.Sqrt(float64(len(chunks)))
+		return len(seen)
+	}
+	add := func(hits []hit, w float64, explain func(hit) string) {
 		for _, h := range hits {
 			s, ok := best[h.chunk.ID]
-			why := fmt.Sprintf("prints %q, which the error message reads (line %d) %+.2f", excerpt(h.lit.text, 80), h.line, w)
+			why := explain(h)
 			if !ok {
 				s = &Suspect{Path: h.chunk.Path, Line: h.line, URI: h.chunk.URI, Symbol: h.chunk.Symbol, SymbolKind: h.chunk.SymbolKind,
 					Requires: h.chunk.Requirements, lastErr: -1}
@@ -139,6 +160,27 @@ func printedBy(ix *memory.Index, message string) []Suspect {
 				s.Why = append([]string{why}, s.Why...)
 			}
 		}
+	}
+	for _, hits := range byText {
+		chunks := chunksOf(hits)
+		if chunks > maxPrintedChunks {
+			continue
+		}
+		length := math.Min(1, float64(hits[0].lit.fixed)/printedFull)
+		w := weightPrinted * math.Sqrt(length) / math.Sqrt(float64(chunks))
+		add(hits, w, func(h hit) string {
+			return fmt.Sprintf("prints %q, which the error message reads (line %d) %+.2f", excerpt(h.lit.text, 80), h.line, w)
+		})
+	}
+	for _, hits := range byValue {
+		chunks := chunksOf(hits)
+		if chunks > maxValueChunks {
+			continue
+		}
+		w := weightPrintedValue / math.Sqrt(float64(chunks))
+		add(hits, w, func(h hit) string {
+			return fmt.Sprintf("spells %q, the value the error message quotes (line %d) %+.2f", excerpt(h.lit.text, 80), h.line, w)
+		})
 	}
 	out := make([]Suspect, 0, len(best))
 	for _, s := range best {
@@ -173,3 +215,15 @@ func unescape(lit string) string { return literalEscapes.Replace(lit) }
 // literalEscapes undoes a literal's escapes; a control character becomes a
 // wildcard, as the message may show it any way.
 var literalEscapes = strings.NewReplacer(`\"`, `"`, `\'`, `'`, `\\`, `\`, `%%`, `%`, `\n`, `%v`, `\r`, `%v`, `\t`, `%v`)
+
+// quotedValues are the values an error message quotes that are long enough
+// to be told apart in the code (see quotedLiterals).
+func quotedValues(message string) map[string]bool {
+	out := map[string]bool{}
+	for _, v := range quotedLiterals(message) {
+		if len(v) >= minValueLen {
+			out[v] = true
+		}
+	}
+	return out
+}

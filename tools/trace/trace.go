@@ -41,7 +41,8 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	}
 	traces := stack.Parse(text)
 	paths := indexedPaths(ix)
-	out.Notes = append(out.Notes, stack.NewResolver(paths).WithProject(stack.ReadProject(ix.Repo(), paths)).Resolve(traces)...)
+	proj := stack.ReadProject(ix.Repo(), paths)
+	out.Notes = append(out.Notes, stack.NewResolver(paths).WithProject(proj).Resolve(traces)...)
 	out.Errors = distinct(ix, traces)
 	if n := movedFrames(out.Errors); n > 0 {
 		out.Notes = append(out.Notes, fmt.Sprintf("%d frame(s) name a function that this checkout has elsewhere than the printed line: the trace comes from another version of the code; they are placed by the function's name (printed_line keeps the line printed)", n))
@@ -60,14 +61,16 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	cands := candidates(ix, out.Errors)
 	cands = otherCallers(ix, out.Errors, cands)
 	cands = builders(ix, out.Errors, cands)
+	cands = nullFieldWriters(ix, out.Errors, cands)
 	cands = recentChanges(ctx, ev, out.Errors, cands)
-	var printed []Suspect // the code that printed the message, merged after a search
+	var printed, commands []Suspect // the code that printed the message or ran the command, merged after a search
 	if !hasCodeFrame(ix, out.Errors) {
 		if leads := libraryLeads(ix, out.Errors); len(leads) > 0 {
 			out.Notes = append(out.Notes, "no frame of the trace is in this repository's code outside tests; suspects include the code that calls the trace's library functions, uses their packages or names what the error message names")
 			cands = merge(cands, leads)
 		}
-		printed = printedBy(ix, failureText(lines, out.Errors))
+		printed = printedBy(ix, failureText(lines, out.Errors), len(out.Errors) == 0)
+		commands = commandLeads(ix, proj, lines)
 	}
 	if len(cands) == 0 {
 		query := failureText(lines, out.Errors)
@@ -86,8 +89,12 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 		}
 	}
 	if len(printed) > 0 {
-		out.Notes = append(out.Notes, "suspects include the code whose string literals print the error message")
+		out.Notes = append(out.Notes, "suspects include the code whose string literals print the error message or spell a value it quotes")
 		cands = merge(cands, printed)
+	}
+	if len(commands) > 0 {
+		out.Notes = append(out.Notes, "suspects include the code that runs the command the input shows being run")
+		cands = merge(cands, commands)
 	}
 	// Evidence for the best few, then the final order.
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
