@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -253,7 +252,7 @@ func eventsOf(ctx context.Context, ix *memory.Index, ids []requestID) ([]idEvent
 			note = fmt.Sprintf("the logs were searched for the request IDs up to %d MiB; %s and later were not", correlateBytes>>20, p)
 			break
 		}
-		n, evs := grepIDs(filepath.Join(ix.Repo(), filepath.FromSlash(p)), p, ids, budget)
+		n, evs := grepIDs(repoPath(ix, p), p, ids, budget)
 		budget -= n
 		out = append(out, evs...)
 	}

@@ -67,7 +67,7 @@ func libraryLeads(ix *memory.Index, errs []Error) []Suspect {
 	}
 	byLead := make([][]hit, len(leads))
 	for _, p := range ownCodeFiles(ix) {
-		b, err := os.ReadFile(filepath.Join(ix.Repo(), filepath.FromSlash(p)))
+		b, err := os.ReadFile(repoPath(ix, p))
 		if err != nil {
 			continue
 		}

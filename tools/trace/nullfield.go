@@ -3,9 +3,7 @@ package trace
 import (
 	"fmt"
 	"math"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -130,14 +128,4 @@ func nullWriters(ix *memory.Index, dir, field string) []nullWriter {
 		}
 	}
 	return out
-}
-
-// fileLines reads a repository file's lines as written (nil when it cannot
-// be read).
-func fileLines(ix *memory.Index, p string) []string {
-	b, err := os.ReadFile(filepath.Join(ix.Repo(), filepath.FromSlash(p)))
-	if err != nil {
-		return nil
-	}
-	return strings.Split(string(b), "\n")
 }

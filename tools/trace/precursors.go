@@ -3,7 +3,6 @@ package trace
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -78,7 +77,7 @@ func precursors(ix *memory.Index, failures []time.Time) []Precursor {
 			continue
 		}
 		seen[c.Path] = true
-		f, err := os.Open(filepath.Join(ix.Repo(), filepath.FromSlash(c.Path)))
+		f, err := os.Open(repoPath(ix, c.Path))
 		if err != nil {
 			continue
 		}

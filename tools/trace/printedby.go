@@ -3,8 +3,6 @@ package trace
 import (
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -108,11 +106,7 @@ func printedBy(ix *memory.Index, message string, values bool) []Suspect {
 		quoted = quotedValues(message)
 	}
 	for _, p := range ownCodeFiles(ix) {
-		b, err := os.ReadFile(filepath.Join(ix.Repo(), filepath.FromSlash(p)))
-		if err != nil {
-			continue
-		}
-		for n, line := range strings.Split(string(b), "\n") {
+		for n, line := range fileLines(ix, p) {
 			if !strings.ContainsAny(line, "\"'`") {
 				continue // no literal here: skip the regular expression
 			}
