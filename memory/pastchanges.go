@@ -36,6 +36,7 @@ type pastChanges struct {
 	commits  []pastCommit
 	postings map[string][]pastPosting
 	avgLen   float64
+	fixes    map[string]float64 // path → time-weighted count of fix commits (fixprior.go)
 }
 
 type pastCommit struct {
@@ -111,12 +112,13 @@ func (ix *Index) pastChangesFor(ctx context.Context) *pastChanges {
 }
 
 func newPastChanges(head string, commits []history.Commit) *pastChanges {
-	p := &pastChanges{head: head, postings: map[string][]pastPosting{}}
+	p := &pastChanges{head: head, postings: map[string][]pastPosting{}, fixes: map[string]float64{}}
 	total := 0
-	for _, c := range commits {
+	for i, c := range commits {
 		if len(c.Files) == 0 || len(c.Files) > pastMaxFiles {
 			continue
 		}
+		p.addFix(c, recency(i, len(commits)))
 		terms := textindex.Analyze(c.Subject + "\n" + c.Body)
 		if len(terms) == 0 {
 			continue
@@ -225,8 +227,7 @@ func isQuestion(text string) bool {
 // touches are found by their words, and a commit that edits the README
 // says little about the next one); a ranked file with no candidate yet brings its
 // first chunk that is not a package header.
-func (ix *Index) markPastChanges(ctx context.Context, text string, cands map[string]*candidate) {
-	past := ix.pastChangesFor(ctx)
+func (ix *Index) markPastChanges(past *pastChanges, text string, cands map[string]*candidate) {
 	if past == nil {
 		return
 	}

@@ -51,8 +51,11 @@ type docFreq func(field, term string) uint64
 // buildPlan makes, for each searchable field, term queries over the query's
 // analysed terms (the index's own code analyzer), plus exact term queries
 // for the requirement IDs the text mentions. Terms absent from a field are
-// left out; common ones only score. With df nil every term is rare.
-func buildPlan(text string, df docFreq, total uint64, commentBoost float64) plan {
+// left out; common ones only score. With df nil every term is rare. The
+// terms of q.Title weigh 1+q.TitleBoost times as much.
+func buildPlan(q Query, df docFreq, total uint64) plan {
+	text, commentBoost := q.Text, q.CommentBoost
+	titled := titleTerms(q)
 	var terms []string
 	seen := map[string]bool{}
 	for _, t := range Analyze(text) {
@@ -80,6 +83,9 @@ func buildPlan(text string, df docFreq, total uint64, commentBoost float64) plan
 			tq := query.NewTermQuery(t)
 			tq.SetField(f.field)
 			tq.SetBoost(f.boost)
+			if titled[t] {
+				tq.SetBoost(f.boost * (1 + q.TitleBoost))
+			}
 			all = append(all, tq)
 			if common {
 				p.boost = append(p.boost, tq)
@@ -109,6 +115,18 @@ func buildPlan(text string, df docFreq, total uint64, commentBoost float64) plan
 		p.find = append(p.find, reqs...)
 	}
 	return p
+}
+
+// titleTerms are the analysed terms of q.Title, or none when it weighs no more.
+func titleTerms(q Query) map[string]bool {
+	if q.Title == "" || q.TitleBoost <= 0 {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, t := range Analyze(q.Title) {
+		out[t] = true
+	}
+	return out
 }
 
 // scoring is the plan's scoring query: a doc must match a finding clause;

@@ -27,7 +27,7 @@ func TestBuildPlanCommonTerms(t *testing.T) {
 		}
 		return 0 // in no other field
 	}
-	p := buildPlan("return err from janitor", df, 10000, 0)
+	p := buildPlan(Query{Text: "return err from janitor"}, df, 10000)
 	if got := bodyTerms(p.find); !reflect.DeepEqual(got, []string{"janitor"}) || len(p.find) != 1 {
 		t.Errorf("finding body terms = %v (of %d), want only [janitor]: terms absent from a field are dropped", got, len(p.find))
 	}
@@ -38,12 +38,12 @@ func TestBuildPlanCommonTerms(t *testing.T) {
 		t.Errorf("scoring-only body terms = %v, want [return err]", got)
 	}
 	// Only common words: they must find the docs themselves.
-	p = buildPlan("return err", df, 10000, 0)
+	p = buildPlan(Query{Text: "return err"}, df, 10000)
 	if got := bodyTerms(p.find); !reflect.DeepEqual(got, []string{"return", "err"}) || p.boost != nil {
 		t.Errorf("all-common query: find %v, boost %v", got, bodyTerms(p.boost))
 	}
 	// Small indexes never split.
-	p = buildPlan("return err from janitor", func(string, string) uint64 { return 400 }, 500, 0)
+	p = buildPlan(Query{Text: "return err from janitor"}, func(string, string) uint64 { return 400 }, 500)
 	if p.boost != nil {
 		t.Errorf("split below commonMinDocs: %v", bodyTerms(p.boost))
 	}

@@ -27,6 +27,11 @@ type Query struct {
 	// docstrings (Doc.Comments), on top of the body match; 0 leaves the
 	// field out.
 	CommentBoost float64
+	// Title is the first line of a query that has more (an issue's title, a
+	// commit's subject): its terms weigh 1+TitleBoost times as much in every
+	// field. "" or TitleBoost 0 weigh every term alike.
+	Title      string
+	TitleBoost float64
 }
 
 // Hit is one result. Fields says which fields matched, for "why it matched":
@@ -87,7 +92,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		if err != nil {
 			return nil, fmt.Errorf("search text index %s: read term statistics: %w", ix.dir, err)
 		}
-		p = buildPlan(q.Text, df, total, q.CommentBoost)
+		p = buildPlan(q, df, total)
 		release()
 		if len(p.find) == 0 { // no query term occurs anywhere
 			return nil, nil
