@@ -36,7 +36,6 @@ type pastChanges struct {
 	commits  []pastCommit
 	postings map[string][]pastPosting
 	avgLen   float64
-	fixes    map[string]float64 // path → time-weighted count of fix commits (fixprior.go)
 }
 
 type pastCommit struct {
@@ -112,13 +111,12 @@ func (ix *Index) pastChangesFor(ctx context.Context) *pastChanges {
 }
 
 func newPastChanges(head string, commits []history.Commit) *pastChanges {
-	p := &pastChanges{head: head, postings: map[string][]pastPosting{}, fixes: map[string]float64{}}
+	p := &pastChanges{head: head, postings: map[string][]pastPosting{}}
 	total := 0
-	for i, c := range commits {
+	for _, c := range commits {
 		if len(c.Files) == 0 || len(c.Files) > pastMaxFiles {
 			continue
 		}
-		p.addFix(c, recency(i, len(commits)))
 		terms := textindex.Analyze(c.Subject + "\n" + c.Body)
 		if len(terms) == 0 {
 			continue

@@ -51,10 +51,6 @@ type Weights struct {
 	// changed (pastchanges.go): weight / (rrfK + the file's rank). 0 turns
 	// it off.
 	History float64
-	// Fixes is the fix prior (fixprior.go): among the code and test files
-	// already found, the ones recent fix commits changed most gain
-	// weight / (rrfK + their rank by it). 0 turns it off.
-	Fixes float64
 	// Title is the boost, inside the text channel, of the terms of a
 	// query's first line when more lines follow (an issue's title, a
 	// commit's subject): they weigh 1+Title times as much. A one-line query
@@ -78,7 +74,8 @@ type Weights struct {
 // Title 2 (an issue's title, a commit's subject weighs three times its
 // body's words): tune issue sets Acc@1 / Acc@5 .384 / .674 → .409 / .698 at 2
 // (.401 / .690 at 1), commit sets .487 / .787 → .490 / .787 (bench/README.md).
-// Fixes stays 0: the fix prior lost on both tune sets at every weight tried.
+// A fix prior (files recent fix commits changed) lost on both tune sets at
+// every weight tried and was taken out (bench/README.md).
 var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2, Exact: 4, Hint: 5, OtherKind: 0.5, Docs: 0.3, Comments: 1, History: 0.5, Title: 2}
 
 // max is the fused score of a chunk ranked first by every fuzzy signal;
@@ -94,20 +91,18 @@ var ErrBadQuery = errors.New("bad query")
 
 // candidate is a chunk in the running for a search.
 type candidate struct {
-	id        string
-	ref       chunkRef
-	textRank  int // 1-based; 0: not found by that channel
-	vecRank   int
-	fields    []string
-	score     float64
-	why       []string
-	exact     int // verbatim level (exactMention…exactDefinition); 0: none
-	exactWhy  string
-	hint      bool // its file is named by the query
-	pastRank  int  // its file's rank among those similar past commits changed; 0: none
-	pastWhy   string
-	priorRank int // its file's rank by the fix prior among the candidates' files; 0: none
-	priorWhy  string
+	id       string
+	ref      chunkRef
+	textRank int // 1-based; 0: not found by that channel
+	vecRank  int
+	fields   []string
+	score    float64
+	why      []string
+	exact    int // verbatim level (exactMention…exactDefinition); 0: none
+	exactWhy string
+	hint     bool // its file is named by the query
+	pastRank int  // its file's rank among those similar past commits changed; 0: none
+	pastWhy  string
 
 	graphBoosted bool
 }
@@ -146,14 +141,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if ix.weights.Hint > 0 {
 		ix.markHints(pq.hints, cands)
 	}
-	if (ix.weights.History > 0 || ix.weights.Fixes > 0) && q.Mode != ModeVector && !isQuestion(q.Text) {
-		past := ix.pastChangesFor(ctx)
-		if ix.weights.History > 0 {
-			ix.markPastChanges(past, q.Text, cands)
-		}
-		if ix.weights.Fixes > 0 {
-			ix.markFixPrior(q, past, cands)
-		}
+	if ix.weights.History > 0 && q.Mode != ModeVector && !isQuestion(q.Text) {
+		ix.markPastChanges(ix.pastChangesFor(ctx), q.Text, cands)
 	}
 
 	ix.mu.RLock()
@@ -354,10 +343,6 @@ func (ix *Index) rank(q Query, wants chunk.Kind, cands map[string]*candidate) []
 		if c.pastRank > 0 {
 			c.score += ix.weights.History / float64(rrfK+c.pastRank)
 			c.why = append(c.why, c.pastWhy)
-		}
-		if c.priorRank > 0 {
-			c.score += ix.weights.Fixes / float64(rrfK+c.priorRank)
-			c.why = append(c.why, c.priorWhy)
 		}
 		if other != "" && ref.file.Kind == other {
 			c.score *= 1 - ix.weights.OtherKind
@@ -747,13 +732,13 @@ func sliceLines(lines []string, start, end int) string {
 }
 
 // WeightNames are the names Weights.Set accepts, in the order of the fields.
-var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "comments", "history", "fixes", "title"}
+var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "comments", "history", "title"}
 
 // Set changes the weight called name (one of WeightNames). A weight is 0 or
 // more; other-kind is a share and stays below 1.
 func (w *Weights) Set(name string, v float64) error {
 	fields := map[string]*float64{"text": &w.Text, "vector": &w.Vector, "symbol": &w.Symbol, "req": &w.Req,
-		"graph": &w.Graph, "exact": &w.Exact, "hint": &w.Hint, "other-kind": &w.OtherKind, "docs": &w.Docs, "comments": &w.Comments, "history": &w.History, "fixes": &w.Fixes, "title": &w.Title}
+		"graph": &w.Graph, "exact": &w.Exact, "hint": &w.Hint, "other-kind": &w.OtherKind, "docs": &w.Docs, "comments": &w.Comments, "history": &w.History, "title": &w.Title}
 	f, ok := fields[name]
 	if !ok {
 		return fmt.Errorf("unknown weight %q; weights: %s", name, strings.Join(WeightNames, ", "))
