@@ -125,8 +125,21 @@ var devaiRules = []struct {
 	// client; -P (the port) is another flag, and psql's -p is a port.
 	{id: "mysql-password", keywords: []string{"mysql", "mariadb"}, regex: `(?:^|[\s;|&(/\x60'"])(?i:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mysqlsh|mariadb|mariadb-dump|mariadb-admin)[ \t][^\n]*?[ \t]-p([^\s"'\x60]+)`},
 	// password=…, secret: …, token="…" in query strings, env files, YAML, logs.
-	{id: "password-field", keywords: []string{"pass", "pwd", "secret", "token", "key"}, regex: `(?i)\b[a-z0-9_.-]{0,30}(?:passw(?:or)?d|pwd|secret|token|api[_-]?key)[a-z0-9_.-]{0,10}["']?[ \t]*(?:=|:)[ \t]*["']?([^\s"'&,;]{4,})`},
+	// Code that hands a credential on is not one: a member access on the
+	// right (process.env.API_KEY, self._token), or a statement that ends in
+	// ; and assigns a variable (final Token token = currentToken;). A
+	// connection string (Password=Secr3t;) has no spaces around its =.
+	{id: "password-field", keywords: []string{"pass", "pwd", "secret", "token", "key"}, regex: `(?i)\b[a-z0-9_.-]{0,30}(?:passw(?:or)?d|pwd|secret|token|api[_-]?key)[a-z0-9_.-]{0,10}["']?[ \t]*(?:=|:)[ \t]*["']?([^\s"'&,;]{4,})`,
+		allow: []string{memberAccess}, lineOK: variableAssignment},
 }
+
+// memberAccess is a value that reads a field: two to six identifier
+// segments joined by dots, none longer than 30 (a JWT's are longer).
+const memberAccess = `^[A-Za-z_$][\w$]{0,29}(?:\.[A-Za-z_$][\w$]{0,29}){1,5}$`
+
+// variableAssignment is a whole line that assigns a camelCase or snake_case
+// variable in a ;-terminated statement, with spaces around the =.
+const variableAssignment = `^[ \t]*(?:[\w<>\[\],.?]+[ \t]+)*[A-Za-z_$][\w$.]*[ \t]+=[ \t]+[a-z_$][a-z0-9$]*(?:[A-Z_][A-Za-z0-9_$]*)+[ \t]*;[ \t]*$`
 
 // flagProse is the word after a flag's name in prose and help text
 // ("use --token when…", "--password for the database"): not a value.
