@@ -75,6 +75,7 @@ func runLoghub(args []string) error {
 	dir := fs.String("dir", "", "loghub: a checkout, or the bare git mirror (read with git show HEAD:…)")
 	only := fs.String("only", "", "score only these systems (comma-separated)")
 	why := fs.Bool("why", false, "list devai's templates that mix or split true events")
+	corrected := fs.String("corrected", "", "score against the corrected labels of Khan et al. (ICSE 2022) instead: a checkout or bare mirror of github.com/logpai/logparser (data/loghub_2k_corrected)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func runLoghub(args []string) error {
 		if *only != "" && !strings.Contains(","+*only+",", ","+sys.name+",") {
 			continue
 		}
-		set, err := loadLoghub(*dir, sys.name)
+		set, err := loadLoghub(*dir, *corrected, sys.name)
 		if err != nil {
 			return err
 		}
@@ -114,28 +115,38 @@ func runLoghub(args []string) error {
 }
 
 // loadLoghub reads <System>/<System>_2k.log and its _structured.csv from a
-// checkout, or from a bare mirror with git show.
-func loadLoghub(dir, system string) (loghubSet, error) {
+// checkout, or from a bare mirror with git show. With a logparser checkout
+// or mirror in corrected, the truth is logparser's corrected labels
+// (data/loghub_2k_corrected/<System>/<System>_2k.log_structured_corrected.csv),
+// which fix templates that loghub's labels wrote inconsistently.
+func loadLoghub(dir, corrected, system string) (loghubSet, error) {
 	base := system + "/" + system + "_2k.log"
 	raw, err := readLoghubFile(dir, base)
 	if err != nil {
 		return loghubSet{}, err
 	}
-	structured, err := readLoghubFile(dir, base+"_structured.csv")
+	truthName := system + "_2k.log_structured.csv"
+	var structured []byte
+	if corrected == "" {
+		structured, err = readLoghubFile(dir, base+"_structured.csv")
+	} else {
+		truthName = system + "_2k.log_structured_corrected.csv"
+		structured, err = readRepoFile(corrected, "HEAD", "data/loghub_2k_corrected/"+system+"/"+truthName)
+	}
 	if err != nil {
 		return loghubSet{}, err
 	}
 	recs, err := csv.NewReader(bytes.NewReader(structured)).ReadAll()
 	if err != nil || len(recs) < 2 {
-		return loghubSet{}, fmt.Errorf("%s_structured.csv: %d records, %v", system, len(recs), err)
+		return loghubSet{}, fmt.Errorf("%s: %d records, %v", truthName, len(recs), err)
 	}
 	ev, tpl := column(recs[0], "EventId"), column(recs[0], "EventTemplate")
 	if ev < 0 || tpl < 0 {
-		return loghubSet{}, fmt.Errorf("%s_structured.csv: no EventId/EventTemplate column in %v", system, recs[0])
+		return loghubSet{}, fmt.Errorf("%s: no EventId/EventTemplate column in %v", truthName, recs[0])
 	}
 	lines := strings.Split(strings.TrimSuffix(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n"), "\n")
 	if len(lines) != len(recs)-1 {
-		return loghubSet{}, fmt.Errorf("%s: %d lines, %d truth rows", system, len(lines), len(recs)-1)
+		return loghubSet{}, fmt.Errorf("%s: %d lines, %d truth rows in %s", system, len(lines), len(recs)-1, truthName)
 	}
 	s := loghubSet{name: system, lines: lines}
 	for _, r := range recs[1:] {

@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -45,5 +48,39 @@ func TestNaiveGroups(t *testing.T) {
 	ids, tpls := naiveGroups([]string{"a 1 b 22 x", "a 3 b 4 y", "a 3 c 4"})
 	if fmt.Sprint(ids) != "[0 0 1]" || tpls[0] != "a <*> b <*> x" {
 		t.Errorf("ids %v templates %v", ids, tpls)
+	}
+}
+
+// TestLoadLoghubCorrected reads the lines from loghub and the truth from
+// logparser's corrected labels, and refuses a truth of another length.
+func TestLoadLoghubCorrected(t *testing.T) {
+	loghub, logparser := t.TempDir(), t.TempDir()
+	write := func(root, path, text string) {
+		t.Helper()
+		p := filepath.Join(root, filepath.FromSlash(path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(loghub, "Sys/Sys_2k.log", "a 1\nb 2\n")
+	write(loghub, "Sys/Sys_2k.log_structured.csv", "LineId,Content,EventId,EventTemplate\n1,a 1,E1,a <*>\n2,b 2,E2,b <*>\n")
+	write(logparser, "data/loghub_2k_corrected/Sys/Sys_2k.log_structured_corrected.csv",
+		"LineId,Content,EventId,EventTemplate\n1,a 1,E7,a <*>\n2,b 2,E7,<*> <*>\n")
+
+	orig, err := loadLoghub(loghub, "", "Sys")
+	if err != nil || strings.Join(orig.events, ",") != "E1,E2" {
+		t.Fatalf("loghub's labels: %v, %v", orig.events, err)
+	}
+	fixed, err := loadLoghub(loghub, logparser, "Sys")
+	if err != nil || strings.Join(fixed.events, ",") != "E7,E7" || fixed.templates[1] != "<*> <*>" || fixed.lines[1] != "b 2" {
+		t.Fatalf("corrected labels: %+v, %v", fixed, err)
+	}
+
+	write(logparser, "data/loghub_2k_corrected/Sys/Sys_2k.log_structured_corrected.csv", "LineId,Content,EventId,EventTemplate\n1,a 1,E7,a <*>\n")
+	if _, err := loadLoghub(loghub, logparser, "Sys"); err == nil || !strings.Contains(err.Error(), "2 lines, 1 truth rows") {
+		t.Fatalf("a short truth file: err = %v, want a count mismatch", err)
 	}
 }
