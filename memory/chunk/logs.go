@@ -276,7 +276,8 @@ func parseLogLine(l string) logEvent {
 		e.level = map[string]string{"I": "info", "W": "warn", "E": "error", "F": "fatal"}[m[1]]
 		rest = l[len(m[0]):]
 	} else if m := syslogTim.FindStringSubmatch(l); m != nil {
-		e.time, _ = time.Parse("Jan _2 15:04:05", m[1])
+		t, _ := time.Parse("Jan _2 15:04:05", m[1])
+		e.time = logparse.PlaceYear(t, time.Now())
 		rest = l[len(m[0]):]
 	}
 	if kv := logfmtKV.FindAllStringSubmatch(l, -1); len(kv) >= 2 {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // maskToken is one token masked, built the plain way.
@@ -201,5 +202,22 @@ func TestSummaryOrder(t *testing.T) {
 	want := []string{"1 disk full on /var", "5 status unpacked pkg-b:amd64 <VER>", "1 status half-configured pkg-a:amd64 <NUM>", "1 startup archives unpack"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("order:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestSummarySyslogSeen: a template of syslog lines, whose stamps have no
+// year, has a last seen. At year 0 every stamp sorted before the zero
+// LastSeen, so the column stayed empty.
+func TestSummarySyslogSeen(t *testing.T) {
+	log := "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: check pass; user unknown\n" +
+		"Jun 16 02:04:59 combo sshd(pam_unix)[20882]: check pass; user unknown\n"
+	s, err := Summarize(strings.NewReader(log), SummaryOptions{Now: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)})
+	if err != nil || len(s.Templates) != 1 {
+		t.Fatalf("Summarize: %+v, %v", s, err)
+	}
+	tpl := s.Templates[0]
+	want := time.Date(2026, 6, 16, 2, 4, 59, 0, time.UTC)
+	if !tpl.FirstSeen.Equal(time.Date(2026, 6, 14, 15, 16, 1, 0, time.UTC)) || !tpl.LastSeen.Equal(want) {
+		t.Errorf("first seen %v, last seen %v: want 2026-06-14 15:16:01 and %v", tpl.FirstSeen, tpl.LastSeen, want)
 	}
 }

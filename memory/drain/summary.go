@@ -41,6 +41,9 @@ type SummaryOptions struct {
 	Drain    Options
 	MaxBytes int64 // stop after this many bytes (0: no limit)
 	Lines    bool  // fill LineTemplates
+	// Now places stamps written without a year (logparse.PlaceYear);
+	// zero: the clock.
+	Now time.Time
 }
 
 // Summarize streams r through the log scanner and the miner. Memory grows
@@ -48,6 +51,7 @@ type SummaryOptions struct {
 func Summarize(r io.Reader, opts SummaryOptions) (Summary, error) {
 	sc := logparse.NewScanner(r, opts.MaxBytes)
 	sc.NoFields = true
+	sc.Now = opts.Now
 	m := New(opts.Drain)
 	s := Summary{Formats: map[string]int{}}
 	var byID []*Template // by cluster ID

@@ -32,7 +32,7 @@ func TestParseLine(t *testing.T) {
 		{"logfmt (shop access.log)", `time=2026-11-23T21:44:52.051Z level=INFO msg=request request_id=req-08 method=GET path=/healthz status=200 ua="Go http"`, "logfmt", "info", "request", ts("2026-11-23T21:44:52.051Z"), "ua", "Go http"},
 		{"go log prefix", `janitor: 2026/11/23 21:44:50.843699 started interval=10s ttl=45s`, "text", "", "started interval=10s ttl=45s", ts("2026-11-23T21:44:50.843699Z"), "", ""},
 		{"log4j", `2024-01-01 12:00:00,123 ERROR [main] c.e.Foo - it broke`, "text", "error", "it broke", ts("2024-01-01T12:00:00.123Z"), "", ""},
-		{"syslog", `Jun 14 15:16:01 host sshd[42]: Failed password for root`, "text", "", "Failed password for root", time.Date(0, 6, 14, 15, 16, 1, 0, time.UTC), "", ""},
+		{"syslog", `Jun 14 15:16:01 host sshd[42]: Failed password for root`, "text", "", "Failed password for root", PlaceYear(time.Date(0, 6, 14, 15, 16, 1, 0, time.UTC), time.Now()), "", ""},
 		{"nginx combined", `127.0.0.1 - - [24/Nov/2026:00:02:38 +0000] "POST /api/orders/7?x=1 HTTP/1.1" 502 157 "-" "curl/7.88.1"`, "access", "error", "POST /api/orders/7?x=1 502", ts("2026-11-24T00:02:38Z"), "user_agent", "curl/7.88.1"},
 		{"postgres", `2026-11-24 00:02:56.427 UTC [18892] LOG:  connection received: host=127.0.0.1 port=5433`, "text", "info", "connection received: host=127.0.0.1 port=5433", ts("2026-11-24T00:02:56.427Z"), "", ""},
 		{"panic", `panic: runtime error: index out of range`, "text", "fatal", "panic: runtime error: index out of range", time.Time{}, "", ""},
@@ -187,5 +187,37 @@ func TestScannerKeepsCRIPartials(t *testing.T) {
 		if strings.Join(got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("%q:\ngot  %q\nwant %q", c.in, got, c.want)
 		}
+	}
+}
+
+// TestScannerPlacesYearlessStamps: syslog's "Jun 14 15:16:01" has no year.
+// Left at year 0 it sorts before every real time, so a template's last seen
+// and every time window missed it.
+func TestScannerPlacesYearlessStamps(t *testing.T) {
+	now := time.Date(2026, 12, 5, 11, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		line string
+		now  time.Time
+		want time.Time
+	}{
+		{"earlier this year", "Jun 14 15:16:01 combo sshd[19939]: check pass; user unknown", now, time.Date(2026, 6, 14, 15, 16, 1, 0, time.UTC)},
+		{"later today: a zone apart, still this year", "Dec  5 23:30:00 host cron[1]: job done", now, time.Date(2026, 12, 5, 23, 30, 0, 0, time.UTC)},
+		{"days ahead: last year", "Dec 24 08:00:00 host cron[1]: job done", now, time.Date(2025, 12, 24, 8, 0, 0, 0, time.UTC)},
+		{"read in January: December is last year's", "Dec 31 23:59:59 host kernel: eth0 up", time.Date(2027, 1, 2, 9, 0, 0, 0, time.UTC), time.Date(2026, 12, 31, 23, 59, 59, 0, time.UTC)},
+		{"a stamp with its year keeps it", "2005-06-14 15:16:01 INFO started", now, time.Date(2005, 6, 14, 15, 16, 1, 0, time.UTC)},
+		{"Apache's year is kept", "[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok", now, time.Date(2005, 12, 4, 4, 47, 44, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := NewScanner(strings.NewReader(tt.line+"\n"), 0)
+			sc.Now = tt.now
+			if !sc.Scan() {
+				t.Fatalf("no record: %v", sc.Err())
+			}
+			if got := sc.Record().Time; !got.Equal(tt.want) {
+				t.Errorf("time = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

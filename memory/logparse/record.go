@@ -39,8 +39,42 @@ var (
 
 // ParseLine reads one line (no trailing newline) into a record: JSON
 // (docker json-file, OTel, structured loggers), CRI, access log, logfmt,
-// else text.
-func ParseLine(s string) Record { return parseLine(s, true) }
+// else text. A stamp without a year takes this year's (PlaceYear).
+func ParseLine(s string) Record {
+	r := parseLine(s, true)
+	if yearless(r.Time) {
+		r.Time = PlaceYear(r.Time, time.Now())
+	}
+	return r
+}
+
+// yearSlack is how far past now a placed stamp may fall before it is taken
+// for last year's: clocks and zones differ by hours, not by a day.
+const yearSlack = 24 * time.Hour
+
+// PlaceYear gives a stamp written without a year (syslog's "Jun 14
+// 15:16:01", parsed as year 0) now's year, or the year before when that
+// would put it more than a day after now, as rsyslog and Logstash guess.
+// Left at year 0 it sorts before every real time and falls outside every
+// time window. A stamp with a year is returned as it is.
+func PlaceYear(t, now time.Time) time.Time {
+	if !yearless(t) || t.Year() != 0 {
+		return t
+	}
+	placed := withYear(t, now.Year())
+	if placed.After(now.Add(yearSlack)) {
+		placed = withYear(t, now.Year()-1)
+	}
+	return placed
+}
+
+// yearless tells a stamp parsed without a year (year 0) cheaply: it is
+// before the zero Time (year 1); Year() would cost a date computation a line.
+func yearless(t time.Time) bool { return t.Before(time.Time{}) }
+
+func withYear(t time.Time, year int) time.Time {
+	return time.Date(year, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+}
 
 // parseLine is ParseLine; without fields it leaves Record.Fields nil,
 // which spares template mining a map per line.

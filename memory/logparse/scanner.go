@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"time"
 )
 
 // MaxLineBytes is the longest line kept whole; the rest of a longer line
@@ -42,6 +43,9 @@ type Scanner struct {
 	// NoFields leaves Record.Fields nil: template mining does not need
 	// them, and a map per line was much of its cost.
 	NoFields bool
+	// Now places stamps written without a year (PlaceYear). Zero: the
+	// clock when the first such stamp is read.
+	Now time.Time
 }
 
 // NewScanner reads r up to maxBytes (0: no limit).
@@ -162,6 +166,9 @@ func (s *Scanner) flush() {
 // push makes r the pending record and reports whether the one before it
 // is now ready in s.out.
 func (s *Scanner) push(r Record) bool {
+	if yearless(r.Time) {
+		r.Time = s.placeYear(r.Time)
+	}
 	ready := s.pending != nil
 	if ready {
 		s.flush()
@@ -286,4 +293,11 @@ func exceptionHeader(raw string) bool {
 		return false
 	}
 	return strings.HasSuffix(head, "Exception") || strings.HasSuffix(head, "Error") || strings.HasSuffix(head, "Throwable")
+}
+
+func (s *Scanner) placeYear(t time.Time) time.Time {
+	if s.Now.IsZero() {
+		s.Now = time.Now()
+	}
+	return PlaceYear(t, s.Now)
 }
