@@ -52,7 +52,8 @@ func TestNaiveGroups(t *testing.T) {
 }
 
 // TestLoadLoghubCorrected reads the lines from loghub and the truth from
-// logparser's corrected labels, and refuses a truth of another length.
+// logparser's corrected labels, grouped by corrected template (the ids are
+// loghub's), and refuses a truth of another length.
 func TestLoadLoghubCorrected(t *testing.T) {
 	loghub, logparser := t.TempDir(), t.TempDir()
 	write := func(root, path, text string) {
@@ -75,7 +76,7 @@ func TestLoadLoghubCorrected(t *testing.T) {
 		t.Fatalf("loghub's labels: %v, %v", orig.events, err)
 	}
 	fixed, err := loadLoghub(loghub, logparser, "Sys")
-	if err != nil || strings.Join(fixed.events, ",") != "E7,E7" || fixed.templates[1] != "<*> <*>" || fixed.lines[1] != "b 2" {
+	if err != nil || strings.Join(fixed.events, ",") != "a <*>,<*> <*>" || fixed.templates[1] != "<*> <*>" || fixed.lines[1] != "b 2" {
 		t.Fatalf("corrected labels: %+v, %v", fixed, err)
 	}
 
