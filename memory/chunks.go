@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"path"
 	"sort"
 	"time"
 
@@ -117,4 +118,22 @@ func infoOf(f *fileEntry, m *chunkMeta) ChunkInfo {
 		SymbolKind: m.SymbolKind, Signature: m.Signature, Requirements: m.Requirements,
 		TestNames: m.TestNames, Time: m.Time, Level: m.Level,
 	}
+}
+
+// TestFilesByDir lists the indexed test files by directory, each list
+// sorted: where a new test for a file belongs (walk.TestHome).
+func (ix *Index) TestFilesByDir() map[string][]string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := map[string][]string{}
+	for p, f := range ix.man.Files {
+		if f.Kind == chunk.Test {
+			d := path.Dir(p)
+			out[d] = append(out[d], p)
+		}
+	}
+	for _, files := range out {
+		sort.Strings(files)
+	}
+	return out
 }

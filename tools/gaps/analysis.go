@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 	"github.com/devaiops/devai/memory/graph"
 	"github.com/devaiops/devai/memory/history"
 	"github.com/devaiops/devai/memory/textindex"
+	"github.com/devaiops/devai/memory/walk"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -51,7 +50,7 @@ type analysis struct {
 
 func newAnalysis(ctx context.Context, ix *memory.Index, in Input, opts Options) (*analysis, error) {
 	a := &analysis{ctx: ctx, ix: ix, repo: ix.Repo(), g: ix.Graph(), byPath: map[string][]memory.ChunkInfo{},
-		testFilesByDir: map[string][]string{}, codeFiles: map[string]bool{}, src: map[string][]string{}, calleeCache: map[string][]graph.Node{}, callerCache: map[string][]graph.Node{}}
+		testFilesByDir: ix.TestFilesByDir(), codeFiles: map[string]bool{}, src: map[string][]string{}, calleeCache: map[string][]graph.Node{}, callerCache: map[string][]graph.Node{}}
 	if in.Path != "" {
 		g, err := textindex.CompileGlob(in.Path)
 		if err != nil {
@@ -80,10 +79,6 @@ func newAnalysis(ctx context.Context, ix *memory.Index, in Input, opts Options) 
 			}
 			if c.Symbol != "" && c.SymbolKind != "package" {
 				a.byPath[c.Path] = append(a.byPath[c.Path], c)
-			}
-			dir := path.Dir(c.Path)
-			if !contains(a.testFilesByDir[dir], c.Path) {
-				a.testFilesByDir[dir] = append(a.testFilesByDir[dir], c.Path)
 			}
 		}
 	}
@@ -244,48 +239,9 @@ func (a *analysis) text(p string, start, end int) string {
 	return strings.Join(l[start-1:end], "\n")
 }
 
-// nearestTestFile is where a test for p belongs: p's own _test file or
-// test twin when it exists, else the test file of its directory, else the
-// closest directory with tests.
+// nearestTestFile is where a test for p belongs (walk.TestHome).
 func (a *analysis) nearestTestFile(p string) string {
-	dir := path.Dir(p)
-	ext := path.Ext(p)
-	stem := strings.TrimSuffix(path.Base(p), ext)
-	own := []string{stem + "_test" + ext, "test_" + stem + ext, stem + ".test" + ext, stem + ".spec" + ext, stem + "Test" + ext}
-	if files := a.testFilesByDir[dir]; len(files) > 0 {
-		for _, f := range files {
-			if contains(own, path.Base(f)) {
-				return f
-			}
-		}
-		sorted := append([]string(nil), files...)
-		sort.Strings(sorted)
-		return sorted[0]
-	}
-	if ext == ".go" {
-		// Go tests live next to the code, in the package's directory.
-		return path.Join(dir, stem+"_test.go") + " (new)"
-	}
-	// The closest directory with tests, by shared path prefix.
-	best, bestScore := "", -1
-	for d, files := range a.testFilesByDir {
-		score := commonPrefix(d, dir)
-		for _, f := range files {
-			if contains(own, path.Base(f)) {
-				score += 100 // tests/test_x.py for x.py
-			}
-		}
-		if score > bestScore || (score == bestScore && d < path.Dir(best)) {
-			best, bestScore = files[0], score
-		}
-	}
-	if best == "" {
-		if strings.HasSuffix(p, ".go") {
-			return path.Join(dir, stem+"_test.go") + " (new)"
-		}
-		return ""
-	}
-	return best
+	return walk.TestHome(p, a.testFilesByDir)
 }
 
 func commonPrefix(a, b string) int {

@@ -11,6 +11,7 @@ import (
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/coverage"
 	"github.com/devaiops/devai/memory/graph"
+	"github.com/devaiops/devai/memory/walk"
 )
 
 // behaviour are the symbol kinds a test can exercise. Constants, variables,
@@ -326,7 +327,7 @@ func (a *analysis) modelTest(c memory.ChunkInfo) (memory.ChunkInfo, bool) {
 			candidates = append(candidates, t)
 		}
 	}
-	nearest := strings.TrimSuffix(a.nearestTestFile(c.Path), " (new)")
+	nearest := strings.TrimSuffix(a.nearestTestFile(c.Path), walk.NewSuffix)
 	best, bestScore := memory.ChunkInfo{}, -1
 	for _, t := range candidates {
 		score := 0

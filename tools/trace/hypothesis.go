@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/devaiops/devai/memory/stack"
+	"github.com/devaiops/devai/memory/walk"
 )
 
 // faultKinds maps words of an error message to what usually causes it and
@@ -40,8 +41,9 @@ var faultKinds = []struct {
 		"a slow dependency"},
 }
 
-// hypothesize writes the suspect's hypothesis and the test to write.
-func hypothesize(s *Suspect, errs []Error, rank int) {
+// hypothesize writes the suspect's hypothesis and the test to write;
+// testsByDir are the repository's test files (memory.Index.TestFilesByDir).
+func hypothesize(s *Suspect, errs []Error, rank int, testsByDir map[string][]string) {
 	e := errorOf(s, errs)
 	msg := strings.TrimSpace(e.Type + ": " + e.Message)
 	cause, input := "the error surfaced here", "the input from the log"
@@ -85,7 +87,7 @@ func hypothesize(s *Suspect, errs []Error, rank int) {
 	}
 	b.WriteString(".")
 	s.Hypothesis = b.String()
-	s.WriteTest = testAdvice(s, e, name, input, rank)
+	s.WriteTest = testAdvice(s, e, name, input, rank, testsByDir)
 }
 
 // withoutWeight drops the trailing "+0.35" of a score part.
@@ -122,25 +124,8 @@ func isTopFrame(s *Suspect, e Error) bool {
 
 // testAdvice names the test file by each language's convention and says
 // what the test should do.
-func testAdvice(s *Suspect, e Error, name, input string, rank int) string {
-	dir, file := path.Split(s.Path)
-	ext := path.Ext(file)
-	base := strings.TrimSuffix(file, ext)
-	var testFile string
-	switch ext {
-	case ".go":
-		testFile = dir + base + "_test.go"
-	case ".py":
-		testFile = dir + "test_" + file
-	case ".js", ".ts", ".mjs", ".cjs":
-		testFile = dir + base + ".test" + ext
-	case ".java", ".kt":
-		testFile = strings.Replace(dir, "/main/", "/test/", 1) + base + "Test" + ext
-	case ".rs":
-		testFile = s.Path + " (a #[cfg(test)] mod tests)"
-	default:
-		testFile = "a test next to " + s.Path
-	}
+func testAdvice(s *Suspect, e Error, name, input string, rank int, testsByDir map[string][]string) string {
+	testFile := testFileFor(s.Path, testsByDir)
 	bare := name
 	if i := strings.LastIndexByte(bare, '.'); i >= 0 {
 		bare = bare[i+1:]
@@ -168,6 +153,33 @@ var (
 	idPattern   = regexp.MustCompile(`(?i)"?\b(request[_-]?id|req[_-]?id|x-request-id|trace[_-]?id|span[_-]?id|correlation[_-]?id|user[_-]?id|order[_-]?id|session[_-]?id)"?\s*[=:]\s*"?([\w.:\-]{3,})`)
 	timePattern = regexp.MustCompile(`\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?`)
 )
+
+// testFileFor is where a test of the code at p goes: the repository's own
+// test file for it, or the test file beside it, as find_test_gaps places
+// them (walk.TestHome: flask's src/flask/templating.py is tested in
+// tests/test_templating.py); a Rust file's own tests module; else a new
+// file by the language's convention, marked as new.
+func testFileFor(p string, testsByDir map[string][]string) string {
+	dir, file := path.Split(p)
+	ext := path.Ext(file)
+	base := strings.TrimSuffix(file, ext)
+	if ext == ".rs" {
+		return p + " (a #[cfg(test)] mod tests)"
+	}
+	home := walk.TestHome(p, testsByDir)
+	if path.Base(home) == base+"Test"+ext || home != "" && ext != ".java" && ext != ".kt" {
+		return home
+	}
+	switch ext {
+	case ".py":
+		return dir + "test_" + file + walk.NewSuffix
+	case ".js", ".ts", ".mjs", ".cjs":
+		return dir + base + ".test" + ext + walk.NewSuffix
+	case ".java", ".kt":
+		return strings.Replace(dir, "/main/", "/test/", 1) + base + "Test" + ext + walk.NewSuffix
+	}
+	return "a test next to " + p
+}
 
 // reproMargin is how many lines before a trace are read for its context.
 const reproMargin = 20

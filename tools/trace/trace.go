@@ -126,10 +126,11 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	if len(cands) > in.MaxSuspects {
 		cands = cands[:in.MaxSuspects]
 	}
+	testsByDir := ix.TestFilesByDir()
 	for i := range cands {
 		cands[i].Rank = i + 1
 		cands[i].Score = round(cands[i].Score)
-		hypothesize(&cands[i], out.Errors, i)
+		hypothesize(&cands[i], out.Errors, i, testsByDir)
 	}
 	out.Suspects = cands
 	if st := ix.Status(); st.State == "indexing" {

@@ -1,0 +1,29 @@
+package walk
+
+import "testing"
+
+func TestTestHome(t *testing.T) {
+	flask := map[string][]string{"tests": {"tests/test_basic.py", "tests/test_templating.py"}}
+	tests := []struct {
+		name, file string
+		tests      map[string][]string
+		want       string
+	}{
+		{"python src layout: the tests/ file named after it", "src/flask/templating.py", flask, "tests/test_templating.py"},
+		{"python: no own file, the closest test folder's first", "src/flask/ctx.py", flask, "tests/test_basic.py"},
+		{"go: its own _test.go", "pkg/auth/service.go", map[string][]string{"pkg/auth": {"pkg/auth/a_test.go", "pkg/auth/service_test.go"}}, "pkg/auth/service_test.go"},
+		{"go: the package's test file", "pkg/auth/token.go", map[string][]string{"pkg/auth": {"pkg/auth/service_test.go"}}, "pkg/auth/service_test.go"},
+		{"go: none yet", "pkg/auth/token.go", nil, "pkg/auth/token_test.go (new)"},
+		{"java: FooTest under src/test wins over a nearer folder", "src/main/java/com/x/Foo.java",
+			map[string][]string{"src/main/java/com/x/util": {"src/main/java/com/x/util/HelperTest.java"}, "src/test/java/com/x": {"src/test/java/com/x/FooTest.java"}},
+			"src/test/java/com/x/FooTest.java"},
+		{"no tests anywhere", "lib/router.js", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := TestHome(tt.file, tt.tests); got != tt.want {
+				t.Errorf("TestHome(%q) = %q, want %q", tt.file, got, tt.want)
+			}
+		})
+	}
+}
