@@ -15,7 +15,8 @@ const NewSuffix = " (new)"
 // x.test.js, XTest.java) when it exists beside it, else the first test file
 // of its directory, else, for Go, p's _test.go (marked NewSuffix), else
 // the test file of the closest directory with tests, where one named after
-// p wins (tests/test_x.py for src/pkg/x.py). "" when the repository has no
+// p wins (tests/test_x.py for src/pkg/x.py) and, among equally close ones,
+// the directory with the most tests. "" when the repository has no
 // test at all and p is not Go.
 func TestHome(p string, testsByDir map[string][]string) string {
 	dir := path.Dir(p)
@@ -28,7 +29,7 @@ func TestHome(p string, testsByDir map[string][]string) string {
 				return f
 			}
 		}
-		return slices.Min(files)
+		return firstTest(files)
 	}
 	if ext == ".go" {
 		// Go tests live next to the code, in the package's directory.
@@ -45,10 +46,12 @@ func TestHome(p string, testsByDir map[string][]string) string {
 		if len(files) == 0 {
 			continue
 		}
-		cand, score := slices.Min(files), sharedDirs(d, dir)
+		// Closer folders first; among equals, the project's main suite
+		// (tests/ with thirty files, not an example's tests/ with two).
+		cand, score := firstTest(files), 1000*sharedDirs(d, dir)+min(len(files), 999)
 		for _, f := range files {
 			if slices.Contains(own, path.Base(f)) {
-				cand, score = f, score+100
+				cand, score = f, score+100000
 				break
 			}
 		}
@@ -57,6 +60,32 @@ func TestHome(p string, testsByDir map[string][]string) string {
 		}
 	}
 	return best
+}
+
+// firstTest is the first of a folder's test files (sorted) that holds
+// tests rather than their setup: conftest.py and __init__.py come last.
+func firstTest(files []string) string {
+	best := ""
+	for _, f := range files {
+		if setupFile(f) {
+			continue
+		}
+		if best == "" || f < best {
+			best = f
+		}
+	}
+	if best == "" {
+		return slices.Min(files)
+	}
+	return best
+}
+
+func setupFile(p string) bool {
+	switch path.Base(p) {
+	case "conftest.py", "__init__.py", "setup.js", "jest.setup.js":
+		return true
+	}
+	return false
 }
 
 // sharedDirs counts the leading directories a and b share.

@@ -18,6 +18,10 @@ func TestTestHome(t *testing.T) {
 			map[string][]string{"src/main/java/com/x/util": {"src/main/java/com/x/util/HelperTest.java"}, "src/test/java/com/x": {"src/test/java/com/x/FooTest.java"}},
 			"src/test/java/com/x/FooTest.java"},
 		{"no tests anywhere", "lib/router.js", nil, ""},
+		{"the main suite, not an example's, and no conftest", "src/flask/app.py",
+			map[string][]string{"examples/javascript/tests": {"examples/javascript/tests/conftest.py", "examples/javascript/tests/test_js_example.py"}, "tests": {"tests/conftest.py", "tests/test_basic.py", "tests/test_cli.py"}},
+			"tests/test_basic.py"},
+		{"only setup files: still a place", "src/pkg/x.py", map[string][]string{"tests": {"tests/conftest.py"}}, "tests/conftest.py"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
