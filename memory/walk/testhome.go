@@ -48,7 +48,7 @@ func TestHome(p string, testsByDir map[string][]string) string {
 		}
 		// Closer folders first; among equals, the project's main suite
 		// (tests/ with thirty files, not an example's tests/ with two).
-		cand, score := firstTest(files), 1000*sharedDirs(d, dir)+min(len(files), 999)
+		cand, score := firstTest(files), 1000*SharedDirs(d, dir)+min(len(files), 999)
 		for _, f := range files {
 			if slices.Contains(own, path.Base(f)) {
 				cand, score = f, score+100000
@@ -88,8 +88,8 @@ func setupFile(p string) bool {
 	return false
 }
 
-// sharedDirs counts the leading directories a and b share.
-func sharedDirs(a, b string) int {
+// SharedDirs counts the leading directories a and b share.
+func SharedDirs(a, b string) int {
 	pa, pb := strings.Split(a, "/"), strings.Split(b, "/")
 	n := 0
 	for n < len(pa) && n < len(pb) && pa[n] == pb[n] {

@@ -244,15 +244,6 @@ func (a *analysis) nearestTestFile(p string) string {
 	return walk.TestHome(p, a.testFilesByDir)
 }
 
-func commonPrefix(a, b string) int {
-	pa, pb := strings.Split(a, "/"), strings.Split(b, "/")
-	n := 0
-	for n < len(pa) && n < len(pb) && pa[n] == pb[n] {
-		n++
-	}
-	return n
-}
-
 // tally counts something at path p in the project's summary and, when p is
 // in the --path scope, in the scoped one, so the figures a filtered call
 // reports describe what it selected.

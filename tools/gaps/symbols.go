@@ -364,7 +364,7 @@ func (a *analysis) modelTest(c memory.ChunkInfo) (memory.ChunkInfo, bool) {
 		if t.Language != c.Language || t.Kind != "test" {
 			continue
 		}
-		if p := commonPrefix(path.Dir(t.Path), dir); p > bestPrefix {
+		if p := walk.SharedDirs(path.Dir(t.Path), dir); p > bestPrefix {
 			found, bestPrefix = t, p
 		}
 	}
