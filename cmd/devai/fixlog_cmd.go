@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/devaiops/devai/tools/trace"
@@ -15,8 +16,9 @@ func fixLogCommand(stdin io.Reader, stdout, stderr io.Writer) *command {
 		summary: "Find the root cause of a crash or error log (what trace_root_cause answers).",
 		usage:   "FILE|- [flags] | --since WHEN [--until WHEN] [--log-glob GLOB]",
 		details: `
-FILE is a log file inside the repository; - reads the log or stack trace from
-stdin (use it for a file outside the repository: devai fix-log - < crash.txt).
+FILE is a log or a pasted crash report, inside the repository or anywhere on
+this machine (a file outside the repository is read as its text, its last
+part when it is large); - reads it from stdin.
 --since/--until read the indexed logs' events in that time range instead,
 errors first: devai fix-log --since 15m, or --since 2026-01-31T09:00:00Z
 --until 2026-01-31T09:05:00Z --log-glob 'logs/*.log'.
@@ -39,17 +41,34 @@ func fixLogArgs(r *commandRun, args []string, in *trace.Input) error {
 	case windowed:
 		return nil
 	case args[0] == "-":
-		text, cut, err := readTail(r.stdin, trace.DefaultMaxBytes)
-		if err != nil {
-			return fmt.Errorf("read stdin: %w", err)
-		}
-		if cut {
-			fmt.Fprintf(r.stderr, "devai fix-log: stdin is larger than %d bytes; reading its last part, where the crash is\n", trace.DefaultMaxBytes)
-		}
-		in.Text = text
-	default:
-		in.Path = repoPath(r.cfg.Repo, args[0])
+		return readLogText(r, r.stdin, "stdin", in)
 	}
+	in.Path = repoPath(r.cfg.Repo, args[0])
+	if !filepath.IsAbs(in.Path) {
+		return nil
+	}
+	// Outside the repository: the tool reads only files inside it, but
+	// this is the user's own command line, as with devai logs.
+	f, err := os.Open(in.Path)
+	if err != nil {
+		return usagef("read %s: %v", args[0], err)
+	}
+	defer f.Close()
+	in.Path = ""
+	return readLogText(r, f, args[0], in)
+}
+
+// readLogText reads the log's text, its last trace.DefaultMaxBytes where
+// the crash is, and says so when it cut.
+func readLogText(r *commandRun, from io.Reader, name string, in *trace.Input) error {
+	text, cut, err := readTail(from, trace.DefaultMaxBytes)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	if cut {
+		fmt.Fprintf(r.stderr, "devai fix-log: %s is larger than %d bytes; reading its last part, where the crash is\n", name, trace.DefaultMaxBytes)
+	}
+	in.Text = text
 	return nil
 }
 

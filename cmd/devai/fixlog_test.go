@@ -123,14 +123,19 @@ func TestFixLogCommand(t *testing.T) {
 	if len(cut) >= len(whole) || !strings.Contains(cut, "## 1. `auth.Service.recordLastSeen`") || !strings.Contains(cut, "budget") {
 		t.Errorf("--max-tokens 2500: %d bytes of Markdown against %d without:\n%s", len(cut), len(whole), cut)
 	}
-	// A file outside the repository is refused with a usage error.
+	// A file outside the repository is the user's own: read as its text.
 	outside := filepath.Join(t.TempDir(), "crash.log")
 	if err := os.WriteFile(outside, panicText, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	stdout.Reset()
 	stderr.Reset()
-	if code := run([]string{"fix-log", "--repo", dir, "--state-dir", state, "--embedder", "hash", outside}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "outside the repository") {
-		t.Errorf("outside file: exit %d, %s", code, stderr.String())
+	if code := run([]string{"fix-log", "--repo", dir, "--state-dir", state, "--embedder", "hash", "--max-suspects", "2", "--log-level", "off", outside}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "## 1. `auth.Service.recordLastSeen`") {
+		t.Errorf("outside file: exit %d, %s\n%s", code, stderr.String(), stdout.String())
+	}
+	stderr.Reset()
+	if code := run([]string{"fix-log", "--repo", dir, "--state-dir", state, "--embedder", "hash", filepath.Join(t.TempDir(), "missing.log")}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "missing.log") {
+		t.Errorf("missing file: exit %d, %s", code, stderr.String())
 	}
 }
 
