@@ -33,9 +33,43 @@ func frameChunk(ix *memory.Index, lang string, f Frame) (c memory.ChunkInfo, ok,
 		}
 	}
 	if bestQual == 0 {
+		// No chunk carries the name, but one may define it inside: a
+		// class the chunker kept whole holds its methods.
+		if c, ok := definingChunk(ix, f, name); ok {
+			return c, true, true
+		}
 		return at, atOK, false
 	}
 	return best, true, true
+}
+
+// definingChunk is the one chunk of the frame's file that defines a
+// function of that name inside it; when several do, the one that holds
+// the code line the trace printed under the frame, if exactly one does.
+func definingChunk(ix *memory.Index, f Frame, name string) (memory.ChunkInfo, bool) {
+	var defining []memory.ChunkInfo
+	for _, c := range ix.ChunksOf(f.Path) {
+		if definesName(ix, c, name) {
+			defining = append(defining, c)
+		}
+	}
+	if len(defining) == 1 {
+		return defining[0], true
+	}
+	src := strings.TrimSpace(f.source)
+	if src == "" {
+		return memory.ChunkInfo{}, false
+	}
+	var holding []memory.ChunkInfo
+	for _, c := range defining {
+		if text, err := ix.ReadChunk(c); err == nil && strings.Contains(text, src) {
+			holding = append(holding, c)
+		}
+	}
+	if len(holding) == 1 {
+		return holding[0], true
+	}
+	return memory.ChunkInfo{}, false
 }
 
 // lookupName is a name a frame's function can be looked up by: not
