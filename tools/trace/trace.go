@@ -63,6 +63,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	cands = builders(ix, out.Errors, cands)
 	cands = nullFieldWriters(ix, out.Errors, cands)
 	cands = noneReturners(ix, out.Errors, cands)
+	cands = inlinedCallees(ix, out.Errors, cands)
 	cands = recentChanges(ctx, ev, out.Errors, cands)
 	var printed, commands []Suspect // the code that printed the message or ran the command, merged after a search
 	if !hasCodeFrame(ix, out.Errors) {
