@@ -173,6 +173,10 @@ func TestSymbol(t *testing.T) {
 		{"go", "main.run", "main.run"},
 		{"java", "app//com.acme.orders.OrderService$Line.place", "OrderService.place"},
 		{"rust", "rustapp::config::load", "config.load"},
+		{"rust", "<rustfmt_nightly::visitor::FmtVisitor>::format_missing_indent", "FmtVisitor.format_missing_indent"},
+		{"rust", "<rustfmt_nightly::lists::ListItems<'a, I, F1, F2, F3> as core::iter::iterator::Iterator>::next", "ListItems.next"},
+		{"rust", "<alacritty::event::Processor<N>>::handle_event::hcbab74fd6e05e51a", "Processor.handle_event"},
+		{"rust", "<mycrate::de::Deserializer<R>>::parse::{{closure}}::{{closure}}", "Deserializer.parse"},
 		{"node", "async Object.handle", "handle"},
 	} {
 		if got := Symbol(c.lang, c.fn); got != c.want {
