@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/stack"
 )
 
@@ -38,9 +39,30 @@ func frameChunk(ix *memory.Index, lang string, f Frame) (c memory.ChunkInfo, ok,
 		if c, ok := definingChunk(ix, f, name); ok {
 			return c, true, true
 		}
+		// A frame printed with no file was placed by its module path, but
+		// Rust lets a type's methods live in any file of the crate: the
+		// one chunk of the repository named by the type and the method.
+		if c, ok := namedElsewhere(ix, qual); ok && f.File == "" {
+			return c, true, true
+		}
 		return at, atOK, false
 	}
 	return best, true, true
+}
+
+// namedElsewhere is the one code chunk of the repository whose symbol ends
+// with the qualified name's type and method.
+func namedElsewhere(ix *memory.Index, qual []string) (memory.ChunkInfo, bool) {
+	if len(qual) < 2 {
+		return memory.ChunkInfo{}, false
+	}
+	found := ix.Chunks(func(c memory.ChunkInfo) bool {
+		return c.Kind == chunk.Code && lastName(c.Symbol) == qual[len(qual)-1] && trailingMatch(strings.Split(c.Symbol, "."), qual) >= 2
+	})
+	if len(found) != 1 {
+		return memory.ChunkInfo{}, false
+	}
+	return found[0], true
 }
 
 // definingChunk is the one chunk of the frame's file that defines a

@@ -63,3 +63,52 @@ func TestInlinedCalleesOfAFrameWithNoLocation(t *testing.T) {
 		})
 	}
 }
+
+// splitImplRepo implements a type's methods in two files, as Rust allows.
+var splitImplRepo = map[string]string{
+	"Cargo.toml":  "[package]\nname = \"app\"\nversion = \"0.1.0\"\n",
+	"src/main.rs": "mod visitor;\nmod missed_spans;\n\nfn main() {\n    visitor::FmtVisitor {}.visit();\n}\n",
+	"src/visitor.rs": `pub struct FmtVisitor {}
+
+impl FmtVisitor {
+    pub fn visit(&self) {
+        self.format_missing_indent();
+    }
+}
+`,
+	"src/missed_spans.rs": `use crate::visitor::FmtVisitor;
+
+impl FmtVisitor {
+    pub fn format_missing_indent(&self) {
+        let s = "\u{2029}";
+        let _ = &s[..1];
+    }
+` + rsPadding + `}
+`,
+}
+
+// rsPadding makes an impl block big enough that the chunker cuts it into
+// its methods, as it does those of real crates.
+var rsPadding = "\n    fn pad(&self) {\n" + strings.Repeat("        let _x = 1;\n", 70) + "    }\n"
+
+// A frame printed with no file is placed by its module path, in the file
+// of its type's module; when that file does not hold the method and one
+// other file of the repository does, the frame is placed there (rustfmt
+// #5739).
+func TestFrameWithNoFileFindsItsMethodInAnotherFile(t *testing.T) {
+	t.Parallel()
+	ix := openFiles(t, splitImplRepo)
+	text := "thread 'main' panicked at 'byte index 1 is not a char boundary', libcore/str/mod.rs:86:9\nstack backtrace:\n" +
+		"   4: <app::visitor::FmtVisitor>::format_missing_indent\n   5: app::visitor::FmtVisitor::visit\n   6: app::main\n"
+	out, err := Run(t.Context(), ix, Input{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := naiveFrame(out.Errors)
+	if !ok || f.Path != "src/missed_spans.rs" || f.Symbol != "FmtVisitor.format_missing_indent" {
+		t.Fatalf("first in-repo frame %s %s, want src/missed_spans.rs FmtVisitor.format_missing_indent:\n%s", f.Path, f.Symbol, Markdown(out))
+	}
+	if out.Suspects[0].Path != "src/missed_spans.rs" {
+		t.Errorf("suspect #1 is %s %s:\n%s", out.Suspects[0].Path, out.Suspects[0].Symbol, Markdown(out))
+	}
+}

@@ -8,8 +8,8 @@ import (
 // licensedRepo holds one function and files of prose and data that share
 // a failure's words more than the function does.
 var licensedRepo = map[string]string{
-	"go.mod": "module example.com/theme\n\ngo 1.22\n",
-	"LICENSE": strings.Repeat("The theme entry is provided as is. No entry of the theme key is found in any warranty.\n", 20),
+	"go.mod":      "module example.com/theme\n\ngo 1.22\n",
+	"LICENSE":     strings.Repeat("The theme entry is provided as is. No entry of the theme key is found in any warranty.\n", 20),
 	".travis.yml": "script:\n  - cargo run -- --theme missing # no entry found for key theme\n  - echo no entry found for key\n",
 	"theme.go": `package theme
 

@@ -210,7 +210,7 @@ func distinct(ix *memory.Index, traces []stack.Trace) []Error {
 				if moved {
 					// The checkout's code of that name is elsewhere: point
 					// there, and keep what was printed.
-					fr.PrintedLine, fr.Line = fr.Line, c.StartLine
+					fr.PrintedLine, fr.Line, fr.Path = fr.Line, c.StartLine, c.Path
 				}
 				if ok {
 					fr.Symbol = c.Symbol
