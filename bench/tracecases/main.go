@@ -253,6 +253,33 @@ var cases = []tcase{
 	{"jackc+pgx", "6e0cae17", "message L8-L8"},
 	{"jackc+pgx", "eab316e2", "message L7-L7"},
 	{"pypa+pip", "e9f58aab3", "message L5-L5"},
+	// Issue 12, fifth round: for the tune half, cases shaped like the
+	// held-out half's weak rows: Python tracebacks with repository paths
+	// whose fix is not in the first in-repo frame, reports with no
+	// in-repo frame or no parsable trace, and Rust panics.
+	{"ipython+ipython", "86364d023", "message L8-L17"},
+	{"ipython+ipython", "7ad908bf0", "message L6-L23"},
+	{"ipython+ipython", "2c0e86ab6", "message L5-L13"},
+	{"davidhalter+jedi", "a9ada275", "message L6-L39"},
+	{"davidhalter+jedi", "ced7f7d8", "message L6-L19"},
+	{"tox-dev+tox", "07a77e42", "message L9-L31"},
+	{"tornadoweb+tornado", "0b86507e", "message L9-L19"},
+	{"tox-dev+tox", "9aaec0c7", "message L14-L16"},
+	{"ipython+ipython", "2da6fb987", "message L6-L24"},
+	{"paramiko+paramiko", "598d9d71", "message L4-L37"},
+	{"urllib3+urllib3", "c2787a56", "message L9-L20"},
+	{"ipython+ipython", "46497c651", "message L22-L33"},
+	{"tox-dev+tox", "0e3776e0", "message L5-L5"},
+	{"mitmproxy+mitmproxy", "55a64b7ad", "message L8-L8"},
+	{"celery+kombu", "8f1de37a", "message L14-L16"},
+	{"urllib3+urllib3", "62c9d1b0", "message L5-L5"},
+	{"celery+kombu", "aab2588c", "message L7-L7"},
+	{"sharkdp+bat", "64de2a44", "issue https://github.com/sharkdp/bat/issues/15"},
+	{"rust-lang+rustfmt", "749315046", "issue https://github.com/rust-lang/rustfmt/issues/5739"},
+	{"rust-lang+rustfmt", "37b177942", "issue https://github.com/rust-lang/rustfmt/issues/2151"},
+	{"rust-lang+rustfmt", "c0ff894a2", "issue https://github.com/rust-lang/rustfmt/issues/2995"},
+	{"alacritty+alacritty", "a2653293", "issue https://github.com/alacritty/alacritty/issues/8230"},
+	{"seanmonstar+reqwest", "5c3494b8", "issue https://github.com/seanmonstar/reqwest/issues/484"},
 }
 
 type result struct {

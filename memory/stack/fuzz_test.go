@@ -30,6 +30,9 @@ func FuzzParse(f *testing.F) {
 		"Exception in thread \"main\" java.lang.IllegalStateException: x\n\tat a.B.c(B.java:10)\n\t... 3 more\n",
 		"TypeError: x\n    at f (/a/b.js:1:2)\n    at Object.<anonymous> (node:internal/x:3:4)\n",
 		"thread 'main' panicked at src/main.rs:2:5:\nboom\nstack backtrace:\n   0: a::b\n             at ./src/main.rs:2:5\n",
+		"thread 'main' panicked at 'x', libcore/option.rs:1:5\nstack backtrace:\n   0: a::b\n             at a.rs:1\n             at b.rs:2\n   1: app::main\n",
+		"stack backtrace:\n   0: <a::B<'x, T> as c::D>::e\n   1: a::main\n",
+		"thread 'main' panicked at 'a\n\n \n`', src/x.rs:3:1\n",
 		"{\"level\":\"error\",\"stack\":\"main.f()\\n\\t/a.go:1\"}\n",
 	} {
 		f.Add(s)

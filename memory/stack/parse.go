@@ -188,7 +188,7 @@ func (p *parser) try(i int) (int, bool) {
 		return p.pythonWarning(i), true
 	case p.headlessPython(i):
 		return p.pythonFrames(i, i, max(indentOf(l)-1, 0)), true
-	case rustPanic.MatchString(l) || rustOld.MatchString(l) || p.rustOldEnd(i) > i || rustBare.MatchString(l):
+	case rustPanic.MatchString(l) || rustOld.MatchString(l) || p.rustOldEnd(i) > i || rustBare.MatchString(l) || p.headlessRustBacktrace(i):
 		return p.rust(i), true
 	case cleoAt.MatchString(l):
 		return p.cleo(i), true
@@ -758,15 +758,24 @@ func (p *parser) rustOldEnd(i int) int {
 	if !rustOldOpen.MatchString(p.text(i)) {
 		return i
 	}
+	// The message may quote text with blank lines in it (the source a
+	// formatter choked on): only a backtrace or another panic ends the
+	// search before the closing quote.
 	for k := i + 1; k < min(i+12, len(p.in)); k++ {
 		if rustOldClose.MatchString(p.text(k)) {
 			return k
 		}
-		if strings.TrimSpace(p.text(k)) == "" {
+		if tl := strings.TrimSpace(p.text(k)); tl == "stack backtrace:" || strings.Contains(tl, "panicked at") {
 			break
 		}
 	}
 	return i
+}
+
+// headlessRustBacktrace tells whether line i opens a Rust backtrace pasted
+// without the panic line above it: "stack backtrace:" and a numbered frame.
+func (p *parser) headlessRustBacktrace(i int) bool {
+	return strings.TrimSpace(p.text(i)) == "stack backtrace:" && rustFunc.MatchString(p.text(i+1)) && !rustAt.MatchString(p.text(i+1))
 }
 
 // hasFrameAt tells whether a backtrace has a frame at the panic's
@@ -786,7 +795,9 @@ func (p *parser) rust(i int) int {
 	p.chain++
 	start := i
 	var loc Frame
-	if m := rustPanic.FindStringSubmatch(p.text(i)); m != nil {
+	if p.headlessRustBacktrace(i) {
+		// The backtrace alone: its frames are all there is.
+	} else if m := rustPanic.FindStringSubmatch(p.text(i)); m != nil {
 		t.Thread = m[1]
 		loc.File = m[2]
 		loc.Line, _ = strconv.Atoi(m[3])
@@ -843,6 +854,16 @@ func (p *parser) rust(i int) int {
 				i++
 			}
 			t.Frames = append(t.Frames, f)
+			// Older backtraces print one symbol with several locations:
+			// the calls inlined into it, innermost first. Each is a frame
+			// of that symbol, and the backtrace goes on after them.
+			for am := rustAt.FindStringSubmatch(p.text(i + 1)); am != nil && f.File != ""; am = rustAt.FindStringSubmatch(p.text(i + 1)) {
+				inl := Frame{Func: f.Func, File: am[1]}
+				inl.Line, _ = strconv.Atoi(am[2])
+				inl.Col, _ = strconv.Atoi(am[3])
+				t.Frames = append(t.Frames, inl)
+				i++
+			}
 		}
 	}
 	if loc.File != "" && !hasFrameAt(t.Frames, loc) {

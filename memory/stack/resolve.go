@@ -181,14 +181,7 @@ var rustHash = regexp.MustCompile(`::h[0-9a-f]{16}$`)
 // path that is a file, src/de.rs or src/de/mod.rs, else the crate's root
 // (an inline module lives in its parent's file).
 func (r *Resolver) rustPath(fn string) Match {
-	fn = rustHash.ReplaceAllString(strings.TrimSuffix(fn, "::{{closure}}"), "")
-	if strings.HasPrefix(fn, "<") {
-		fn = strings.TrimPrefix(fn[1:], "impl ")
-		if i := strings.Index(fn, " as "); i >= 0 {
-			fn = fn[:i]
-		}
-	}
-	parts := strings.Split(stripGenerics(fn), "::")
+	parts := rustPathParts(fn)
 	for _, u := range r.proj.Crates {
 		if strings.ReplaceAll(u.Name, "-", "_") != parts[0] {
 			continue
@@ -208,6 +201,50 @@ func (r *Resolver) rustPath(fn string) Match {
 		}
 	}
 	return Match{By: "no file"}
+}
+
+// rustPathParts splits a Rust frame's function into the path of the code
+// it names: <mycrate::de::Deserializer<R> as serde::Deserializer>::parse
+// is mycrate, de, Deserializer, parse (the implementing type's path, then
+// the method; the trait, generics, closures and the legacy hash dropped).
+func rustPathParts(fn string) []string {
+	fn = rustHash.ReplaceAllString(fn, "")
+	for strings.HasSuffix(fn, "::{{closure}}") {
+		fn = strings.TrimSuffix(fn, "::{{closure}}")
+	}
+	method := ""
+	if strings.HasPrefix(fn, "<") {
+		if end := closingAngle(fn); end > 0 {
+			method = strings.TrimPrefix(fn[end+1:], "::")
+			fn = strings.TrimPrefix(fn[1:end], "impl ")
+			if i := strings.Index(fn, " as "); i >= 0 {
+				fn = fn[:i]
+			}
+		}
+	}
+	parts := strings.Split(stripGenerics(fn), "::")
+	if method != "" {
+		parts = append(parts, strings.Split(stripGenerics(method), "::")...)
+	}
+	return parts
+}
+
+// closingAngle is the index of the > that closes the < s starts with, or
+// -1.
+func closingAngle(s string) int {
+	depth := 0
+	for i, c := range s {
+		switch c {
+		case '<':
+			depth++
+		case '>':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // stripGenerics drops <…> type arguments from a Rust path.

@@ -101,8 +101,7 @@ func Symbol(lang, fn string) string {
 		}
 		return fn
 	case "rust":
-		fn = strings.TrimSuffix(fn, "::{{closure}}")
-		parts := strings.Split(fn, "::")
+		parts := rustPathParts(fn)
 		if len(parts) >= 2 {
 			return parts[len(parts)-2] + "." + parts[len(parts)-1]
 		}

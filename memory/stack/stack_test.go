@@ -173,6 +173,10 @@ func TestSymbol(t *testing.T) {
 		{"go", "main.run", "main.run"},
 		{"java", "app//com.acme.orders.OrderService$Line.place", "OrderService.place"},
 		{"rust", "rustapp::config::load", "config.load"},
+		{"rust", "<rustfmt_nightly::visitor::FmtVisitor>::format_missing_indent", "FmtVisitor.format_missing_indent"},
+		{"rust", "<rustfmt_nightly::lists::ListItems<'a, I, F1, F2, F3> as core::iter::iterator::Iterator>::next", "ListItems.next"},
+		{"rust", "<alacritty::event::Processor<N>>::handle_event::hcbab74fd6e05e51a", "Processor.handle_event"},
+		{"rust", "<mycrate::de::Deserializer<R>>::parse::{{closure}}::{{closure}}", "Deserializer.parse"},
 		{"node", "async Object.handle", "handle"},
 	} {
 		if got := Symbol(c.lang, c.fn); got != c.want {
@@ -521,6 +525,29 @@ func TestHeadlessAndPrefixedTraces(t *testing.T) {
 				"   1: vayu::pomodoro\n             at ./src/main.rs:302:22\n   2: vayu::main\n             at ./src/main.rs:150:9\n",
 			lang: "rust", typ: "panic", frames: 3,
 			first: wantFrame{fn: "rust_begin_unwind", line: 645},
+		},
+		{
+			name: "rust backtrace whose frame prints the locations of inlined calls (bat #15)",
+			text: "thread 'main' panicked at 'no entry found for key', libcore/option.rs:917:5\nstack backtrace:\n" +
+				"   0: std::panicking::default_hook::{{closure}}\n             at libstd/sys_common/backtrace.rs:59\n             at libstd/panicking.rs:380\n" +
+				"   1: core::option::expect_failed\n             at libcore/option.rs:917\n   2: bat::main\n   3: std::rt::lang_start::{{closure}}\n",
+			lang: "rust", typ: "panic", frames: 5,
+			first: wantFrame{fn: "std::panicking::default_hook::{{closure}}", line: 59},
+		},
+		{
+			name: "old rust panic whose message quotes blank lines (rustfmt #5739)",
+			text: "thread 'main' panicked at 'byte index 48 is not a char boundary; it is inside '\\u{2029}' (bytes 47..50) of `// compile-flags: -Z dump-mir-spanview=block\n\n\n \n`', src/tools/rustfmt/src/missed_spans.rs:215:29\n" +
+				"stack backtrace:\n   0: rust_begin_unwind\n             at /rustc/2eaeb1eee1b21772de8b935236d16ff8e03fdcf5/library/std/src/panicking.rs:577:5\n" +
+				"   4: <rustfmt_nightly::visitor::FmtVisitor>::format_missing_indent\n",
+			lang: "rust", typ: "panic", frames: 3,
+			first: wantFrame{line: 215},
+		},
+		{
+			name: "rust backtrace pasted without its panic line (rustfmt #2995)",
+			text: "```\nstack backtrace:\n   8: core::str::slice_error_fail\n             at libcore/str/mod.rs:0\n" +
+				"  10: <rustfmt_nightly::lists::ListItems<'a, I, F1, F2, F3> as core::iter::iterator::Iterator>::next\n  13: rustfmt_nightly::expr::format_expr\n```\n",
+			lang: "rust", typ: "panic", frames: 3,
+			first: wantFrame{fn: "core::str::slice_error_fail", line: 0},
 		},
 		{
 			name: "node error header without frames, quoted twice (webpack 3bd930eb8)",

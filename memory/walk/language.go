@@ -69,3 +69,10 @@ func detectLanguage(name string, head []byte) string {
 	lang, _ := enry.GetLanguageByClassifier(head, candidates)
 	return lang
 }
+
+// IsProgramming tells a programming language (Go, Python, Shell) from data,
+// markup and prose (YAML, TOML, JSON, Text): code that runs, where a crash
+// can come from.
+func IsProgramming(lang string) bool {
+	return lang != "" && enry.GetLanguageType(lang) == enry.Programming
+}

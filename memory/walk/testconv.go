@@ -3,8 +3,6 @@ package walk
 import (
 	"path"
 	"strings"
-
-	"github.com/go-enry/go-enry/v2"
 )
 
 // isTestFile applies each language's test conventions:
@@ -89,7 +87,7 @@ func isTestFile(rel, lowerBase, ext, lang string) bool {
 	case ".bats":
 		return true
 	}
-	if lang == "" || enry.GetLanguageType(lang) != enry.Programming {
+	if !IsProgramming(lang) {
 		return false
 	}
 	return inDir(dirs, "test") || inDir(dirs, "tests") || inDir(dirs, "__tests__")

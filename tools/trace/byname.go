@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/stack"
 )
 
@@ -33,9 +34,64 @@ func frameChunk(ix *memory.Index, lang string, f Frame) (c memory.ChunkInfo, ok,
 		}
 	}
 	if bestQual == 0 {
+		// No chunk carries the name, but one may define it inside: a
+		// class the chunker kept whole holds its methods.
+		if c, ok := definingChunk(ix, f, name); ok {
+			return c, true, true
+		}
+		// A frame printed with no file was placed by its module path, but
+		// Rust lets a type's methods live in any file of the crate: the
+		// one chunk of the repository named by the type and the method.
+		if c, ok := namedElsewhere(ix, qual); ok && f.File == "" {
+			return c, true, true
+		}
 		return at, atOK, false
 	}
 	return best, true, true
+}
+
+// namedElsewhere is the one code chunk of the repository whose symbol ends
+// with the qualified name's type and method.
+func namedElsewhere(ix *memory.Index, qual []string) (memory.ChunkInfo, bool) {
+	if len(qual) < 2 {
+		return memory.ChunkInfo{}, false
+	}
+	found := ix.Chunks(func(c memory.ChunkInfo) bool {
+		return c.Kind == chunk.Code && lastName(c.Symbol) == qual[len(qual)-1] && trailingMatch(strings.Split(c.Symbol, "."), qual) >= 2
+	})
+	if len(found) != 1 {
+		return memory.ChunkInfo{}, false
+	}
+	return found[0], true
+}
+
+// definingChunk is the one chunk of the frame's file that defines a
+// function of that name inside it; when several do, the one that holds
+// the code line the trace printed under the frame, if exactly one does.
+func definingChunk(ix *memory.Index, f Frame, name string) (memory.ChunkInfo, bool) {
+	var defining []memory.ChunkInfo
+	for _, c := range ix.ChunksOf(f.Path) {
+		if definesName(ix, c, name) {
+			defining = append(defining, c)
+		}
+	}
+	if len(defining) == 1 {
+		return defining[0], true
+	}
+	src := strings.TrimSpace(f.source)
+	if src == "" {
+		return memory.ChunkInfo{}, false
+	}
+	var holding []memory.ChunkInfo
+	for _, c := range defining {
+		if text, err := ix.ReadChunk(c); err == nil && strings.Contains(text, src) {
+			holding = append(holding, c)
+		}
+	}
+	if len(holding) == 1 {
+		return holding[0], true
+	}
+	return memory.ChunkInfo{}, false
 }
 
 // lookupName is a name a frame's function can be looked up by: not

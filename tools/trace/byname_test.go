@@ -41,6 +41,18 @@ def inside_project():
         return False
     return True
 `,
+	"pkg/errors.py": `def handle(x):
+    y = x + 1
+    return y
+
+
+class HTTPError(Exception):
+    def __init__(self, code):
+        self.code = code
+
+    def __str__(self):
+        return "HTTP %d" % self.code
+`,
 	"pkg/keys.py": `class PKey:
     def _read_file(self, name):
         with open(name) as f:
@@ -112,6 +124,11 @@ func TestFrameNamedFunctionOverrulesAStaleLine(t *testing.T) {
 	keys := byNameRepo["pkg/keys.py"]
 	read, readFile := lineOf(keys, "def _read(self"), lineOf(keys, "def _read_file")
 	nested := lineOf(keys, "        return x + 1")
+	errs := byNameRepo["pkg/errors.py"]
+	errHandle, errClass := lineOf(errs, "y = x + 1"), lineOf(errs, "class HTTPError")
+	pyIn := func(file string, line int, fn string) string {
+		return "Traceback (most recent call last):\n  File \"/opt/venv/src/proj/" + file + "\", line " + strconv.Itoa(line) + ", in " + fn + "\n    x\nTypeError: not enough arguments for format string\n"
+	}
 	py := func(line int, fn string) string {
 		return "Traceback (most recent call last):\n  File \"/opt/venv/src/proj/pkg/keys.py\", line " + strconv.Itoa(line) + ", in " + fn + "\n    x\nIndexError: list index out of range\n"
 	}
@@ -130,6 +147,7 @@ func TestFrameNamedFunctionOverrulesAStaleLine(t *testing.T) {
 		{"python nested def inside the chunk at the line", py(nested, "inner"), "run", nested, 0},
 		{"python <module> names no function", py(readFile+1, "<module>"), "PKey._read_file", readFile + 1, 0},
 		{"python name not in the file", py(readFile+2, "missing"), "PKey._read_file", readFile + 2, 0},
+		{"python method of a class kept whole, line elsewhere (tornado 0b86507e)", pyIn("pkg/errors.py", errHandle, "__str__"), "HTTPError", errClass, errHandle},
 		{"go method elsewhere than the line", goPanic("example.com/db/db.(*DB).stop", "8"), "db.DB.stop", 12, 8},
 		{"go line agrees", goPanic("example.com/db/db.(*DB).DropAll", "8"), "db.DB.DropAll", 8, 0},
 		{"go closure of the named function", goPanic("example.com/db/db.(*DB).DropAll.func1", "14"), "db.DB.DropAll", 6, 14},

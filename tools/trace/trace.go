@@ -13,6 +13,7 @@ import (
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/history"
 	"github.com/devaiops/devai/memory/stack"
+	"github.com/devaiops/devai/memory/walk"
 	"github.com/devaiops/devai/tools/tool"
 )
 
@@ -62,6 +63,8 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	cands = otherCallers(ix, out.Errors, cands)
 	cands = builders(ix, out.Errors, cands)
 	cands = nullFieldWriters(ix, out.Errors, cands)
+	cands = noneReturners(ix, out.Errors, cands)
+	cands = inlinedCallees(ix, out.Errors, cands)
 	cands = recentChanges(ctx, ev, out.Errors, cands)
 	var printed, commands []Suspect // the code that printed the message or ran the command, merged after a search
 	if !hasCodeFrame(ix, out.Errors) {
@@ -208,7 +211,7 @@ func distinct(ix *memory.Index, traces []stack.Trace) []Error {
 				if moved {
 					// The checkout's code of that name is elsewhere: point
 					// there, and keep what was printed.
-					fr.PrintedLine, fr.Line = fr.Line, c.StartLine
+					fr.PrintedLine, fr.Line, fr.Path = fr.Line, c.StartLine, c.Path
 				}
 				if ok {
 					fr.Symbol = c.Symbol
@@ -387,13 +390,22 @@ func excerpt(s string, n int) string {
 }
 
 // searchCandidates is the fallback when no frame is in the repository.
+// Only program source is a suspect: a licence, a CI file or a manifest
+// that shares the message's words did not crash.
 func searchCandidates(ctx context.Context, ix *memory.Index, query string, n int) ([]Suspect, error) {
-	res, err := ix.Search(ctx, memory.Query{Text: query, Kinds: []chunk.Kind{chunk.Code}, Limit: n, MaxTokens: 1000})
+	res, err := ix.Search(ctx, memory.Query{Text: query, Kinds: []chunk.Kind{chunk.Code}, Limit: 3 * n, MaxTokens: 3000})
 	if err != nil {
 		return nil, err
 	}
 	var out []Suspect
-	for i, h := range res.Hits {
+	for _, h := range res.Hits {
+		if !walk.IsProgramming(h.Language) {
+			continue
+		}
+		if len(out) == n {
+			break
+		}
+		i := len(out)
 		w := 0.5 / float64(1+i)
 		out = append(out, Suspect{Path: h.Path, Line: h.StartLine, URI: h.URI, Symbol: h.Symbol, SymbolKind: h.SymbolKind,
 			Requires: h.Requirements, Score: w, lastErr: -1,
