@@ -123,38 +123,9 @@ type candidate struct {
 // nearest neighbours in the vector store, fused by reciprocal rank, then
 // nudged by the symbol graph and by exact symbol and requirement matches.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
-	if ix.closed.Load() {
-		return Result{}, errClosed
-	}
-	q, err := ix.normalize(q)
+	q, pq, cands, err := ix.gather(ctx, q)
 	if err != nil {
 		return Result{}, err
-	}
-	window := max(q.Limit*5, 50)
-	cands := map[string]*candidate{}
-	pq := parseQuery(q.Text, ix.rules, ix.resolveFile)
-	q.Text = pq.text
-
-	if q.Mode != ModeVector {
-		if err := ix.searchText(ctx, q, window, cands); err != nil {
-			return Result{}, err
-		}
-	}
-	if q.Mode != ModeVector && ix.weights.Exact > 0 {
-		if err := ix.searchExact(ctx, q, pq.needles, cands); err != nil {
-			return Result{}, err
-		}
-	}
-	if q.Mode != ModeText && ix.vec != nil {
-		if err := ix.searchVectors(ctx, q, window, cands); err != nil {
-			return Result{}, err
-		}
-	}
-	if ix.weights.Hint > 0 {
-		ix.markHints(pq.hints, cands)
-	}
-	if ix.weights.History > 0 && q.Mode != ModeVector && !isQuestion(q.Text) {
-		ix.markPastChanges(ix.pastChangesFor(ctx), q.Text, cands)
 	}
 
 	ix.mu.RLock()
@@ -165,6 +136,45 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	res := Result{Hits: hits, Total: len(ranked), Index: ix.stateLabel()}
 	res.Tokens = ix.fillSnippets(res.Hits, q.MaxTokens)
 	return res, nil
+}
+
+// gather normalizes q and asks every channel, collecting the chunks any
+// of them found with what each said.
+func (ix *Index) gather(ctx context.Context, q Query) (Query, parsedQuery, map[string]*candidate, error) {
+	if ix.closed.Load() {
+		return q, parsedQuery{}, nil, errClosed
+	}
+	q, err := ix.normalize(q)
+	if err != nil {
+		return q, parsedQuery{}, nil, err
+	}
+	window := max(q.Limit*5, 50)
+	cands := map[string]*candidate{}
+	pq := parseQuery(q.Text, ix.rules, ix.resolveFile)
+	q.Text = pq.text
+
+	if q.Mode != ModeVector {
+		if err := ix.searchText(ctx, q, window, cands); err != nil {
+			return q, pq, nil, err
+		}
+	}
+	if q.Mode != ModeVector && ix.weights.Exact > 0 {
+		if err := ix.searchExact(ctx, q, pq.needles, cands); err != nil {
+			return q, pq, nil, err
+		}
+	}
+	if q.Mode != ModeText && ix.vec != nil {
+		if err := ix.searchVectors(ctx, q, window, cands); err != nil {
+			return q, pq, nil, err
+		}
+	}
+	if ix.weights.Hint > 0 {
+		ix.markHints(pq.hints, cands)
+	}
+	if ix.weights.History > 0 && q.Mode != ModeVector && !isQuestion(q.Text) {
+		ix.markPastChanges(ix.pastChangesFor(ctx), q.Text, cands)
+	}
+	return q, pq, cands, nil
 }
 
 func (ix *Index) normalize(q Query) (Query, error) {
