@@ -1,6 +1,9 @@
 package memory
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestFileSecond: with file-level evidence on, a file two chunks of which
 // match the query outranks a file with one chunk that matches a little
@@ -25,6 +28,71 @@ func TestFileSecond(t *testing.T) {
 		res := searchWeighted(t, repo, w, Query{Text: query, Mode: ModeText, FileLevel: true})
 		if len(res.Hits) == 0 || res.Hits[0].Path != c.first {
 			t.Errorf("file-second %g: first hits %v, want %s", c.fileSecond, paths(res.Hits), c.first)
+		}
+	}
+}
+
+// TestLongExactCut: in a long query (a pasted issue) a string quoted in
+// passing outranks the file the report names only while a long query's
+// verbatim matches keep their full weight; cut, the named file leads. A
+// short query's verbatim match is not cut.
+func TestLongExactCut(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"go.mod":          "module example.com/up\n\ngo 1.22\n",
+		"upload/retry.go": "package upload\n\n// backoff is the delay before retry n of an upload.\nfunc backoff(n int) int { return n * 100 }\n",
+		"upload/log.go":   "package upload\n\nimport \"log\"\n\nfunc logFailure() { log.Print(\"upload failed, retrying\") }\n",
+	})
+	issue := "# Uploads retry at once\n\nAfter a failed upload the log says \"upload failed, retrying\" and the next retry of the upload starts " +
+		"at once, with no delay at all. The backoff in upload/retry.go seems to return zero for the first retry, so every " +
+		"client retries together and the server sees a burst of requests."
+	short := "\"upload failed, retrying\" comes too often"
+	for _, c := range []struct {
+		cut               float64
+		issueFirst, short string
+	}{
+		{0, "upload/log.go", "upload/log.go"},
+		{0.75, "upload/retry.go", "upload/log.go"},
+	} {
+		w := DefaultWeights
+		w.LongExactCut = c.cut
+		res := searchWeighted(t, repo, w, Query{Text: issue, Mode: ModeText, FileLevel: true})
+		if len(res.Hits) == 0 || res.Hits[0].Path != c.issueFirst {
+			t.Errorf("cut %g, issue: first hits %v, want %s", c.cut, paths(res.Hits), c.issueFirst)
+		}
+		res = searchWeighted(t, repo, w, Query{Text: short, Mode: ModeText, FileLevel: true})
+		if len(res.Hits) == 0 || res.Hits[0].Path != c.short {
+			t.Errorf("cut %g, short query: first hits %v, want %s", c.cut, paths(res.Hits), c.short)
+		}
+	}
+}
+
+// TestVectorWeightZero: with the vector weight 0 a hybrid search does not
+// ask the vector store, so no hit is there only for its meaning (with a
+// score of 0); vector mode still does.
+func TestVectorWeightZero(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"go.mod":          "module example.com/up\n\ngo 1.22\n",
+		"upload/retry.go": "package upload\n\n// backoff is the delay before retry n of an upload.\nfunc backoff(n int) int { return n * 100 }\n",
+		"upload/log.go":   "package upload\n\nimport \"log\"\n\nfunc logFailure() { log.Print(\"upload failed\") }\n",
+	})
+	for _, c := range []struct {
+		vector      float64
+		mode        Mode
+		wantMeaning bool
+	}{
+		{0.3, ModeHybrid, true},
+		{0, ModeHybrid, false},
+		{0, ModeVector, true},
+	} {
+		w := DefaultWeights
+		w.Vector = c.vector
+		res := searchWeighted(t, repo, w, Query{Text: "delay before the next retry", Mode: c.mode})
+		meaning := false
+		for _, h := range res.Hits {
+			meaning = meaning || strings.Contains(h.Why, "meaning #")
+		}
+		if meaning != c.wantMeaning {
+			t.Errorf("vector %g, %s: a hit found for its meaning: %v, want %v (%v)", c.vector, c.mode, meaning, c.wantMeaning, paths(res.Hits))
 		}
 	}
 }

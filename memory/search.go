@@ -67,6 +67,12 @@ type Weights struct {
 	// the second chunk counts, so a long file's many weak matches do not add
 	// up. 0 turns it off.
 	FileSecond float64
+	// LongExactCut is the share of its verbatim weight (Exact) a match
+	// loses when the query is long (over 30 words: a pasted issue, a commit
+	// message with a body). Such a text names many identifiers and strings
+	// in passing, and a chunk that holds one of them is weaker evidence than
+	// a short query's verbatim match. 0 turns it off; below 1.
+	LongExactCut float64
 }
 
 // DefaultWeights are tuned on the localization benchmark (bench/locset, 200
@@ -163,7 +169,7 @@ func (ix *Index) gather(ctx context.Context, q Query) (Query, parsedQuery, map[s
 			return q, pq, nil, err
 		}
 	}
-	if q.Mode != ModeText && ix.vec != nil {
+	if ix.vec != nil && (q.Mode == ModeVector || (q.Mode == ModeHybrid && ix.weights.Vector > 0)) {
 		if err := ix.searchVectors(ctx, q, window, cands); err != nil {
 			return q, pq, nil, err
 		}
@@ -330,6 +336,10 @@ func (ix *Index) rank(q Query, wants chunk.Kind, cands map[string]*candidate) []
 	terms := queryTerms(q.Text)
 	other := ix.otherKind(q, wants)
 	reqs := chunk.FindRequirementIDs(q.Text)
+	exact := ix.weights.Exact
+	if isLongQuery(q.Text) {
+		exact *= 1 - ix.weights.LongExactCut
+	}
 	var out []*candidate
 	for id, c := range cands {
 		ref, ok := ix.byID[id]
@@ -358,7 +368,7 @@ func (ix *Index) rank(q Query, wants chunk.Kind, cands map[string]*candidate) []
 			c.score *= headerDiscount
 		}
 		if c.exact > 0 {
-			c.score += ix.weights.Exact * float64(c.exact) / float64(rrfK+1)
+			c.score += exact * float64(c.exact) / float64(rrfK+1)
 			c.why = append(c.why, c.exactWhy)
 		}
 		if c.hint {
@@ -788,20 +798,20 @@ func sliceLines(lines []string, start, end int) string {
 }
 
 // WeightNames are the names Weights.Set accepts, in the order of the fields.
-var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "comments", "history", "title", "text-score", "file-second"}
+var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "comments", "history", "title", "text-score", "file-second", "long-exact-cut"}
 
 // Set changes the weight called name (one of WeightNames). A weight is 0 or
 // more; other-kind is a share and stays below 1.
 func (w *Weights) Set(name string, v float64) error {
 	fields := map[string]*float64{"text": &w.Text, "vector": &w.Vector, "symbol": &w.Symbol, "req": &w.Req,
 		"graph": &w.Graph, "exact": &w.Exact, "hint": &w.Hint, "other-kind": &w.OtherKind, "docs": &w.Docs, "comments": &w.Comments, "history": &w.History, "title": &w.Title,
-		"text-score": &w.TextScore, "file-second": &w.FileSecond}
+		"text-score": &w.TextScore, "file-second": &w.FileSecond, "long-exact-cut": &w.LongExactCut}
 	f, ok := fields[name]
 	if !ok {
 		return fmt.Errorf("unknown weight %q; weights: %s", name, strings.Join(WeightNames, ", "))
 	}
-	if v < 0 || ((name == "other-kind" || name == "docs") && v >= 1) {
-		return fmt.Errorf("weight %s=%g: a weight is 0 or more, other-kind and docs below 1", name, v)
+	if v < 0 || ((name == "other-kind" || name == "docs" || name == "long-exact-cut") && v >= 1) {
+		return fmt.Errorf("weight %s=%g: a weight is 0 or more, other-kind, docs and long-exact-cut below 1", name, v)
 	}
 	*f = v
 	return nil
