@@ -56,17 +56,6 @@ type Weights struct {
 	// commit's subject): they weigh 1+Title times as much. A one-line query
 	// is unchanged. 0 weighs every term alike.
 	Title float64
-	// TextScore fuses the text channel's margin as well as its rank: a
-	// chunk adds TextScore × (its BM25 score / the first hit's) / (rrfK+1),
-	// so that a chunk far ahead on text is not overtaken by one a single
-	// other signal votes for. 0 fuses ranks only.
-	TextScore float64
-	// FileSecond is file-level evidence: a file's best chunk adds
-	// FileSecond × the score of the file's second-best chunk, so that a file
-	// several chunks of which match outranks one with a single match. Only
-	// the second chunk counts, so a long file's many weak matches do not add
-	// up. 0 turns it off.
-	FileSecond float64
 	// LongExactCut is the share of its verbatim weight (Exact) a match
 	// loses when the query is long (over 30 words: a pasted issue, a commit
 	// message with a body). Such a text names many identifiers and strings
@@ -110,8 +99,7 @@ var ErrBadQuery = errors.New("bad query")
 type candidate struct {
 	id       string
 	ref      chunkRef
-	textRank int     // 1-based; 0: not found by that channel
-	textNorm float64 // its BM25 score divided by the first text hit's
+	textRank int // 1-based; 0: not found by that channel
 	vecRank  int
 	fields   []string
 	score    float64
@@ -241,9 +229,6 @@ func (ix *Index) searchText(ctx context.Context, q Query, window int, cands map[
 		c := candidateFor(cands, h.ID)
 		c.textRank = i + 1
 		c.fields = h.Fields
-		if hits[0].Score > 0 {
-			c.textNorm = h.Score / hits[0].Score
-		}
 	}
 	return nil
 }
@@ -349,7 +334,7 @@ func (ix *Index) rank(q Query, wants chunk.Kind, cands map[string]*candidate) []
 		c.ref = ref
 		m := ref.meta()
 		if c.textRank > 0 {
-			c.score += ix.weights.Text/float64(rrfK+c.textRank) + ix.weights.TextScore*c.textNorm/(rrfK+1)
+			c.score += ix.weights.Text / float64(rrfK+c.textRank)
 			c.why = append(c.why, fmt.Sprintf("text #%d%s", c.textRank, fieldList(c.fields)))
 		}
 		if c.vecRank > 0 {
@@ -389,46 +374,10 @@ func (ix *Index) rank(q Query, wants chunk.Kind, cands map[string]*candidate) []
 		}
 		out = append(out, c)
 	}
-	ix.addFileEvidence(out)
 	sortCandidates(out)
 	out = append(out, ix.graphNeighbours(q, out, cands)...)
 	sortCandidates(out)
 	return dedupe(out)
-}
-
-// addFileEvidence adds to each file's best chunk FileSecond times its
-// second-best chunk's score (Weights.FileSecond).
-func (ix *Index) addFileEvidence(cs []*candidate) {
-	if ix.weights.FileSecond <= 0 {
-		return
-	}
-	type topTwo struct{ best, second *candidate }
-	byFile := map[string]*topTwo{}
-	for _, c := range cs {
-		t := byFile[c.ref.file.Path]
-		switch {
-		case t == nil:
-			byFile[c.ref.file.Path] = &topTwo{best: c}
-		case better(c, t.best):
-			t.best, t.second = c, t.best
-		case t.second == nil || better(c, t.second):
-			t.second = c
-		}
-	}
-	for _, t := range byFile {
-		if t.second != nil && t.second.score > 0 {
-			t.best.score += ix.weights.FileSecond * t.second.score
-			t.best.why = append(t.best.why, "more of its file matches")
-		}
-	}
-}
-
-// better orders candidates as sortCandidates does.
-func better(a, b *candidate) bool {
-	if a.score != b.score {
-		return a.score > b.score
-	}
-	return a.id < b.id
 }
 
 // otherKind is the kind that loses OtherKind of its score for this query:
@@ -448,7 +397,12 @@ func (ix *Index) otherKind(q Query, wants chunk.Kind) chunk.Kind {
 }
 
 func sortCandidates(cs []*candidate) {
-	sort.SliceStable(cs, func(i, j int) bool { return better(cs[i], cs[j]) })
+	sort.SliceStable(cs, func(i, j int) bool {
+		if cs[i].score != cs[j].score {
+			return cs[i].score > cs[j].score
+		}
+		return cs[i].id < cs[j].id
+	})
 }
 
 // graphNeighbours boosts the tests that exercise the top code hits, adding
@@ -798,14 +752,14 @@ func sliceLines(lines []string, start, end int) string {
 }
 
 // WeightNames are the names Weights.Set accepts, in the order of the fields.
-var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "comments", "history", "title", "text-score", "file-second", "long-exact-cut"}
+var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "comments", "history", "title", "long-exact-cut"}
 
 // Set changes the weight called name (one of WeightNames). A weight is 0 or
 // more; other-kind is a share and stays below 1.
 func (w *Weights) Set(name string, v float64) error {
 	fields := map[string]*float64{"text": &w.Text, "vector": &w.Vector, "symbol": &w.Symbol, "req": &w.Req,
 		"graph": &w.Graph, "exact": &w.Exact, "hint": &w.Hint, "other-kind": &w.OtherKind, "docs": &w.Docs, "comments": &w.Comments, "history": &w.History, "title": &w.Title,
-		"text-score": &w.TextScore, "file-second": &w.FileSecond, "long-exact-cut": &w.LongExactCut}
+		"long-exact-cut": &w.LongExactCut}
 	f, ok := fields[name]
 	if !ok {
 		return fmt.Errorf("unknown weight %q; weights: %s", name, strings.Join(WeightNames, ", "))

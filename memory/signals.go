@@ -18,7 +18,6 @@ type Signals struct {
 	Kind     chunk.Kind `json:"kind"`
 	TextHash string     `json:"hash"`
 	TextRank int        `json:"text,omitempty"` // 1-based; 0: not found by that channel
-	TextNorm float64    `json:"norm,omitempty"` // BM25 score / the first text hit's
 	VecRank  int        `json:"vec,omitempty"`
 	Symbol   bool       `json:"sym,omitempty"`   // the query names its symbol
 	Req      bool       `json:"req,omitempty"`   // the query names a requirement it carries
@@ -48,7 +47,7 @@ func (ix *Index) SearchSignals(ctx context.Context, q Query) ([]Signals, error) 
 		}
 		m := ref.meta()
 		out = append(out, Signals{ID: id, Path: ref.file.Path, Kind: ref.file.Kind, TextHash: m.TextHash,
-			TextRank: c.textRank, TextNorm: c.textNorm, VecRank: c.vecRank,
+			TextRank: c.textRank, VecRank: c.vecRank,
 			Symbol: symbolNamed(m, terms) != "", Req: shared(m.Requirements, reqs) != "", Package: m.SymbolKind == "package",
 			Exact: c.exact, Hint: c.hint, PastRank: c.pastRank})
 	}
