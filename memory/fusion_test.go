@@ -39,33 +39,39 @@ func TestLongExactCut(t *testing.T) {
 	}
 }
 
-// TestVectorWeightZero: with the vector weight 0 a hybrid search does not
-// ask the vector store, so no hit is there only for its meaning (with a
-// score of 0); vector mode still does.
-func TestVectorWeightZero(t *testing.T) {
+// TestVectorWeight: a hybrid search asks the vector store only when the
+// query's vector weight is above 0 — no hit is there for its meaning alone
+// with a score of 0 — and a statement (not a question) loses
+// StatementVectorCut of it; vector mode always asks.
+func TestVectorWeight(t *testing.T) {
 	repo := writeRepo(t, map[string]string{
 		"go.mod":          "module example.com/up\n\ngo 1.22\n",
 		"upload/retry.go": "package upload\n\n// backoff is the delay before retry n of an upload.\nfunc backoff(n int) int { return n * 100 }\n",
 		"upload/log.go":   "package upload\n\nimport \"log\"\n\nfunc logFailure() { log.Print(\"upload failed\") }\n",
 	})
+	statement, question := "delay before the next retry", "where is the delay before the next retry?"
 	for _, c := range []struct {
-		vector      float64
+		vector, cut float64
 		mode        Mode
+		text        string
 		wantMeaning bool
 	}{
-		{0.3, ModeHybrid, true},
-		{0, ModeHybrid, false},
-		{0, ModeVector, true},
+		{0.3, 0, ModeHybrid, statement, true},
+		{0, 0, ModeHybrid, statement, false},
+		{0, 0, ModeVector, statement, true},
+		{0.3, 1, ModeHybrid, statement, false},
+		{0.3, 1, ModeHybrid, question, true},
+		{0.3, 1, ModeVector, statement, true},
 	} {
 		w := DefaultWeights
-		w.Vector = c.vector
-		res := searchWeighted(t, repo, w, Query{Text: "delay before the next retry", Mode: c.mode})
+		w.Vector, w.StatementVectorCut = c.vector, c.cut
+		res := searchWeighted(t, repo, w, Query{Text: c.text, Mode: c.mode})
 		meaning := false
 		for _, h := range res.Hits {
 			meaning = meaning || strings.Contains(h.Why, "meaning #")
 		}
 		if meaning != c.wantMeaning {
-			t.Errorf("vector %g, %s: a hit found for its meaning: %v, want %v (%v)", c.vector, c.mode, meaning, c.wantMeaning, paths(res.Hits))
+			t.Errorf("vector %g, cut %g, %s, %q: a hit found for its meaning: %v, want %v (%v)", c.vector, c.cut, c.mode, c.text, meaning, c.wantMeaning, paths(res.Hits))
 		}
 	}
 }

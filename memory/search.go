@@ -62,6 +62,23 @@ type Weights struct {
 	// in passing, and a chunk that holds one of them is weaker evidence than
 	// a short query's verbatim match. 0 turns it off; below 1.
 	LongExactCut float64
+	// StatementVectorCut is the share of the vector weight a query loses
+	// when it is not a question (isQuestion): a commit message, an issue, a
+	// pasted error or an identifier is written in the code's own words, and
+	// the built-in embedder's neighbours add noise there; a question asks in
+	// words the code may not use. 1 leaves such queries no vector channel at
+	// all (it is not asked); 0 turns it off.
+	StatementVectorCut float64
+}
+
+// vectorFor is the vector channel's weight for a query: Vector, less
+// StatementVectorCut for a hybrid query that is not a question (vector
+// mode asks for meaning whatever the query).
+func (w Weights) vectorFor(q Query) float64 {
+	if q.Mode == ModeVector || isQuestion(q.Text) {
+		return w.Vector
+	}
+	return w.Vector * (1 - w.StatementVectorCut)
 }
 
 // DefaultWeights are tuned on the localization benchmark (bench/locset, 200
@@ -157,7 +174,7 @@ func (ix *Index) gather(ctx context.Context, q Query) (Query, parsedQuery, map[s
 			return q, pq, nil, err
 		}
 	}
-	if ix.vec != nil && (q.Mode == ModeVector || (q.Mode == ModeHybrid && ix.weights.Vector > 0)) {
+	if ix.vec != nil && (q.Mode == ModeVector || (q.Mode == ModeHybrid && ix.weights.vectorFor(q) > 0)) {
 		if err := ix.searchVectors(ctx, q, window, cands); err != nil {
 			return q, pq, nil, err
 		}
@@ -321,7 +338,7 @@ func (ix *Index) rank(q Query, wants chunk.Kind, cands map[string]*candidate) []
 	terms := queryTerms(q.Text)
 	other := ix.otherKind(q, wants)
 	reqs := chunk.FindRequirementIDs(q.Text)
-	exact := ix.weights.Exact
+	exact, vector := ix.weights.Exact, ix.weights.vectorFor(q)
 	if isLongQuery(q.Text) {
 		exact *= 1 - ix.weights.LongExactCut
 	}
@@ -338,7 +355,7 @@ func (ix *Index) rank(q Query, wants chunk.Kind, cands map[string]*candidate) []
 			c.why = append(c.why, fmt.Sprintf("text #%d%s", c.textRank, fieldList(c.fields)))
 		}
 		if c.vecRank > 0 {
-			c.score += ix.weights.Vector / float64(rrfK+c.vecRank)
+			c.score += vector / float64(rrfK+c.vecRank)
 			c.why = append(c.why, fmt.Sprintf("meaning #%d", c.vecRank))
 		}
 		if name := symbolNamed(m, terms); name != "" {
@@ -752,20 +769,21 @@ func sliceLines(lines []string, start, end int) string {
 }
 
 // WeightNames are the names Weights.Set accepts, in the order of the fields.
-var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "comments", "history", "title", "long-exact-cut"}
+var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "comments", "history", "title", "long-exact-cut", "statement-vector-cut"}
 
 // Set changes the weight called name (one of WeightNames). A weight is 0 or
 // more; other-kind is a share and stays below 1.
 func (w *Weights) Set(name string, v float64) error {
 	fields := map[string]*float64{"text": &w.Text, "vector": &w.Vector, "symbol": &w.Symbol, "req": &w.Req,
 		"graph": &w.Graph, "exact": &w.Exact, "hint": &w.Hint, "other-kind": &w.OtherKind, "docs": &w.Docs, "comments": &w.Comments, "history": &w.History, "title": &w.Title,
-		"long-exact-cut": &w.LongExactCut}
+		"long-exact-cut":       &w.LongExactCut,
+		"statement-vector-cut": &w.StatementVectorCut}
 	f, ok := fields[name]
 	if !ok {
 		return fmt.Errorf("unknown weight %q; weights: %s", name, strings.Join(WeightNames, ", "))
 	}
-	if v < 0 || ((name == "other-kind" || name == "docs" || name == "long-exact-cut") && v >= 1) {
-		return fmt.Errorf("weight %s=%g: a weight is 0 or more, other-kind, docs and long-exact-cut below 1", name, v)
+	if v < 0 || ((name == "other-kind" || name == "docs" || name == "long-exact-cut") && v >= 1) || (name == "statement-vector-cut" && v > 1) {
+		return fmt.Errorf("weight %s=%g: a weight is 0 or more; other-kind, docs and long-exact-cut below 1, statement-vector-cut at most 1", name, v)
 	}
 	*f = v
 	return nil
