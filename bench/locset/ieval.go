@@ -104,6 +104,7 @@ func runEvalIssues(ctx context.Context, args []string) error {
 	arms := fs.String("arms", "text,vector,hybrid,hybrid+strip,hybrid+hints,hybrid+strong,hybrid+strip+hints+strong", "arms to score, comma-separated: bm25 (plain BM25), or a mode then any of +strip, +hints, +strong, +noexact (verbatim channel off), +NAME=VALUE (a weight, see memory.WeightNames)")
 	kinds := fs.String("kinds", "code", "kinds searched, comma-separated (empty: all)")
 	perQuery := fs.String("per-query", "", "also write every query's ranking to this JSON-lines file")
+	signals := fs.String("signals", "", "also write, per query and arm, every candidate chunk's fusion signals (memory.Signals) to this JSON-lines file, for fitting weights offline")
 	hintWeight := fs.Float64("hint-weight", memory.DefaultWeights.Hint, "weight of a file the query names (rule hints)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -129,7 +130,14 @@ func runEvalIssues(ctx context.Context, args []string) error {
 	if opts.Kinds, err = parseKinds(*kinds); err != nil {
 		return err
 	}
-	all, err := askAll(ctx, *mirrors, set, armList, opts, weights, *perQuery, split)
+	var sig *signalWriter
+	if *signals != "" {
+		if sig, err = createSignalWriter(*signals, split); err != nil {
+			return err
+		}
+		defer sig.close()
+	}
+	all, err := askAll(ctx, *mirrors, set, armList, opts, weights, *perQuery, split, sig)
 	if err != nil {
 		return err
 	}
@@ -141,10 +149,10 @@ func runEvalIssues(ctx context.Context, args []string) error {
 // askAll asks every query of set in every arm, one snapshot at a time,
 // and writes the per-query file when perQuery names one.
 func askAll(ctx context.Context, mirrors string, set []locset.Query, arms []arm, opts locset.EvalOptions,
-	weights memory.Weights, perQuery string, split splitFile) ([]armResult, error) {
+	weights memory.Weights, perQuery string, split splitFile, sig *signalWriter) ([]armResult, error) {
 	var all []armResult
 	for _, group := range groupBySnapshot(set) {
-		res, err := evalSnapshot(ctx, mirrors, group, arms, opts, weights)
+		res, err := evalSnapshot(ctx, mirrors, group, arms, opts, weights, sig)
 		if err != nil {
 			return nil, err
 		}
@@ -224,7 +232,7 @@ func groupBySnapshot(set []locset.Query) [][]locset.Query {
 
 // evalSnapshot extracts and indexes one snapshot, then asks its queries
 // in every arm.
-func evalSnapshot(ctx context.Context, mirrors string, group []locset.Query, arms []arm, opts locset.EvalOptions, weights memory.Weights) ([]armResult, error) {
+func evalSnapshot(ctx context.Context, mirrors string, group []locset.Query, arms []arm, opts locset.EvalOptions, weights memory.Weights, sig *signalWriter) ([]armResult, error) {
 	repo, snap := group[0].Repo, group[0].Snapshot
 	tree, err := os.MkdirTemp("", "locset-tree-")
 	if err != nil {
@@ -267,6 +275,9 @@ func evalSnapshot(ctx context.Context, mirrors string, group []locset.Query, arm
 		}
 		opts.Modes = []memory.Mode{a.mode}
 		_, results, err := locset.Evaluate(ctx, ix, group, opts)
+		if err == nil && sig != nil {
+			err = sig.write(ctx, ix, a, repo, group, opts)
+		}
 		ix.Close()
 		if err != nil {
 			return nil, err

@@ -49,7 +49,7 @@ func runQuestions(ctx context.Context, args []string) error {
 		return err
 	}
 	opts := locset.EvalOptions{Chunks: true, Limit: 10}
-	all, err := askAll(ctx, *mirrors, set, armList, opts, memory.DefaultWeights, *perQuery, split)
+	all, err := askAll(ctx, *mirrors, set, armList, opts, memory.DefaultWeights, *perQuery, split, nil)
 	if err != nil {
 		return err
 	}
