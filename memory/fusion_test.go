@@ -75,3 +75,19 @@ func TestVectorWeight(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultWeightsFor: the statement cut is the built-in embedder's; a
+// team's model keeps its vector channel for every query.
+func TestDefaultWeightsFor(t *testing.T) {
+	for _, tt := range []struct {
+		embedder string
+		want     float64
+	}{{"builtin", DefaultWeights.StatementVectorCut}, {"hash", DefaultWeights.StatementVectorCut}, {"ollama", 0}, {"openai", 0}} {
+		if got := DefaultWeightsFor(tt.embedder).StatementVectorCut; got != tt.want {
+			t.Errorf("DefaultWeightsFor(%q).StatementVectorCut = %g, want %g", tt.embedder, got, tt.want)
+		}
+	}
+	if DefaultWeights.StatementVectorCut != 1 {
+		t.Errorf("the built-in default cut is %g; this test assumes it asks no vectors for statements", DefaultWeights.StatementVectorCut)
+	}
+}

@@ -150,7 +150,7 @@ func Open(ctx context.Context, opts Options) (*Index, error) {
 		lock.release()
 		return nil, err
 	}
-	ix := &Index{redactor: redactor, opts: opts, log: log, repo: repo, state: state, lock: lock, idle: closedChan(), checkpointEvery: checkpointChunks, batchFiles: batchFiles, weights: DefaultWeights, unflushed: map[string]bool{}}
+	ix := &Index{redactor: redactor, opts: opts, log: log, repo: repo, state: state, lock: lock, idle: closedChan(), checkpointEvery: checkpointChunks, batchFiles: batchFiles, weights: DefaultWeightsFor(opts.Embedder), unflushed: map[string]bool{}}
 	if opts.Weights != nil {
 		ix.weights = *opts.Weights
 	}

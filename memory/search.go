@@ -112,6 +112,18 @@ func (w Weights) vectorFor(q Query) float64 {
 // (a file's second-best chunk) were tried and taken out (bench/README.md).
 var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2, Exact: 4, Hint: 5, OtherKind: 0.5, Docs: 0.3, Comments: 1, History: 0.5, Title: 2, LongExactCut: 0.75, StatementVectorCut: 1}
 
+// DefaultWeightsFor are the default weights for an embedder. The statement
+// cut was fitted on the built-in word-vector embedder, which blurs a long
+// text into its common words; a team's model (ollama, openai) is another
+// signal, not measured here, so it keeps its channel for every query.
+func DefaultWeightsFor(embedder string) Weights {
+	w := DefaultWeights
+	if embedder == "ollama" || embedder == "openai" {
+		w.StatementVectorCut = 0
+	}
+	return w
+}
+
 // max is the fused score of a chunk ranked first by every fuzzy signal;
 // reported scores are divided by it and capped at 1, which a verbatim
 // match reaches.

@@ -190,7 +190,7 @@ func evalOnce(ctx context.Context, cfg *evalConfig, opts memory.Options, name st
 		}
 		return eval.Config{}, fmt.Errorf("run the golden set: %w", err)
 	}
-	w := memory.DefaultWeights
+	w := memory.DefaultWeightsFor(opts.Embedder)
 	if opts.Weights != nil {
 		w = *opts.Weights
 	}

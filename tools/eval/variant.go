@@ -70,7 +70,8 @@ func ParseVariant(s string) (Variant, error) {
 }
 
 // Apply returns base with the variant's settings. Weights not named keep
-// the base's values (memory.DefaultWeights when the base has none).
+// the base's values (memory.DefaultWeightsFor its embedder when the base
+// has none).
 func (v Variant) Apply(base memory.Options) memory.Options {
 	out := base
 	if v.Embedder != "" {
@@ -83,7 +84,7 @@ func (v Variant) Apply(base memory.Options) memory.Options {
 		out.EmbedModel = v.EmbedModel
 	}
 	if len(v.Weights) > 0 {
-		w := memory.DefaultWeights
+		w := memory.DefaultWeightsFor(out.Embedder)
 		if base.Weights != nil {
 			w = *base.Weights
 		}
