@@ -32,44 +32,26 @@ var noneAttribute = regexp.MustCompile(`'NoneType' object has no attribute '([A-
 // None, the properties or functions whose result the failing line reads
 // the attribute of.
 func noneReturners(ix *memory.Index, errs []Error, cands []Suspect) []Suspect {
-	seen := map[string]bool{}
-	for _, c := range cands {
-		seen[c.URI] = true
-	}
-	for _, e := range errs {
-		if !e.RootCause {
-			continue
-		}
-		m := noneAttribute.FindStringSubmatch(e.Message)
-		frames := codeFrames(ix, e)
-		if m == nil || len(frames) == 0 {
-			continue
-		}
-		top := frames[0]
-		line := top.source
+	leads := newLeadSet(cands)
+	for _, r := range rootMessages(ix, errs, noneAttribute) {
+		line := r.top.source
 		if line == "" {
-			line = sourceLine(ix, top.Path, top.Line, top.Line)
+			line = sourceLine(ix, r.top.Path, r.top.Line, r.top.Line)
 		}
-		name := noneSource(line, m[1])
+		name := noneSource(line, r.match[1])
 		if name == "" {
 			continue
 		}
-		defs := definitionsNamed(ix, top, name)
+		defs := definitionsNamed(ix, r.top, name)
 		if len(defs) == 0 || len(defs) > maxNoneReturners {
 			continue
 		}
 		w := weightNoneReturner / math.Sqrt(float64(len(defs)))
 		for _, c := range defs {
-			if seen[c.URI] {
-				continue
-			}
-			seen[c.URI] = true
-			cands = append(cands, Suspect{Path: c.Path, Line: c.StartLine, URI: c.URI, Symbol: c.Symbol, SymbolKind: c.SymbolKind,
-				Requires: c.Requirements, Score: w, lastErr: -1,
-				Why: []string{fmt.Sprintf("returns the None that %s reads %q of at %s:%d %+.2f", label(e), m[1], top.Path, top.Line, w)}})
+			leads.add(c, c.StartLine, w, fmt.Sprintf("returns the None that %s reads %q of at %s:%d %+.2f", label(r.err), r.match[1], r.top.Path, r.top.Line, w))
 		}
 	}
-	return cands
+	return leads.cands
 }
 
 // noneSource is the property or function whose result a line reads attr

@@ -32,41 +32,22 @@ var (
 // nullFieldWriters adds, for each root error whose message names a null
 // variable backed by a field, the functions that set that field to null.
 func nullFieldWriters(ix *memory.Index, errs []Error, cands []Suspect) []Suspect {
-	seen := map[string]bool{}
-	for _, c := range cands {
-		seen[c.URI] = true
-	}
-	for _, e := range errs {
-		if !e.RootCause {
-			continue
-		}
-		m := nullNamed.FindStringSubmatch(e.Message)
-		frames := codeFrames(ix, e)
-		if m == nil || len(frames) == 0 {
-			continue
-		}
-		top := frames[0]
-		field, via := nullField(ix, top, m[1])
+	leads := newLeadSet(cands)
+	for _, r := range rootMessages(ix, errs, nullNamed) {
+		field, via := nullField(ix, r.top, r.match[1])
 		if field == "" {
 			continue
 		}
-		writers := nullWriters(ix, path.Dir(top.Path), field)
+		writers := nullWriters(ix, path.Dir(r.top.Path), field)
 		if len(writers) == 0 || len(writers) > maxNullWriters {
 			continue
 		}
 		w := weightFieldWriter / math.Sqrt(float64(len(writers)))
 		for _, wr := range writers {
-			if seen[wr.chunk.URI] {
-				continue
-			}
-			seen[wr.chunk.URI] = true
-			c := wr.chunk
-			cands = append(cands, Suspect{Path: c.Path, Line: wr.line, URI: c.URI, Symbol: c.Symbol, SymbolKind: c.SymbolKind,
-				Requires: c.Requirements, Score: w, lastErr: -1,
-				Why: []string{fmt.Sprintf("sets %s to null (line %d); %s, and %s says %q is null at %s:%d %+.2f", field, wr.line, via, label(e), m[1], top.Path, top.Line, w)}})
+			leads.add(wr.chunk, wr.line, w, fmt.Sprintf("sets %s to null (line %d); %s, and %s says %q is null at %s:%d %+.2f", field, wr.line, via, label(r.err), r.match[1], r.top.Path, r.top.Line, w))
 		}
 	}
-	return cands
+	return leads.cands
 }
 
 // nullField is the field behind the variable the exception names: the
