@@ -72,9 +72,14 @@ func FuzzParseLine(f *testing.F) {
 		if !utf8.ValidString(r.Message) || !utf8.ValidString(r.Text) {
 			t.Errorf("not valid UTF-8: message %q text %q", r.Message, r.Text)
 		}
-		lite := parseLine(line, false)
-		if lite.Message != r.Message || lite.Level != r.Level || lite.Format != r.Format || !lite.Time.Equal(r.Time) {
-			t.Errorf("without fields:\n%+v\nwith:\n%+v", lite, r)
+		// Fields aside, the scanner's path reads what ParseLine reads (both
+		// then place a year-0 stamp, ParseLine by the clock).
+		lite, full := parseLine(line, false), parseLine(line, true)
+		if lite.Message != full.Message || lite.Level != full.Level || lite.Format != full.Format || !lite.Time.Equal(full.Time) {
+			t.Errorf("without fields:\n%+v\nwith:\n%+v", lite, full)
+		}
+		if want := PlaceYear(full.Time, time.Now()); !r.Time.Equal(want) {
+			t.Errorf("ParseLine's time %v, want %v (the line's %v)", r.Time, want, full.Time)
 		}
 		checkFastJSON(t, line)
 	})
