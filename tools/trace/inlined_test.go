@@ -45,15 +45,7 @@ func TestInlinedCalleesOfAFrameWithNoLocation(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var leads []string
-			for i, s := range out.Suspects {
-				if strings.Contains(strings.Join(s.Why, " "), "may be inlined") {
-					leads = append(leads, s.Symbol)
-					if i > 2 {
-						t.Errorf("%s is suspect #%d, want the top 3", s.Symbol, i+1)
-					}
-				}
-			}
+			leads := topLeads(t, out, "may be inlined")
 			if strings.Join(leads, ",") != strings.Join(tc.leads, ",") {
 				t.Fatalf("inlined leads %v, want %v:\n%s", leads, tc.leads, Markdown(out))
 			}

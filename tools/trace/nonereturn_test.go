@@ -56,15 +56,7 @@ func TestNoneReturnerIsALead(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var leads []string
-			for i, s := range out.Suspects {
-				if strings.Contains(strings.Join(s.Why, " "), "returns the None") {
-					leads = append(leads, s.Symbol)
-					if i > 2 {
-						t.Errorf("%s is suspect #%d, want the top 3:\n%s", s.Symbol, i+1, Markdown(out))
-					}
-				}
-			}
+			leads := topLeads(t, out, "returns the None")
 			want := []string{tc.lead}
 			if tc.lead == "" {
 				want = nil
@@ -74,4 +66,20 @@ func TestNoneReturnerIsALead(t *testing.T) {
 			}
 		})
 	}
+}
+
+// topLeads lists the suspects whose reasons hold marker, and fails the test
+// when one of them is not in the top 3.
+func topLeads(t *testing.T, out Output, marker string) []string {
+	t.Helper()
+	var leads []string
+	for i, s := range out.Suspects {
+		if strings.Contains(strings.Join(s.Why, " "), marker) {
+			leads = append(leads, s.Symbol)
+			if i > 2 {
+				t.Errorf("%s is suspect #%d, want the top 3:\n%s", s.Symbol, i+1, Markdown(out))
+			}
+		}
+	}
+	return leads
 }
