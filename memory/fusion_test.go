@@ -91,3 +91,60 @@ func TestDefaultWeightsFor(t *testing.T) {
 		t.Errorf("the built-in default cut is %g; this test assumes it asks no vectors for statements", DefaultWeights.StatementVectorCut)
 	}
 }
+
+// TestNonCodeWeight: a pasted issue that quotes a setting finds the source
+// that reads it before the example configuration that repeats it; a short
+// query asking for the configuration still gets the configuration.
+func TestNonCodeWeight(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"go.mod":                  "module example.com/lint\n\ngo 1.22\n",
+		"lint/format.go":          "package lint\n\nfunc format(files []string, simplify bool) []string { return nil }\n",
+		".golangci.example.yml":   "# An example configuration of the linter.\nlinters-settings:\n  gofmt:\n    # simplify code: gofmt with -s option; the issues are reported as not gofmt-ed\n    simplify: true\n",
+		"docs/unrelated/other.go": "package unrelated\n\nfunc other() {}\n",
+	})
+	issue := "# gofmt reports assume simplify: true\n\nWhen `linters-settings.gofmt.simplify: false` is set in the configuration, " +
+		"gofmt issues are still reported as not gofmt-ed with -s. Run on this file with simplify false and the linter " +
+		"still complains about simplify, so the setting is ignored when the reports are made."
+	short := "example configuration of gofmt simplify"
+	for _, c := range []struct {
+		nonCode           float64
+		issueFirst, short string
+	}{
+		{0, ".golangci.example.yml", ".golangci.example.yml"},
+		{0.5, "lint/format.go", ".golangci.example.yml"},
+	} {
+		w := DefaultWeights
+		w.NonCode = c.nonCode
+		res := searchWeighted(t, repo, w, Query{Text: issue, Mode: ModeText, FileLevel: true})
+		if len(res.Hits) == 0 || res.Hits[0].Path != c.issueFirst {
+			t.Errorf("non-code %g, issue: first hits %v, want %s", c.nonCode, paths(res.Hits), c.issueFirst)
+		}
+		res = searchWeighted(t, repo, w, Query{Text: short, Mode: ModeText, FileLevel: true})
+		if len(res.Hits) == 0 || res.Hits[0].Path != c.short {
+			t.Errorf("non-code %g, short query: first hits %v, want %s", c.nonCode, paths(res.Hits), c.short)
+		}
+	}
+}
+
+// TestWeightsSet: every name of WeightNames is a weight, and a share a
+// chunk loses cannot take all of its score.
+func TestWeightsSet(t *testing.T) {
+	for _, name := range WeightNames {
+		var w Weights
+		if err := w.Set(name, 0.5); err != nil {
+			t.Errorf("Set(%q, 0.5): %v", name, err)
+		}
+		if w == (Weights{}) {
+			t.Errorf("Set(%q, 0.5) changed no field", name)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"non-code", 1}, {"docs", 1}, {"other-kind", 1.5}, {"long-exact-cut", 1}, {"statement-vector-cut", 1.1}, {"history-title", -1}, {"nope", 1}} {
+		var w Weights
+		if err := w.Set(c.name, c.v); err == nil {
+			t.Errorf("Set(%q, %g) = nil, want an error", c.name, c.v)
+		}
+	}
+}

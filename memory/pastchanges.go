@@ -145,24 +145,34 @@ func newPastChanges(head string, commits []history.Commit) *pastChanges {
 }
 
 // files ranks the files that the commits most like text changed, best first;
-// keep says which paths are indexed.
-func (p *pastChanges) files(text string, keep func(string) bool) []pastFile {
+// the terms of title (the query's first line, queryTitle) weigh 1+boost
+// times as much; keep says which paths are indexed.
+func (p *pastChanges) files(text, title string, boost float64, keep func(string) bool) []pastFile {
 	if p == nil || len(p.commits) == 0 {
 		return nil
 	}
 	scores := map[int]float64{}
-	seen := map[string]bool{}
-	n := float64(len(p.commits))
+	weight := map[string]float64{}
+	var terms []string // in the query's order, so that sums are reproducible
 	for _, t := range textindex.Analyze(text) {
-		if seen[t] {
-			continue
+		if weight[t] == 0 {
+			terms = append(terms, t)
 		}
-		seen[t] = true
+		weight[t] = 1
+	}
+	if boost > 0 {
+		for _, t := range textindex.Analyze(title) {
+			weight[t] = 1 + boost
+		}
+	}
+	n := float64(len(p.commits))
+	for _, t := range terms {
+		w := weight[t]
 		posts := p.postings[t]
 		if len(posts) == 0 {
 			continue
 		}
-		idf := math.Log(1 + (n-float64(len(posts))+0.5)/(float64(len(posts))+0.5))
+		idf := w * math.Log(1+(n-float64(len(posts))+0.5)/(float64(len(posts))+0.5))
 		for _, ps := range posts {
 			tf := float64(ps.tf)
 			norm := bm25K1 * (1 - bm25B + bm25B*float64(p.commits[ps.commit].length)/p.avgLen)
@@ -231,7 +241,7 @@ func (ix *Index) markPastChanges(past *pastChanges, text string, cands map[strin
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	files := past.files(text, func(p string) bool {
+	files := past.files(text, queryTitle(text), ix.weights.HistoryTitle, func(p string) bool {
 		f := ix.man.Files[p]
 		return f != nil && (f.Kind == chunk.Code || f.Kind == chunk.Test)
 	})

@@ -34,7 +34,7 @@ func TestPastChangesFiles(t *testing.T) {
 		{Hash: "c1", Subject: "backoff between retries in the unindexed tool", Files: files("tools/gen.go")},
 	}
 	p := newPastChanges("head", commits)
-	got := p.files("the backoff between retries is far too short", func(path string) bool { return path != "tools/gen.go" })
+	got := p.files("the backoff between retries is far too short", "", 0, func(path string) bool { return path != "tools/gen.go" })
 	var paths []string
 	for _, f := range got {
 		paths = append(paths, f.path)
@@ -45,8 +45,28 @@ func TestPastChangesFiles(t *testing.T) {
 	if got[0].by.hash != "c5" {
 		t.Errorf("upload/retry.go credited to %s, want c5 (the most similar commit)", got[0].by.hash)
 	}
-	if got := p.files("nothing alike", func(string) bool { return true }); len(got) != 0 {
+	if got := p.files("nothing alike", "", 0, func(string) bool { return true }); len(got) != 0 {
 		t.Error("a text with no word of any message ranks files")
+	}
+}
+
+// TestPastChangesTitle: the title's words outweigh the body's when
+// HistoryTitle is set, so the commit like the title votes first.
+func TestPastChangesTitle(t *testing.T) {
+	p := newPastChanges("head", []history.Commit{
+		{Hash: "c2", Subject: "dialer: retry unreachable hosts", Files: []history.FileChange{{Path: "net/dial.go", Status: "M"}}},
+		{Hash: "c1", Subject: "client: log the request and the response when verbose", Files: []history.FileChange{{Path: "client/log.go", Status: "M"}}},
+	})
+	issue := "Unreachable hosts never retried\n\nWith verbose logging the client logs the request and the response."
+	all := func(string) bool { return true }
+	for _, c := range []struct {
+		boost float64
+		first string
+	}{{0, "client/log.go"}, {2, "net/dial.go"}} {
+		got := p.files(issue, queryTitle(issue), c.boost, all)
+		if len(got) == 0 || got[0].path != c.first {
+			t.Errorf("boost %g: files %v, want %s first", c.boost, got, c.first)
+		}
 	}
 }
 
