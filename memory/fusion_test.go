@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -28,14 +29,19 @@ func TestLongExactCut(t *testing.T) {
 	} {
 		w := DefaultWeights
 		w.LongExactCut = c.cut
-		res := searchWeighted(t, repo, w, Query{Text: issue, Mode: ModeText, FileLevel: true})
-		if len(res.Hits) == 0 || res.Hits[0].Path != c.issueFirst {
-			t.Errorf("cut %g, issue: first hits %v, want %s", c.cut, paths(res.Hits), c.issueFirst)
-		}
-		res = searchWeighted(t, repo, w, Query{Text: short, Mode: ModeText, FileLevel: true})
-		if len(res.Hits) == 0 || res.Hits[0].Path != c.short {
-			t.Errorf("cut %g, short query: first hits %v, want %s", c.cut, paths(res.Hits), c.short)
-		}
+		label := fmt.Sprintf("cut %g", c.cut)
+		wantFirstFile(t, repo, w, issue, c.issueFirst, label+", issue")
+		wantFirstFile(t, repo, w, short, c.short, label+", short query")
+	}
+}
+
+// wantFirstFile checks the first file a text search with weights w finds
+// for text.
+func wantFirstFile(t *testing.T, repo string, w Weights, text, want, label string) {
+	t.Helper()
+	res := searchWeighted(t, repo, w, Query{Text: text, Mode: ModeText, FileLevel: true})
+	if len(res.Hits) == 0 || res.Hits[0].Path != want {
+		t.Errorf("%s: first hits %v, want %s", label, paths(res.Hits), want)
 	}
 }
 
@@ -115,14 +121,9 @@ func TestNonCodeWeight(t *testing.T) {
 	} {
 		w := DefaultWeights
 		w.NonCode = c.nonCode
-		res := searchWeighted(t, repo, w, Query{Text: issue, Mode: ModeText, FileLevel: true})
-		if len(res.Hits) == 0 || res.Hits[0].Path != c.issueFirst {
-			t.Errorf("non-code %g, issue: first hits %v, want %s", c.nonCode, paths(res.Hits), c.issueFirst)
-		}
-		res = searchWeighted(t, repo, w, Query{Text: short, Mode: ModeText, FileLevel: true})
-		if len(res.Hits) == 0 || res.Hits[0].Path != c.short {
-			t.Errorf("non-code %g, short query: first hits %v, want %s", c.nonCode, paths(res.Hits), c.short)
-		}
+		label := fmt.Sprintf("non-code %g", c.nonCode)
+		wantFirstFile(t, repo, w, issue, c.issueFirst, label+", issue")
+		wantFirstFile(t, repo, w, short, c.short, label+", short query")
 	}
 }
 
