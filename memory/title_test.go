@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 )
@@ -38,10 +39,7 @@ func TestTitleWeighting(t *testing.T) {
 	} {
 		w := DefaultWeights
 		w.Title = c.title
-		res := searchWeighted(t, repo, w, Query{Text: issue, Mode: ModeText, FileLevel: true})
-		if len(res.Hits) == 0 || res.Hits[0].Path != c.first {
-			t.Errorf("title %g: first hits %v, want %s", c.title, paths(res.Hits), c.first)
-		}
+		wantFirstFile(t, repo, w, issue, c.first, fmt.Sprintf("title %g", c.title))
 	}
 	one := "backoff between retries behind the proxy"
 	var runs []Result
