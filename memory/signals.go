@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/devaiops/devai/memory/chunk"
+	"github.com/devaiops/devai/memory/walk"
 )
 
 // Signals is what the fusion sees of one chunk a query found: each
@@ -25,6 +26,8 @@ type Signals struct {
 	Exact    int        `json:"exact,omitempty"` // verbatim level
 	Hint     bool       `json:"hint,omitempty"`
 	PastRank int        `json:"past,omitempty"`
+	Scope    bool       `json:"scope,omitempty"`   // in a folder the query's first line names as its scope
+	NonCode  bool       `json:"noncode,omitempty"` // its file is in no programming language (Weights.NonCode)
 }
 
 // SearchSignals asks every channel as Search does and returns, for each
@@ -37,6 +40,7 @@ func (ix *Index) SearchSignals(ctx context.Context, q Query) ([]Signals, error) 
 	}
 	terms := queryTerms(q.Text)
 	reqs := chunk.FindRequirementIDs(q.Text)
+	scopes := queryScopes(q.Text)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	out := make([]Signals, 0, len(cands))
@@ -49,7 +53,8 @@ func (ix *Index) SearchSignals(ctx context.Context, q Query) ([]Signals, error) 
 		out = append(out, Signals{ID: id, Path: ref.file.Path, Kind: ref.file.Kind, TextHash: m.TextHash,
 			TextRank: c.textRank, VecRank: c.vecRank,
 			Symbol: symbolNamed(m, terms) != "", Req: shared(m.Requirements, reqs) != "", Package: m.SymbolKind == "package",
-			Exact: c.exact, Hint: c.hint, PastRank: c.pastRank})
+			Exact: c.exact, Hint: c.hint, PastRank: c.pastRank,
+			Scope: scopeFolder(ref.file.Path, scopes) != "", NonCode: !walk.IsProgramming(ref.file.Language)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/devaiops/devai/memory/chunk"
@@ -32,5 +33,20 @@ func TestSearchSignals(t *testing.T) {
 	}
 	if named == nil || named.Path != "retry/backoff.go" || named.TextRank != 1 {
 		t.Fatalf("signals %+v: want retry/backoff.go named by the query and first on text", sigs)
+	}
+	if named.Scope || named.NonCode {
+		t.Errorf("signals %+v: no scope in the query, and Go is a programming language", *named)
+	}
+	sigs, err = ix.SearchSignals(context.Background(), Query{Text: "retry: backoffDelay waits too long", Mode: ModeText, Kinds: []chunk.Kind{chunk.Code}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sigs) == 0 {
+		t.Fatal("the scoped query found nothing")
+	}
+	for _, s := range sigs {
+		if s.Scope != strings.HasPrefix(s.Path, "retry/") {
+			t.Errorf("%s: Scope = %v for the query's scope retry", s.Path, s.Scope)
+		}
 	}
 }
