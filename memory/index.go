@@ -300,6 +300,7 @@ func (ix *Index) reindexIDs() {
 			ix.byID[f.Chunks[i].ID] = chunkRef{file: f, i: i}
 		}
 	}
+	ix.text.SetStats(ix.man.textStats())
 }
 
 // Status describes the index.

@@ -574,3 +574,44 @@ func TestQueryTermsNameIdentifiersOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestTextStatsFollowTheFiles: the BM25 statistics the text index scores
+// with are those of the chunks the manifest lists, through a sync, an added
+// and a deleted file, and a reopen.
+func TestTextStatsFollowTheFiles(t *testing.T) {
+	repo := writeRepo(t, miniRepo)
+	ix := openSynced(t, repo)
+	start := ix.text.Stats()
+	if start.Docs != ix.Status().Chunks || start.Docs == 0 {
+		t.Fatalf("stats count %d docs, the index has %d chunks", start.Docs, ix.Status().Chunks)
+	}
+	added := filepath.Join(repo, "internal/sessions/extra.go")
+	if err := os.WriteFile(added, []byte("package sessions\n\n// Extra is new.\nfunc Extra() int { return 42 }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Sync(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	grown := ix.text.Stats()
+	if grown.Docs <= start.Docs || grown.Tokens == start.Tokens || grown.Docs != ix.Status().Chunks {
+		t.Errorf("after adding a file: %+v, before %+v (%d chunks)", grown, start, ix.Status().Chunks)
+	}
+	if err := os.Remove(added); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Sync(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := ix.text.Stats(); got != start {
+		t.Errorf("after deleting it again: %+v, want %+v", got, start)
+	}
+	ix.Close()
+	reopened, err := Open(context.Background(), Options{Repo: repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reopened.Close()
+	if got := reopened.text.Stats(); got != start {
+		t.Errorf("after reopening: %+v, want %+v", got, start)
+	}
+}

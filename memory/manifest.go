@@ -12,12 +12,13 @@ import (
 
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/internal/atomicfile"
+	"github.com/devaiops/devai/memory/textindex"
 )
 
 // manifestVersion changes whenever the on-disk layout of the index changes
 // (the manifest, the text mapping, chunking or redaction); an older index is
 // rebuilt.
-const manifestVersion = 10
+const manifestVersion = 11
 
 // manifest records what was indexed, so a re-sync re-reads only what changed.
 // It is the source of truth for "what is in the index": the text and vector
@@ -79,10 +80,22 @@ type chunkMeta struct {
 	Time         time.Time
 	Level        string
 	TextHash     string
+	Lengths      textindex.Lengths // tokens per text field, for BM25's statistics
 }
 
 func newManifest() *manifest {
 	return &manifest{Version: manifestVersion, Files: map[string]*fileEntry{}}
+}
+
+// textStats are the BM25 statistics of every chunk the manifest lists.
+func (m *manifest) textStats() textindex.Stats {
+	var s textindex.Stats
+	for _, f := range m.Files {
+		for i := range f.Chunks {
+			s.Add(f.Chunks[i].Lengths)
+		}
+	}
+	return s
 }
 
 func (m *manifest) chunkCount() int {

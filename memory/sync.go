@@ -257,11 +257,12 @@ func (ix *Index) stopAt(rest []string, err error) error {
 
 // fileResult is one file read and chunked.
 type fileResult struct {
-	file   walk.File
-	hash   string
-	chunks []chunk.Chunk
-	cut    *fileCut // set when only the newest part of a log was indexed
-	err    error
+	file    walk.File
+	hash    string
+	chunks  []chunk.Chunk
+	lengths []textindex.Lengths // of each chunk's text document
+	cut     *fileCut            // set when only the newest part of a log was indexed
+	err     error
 }
 
 func (ix *Index) readAndSplit(ctx context.Context, files []walk.File) []fileResult {
@@ -330,6 +331,7 @@ func readAndSplit(f walk.File, redactor *redact.Redactor, maxLog int64) fileResu
 		for j := range c.Shall {
 			c.Shall[j] = redactor.String(c.Shall[j])
 		}
+		r.lengths = append(r.lengths, docOf("", *c).Lengths())
 	}
 	return r
 }
@@ -376,7 +378,9 @@ func (ix *Index) store(ctx context.Context, results []fileResult) (int, error) {
 			id := r.file.Path + "#" + strconv.Itoa(i)
 			keep[id] = true
 			text := embedText(c)
-			e.Chunks = append(e.Chunks, metaOf(id, c, text))
+			meta := metaOf(id, c, text)
+			meta.Lengths = r.lengths[i]
+			e.Chunks = append(e.Chunks, meta)
 			docs = append(docs, docOf(id, c))
 			vecIDs = append(vecIDs, id)
 			vecTexts = append(vecTexts, text)
@@ -431,6 +435,7 @@ func (ix *Index) store(ctx context.Context, results []fileResult) (int, error) {
 			ix.byID[e.Chunks[i].ID] = chunkRef{file: e, i: i}
 		}
 	}
+	ix.text.SetStats(ix.man.textStats())
 	for _, r := range results {
 		if r.err != nil {
 			ix.log.Warn("cannot read file", "path", r.file.Path, "error", r.err)
@@ -491,6 +496,7 @@ func (ix *Index) remove(paths []string) error {
 		delete(ix.man.Files, p)
 		ix.graph.RemovePath(p)
 	}
+	ix.text.SetStats(ix.man.textStats())
 	return nil
 }
 

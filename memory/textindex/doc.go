@@ -18,7 +18,10 @@
 //
 // Scoring: BM25 (k1 1.2, b 0.75) over the body, plus the same query terms on
 // the symbol (boost 3), path words (2), test names (2) and signature (1.5),
-// and requirement IDs found in the query as exact terms (4). There are no
+// and requirement IDs found in the query as exact terms (4). The document
+// count and field lengths BM25 uses are the caller's (SetStats, summed from
+// Doc.Lengths), not bleve's own, which are no lengths and move as segments
+// merge (see stats.go). There are no
 // phrase queries: without term vectors bleve cannot run them. Query terms
 // that occur in more than 5% of the bodies (and 500 docs) only add to the
 // score of docs a rarer term found, so "close" or "err" in a question does

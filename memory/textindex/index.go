@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -89,6 +90,8 @@ type Index struct {
 
 	writeMu sync.Mutex // serialises Write so batch numbers stay in order
 	seq     uint64     // number of the last batch written, guarded by writeMu
+
+	stats atomic.Pointer[setStats] // see SetStats; nil: bleve's own
 }
 
 // Open opens the index in dir, creating it when dir holds none (unless

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	blevesearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -102,7 +103,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		// the documents happened to be indexed, which parallel indexing varies.
 		req.SortBy([]string{"-_score", "_id"})
 	}
-	res, err := bi.SearchInContext(ctx, req)
+	res, err := bi.SearchInContext(ix.withStats(ctx), req)
 	if err != nil {
 		return nil, fmt.Errorf("search text index %s for %q: %w", ix.dir, q.Text, err)
 	}
@@ -114,6 +115,14 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		return nil, fmt.Errorf("search text index %s for %q: %w", ix.dir, q.Text, err)
 	}
 	return hits, nil
+}
+
+// withStats hands bleve the statistics of SetStats, if any.
+func (ix *Index) withStats(ctx context.Context) context.Context {
+	if s := ix.stats.Load(); s != nil && s.bleve != nil {
+		return context.WithValue(ctx, blevesearch.BM25StatsKey, s.bleve)
+	}
+	return ctx
 }
 
 // buildFilter turns the non-scoring parts of q into one query, or nil.

@@ -43,7 +43,7 @@ func (ix *Index) WithAllTerms(ctx context.Context, q Query, field string) ([]str
 	m.SetOperator(query.MatchQueryOperatorAnd)
 	req := bleve.NewSearchRequestOptions(withFilter(m, filter), limit, 0, false)
 	req.SortBy([]string{"-_score", "_id"})
-	res, err := bi.SearchInContext(ctx, req)
+	res, err := bi.SearchInContext(ix.withStats(ctx), req)
 	if err != nil {
 		return nil, fmt.Errorf("verbatim lookup of %q in %s: %w", q.Text, field, err)
 	}

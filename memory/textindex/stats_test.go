@@ -1,0 +1,157 @@
+package textindex
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// statsDocs are docs of every shape: long and short bodies, identifiers
+// that split into parts, symbols, comments, test names and requirements.
+func statsDocs(n int) []Doc {
+	docs := make([]Doc, n)
+	for i := range docs {
+		body := fmt.Sprintf("func cleanupExpiredSessions%d(store *SessionStore) error {\n", i)
+		body += "\t// " + sharedWords + "\n"
+		for range i % 7 {
+			body += "\tif err := store.deleteExpired(ctx); err != nil { return fmt.Errorf(\"cleanup: %w\", err) }\n"
+		}
+		docs[i] = Doc{
+			ID: fmt.Sprintf("internal/sessions/store%d.go#%d", i%5, i), Path: fmt.Sprintf("internal/sessions/store%d.go", i%5),
+			Kind: "code", Language: "go", Symbol: fmt.Sprintf("sessions.Store.Cleanup%d", i),
+			Signature: "func (s *Store) Cleanup(ctx context.Context) error", Text: body,
+			Comments: "Cleanup removes the sessions whose deadline passed.",
+		}
+		if i%3 == 0 {
+			docs[i].TestNames = []string{"TestCleanupRemovesExpired", "TestCleanupKeepsLive"}
+			docs[i].Requirements = []string{"FR-012", "nfr-7"}
+		}
+	}
+	return docs
+}
+
+// sharedWords are in every body, so that a segment per doc counts each of
+// them once per segment and one merged segment counts them once.
+const sharedWords = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu"
+
+// tokensInIndex sums, per scored field, the frequency of every term in
+// every live doc: the total length bleve's norms encode.
+func tokensInIndex(t *testing.T, ix *Index) map[string]uint64 {
+	t.Helper()
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	out := map[string]uint64{}
+	for _, f := range scoredFields {
+		d, err := r.FieldDict(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for e, err := d.Next(); e != nil && err == nil; e, err = d.Next() {
+			tfr, err := r.TermFieldReader(context.Background(), []byte(e.Term), f, true, false, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc index.TermFieldDoc
+			for m, err := tfr.Next(&doc); m != nil && err == nil; m, err = tfr.Next(&doc) {
+				out[f] += m.Freq
+			}
+			_ = tfr.Close()
+		}
+		_ = d.Close()
+	}
+	return out
+}
+
+func TestLengthsMatchIndex(t *testing.T) {
+	ix, _ := openTemp(t)
+	docs := statsDocs(40)
+	mustApply(t, ix, docs...)
+	var s Stats
+	for _, d := range docs {
+		s.Add(d.Lengths())
+	}
+	got := tokensInIndex(t, ix)
+	for i, f := range scoredFields {
+		if s.Tokens[i] != got[f] {
+			t.Errorf("field %s: Lengths sum to %d tokens, the index holds %d", f, s.Tokens[i], got[f])
+		}
+		if s.Tokens[i] == 0 {
+			t.Errorf("field %s: no tokens; the docs should exercise every scored field", f)
+		}
+	}
+	if s.Docs != len(docs) {
+		t.Errorf("Docs = %d, want %d", s.Docs, len(docs))
+	}
+}
+
+// TestStatsFollowContent: with SetStats, the same docs score the same
+// whether they were written in one batch (one segment) or one at a time
+// (many segments, merged in the background whenever scorch likes); bleve's
+// own statistics count distinct terms per segment, so they move with the
+// segments.
+func TestStatsFollowContent(t *testing.T) {
+	docs := statsDocs(60)
+	var s Stats
+	for _, d := range docs {
+		s.Add(d.Lengths())
+	}
+	whole, _ := openTemp(t)
+	mustApply(t, whole, docs...)
+	forceMerge(t, whole)
+	pieces, _ := openTemp(t)
+	for _, d := range docs {
+		mustApply(t, pieces, d)
+	}
+	q := Query{Text: "cleanup expired sessions store", Limit: 20}
+	for _, ix := range []*Index{whole, pieces} {
+		ix.SetStats(s)
+	}
+	want, got := scores(t, whole, q), scores(t, pieces, q)
+	if len(want) != len(got) {
+		t.Fatalf("%d hits from one batch, %d from many", len(want), len(got))
+	}
+	for id, w := range want {
+		if math.Abs(got[id]-w) > 1e-9*w {
+			t.Errorf("%s: score %v from one batch, %v from many", id, w, got[id])
+		}
+	}
+}
+
+func forceMerge(t *testing.T, ix *Index) {
+	t.Helper()
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		t.Fatalf("index is %T, want scorch", adv)
+	}
+	if err := sc.ForceMerge(context.Background(), nil); err != nil {
+		t.Fatalf("ForceMerge: %v", err)
+	}
+}
+
+func scores(t *testing.T, ix *Index, q Query) map[string]float64 {
+	t.Helper()
+	hits, err := ix.Search(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]float64, len(hits))
+	for _, h := range hits {
+		out[h.ID] = h.Score
+	}
+	return out
+}
