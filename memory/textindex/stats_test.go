@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -154,4 +157,51 @@ func scores(t *testing.T, ix *Index, q Query) map[string]float64 {
 		out[h.ID] = h.Score
 	}
 	return out
+}
+
+// TestCountTermsMatchesAnalyze runs both counts over every Go and Markdown
+// file of this repository, and over shapes the analyzer treats specially.
+func TestCountTermsMatchesAnalyze(t *testing.T) {
+	texts := []string{
+		"", "the", "THE And", "HTTPServer parseURL2 snake_case_name pkg.ChunkDiskMapper a.b.c",
+		"Ünïcödé wörds and 日本語 text", strings.Repeat("x", 81) + " " + strings.Repeat("y", 80),
+		"isTheOne ofTheWay How_To_Do_It", "v1.2.3 0x1F 10ms 1.5MB", "ToTheMoon.AndBack.AT",
+	}
+	files, err := filepath.Glob("../../*/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob("../../*.md")
+	for _, f := range append(files, more...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	if len(texts) < 30 {
+		t.Fatalf("only %d texts; the globs should find the repository's files", len(texts))
+	}
+	for i, text := range texts {
+		if got, want := countTerms([]byte(text)), uint32(len(Analyze(text))); got != want {
+			t.Errorf("text %d (%.40q): countTerms %d, Analyze %d terms", i, text, got, want)
+		}
+	}
+}
+
+func BenchmarkLengths(b *testing.B) {
+	text, err := os.ReadFile("search.go")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("analyze", func(b *testing.B) {
+		for b.Loop() {
+			_ = len(Analyze(string(text)))
+		}
+	})
+	b.Run("count", func(b *testing.B) {
+		for b.Loop() {
+			_ = countTerms(text)
+		}
+	})
 }
