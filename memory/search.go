@@ -15,7 +15,6 @@ import (
 	"github.com/devaiops/devai/memory/budget"
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/textindex"
-	"github.com/devaiops/devai/memory/walk"
 )
 
 // rrfK is reciprocal rank fusion's constant: score = Σ w / (rrfK + rank).
@@ -87,16 +86,6 @@ type Weights struct {
 	// words the code may not use. 1 leaves such queries no vector channel at
 	// all (it is not asked); 0 turns it off.
 	StatementVectorCut float64
-}
-
-// vectorFor is the vector channel's weight for a query: Vector, less
-// StatementVectorCut for a hybrid query that is not a question (vector
-// mode asks for meaning whatever the query).
-func (w Weights) vectorFor(q Query) float64 {
-	if q.Mode == ModeVector || isQuestion(q.Text) {
-		return w.Vector
-	}
-	return w.Vector * (1 - w.StatementVectorCut)
 }
 
 // DefaultWeights are tuned on the localization benchmark (bench/locset, 200
@@ -233,7 +222,7 @@ func (ix *Index) gather(ctx context.Context, q Query) (Query, parsedQuery, map[s
 			return q, pq, nil, err
 		}
 	}
-	if ix.vec != nil && (q.Mode == ModeVector || (q.Mode == ModeHybrid && ix.weights.vectorFor(q) > 0)) {
+	if ix.vec != nil && (q.Mode == ModeVector || (q.Mode == ModeHybrid && ix.weights.vectorFor(shapeOf(q, pq.wants)) > 0)) {
 		if err := ix.searchVectors(ctx, q, window, cands); err != nil {
 			return q, pq, nil, err
 		}
@@ -395,14 +384,9 @@ func containsKind(kinds []chunk.Kind, k chunk.Kind) bool {
 // what the filters exclude and near-duplicates, and sorts.
 func (ix *Index) rank(q Query, wants chunk.Kind, cands map[string]*candidate) []*candidate {
 	terms := queryTerms(q.Text)
-	other := ix.otherKind(q, wants)
 	reqs := chunk.FindRequirementIDs(q.Text)
-	exact, vector := ix.weights.Exact, ix.weights.vectorFor(q)
-	long := isLongQuery(q.Text)
 	scopes := queryScopes(q.Text)
-	if long {
-		exact *= 1 - ix.weights.LongExactCut
-	}
+	sh := shapeOf(q, wants)
 	var out []*candidate
 	for id, c := range cands {
 		ref, ok := ix.byID[id]
@@ -410,76 +394,14 @@ func (ix *Index) rank(q Query, wants chunk.Kind, cands map[string]*candidate) []
 			continue
 		}
 		c.ref = ref
-		m := ref.meta()
-		if c.textRank > 0 {
-			c.score += ix.weights.Text / float64(rrfK+c.textRank)
-			c.why = append(c.why, fmt.Sprintf("text #%d%s", c.textRank, fieldList(c.fields)))
-		}
-		if c.vecRank > 0 {
-			c.score += vector / float64(rrfK+c.vecRank)
-			c.why = append(c.why, fmt.Sprintf("meaning #%d", c.vecRank))
-		}
-		if name := symbolNamed(m, terms); name != "" {
-			c.score += ix.weights.Symbol / float64(rrfK+1)
-			c.why = append(c.why, "names "+name)
-		}
-		if r := shared(m.Requirements, reqs); r != "" {
-			c.score += ix.weights.Req / float64(rrfK+1)
-			c.why = append(c.why, "carries "+r)
-		}
-		if m.SymbolKind == "package" {
-			c.score *= headerDiscount
-		}
-		if c.exact > 0 {
-			c.score += exact * float64(c.exact) / float64(rrfK+1)
-			c.why = append(c.why, c.exactWhy)
-		}
-		if c.hint {
-			c.score += ix.weights.Hint / float64(rrfK+1)
-			c.why = append(c.why, "its file is named by the query")
-		}
-		if c.pastRank > 0 {
-			c.score += ix.weights.History / float64(rrfK+c.pastRank)
-			c.why = append(c.why, c.pastWhy)
-		}
-		if dir := scopeFolder(ref.file.Path, scopes); dir != "" && ix.weights.Scope > 0 {
-			c.score += ix.weights.Scope / float64(rrfK+1)
-			c.why = append(c.why, "in "+dir+"/, the scope the query opens with")
-		}
-		if other != "" && ref.file.Kind == other {
-			c.score *= 1 - ix.weights.OtherKind
-			c.why = append(c.why, fmt.Sprintf("a %s, and the query asks for %s", other, wants))
-		}
-		if other == chunk.Test && ref.file.Kind == chunk.Spec && ix.weights.Docs > 0 {
-			c.score *= 1 - ix.weights.Docs
-			c.why = append(c.why, "a document, and the query asks for code")
-		}
-		if long && wants == chunk.Code && ref.file.Kind == chunk.Code && ix.weights.NonCode > 0 && !walk.IsProgramming(ref.file.Language) {
-			c.score *= 1 - ix.weights.NonCode
-			c.why = append(c.why, "not source code, and the query asks about code")
-		}
+		s, ev := ix.observe(c, ref, terms, reqs, scopes)
+		c.score, c.why = ix.weights.fuse(s, sh, &ev)
 		out = append(out, c)
 	}
 	sortCandidates(out)
 	out = append(out, ix.graphNeighbours(q, out, cands)...)
 	sortCandidates(out)
 	return dedupe(out)
-}
-
-// otherKind is the kind that loses OtherKind of its score for this query:
-// tests when it asks about code, code when it asks for tests; "" when the
-// caller chose the kinds itself or they do not include both.
-func (ix *Index) otherKind(q Query, wants chunk.Kind) chunk.Kind {
-	if ix.weights.OtherKind <= 0 {
-		return ""
-	}
-	if len(q.Kinds) > 0 && !(containsKind(q.Kinds, chunk.Code) && containsKind(q.Kinds, chunk.Test)) {
-		return ""
-	}
-	if wants == chunk.Test {
-		return chunk.Code
-	}
-	return chunk.Test
 }
 
 func sortCandidates(cs []*candidate) {

@@ -5,7 +5,6 @@ import (
 	"sort"
 
 	"github.com/devaiops/devai/memory/chunk"
-	"github.com/devaiops/devai/memory/walk"
 )
 
 // Signals is what the fusion sees of one chunk a query found: each
@@ -30,13 +29,14 @@ type Signals struct {
 	NonCode  bool       `json:"noncode,omitempty"` // its file is in no programming language (Weights.NonCode)
 }
 
-// SearchSignals asks every channel as Search does and returns, for each
-// chunk that passes the query's filters, its Signals, in ID order. The
-// symbol-graph signal is not included: it depends on the fused ranking.
-func (ix *Index) SearchSignals(ctx context.Context, q Query) ([]Signals, error) {
-	q, _, cands, err := ix.gather(ctx, q)
+// SearchSignals asks every channel as Search does and returns the query's
+// shape and, for each chunk that passes the query's filters, its Signals,
+// in ID order. Weights.Score of each gives Search's order, less the
+// symbol graph's boost, which depends on the fused ranking itself.
+func (ix *Index) SearchSignals(ctx context.Context, q Query) (QueryShape, []Signals, error) {
+	q, pq, cands, err := ix.gather(ctx, q)
 	if err != nil {
-		return nil, err
+		return QueryShape{}, nil, err
 	}
 	terms := queryTerms(q.Text)
 	reqs := chunk.FindRequirementIDs(q.Text)
@@ -49,13 +49,9 @@ func (ix *Index) SearchSignals(ctx context.Context, q Query) ([]Signals, error) 
 		if !ok || !ix.passes(q, ref) {
 			continue
 		}
-		m := ref.meta()
-		out = append(out, Signals{ID: id, Path: ref.file.Path, Kind: ref.file.Kind, TextHash: m.TextHash,
-			TextRank: c.textRank, VecRank: c.vecRank,
-			Symbol: symbolNamed(m, terms) != "", Req: shared(m.Requirements, reqs) != "", Package: m.SymbolKind == "package",
-			Exact: c.exact, Hint: c.hint, PastRank: c.pastRank,
-			Scope: scopeFolder(ref.file.Path, scopes) != "", NonCode: !walk.IsProgramming(ref.file.Language)})
+		s, _ := ix.observe(c, ref, terms, reqs, scopes)
+		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	return shapeOf(q, pq.wants), out, nil
 }

@@ -30,18 +30,11 @@ func createSignalWriter(path string, split splitFile) (*signalWriter, error) {
 // write asks every query of group once more, for its signals.
 func (w *signalWriter) write(ctx context.Context, ix *memory.Index, a arm, repo string, group []locset.Query, opts locset.EvalOptions) error {
 	for _, q := range group {
-		sigs, err := ix.SearchSignals(ctx, memory.Query{Text: q.Query, Kinds: opts.Kinds, Limit: opts.Limit, FileLevel: true, Mode: a.mode})
+		shape, sigs, err := ix.SearchSignals(ctx, memory.Query{Text: q.Query, Kinds: opts.Kinds, Limit: opts.Limit, FileLevel: true, Mode: a.mode})
 		if err != nil {
 			return fmt.Errorf("signals of %s for commit %s: %w", a.name, q.Commit, err)
 		}
-		rec := struct {
-			Arm     string           `json:"arm"`
-			Repo    string           `json:"repo"`
-			Split   string           `json:"split"`
-			Commit  string           `json:"commit"`
-			Files   []string         `json:"files"`
-			Signals []memory.Signals `json:"signals"`
-		}{a.name, repo, w.split.of[repo], q.Commit, q.Files, sigs}
+		rec := signalRecord{Arm: a.name, Repo: repo, Split: w.split.of[repo], Commit: q.Commit, Files: q.Files, Shape: shape, Signals: sigs}
 		if err := w.enc.Encode(rec); err != nil {
 			return fmt.Errorf("write signals: %w", err)
 		}

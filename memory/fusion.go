@@ -1,0 +1,189 @@
+package memory
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/devaiops/devai/memory/chunk"
+	"github.com/devaiops/devai/memory/walk"
+)
+
+// QueryShape is what the fusion reads of a query besides its chunks'
+// signals. bench/locset writes it beside the signals, so that a fit
+// offline (Weights.Score) scores every chunk as Search does.
+type QueryShape struct {
+	Long      bool       `json:"long,omitempty"`     // over longQueryWords words: a pasted issue, a commit message with a body
+	Question  bool       `json:"question,omitempty"` // isQuestion: it asks where or how, rather than telling of a change
+	Vector    bool       `json:"vector,omitempty"`   // vector mode: it asks for meaning whatever its words
+	Wants     chunk.Kind `json:"wants"`              // code, or tests when it asks for them
+	BothKinds bool       `json:"both,omitempty"`     // its kinds take code and tests alike (or it names none)
+}
+
+func shapeOf(q Query, wants chunk.Kind) QueryShape {
+	return QueryShape{Long: isLongQuery(q.Text), Question: isQuestion(q.Text), Vector: q.Mode == ModeVector, Wants: wants,
+		BothKinds: len(q.Kinds) == 0 || (containsKind(q.Kinds, chunk.Code) && containsKind(q.Kinds, chunk.Test))}
+}
+
+// evidence is what a chunk's signals stand for, in words, for Hit.Why.
+type evidence struct {
+	fields            []string // the text fields that matched
+	symbol, req       string   // the symbol and requirement the query names
+	scope             string   // the folder the query opens with
+	exactWhy, pastWhy string
+}
+
+// Score is a chunk's fused score for a query of shape sh, before the
+// symbol graph's boost: Search ranks by it, and a fit offline re-fuses
+// bench/locset's signals with it.
+func (w Weights) Score(s Signals, sh QueryShape) float64 {
+	score, _ := w.fuse(s, sh, nil)
+	return score
+}
+
+// fuse scores s and, when ev is not nil, says why, one reason per signal
+// that counted.
+func (w Weights) fuse(s Signals, sh QueryShape, ev *evidence) (float64, []string) {
+	var score float64
+	var why []string
+	say := func(format string, args ...any) {
+		if ev != nil {
+			why = append(why, fmt.Sprintf(format, args...))
+		}
+	}
+	if s.TextRank > 0 {
+		score += w.Text / float64(rrfK+s.TextRank)
+		if ev != nil {
+			say("text #%d%s", s.TextRank, fieldList(ev.fields))
+		}
+	}
+	if s.VecRank > 0 {
+		score += w.vectorFor(sh) / float64(rrfK+s.VecRank)
+		say("meaning #%d", s.VecRank)
+	}
+	if s.Symbol {
+		score += w.Symbol / float64(rrfK+1)
+		if ev != nil {
+			say("names %s", ev.symbol)
+		}
+	}
+	if s.Req {
+		score += w.Req / float64(rrfK+1)
+		if ev != nil {
+			say("carries %s", ev.req)
+		}
+	}
+	if s.Package {
+		score *= headerDiscount
+	}
+	if s.Exact > 0 {
+		exact := w.Exact
+		if sh.Long {
+			exact *= 1 - w.LongExactCut
+		}
+		score += exact * float64(s.Exact) / float64(rrfK+1)
+		if ev != nil {
+			say("%s", ev.exactWhy)
+		}
+	}
+	if s.Hint {
+		score += w.Hint / float64(rrfK+1)
+		say("its file is named by the query")
+	}
+	if s.PastRank > 0 {
+		score += w.History / float64(rrfK+s.PastRank)
+		if ev != nil {
+			say("%s", ev.pastWhy)
+		}
+	}
+	if s.Scope && w.Scope > 0 {
+		score += w.Scope / float64(rrfK+1)
+		if ev != nil {
+			say("in %s/, the scope the query opens with", ev.scope)
+		}
+	}
+	other := w.otherKind(sh)
+	if other != "" && s.Kind == other {
+		score *= 1 - w.OtherKind
+		say("a %s, and the query asks for %s", other, sh.Wants)
+	}
+	if other == chunk.Test && s.Kind == chunk.Spec && w.Docs > 0 {
+		score *= 1 - w.Docs
+		say("a document, and the query asks for code")
+	}
+	if sh.Long && sh.Wants == chunk.Code && s.Kind == chunk.Code && s.NonCode && w.NonCode > 0 {
+		score *= 1 - w.NonCode
+		say("not source code, and the query asks about code")
+	}
+	return score, why
+}
+
+// vectorFor is the vector channel's weight for a query: Vector, less
+// StatementVectorCut for a hybrid query that is not a question (vector
+// mode asks for meaning whatever the query).
+func (w Weights) vectorFor(sh QueryShape) float64 {
+	if sh.Vector || sh.Question {
+		return w.Vector
+	}
+	return w.Vector * (1 - w.StatementVectorCut)
+}
+
+// otherKind is the kind that loses OtherKind of its score for a query:
+// tests when it asks about code, code when it asks for tests; "" when the
+// caller chose the kinds itself or they do not include both.
+func (w Weights) otherKind(sh QueryShape) chunk.Kind {
+	if w.OtherKind <= 0 || !sh.BothKinds {
+		return ""
+	}
+	if sh.Wants == chunk.Test {
+		return chunk.Code
+	}
+	return chunk.Test
+}
+
+// observe reads a candidate's signals and their evidence off the index:
+// the channels' ranks and votes it collected, and what its chunk's
+// metadata says of the query's terms, requirements and scopes.
+func (ix *Index) observe(c *candidate, ref chunkRef, terms map[string]bool, reqs, scopes []string) (Signals, evidence) {
+	m := ref.meta()
+	ev := evidence{fields: c.fields, symbol: symbolNamed(m, terms), req: shared(m.Requirements, reqs),
+		scope: scopeFolder(ref.file.Path, scopes), exactWhy: c.exactWhy, pastWhy: c.pastWhy}
+	return Signals{ID: c.id, Path: ref.file.Path, Kind: ref.file.Kind, TextHash: m.TextHash,
+		TextRank: c.textRank, VecRank: c.vecRank,
+		Symbol: ev.symbol != "", Req: ev.req != "", Package: m.SymbolKind == "package",
+		Exact: c.exact, Hint: c.hint, PastRank: c.pastRank,
+		Scope: ev.scope != "", NonCode: !walk.IsProgramming(ref.file.Language)}, ev
+}
+
+// RankFiles orders the files of a query's signals as a file-level Search
+// for code does: chunks by Score (ties by ID), a chunk whose text an
+// earlier one has dropped, each file at its best chunk. The symbol graph's
+// boost, which only lifts tests, is left out.
+func (w Weights) RankFiles(sh QueryShape, sigs []Signals) []string {
+	type scored struct {
+		s     *Signals
+		score float64
+	}
+	all := make([]scored, len(sigs))
+	for i := range sigs {
+		all[i] = scored{&sigs[i], w.Score(sigs[i], sh)}
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].score != all[j].score {
+			return all[i].score > all[j].score
+		}
+		return all[i].s.ID < all[j].s.ID
+	})
+	var files []string
+	seenText, seenFile := map[string]bool{}, map[string]bool{}
+	for _, c := range all {
+		if seenText[c.s.TextHash] {
+			continue
+		}
+		seenText[c.s.TextHash] = true
+		if !seenFile[c.s.Path] {
+			seenFile[c.s.Path] = true
+			files = append(files, c.s.Path)
+		}
+	}
+	return files
+}
