@@ -98,14 +98,15 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		if len(p.find) == 0 { // no query term occurs anywhere
 			return nil, nil
 		}
-		req = bleve.NewSearchRequestOptions(withFilter(p.scoring(), filter), limit, 0, false)
-		// Equal scores (copies of one text) otherwise come back in the order
-		// the documents happened to be indexed, which parallel indexing varies.
+		req = bleve.NewSearchRequestOptions(withFilter(p.scoring(), filter), limit+tieSlack, 0, false)
 		req.SortBy([]string{"-_score", "_id"})
 	}
 	res, err := bi.SearchInContext(ix.withStats(ctx), req)
 	if err != nil {
 		return nil, fmt.Errorf("search text index %s for %q: %w", ix.dir, q.Text, err)
+	}
+	if hasText {
+		res.Hits = stableOrder(res.Hits, limit)
 	}
 	hits := make([]Hit, len(res.Hits))
 	for i, h := range res.Hits {

@@ -205,3 +205,52 @@ func BenchmarkLengths(b *testing.B) {
 		}
 	})
 }
+
+// TestTiesRankByID: documents of equal text score alike however the index
+// was written (one batch, or one document at a time in reverse), and rank
+// by ID among themselves, so the same files always give the same ranking.
+// bleve alone scores them a few ulps apart when segments differ.
+func TestTiesRankByID(t *testing.T) {
+	var docs []Doc
+	for i := range 40 {
+		d := statsDocs(7)[i%7] // 7 texts, each in several documents
+		d.ID = fmt.Sprintf("copy%02d/%s", i, d.ID)
+		docs = append(docs, d)
+	}
+	var s Stats
+	for _, d := range docs {
+		s.Add(d.Lengths())
+	}
+	whole, _ := openTemp(t)
+	mustApply(t, whole, docs...)
+	pieces, _ := openTemp(t)
+	for i := len(docs) - 1; i >= 0; i-- {
+		mustApply(t, pieces, docs[i])
+	}
+	for _, ix := range []*Index{whole, pieces} {
+		ix.SetStats(s)
+	}
+	for _, text := range []string{"cleanup expired sessions store", "delete expired store error cleanup romeo", "SessionStore deleteExpired ctx"} {
+		q := Query{Text: text, Limit: 25}
+		a, b := rankedIDs(t, whole, q), rankedIDs(t, pieces, q)
+		if strings.Join(a, " ") != strings.Join(b, " ") {
+			t.Errorf("%q: one batch ranks %v, one at a time %v", text, a, b)
+		}
+	}
+}
+
+func rankedIDs(t *testing.T, ix *Index, q Query) []string {
+	t.Helper()
+	hits, err := ix.Search(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i, h := range hits {
+		if i > 0 && h.Score == hits[i-1].Score && h.ID < hits[i-1].ID {
+			t.Errorf("%q: %s after %s at the same score", q.Text, h.ID, hits[i-1].ID)
+		}
+		ids = append(ids, h.ID)
+	}
+	return ids
+}

@@ -41,12 +41,13 @@ func (ix *Index) WithAllTerms(ctx context.Context, q Query, field string) ([]str
 	m := query.NewMatchQuery(q.Text)
 	m.SetField(field)
 	m.SetOperator(query.MatchQueryOperatorAnd)
-	req := bleve.NewSearchRequestOptions(withFilter(m, filter), limit, 0, false)
+	req := bleve.NewSearchRequestOptions(withFilter(m, filter), limit+tieSlack, 0, false)
 	req.SortBy([]string{"-_score", "_id"})
 	res, err := bi.SearchInContext(ix.withStats(ctx), req)
 	if err != nil {
 		return nil, fmt.Errorf("verbatim lookup of %q in %s: %w", q.Text, field, err)
 	}
+	res.Hits = stableOrder(res.Hits, limit)
 	ids := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
 		ids[i] = h.ID
