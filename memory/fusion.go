@@ -51,7 +51,7 @@ func (w Weights) fuse(s Signals, sh QueryShape, ev *evidence) (float64, []string
 		}
 	}
 	if s.TextRank > 0 {
-		score += w.Text / float64(rrfK+s.TextRank)
+		score += w.Text * w.statementBoost(sh) / float64(rrfK+s.TextRank)
 		if ev != nil {
 			say("text #%d%s", s.TextRank, fieldList(ev.fields))
 		}
@@ -79,6 +79,8 @@ func (w Weights) fuse(s Signals, sh QueryShape, ev *evidence) (float64, []string
 		exact := w.Exact
 		if sh.Long {
 			exact *= 1 - w.LongExactCut
+		} else {
+			exact *= w.statementBoost(sh) // one verbatim level still outranks the first text hit
 		}
 		score += exact * float64(s.Exact) / float64(rrfK+1)
 		if ev != nil {
@@ -125,6 +127,15 @@ func (w Weights) vectorFor(sh QueryShape) float64 {
 		return w.Vector
 	}
 	return w.Vector * (1 - w.StatementVectorCut)
+}
+
+// statementBoost is 1+StatementText for a query that is not a question
+// (nor a vector-mode one), else 1: how much more its text channel weighs.
+func (w Weights) statementBoost(sh QueryShape) float64 {
+	if sh.Vector || sh.Question {
+		return 1
+	}
+	return 1 + w.StatementText
 }
 
 // otherKind is the kind that loses OtherKind of its score for a query:

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/devaiops/devai/memory/chunk"
 )
 
 // TestLongExactCut: in a long query (a pasted issue) a string quoted in
@@ -149,3 +151,33 @@ func TestWeightsSet(t *testing.T) {
 		}
 	}
 }
+
+// TestStatementText: a statement's BM25 rank weighs 1+StatementText times
+// a question's; a short statement's verbatim match keeps pace, so one
+// verbatim level still outranks the first text hit; a long statement's
+// verbatim match is cut instead (LongExactCut).
+func TestStatementText(t *testing.T) {
+	w := DefaultWeights
+	w.StatementText, w.LongExactCut = 3, 0.75
+	text, exact := Signals{Kind: chunk.Code, TextRank: 1}, Signals{Kind: chunk.Code, Exact: 1}
+	unit := 1.0 / (rrfK + 1)
+	for _, c := range []struct {
+		name             string
+		sh               QueryShape
+		textScore, exact float64
+	}{
+		{"question", QueryShape{Question: true, Wants: chunk.Code}, w.Text * unit, w.Exact * unit},
+		{"short statement", QueryShape{Wants: chunk.Code}, 4 * w.Text * unit, 4 * w.Exact * unit},
+		{"long statement", QueryShape{Long: true, Wants: chunk.Code}, 4 * w.Text * unit, 0.25 * w.Exact * unit},
+	} {
+		gotText, gotExact := w.Score(text, c.sh), w.Score(exact, c.sh)
+		if !near(gotText, c.textScore) || !near(gotExact, c.exact) {
+			t.Errorf("%s: text #1 %.4f, one verbatim level %.4f; want %.4f and %.4f", c.name, gotText, gotExact, c.textScore, c.exact)
+		}
+		if !c.sh.Long && gotExact <= gotText {
+			t.Errorf("%s: a verbatim match (%.4f) does not outrank the first text hit (%.4f)", c.name, gotExact, gotText)
+		}
+	}
+}
+
+func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }

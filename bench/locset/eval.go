@@ -42,6 +42,7 @@ func runEval(ctx context.Context, args []string) error {
 	embedder := fs.String("embedder", "builtin", "embedder of the index")
 	exactWeight := fs.Float64("exact-weight", memory.DefaultWeights.Exact, "weight of verbatim matches (0: the channel is off)")
 	vectorWeight := fs.Float64("vector-weight", memory.DefaultWeights.Vector, "weight of the vector channel in hybrid fusion (text is 1)")
+	weightsFlag := fs.String("weights", "", "other weights, NAME=VALUE comma-separated (memory.WeightNames), over the defaults")
 	perQuery := fs.String("per-query", "", "also write every query's ranking to this JSON-lines file")
 	rulesFlag := fs.String("rules", "default", "long-query rules: default, none, or any of strip,hints,strong")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
@@ -101,6 +102,9 @@ func runEval(ctx context.Context, args []string) error {
 	weights := memory.DefaultWeights
 	weights.Vector = *vectorWeight
 	weights.Exact = *exactWeight
+	if err := setWeights(&weights, *weightsFlag); err != nil {
+		return err
+	}
 	ix, err := memory.Open(ctx, memory.Options{Repo: *tree, StateDir: *stateDir, Embedder: *embedder, Weights: &weights, Rules: &rules, Logger: progress.Logger("locset")})
 	if err != nil {
 		return fmt.Errorf("open index over %s: %w", *tree, err)

@@ -33,7 +33,7 @@ const usage = `usage:
   locset refit --signals NAME=FILE[+FILE…],… [--check PERQUERY[+…]] [--weights NAME=V,…] [--fit NAME,…] [--rounds 3]
   locset questions [--dir bench/locset/questions] [--mirrors /work/.mirror] [--arms bm25,text,vector,hybrid] [--half tune|held-out] [--per-query out.jsonl]
   locset eval  --set set.jsonl (--tree DIR | --git DIR) [--state-dir DIR] [--modes text,vector,hybrid,grep]
-               [--kinds code] [--embedder builtin] [--exact-weight W] [--rules default|none|strip,hints,strong] [--per-query out.jsonl] [--json]`
+               [--kinds code] [--embedder builtin] [--exact-weight W] [--weights NAME=V,…] [--rules default|none|strip,hints,strong] [--per-query out.jsonl] [--json]`
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
