@@ -30,7 +30,7 @@ const usage = `usage:
   locset mine  [--mirrors /work/.mirror] [--splits bench/locset/issuesets/splits.txt] -o candidates.jsonl
   locset issues [--mirrors /work/.mirror] [--texts bench/locset/issuesets/texts] [--labels labels.jsonl] -o set.jsonl
   locset eval-issues --set set.jsonl [--mirrors /work/.mirror] [--splits FILE] [--arms text,vector,hybrid,hybrid+strip,hybrid+hints+noexact,…] [--per-query out.jsonl]
-  locset refit --signals NAME=FILE[+FILE…],… [--check PERQUERY[+…]] [--weights NAME=V,…] [--fit NAME,…] [--rounds 3]
+  locset refit --signals NAME=FILE[+FILE…],… [--arm hybrid+hints] [--check PERQUERY[+…]] [--weights NAME=V,…] [--fit NAME,…] [--rounds 3]
   locset questions [--dir bench/locset/questions] [--mirrors /work/.mirror] [--arms bm25,text,vector,hybrid] [--half tune|held-out] [--per-query out.jsonl]
   locset eval  --set set.jsonl (--tree DIR | --git DIR) [--state-dir DIR] [--modes text,vector,hybrid,grep]
                [--kinds code] [--embedder builtin] [--exact-weight W] [--weights NAME=V,…] [--rules default|none|strip,hints,strong] [--per-query out.jsonl] [--json]`

@@ -56,13 +56,14 @@ func runRefit(_ context.Context, args []string) error {
 	start := fs.String("weights", "", "weights to start from, NAME=VALUE comma-separated, over memory.DefaultWeights")
 	fit := fs.String("fit", "vector,symbol,req,exact,hint,history,scope,other-kind,non-code,long-exact-cut", "weights to fit, comma-separated")
 	rounds := fs.Int("rounds", 3, "passes over the weights")
+	armName := fs.String("arm", "hybrid+hints", "the arm of the signals files to fit (a file may hold several)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *sets == "" {
 		return errors.New("refit needs --signals")
 	}
-	all, err := readFitSets(*sets)
+	all, err := readFitSets(*sets, *armName)
 	if err != nil {
 		return err
 	}
@@ -104,7 +105,8 @@ func runRefit(_ context.Context, args []string) error {
 	return nil
 }
 
-func readFitSets(spec string) ([]fitSet, error) {
+// readFitSets reads the sets of spec, keeping the records of one arm.
+func readFitSets(spec, arm string) ([]fitSet, error) {
 	var out []fitSet
 	for _, part := range strings.Split(spec, ",") {
 		name, files, ok := strings.Cut(part, "=")
@@ -117,10 +119,14 @@ func readFitSets(spec string) ([]fitSet, error) {
 			if err != nil {
 				return nil, err
 			}
-			set.records = append(set.records, recs...)
+			for _, r := range recs {
+				if r.Arm == arm {
+					set.records = append(set.records, r)
+				}
+			}
 		}
 		if len(set.records) == 0 {
-			return nil, fmt.Errorf("set %s: no queries in %s", name, files)
+			return nil, fmt.Errorf("set %s: no queries of arm %s in %s", name, arm, files)
 		}
 		out = append(out, set)
 	}

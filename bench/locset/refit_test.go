@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/devaiops/devai/memory"
@@ -36,5 +38,25 @@ func TestObjectiveFollowsWeights(t *testing.T) {
 	}
 	if got := objective(without, sets); got != 1 {
 		t.Errorf("without the hint: objective %g, want 1 (b.go second: in the top 5 only)", got)
+	}
+}
+
+// TestReadFitSetsKeepsOneArm: a signals file written with several arms
+// fits on the arm asked for only, and an arm it lacks is an error.
+func TestReadFitSetsKeepsOneArm(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sig.jsonl")
+	lines := `{"arm":"bm25","commit":"a","files":["x.go"]}` + "\n" + `{"arm":"hybrid+hints","commit":"a","files":["x.go"]}` + "\n" + `{"arm":"hybrid+hints","commit":"b","files":["y.go"]}` + "\n"
+	if err := os.WriteFile(path, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sets, err := readFitSets("cs="+path, "hybrid+hints")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sets) != 1 || len(sets[0].records) != 2 {
+		t.Fatalf("sets %+v, want one set of the 2 hybrid+hints records", sets)
+	}
+	if _, err := readFitSets("cs="+path, "vector"); err == nil {
+		t.Error("an arm the file lacks was accepted")
 	}
 }
