@@ -138,6 +138,13 @@ func (w Weights) statementBoost(sh QueryShape) float64 {
 	return 1 + w.StatementText
 }
 
+// graphBoost is what a test gains for exercising the code hit at 0-based
+// rank: Graph as if ranked just after it, grown for a statement as the text
+// channel is, so that tests keep following the code they test.
+func (w Weights) graphBoost(rank int, sh QueryShape) float64 {
+	return w.Graph * w.statementBoost(sh) / float64(rrfK+rank+1)
+}
+
 // otherKind is the kind that loses OtherKind of its score for a query:
 // tests when it asks about code, code when it asks for tests; "" when the
 // caller chose the kinds itself or they do not include both.

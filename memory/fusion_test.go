@@ -181,3 +181,22 @@ func TestStatementText(t *testing.T) {
 }
 
 func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+
+// TestGraphKeepsPaceWithStatements: the boost the symbol graph gives the
+// tests of a top code hit stands to the first text hit's score as it does
+// for a question, however much more a statement's text rank weighs, so
+// tests keep following the code they test (the fixture's golden set lost
+// them past the tenth file without this).
+func TestGraphKeepsPaceWithStatements(t *testing.T) {
+	w := DefaultWeights
+	w.StatementText = 4
+	question, statement := QueryShape{Question: true, Wants: chunk.Code}, QueryShape{Wants: chunk.Code}
+	text := Signals{Kind: chunk.Code, TextRank: 1}
+	for rank := range 3 {
+		q := w.graphBoost(rank, question) / w.Score(text, question)
+		s := w.graphBoost(rank, statement) / w.Score(text, statement)
+		if !near(q, s) || q <= 0 {
+			t.Errorf("code hit #%d: graph boost / text score %.4f for a question, %.4f for a statement", rank+1, q, s)
+		}
+	}
+}

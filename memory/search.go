@@ -417,7 +417,7 @@ func (ix *Index) rank(q Query, wants chunk.Kind, cands map[string]*candidate) []
 		out = append(out, c)
 	}
 	sortCandidates(out)
-	out = append(out, ix.graphNeighbours(q, out, cands)...)
+	out = append(out, ix.graphNeighbours(q, sh, out, cands)...)
 	sortCandidates(out)
 	return dedupe(out)
 }
@@ -434,7 +434,7 @@ func sortCandidates(cs []*candidate) {
 // graphNeighbours boosts the tests that exercise the top code hits, adding
 // them when neither channel found them: a question about code is usually
 // also a question about how that code is verified.
-func (ix *Index) graphNeighbours(q Query, ranked []*candidate, cands map[string]*candidate) []*candidate {
+func (ix *Index) graphNeighbours(q Query, sh QueryShape, ranked []*candidate, cands map[string]*candidate) []*candidate {
 	if ix.graph == nil || (len(q.Kinds) > 0 && !containsKind(q.Kinds, chunk.Test)) {
 		return nil
 	}
@@ -464,7 +464,7 @@ func (ix *Index) graphNeighbours(q Query, ranked []*candidate, cands map[string]
 				continue // one boost, from the best-ranked code it tests
 			}
 			tc.graphBoosted = true
-			boosted := tc.score + ix.weights.Graph/float64(rrfK+rank+1)
+			boosted := tc.score + ix.weights.graphBoost(rank, sh)
 			if tc.score < c.score && boosted >= c.score {
 				boosted = c.score * 0.999 // right after the code it tests, never above it
 			}
