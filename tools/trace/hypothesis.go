@@ -43,13 +43,21 @@ var faultKinds = []struct {
 
 // hypothesize writes the suspect's hypothesis and the test to write;
 // testsByDir are the repository's test files (memory.Index.TestFilesByDir).
-func hypothesize(s *Suspect, errs []Error, rank int, testsByDir map[string][]string) {
+// failure is the input's failure line (failureText), what the hypothesis
+// quotes when no error was parsed from the input.
+func hypothesize(s *Suspect, errs []Error, failure string, rank int, testsByDir map[string][]string) {
 	e := errorOf(s, errs)
 	msg := strings.TrimSpace(e.Type + ": " + e.Message)
+	if e.Type == "" && e.Message == "" {
+		msg = excerpt(failure, 200)
+	}
+	if msg == "" {
+		msg = "the failure"
+	}
 	cause, input := "the error surfaced here", "the input from the log"
 	for _, fk := range faultKinds {
 		for _, cue := range fk.cues {
-			if strings.Contains(e.Type+" "+e.Message, cue) {
+			if strings.Contains(msg, cue) {
 				cause, input = fk.cause, fk.testInput
 				break
 			}
@@ -87,7 +95,7 @@ func hypothesize(s *Suspect, errs []Error, rank int, testsByDir map[string][]str
 	}
 	b.WriteString(".")
 	s.Hypothesis = b.String()
-	s.WriteTest = testAdvice(s, e, name, input, rank, testsByDir)
+	s.WriteTest = testAdvice(s, msg, name, input, rank, testsByDir)
 }
 
 // withoutWeight drops the trailing "+0.35" of a score part.
@@ -124,7 +132,7 @@ func isTopFrame(s *Suspect, e Error) bool {
 
 // testAdvice names the test file by each language's convention and says
 // what the test should do.
-func testAdvice(s *Suspect, e Error, name, input string, rank int, testsByDir map[string][]string) string {
+func testAdvice(s *Suspect, msg, name, input string, rank int, testsByDir map[string][]string) string {
 	testFile := testFileFor(s.Path, testsByDir)
 	bare := name
 	if i := strings.LastIndexByte(bare, '.'); i >= 0 {
@@ -137,7 +145,7 @@ func testAdvice(s *Suspect, e Error, name, input string, rank int, testsByDir ma
 		}
 		return advice
 	}
-	advice := fmt.Sprintf("In %s, call %s with %s and assert it does not fail with `%s`", testFile, name, input, strings.TrimSpace(e.Type+": "+e.Message))
+	advice := fmt.Sprintf("In %s, call %s with %s and assert it does not fail with `%s`", testFile, name, input, msg)
 	if len(s.Tests) > 0 {
 		advice += fmt.Sprintf("; extend %s, which already reaches it", s.Tests[0].Symbol)
 	} else {

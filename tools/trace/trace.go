@@ -12,6 +12,7 @@ import (
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/history"
+	"github.com/devaiops/devai/memory/logparse"
 	"github.com/devaiops/devai/memory/stack"
 	"github.com/devaiops/devai/memory/walk"
 	"github.com/devaiops/devai/tools/tool"
@@ -73,6 +74,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 			cands = merge(cands, leads)
 		}
 		printed = printedBy(ix, failureText(lines, out.Errors), len(out.Errors) == 0)
+		printed = append(printed, producersOf(ix, printed)...)
 		commands = commandLeads(ix, proj, lines)
 	}
 	if len(cands) == 0 {
@@ -130,10 +132,11 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 		cands = cands[:in.MaxSuspects]
 	}
 	testsByDir := ix.TestFilesByDir()
+	failure := failureText(lines, out.Errors)
 	for i := range cands {
 		cands[i].Rank = i + 1
 		cands[i].Score = round(cands[i].Score)
-		hypothesize(&cands[i], out.Errors, i, testsByDir)
+		hypothesize(&cands[i], out.Errors, failure, i, testsByDir)
 	}
 	out.Suspects = cands
 	if st := ix.Status(); st.State == "indexing" {
@@ -435,6 +438,9 @@ func failureText(lines []string, errs []Error) string {
 		low := strings.ToLower(l)
 		for _, cue := range []string{"error", "panic", "exception", "fatal", "failed", "traceback"} {
 			if strings.Contains(low, cue) {
+				if msg := logparse.ParseLine(l).Message; strings.TrimSpace(msg) != "" {
+					l = msg // the message without the log's time, level and source
+				}
 				return strings.TrimSpace(l[:min(len(l), 300)])
 			}
 		}
