@@ -36,6 +36,9 @@ type Match struct {
 	// Candidates are the repository files an ambiguous suffix names (at
 	// most a few), none of which was chosen.
 	Candidates []string
+	// Built: the file is in an installed copy of one of the repository's
+	// packages or crates, but not in the checkout (Frame.Built).
+	Built bool
 }
 
 // NewResolver indexes the repository's files (repo-relative, slash-separated).
@@ -95,7 +98,7 @@ func (r *Resolver) Resolve(traces []Trace) []string {
 		for j := range traces[i].Frames {
 			f := &traces[i].Frames[j]
 			m := matches[j]
-			f.Path, f.InApp = m.Path, m.Path != ""
+			f.Path, f.InApp, f.Built = m.Path, m.Path != "", m.Built
 			if len(m.Candidates) > 0 && !seen[f.File] && len(notes) < maxAmbiguous {
 				seen[f.File] = true
 				notes = append(notes, fmt.Sprintf("frame %s (%s) is taken for library code: %s (%s)", f.File, f.Func, m.By, strings.Join(m.Candidates, ", ")))
@@ -533,8 +536,9 @@ func (r *Resolver) ownUnit(norm string, units []Unit, kind string, rest func(nor
 			// The path inside the package is known from its root: a file
 			// at that root is not one in a folder of it (a build/ or dist/
 			// file the repository does not hold).
-			return Match{By: fmt.Sprintf("%s has no %s; only the base name matches", by, inner)}, true
+			return Match{By: fmt.Sprintf("%s has no %s; only the base name matches", by, inner), Built: true}, true
 		}
+		m.Built = m.Path == "" && len(m.Candidates) == 0
 		return m, true
 	}
 	return Match{}, false

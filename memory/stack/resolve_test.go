@@ -331,3 +331,26 @@ func TestStrayRootFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestBuiltFramesOfOwnPackage: a frame of an installed copy of the
+// repository's own package whose file the checkout lacks (a bundle its
+// build wrote) is marked Built, so that its function's name can place it;
+// other packages' frames, and own frames the checkout holds, are not.
+func TestBuiltFramesOfOwnPackage(t *testing.T) {
+	node := resolverRepos()["node"]
+	for _, c := range []struct {
+		file, want string
+		built      bool
+	}{
+		{"/home/u/app/node_modules/myrouter/dist/shared/myrouter.js", "", true},
+		{"//node_modules/myrouter/build/index.cjs", "", true},
+		{"/app/node_modules/myrouter/lib/router/layer.js", "lib/router/layer.js", false},
+		{"/app/node_modules/express/dist/index.js", "", false},
+		{"/home/u/app/src/index.js", "", false},
+	} {
+		m := node.Locate("node", "Router.handle", c.file)
+		if m.Path != c.want || m.Built != c.built {
+			t.Errorf("%s: got %q built %v (%s), want %q built %v", c.file, m.Path, m.Built, m.By, c.want, c.built)
+		}
+	}
+}

@@ -29,6 +29,11 @@ type Frame struct {
 	// Source is the line of code the trace prints under the frame (Python
 	// does), trimmed: it can find the code where the path cannot.
 	Source string `json:"source,omitempty"`
+	// Built marks a frame of an installed copy of the repository's own
+	// package whose file the checkout does not hold: a bundle its build
+	// wrote (node_modules/<it>/dist/…). Path is empty; the function's name
+	// can still place it.
+	Built bool `json:"built,omitempty"`
 }
 
 // Trace is one error with its stack. Frames are innermost first, whatever

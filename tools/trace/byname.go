@@ -65,6 +65,18 @@ func namedElsewhere(ix *memory.Index, qual []string) (memory.ChunkInfo, bool) {
 	return found[0], true
 }
 
+// typeDefining is the one code chunk named after the type that defines the
+// method inside it: a class the chunker kept whole.
+func typeDefining(ix *memory.Index, typ, method string) (memory.ChunkInfo, bool) {
+	found := ix.Chunks(func(c memory.ChunkInfo) bool {
+		return c.Kind == chunk.Code && lastName(c.Symbol) == typ && definesName(ix, c, method)
+	})
+	if len(found) != 1 {
+		return memory.ChunkInfo{}, false
+	}
+	return found[0], true
+}
+
 // definingChunk is the one chunk of the frame's file that defines a
 // function of that name inside it; when several do, the one that holds
 // the code line the trace printed under the frame, if exactly one does.
@@ -115,13 +127,25 @@ func lastName(sym string) string { return sym[strings.LastIndexByte(sym, '.')+1:
 // inside it (a nested def, a closure assigned to a name): the printed line
 // is then right, the chunker merely gave the outer function's symbol.
 func definesName(ix *memory.Index, c memory.ChunkInfo, name string) bool {
+	_, ok := definitionLine(ix, c, name)
+	return ok
+}
+
+// definitionLine is the line of chunk c where a function of that name is
+// defined, or false.
+func definitionLine(ix *memory.Index, c memory.ChunkInfo, name string) (int, bool) {
 	text, err := ix.ReadChunk(c)
 	if err != nil {
-		return false
+		return 0, false
 	}
 	q := regexp.QuoteMeta(name)
 	def := regexp.MustCompile(`(?m)(?:\b(?:def|func|function|fn)\s+(?:\([^)]*\)\s*)?` + q + `\b|^\s*(?:async\s+|static\s+)*` + q + `\s*\([^)]*\)\s*\{|\b` + q + `\s*[:=]\s*(?:async\s+)?(?:function\b|func\b|\([^)]*\)\s*=>|lambda\b))`)
-	return def.MatchString(text)
+	at := def.FindStringIndex(text)
+	if at == nil {
+		return 0, false
+	}
+	start := at[0] + strings.Index(text[at[0]:at[1]], name)
+	return c.StartLine + strings.Count(text[:start], "\n"), true
 }
 
 // trailingMatch counts the trailing elements two qualified names share.
@@ -144,16 +168,62 @@ func distance(c memory.ChunkInfo, line int) int {
 	return 0
 }
 
-// movedFrames counts the frames placed by their function's name rather
-// than their printed line.
+// movedFrames counts the checkout's frames placed by their function's
+// name rather than their printed line.
 func movedFrames(errs []Error) int {
+	return countFrames(errs, func(f Frame) bool { return f.PrintedLine != 0 && !f.Built })
+}
+
+// builtFrames counts the frames of a build of the repository's own package
+// that its function's name placed in the checkout.
+func builtFrames(errs []Error) int {
+	return countFrames(errs, func(f Frame) bool { return f.Built && f.InApp })
+}
+
+func countFrames(errs []Error, keep func(Frame) bool) int {
 	n := 0
 	for _, e := range errs {
 		for _, f := range e.Frames {
-			if f.PrintedLine != 0 {
+			if keep(f) {
 				n++
 			}
 		}
 	}
 	return n
+}
+
+// minBareName: a frame of a bundle that names a bare function, not a
+// type's method, is placed only by a name this long, defined once.
+const minBareName = 6
+
+// placeBuilt places a frame of a build of the repository's own package
+// (stack.Frame.Built) by its function's name: the one code chunk named by
+// the frame's type and method, or named by the type and defining the
+// method, or carrying a bare function name of at least minBareName
+// characters. A bundle's file and
+// line say nothing of the checkout's.
+func placeBuilt(ix *memory.Index, lang string, f *Frame) {
+	qual := strings.Split(stack.Symbol(lang, f.Func), ".")
+	name := frameName(lang, f.Func)
+	if name == "" {
+		return
+	}
+	c, ok := namedElsewhere(ix, qual)
+	if !ok && len(qual) >= 2 {
+		c, ok = typeDefining(ix, qual[len(qual)-2], name)
+	}
+	if !ok && len(qual) == 1 && len(name) >= minBareName {
+		found := ix.Chunks(func(c memory.ChunkInfo) bool { return c.Kind == chunk.Code && c.Symbol == name })
+		if len(found) == 1 {
+			c, ok = found[0], true
+		}
+	}
+	if !ok {
+		return
+	}
+	line := c.StartLine
+	if l, ok := definitionLine(ix, c, name); ok {
+		line = l // a method inside a class kept whole
+	}
+	f.PrintedLine, f.Path, f.Line, f.Symbol, f.InApp = f.Line, c.Path, line, c.Symbol, true
 }

@@ -202,3 +202,73 @@ func TestWarningBeforeTheCrashIsALead(t *testing.T) {
 		}
 	}
 }
+
+// bundledRepo is a JavaScript library whose users run a bundle of it that
+// the checkout does not hold (dist/ is built).
+var bundledRepo = map[string]string{
+	"package.json": `{"name": "mylib", "main": "dist/mylib.js"}`,
+	"src/Module.js": `export class Module {
+	constructor(exports) {
+		this.exports = exports
+	}
+
+	getExportNames() {
+		return Object.keys(this.exports.names)
+	}
+}
+`,
+	"src/Bundle.js": `import { Module } from './Module.js'
+
+export class Bundle {
+	generate(modules) {
+		return modules.map(m => m.getExportNames())
+	}
+}
+
+export function renderChunks(bundle, modules) {
+	return bundle.generate(modules)
+}
+`,
+}
+
+// A trace through a bundle of the repository's own package is placed by
+// its functions' names: the failing method first, with a note that says
+// why the bundle's lines were not used.
+func TestBundleFramesPlacedByName(t *testing.T) {
+	t.Parallel()
+	ix := openFiles(t, bundledRepo)
+	trace := "TypeError: Cannot convert undefined or null to object\n" +
+		"    at Function.keys (<anonymous>)\n" +
+		"    at Module.getExportNames (/home/u/app/node_modules/mylib/dist/mylib.js:1620:24)\n" +
+		"    at Array.map (<anonymous>)\n" +
+		"    at Bundle.generate (/home/u/app/node_modules/mylib/dist/mylib.js:1702:17)\n" +
+		"    at renderChunks (/home/u/app/node_modules/mylib/dist/mylib.js:1710:9)\n" +
+		"    at main (/home/u/app/build.js:4:3)\n"
+	out, err := Run(t.Context(), ix, Input{Text: trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Suspects) < 3 || out.Suspects[0].Path != "src/Module.js" || out.Suspects[0].Line != 6 {
+		t.Fatalf("want Module.getExportNames, src/Module.js:6, first:\n%s", Markdown(out))
+	}
+	type place struct {
+		path          string
+		line, printed int
+	}
+	placed := map[string]place{}
+	for _, f := range out.Errors[0].Frames {
+		if f.Built && f.InApp {
+			placed[f.Func] = place{f.Path, f.Line, f.PrintedLine}
+		}
+	}
+	want := map[string]place{"Module.getExportNames": {"src/Module.js", 6, 1620}, "Bundle.generate": {"src/Bundle.js", 4, 1702},
+		"renderChunks": {"src/Bundle.js", 9, 1710}}
+	for fn, p := range want {
+		if placed[fn] != p {
+			t.Errorf("frame %s: placed at %+v, want %+v", fn, placed[fn], p)
+		}
+	}
+	if !strings.Contains(strings.Join(out.Notes, "\n"), "3 frame(s) are in a build of this repository's own package") {
+		t.Errorf("no note on the bundle's frames: %q", out.Notes)
+	}
+}

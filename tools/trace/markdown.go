@@ -2,6 +2,7 @@ package trace
 
 import (
 	"fmt"
+	"path"
 	"strings"
 )
 
@@ -92,7 +93,10 @@ func Markdown(out Output) string {
 				if f.InApp {
 					app = " ◀ in repo"
 				}
-				if f.PrintedLine != 0 {
+				switch {
+				case f.Built && f.InApp:
+					app += fmt.Sprintf(" (printed as %s:%d, a build of this repository: placed by the function's name)", path.Base(f.File), f.PrintedLine)
+				case f.PrintedLine != 0:
 					app += fmt.Sprintf(" (printed line %d: the function is here in this checkout)", f.PrintedLine)
 				}
 				fmt.Fprintf(&b, "  - `%s` %s:%d%s\n", f.Func, where, f.Line, app)

@@ -46,6 +46,9 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	proj := stack.ReadProject(ix.Repo(), paths)
 	out.Notes = append(out.Notes, stack.NewResolver(paths).WithProject(proj).Resolve(traces)...)
 	out.Errors = distinct(ix, traces)
+	if n := builtFrames(out.Errors); n > 0 {
+		out.Notes = append(out.Notes, fmt.Sprintf("%d frame(s) are in a build of this repository's own package (a bundle the checkout does not hold); they are placed by their function's name (printed_line keeps the bundle's line)", n))
+	}
 	if n := movedFrames(out.Errors); n > 0 {
 		out.Notes = append(out.Notes, fmt.Sprintf("%d frame(s) name a function that this checkout has elsewhere than the printed line: the trace comes from another version of the code; they are placed by the function's name (printed_line keeps the line printed)", n))
 	}
@@ -209,7 +212,9 @@ func distinct(ix *memory.Index, traces []stack.Trace) []Error {
 			RootCause: roots[t.Chain] == i && !t.Warning, Warning: t.Warning, Thread: t.Thread, Frames: []Frame{}}
 		for _, f := range t.Frames {
 			fr := frameOf(f)
-			if f.InApp {
+			if f.Built {
+				placeBuilt(ix, t.Lang, &fr)
+			} else if f.InApp {
 				c, ok, moved := frameChunk(ix, t.Lang, fr)
 				if moved {
 					// The checkout's code of that name is elsewhere: point

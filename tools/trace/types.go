@@ -82,13 +82,17 @@ type Frame struct {
 	// is elsewhere in the checkout (the trace comes from another version
 	// of the code); Line is then where the function starts.
 	PrintedLine int `json:"printed_line,omitempty"`
+	// Built: the frame is in a build of the repository's own package (a
+	// bundle under node_modules/<it>/dist/), placed by its function's name;
+	// File and PrintedLine are the bundle's.
+	Built bool `json:"built,omitempty"`
 	// source is the code line the trace printed under the frame (a lead
 	// when the frame is not in the repository); not part of the answer.
 	source string
 }
 
 func frameOf(f stack.Frame) Frame {
-	return Frame{Func: f.Func, File: f.File, Line: f.Line, Path: f.Path, InApp: f.InApp, CreatedBy: f.CreatedBy, Access: f.Access, source: f.Source}
+	return Frame{Func: f.Func, File: f.File, Line: f.Line, Path: f.Path, InApp: f.InApp, CreatedBy: f.CreatedBy, Access: f.Access, Built: f.Built, source: f.Source}
 }
 
 // Suspect is a place in the repository that may hold the fault.
