@@ -27,6 +27,11 @@ type Project struct {
 	NodePkgs   []Unit
 	Crates     []Unit
 	PyPackages []string // top-level Python packages (folders with __init__.py at the root or under src/)
+	// RustTargets are the crate names a backtrace prints for the
+	// repository's Rust code, '-' as '_': packages, [lib] and [[bin]]
+	// names, and the binaries, examples, tests and benches named by their
+	// files.
+	RustTargets []string
 }
 
 // ReadProject reads every go.mod, package.json and Cargo.toml among the
@@ -64,13 +69,57 @@ func ReadProject(repo string, files []string) Project {
 				p.NodePkgs = append(p.NodePkgs, Unit{pj.Name, dir})
 			}
 		case "Cargo.toml":
-			if c := crateName(read(f)); c != "" {
+			toml := read(f)
+			if c := crateName(toml); c != "" {
 				p.Crates = append(p.Crates, Unit{c, dir})
 			}
+			p.RustTargets = append(p.RustTargets, targetNames(toml)...)
 		}
+	}
+	if len(p.Crates) > 0 {
+		p.RustTargets = append(p.RustTargets, rustFileTargets(files)...)
 	}
 	p.PyPackages = PythonPackages(files)
 	return p
+}
+
+// targetSection finds a Cargo.toml section that names a crate: the
+// package, its library, its binaries, examples, tests and benches.
+var targetSection = regexp.MustCompile(`(?m)^\s*\[\[?(package|lib|bin|example|test|bench)\]\]?\s*$`)
+
+// targetNames are the crate names a Cargo.toml gives, '-' as '_'.
+func targetNames(toml string) []string {
+	var out []string
+	locs := targetSection.FindAllStringIndex(toml, -1)
+	for i, loc := range locs {
+		sect := toml[loc[1]:]
+		if i+1 < len(locs) {
+			sect = toml[loc[1]:locs[i+1][0]]
+		}
+		if j := strings.Index(sect, "\n["); j >= 0 {
+			sect = sect[:j]
+		}
+		if m := cargoName.FindStringSubmatch(sect); m != nil {
+			out = append(out, strings.ReplaceAll(m[1], "-", "_"))
+		}
+	}
+	return out
+}
+
+// rustTargetFile: a file Cargo makes a crate of by its name.
+var rustTargetFile = regexp.MustCompile(`(?:^|/)(?:src/bin|examples|tests|benches)/([^/]+?)(?:\.rs|/main\.rs)$`)
+
+// rustFileTargets are the crate names of files Cargo builds on their own
+// (src/bin/x.rs, src/bin/x/main.rs, examples/x.rs, tests/x.rs), and the
+// build script's.
+func rustFileTargets(files []string) []string {
+	out := []string{"build_script_build"}
+	for _, f := range files {
+		if m := rustTargetFile.FindStringSubmatch(f); m != nil {
+			out = append(out, strings.ReplaceAll(m[1], "-", "_"))
+		}
+	}
+	return out
 }
 
 // manifests lists the manifest files among files and the ones that may sit

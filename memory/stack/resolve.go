@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -59,6 +60,7 @@ func (r *Resolver) WithProject(p Project) *Resolver {
 	r.proj.NodePkgs = append(r.proj.NodePkgs, p.NodePkgs...)
 	r.proj.Crates = append(r.proj.Crates, p.Crates...)
 	r.proj.PyPackages = append(r.proj.PyPackages, p.PyPackages...)
+	r.proj.RustTargets = append(r.proj.RustTargets, p.RustTargets...)
 	return r
 }
 
@@ -326,7 +328,10 @@ func (r *Resolver) own(lang, fn, norm string) (Match, bool) {
 		if m, ok := r.ownUnit(norm, r.proj.Crates, "crate", crateRest); ok {
 			return m, true
 		}
-		return r.ownGitCheckout(norm)
+		if m, ok := r.ownGitCheckout(norm); ok {
+			return m, true
+		}
+		return r.foreignCrate(fn)
 	case "java":
 		return Match{}, false
 	}
@@ -357,6 +362,36 @@ func (r *Resolver) foreignGoPackage(fn string) (Match, bool) {
 	}
 	return Match{By: "another module's function (" + pkg + ")"}, true
 }
+
+// foreignCrate tells a Rust frame whose function is another crate's
+// (mytool::main, when the repository's crates are mdbook and mdbook_html):
+// the reporter's own program, whatever its file is named (./src/main.rs).
+// A crate is the repository's when a package, a target or a file Cargo
+// builds on its own names it (Project.RustTargets). The standard
+// library's crates are decided by their paths, not here.
+func (r *Resolver) foreignCrate(fn string) (Match, bool) {
+	if len(r.proj.Crates) == 0 || fn == "" {
+		return Match{}, false
+	}
+	crate := rustPathParts(fn)[0]
+	if crate == "" || !rustIdent.MatchString(crate) || rustStdCrates[crate] {
+		return Match{}, false
+	}
+	for _, u := range r.proj.Crates {
+		if strings.ReplaceAll(u.Name, "-", "_") == crate {
+			return Match{}, false
+		}
+	}
+	if slices.Contains(r.proj.RustTargets, crate) {
+		return Match{}, false
+	}
+	return Match{By: "another crate's function (" + crate + ")"}, true
+}
+
+var (
+	rustIdent     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	rustStdCrates = map[string]bool{"std": true, "core": true, "alloc": true, "proc_macro": true, "test": true}
+)
 
 // ownGo places a Go frame by the module path of one of the repository's
 // go.mod files, the longest that fits: vendor/<module>/…,

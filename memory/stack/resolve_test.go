@@ -354,3 +354,53 @@ func TestBuiltFramesOfOwnPackage(t *testing.T) {
 		}
 	}
 }
+
+// TestForeignCrateFrames: a Rust frame of another crate's function is the
+// reporter's program even when its file, ./src/main.rs, ends like one of
+// the repository's; the repository's own packages, [lib] and [[bin]]
+// names and file-named binaries stay its own.
+func TestForeignCrateFrames(t *testing.T) {
+	repo := t.TempDir()
+	files := map[string]string{
+		"Cargo.toml":              "[package]\nname = \"my-book\"\nversion = \"0.5.4\"\n\n[lib]\nname = \"mybooklib\"\n\n[[bin]]\nname = \"my-book-cli\"\npath = \"src/main.rs\"\n",
+		"src/main.rs":             "fn main() {}\n",
+		"src/lib.rs":              "pub mod render;\n",
+		"src/render.rs":           "pub fn render() {}\n",
+		"src/bin/book-tool.rs":    "fn main() {}\n",
+		"crates/html/Cargo.toml":  "[package]\nname = \"my-book-html\"\n",
+		"crates/html/src/lib.rs":  "pub fn make_data() {}\n",
+		"crates/html/src/main.rs": "fn main() {}\n",
+		"crates/html/build.rs":    "fn main() {}\n",
+		"examples/quick-start.rs": "fn main() {}\n",
+		"tests/render_it/main.rs": "fn main() {}\n",
+	}
+	var paths []string
+	for p, text := range files {
+		full := filepath.Join(repo, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	r := NewResolver(paths).WithProject(ReadProject(repo, paths))
+	for _, c := range []struct{ fn, file, want string }{
+		{"mytool::main", "./src/main.rs", ""},
+		{"mytool::run::h0123456789abcdef", "src/main.rs", ""},
+		{"<mytool::Cli as clap::Parser>::parse", "./src/main.rs", ""},
+		{"my_book::main", "./src/main.rs", "src/main.rs"},
+		{"my_book_cli::main", "./src/main.rs", "src/main.rs"},
+		{"mybooklib::render::render", "src/render.rs", "src/render.rs"},
+		{"book_tool::main", "src/bin/book-tool.rs", "src/bin/book-tool.rs"},
+		{"quick_start::main", "examples/quick-start.rs", "examples/quick-start.rs"},
+		{"my_book_html::make_data", "/home/u/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/my-book-html-0.5.2/src/lib.rs", "crates/html/src/lib.rs"},
+		{"build_script_build::main", "crates/html/build.rs", "crates/html/build.rs"},
+		{"core::panicking::panic_fmt", "/rustc/90b35a6239c3d8bdabc530a6a0816f7ff89a0aaf/library/core/src/panicking.rs", ""},
+	} {
+		if m := r.Locate("rust", c.fn, c.file); m.Path != c.want {
+			t.Errorf("%s at %s: got %q (%s), want %q", c.fn, c.file, m.Path, m.By, c.want)
+		}
+	}
+}
