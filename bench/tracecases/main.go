@@ -280,6 +280,20 @@ var cases = []tcase{
 	{"rust-lang+rustfmt", "c0ff894a2", "issue https://github.com/rust-lang/rustfmt/issues/2995"},
 	{"alacritty+alacritty", "a2653293", "issue https://github.com/alacritty/alacritty/issues/8230"},
 	{"seanmonstar+reqwest", "5c3494b8", "issue https://github.com/seanmonstar/reqwest/issues/484"},
+	// Reports whose frames are in a build of the repository's own npm
+	// package (dist/, lib/, a minified bundle), which the checkout does not
+	// hold; collected 2026-12-05 by searching issue threads, every case
+	// found kept.
+	{"rollup+rollup", "6697ee41", "issue https://github.com/rollup/rollup/issues/3766"},
+	{"rollup+rollup", "ee6db134", "issue https://github.com/rollup/rollup/issues/2625"},
+	{"rollup+rollup", "83d21a4e", "issue https://github.com/rollup/rollup/issues/5043"},
+	{"babel+babel", "c20506e5", "issue https://github.com/babel/babel/issues/13901"},
+	{"postcss+postcss", "35045a9d", "issue https://github.com/postcss/postcss/issues/526"},
+	{"prettier+prettier", "7e862bbc", "issue https://github.com/prettier/prettier/issues/15912"},
+	{"prettier+prettier", "cb8004f3", "issue https://github.com/prettier/prettier/issues/15916"},
+	{"sindresorhus+got", "dc537476", "issue https://github.com/sindresorhus/got/issues/998"},
+	{"typeorm+typeorm", "b35397ea", "issue https://github.com/typeorm/typeorm/pull/7043"},
+	{"iamkun+dayjs", "dad46e6f", "issue https://github.com/iamkun/dayjs/issues/3178"},
 }
 
 type result struct {

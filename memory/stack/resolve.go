@@ -323,9 +323,9 @@ func (r *Resolver) own(lang, fn, norm string) (Match, bool) {
 	case "python":
 		return r.ownPython(norm)
 	case "node":
-		return r.ownUnit(norm, r.proj.NodePkgs, "javascript package", nodePackageRest)
+		return r.ownUnit(norm, r.proj.NodePkgs, "javascript package", nodePackageRest, builtSources)
 	case "rust":
-		if m, ok := r.ownUnit(norm, r.proj.Crates, "crate", crateRest); ok {
+		if m, ok := r.ownUnit(norm, r.proj.Crates, "crate", crateRest, nil); ok {
 			return m, true
 		}
 		if m, ok := r.ownGitCheckout(norm); ok {
@@ -555,8 +555,10 @@ func (r *Resolver) ownPython(norm string) (Match, bool) {
 }
 
 // ownUnit places a frame of an installed copy of one of the repository's
-// packages or crates; rest finds the unit's name and the path inside it.
-func (r *Resolver) ownUnit(norm string, units []Unit, kind string, rest func(norm, name string) (string, bool)) (Match, bool) {
+// packages or crates; rest finds the unit's name and the path inside it,
+// and sources, when not nil, the files a built file inside it may have
+// been compiled from.
+func (r *Resolver) ownUnit(norm string, units []Unit, kind string, rest func(norm, name string) (string, bool), sources func(inner string) []string) (Match, bool) {
 	for _, u := range units {
 		inner, ok := rest(norm, u.Name)
 		if !ok {
@@ -565,6 +567,11 @@ func (r *Resolver) ownUnit(norm string, units []Unit, kind string, rest func(nor
 		by := kind + " " + u.Name
 		if p := path.Join(u.Dir, inner); r.files[p] {
 			return Match{Path: p, By: by}, true
+		}
+		if sources != nil {
+			if src := r.oneFile(u.Dir, sources(inner)); src != "" {
+				return Match{Path: src, By: fmt.Sprintf("%s, built file %s compiled from %s", by, inner, src)}, true
+			}
 		}
 		m := r.suffix(inner, by+", path suffix")
 		if rel := strings.TrimPrefix(m.Path, u.Dir+"/"); m.Path != "" && !strings.Contains(rel, "/") && strings.Contains(inner, "/") {
@@ -577,6 +584,56 @@ func (r *Resolver) ownUnit(norm string, units []Unit, kind string, rest func(nor
 		return m, true
 	}
 	return Match{}, false
+}
+
+// oneFile is the one repository file among dir's candidates, or "".
+func (r *Resolver) oneFile(dir string, candidates []string) string {
+	found := ""
+	for _, c := range candidates {
+		p := path.Join(dir, c)
+		if !r.files[p] || p == found {
+			continue
+		}
+		if found != "" {
+			return "" // two sources fit: no guess
+		}
+		found = p
+	}
+	return found
+}
+
+// buildDirs are the folders a JavaScript package's build writes its
+// output to; sourceExts the extensions it compiles from.
+var (
+	buildDirs  = []string{"dist", "lib", "build", "cjs", "esm", "es", "out", "umd"}
+	sourceExts = []string{".ts", ".tsx", ".mts", ".cts", ".es6", ".jsx", ".js", ".mjs", ".cjs"}
+)
+
+// builtSources are the files a package's built file (dist/source/x.js,
+// lib/index.js, platform/PlatformTools.js) may be compiled from, as tsc
+// and Babel keep the layout: the same path under the package, under its
+// src/, or with the build folder dropped, with a source extension.
+func builtSources(inner string) []string {
+	stem := strings.TrimSuffix(inner, path.Ext(inner))
+	stem = strings.TrimSuffix(stem, ".min")
+	stems := []string{stem}
+	if dir, rest, ok := strings.Cut(stem, "/"); ok && slices.Contains(buildDirs, dir) {
+		stems = append(stems, rest)
+		if sub, rest2, ok := strings.Cut(rest, "/"); ok && slices.Contains(buildDirs, sub) {
+			stems = append(stems, rest2) // dist/cjs/…
+		}
+	}
+	var out []string
+	for _, st := range stems {
+		for _, prefix := range []string{"", "src/"} {
+			for _, ext := range sourceExts {
+				if c := prefix + st + ext; c != inner {
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // nodePackageRest finds node_modules/<name>/ (the last one: pnpm nests

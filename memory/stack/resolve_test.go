@@ -343,7 +343,12 @@ func TestBuiltFramesOfOwnPackage(t *testing.T) {
 		built      bool
 	}{
 		{"/home/u/app/node_modules/myrouter/dist/shared/myrouter.js", "", true},
-		{"//node_modules/myrouter/build/index.cjs", "", true},
+		{"//node_modules/myrouter/build/index.cjs", "", true}, // src/index.ts and index.cjs both fit: no guess
+		// A built file whose source keeps its path: tsc's and Babel's output.
+		{"/srv/node_modules/myrouter/dist/router/index.js", "src/router/index.ts", false},
+		{"/srv/node_modules/myrouter/router/index.js", "src/router/index.ts", false},
+		{"/srv/node_modules/myrouter/dist/cjs/router/index.min.js", "src/router/index.ts", false},
+		{"/app/node_modules/@scope/core/dist/parse.js", "packages/core/src/parse.js", false},
 		{"/app/node_modules/myrouter/lib/router/layer.js", "lib/router/layer.js", false},
 		{"/app/node_modules/express/dist/index.js", "", false},
 		{"/home/u/app/src/index.js", "", false},
