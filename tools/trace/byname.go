@@ -139,14 +139,38 @@ func definitionLine(ix *memory.Index, c memory.ChunkInfo, name string) (int, boo
 		return 0, false
 	}
 	q := regexp.QuoteMeta(name)
-	def := regexp.MustCompile(`(?m)(?:\b(?:def|func|function|fn)\s+(?:\([^)]*\)\s*)?` + q + `\b|^\s*(?:async\s+|static\s+)*` + q + `\s*\([^)]*\)\s*\{|\b` + q + `\s*[:=]\s*(?:async\s+)?(?:function\b|func\b|\([^)]*\)\s*=>|lambda\b))`)
+	def := regexp.MustCompile(`(?m)(?:\b(?:def|func|function|fn|fun)\s+(?:\([^)]*\)\s*)?` + q + `\b|^\s*(?:async\s+|static\s+)*` + q + `\s*\([^)]*\)\s*\{|\b` + q + `\s*[:=]\s*(?:async\s+)?(?:function\b|func\b|\([^)]*\)\s*=>|lambda\b))`)
 	at := def.FindStringIndex(text)
+	// A typed signature (Java, Kotlin, C#, C++, TypeScript's modifiers):
+	// words, then the name and its parameters, at a line's start.
+	var typedMatches [][]int
+	if typedSignatures[c.Language] {
+		typed := regexp.MustCompile(`(?m)^\s*((?:[\w<>\[\],.?@]+\s+)+)` + q + `\s*\(`)
+		typedMatches = typed.FindAllStringSubmatchIndex(text, -1)
+	}
+	for _, m := range typedMatches {
+		if first := strings.Fields(text[m[2]:m[3]])[0]; statementWords[first] {
+			continue // return name(…), new Name(…): a use, not a definition
+		}
+		if at == nil || m[0] < at[0] {
+			at = m[:2]
+		}
+		break
+	}
 	if at == nil {
 		return 0, false
 	}
 	start := at[0] + strings.Index(text[at[0]:at[1]], name)
 	return c.StartLine + strings.Count(text[:start], "\n"), true
 }
+
+// typedSignatures are the languages whose definitions open with a type or
+// modifiers rather than a keyword devai's other patterns know.
+var typedSignatures = map[string]bool{"Java": true, "Kotlin": true, "C#": true, "C++": true, "C": true, "Scala": true,
+	"TypeScript": true, "TSX": true, "JavaScript": true, "Dart": true, "Swift": true}
+
+// statementWords open a statement that uses a name rather than defining it.
+var statementWords = map[string]bool{"return": true, "new": true, "throw": true, "else": true, "yield": true, "await": true, "case": true, "goto": true, "delete": true, "typeof": true}
 
 // trailingMatch counts the trailing elements two qualified names share.
 func trailingMatch(a, b []string) int {

@@ -125,7 +125,7 @@ func TestFrameNamedFunctionOverrulesAStaleLine(t *testing.T) {
 	read, readFile := lineOf(keys, "def _read(self"), lineOf(keys, "def _read_file")
 	nested := lineOf(keys, "        return x + 1")
 	errs := byNameRepo["pkg/errors.py"]
-	errHandle, errClass := lineOf(errs, "y = x + 1"), lineOf(errs, "class HTTPError")
+	errHandle, errStr := lineOf(errs, "y = x + 1"), lineOf(errs, "def __str__")
 	pyIn := func(file string, line int, fn string) string {
 		return "Traceback (most recent call last):\n  File \"/opt/venv/src/proj/" + file + "\", line " + strconv.Itoa(line) + ", in " + fn + "\n    x\nTypeError: not enough arguments for format string\n"
 	}
@@ -147,10 +147,10 @@ func TestFrameNamedFunctionOverrulesAStaleLine(t *testing.T) {
 		{"python nested def inside the chunk at the line", py(nested, "inner"), "run", nested, 0},
 		{"python <module> names no function", py(readFile+1, "<module>"), "PKey._read_file", readFile + 1, 0},
 		{"python name not in the file", py(readFile+2, "missing"), "PKey._read_file", readFile + 2, 0},
-		{"python method of a class kept whole, line elsewhere (tornado 0b86507e)", pyIn("pkg/errors.py", errHandle, "__str__"), "HTTPError", errClass, errHandle},
-		{"go method elsewhere than the line", goPanic("example.com/db/db.(*DB).stop", "8"), "db.DB.stop", 12, 8},
+		{"python method of a class kept whole, line elsewhere (tornado 0b86507e)", pyIn("pkg/errors.py", errHandle, "__str__"), "HTTPError", errStr, errHandle},
+		{"go method elsewhere than the line", goPanic("example.com/db/db.(*DB).stop", "8"), "db.DB.stop", 13, 8}, // its func line, past the doc comment
 		{"go line agrees", goPanic("example.com/db/db.(*DB).DropAll", "8"), "db.DB.DropAll", 8, 0},
-		{"go closure of the named function", goPanic("example.com/db/db.(*DB).DropAll.func1", "14"), "db.DB.DropAll", 6, 14},
+		{"go closure of the named function", goPanic("example.com/db/db.(*DB).DropAll.func1", "14"), "db.DB.DropAll", 7, 14},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := Run(t.Context(), ix, Input{Text: tc.text})
@@ -270,5 +270,60 @@ func TestBundleFramesPlacedByName(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(out.Notes, "\n"), "3 frame(s) are in a build of this repository's own package") {
 		t.Errorf("no note on the bundle's frames: %q", out.Notes)
+	}
+}
+
+// definitionLine finds where a chunk defines a name, past its doc comment:
+// a keyword definition in any language, a typed signature in the
+// languages that write one; a call, a return, a raise or a new is no
+// definition.
+func TestDefinitionLine(t *testing.T) {
+	t.Parallel()
+	ix := openFiles(t, map[string]string{
+		"src/main/java/a/JsonReader.java": `package a;
+
+public class JsonReader {
+  /**
+   * Consumes the next token.
+   */
+  public void beginObject() throws java.io.IOException {
+    peek();
+  }
+
+  int peek() {
+    return beginObject2();
+  }
+
+  Object make() {
+    return new JsonReader();
+  }
+}
+`,
+		"pkg/handlers.py": `def handle(code):
+    if code:
+        raise HTTPError(code)
+    return code
+`,
+	})
+	for _, c := range []struct {
+		path, name string
+		line       int // 0: none
+	}{
+		{"src/main/java/a/JsonReader.java", "beginObject", 7},
+		{"src/main/java/a/JsonReader.java", "peek", 11},
+		{"src/main/java/a/JsonReader.java", "beginObject2", 0},
+		{"pkg/handlers.py", "HTTPError", 0},
+		{"pkg/handlers.py", "handle", 1},
+	} {
+		line := 0
+		for _, ch := range ix.ChunksOf(c.path) {
+			if l, ok := definitionLine(ix, ch, c.name); ok {
+				line = l
+				break
+			}
+		}
+		if line != c.line {
+			t.Errorf("%s: %s defined at line %d, want %d", c.path, c.name, line, c.line)
+		}
 	}
 }

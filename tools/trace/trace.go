@@ -218,8 +218,12 @@ func distinct(ix *memory.Index, traces []stack.Trace) []Error {
 				c, ok, moved := frameChunk(ix, t.Lang, fr)
 				if moved {
 					// The checkout's code of that name is elsewhere: point
-					// there, and keep what was printed.
+					// at its definition (past its doc comment), and keep
+					// what was printed.
 					fr.PrintedLine, fr.Line, fr.Path = fr.Line, c.StartLine, c.Path
+					if l, ok := definitionLine(ix, c, frameName(t.Lang, fr.Func)); ok {
+						fr.Line = l
+					}
 				}
 				if ok {
 					fr.Symbol = c.Symbol
