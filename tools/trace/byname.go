@@ -19,6 +19,9 @@ func frameChunk(ix *memory.Index, lang string, f Frame) (c memory.ChunkInfo, ok,
 	at, atOK := ix.ChunkAt(f.Path, f.Line)
 	name := frameName(lang, f.Func)
 	if name == "" || atOK && (lastName(at.Symbol) == name || definesName(ix, at, name)) {
+		if c, ok := sourceElsewhere(ix, f, name, at, atOK); ok {
+			return c, true, true
+		}
 		return at, atOK, false
 	}
 	qual := strings.Split(stack.Symbol(lang, f.Func), ".")
@@ -48,6 +51,36 @@ func frameChunk(ix *memory.Index, lang string, f Frame) (c memory.ChunkInfo, ok,
 		return at, atOK, false
 	}
 	return best, true, true
+}
+
+// sourceElsewhere: the code line a frame printed (Python prints it) is
+// not in the chunk at its line, but in exactly one other chunk of the file
+// that carries or defines the frame's function: the trace comes from
+// another version, where the line numbers moved and the name alone cannot
+// tell two methods of that name apart.
+func sourceElsewhere(ix *memory.Index, f Frame, name string, at memory.ChunkInfo, atOK bool) (memory.ChunkInfo, bool) {
+	src := strings.TrimSpace(f.source)
+	if name == "" || len(src) < minSourceLine || atOK && chunkHolds(ix, at, src) {
+		return memory.ChunkInfo{}, false
+	}
+	var holding []memory.ChunkInfo
+	for _, c := range ix.ChunksOf(f.Path) {
+		if (lastName(c.Symbol) == name || definesName(ix, c, name)) && chunkHolds(ix, c, src) {
+			holding = append(holding, c)
+		}
+	}
+	if len(holding) != 1 {
+		return memory.ChunkInfo{}, false
+	}
+	return holding[0], true
+}
+
+// minSourceLine: a shorter printed line ("return x") says too little.
+const minSourceLine = 12
+
+func chunkHolds(ix *memory.Index, c memory.ChunkInfo, src string) bool {
+	text, err := ix.ReadChunk(c)
+	return err == nil && strings.Contains(text, src)
 }
 
 // namedElsewhere is the one code chunk of the repository whose symbol ends

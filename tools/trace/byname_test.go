@@ -327,3 +327,51 @@ public class JsonReader {
 		}
 	}
 }
+
+// A Python frame whose printed line falls in a class that defines the
+// frame's function, while the code line the traceback printed is in
+// another class's method of that name (the reporter ran another version),
+// is placed where the printed code is; when two places hold it, the line
+// stands.
+func TestPrintedSourceOverrulesAStaleLine(t *testing.T) {
+	t.Parallel()
+	fields := `class Integer:
+    def _validated(self, value):
+        if self.strict:
+            raise ValueError("not an integer")
+        return int(value)
+
+
+class Decimal:
+    def _validated(self, value):
+        num = self._format_num(value)
+        return num
+
+    def _format_num(self, value):
+        return value
+`
+	ix := openFiles(t, map[string]string{"pkg/__init__.py": "\"\"\"Fields.\"\"\"\n", "pkg/fields.py": fields})
+	trace := func(source string) string {
+		return "Traceback (most recent call last):\n" +
+			"  File \"/srv/.venv/lib/python3.12/site-packages/pkg/fields.py\", line 3, in _validated\n" +
+			"    " + source + "\n" +
+			"decimal.InvalidOperation: [<class 'decimal.ConversionSyntax'>]\n"
+	}
+	for _, c := range []struct {
+		source, symbol string
+		line           int
+	}{
+		{"num = self._format_num(value)", "Decimal", 9},
+		{"if self.strict:", "Integer", 3},
+		{"return num", "Integer", 3}, // too short to tell
+	} {
+		out, err := Run(t.Context(), ix, Input{Text: trace(c.source)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := out.Errors[0].Frames[0]
+		if f.Symbol != c.symbol || f.Line != c.line {
+			t.Errorf("printed %q: frame at %s line %d, want %s line %d\n%s", c.source, f.Symbol, f.Line, c.symbol, c.line, Markdown(out))
+		}
+	}
+}
