@@ -237,7 +237,7 @@ func clock(tok string) bool {
 		}
 	}
 	if colon || colons >= 2 { // "23:7:6:125": HealthApp does not pad
-		return !ipPort(tok)
+		return !ipPort(tok) && !epochVersion(tok, colons)
 	}
 	// 2005-06-03-15.42.50.675872: a date, then a time written with dots
 	return len(tok) >= 19 && dateShape(tok[:10]) && tok[10] == '-' && tok[13] == '.' && tok[16] == '.'
@@ -258,6 +258,14 @@ func ipPort(tok string) bool {
 		}
 	}
 	return dots == 3 && colons == 1 && isDigit(tok[len(tok)-1])
+}
+
+// epochVersion: a Debian version with an epoch ("4:12.2.0-3",
+// "1:14.0.6-12"), whose epoch and major look like HH:MM: one colon, then
+// two or more dots.
+func epochVersion(tok string, colons int) bool {
+	i := strings.IndexByte(tok, ':')
+	return colons == 1 && i >= 0 && strings.Count(tok[i:], ".") >= 2
 }
 
 // hhmm: the colon at tok[i] has one or two digits before it and exactly

@@ -39,6 +39,8 @@ func TestHeaderShapes(t *testing.T) {
 		{"ISO - level [comp] -", "2024-03-01 10:11:12,345 - WARN  [Peer[id=1]/0:0:0:0:2181:Election@77] - timed out: 3200", "warn", "timed out: 3200"},
 		{"PostgreSQL zone [pid] LOG:", "2024-03-01 10:11:12.345 UTC [4242] LOG:  checkpoint starting: time", "info", "checkpoint starting: time"},
 		{"dpkg: a version is not a time", "2024-03-01 10:11:12 status installed libx:amd64 2:1.1.3-3", "", "status installed libx:amd64 2:1.1.3-3"},
+		{"dpkg: an epoch and a two-digit major are not HH:MM", "2025-06-24 14:42:08 install cpp:amd64 <none> 4:12.2.0-3", "", "install cpp:amd64 <none> 4:12.2.0-3"},
+		{"dpkg: nor after the package", "2026-05-09 07:29:29 configure llvm-14-dev:amd64 1:14.0.6-12 <none>", "", "configure llvm-14-dev:amd64 1:14.0.6-12 <none>"},
 		{"no header: untouched", "connection from 10.0.0.1 refused", "", "connection from 10.0.0.1 refused"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
