@@ -226,17 +226,7 @@ func TestReadProject(t *testing.T) {
 		"src/lib/__init__.py":                "",
 		"node_modules/left-pad/package.json": `{"name": "left-pad"}`,
 	}
-	var paths []string
-	for p, body := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
+	paths := writeFiles(t, dir, files)
 	p := ReadProject(dir, paths)
 	want := map[string]string{"github.com/org/lib/v4": "", "github.com/org/lib-contrib": "contrib"}
 	if len(p.GoModules) != 2 {
@@ -379,17 +369,7 @@ func TestForeignCrateFrames(t *testing.T) {
 		"examples/quick-start.rs": "fn main() {}\n",
 		"tests/render_it/main.rs": "fn main() {}\n",
 	}
-	var paths []string
-	for p, text := range files {
-		full := filepath.Join(repo, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
+	paths := writeFiles(t, repo, files)
 	r := NewResolver(paths).WithProject(ReadProject(repo, paths))
 	for _, c := range []struct{ fn, file, want string }{
 		{"mytool::main", "./src/main.rs", ""},
@@ -408,4 +388,22 @@ func TestForeignCrateFrames(t *testing.T) {
 			t.Errorf("%s at %s: got %q (%s), want %q", c.fn, c.file, m.Path, m.By, c.want)
 		}
 	}
+}
+
+// writeFiles writes files (slash paths to contents) under dir and returns
+// their paths.
+func writeFiles(t *testing.T, dir string, files map[string]string) []string {
+	t.Helper()
+	var paths []string
+	for p, body := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return paths
 }
