@@ -123,8 +123,11 @@ func (m *Miner) Add(msg string) *Cluster {
 	leaf, parent := m.leaf(toks)
 	best, sim, fits := m.bestMatch(leaf.clusters, toks)
 	if (best == nil || sim < m.opts.SimTh) && parent != nil && !m.opts.Plain {
-		if sib, ssim := m.sibling(parent, leaf, toks); sib != nil {
-			best, sim, fits = sib, ssim, false
+		if sib, ssim, sfits := m.sibling(parent, leaf, toks); sib != nil {
+			best, sim, fits = sib, ssim, sfits
+			if sfits {
+				sim = max(sim, m.opts.SimTh) // an instance of the template as it stands
+			}
 			leaf.clusters = append(leaf.clusters, sib) // found directly next time
 		}
 	}
@@ -259,21 +262,39 @@ func (m *Miner) intern(b []byte) string {
 // the message matches at SiblingSim: the last routing token was a
 // parameter ("user bob signed in from <IP>", "user carol signed in from
 // <IP>"). Plain Drain routing on two tokens keeps them apart forever.
-func (m *Miner) sibling(parent, leaf *node, toks []string) (*Cluster, float64) {
-	var best *Cluster
-	bestSim := -1.0
+func (m *Miner) sibling(parent, leaf *node, toks []string) (best *Cluster, bestSim float64, bestFits bool) {
+	bestSim = -1.0
 	if keyword(toks[m.opts.Depth-3]) {
-		return nil, 0
+		return nil, 0, false
 	}
 	for key, n := range parent.children {
 		if n == leaf || keyword(key) {
 			continue
 		}
-		if c, sim, _ := m.bestMatch(n.clusters, toks); c != nil && sim >= m.opts.SiblingSim && sim > bestSim {
-			best, bestSim = c, sim
+		c, sim, fits := m.bestMatch(n.clusters, toks)
+		if c == nil || sim < m.opts.SiblingSim && !(fits && fitConstants(c, len(toks))) {
+			continue
+		}
+		if sim > bestSim || sim == bestSim && c.ID < best.ID { // map order must not decide
+			best, bestSim, bestFits = c, sim, fits
 		}
 	}
-	return best, bestSim
+	return best, bestSim, bestFits
+}
+
+// fitConstants: a template that a message fits (every token equal or
+// under a wildcard) is its event when enough of it is constant: at least
+// two words and a third of the tokens. "configure git-man:all <VER>
+// <none>" is an instance of "configure <*> <*> <none>", although its
+// second token, a word, routed it elsewhere.
+func fitConstants(c *Cluster, n int) bool {
+	constants := 0
+	for _, t := range c.Tokens {
+		if t != Wildcard {
+			constants++
+		}
+	}
+	return constants >= 2 && 3*constants >= n
 }
 
 func (m *Miner) leaf(toks []string) (leaf, parent *node) {

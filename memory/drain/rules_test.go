@@ -156,3 +156,36 @@ func TestJoinQuantities(t *testing.T) {
 		}
 	}
 }
+
+// TestFitsASiblingTemplate: a message that a template under a neighbouring
+// branch fits (every token equal or under a wildcard) is that template's,
+// although a word routed it elsewhere: dpkg's "configure git-man:all …"
+// after "configure <*> <*> <none>" (a real dpkg.log fell from 211
+// templates to 20). A template with too few constants takes nothing.
+func TestFitsASiblingTemplate(t *testing.T) {
+	m := New(Options{})
+	first := m.Add("configure make:amd64 4.3-4.1 <none>")
+	m.Add("configure libc6-dev:amd64 2.36-9+deb12u10 <none>")
+	if got := m.Add("configure git-man:all 1:2.39.5-0+deb12u2 <none>"); got != first {
+		t.Errorf("%q: a template of its own, want %q", got.Template(), first.Template())
+	}
+	if got := m.Add("configure netbase:all 6.4 <none>"); got != first {
+		t.Errorf("%q: a template of its own, want %q", got.Template(), first.Template())
+	}
+	if got := m.Add("remove netbase:all 6.4 <none>"); got == first {
+		t.Errorf("another first word joined %q", first.Template())
+	}
+	for _, c := range []struct {
+		tokens []string
+		fits   bool
+	}{
+		{[]string{"configure", Wildcard, Wildcard, "<none>"}, true},
+		{[]string{"alpha", Wildcard, Wildcard, Wildcard, Wildcard, Wildcard}, false},         // one constant
+		{[]string{"alpha", "beta", Wildcard, Wildcard, Wildcard, Wildcard, Wildcard}, false}, // two of seven
+		{[]string{"alpha", "beta", Wildcard, Wildcard, Wildcard, Wildcard}, true},            // two of six
+	} {
+		if got := fitConstants(&Cluster{Tokens: c.tokens}, len(c.tokens)); got != c.fits {
+			t.Errorf("fitConstants(%v) = %v, want %v", c.tokens, got, c.fits)
+		}
+	}
+}
