@@ -19,10 +19,10 @@ import (
 // produce the value are leads as strong as the definition's own print
 // evidence, divided by the square root of their number, and the definition
 // itself falls to definitionShare of theirs: a sentinel's text is seldom
-// what a fix changes. Uses that only
-// test for the value (`err == ErrX`, `errors.Is`, `except X`, a `case`)
-// handle the failure and are left out. A value produced in more than
-// maxProducers definitions says little of which one failed.
+// what a fix changes. Uses that only test for the value (`err == ErrX`,
+// `errors.Is`, `except X`, a `case`) handle the failure and are left out.
+// A value produced in more than maxProducers definitions says little of
+// which one failed.
 const (
 	maxProducers    = 6
 	definitionShare = 0.9
