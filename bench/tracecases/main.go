@@ -310,8 +310,12 @@ type result struct {
 	FuncTop3  bool     `json:"func_top3"`
 	NaiveFile bool     `json:"naive_file"`
 	NaiveFunc bool     `json:"naive_func"`
-	TraceMS   float64  `json:"trace_ms"`
-	Note      string   `json:"note,omitempty"`
+	// AtAFrame: a function the fix changed is an in-repo frame of the
+	// trace, so ranking the frames alone could find it; the share of
+	// these bounds what any frame-only answer can score.
+	AtAFrame bool    `json:"fix_at_a_frame"`
+	TraceMS  float64 `json:"trace_ms"`
+	Note     string  `json:"note,omitempty"`
 	// Category: "repository paths" (the naive frame's path is a checkout
 	// of the repository), "dependency paths" (module cache, site-packages,
 	// vendor, node_modules, cargo registry) or "no in-repo frame".
@@ -483,8 +487,22 @@ naive:
 	if r.Category == "" {
 		r.Category = "no in-repo frame"
 	}
+	r.AtAFrame = fixAtAFrame(errs, funcs)
 	r.Note = strings.Join(out.Notes, "; ")
 	return r, nil
+}
+
+// fixAtAFrame reports whether a function the fix changed is an in-repo
+// frame of any trace in the text.
+func fixAtAFrame(errs []trace.Error, funcs map[string]bool) bool {
+	for _, e := range errs {
+		for _, f := range e.Frames {
+			if f.InApp && funcs[f.Path+" "+f.Symbol] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var hunk = regexp.MustCompile(`^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@`)
@@ -649,7 +667,7 @@ func report(rs []result) {
 // has a function the index names (a fix inside CommonJS module code that
 // the chunker gives no symbol has none), and say how many those are.
 func total(rs []result, label string, keep func(result) bool) {
-	var n, nf, f1, f3, g1, g3, naiveFile, naiveFunc int
+	var n, nf, f1, f3, g1, g3, naiveFile, naiveFunc, atAFrame int
 	for _, r := range rs {
 		if !keep(r) {
 			continue
@@ -659,6 +677,7 @@ func total(rs []result, label string, keep func(result) bool) {
 		if len(r.Funcs) > 0 {
 			nf++
 			g1, g3, naiveFunc = g1+b(r.FuncTop1), g3+b(r.FuncTop3), naiveFunc+b(r.NaiveFunc)
+			atAFrame += b(r.AtAFrame)
 		}
 	}
 	if n == 0 {
@@ -670,8 +689,8 @@ func total(rs []result, label string, keep func(result) bool) {
 		}
 		return fmt.Sprintf("%d/%d (%.0f%%)", k, of, 100*float64(k)/float64(of))
 	}
-	fmt.Printf("%s, %d cases: file top-1 %s, top-3 %s; function top-1 %s, top-3 %s; naive file %s, function %s\n",
-		label, n, pct(f1, n), pct(f3, n), pct(g1, nf), pct(g3, nf), pct(naiveFile, n), pct(naiveFunc, nf))
+	fmt.Printf("%s, %d cases: file top-1 %s, top-3 %s; function top-1 %s, top-3 %s; naive file %s, function %s; fixed function at a frame %s\n",
+		label, n, pct(f1, n), pct(f3, n), pct(g1, nf), pct(g3, nf), pct(naiveFile, n), pct(naiveFunc, nf), pct(atAFrame, nf))
 }
 
 func b(v bool) int {
