@@ -45,6 +45,9 @@ type needle struct {
 	// rarely where the name is defined, so its definition counts as no
 	// more than a mention.
 	inPassing bool
+	// endsLiteral: held only where a string literal ends with the text
+	// or stops at a placeholder after it (a message cut short).
+	endsLiteral bool
 }
 
 var (
@@ -179,25 +182,61 @@ func (ix *Index) searchExact(ctx context.Context, q Query, needles []needle, can
 // pasted, and its longest fixed part, since the program filled in the rest
 // ("Invalid port: 'abc'" is emitted by f"Invalid port: {port!r}"; a test
 // that asserts the whole message does not emit it). When no code holds
-// either, the fixed part without its last word is tried: the program may
-// have filled in a plain word ("… when compiling SELECT").
+// either, ever shorter leading runs of the fixed part are tried, longest
+// first: the program may have filled in plain words too ("… when compiling
+// SELECT", "Expected BEGIN_OBJECT but was STRING at line 1 column 3"). A
+// shortened run counts only where a string literal ends with it or stops at
+// a placeholder after it, and only while few files hold it.
 func (ix *Index) searchMessage(ctx context.Context, q Query, n needle, cands map[string]*candidate) error {
 	fixed := fixedPart(n.text)
 	inCode := false
-	for _, text := range []string{n.text, fixed, withoutLastWord(fixed)} {
-		if text == "" || (inCode && text != n.text && text != fixed) {
+	for _, text := range []string{n.text, fixed} {
+		if text == "" {
 			continue
 		}
-		ids, err := ix.withAllTerms(ctx, q, text, textindex.InText)
+		held, err := ix.holdingAllTerms(ctx, q, needle{text: text})
 		if err != nil {
 			return err
 		}
-		for _, id := range ix.holding(ids, needle{text: text}) {
-			markExact(cands, id, exactMessage, fmt.Sprintf("holds the message %q", text))
-			inCode = inCode || ix.kindOf(id) == chunk.Code
+		inCode = ix.markMessage(cands, held, text) || inCode
+	}
+	if fixed == "" {
+		fixed = n.text
+	}
+	for _, text := range shorterPrefixes(fixed) {
+		if inCode {
+			return nil
 		}
+		held, err := ix.holdingAllTerms(ctx, q, needle{text: text, endsLiteral: true})
+		if err != nil || ix.fileCount(held) > maxMessageFiles {
+			return err // a shorter run is held by more files still
+		}
+		inCode = ix.markMessage(cands, held, text)
 	}
 	return nil
+}
+
+// maxMessageFiles is how many files may hold a shortened message before it
+// stops telling where the message is emitted.
+const maxMessageFiles = 3
+
+// holdingAllTerms is the chunks that hold n, from those with all its terms.
+func (ix *Index) holdingAllTerms(ctx context.Context, q Query, n needle) ([]string, error) {
+	ids, err := ix.withAllTerms(ctx, q, n.text, textindex.InText)
+	if err != nil {
+		return nil, err
+	}
+	return ix.holding(ids, n), nil
+}
+
+// markMessage marks the chunks ids as emitting the message text and
+// reports whether one of them is code.
+func (ix *Index) markMessage(cands map[string]*candidate, ids []string, text string) (inCode bool) {
+	for _, id := range ids {
+		markExact(cands, id, exactMessage, fmt.Sprintf("holds the message %q", text))
+		inCode = inCode || ix.kindOf(id) == chunk.Code
+	}
+	return inCode
 }
 
 // kindOf is the kind of the file chunk id belongs to; "" when unknown.
@@ -210,16 +249,22 @@ func (ix *Index) kindOf(id string) chunk.Kind {
 	return ""
 }
 
-// withoutLastWord drops the last word of a fixed part of three or more
-// words: a program may fill in a plain word too ("… when compiling SELECT"
-// is emitted by "… when compiling " + method). "" when too short.
-func withoutLastWord(s string) string {
+// shorterPrefixes are s's leading runs of words, longest first, from one
+// word short of s down to two words and ten characters, at most
+// maxDroppedWords words short.
+func shorterPrefixes(s string) []string {
 	words := strings.Fields(s)
-	if len(words) < 4 {
-		return ""
+	var out []string
+	for n := len(words) - 1; n >= 2 && n >= len(words)-maxDroppedWords; n-- {
+		if p := strings.Join(words[:n], " "); len(p) >= 10 {
+			out = append(out, p)
+		}
 	}
-	return strings.Join(words[:len(words)-1], " ")
+	return out
 }
+
+// maxDroppedWords bounds the lookups of one pasted message.
+const maxDroppedWords = 5
 
 // fixedPart is the longest run of a message's words, split at colons,
 // sentence ends (a long message is often written as several literals) and
@@ -308,7 +353,8 @@ func (ix *Index) holding(ids []string, n needle) []string {
 		lines := ix.readLines(p, lo, hi) // only those lines: a log may be gigabytes
 		for _, ref := range refs {
 			m := ref.meta()
-			if containsFolded(foldSpace(sliceLines(lines, m.StartLine-lo+1, m.EndLine-lo+1)), want, n.ident) {
+			text := foldSpace(sliceLines(lines, m.StartLine-lo+1, m.EndLine-lo+1))
+			if containsFolded(text, want, n.ident) && (!n.endsLiteral || endsALiteral(text, want)) {
 				out = append(out, m.ID)
 			}
 		}
@@ -335,6 +381,23 @@ func containsFolded(hay, want string, wholeWord bool) bool {
 			return true
 		}
 		from = i + 1
+	}
+}
+
+// endsALiteral reports whether hay holds want right before the end of a
+// string literal or a placeholder in one: a closing quote, a printf verb,
+// a {} or ${} placeholder, blanks allowed between.
+func endsALiteral(hay, want string) bool {
+	for from := 0; ; {
+		i := strings.Index(hay[from:], want)
+		if i < 0 {
+			return false
+		}
+		from += i + 1
+		rest := strings.TrimLeft(hay[from-1+len(want):], " ")
+		if rest != "" && strings.ContainsRune("\"'`%{$", rune(rest[0])) {
+			return true
+		}
 	}
 }
 

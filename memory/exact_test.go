@@ -2,6 +2,7 @@ package memory
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -296,14 +297,46 @@ func TestMessageWithAFilledInWord(t *testing.T) {
 	}
 }
 
-func TestWithoutLastWord(t *testing.T) {
-	for in, want := range map[string]string{
-		"Undefined binding(s) detected when compiling SELECT": "Undefined binding(s) detected when compiling",
-		"Multiple cookies exist":                              "",
-		"":                                                    "",
+func TestShorterPrefixes(t *testing.T) {
+	for in, want := range map[string][]string{
+		"Undefined binding(s) detected when compiling SELECT": {"Undefined binding(s) detected when compiling", "Undefined binding(s) detected when", "Undefined binding(s) detected", "Undefined binding(s)"},
+		"Expected BEGIN_OBJECT but was STRING at line": { // five words short at most
+			"Expected BEGIN_OBJECT but was STRING at", "Expected BEGIN_OBJECT but was STRING", "Expected BEGIN_OBJECT but was",
+			"Expected BEGIN_OBJECT but", "Expected BEGIN_OBJECT"},
+		"Unterminated string at line": {"Unterminated string at", "Unterminated string"},
+		"Multiple cookies exist":      {"Multiple cookies"},
+		"a bc d":                      nil, // under ten characters
+		"":                            nil,
 	} {
-		if got := withoutLastWord(in); got != want {
-			t.Errorf("withoutLastWord(%q) = %q, want %q", in, got, want)
+		if got := shorterPrefixes(in); !slices.Equal(got, want) {
+			t.Errorf("shorterPrefixes(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestMessageCutWhereTheProgramFilledIn: a pasted message whose words after
+// a literal's end were filled in by the program (gson's "Expected
+// BEGIN_OBJECT but was " + peek() + locationString()) leads to the code
+// that emits it, before the test that asserts the whole message; a comment
+// or a literal that only starts with the same words is no emitter.
+func TestMessageCutWhereTheProgramFilledIn(t *testing.T) {
+	ix := openSynced(t, writeRepo(t, map[string]string{
+		"src/main/java/JsonReader.java": "class JsonReader {\n  public void beginObject() throws IOException {\n    if (peeked != PEEKED_BEGIN_OBJECT) {\n      throw unexpectedTokenError(\"Expected BEGIN_OBJECT but was \" + peek() + locationString());\n    }\n  }\n}\n",
+		"src/main/java/Notes.java":      "class Notes {\n  // Expected BEGIN_OBJECT but was what the caller passed\n  void note() { log(\"Expected BEGIN_OBJECT but was a surprise here\"); }\n}\n",
+		"src/test/java/MapTest.java":    "class MapTest {\n  @Test public void testComplexKeys() {\n    assertThat(e).hasMessageThat().startsWith(\"Expected BEGIN_OBJECT but was STRING at line 1 column 3 path $.\");\n  }\n}\n",
+	}))
+	for _, query := range []string{
+		"Expected BEGIN_OBJECT but was STRING",
+		"com.google.gson.JsonSyntaxException: Expected BEGIN_OBJECT but was STRING at line 1 column 1 path $",
+	} {
+		res := search(t, ix, Query{Text: query})
+		if len(res.Hits) == 0 || res.Hits[0].Path != "src/main/java/JsonReader.java" {
+			t.Errorf("%q: first hits %v, want src/main/java/JsonReader.java first", query, paths(res.Hits))
+		}
+		for _, h := range res.Hits {
+			if h.Path == "src/main/java/Notes.java" && strings.Contains(h.Why, "holds the message") {
+				t.Errorf("%q: Notes.java marked as emitting the message: %s", query, h.Why)
+			}
 		}
 	}
 }
