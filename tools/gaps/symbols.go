@@ -12,6 +12,7 @@ import (
 	"github.com/devaiops/devai/memory/coverage"
 	"github.com/devaiops/devai/memory/graph"
 	"github.com/devaiops/devai/memory/walk"
+	"github.com/devaiops/devai/tools/tool"
 )
 
 // behaviour are the symbol kinds a test can exercise. Constants, variables,
@@ -403,6 +404,12 @@ func suggestName(c memory.ChunkInfo, hint string) string {
 		return name
 	case "Java", "Kotlin":
 		return "test" + strings.Join(mapUpper(parts[max(0, len(parts)-1):]), "") + hint
+	case "Rust":
+		name := tool.SnakeCase(strings.Join(parts[max(0, len(parts)-2):], "_"))
+		if hint != "" {
+			return name + "_" + tool.SnakeCase(hint)
+		}
+		return name + "_works"
 	default:
 		name := strings.Join(parts[max(0, len(parts)-2):], ".")
 		if hint != "" {

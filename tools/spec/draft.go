@@ -468,7 +468,7 @@ func newTest(file, base string, r Requirement) NewTest {
 	name := "Test" + base + suffix + "_" + id
 	comment := "//"
 	if strings.HasSuffix(file, ".py") || strings.HasSuffix(file, ".rb") {
-		name, comment = "test_"+toSnake(base+suffix)+"_"+strings.ToLower(id), "#"
+		name, comment = "test_"+tool.SnakeCase(base+suffix)+"_"+strings.ToLower(id), "#"
 	}
 	return NewTest{Name: name, Verifies: []string{r.ID}, Tag: comment + " verifies: " + r.ID}
 }
@@ -499,13 +499,3 @@ func isASCII(s string) bool {
 	return true
 }
 
-func toSnake(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if unicode.IsUpper(r) && i > 0 {
-			b.WriteByte('_')
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
