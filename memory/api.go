@@ -36,7 +36,7 @@ const (
 type Hit struct {
 	URI        string     `json:"uri"`
 	Path       string     `json:"path"`
-	Kind       chunk.Kind `json:"kind"`
+	Kind       chunk.Kind `json:"kind"` // the chunk's: test for a Rust #[cfg(test)] module in a code file, whose URI is code's
 	Language   string     `json:"language,omitempty"`
 	StartLine  int        `json:"start_line"`
 	EndLine    int        `json:"end_line"`

@@ -17,7 +17,7 @@ type ChunkInfo struct {
 	ID           string     `json:"id"`
 	URI          string     `json:"uri"`
 	Path         string     `json:"path"`
-	Kind         chunk.Kind `json:"kind"`
+	Kind         chunk.Kind `json:"kind"` // the chunk's, as Hit.Kind
 	Language     string     `json:"language"`
 	StartLine    int        `json:"start_line"`
 	EndLine      int        `json:"end_line"`
@@ -113,7 +113,7 @@ func (ix *Index) StateDir() string { return ix.state }
 
 func infoOf(f *fileEntry, m *chunkMeta) ChunkInfo {
 	return ChunkInfo{
-		ID: m.ID, URI: chunk.URI(f.Kind, f.Path, m.StartLine, m.EndLine), Path: f.Path, Kind: f.Kind,
+		ID: m.ID, URI: chunk.URI(f.Kind, f.Path, m.StartLine, m.EndLine), Path: f.Path, Kind: chunkKind(f, m),
 		Language: f.Language, StartLine: m.StartLine, EndLine: m.EndLine, Symbol: m.Symbol,
 		SymbolKind: m.SymbolKind, Signature: m.Signature, Requirements: m.Requirements,
 		TestNames: m.TestNames, Time: m.Time, Level: m.Level,

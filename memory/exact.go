@@ -239,12 +239,12 @@ func (ix *Index) markMessage(cands map[string]*candidate, ids []string, text str
 	return inCode
 }
 
-// kindOf is the kind of the file chunk id belongs to; "" when unknown.
+// kindOf is the kind of chunk id; "" when unknown.
 func (ix *Index) kindOf(id string) chunk.Kind {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ref, ok := ix.byID[id]; ok {
-		return ref.file.Kind
+		return ref.kind()
 	}
 	return ""
 }

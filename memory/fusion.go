@@ -165,7 +165,7 @@ func (ix *Index) observe(c *candidate, ref chunkRef, terms map[string]bool, reqs
 	m := ref.meta()
 	ev := evidence{fields: c.fields, symbol: symbolNamed(m, terms), req: shared(m.Requirements, reqs),
 		scope: scopeFolder(ref.file.Path, scopes), exactWhy: c.exactWhy, pastWhy: c.pastWhy}
-	return Signals{ID: c.id, Path: ref.file.Path, Kind: ref.file.Kind, TextHash: m.TextHash,
+	return Signals{ID: c.id, Path: ref.file.Path, Kind: ref.kind(), TextHash: m.TextHash,
 		TextRank: c.textRank, VecRank: c.vecRank,
 		Symbol: ev.symbol != "", Req: ev.req != "", Package: m.SymbolKind == "package",
 		Exact: c.exact, Hint: c.hint, PastRank: c.pastRank,

@@ -102,6 +102,17 @@ type chunkRef struct {
 
 func (r chunkRef) meta() *chunkMeta { return &r.file.Chunks[r.i] }
 
+func (r chunkRef) kind() chunk.Kind { return chunkKind(r.file, r.meta()) }
+
+// chunkKind is a chunk's kind: its file's, except for the code a source
+// file holds for its tests alone, which is a test's.
+func chunkKind(f *fileEntry, m *chunkMeta) chunk.Kind {
+	if f.Kind == chunk.Code && m.TestOnly {
+		return chunk.Test
+	}
+	return f.Kind
+}
+
 // ErrNotFound is returned when a URI or path is not in the index.
 var ErrNotFound = errors.New("not found in the index")
 

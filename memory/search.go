@@ -369,7 +369,7 @@ func candidateFor(cands map[string]*candidate, id string) *candidate {
 // passes applies the query's filters to a chunk.
 func (ix *Index) passes(q Query, ref chunkRef) bool {
 	f, m := ref.file, ref.meta()
-	if len(q.Kinds) > 0 && !containsKind(q.Kinds, f.Kind) {
+	if len(q.Kinds) > 0 && !containsKind(q.Kinds, ref.kind()) {
 		return false
 	}
 	if q.Language != "" && !strings.EqualFold(q.Language, f.Language) {
@@ -444,7 +444,7 @@ func (ix *Index) graphNeighbours(q Query, sh QueryShape, ranked []*candidate, ca
 		if seen >= 3 || rank >= 10 {
 			break
 		}
-		if c.ref.file.Kind != chunk.Code || c.ref.meta().Symbol == "" {
+		if c.ref.kind() != chunk.Code || c.ref.meta().Symbol == "" {
 			continue
 		}
 		seen++
@@ -534,7 +534,7 @@ func (ix *Index) toHits(q Query, ranked []*candidate, terms map[string]bool) []H
 		hits = append(hits, Hit{
 			URI:          chunk.URI(f.Kind, f.Path, m.StartLine, m.EndLine),
 			Path:         f.Path,
-			Kind:         f.Kind,
+			Kind:         c.ref.kind(),
 			Language:     f.Language,
 			StartLine:    m.StartLine,
 			EndLine:      m.EndLine,

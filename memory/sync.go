@@ -626,7 +626,7 @@ func metaOf(id string, c chunk.Chunk, text string) chunkMeta {
 	return chunkMeta{
 		ID: id, StartLine: c.StartLine, EndLine: c.EndLine,
 		Symbol: c.QualifiedSymbol(), SymbolKind: c.SymbolKind, Also: c.Also, Parents: c.Parents, Signature: c.Signature,
-		Requirements: c.Requirements, TestNames: c.TestNames, Time: c.Time, Level: c.Level,
+		Requirements: c.Requirements, TestNames: c.TestNames, TestOnly: c.TestOnly, Time: c.Time, Level: c.Level,
 		TextHash: hex.EncodeToString(sum[:8]),
 	}
 }

@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/devaiops/devai/memory"
+	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/tools/trace"
 )
 
@@ -531,7 +532,6 @@ func changed(ix *memory.Index, diff string) (files, funcs map[string]bool) {
 		if m == nil || cur == "" {
 			continue
 		}
-		files[cur] = true
 		start, _ := strconv.Atoi(m[1])
 		n := 1
 		if m[2] != "" {
@@ -545,6 +545,10 @@ func changed(ix *memory.Index, diff string) (files, funcs map[string]bool) {
 			}
 		}
 		for _, line := range lines {
+			if c, ok := ix.ChunkAt(cur, max(line, 1)); ok && c.Kind == chunk.Test {
+				continue // a Rust #[cfg(test)] module: the fix's test
+			}
+			files[cur] = true
 			// A changed line outside every chunk (the blank line after a
 			// function that the fix extends) counts for the chunk before it.
 			for _, at := range []int{max(line, 1), line - 1} {

@@ -64,7 +64,11 @@ type Chunk struct {
 	Requirements []string // requirement IDs defined or referenced here (FR-012, REQ-AUTH-3, …)
 	Shall        []string // EARS "shall" sentences, spec chunks only
 	TestNames    []string // test functions or scenarios defined in this chunk
-	Refs         []string // identifiers this chunk references (calls, types, selectors)
+	// TestOnly: code that a source file holds for its tests alone (Rust's
+	// #[cfg(test)] modules and #[test] functions). Split gives it the
+	// kind Test, so that a question about code is not answered with it.
+	TestOnly bool
+	Refs     []string // identifiers this chunk references (calls, types, selectors)
 
 	Time  time.Time // log events: when it happened; zero otherwise
 	Level string    // log events: normalised level (debug, info, warn, error, fatal)
@@ -109,6 +113,9 @@ func Split(p string, kind Kind, lang string, content []byte) []Chunk {
 	for i := range chunks {
 		chunks[i].Path = p
 		chunks[i].Kind = kind
+		if kind == Code && chunks[i].TestOnly {
+			chunks[i].Kind = Test
+		}
 		if chunks[i].Language == "" {
 			chunks[i].Language = lang
 		}

@@ -16,6 +16,9 @@ var (
 	rsMacro = regexp.MustCompile(`^(?:#\[macro_export\]\s*)?macro_rules!\s*(\w+)`)
 	rsConst = regexp.MustCompile(`^` + rsVis + `(const|static)\s+(?:mut\s+)?(\w+)`)
 	rsTest  = regexp.MustCompile(`(?m)^\s*#\[(?:[\w:]+::)?(test|rstest|test_case|quickcheck)\b`)
+	// rsCfgTest: an item compiled only for tests, #[cfg(test)] or
+	// #[cfg(all(test, …))].
+	rsCfgTest = regexp.MustCompile(`(?m)^\s*#\[cfg\((?:all\(\s*)?test\b`)
 )
 
 // splitRust cuts Rust into functions, structs, enums, traits, impl blocks
@@ -69,6 +72,9 @@ func rustNodes(s *source, info []lineInfo, lo, hi, base int, mods []string, owne
 			n.symbol, n.kind = rsMod.FindStringSubmatch(t)[1], "mod"
 			if lo2, hi2, d, ok := interior(info, it, base); ok {
 				n.children = rustNodes(s, info, lo2, hi2, d, append(cloneStrings(mods), n.symbol), "")
+			}
+			if rsCfgTest.MatchString(it.prefix) {
+				n.markTestOnly()
 			}
 		case rsMacro.MatchString(t):
 			n.symbol, n.kind = rsMacro.FindStringSubmatch(t)[1], "macro"

@@ -94,3 +94,44 @@ func TestSplitRust(t *testing.T) {
 		t.Errorf("total sig = %q", c.Signature)
 	}
 }
+
+// TestRustTestOnlyCode: what a source file compiles only for its tests is a
+// test's chunk, whichever parser cut it: a #[cfg(test)] module (small, or big
+// enough to be cut into its functions), a #[test] function outside one.
+func TestRustTestOnlyCode(t *testing.T) {
+	var big strings.Builder
+	big.WriteString("#[cfg(all(test, feature = \"std\"))]\nmod big_tests {\n    use super::*;\n\n")
+	for i := 0; i < 12; i++ {
+		big.WriteString("    #[test]\n    fn case_" + string(rune('a'+i)) + "() {\n        assert_eq!(total(&[1]), 1);\n    }\n\n")
+	}
+	big.WriteString("    fn helper() -> u32 {\n        1\n    }\n}\n\n#[test]\nfn loose_test() {\n    assert!(true);\n}\n\n#[cfg(not(test))]\nmod real {\n    pub fn run() {}\n}\n")
+	src := rustFixture() + "\n" + big.String()
+	want := map[string]Kind{
+		"total": Code, "Cart": Code, "new": Code, "real": Code,
+		"tests": Test, "case_a": Test, "case_l": Test, "helper": Test, "loose_test": Test, "big_tests": Test,
+	}
+	for name, split := range map[string]func() []Chunk{
+		"scanner": func() []Chunk { return splitRust("src/lib.rs", []byte(src)) },
+		"Split":   func() []Chunk { return Split("src/lib.rs", Code, "Rust", []byte(src)) },
+	} {
+		chunks := split()
+		for i := range chunks {
+			if chunks[i].Kind == "" { // splitRust alone leaves the kind to Split
+				chunks[i].Kind = Code
+				if chunks[i].TestOnly {
+					chunks[i].Kind = Test
+				}
+			}
+		}
+		for sym, kind := range want {
+			if c := findChunk(t, chunks, sym); c.Kind != kind {
+				t.Errorf("%s: %s is %s, want %s", name, sym, c.Kind, kind)
+			}
+		}
+		for _, c := range chunks {
+			if c.Symbol == "" && c.StartLine > strings.Count(rustFixture(), "\n")+5 && c.EndLine < strings.Count(src, "\n")-12 && c.Kind != Test {
+				t.Errorf("%s: a block inside big_tests (%d-%d) is %s", name, c.StartLine, c.EndLine, c.Kind)
+			}
+		}
+	}
+}

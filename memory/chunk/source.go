@@ -244,7 +244,16 @@ type node struct {
 	qualifier  []string // Parents of this node alone, after the enclosing ones (res for res.send = function…)
 	signature  string
 	testName   string // non-empty when the node is a test
+	testOnly   bool   // compiled only for tests: every chunk of it is a test's
 	children   []*node
+}
+
+// markTestOnly marks n and everything inside it as compiled only for tests.
+func (n *node) markTestOnly() {
+	n.testOnly = true
+	for _, c := range n.children {
+		c.markTestOnly()
+	}
 }
 
 // bigNode is the size above which a node with children is split into a
@@ -270,6 +279,7 @@ func (s *source) emitNode(n *node, parents []string) []Chunk {
 		c := s.chunk(n.start, n.end, n.symbol, n.kind, parents)
 		c.Signature = n.signature
 		c.TestNames = collectTests(n)
+		c.TestOnly = n.testOnly || n.testName != ""
 		c.Refs = findRefs(c.Text, n.symbol)
 		return []Chunk{c}
 	}
@@ -280,6 +290,7 @@ func (s *source) emitNode(n *node, parents []string) []Chunk {
 	}
 	head := s.chunk(n.start, headEnd, n.symbol, n.kind, parents)
 	head.Signature = n.signature
+	head.TestOnly = n.testOnly || n.testName != ""
 	if n.testName != "" {
 		head.TestNames = []string{n.testName}
 	}
@@ -300,6 +311,7 @@ func (s *source) emitNode(n *node, parents []string) []Chunk {
 	}
 	for _, g := range s.fillGaps(out, n.start, n.end, inner) {
 		g.Refs = findRefs(g.Text, "")
+		g.TestOnly = n.testOnly
 		out = append(out, g)
 	}
 	sortChunks(out)

@@ -54,6 +54,9 @@ func (f *tsFile) rustItems(list *sitter.Node, mods []string, owner string) []*no
 			name := f.text(k.ChildByFieldName("name"))
 			n := f.newNode(start, k, k, body, name, "mod")
 			n.children = f.rustItems(body, append(cloneStrings(mods), name), "")
+			if rsCfgTest.MatchString(prefix) {
+				n.markTestOnly()
+			}
 			out = append(out, n)
 		case kind == "macro_definition":
 			out = append(out, f.newNode(start, k, k, nil, f.text(k.ChildByFieldName("name")), "macro"))

@@ -76,7 +76,9 @@ func TestClassify(t *testing.T) {
 		{"mod/src/test/kotlin/Fixtures.kt", "", "test Kotlin"},
 		{"UserSpec.scala", "", "test Scala"},
 		{"crate/tests/api.rs", "", "test Rust"},
-		{"crate/src/tests.rs", "", "code Rust"},
+		{"crate/src/tests.rs", "", "test Rust"}, // #[cfg(test)] mod tests; in lib.rs
+		{"crate/src/parser/lexer_tests.rs", "", "test Rust"},
+		{"crate/src/attest.rs", "", "code Rust"},
 		{"user_spec.rb", "", "test Ruby"},
 		{"test_user.rb", "", "test Ruby"},
 		{"UserTests.cs", "", "test C#"},

@@ -11,6 +11,7 @@ import (
 //	Python      test_*.py, *_test.py, conftest.py
 //	JS/TS       *.test.*, *.spec.*, *_test.* (Deno), files under __tests__/ or spec/
 //	Java/Kotlin *Test, *Tests, *IT, *TestCase; files under src/test/
+//	Rust        tests.rs, *_tests.rs, *_test.rs (a #[cfg(test)] mod's file)
 //	Scala/Groovy the same plus *Spec, *Suite
 //	Ruby        *_spec.rb, *_test.rb, test_*.rb, files under spec/
 //	C#          *Test.cs, *Tests.cs
@@ -48,6 +49,10 @@ func isTestFile(rel, lowerBase, ext, lang string) bool {
 		}
 	case ".java", ".kt", ".kts":
 		if hasAnySuffix(stem, "Test", "Tests", "IT", "TestCase") {
+			return true
+		}
+	case ".rs":
+		if lowerStem == "tests" || strings.HasSuffix(lowerStem, "_tests") || strings.HasSuffix(lowerStem, "_test") {
 			return true
 		}
 	case ".scala", ".groovy":
