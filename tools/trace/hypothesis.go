@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/stack"
 	"github.com/devaiops/devai/memory/walk"
 )
@@ -244,11 +245,8 @@ func trim(s string, n int) string {
 	return s
 }
 
-// isTestPath tells test files by the common conventions (Go, Python,
-// JS/TS, JVM).
+// isTestPath tells a test file by the conventions the index classifies by.
 func isTestPath(p string) bool {
-	base := path.Base(p)
-	return strings.HasSuffix(base, "_test.go") || strings.HasPrefix(base, "test_") && strings.HasSuffix(base, ".py") ||
-		strings.HasSuffix(base, "_test.py") || strings.Contains(base, ".test.") || strings.Contains(base, ".spec.") ||
-		strings.Contains(p, "/src/test/") || strings.HasPrefix(p, "tests/") || strings.Contains(p, "/tests/")
+	kind, _ := walk.Classify(p, nil)
+	return kind == chunk.Test
 }
