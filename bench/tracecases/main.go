@@ -545,14 +545,16 @@ func changed(ix *memory.Index, diff string) (files, funcs map[string]bool) {
 			}
 		}
 		for _, line := range lines {
-			if c, ok := ix.ChunkAt(cur, max(line, 1)); ok && c.Kind == chunk.Test {
-				continue // a Rust #[cfg(test)] module: the fix's test
-			}
-			files[cur] = true
 			// A changed line outside every chunk (the blank line after a
-			// function that the fix extends) counts for the chunk before it.
+			// function that the fix extends) counts for the chunk before it;
+			// a line of a Rust #[cfg(test)] module is the fix's test.
 			for _, at := range []int{max(line, 1), line - 1} {
-				if c, ok := ix.ChunkAt(cur, max(at, 1)); ok && c.Symbol != "" {
+				c, ok := ix.ChunkAt(cur, max(at, 1))
+				if ok && c.Kind == chunk.Test {
+					break
+				}
+				files[cur] = true
+				if ok && c.Symbol != "" {
 					funcs[cur+" "+c.Symbol] = true
 					break
 				}
