@@ -70,7 +70,11 @@ func (e *evidence) gather(ctx context.Context, s *Suspect, msg string) error {
 		})
 		s.TestsTotal = len(tests)
 		for _, t := range tests[:min(len(tests), maxTestsShown)] {
-			s.Tests = append(s.Tests, Ref{URI: chunk.URI(chunk.Test, t.Path, t.StartLine, t.EndLine), Symbol: t.ID})
+			uri := chunk.URI(chunk.Test, t.Path, t.StartLine, t.EndLine)
+			if c, ok := e.ix.ChunkAt(t.Path, t.StartLine); ok {
+				uri = c.URI // a Rust unit test's file, and so its URI, is code
+			}
+			s.Tests = append(s.Tests, Ref{URI: uri, Symbol: t.ID})
 		}
 		if len(s.Tests) == 0 {
 			s.Score += weightNoTests

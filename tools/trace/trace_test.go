@@ -248,3 +248,52 @@ func TestManyTestsAreCountedNotListed(t *testing.T) {
 		t.Errorf("the Markdown does not say the count:\n%s", md)
 	}
 }
+
+// TestRustUnitTestsAreTestsAndReadable: a Rust panic raised in a #[test]
+// function of the file under test ranks the code first, the test's frame as
+// a test's, and the test it lists has a URI that reads.
+func TestRustUnitTestsAreTestsAndReadable(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"Cargo.toml": "[package]\nname = \"calc\"\nversion = \"0.1.0\"\n",
+		"src/lib.rs": "/// Divides a by b.\npub fn divide(a: i32, b: i32) -> i32 {\n    a / b\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn divides_by_zero() {\n        assert_eq!(divide(1, 0), 0);\n    }\n}\n",
+	}
+	for name, body := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err := memory.Open(t.Context(), memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Sync(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	crash := "thread 'tests::divides_by_zero' panicked at src/lib.rs:3:5:\nattempt to divide by zero\nstack backtrace:\n" +
+		"   0: calc::divide\n             at ./src/lib.rs:3:5\n   1: calc::tests::divides_by_zero\n             at ./src/lib.rs:12:20\n"
+	out, err := Run(t.Context(), ix, Input{Text: crash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Suspects) < 2 || out.Suspects[0].Symbol != "divide" {
+		t.Fatalf("suspects %+v, want divide first", out.Suspects)
+	}
+	for _, s := range out.Suspects {
+		if s.Symbol == "tests.divides_by_zero" && !strings.Contains(strings.Join(s.Why, " "), "a test's frame") {
+			t.Errorf("the test's frame is not weighed as a test's: %q", s.Why)
+		}
+	}
+	if len(out.Suspects[0].Tests) == 0 {
+		t.Fatal("divide lists no test that reaches it")
+	}
+	for _, ref := range out.Suspects[0].Tests {
+		if _, err := ix.Read(ref.URI); err != nil {
+			t.Errorf("test %s: %v", ref.URI, err)
+		}
+	}
+}
