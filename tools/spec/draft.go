@@ -498,4 +498,3 @@ func isASCII(s string) bool {
 	}
 	return true
 }
-
