@@ -42,6 +42,9 @@ func TestHeaderShapes(t *testing.T) {
 		{"dpkg: an epoch and a two-digit major are not HH:MM", "2025-06-24 14:42:08 install cpp:amd64 <none> 4:12.2.0-3", "", "install cpp:amd64 <none> 4:12.2.0-3"},
 		{"dpkg: nor after the package", "2026-05-09 07:29:29 configure llvm-14-dev:amd64 1:14.0.6-12 <none>", "", "configure llvm-14-dev:amd64 1:14.0.6-12 <none>"},
 		{"no header: untouched", "connection from 10.0.0.1 refused", "", "connection from 10.0.0.1 refused"},
+		{"apt: a label and a time alone, the label is the message", "Start-Date: 2025-06-24  14:36:25", "", "Start-Date:"},
+		{"apt term.log", "Log started: 2025-06-24  14:36:26", "", "Log started:"},
+		{"two spaces between date and time", "2025-06-24  14:36:25 Setting up curl", "", "Setting up curl"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := ParseLine(c.line)
@@ -63,6 +66,8 @@ func TestHeaderTimes(t *testing.T) {
 		{"[Mon Jan 02 03:04:05 2006] [error] mod_jk child 12 in error state", "2006-01-02T03:04:05Z"},
 		{"Jun  4 05:06:07 box1 sshd[4242]: session opened for user bob", "0000-06-04T05:06:07Z"},
 		{"- 1709287872 2024.03.01 h7 Mar 1 10:11:12 h7/h7 crond[15]: job started", "2024-03-01T10:11:12Z"},
+		{"Start-Date: 2025-06-24  14:36:25", "2025-06-24T14:36:25Z"},
+		{"2025-06-24   14:36:25.5 Setting up curl", "2025-06-24T14:36:25.5Z"},
 	} {
 		r := ParseLine(c.line)
 		if yearless, err := time.Parse(time.RFC3339, c.want); err == nil && yearless.Year() == 0 {

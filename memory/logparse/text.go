@@ -139,6 +139,9 @@ func parseText(s string) Record {
 	msg := s
 	if h, ok := splitHeader(s); ok {
 		r.Time, r.Level, msg = h.time, h.level, s[h.msg:]
+		if strings.TrimSpace(msg) == "" {
+			msg = labelBeforeTime(s)
+		}
 		if r.Level != "" {
 			r.Message = msg
 			return r
@@ -225,8 +228,12 @@ func findTime(s string) (at, n int, t time.Time) {
 	for i := 0; i < limit; i++ {
 		c := s[i]
 		if c >= '0' && c <= '9' && (i == 0 || !isDigit(s[i-1])) && len(s)-i >= 19 {
-			if n := isoLen(s[i:]); n > 0 {
-				if t := ParseTime(strings.TrimRight(s[i:i+n], ".,")); !t.IsZero() { // "04:30:37, Info": a comma, no fraction
+			if n, gap := isoLen(s[i:]); n > 0 {
+				v := strings.TrimRight(s[i:i+n], ".,") // "04:30:37, Info": a comma, no fraction
+				if gap > 1 {
+					v = v[:10] + " " + v[10+gap:] // apt's "2025-06-24  14:36:25"
+				}
+				if t := ParseTime(v); !t.IsZero() {
 					return i, n, t
 				}
 			}
@@ -245,31 +252,53 @@ func findTime(s string) (at, n int, t time.Time) {
 	return 0, 0, time.Time{}
 }
 
-// isoLen measures "2006-01-02T15:04:05[.frac][zone]" (also '/' and ' ').
-func isoLen(s string) int {
-	shape := "dddd-dd-ddTdd:dd:dd"
+// labelBeforeTime is the text before a line's timestamp, the message of a
+// line that is only a label and a time (apt's "Start-Date: 2025-06-24
+// 14:36:25", "Log started: …"), which would otherwise be empty.
+func labelBeforeTime(s string) string {
+	if at, n, _ := findTime(s); n > 0 {
+		return strings.TrimSpace(s[:at])
+	}
+	return ""
+}
+
+// isoLen measures "2006-01-02T15:04:05[.frac][zone]" (also '/', and one
+// or more spaces for the T: gap is how many).
+func isoLen(s string) (n, gap int) {
+	gap = 1
+	for 10+gap < len(s) && s[10] == ' ' && s[10+gap] == ' ' {
+		gap++
+	}
+	if len(s) < 18+gap {
+		return 0, gap
+	}
+	const shape = "dddd-dd-ddTdd:dd:dd"
 	for i := 0; i < len(shape); i++ {
-		c := s[i]
+		at := i
+		if i > 10 {
+			at = i + gap - 1
+		}
+		c := s[at]
 		switch shape[i] {
 		case 'd':
 			if !isDigit(c) {
-				return 0
+				return 0, gap
 			}
 		case '-':
 			if c != '-' && c != '/' {
-				return 0
+				return 0, gap
 			}
 		case 'T':
 			if c != 'T' && c != ' ' {
-				return 0
+				return 0, gap
 			}
 		default:
 			if c != shape[i] {
-				return 0
+				return 0, gap
 			}
 		}
 	}
-	n := len(shape)
+	n = len(shape) + gap - 1
 	if n < len(s) && (s[n] == '.' || s[n] == ',') {
 		n++
 		for n < len(s) && isDigit(s[n]) {
@@ -278,14 +307,14 @@ func isoLen(s string) int {
 	}
 	if n < len(s) && s[n] == 'Z' {
 		n++
-	} else if n+5 < len(s)+1 && n < len(s) && (s[n] == '+' || s[n] == '-') && n+3 <= len(s) && isDigit(s[n+1]) {
+	} else if n+5 <= len(s) && (s[n] == '+' || s[n] == '-') && isDigit(s[n+1]) {
 		m := n + 1
 		for m < len(s) && (isDigit(s[m]) || s[m] == ':') && m-n <= 5 {
 			m++
 		}
 		n = m
 	}
-	return n
+	return n, gap
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
