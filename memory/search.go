@@ -520,6 +520,8 @@ func namedTerms(text string, needles []needle) map[string]bool {
 func (ix *Index) toHits(q Query, ranked []*candidate, terms map[string]bool) []Hit {
 	hits := make([]Hit, 0, q.Limit)
 	files := map[string]bool{}
+	named := map[string]int{}       // a callable's path and name → its hit
+	overloads := map[int][]string{} // hit → the line ranges of its overloads
 	for _, c := range ranked {
 		if len(hits) == q.Limit {
 			break
@@ -530,6 +532,13 @@ func (ix *Index) toHits(q Query, ranked []*candidate, terms map[string]bool) []H
 				continue
 			}
 			files[f.Path] = true
+		} else if callable[m.SymbolKind] {
+			key := f.Path + "\x00" + m.Symbol
+			if i, ok := named[key]; ok {
+				overloads[i] = append(overloads[i], fmt.Sprintf("L%d-L%d", m.StartLine, m.EndLine))
+				continue
+			}
+			named[key] = len(hits)
 		}
 		hits = append(hits, Hit{
 			URI:          chunk.URI(f.Kind, f.Path, m.StartLine, m.EndLine),
@@ -549,8 +558,17 @@ func (ix *Index) toHits(q Query, ranked []*candidate, terms map[string]bool) []H
 			Level:        m.Level,
 		})
 	}
+	for i, lines := range overloads {
+		hits[i].Why += fmt.Sprintf("; %d more of this name in the file (overloads, or a property's getter and setter) at %s", len(lines), strings.Join(lines, ", "))
+	}
 	return hits
 }
+
+// callable are the symbol kinds whose name a file may define more than
+// once: Java's and C#'s overloads, TypeScript's overload signatures, a
+// Python property's getter and setter, Go's init functions. Listing each
+// would fill a page with one name; the best one stands for them.
+var callable = map[string]bool{"method": true, "function": true, "func": true, "constructor": true}
 
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
 
