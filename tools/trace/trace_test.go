@@ -208,7 +208,6 @@ func TestPrintMarkdown(t *testing.T) {
 // TestManyTestsAreCountedNotListed: a suspect that many tests reach lists
 // the nearest few and says how many there are.
 func TestManyTestsAreCountedNotListed(t *testing.T) {
-	dir := t.TempDir()
 	var tests strings.Builder
 	tests.WriteString("package calc\n\nimport \"testing\"\n")
 	for i := range 12 {
@@ -219,19 +218,7 @@ func TestManyTestsAreCountedNotListed(t *testing.T) {
 		"calc.go":      "package calc\n\n// Divide divides a by b.\nfunc Divide(a, b int) int {\n\treturn a / b\n}\n",
 		"calc_test.go": tests.String(),
 	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ix, err := memory.Open(t.Context(), memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "none"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	if err := ix.Sync(t.Context(), nil); err != nil {
-		t.Fatal(err)
-	}
+	ix := openFiles(t, files)
 	crash := "panic: runtime error: integer divide by zero\n\ngoroutine 1 [running]:\nexample.com/calc.Divide(...)\n\t/src/calc/calc.go:5 +0x1d\nmain.main()\n\t/src/cmd/main.go:9 +0x2a\n"
 	out, err := Run(t.Context(), ix, Input{Text: crash})
 	if err != nil {
@@ -253,27 +240,11 @@ func TestManyTestsAreCountedNotListed(t *testing.T) {
 // function of the file under test ranks the code first, the test's frame as
 // a test's, and the test it lists has a URI that reads.
 func TestRustUnitTestsAreTestsAndReadable(t *testing.T) {
-	dir := t.TempDir()
 	files := map[string]string{
 		"Cargo.toml": "[package]\nname = \"calc\"\nversion = \"0.1.0\"\n",
 		"src/lib.rs": "/// Divides a by b.\npub fn divide(a: i32, b: i32) -> i32 {\n    a / b\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn divides_by_zero() {\n        assert_eq!(divide(1, 0), 0);\n    }\n}\n",
 	}
-	for name, body := range files {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ix, err := memory.Open(t.Context(), memory.Options{Repo: dir, StateDir: t.TempDir(), Embedder: "none"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	if err := ix.Sync(t.Context(), nil); err != nil {
-		t.Fatal(err)
-	}
+	ix := openFiles(t, files)
 	crash := "thread 'tests::divides_by_zero' panicked at src/lib.rs:3:5:\nattempt to divide by zero\nstack backtrace:\n" +
 		"   0: calc::divide\n             at ./src/lib.rs:3:5\n   1: calc::tests::divides_by_zero\n             at ./src/lib.rs:12:20\n"
 	out, err := Run(t.Context(), ix, Input{Text: crash})
