@@ -25,12 +25,8 @@ func TestFindTestGapsThroughClient(t *testing.T) {
 		if res.IsError {
 			t.Fatalf("%s: isError: %+v", version, res.Content)
 		}
-		raw, err := json.Marshal(res.StructuredContent)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var out gaps.Output
-		if err := json.Unmarshal(raw, &out); err != nil {
+		if err := tooltest.Structured(res, &out); err != nil {
 			t.Fatal(err)
 		}
 		var fr11, cancel bool

@@ -177,9 +177,8 @@ func TestProposalStoresNoSecret(t *testing.T) {
 		t.Fatalf("propose_patch: %s", resultText(res))
 	}
 	var reply patch.Output
-	raw, _ := json.Marshal(res.StructuredContent)
-	if err := json.Unmarshal(raw, &reply); err != nil || reply.ID == "" {
-		t.Fatalf("reply: %v %s", err, raw)
+	if err := tooltest.Structured(res, &reply); err != nil || reply.ID == "" {
+		t.Fatalf("reply: %v %+v", err, reply)
 	}
 	leaks := func(where, text string) {
 		t.Helper()

@@ -116,12 +116,8 @@ func searchPaths(t *testing.T, c *client.Client, query string) []string {
 	if res.IsError {
 		t.Fatalf("search %q: %s", query, resultText(res))
 	}
-	raw, err := json.Marshal(res.StructuredContent)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out struct{ Hits []struct{ Path string } }
-	if err := json.Unmarshal(raw, &out); err != nil {
+	if err := tooltest.Structured(res, &out); err != nil {
 		t.Fatal(err)
 	}
 	paths := make([]string, len(out.Hits))

@@ -16,8 +16,26 @@ import (
 func fixture(t *testing.T) *Index {
 	t.Helper()
 	ix, _ := openTemp(t)
+	mustApply(t, ix, fixtureDocs()...)
+	return ix
+}
+
+// withCountedStats is fixture scoring with the statistics SetStats hands
+// bleve, as every index devai syncs does.
+func withCountedStats(t *testing.T) *Index {
+	t.Helper()
+	ix := fixture(t)
+	var s Stats
+	for _, d := range fixtureDocs() {
+		s.Add(d.Lengths())
+	}
+	ix.SetStats(s)
+	return ix
+}
+
+func fixtureDocs() []Doc {
 	base := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
-	mustApply(t, ix,
+	return []Doc{
 		Doc{ID: "internal/sessions/store.go#3", Path: "internal/sessions/store.go", Kind: "code", Language: "Go",
 			Symbol: "sessions.Store.cleanupExpiredSessions", Signature: "func (s *Store) cleanupExpiredSessions(now time.Time) int",
 			Text:         "func (s *Store) cleanupExpiredSessions(now time.Time) int {\n\tn := 0\n\tfor id, sess := range s.byID {\n\t\tif sess.ExpiresAt.Before(now) {\n\t\t\tdelete(s.byID, id)\n\t\t\tn++\n\t\t}\n\t}\n\treturn n\n}",
@@ -43,8 +61,7 @@ func fixture(t *testing.T) *Index {
 			Time: base.Add(time.Hour), Text: "INFO sessions: cleanup removed 12 expired sessions"},
 		Doc{ID: "logs/app.log#3", Path: "logs/app.log", Kind: "log", Language: "Log", Level: "info",
 			Time: base.Add(2 * time.Hour), Text: "INFO sessions: cleanup removed 3 expired sessions"},
-	)
-	return ix
+	}
 }
 
 func ids(hits []Hit) []string {
@@ -186,8 +203,10 @@ func TestBM25InEffect(t *testing.T) {
 	}
 }
 
+// TestSearchFilters runs every filter under bleve's own statistics and under
+// counted ones: bleve reads statistics even for a filter's fields, and for a
+// disjunction of terms it merges into one searcher on the field "*".
 func TestSearchFilters(t *testing.T) {
-	ix := fixture(t)
 	base := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name string
@@ -199,7 +218,13 @@ func TestSearchFilters(t *testing.T) {
 		{"language", Query{Text: "parse config path", Language: "python"}, []string{"web/app.py#1"}},
 		{"language excludes", Query{Text: "parse_json_config2", Language: "Go"}, nil},
 		{"path glob", Query{Text: "sessions", PathGlob: "internal/**/*_test.go"}, []string{"internal/sessions/store_test.go#1"}},
+		{"kinds code and test", Query{Text: "sessions", Kinds: []string{"code", "test"}},
+			[]string{"internal/sessions/store.go#1", "internal/sessions/store.go#3", "internal/sessions/store_test.go#1", "internal/auth/login.go#2"}},
 		{"path folder", Query{Text: "sessions", PathGlob: "internal/auth"}, []string{"internal/auth/login.go#2"}},
+		{"path file", Query{Text: "sessions", PathGlob: "internal/sessions/store.go"},
+			[]string{"internal/sessions/store.go#1", "internal/sessions/store.go#3"}},
+		{"path glob of several files", Query{Text: "sessions", PathGlob: "internal/*/*.go"},
+			[]string{"internal/sessions/store.go#1", "internal/sessions/store.go#3", "internal/sessions/store_test.go#1", "internal/auth/login.go#2"}},
 		{"path glob braces", Query{Text: "sessions", PathGlob: "{docs,web}/**"}, []string{"docs/specs/sessions.md#2"}},
 		{"since", Query{Text: "cleanup", Kinds: []string{"log"}, Since: base.Add(30 * time.Minute)},
 			[]string{"logs/app.log#2", "logs/app.log#3"}},
@@ -210,16 +235,22 @@ func TestSearchFilters(t *testing.T) {
 		{"time range lets undated docs through", Query{Text: "janitor", Since: base.Add(time.Hour)},
 			[]string{"internal/sessions/store.go#1", "internal/auth/login.go#2"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := ids(search(t, ix, tt.q))
-			slices.Sort(got)
-			want := slices.Clone(tt.want)
-			slices.Sort(want)
-			if !slices.Equal(got, want) {
-				t.Errorf("hits = %v, want %v", got, want)
-			}
-		})
+	for _, stats := range []struct {
+		name string
+		open func(*testing.T) *Index
+	}{{"bleve's statistics", fixture}, {"counted statistics", withCountedStats}} {
+		ix := stats.open(t)
+		for _, tt := range tests {
+			t.Run(stats.name+"/"+tt.name, func(t *testing.T) {
+				got := ids(search(t, ix, tt.q))
+				slices.Sort(got)
+				want := slices.Clone(tt.want)
+				slices.Sort(want)
+				if !slices.Equal(got, want) {
+					t.Errorf("hits = %v, want %v", got, want)
+				}
+			})
+		}
 	}
 }
 

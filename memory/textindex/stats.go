@@ -21,8 +21,11 @@ import (
 var scoredFields = [...]string{fieldPathWords, fieldSymbol, fieldSignature, fieldText, fieldComments, fieldTestNames, fieldRequirements}
 
 // filterFields are the fields only filters read. bleve still wants a length
-// for each field a term query touches, scored or not.
-var filterFields = [...]string{fieldPath, fieldDirs, fieldExt, fieldKind, fieldLanguage, fieldHasTime, fieldLevel, fieldTime, "_id", "_all"}
+// for each field a term query touches, scored or not, and "*" is the field
+// of the searcher it merges a filter's disjunction of terms into (two kinds,
+// a path's file-or-folder terms, a glob's paths, a time range): without it
+// every such filter failed.
+var filterFields = [...]string{fieldPath, fieldDirs, fieldExt, fieldKind, fieldLanguage, fieldHasTime, fieldLevel, fieldTime, "_id", "_all", "*"}
 
 // Lengths is the number of tokens a doc puts into each scored field, as
 // the index counts them (the analyzer's tokens, identifier parts

@@ -160,3 +160,52 @@ func TestFirstSyncWaitHonoursCancel(t *testing.T) {
 		t.Errorf("waited %s after the caller gave up", time.Since(start))
 	}
 }
+
+// TestFiltersOverMCP calls search_context with each filter shape an
+// assistant sends. Every one of them once failed on a synced index
+// ("field stat for bm25 not present *") while the unfiltered query passed.
+func TestFiltersOverMCP(t *testing.T) {
+	t.Parallel()
+	ix, err := memory.Open(t.Context(), memory.Options{Repo: "../../testdata/shop", StateDir: t.TempDir(), Embedder: "hash"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Sync(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	c := tooltest.Connect(t, tooltest.Server(t, tool.Env{Index: ix}, Tool), mcp.ProtocolVersion20251125)
+	tests := []struct {
+		name     string
+		args     map[string]any
+		wantPath string // every hit's path starts with it
+	}{
+		{"code and tests", map[string]any{"kinds": []any{"code", "test"}}, "internal/"},
+		{"a folder", map[string]any{"path": "internal/sessions"}, "internal/sessions/"},
+		{"a file", map[string]any{"path": "internal/sessions/janitor.go"}, "internal/sessions/janitor.go"},
+		{"a glob of several files", map[string]any{"path": "internal/*/janitor*.go"}, "internal/sessions/janitor"},
+		{"code in a folder", map[string]any{"path": "internal/**/*.go", "kinds": []any{"code"}}, "internal/"},
+		{"logs since a day", map[string]any{"kinds": []any{"log"}, "since": "2026-11-23", "until": "2026-11-25"}, "logs/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.args["query"] = "session janitor expired"
+			res := tooltest.Call(t, c, ToolName, tt.args)
+			if res.IsError {
+				t.Fatalf("isError: %+v", res.Content)
+			}
+			var out Output
+			if err := tooltest.Structured(res, &out); err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Hits) == 0 {
+				t.Fatalf("no hits")
+			}
+			for _, h := range out.Hits {
+				if !strings.HasPrefix(h.Path, tt.wantPath) {
+					t.Errorf("hit %s is outside %s", h.Path, tt.wantPath)
+				}
+			}
+		})
+	}
+}

@@ -4,6 +4,8 @@ package tooltest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -70,4 +72,17 @@ func Call(tb testing.TB, c *client.Client, name string, args map[string]any) *mc
 		tb.Fatalf("%s: a tool failure must be an isError result, not a protocol error: %v", name, err)
 	}
 	return res
+}
+
+// Structured decodes a result's structured content into v, as a client
+// that reads structuredContent does.
+func Structured(res *mcp.CallToolResult, v any) error {
+	raw, err := json.Marshal(res.StructuredContent)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("structured content %s: %w", raw, err)
+	}
+	return nil
 }
