@@ -104,8 +104,12 @@ func (f *tsFile) jsValue(start int, outer, decl, value *sitter.Node, name, kind 
 	if value == nil {
 		return f.newNode(start, outer, decl, nil, name, kind)
 	}
+	value = guardedValue(value)
 	switch value.Kind() {
 	case "arrow_function", "function_expression", "function", "generator_function":
+		if own := f.text(value.ChildByFieldName("name")); own != "" && name == "default" {
+			name = own // export default function httpAdapter(…) {…} as an expression
+		}
 		return f.newNode(start, outer, decl, value.ChildByFieldName("body"), name, "function")
 	case "class":
 		return f.jsClass(start, outer, value, name)
@@ -264,4 +268,29 @@ func firstNamed(kids []sitter.Node) *sitter.Node {
 		return nil
 	}
 	return &kids[0]
+}
+
+// guardedValue is the function or class a value holds behind a guard or
+// parentheses — `supported && function adapter(…) {…}`, `(function …)` —
+// or the value itself.
+func guardedValue(value *sitter.Node) *sitter.Node {
+	for {
+		switch value.Kind() {
+		case "parenthesized_expression":
+			inner := value.NamedChild(0)
+			if inner == nil {
+				return value
+			}
+			value = inner
+		case "binary_expression":
+			op := value.ChildByFieldName("operator")
+			right := value.ChildByFieldName("right")
+			if op == nil || right == nil || (op.Kind() != "&&" && op.Kind() != "||" && op.Kind() != "??") {
+				return value
+			}
+			value = right
+		default:
+			return value
+		}
+	}
 }

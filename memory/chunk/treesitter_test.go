@@ -52,6 +52,16 @@ func TestTreeSitterWins(t *testing.T) {
 			symbol: "exports", kind: "object", start: 1, end: 8,
 		},
 		{
+			name: "javascript export default of a guarded named function (axios' adapters)", path: "lib/adapters/http.js", lang: "JavaScript",
+			src:    "const isHttpAdapterSupported = typeof process !== 'undefined';\n\nexport default isHttpAdapterSupported && function httpAdapter(config) {\n  return new Promise(function dispatchHttpRequest(resolve) {\n    resolve(config);\n  });\n}\n",
+			symbol: "httpAdapter", kind: "function", start: 3, end: 7,
+		},
+		{
+			name: "javascript const of a parenthesised guarded function", path: "lib/adapters/xhr.js", lang: "JavaScript",
+			src:    "const supported = typeof XMLHttpRequest !== 'undefined';\n\nconst xhrAdapter = (supported && function (config) {\n  return config;\n});\n",
+			symbol: "xhrAdapter", kind: "function", start: 3, end: 5,
+		},
+		{
 			name: "java one-line @Test method", path: "src/test/java/org/acme/ParserTest.java", lang: "Java",
 			src:    "package org.acme;\n\npublic class ParserTest {\n    @Test public void parsesEmpty() {\n        assertEquals(\"\", Parser.parse(\"\"));\n    }\n" + strings.Repeat("\n    @Test public void other() {\n        assertTrue(true);\n    }\n", 16) + "}\n",
 			symbol: "parsesEmpty", kind: "method", parents: []string{"ParserTest"}, start: 4, end: 6, testName: "ParserTest.parsesEmpty",
