@@ -15,9 +15,11 @@ const NewSuffix = " (new)"
 // x.test.js, XTest.java) when it exists beside it, else the first test file
 // of its directory, else, for Go, p's _test.go (marked NewSuffix), else
 // the test file of the closest directory with tests, where one named after
-// p wins (tests/test_x.py for src/pkg/x.py) and, among equally close ones,
-// the directory with the most tests. "" when the repository has no
-// test at all and p is not Go.
+// p wins (tests/test_x.py for src/pkg/x.py, or a mirrored tree's
+// test/unit/adapters/http.js for lib/adapters/http.js) and, among equally
+// close ones, the directory with the most tests; a folder of helpers or
+// fixtures comes last. "" when the repository has no test at all and p is
+// not Go.
 func TestHome(p string, testsByDir map[string][]string) string {
 	dir := path.Dir(p)
 	ext := path.Ext(p)
@@ -49,8 +51,11 @@ func TestHome(p string, testsByDir map[string][]string) string {
 		// Closer folders first; among equals, the project's main suite
 		// (tests/ with thirty files, not an example's tests/ with two).
 		cand, score := firstTest(files), 1000*SharedDirs(d, dir)+min(len(files), 999)
+		if setupDir(d) {
+			score -= 999
+		}
 		for _, f := range files {
-			if slices.Contains(own, path.Base(f)) {
+			if slices.Contains(own, path.Base(f)) || path.Base(f) == path.Base(p) {
 				cand, score = f, score+100000
 				break
 			}
@@ -80,12 +85,21 @@ func firstTest(files []string) string {
 	return best
 }
 
+// setupFile: a file that sets tests up or helps them (conftest.py,
+// __helpers.js, spec_helper.rb) rather than holding them.
 func setupFile(p string) bool {
-	switch path.Base(p) {
+	base := path.Base(p)
+	switch base {
 	case "conftest.py", "__init__.py", "setup.js", "jest.setup.js":
 		return true
 	}
-	return false
+	stem := strings.TrimSuffix(base, path.Ext(base))
+	return strings.HasPrefix(base, "_") || slices.Contains([]string{"helper", "helpers", "test_helper", "spec_helper", "testutil", "testutils", "fixtures"}, stem)
+}
+
+// setupDir: a test folder of helpers, fixtures or mocks.
+func setupDir(d string) bool {
+	return slices.Contains([]string{"helpers", "helper", "fixtures", "__fixtures__", "mocks", "__mocks__", "support", "testdata"}, path.Base(d))
 }
 
 // SharedDirs counts the leading directories a and b share.

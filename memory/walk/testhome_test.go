@@ -22,6 +22,15 @@ func TestTestHome(t *testing.T) {
 			map[string][]string{"examples/javascript/tests": {"examples/javascript/tests/conftest.py", "examples/javascript/tests/test_js_example.py"}, "tests": {"tests/conftest.py", "tests/test_basic.py", "tests/test_cli.py"}},
 			"tests/test_basic.py"},
 		{"only setup files: still a place", "src/pkg/x.py", map[string][]string{"tests": {"tests/conftest.py"}}, "tests/conftest.py"},
+		{"javascript: a mirrored test tree's file of the same name (axios)", "lib/adapters/http.js",
+			map[string][]string{"test/specs": {"test/specs/__helpers.js", "test/specs/adapter.spec.js", "test/specs/api.spec.js"},
+				"test/unit/adapters": {"test/unit/adapters/fetch.js", "test/unit/adapters/http.js"}},
+			"test/unit/adapters/http.js"},
+		{"javascript: a helper file is no test's home", "lib/core/mergeConfig.js",
+			map[string][]string{"test/specs": {"test/specs/__helpers.js", "test/specs/api.spec.js"}}, "test/specs/api.spec.js"},
+		{"a folder of helpers comes after a folder of tests", "lib/core/settle.js",
+			map[string][]string{"test/helpers": {"test/helpers/server.js", "test/helpers/a.js", "test/helpers/b.js"}, "test/specs": {"test/specs/api.spec.js"}},
+			"test/specs/api.spec.js"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
