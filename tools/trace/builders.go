@@ -212,6 +212,9 @@ func builtArguments(ix *memory.Index, g *graph.Graph, f Frame, callee string) []
 			continue
 		}
 		for _, cm := range calledName.FindAllStringSubmatch(m[2], -1) {
+			if _, local := definitionAt(text, c.Language, cm[1]); local {
+				continue // a function defined here, not the graph's namesake elsewhere
+			}
 			for _, n := range callees[cm[1]] {
 				out = append(out, built{node: n, variable: strings.Join(hit, ", "), line: c.StartLine + i, argument: arg})
 			}

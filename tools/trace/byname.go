@@ -171,13 +171,23 @@ func definitionLine(ix *memory.Index, c memory.ChunkInfo, name string) (int, boo
 	if err != nil {
 		return 0, false
 	}
+	start, ok := definitionAt(text, c.Language, name)
+	if !ok {
+		return 0, false
+	}
+	return c.StartLine + strings.Count(text[:start], "\n"), true
+}
+
+// definitionAt is the offset in text, code of the language, where a
+// function of that name is defined, or false.
+func definitionAt(text, language, name string) (int, bool) {
 	q := regexp.QuoteMeta(name)
 	def := regexp.MustCompile(`(?m)(?:\b(?:def|func|function|fn|fun)\s+(?:\([^)]*\)\s*)?` + q + `\b|^\s*(?:async\s+|static\s+)*` + q + `\s*\([^)]*\)\s*\{|\b` + q + `\s*[:=]\s*(?:async\s+)?(?:function\b|func\b|\([^)]*\)\s*=>|lambda\b))`)
 	at := def.FindStringIndex(text)
 	// A typed signature (Java, Kotlin, C#, C++, TypeScript's modifiers):
 	// words, then the name and its parameters, at a line's start.
 	var typedMatches [][]int
-	if typedSignatures[c.Language] {
+	if typedSignatures[language] {
 		typed := regexp.MustCompile(`(?m)^\s*((?:[\w<>\[\],.?@]+\s+)+)` + q + `\s*\(`)
 		typedMatches = typed.FindAllStringSubmatchIndex(text, -1)
 	}
@@ -193,8 +203,7 @@ func definitionLine(ix *memory.Index, c memory.ChunkInfo, name string) (int, boo
 	if at == nil {
 		return 0, false
 	}
-	start := at[0] + strings.Index(text[at[0]:at[1]], name)
-	return c.StartLine + strings.Count(text[:start], "\n"), true
+	return at[0] + strings.Index(text[at[0]:at[1]], name), true
 }
 
 // typedSignatures are the languages whose definitions open with a type or
@@ -275,6 +284,11 @@ func placeBuilt(ix *memory.Index, lang string, f *Frame) {
 			c, ok = found[0], true
 		}
 	}
+	if !ok && len(name) >= minBareName {
+		// A function nested in another (a request's error handler inside
+		// the adapter) is no chunk's name; "this" may be any type.
+		c, ok = definedInsideOnce(ix, name)
+	}
 	if !ok {
 		return
 	}
@@ -283,4 +297,37 @@ func placeBuilt(ix *memory.Index, lang string, f *Frame) {
 		line = l // a method inside a class kept whole
 	}
 	f.PrintedLine, f.Path, f.Line, f.Symbol, f.InApp = f.Line, c.Path, line, c.Symbol, true
+}
+
+// definedInsideOnce is the one code chunk of the repository that defines a
+// function of that name inside it. Each file is read once, and its chunks
+// only when the file holds the name.
+func definedInsideOnce(ix *memory.Index, name string) (memory.ChunkInfo, bool) {
+	byFile := map[string][]memory.ChunkInfo{}
+	var paths []string
+	for _, c := range ix.Chunks(func(c memory.ChunkInfo) bool { return c.Kind == chunk.Code }) {
+		if byFile[c.Path] == nil {
+			paths = append(paths, c.Path)
+		}
+		byFile[c.Path] = append(byFile[c.Path], c)
+	}
+	var found []memory.ChunkInfo
+	for _, p := range paths {
+		doc, err := ix.Read(chunk.URI(chunk.Code, p, 0, 0))
+		if err != nil || !strings.Contains(doc.Text, name) {
+			continue
+		}
+		for _, c := range byFile[p] {
+			if definesName(ix, c, name) {
+				found = append(found, c)
+			}
+		}
+		if len(found) > 1 {
+			return memory.ChunkInfo{}, false
+		}
+	}
+	if len(found) != 1 {
+		return memory.ChunkInfo{}, false
+	}
+	return found[0], true
 }
