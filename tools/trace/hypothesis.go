@@ -56,7 +56,14 @@ func hypothesize(s *Suspect, errs []Error, failure string, rank int, testsByDir 
 		msg = "the failure"
 	}
 	cause, input := "the error surfaced here", "the input from the log"
+	env, isEnv := conditionOf(e)
+	if isEnv {
+		cause, input = "a condition of the machine, not of this code (see the note on the environment)", env.testInput
+	}
 	for _, fk := range faultKinds {
+		if isEnv {
+			break
+		}
 		for _, cue := range fk.cues {
 			if strings.Contains(msg, cue) {
 				cause, input = fk.cause, fk.testInput
@@ -96,7 +103,7 @@ func hypothesize(s *Suspect, errs []Error, failure string, rank int, testsByDir 
 	}
 	b.WriteString(".")
 	s.Hypothesis = b.String()
-	s.WriteTest = testAdvice(s, msg, name, input, rank, testsByDir)
+	s.WriteTest = testAdvice(s, msg, name, input, isEnv, rank, testsByDir)
 }
 
 // withoutWeight drops the trailing "+0.35" of a score part.
@@ -133,7 +140,9 @@ func isTopFrame(s *Suspect, e Error) bool {
 
 // testAdvice names the test file by each language's convention and says
 // what the test should do.
-func testAdvice(s *Suspect, msg, name, input string, rank int, testsByDir map[string][]string) string {
+// For a condition of the machine the test cannot make it succeed; it checks
+// that the failure comes back to the caller as an error.
+func testAdvice(s *Suspect, msg, name, input string, environment bool, rank int, testsByDir map[string][]string) string {
 	testFile := testFileFor(s.Path, testsByDir)
 	bare := name
 	if i := strings.LastIndexByte(bare, '.'); i >= 0 {
@@ -147,6 +156,9 @@ func testAdvice(s *Suspect, msg, name, input string, rank int, testsByDir map[st
 		return advice
 	}
 	advice := fmt.Sprintf("In %s, call %s with %s and assert it does not fail with `%s`", testFile, name, input, msg)
+	if environment {
+		advice = fmt.Sprintf("In %s, call %s with %s and assert that `%s` comes back to the caller as an error it can handle, not a crash or a hang", testFile, name, input, msg)
+	}
 	if len(s.Tests) > 0 {
 		advice += fmt.Sprintf("; extend %s, which already reaches it", s.Tests[0].Symbol)
 	} else {

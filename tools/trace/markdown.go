@@ -14,6 +14,11 @@ func Markdown(out Output) string {
 	for _, n := range out.Notes {
 		fmt.Fprintf(&b, "> %s\n\n", n)
 	}
+	for _, e := range out.Errors {
+		if e.Environment != "" && e.RootCause {
+			fmt.Fprintf(&b, "> **Likely the environment, not the code:** %s — %s.\n\n", label(e), e.Environment)
+		}
+	}
 	if len(out.Suspects) == 0 {
 		b.WriteString("No suspects: nothing in the input points into this repository.\n\n")
 	}

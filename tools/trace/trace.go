@@ -46,6 +46,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	proj := stack.ReadProject(ix.Repo(), paths)
 	out.Notes = append(out.Notes, stack.NewResolver(paths).WithProject(proj).Resolve(traces)...)
 	out.Errors = distinct(ix, traces)
+	markEnvironment(out.Errors)
 	if n := builtFrames(out.Errors); n > 0 {
 		out.Notes = append(out.Notes, fmt.Sprintf("%d frame(s) are in a build of this repository's own package (a bundle the checkout does not hold); they are placed by their function's name (printed_line keeps the bundle's line)", n))
 	}

@@ -66,6 +66,10 @@ type Error struct {
 	Warning   bool    `json:"warning,omitempty"` // a warning printed on the way, not a failure
 	Thread    string  `json:"thread,omitempty"`  // the thread that failed, as printed
 	URI       string  `json:"uri,omitempty"`     // where it was logged, when the input came from a time range
+	// Environment says, for an error that reports a condition of the
+	// machine (a refused connection, a full disk, an untrusted
+	// certificate), what happened and what to check before the code.
+	Environment string `json:"environment,omitempty"`
 }
 
 // Frame is a stack frame with the symbol it maps to.
