@@ -211,16 +211,48 @@ func builtArguments(ix *memory.Index, g *graph.Graph, f Frame, callee string) []
 		if len(hit) == 0 {
 			continue
 		}
-		for _, cm := range calledName.FindAllStringSubmatch(m[2], -1) {
-			if _, local := definitionAt(text, c.Language, cm[1]); local {
+		for _, at := range calledName.FindAllStringSubmatchIndex(m[2], -1) {
+			name := m[2][at[2]:at[3]]
+			if _, local := definitionAt(text, c.Language, name); local {
 				continue // a function defined here, not the graph's namesake elsewhere
 			}
-			for _, n := range callees[cm[1]] {
+			recv := receiverBefore(m[2], at[2])
+			for _, n := range callees[name] {
+				if c.Language != "Go" && !receiverFits(recv, n) {
+					continue // transport.request( is not Axios.request
+				}
 				out = append(out, built{node: n, variable: strings.Join(hit, ", "), line: c.StartLine + i, argument: arg})
 			}
 		}
 	}
 	return out
+}
+
+// receiverBefore is the name before the dot of a member call whose name
+// starts at i ("transport" in "transport.request("), "" for a bare call.
+func receiverBefore(s string, i int) string {
+	if i == 0 || s[i-1] != '.' {
+		return ""
+	}
+	j := i - 1
+	for j > 0 && (s[j-1] == '_' || s[j-1] >= '0' && s[j-1] <= '9' || s[j-1] >= 'a' && s[j-1] <= 'z' || s[j-1] >= 'A' && s[j-1] <= 'Z') {
+		j--
+	}
+	return s[j : i-1]
+}
+
+// receiverFits: outside Go, whose graph knows which package a method is
+// reached from, the graph resolves a member call by its name alone. A
+// method is taken for it only when the receiver is the object itself or
+// is named after the method's type (self.session.request( for
+// Session.request).
+func receiverFits(recv string, n graph.Node) bool {
+	if recv == "" || recv == "this" || recv == "self" || recv == "cls" || n.Kind != "method" {
+		return true
+	}
+	typ := n.ID[:max(strings.LastIndexByte(n.ID, '.'), 0)]
+	typ = typ[strings.LastIndexByte(typ, '.')+1:]
+	return typ == "" || strings.EqualFold(recv, typ) || strings.HasSuffix(strings.ToLower(typ), strings.ToLower(recv))
 }
 
 // lineDrift is how far from a frame's line its call is looked for.
