@@ -103,3 +103,34 @@ func TestChurn(t *testing.T) {
 		t.Errorf("churn of ExpiryHook %g (want 2), of Prune %g (want 1)", a, b)
 	}
 }
+
+// TestConstructorsTestedThroughTheirClass: code builds an object by naming
+// its class (new DateTime(…), Cart(…)), so a test that reaches the class
+// reaches its constructor; a constructor of a class no test reaches is
+// still a gap.
+func TestConstructorsTestedThroughTheirClass(t *testing.T) {
+	t.Parallel()
+	// Long enough for the chunker to keep each method apart.
+	pad := strings.Repeat("    this.extra = null\n", 90)
+	pyPad := strings.Repeat("        self.extra = None\n", 90)
+	dir := writeFiles(t, map[string]string{
+		"src/datetime.js":       "export class DateTime {\n  constructor(config) {\n    this.ts = config.ts\n" + pad + "  }\n\n  static now() {\n    return new DateTime({ ts: Date.now() })\n  }\n}\n",
+		"src/zone.js":           "export class Zone {\n  constructor(name) {\n    this.name = name\n" + pad + "  }\n\n  static utc() {\n    return new Zone('UTC')\n  }\n}\n",
+		"test/datetime.test.js": "import { DateTime } from '../src/datetime.js'\n\ntest('now has a time', () => {\n  expect(DateTime.now().ts).toBeGreaterThan(0)\n})\n",
+		"app/cart.py":           "class Cart:\n    def __init__(self, items):\n        self.items = items\n" + pyPad + "\n    def total(self):\n        return sum(self.items)\n\n\ndef new_cart():\n    return Cart([])\n",
+		"tests/test_cart.py":    "from app.cart import new_cart\n\n\ndef test_new_cart_is_empty():\n    assert new_cart().total() == 0\n",
+	})
+	out, err := Run(context.Background(), openIndex(t, dir), Input{Limit: 50}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaps := byKey(out)
+	for _, tested := range []string{"untested DateTime.constructor", "untested Cart.__init__"} {
+		if _, ok := gaps[tested]; ok {
+			t.Errorf("%s: its class is reached by a test (all: %v)", tested, keys(gaps))
+		}
+	}
+	if _, ok := gaps["untested Zone.constructor"]; !ok {
+		t.Errorf("Zone.constructor: no test reaches Zone, want a gap (all: %v)", keys(gaps))
+	}
+}

@@ -73,6 +73,11 @@ func (a *analysis) symbolGaps() []Gap {
 				tests = append(tests, testsFor(m)...)
 			}
 		}
+		if typ, ok := constructs(c); ok && len(tests) == 0 {
+			// new DateTime(…) names the class, not its constructor.
+			tests = testsFor(typ)
+			reach[c.Symbol] = reach[c.Symbol] || reach[typ]
+		}
 		cov := a.coverageOf(c.Path, c.StartLine, c.EndLine, c.Language)
 		a.tally(c.Path, func(s *Summary) { s.Symbols++ })
 		switch {
@@ -109,6 +114,22 @@ func (a *analysis) symbolGaps() []Gap {
 		}
 	}
 	return out
+}
+
+// constructs reports whether c is its type's constructor (JavaScript's
+// constructor, Python's __init__ and __new__, a Java or Kotlin method named
+// after its class), and which type: code builds one by naming the type.
+func constructs(c memory.ChunkInfo) (typ string, ok bool) {
+	i := strings.LastIndexByte(c.Symbol, '.')
+	if i <= 0 || !isCallable(c.SymbolKind) {
+		return "", false
+	}
+	typ, name := c.Symbol[:i], c.Symbol[i+1:]
+	switch name {
+	case "constructor", "__init__", "__new__":
+		return typ, true
+	}
+	return typ, name == typ[strings.LastIndexByte(typ, '.')+1:]
 }
 
 func isCallable(kind string) bool {
