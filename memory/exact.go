@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -48,6 +49,7 @@ type needle struct {
 	// endsLiteral: held only where a string literal ends with the text
 	// or stops at a placeholder after it (a message cut short).
 	endsLiteral bool
+	window      int // chunks read for it; 0: exactWindow
 }
 
 var (
@@ -182,9 +184,10 @@ func (ix *Index) searchExact(ctx context.Context, q Query, needles []needle, can
 // pasted, and its longest fixed part, since the program filled in the rest
 // ("Invalid port: 'abc'" is emitted by f"Invalid port: {port!r}"; a test
 // that asserts the whole message does not emit it). When no code holds
-// either, ever shorter leading runs of the fixed part are tried, longest
-// first: the program may have filled in plain words too ("… when compiling
-// SELECT", "Expected BEGIN_OBJECT but was STRING at line 1 column 3"). A
+// either, ever shorter leading runs of the message, then of its fixed part,
+// are tried, longest first: the program may have filled in plain words too
+// ("… when compiling SELECT", "Expected BEGIN_OBJECT but was STRING at line
+// 1 column 3", zod's `Invalid input: expected ${expected}, received …`). A
 // shortened run counts only where a string literal ends with it or stops at
 // a placeholder after it, and only while few files hold it.
 func (ix *Index) searchMessage(ctx context.Context, q Query, n needle, cands map[string]*candidate) error {
@@ -200,18 +203,28 @@ func (ix *Index) searchMessage(ctx context.Context, q Query, n needle, cands map
 		}
 		inCode = ix.markMessage(cands, held, text) || inCode
 	}
-	if fixed == "" {
-		fixed = n.text
+	if inCode || len(q.Kinds) > 0 && !containsKind(q.Kinds, chunk.Code) {
+		return nil
 	}
-	for _, text := range shorterPrefixes(fixed) {
-		if inCode {
-			return nil
+	// Only code emits a message, and its words are common (zod's
+	// "invalid", "input", "expected"): the window holds code alone and
+	// reaches further than a whole message's.
+	inCodeOnly := q
+	inCodeOnly.Kinds = []chunk.Kind{chunk.Code}
+	for _, whole := range []string{n.text, fixed} {
+		for _, text := range shorterPrefixes(whole) {
+			if inCode {
+				return nil
+			}
+			held, err := ix.holdingAllTerms(ctx, inCodeOnly, needle{text: text, endsLiteral: true, window: prefixWindow})
+			if err != nil {
+				return err
+			}
+			if ix.fileCount(held) > maxMessageFiles {
+				break // a shorter run is held by more files still
+			}
+			inCode = ix.markMessage(cands, held, text)
 		}
-		held, err := ix.holdingAllTerms(ctx, q, needle{text: text, endsLiteral: true})
-		if err != nil || ix.fileCount(held) > maxMessageFiles {
-			return err // a shorter run is held by more files still
-		}
-		inCode = ix.markMessage(cands, held, text)
 	}
 	return nil
 }
@@ -220,9 +233,13 @@ func (ix *Index) searchMessage(ctx context.Context, q Query, n needle, cands map
 // stops telling where the message is emitted.
 const maxMessageFiles = 3
 
+// prefixWindow is how many code chunks with every word of a shortened
+// message are read for it.
+const prefixWindow = 400
+
 // holdingAllTerms is the chunks that hold n, from those with all its terms.
 func (ix *Index) holdingAllTerms(ctx context.Context, q Query, n needle) ([]string, error) {
-	ids, err := ix.withAllTerms(ctx, q, n.text, textindex.InText)
+	ids, err := ix.withAllTermsIn(ctx, q, n.text, textindex.InText, cmp.Or(n.window, exactWindow))
 	if err != nil {
 		return nil, err
 	}
@@ -313,13 +330,26 @@ func (ix *Index) fileCount(ids []string) int {
 }
 
 func (ix *Index) withAllTerms(ctx context.Context, q Query, text, field string) ([]string, error) {
-	tq := textindex.Query{Text: text, Language: q.Language, PathGlob: q.PathGlob, Limit: exactWindow}
+	return ix.withAllTermsIn(ctx, q, text, field, exactWindow)
+}
+
+// withAllTermsIn is withAllTerms with a window of limit chunks.
+func (ix *Index) withAllTermsIn(ctx context.Context, q Query, text, field string, limit int) ([]string, error) {
+	tq := textindex.Query{Text: text, Language: q.Language, PathGlob: q.PathGlob, Limit: limit}
 	for _, k := range q.Kinds {
 		tq.Kinds = append(tq.Kinds, string(k))
 	}
-	ids, err := ix.text.WithAllTerms(ctx, tq, field)
+	docs, err := ix.text.WithAllTerms(ctx, tq, field)
 	if err != nil {
 		return nil, fmt.Errorf("exact search: %w", err)
+	}
+	ids := docs[:0]
+	seen := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		if id, _ := chunkOfDoc(d); !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
 	}
 	return ids, nil
 }

@@ -324,14 +324,22 @@ func TestMessageCutWhereTheProgramFilledIn(t *testing.T) {
 		"src/main/java/JsonReader.java": "class JsonReader {\n  public void beginObject() throws IOException {\n    if (peeked != PEEKED_BEGIN_OBJECT) {\n      throw unexpectedTokenError(\"Expected BEGIN_OBJECT but was \" + peek() + locationString());\n    }\n  }\n}\n",
 		"src/main/java/Notes.java":      "class Notes {\n  // Expected BEGIN_OBJECT but was what the caller passed\n  void note() { log(\"Expected BEGIN_OBJECT but was a surprise here\"); }\n}\n",
 		"src/test/java/MapTest.java":    "class MapTest {\n  @Test public void testComplexKeys() {\n    assertThat(e).hasMessageThat().startsWith(\"Expected BEGIN_OBJECT but was STRING at line 1 column 3 path $.\");\n  }\n}\n",
+		// zod: the message's words after the colon are its longest fixed
+		// run, but the program filled them in; the docs show it whole.
+		"src/locales/en.ts":  "export function error(issue) {\n  switch (issue.code) {\n    case \"invalid_type\":\n      return `Invalid input: expected ${issue.expected}, received ${received(issue)}`;\n  }\n}\n",
+		"docs/errors.md":     "# Errors\n\n```\nInvalid input: expected string, received number\n```\n",
+		"docs/formatting.md": "# Formatting\n\nThe issue reads: Invalid input: expected string, received number.\n",
+		"docs/changelog.md":  "# Changes\n\nMessages now read `Invalid input: expected string, received number`.\n",
+		"docs/codecs.md":     "# Codecs\n\nA bad value fails with expected string, received number.\n",
 	}))
-	for _, query := range []string{
-		"Expected BEGIN_OBJECT but was STRING",
-		"com.google.gson.JsonSyntaxException: Expected BEGIN_OBJECT but was STRING at line 1 column 1 path $",
+	for query, want := range map[string]string{
+		"Expected BEGIN_OBJECT but was STRING": "src/main/java/JsonReader.java",
+		"com.google.gson.JsonSyntaxException: Expected BEGIN_OBJECT but was STRING at line 1 column 1 path $": "src/main/java/JsonReader.java",
+		"Invalid input: expected string, received number":                                                     "src/locales/en.ts",
 	} {
 		res := search(t, ix, Query{Text: query})
-		if len(res.Hits) == 0 || res.Hits[0].Path != "src/main/java/JsonReader.java" {
-			t.Errorf("%q: first hits %v, want src/main/java/JsonReader.java first", query, paths(res.Hits))
+		if len(res.Hits) == 0 || res.Hits[0].Path != want {
+			t.Errorf("%q: first hits %v, want %s first", query, paths(res.Hits), want)
 		}
 		for _, h := range res.Hits {
 			if h.Path == "src/main/java/Notes.java" && strings.Contains(h.Why, "holds the message") {
