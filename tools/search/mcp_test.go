@@ -166,14 +166,7 @@ func TestFirstSyncWaitHonoursCancel(t *testing.T) {
 // ("field stat for bm25 not present *") while the unfiltered query passed.
 func TestFiltersOverMCP(t *testing.T) {
 	t.Parallel()
-	ix, err := memory.Open(t.Context(), memory.Options{Repo: "../../testdata/shop", StateDir: t.TempDir(), Embedder: "hash"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if err := ix.Sync(t.Context(), nil); err != nil {
-		t.Fatal(err)
-	}
+	ix := openShop(t)
 	c := tooltest.Connect(t, tooltest.Server(t, tool.Env{Index: ix}, Tool), mcp.ProtocolVersion20251125)
 	tests := []struct {
 		name     string

@@ -73,15 +73,22 @@ func TestFromResultAndMarkdown(t *testing.T) {
 	}
 }
 
-func TestRunOnTheShop(t *testing.T) {
+// openShop indexes testdata/shop for one test.
+func openShop(t *testing.T) *memory.Index {
+	t.Helper()
 	ix, err := memory.Open(t.Context(), memory.Options{Repo: "../../testdata/shop", StateDir: t.TempDir(), Embedder: "hash"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
+	t.Cleanup(func() { ix.Close() })
 	if err := ix.Sync(t.Context(), nil); err != nil {
 		t.Fatal(err)
 	}
+	return ix
+}
+
+func TestRunOnTheShop(t *testing.T) {
+	ix := openShop(t)
 	out, err := Run(t.Context(), ix, Input{Query: "lockout", Limit: 2, FileLevel: true})
 	if err != nil {
 		t.Fatal(err)
@@ -100,14 +107,7 @@ func TestRunOnTheShop(t *testing.T) {
 // TestLogTemplatesFound: a search over the logs for a template phrase finds
 // the log file and says the template and how often it came.
 func TestLogTemplatesFound(t *testing.T) {
-	ix, err := memory.Open(t.Context(), memory.Options{Repo: "../../testdata/shop", StateDir: t.TempDir(), Embedder: "hash"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if err := ix.Sync(t.Context(), nil); err != nil {
-		t.Fatal(err)
-	}
+	ix := openShop(t)
 	tests := []struct {
 		query, path, template, count string
 	}{
