@@ -454,21 +454,36 @@ func (d *draft) testPlan(reqs []Requirement) []TestFile {
 		if strings.Contains(r.Text, "unchanged") {
 			f = &files[len(files)-1]
 		}
-		f.New = append(f.New, newTest(f.Path, base, r))
+		f.New = append(f.New, newTest(f.Path, base, titleOf(d.in.Request), r))
 	}
 	return files
 }
 
-func newTest(file, base string, r Requirement) NewTest {
+// newTest names a requirement's test as the test file's language does: Go's
+// TestX_FR001, Python's and Ruby's test_x_fr001, Rust's x_fr001, Java's
+// testX_FR001, and for JavaScript and TypeScript, whose tests are named by
+// a sentence, the request's title with the requirement's ID.
+func newTest(file, base, title string, r Requirement) NewTest {
 	id := strings.ReplaceAll(r.ID, "-", "")
+	unchanged := strings.Contains(r.Text, "unchanged")
 	suffix := map[string]string{Event: "", Unwanted: "Error", Ubiquitous: "", State: "While", Optional: "Where"}[r.Pattern]
-	if strings.Contains(r.Text, "unchanged") {
+	if unchanged {
 		suffix = "Unchanged"
 	}
-	name := "Test" + base + suffix + "_" + id
-	comment := "//"
-	if strings.HasSuffix(file, ".py") || strings.HasSuffix(file, ".rb") {
+	name, comment := "Test"+base+suffix+"_"+id, "//"
+	switch path.Ext(file) {
+	case ".py", ".rb":
 		name, comment = "test_"+tool.SnakeCase(base+suffix)+"_"+strings.ToLower(id), "#"
+	case ".rs":
+		name = tool.SnakeCase(base+suffix) + "_" + strings.ToLower(id)
+	case ".java", ".kt":
+		name = "test" + base + suffix + "_" + id
+	case ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts":
+		sentence := map[string]string{Unwanted: ": fails with a clear error", State: ": while the state holds", Optional: ": where the feature is on"}[r.Pattern]
+		if unchanged {
+			sentence = ": leaves the rest unchanged"
+		}
+		name = title + sentence + " (" + r.ID + ")"
 	}
 	return NewTest{Name: name, Verifies: []string{r.ID}, Tag: comment + " verifies: " + r.ID}
 }

@@ -207,12 +207,16 @@ func slug(title string) string {
 	return s
 }
 
+// sentenceEnd ends a sentence: a stop followed by a blank or the end, or a
+// line break. The dot inside DateTime.toUnixInteger or v1.2 ends none.
+var sentenceEnd = regexp.MustCompile(`[.!?](?:\s|$)|\n`)
+
 // titleOf derives a title from the request: its first sentence, capitalised,
 // at most ten words.
 func titleOf(request string) string {
 	first := request
-	if i := strings.IndexAny(first, ".!?\n"); i > 0 {
-		first = first[:i]
+	if loc := sentenceEnd.FindStringIndex(first); loc != nil && loc[0] > 0 {
+		first = first[:loc[0]]
 	}
 	ws := strings.Fields(first)
 	if len(ws) > 10 {
