@@ -18,7 +18,7 @@ import (
 // manifestVersion changes whenever the on-disk layout of the index changes
 // (the manifest, the text mapping, chunking or redaction); an older index is
 // rebuilt.
-const manifestVersion = 13
+const manifestVersion = 14
 
 // manifest records what was indexed, so a re-sync re-reads only what changed.
 // It is the source of truth for "what is in the index": the text and vector
@@ -82,6 +82,24 @@ type chunkMeta struct {
 	Level        string
 	TextHash     string
 	Lengths      textindex.Lengths // tokens per text field, for BM25's statistics
+	// Parts are the line ranges a long chunk's text is also searched in
+	// (chunk.Chunk.Parts), each its own text document beside the chunk's.
+	Parts []chunkPart
+}
+
+// chunkPart is one part of a long chunk's text, as the text index holds it.
+type chunkPart struct {
+	StartLine, EndLine int
+	Lengths            textindex.Lengths
+}
+
+// docIDs are the IDs of the chunk's text documents: its own and its parts'.
+func (m *chunkMeta) docIDs() []string {
+	ids := []string{m.ID}
+	for k := range m.Parts {
+		ids = append(ids, partID(m.ID, k))
+	}
+	return ids
 }
 
 func newManifest() *manifest {
@@ -94,6 +112,9 @@ func (m *manifest) textStats() textindex.Stats {
 	for _, f := range m.Files {
 		for i := range f.Chunks {
 			s.Add(f.Chunks[i].Lengths)
+			for _, p := range f.Chunks[i].Parts {
+				s.Add(p.Lengths)
+			}
 		}
 	}
 	return s

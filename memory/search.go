@@ -2,6 +2,7 @@ package memory
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -192,6 +193,7 @@ type candidate struct {
 	hint     bool // its file is named by the query
 	pastRank int  // its file's rank among those similar past commits changed; 0: none
 	pastWhy  string
+	part     int // 1-based: the part of a long chunk the text channel found best; 0: none
 
 	graphBoosted bool
 }
@@ -308,10 +310,18 @@ func (ix *Index) searchText(ctx context.Context, q Query, window int, cands map[
 	if err != nil {
 		return fmt.Errorf("text search: %w", err)
 	}
-	for i, h := range hits {
-		c := candidateFor(cands, h.ID)
-		c.textRank = i + 1
-		c.fields = h.Fields
+	rank := 0
+	for _, h := range hits {
+		id, part := chunkOfDoc(h.ID)
+		c := candidateFor(cands, id)
+		if c.part == 0 && part >= 0 {
+			c.part = part + 1 // the best of its parts, where the snippet points
+		}
+		if c.textRank > 0 {
+			continue // a lower part of a chunk already ranked
+		}
+		rank++
+		c.textRank, c.fields = rank, h.Fields
 	}
 	return nil
 }
@@ -527,6 +537,12 @@ func (ix *Index) toHits(q Query, ranked []*candidate, terms map[string]bool) []H
 			break
 		}
 		f, m := c.ref.file, c.ref.meta()
+		start, end, why := m.StartLine, m.EndLine, c.why
+		if c.part > 0 && c.part <= len(m.Parts) {
+			p := m.Parts[c.part-1]
+			start, end = p.StartLine, p.EndLine
+			why = append(why[:len(why):len(why)], fmt.Sprintf("the part at L%d-L%d of %s (L%d-L%d)", start, end, cmp.Or(m.Symbol, "its chunk"), m.StartLine, m.EndLine))
+		}
 		if q.FileLevel {
 			if files[f.Path] {
 				continue
@@ -541,17 +557,17 @@ func (ix *Index) toHits(q Query, ranked []*candidate, terms map[string]bool) []H
 			named[key] = len(hits)
 		}
 		hits = append(hits, Hit{
-			URI:          chunk.URI(f.Kind, f.Path, m.StartLine, m.EndLine),
+			URI:          chunk.URI(f.Kind, f.Path, start, end),
 			Path:         f.Path,
 			Kind:         c.ref.kind(),
 			Language:     f.Language,
-			StartLine:    m.StartLine,
-			EndLine:      m.EndLine,
+			StartLine:    start,
+			EndLine:      end,
 			Symbol:       hitSymbol(m, terms),
 			SymbolKind:   m.SymbolKind,
 			Signature:    m.Signature,
 			Score:        round3(min(1, c.score/ix.weights.max())),
-			Why:          strings.Join(c.why, "; "),
+			Why:          strings.Join(why, "; "),
 			Requirements: m.Requirements,
 			TestNames:    m.TestNames,
 			Time:         m.Time,

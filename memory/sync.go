@@ -257,12 +257,12 @@ func (ix *Index) stopAt(rest []string, err error) error {
 
 // fileResult is one file read and chunked.
 type fileResult struct {
-	file    walk.File
-	hash    string
-	chunks  []chunk.Chunk
-	lengths []textindex.Lengths // of each chunk's text document
-	cut     *fileCut            // set when only the newest part of a log was indexed
-	err     error
+	file   walk.File
+	hash   string
+	chunks []chunk.Chunk
+	texts  []chunkText // of each chunk, under its ID
+	cut    *fileCut    // set when only the newest part of a log was indexed
+	err    error
 }
 
 func (ix *Index) readAndSplit(ctx context.Context, files []walk.File) []fileResult {
@@ -331,7 +331,7 @@ func readAndSplit(f walk.File, redactor *redact.Redactor, maxLog int64) fileResu
 		for j := range c.Shall {
 			c.Shall[j] = redactor.String(c.Shall[j])
 		}
-		r.lengths = append(r.lengths, docOf("", *c).Lengths())
+		r.texts = append(r.texts, textOf(chunkID(f.Path, i), *c))
 	}
 	return r
 }
@@ -348,14 +348,15 @@ func (ix *Index) maxLogBytes() int64 {
 // and the manifest, and returns the number of chunks written.
 func (ix *Index) store(ctx context.Context, results []fileResult) (int, error) {
 	var (
-		docs     []textindex.Doc
-		deletes  []string
-		vecIDs   []string
-		vecTexts []string
-		vecMeta  []map[string]string
-		entries  []*fileEntry
-		graphOut []string
-		graphIn  []chunk.Chunk
+		docs        []textindex.Doc
+		textDeletes []string // text documents of chunks gone, or cut otherwise
+		vecDeletes  []string // chunks gone
+		vecIDs      []string
+		vecTexts    []string
+		vecMeta     []map[string]string
+		entries     []*fileEntry
+		graphOut    []string
+		graphIn     []chunk.Chunk
 	)
 	limit := ix.maxLogBytes()
 	ix.mu.RLock()
@@ -374,14 +375,18 @@ func (ix *Index) store(ctx context.Context, results []fileResult) (int, error) {
 		e := &fileEntry{Path: r.file.Path, Kind: r.file.Kind, Language: r.file.Language,
 			Size: r.file.Size, ModTime: r.file.ModTime, Hash: r.hash, Cut: r.cut}
 		keep := make(map[string]bool, len(r.chunks))
+		keepDocs := make(map[string]bool, len(r.chunks))
 		for i, c := range r.chunks {
-			id := r.file.Path + "#" + strconv.Itoa(i)
+			id := chunkID(r.file.Path, i)
 			keep[id] = true
 			text := embedText(c)
 			meta := metaOf(id, c, text)
-			meta.Lengths = r.lengths[i]
+			meta.Lengths, meta.Parts = r.texts[i].lengths, r.texts[i].parts
 			e.Chunks = append(e.Chunks, meta)
-			docs = append(docs, docOf(id, c))
+			for _, d := range r.texts[i].docs {
+				keepDocs[d.ID] = true
+				docs = append(docs, d)
+			}
 			vecIDs = append(vecIDs, id)
 			vecTexts = append(vecTexts, text)
 			vecMeta = append(vecMeta, map[string]string{"kind": string(c.Kind), "path": c.Path})
@@ -389,7 +394,12 @@ func (ix *Index) store(ctx context.Context, results []fileResult) (int, error) {
 		if old != nil {
 			for _, c := range old.Chunks {
 				if !keep[c.ID] {
-					deletes = append(deletes, c.ID)
+					vecDeletes = append(vecDeletes, c.ID)
+				}
+				for _, d := range c.docIDs() {
+					if !keepDocs[d] {
+						textDeletes = append(textDeletes, d)
+					}
 				}
 			}
 		}
@@ -399,20 +409,25 @@ func (ix *Index) store(ctx context.Context, results []fileResult) (int, error) {
 	}
 	ix.mu.RUnlock()
 
-	textDeletes := deletes // written with the first run
-	for _, r := range writeRuns(docs) {
+	docSize := func(i int) int { return len(docs[i].Text) + len(docs[i].Signature) }
+	for _, r := range writeRuns(len(docs), docSize) { // the deletes are written with the first run
 		if err := ix.text.Apply(docs[r.from:r.to], textDeletes); err != nil {
 			return 0, fmt.Errorf("text index: %w", err)
 		}
 		textDeletes = nil
-		if ix.vec != nil && r.to > r.from {
+	}
+	if ix.vec != nil {
+		for _, r := range writeRuns(len(vecIDs), func(i int) int { return len(vecTexts[i]) }) {
+			if r.to == r.from {
+				continue
+			}
 			if err := ix.vec.Upsert(ctx, vecIDs[r.from:r.to], vecTexts[r.from:r.to], vecMeta[r.from:r.to]); err != nil {
 				return 0, fmt.Errorf("embed: %w", err)
 			}
 		}
 	}
-	if ix.vec != nil && len(deletes) > 0 {
-		if err := ix.vec.Delete(deletes...); err != nil {
+	if ix.vec != nil && len(vecDeletes) > 0 {
+		if err := ix.vec.Delete(vecDeletes...); err != nil {
 			return 0, fmt.Errorf("vector store: %w", err)
 		}
 	}
@@ -442,41 +457,43 @@ func (ix *Index) store(ctx context.Context, results []fileResult) (int, error) {
 			ix.man.Skipped = append(ix.man.Skipped, Skipped{Path: r.file.Path, Reason: "unreadable: " + r.err.Error()})
 		}
 	}
-	return len(docs), nil
+	return len(vecIDs), nil
 }
 
-// run is the docs[from:to] written in one call.
+// run is the items [from:to] written in one call.
 type run struct{ from, to int }
 
-// writeRuns cuts docs into runs of about writeBytes of text each; there is
-// always at least one run, empty when docs is, so that deletes are written.
-func writeRuns(docs []textindex.Doc) []run {
+// writeRuns cuts n items of the given sizes into runs of about writeBytes
+// each; there is always at least one run, empty when n is 0, so that
+// deletes are written.
+func writeRuns(n int, sizeOf func(int) int) []run {
 	var out []run
 	from, size := 0, 0
-	for i, d := range docs {
-		n := len(d.Text) + len(d.Signature)
-		if i > from && size+n > writeBytes {
+	for i := range n {
+		item := sizeOf(i)
+		if i > from && size+item > writeBytes {
 			out = append(out, run{from, i})
 			from, size = i, 0
 		}
-		size += n
+		size += item
 	}
-	return append(out, run{from, len(docs)})
+	return append(out, run{from, n})
 }
 
 // remove takes deleted paths out of every store.
 func (ix *Index) remove(paths []string) error {
 	ix.mu.RLock()
-	var ids []string
+	var ids, docIDs []string
 	for _, p := range paths {
 		if e := ix.man.Files[p]; e != nil {
 			for _, c := range e.Chunks {
 				ids = append(ids, c.ID)
+				docIDs = append(docIDs, c.docIDs()...)
 			}
 		}
 	}
 	ix.mu.RUnlock()
-	if err := ix.text.Apply(nil, ids); err != nil {
+	if err := ix.text.Apply(nil, docIDs); err != nil {
 		return fmt.Errorf("text index: %w", err)
 	}
 	if ix.vec != nil && len(ids) > 0 {
@@ -603,6 +620,9 @@ func loadGraph(path string) (*graph.Graph, error) {
 	defer f.Close()
 	return graph.Load(f)
 }
+
+// chunkID is the ID of a file's chunk i.
+func chunkID(path string, i int) string { return path + "#" + strconv.Itoa(i) }
 
 func docOf(id string, c chunk.Chunk) textindex.Doc {
 	return textindex.Doc{
