@@ -46,10 +46,10 @@ type needle struct {
 	// rarely where the name is defined, so its definition counts as no
 	// more than a mention.
 	inPassing bool
-	// endsLiteral: held only where a string literal ends with the text
-	// or stops at a placeholder after it (a message cut short).
-	endsLiteral bool
-	window      int // chunks read for it; 0: exactWindow
+	// bound: held only where a string literal or a placeholder in one
+	// ends or starts the text (a message the program cut short).
+	bound  literalBound
+	window int // chunks read for it; 0: exactWindow
 }
 
 var (
@@ -90,10 +90,11 @@ func exactNeedles(text string) []needle {
 			}
 		}
 	}
-	if len(out) == 0 && len(words) >= 3 && len(words) <= 12 && !questionWord.MatchString(text) {
+	if len(words) >= 3 && len(words) <= 12 && !questionWord.MatchString(text) && (len(out) == 0 || messageCase(text) && wordsOutsideQuotes(text) >= 2) {
 		// A message copied from a log or an error is emitted somewhere; a
 		// phrase in lower case may be one too, or prose: held verbatim, it
-		// is a phrase match either way.
+		// is a phrase match either way. A message may quote a part itself
+		// (axum's "Expected request with `Content-Type: application/json`").
 		add(needle{text: text, message: messageCase(text)})
 	}
 	for _, w := range wordLike.FindAllString(text, -1) {
@@ -106,6 +107,11 @@ func exactNeedles(text string) []needle {
 		}
 	}
 	return out
+}
+
+// wordsOutsideQuotes counts the words of text outside its quoted strings.
+func wordsOutsideQuotes(text string) int {
+	return len(strings.Fields(quotedString.ReplaceAllString(text, " ")))
 }
 
 // errorHead tells the head of an error line ("httpx.InvalidURL",
@@ -211,19 +217,24 @@ func (ix *Index) searchMessage(ctx context.Context, q Query, n needle, cands map
 	// reaches further than a whole message's.
 	inCodeOnly := q
 	inCodeOnly.Kinds = []chunk.Kind{chunk.Code}
-	for _, whole := range []string{n.text, fixed} {
-		for _, text := range shorterPrefixes(whole) {
-			if inCode {
-				return nil
+	for _, cut := range []struct {
+		runs  func(string) []string
+		bound literalBound
+	}{{shorterPrefixes, endsLiteral}, {shorterSuffixes, startsLiteral}} {
+		for _, whole := range []string{n.text, fixed} {
+			for _, text := range cut.runs(whole) {
+				if inCode {
+					return nil
+				}
+				held, err := ix.holdingAllTerms(ctx, inCodeOnly, needle{text: text, bound: cut.bound, window: prefixWindow})
+				if err != nil {
+					return err
+				}
+				if ix.fileCount(held) > maxMessageFiles {
+					break // a shorter run is held by more files still
+				}
+				inCode = ix.markMessage(cands, held, text)
 			}
-			held, err := ix.holdingAllTerms(ctx, inCodeOnly, needle{text: text, endsLiteral: true, window: prefixWindow})
-			if err != nil {
-				return err
-			}
-			if ix.fileCount(held) > maxMessageFiles {
-				break // a shorter run is held by more files still
-			}
-			inCode = ix.markMessage(cands, held, text)
 		}
 	}
 	return nil
@@ -264,6 +275,31 @@ func (ix *Index) kindOf(id string) chunk.Kind {
 		return ref.kind()
 	}
 	return ""
+}
+
+// literalBound is where a shortened message must meet a string literal's
+// edge: the program filled in the words beyond it.
+type literalBound int
+
+const (
+	anywhere      literalBound = iota
+	endsLiteral                // a literal ends, or a placeholder follows
+	startsLiteral              // a literal starts, or a placeholder precedes
+)
+
+// shorterSuffixes are s's trailing runs of words, longest first, as
+// shorterPrefixes cuts leading ones: black's f"INTERNAL ERROR:
+// {_black_info()} produced code that is not equivalent to the source"
+// prints "Black" where its source has a placeholder.
+func shorterSuffixes(s string) []string {
+	words := strings.Fields(s)
+	var out []string
+	for n := len(words) - 1; n >= 2 && n >= len(words)-maxDroppedWords; n-- {
+		if p := strings.Join(words[len(words)-n:], " "); len(p) >= 10 {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // shorterPrefixes are s's leading runs of words, longest first, from one
@@ -384,7 +420,10 @@ func (ix *Index) holding(ids []string, n needle) []string {
 		for _, ref := range refs {
 			m := ref.meta()
 			text := foldSpace(sliceLines(lines, m.StartLine-lo+1, m.EndLine-lo+1))
-			if containsFolded(text, want, n.ident) && (!n.endsLiteral || endsALiteral(text, want)) {
+			if k := ref.kind(); !n.ident && (k == chunk.Code || k == chunk.Test) {
+				text = joinLiterals(text)
+			}
+			if containsFolded(text, want, n.ident) && n.bound.holds(text, want) {
 				out = append(out, m.ID)
 			}
 		}
@@ -414,21 +453,102 @@ func containsFolded(hay, want string, wholeWord bool) bool {
 	}
 }
 
-// endsALiteral reports whether hay holds want right before the end of a
-// string literal or a placeholder in one: a closing quote, a printf verb,
-// a {} or ${} placeholder, blanks allowed between.
-func endsALiteral(hay, want string) bool {
+// joinLiterals joins the literals of folded code that a long message is
+// written as ("… not equivalent to" " the source", "a " + "b") so that
+// the message is found whole: a literal's closing quote, blanks, an
+// optional +, and the next literal's opening quote (with a Python prefix
+// such as f) are dropped.
+func joinLiterals(folded string) string {
+	var b strings.Builder
+	b.Grow(len(folded))
+	var open byte // the quote of the literal the scan is in; 0 outside
+	for i := 0; i < len(folded); i++ {
+		c := folded[i]
+		switch {
+		case open == 0:
+			if c == '"' || c == '\'' || c == '`' {
+				open = c
+			}
+		case c == '\\' && i+1 < len(folded):
+			b.WriteByte(c)
+			i++
+			c = folded[i]
+		case c == open:
+			if next := nextLiteral(folded, i+1, open); next > 0 {
+				i = next
+				continue
+			}
+			open = 0
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// nextLiteral is the index of the opening quote of a literal that
+// continues the one closed right before from, or -1.
+func nextLiteral(s string, from int, quote byte) int {
+	i := from
+	skip := func(set string, most int) {
+		for n := 0; n < most && i < len(s) && strings.IndexByte(set, s[i]) >= 0; n++ {
+			i++
+		}
+	}
+	skip(" ", 1)
+	skip("+", 1)
+	skip(" ", 1)
+	skip("rbfu", 2)
+	if i < len(s) && s[i] == quote {
+		return i
+	}
+	return -1
+}
+
+// holds reports whether hay holds want at a literal's edge as b asks.
+func (b literalBound) holds(hay, want string) bool {
+	switch b {
+	case endsLiteral:
+		return atLiteralEdge(hay, want, endsAt)
+	case startsLiteral:
+		return atLiteralEdge(hay, want, startsAt)
+	}
+	return true
+}
+
+// atLiteralEdge reports whether edge holds for one occurrence of want in
+// hay, given the text before it and the text after it.
+func atLiteralEdge(hay, want string, edge func(before, after string) bool) bool {
 	for from := 0; ; {
 		i := strings.Index(hay[from:], want)
 		if i < 0 {
 			return false
 		}
-		from += i + 1
-		rest := strings.TrimLeft(hay[from-1+len(want):], " ")
-		if rest != "" && strings.ContainsRune("\"'`%{$", rune(rest[0])) {
+		i += from
+		if edge(hay[:i], hay[i+len(want):]) {
 			return true
 		}
+		from = i + 1
 	}
+}
+
+// endsAt: a closing quote, a printf verb, a {} or ${} placeholder follows,
+// blanks allowed between.
+func endsAt(_, after string) bool {
+	after = strings.TrimLeft(after, " ")
+	return after != "" && strings.ContainsRune("\"'`%{$", rune(after[0]))
+}
+
+// startsAt: an opening quote or the end of a placeholder ({…}, %s, %v)
+// precedes, blanks allowed between.
+func startsAt(before, _ string) bool {
+	before = strings.TrimRight(before, " ")
+	if before == "" {
+		return false
+	}
+	if strings.ContainsRune("\"'`}", rune(before[len(before)-1])) {
+		return true
+	}
+	return len(before) >= 2 && before[len(before)-2] == '%' && unicode.IsLetter(rune(before[len(before)-1]))
 }
 
 func identRune(s string, i int) bool {

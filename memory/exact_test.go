@@ -89,6 +89,8 @@ func TestExactNeedles(t *testing.T) {
 		{"fix the HTTP handler for YAML_CONFIG", []needle{{text: "fix the HTTP handler for YAML_CONFIG"}, {text: "YAML_CONFIG", ident: true}}},
 		{"support EXCEPT and INTERSECT in io.EOF paths", []needle{{text: "support EXCEPT and INTERSECT in io.EOF paths"}, {text: "io.EOF", ident: true}}},
 		{"HTTP", []needle{{text: "HTTP", ident: true}}},
+		{"Expected request with `Content-Type: application/json`", []needle{{text: "Content-Type: application/json"}, {text: "Expected request with `Content-Type: application/json`", message: true}}},
+		{"`Invalid header`", []needle{{text: "Invalid header"}}}, // all of it quoted
 	}
 	for _, tt := range tests {
 		got := exactNeedles(tt.query)
@@ -331,11 +333,16 @@ func TestMessageCutWhereTheProgramFilledIn(t *testing.T) {
 		"docs/formatting.md": "# Formatting\n\nThe issue reads: Invalid input: expected string, received number.\n",
 		"docs/changelog.md":  "# Changes\n\nMessages now read `Invalid input: expected string, received number`.\n",
 		"docs/codecs.md":     "# Codecs\n\nA bad value fails with expected string, received number.\n",
+		// black: the program fills in its own name before the fixed
+		// words, which are written as two literals.
+		"src/black/__init__.py": "def assert_equivalent(src, dst):\n    try:\n        dst_ast = parse_ast(dst)\n    except Exception as exc:\n        raise ASTSafetyError(\n            f\"INTERNAL ERROR: {_black_info()} produced code that is not equivalent to\"\n            \" the source.  Please report a bug on \"\n        ) from None\n",
+		"docs/the_basics.md":    "# The basics\n\n    error: cannot format test.py: INTERNAL ERROR: Black produced code that is not equivalent to the source.\n",
 	}))
 	for query, want := range map[string]string{
 		"Expected BEGIN_OBJECT but was STRING": "src/main/java/JsonReader.java",
 		"com.google.gson.JsonSyntaxException: Expected BEGIN_OBJECT but was STRING at line 1 column 1 path $": "src/main/java/JsonReader.java",
 		"Invalid input: expected string, received number":                                                     "src/locales/en.ts",
+		"INTERNAL ERROR: Black produced code that is not equivalent to the source":                            "src/black/__init__.py",
 	} {
 		res := search(t, ix, Query{Text: query})
 		if len(res.Hits) == 0 || res.Hits[0].Path != want {
@@ -346,5 +353,51 @@ func TestMessageCutWhereTheProgramFilledIn(t *testing.T) {
 				t.Errorf("%q: Notes.java marked as emitting the message: %s", query, h.Why)
 			}
 		}
+	}
+}
+
+func TestJoinLiterals(t *testing.T) {
+	for in, want := range map[string]string{
+		`f"not equivalent to" " the source"`: `f"not equivalent to the source"`,
+		`"expected a " + "string"`:           `"expected a string"`,
+		`'cannot ' f'parse {src}'`:           `'cannot parse {src}'`,
+		"`a ` + `b`":                         "`a b`",
+		`fail("a", "b")`:                     `fail("a", "b")`, // two arguments
+		`"a " + name + " b"`:                 `"a " + name + " b"`,
+		`json:"name" yaml:"name"`:            `json:"name" yaml:"name"`,
+	} {
+		if got := joinLiterals(in); got != want {
+			t.Errorf("joinLiterals(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestLiteralBound(t *testing.T) {
+	for _, c := range []struct {
+		bound     literalBound
+		hay, want string
+		holds     bool
+	}{
+		{endsLiteral, `"expected begin_object but was " + peek()`, "expected begin_object but was", true},
+		{endsLiteral, `"invalid input: expected ${x}`, "invalid input: expected", true},
+		{endsLiteral, `// expected begin_object but was what`, "expected begin_object but was", false},
+		{startsLiteral, `f"error: {info()} produced code"`, "produced code", true},
+		{startsLiteral, `"%s produced code"`, "produced code", true},
+		{startsLiteral, `"  produced code"`, "produced code", true},
+		{startsLiteral, `"it produced code"`, "produced code", false},
+		{startsLiteral, `# produced code`, "produced code", false},
+		{anywhere, `it produced code`, "produced code", true},
+	} {
+		if got := c.bound.holds(c.hay, c.want); got != c.holds {
+			t.Errorf("%d.holds(%s, %q) = %v, want %v", c.bound, c.hay, c.want, got, c.holds)
+		}
+	}
+}
+
+func TestShorterSuffixes(t *testing.T) {
+	got := shorterSuffixes("Black produced code that is not equivalent")
+	want := []string{"produced code that is not equivalent", "code that is not equivalent", "that is not equivalent", "is not equivalent", "not equivalent"}
+	if !slices.Equal(got, want) {
+		t.Errorf("shorterSuffixes = %q, want %q", got, want)
 	}
 }
