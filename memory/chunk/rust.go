@@ -15,7 +15,12 @@ var (
 	rsMod   = regexp.MustCompile(`^` + rsVis + `mod\s+(\w+)\s*\{`)
 	rsMacro = regexp.MustCompile(`^(?:#\[macro_export\]\s*)?macro_rules!\s*(\w+)`)
 	rsConst = regexp.MustCompile(`^` + rsVis + `(const|static)\s+(?:mut\s+)?(\w+)`)
-	rsTest  = regexp.MustCompile(`(?m)^\s*#\[(?:[\w:]+::)?(test|rstest|test_case|quickcheck)\b`)
+	// rsInvocation opens an item-level macro call: define_rejection! {,
+	// bitflags! {, lazy_static! {.
+	rsInvocation = regexp.MustCompile(`^[\w:]+!\s*[{(\[]`)
+	// rsMacroItem is the first item a macro call's body declares.
+	rsMacroItem = regexp.MustCompile(`(?m)^\s*` + rsVis + `(?:(?:const|async|unsafe)\s+)*(struct|enum|trait|union|type|fn|const|static)\s+(?:ref\s+|mut\s+)?([A-Za-z_]\w*)`)
+	rsTest      = regexp.MustCompile(`(?m)^\s*#\[(?:[\w:]+::)?(test|rstest|test_case|quickcheck)\b`)
 	// rsCfgTest: an item compiled only for tests, #[cfg(test)] or
 	// #[cfg(all(test, …))].
 	rsCfgTest = regexp.MustCompile(`(?m)^\s*#\[cfg\((?:all\(\s*)?test\b`)
@@ -81,10 +86,31 @@ func rustNodes(s *source, info []lineInfo, lo, hi, base int, mods []string, owne
 		case rsConst.MatchString(t):
 			m := rsConst.FindStringSubmatch(t)
 			n.symbol, n.kind = m[2], m[1]
+		case rsInvocation.MatchString(t):
+			var ok bool
+			if n.symbol, n.kind, ok = rustMacroItem(s.text(it.decl, it.end)); !ok {
+				continue
+			}
 		default:
 			continue // use statements, inner attributes: gap blocks
 		}
 		out = append(out, n)
 	}
 	return out
+}
+
+// rustMacroItem names a macro call after the item its body declares
+// (axum's define_rejection! { … pub struct MissingJsonContentType; },
+// bitflags! { pub struct Flags: u32 { … } }, lazy_static! { static ref RE:
+// Regex = … }), so that the call is found, traced and listed as that
+// item; ok is false when the body declares none.
+func rustMacroItem(body string) (symbol, kind string, ok bool) {
+	m := rsMacroItem.FindStringSubmatch(body)
+	if m == nil {
+		return "", "", false
+	}
+	if m[1] == "fn" {
+		return m[2], "function", true
+	}
+	return m[2], m[1], true
 }

@@ -135,3 +135,56 @@ func TestRustTestOnlyCode(t *testing.T) {
 		}
 	}
 }
+
+// TestRustMacroItems: a macro call at item level is named after the item
+// its body declares, by either parser; one that declares none stays a gap.
+func TestRustMacroItems(t *testing.T) {
+	src := `use crate::x;
+
+#[cfg(feature = "json")]
+define_rejection! {
+    #[status = UNSUPPORTED_MEDIA_TYPE]
+    #[body = "Expected request with ` + "`Content-Type: application/json`" + `"]
+    /// Rejection type for [` + "`Json`" + `](super::Json) used if the
+    /// struct header is missing.
+    pub struct MissingJsonContentType;
+}
+
+lazy_static! {
+    static ref WORD: Regex = Regex::new("w+").unwrap();
+}
+
+bitflags! {
+    pub struct Flags: u32 {
+        const A = 1;
+    }
+}
+
+register_all!(a, b, c);
+
+pub fn after() -> u32 {
+    1
+}
+`
+	want := []struct {
+		symbol, kind string
+		start, end   int
+	}{
+		{"MissingJsonContentType", "struct", 3, 10},
+		{"WORD", "static", 12, 14},
+		{"Flags", "struct", 16, 20},
+		{"after", "function", 24, 26},
+	}
+	for name, chunks := range map[string][]Chunk{
+		"scanner": splitRust("src/rejection.rs", []byte(src)),
+		"Split":   Split("src/rejection.rs", Code, "Rust", []byte(src)),
+	} {
+		checkChunks(t, []byte(src), chunks)
+		for _, w := range want {
+			c := findChunk(t, chunks, w.symbol)
+			if c.SymbolKind != w.kind || c.StartLine != w.start || c.EndLine != w.end {
+				t.Errorf("%s: %s = %s L%d-%d, want %s L%d-%d", name, w.symbol, c.SymbolKind, c.StartLine, c.EndLine, w.kind, w.start, w.end)
+			}
+		}
+	}
+}

@@ -60,6 +60,10 @@ func (f *tsFile) rustItems(list *sitter.Node, mods []string, owner string) []*no
 			out = append(out, n)
 		case kind == "macro_definition":
 			out = append(out, f.newNode(start, k, k, nil, f.text(k.ChildByFieldName("name")), "macro"))
+		case kind == "macro_invocation":
+			if name, itemKind, ok := rustMacroItem(f.text(k)); ok {
+				out = append(out, f.newNode(start, k, k, nil, name, itemKind))
+			}
 		}
 	}
 	return out
