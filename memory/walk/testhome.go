@@ -55,7 +55,7 @@ func TestHome(p string, testsByDir map[string][]string) string {
 			score -= 999
 		}
 		for _, f := range files {
-			if slices.Contains(own, path.Base(f)) || path.Base(f) == path.Base(p) {
+			if slices.Contains(own, path.Base(f)) || path.Base(f) == path.Base(p) && !setupFile(f) {
 				cand, score = f, score+100000
 				break
 			}

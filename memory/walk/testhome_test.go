@@ -31,6 +31,8 @@ func TestTestHome(t *testing.T) {
 		{"a folder of helpers comes after a folder of tests", "lib/core/settle.js",
 			map[string][]string{"test/helpers": {"test/helpers/server.js", "test/helpers/a.js", "test/helpers/b.js"}, "test/specs": {"test/specs/api.spec.js"}},
 			"test/specs/api.spec.js"},
+		{"python: a package's __init__.py is not matched by the tests' __init__.py (black)", "src/black/__init__.py",
+			map[string][]string{"tests": {"tests/__init__.py", "tests/conftest.py", "tests/test_black.py"}}, "tests/test_black.py"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
