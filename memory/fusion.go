@@ -2,6 +2,7 @@ package memory
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 
 	"github.com/devaiops/devai/memory/chunk"
@@ -17,11 +18,16 @@ type QueryShape struct {
 	Vector    bool       `json:"vector,omitempty"`   // vector mode: it asks for meaning whatever its words
 	Wants     chunk.Kind `json:"wants"`              // code, or tests when it asks for them
 	BothKinds bool       `json:"both,omitempty"`     // its kinds take code and tests alike (or it names none)
+	Examples  bool       `json:"examples,omitempty"` // it asks for an example, a sample or a demo
 }
+
+// asksForExamples: "an example of binding JSON", "samples", "demo".
+var asksForExamples = regexp.MustCompile(`(?i)\b(examples?|samples?|demos?)\b`)
 
 func shapeOf(q Query, wants chunk.Kind) QueryShape {
 	return QueryShape{Long: isLongQuery(q.Text), Question: isQuestion(q.Text), Vector: q.Mode == ModeVector, Wants: wants,
-		BothKinds: len(q.Kinds) == 0 || (containsKind(q.Kinds, chunk.Code) && containsKind(q.Kinds, chunk.Test))}
+		BothKinds: len(q.Kinds) == 0 || (containsKind(q.Kinds, chunk.Code) && containsKind(q.Kinds, chunk.Test)),
+		Examples:  asksForExamples.MatchString(q.Text)}
 }
 
 // evidence is what a chunk's signals stand for, in words, for Hit.Why.
@@ -112,6 +118,10 @@ func (w Weights) fuse(s Signals, sh QueryShape, ev *evidence) (float64, []string
 		score *= 1 - w.Docs
 		say("a document, and the query asks for code")
 	}
+	if sh.Wants == chunk.Code && s.Kind == chunk.Code && s.Example && !sh.Examples && w.Examples > 0 {
+		score *= 1 - w.Examples
+		say("an example, and the query asks about the code")
+	}
 	if sh.Long && sh.Wants == chunk.Code && s.Kind == chunk.Code && s.NonCode && w.NonCode > 0 {
 		score *= 1 - w.NonCode
 		say("not source code, and the query asks about code")
@@ -169,7 +179,7 @@ func (ix *Index) observe(c *candidate, ref chunkRef, terms map[string]bool, reqs
 		TextRank: c.textRank, VecRank: c.vecRank,
 		Symbol: ev.symbol != "", Req: ev.req != "", Package: m.SymbolKind == "package",
 		Exact: c.exact, Hint: c.hint, PastRank: c.pastRank,
-		Scope: ev.scope != "", NonCode: !walk.IsProgramming(ref.file.Language)}, ev
+		Scope: ev.scope != "", NonCode: !walk.IsProgramming(ref.file.Language), Example: walk.IsExample(ref.file.Path)}, ev
 }
 
 // RankFiles orders the files of a query's signals as a file-level Search

@@ -52,6 +52,11 @@ type Weights struct {
 	// behaviour it reports lives in source. A short query is unchanged: it
 	// names the configuration it means. 0 turns it off.
 	NonCode float64
+	// Examples is the share of its score code in a folder of usage
+	// examples (walk.IsExample) loses when the query asks about code and
+	// not for an example: the code that does it before the code that
+	// shows how to call it. 0 turns it off.
+	Examples float64
 	// Comments is the boost, inside the text channel, of a match in a
 	// chunk's comments and docstrings (chunk.Chunk.Comments), on top of the
 	// body match they are part of. 0 leaves the field out, as plain BM25 does.
@@ -154,7 +159,7 @@ type Weights struct {
 // and the questions (both halves) unchanged. Held out, run once: issues
 // .529 / .797 → .588 / .824, commit sets .635 / .890 → .630 / .885
 // (bench/README.md).
-var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2, Exact: 4, Hint: 5, OtherKind: 0.5, Docs: 0.3, NonCode: 0.5, Comments: 1, History: 2, Scope: 2, HistoryTitle: 1, Title: 2, LongExactCut: 0.75, StatementVectorCut: 1, StatementText: 4}
+var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2, Exact: 4, Hint: 5, OtherKind: 0.5, Docs: 0.3, NonCode: 0.5, Examples: 0.5, Comments: 1, History: 2, Scope: 2, HistoryTitle: 1, Title: 2, LongExactCut: 0.75, StatementVectorCut: 1, StatementText: 4}
 
 // DefaultWeightsFor are the default weights for an embedder. The statement
 // cut was fitted on the built-in word-vector embedder, which blurs a long
@@ -812,22 +817,22 @@ func sliceLines(lines []string, start, end int) string {
 }
 
 // WeightNames are the names Weights.Set accepts, in the order of the fields.
-var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "non-code", "comments", "history", "scope", "history-title", "title", "long-exact-cut", "statement-vector-cut", "statement-text"}
+var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "non-code", "examples", "comments", "history", "scope", "history-title", "title", "long-exact-cut", "statement-vector-cut", "statement-text"}
 
 // Set changes the weight called name (one of WeightNames). A weight is 0 or
 // more; the shares a chunk loses (other-kind, docs, non-code,
 // long-exact-cut) stay below 1.
 func (w *Weights) Set(name string, v float64) error {
 	fields := map[string]*float64{"text": &w.Text, "vector": &w.Vector, "symbol": &w.Symbol, "req": &w.Req,
-		"graph": &w.Graph, "exact": &w.Exact, "hint": &w.Hint, "other-kind": &w.OtherKind, "docs": &w.Docs, "non-code": &w.NonCode, "comments": &w.Comments, "history": &w.History, "scope": &w.Scope, "history-title": &w.HistoryTitle, "title": &w.Title,
+		"graph": &w.Graph, "exact": &w.Exact, "hint": &w.Hint, "other-kind": &w.OtherKind, "docs": &w.Docs, "non-code": &w.NonCode, "examples": &w.Examples, "comments": &w.Comments, "history": &w.History, "scope": &w.Scope, "history-title": &w.HistoryTitle, "title": &w.Title,
 		"long-exact-cut":       &w.LongExactCut,
 		"statement-vector-cut": &w.StatementVectorCut, "statement-text": &w.StatementText}
 	f, ok := fields[name]
 	if !ok {
 		return fmt.Errorf("unknown weight %q; weights: %s", name, strings.Join(WeightNames, ", "))
 	}
-	if v < 0 || ((name == "other-kind" || name == "docs" || name == "non-code" || name == "long-exact-cut") && v >= 1) || (name == "statement-vector-cut" && v > 1) {
-		return fmt.Errorf("weight %s=%g: a weight is 0 or more; other-kind, docs, non-code and long-exact-cut below 1, statement-vector-cut at most 1", name, v)
+	if v < 0 || ((name == "other-kind" || name == "docs" || name == "non-code" || name == "examples" || name == "long-exact-cut") && v >= 1) || (name == "statement-vector-cut" && v > 1) {
+		return fmt.Errorf("weight %s=%g: a weight is 0 or more; other-kind, docs, non-code, examples and long-exact-cut below 1, statement-vector-cut at most 1", name, v)
 	}
 	*f = v
 	return nil

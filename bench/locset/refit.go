@@ -41,7 +41,7 @@ type fitSet struct {
 var (
 	rankGrid  = []float64{0, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 6, 8, 10}
 	shareGrid = []float64{0, 0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9}
-	shares    = map[string]bool{"other-kind": true, "docs": true, "non-code": true, "long-exact-cut": true, "statement-vector-cut": true}
+	shares    = map[string]bool{"other-kind": true, "docs": true, "non-code": true, "examples": true, "long-exact-cut": true, "statement-vector-cut": true}
 )
 
 // runRefit re-fuses the signals eval-issues wrote under other weights

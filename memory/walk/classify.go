@@ -166,3 +166,20 @@ func firstLine(head []byte) []byte {
 	}
 	return head
 }
+
+// exampleDirs are the folders projects keep usage examples in.
+var exampleDirs = map[string]bool{"examples": true, "example": true, "_examples": true, "_example": true,
+	"samples": true, "sample": true, "demos": true, "demo": true}
+
+// IsExample reports whether relPath lies in a folder of usage examples
+// (examples/, _example/, samples/, demo/): code that uses the project's
+// own, the way a test does, rather than implementing it.
+func IsExample(relPath string) bool {
+	dirs := strings.Split(path.Dir(relPath), "/")
+	for _, d := range dirs {
+		if exampleDirs[strings.ToLower(d)] {
+			return true
+		}
+	}
+	return false
+}
