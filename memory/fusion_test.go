@@ -129,6 +129,32 @@ func TestNonCodeWeight(t *testing.T) {
 	}
 }
 
+// TestExamplesWeight: a question about what the code does finds the code
+// before an example that uses it (axum's examples/ held the first four
+// hits for "what happens when the request body is too large"); asked for
+// an example, the example still comes first.
+func TestExamplesWeight(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"src/limit.rs":                      "/// Rejects a body over the limit with 413.\npub fn check_limit(len: usize, limit: usize) -> Result<(), Rejection> {\n    if len > limit { return Err(Rejection::PayloadTooLarge); }\n    Ok(())\n}\n",
+		"examples/consume-body/src/main.rs": "/// What happens when the request body is over the limit: buffers the request body, prints the request body.\nasync fn buffer_request_body(request: Request) -> Result<Request, Response> {\n    let body = request.into_body().collect().await?;\n    print_request_body(&body);\n    Ok(request)\n}\n",
+	})
+	question := "what happens when the request body is over the limit"
+	asked := "example that buffers the request body over the limit"
+	for _, c := range []struct {
+		examples                float64
+		questionFirst, askedFor string
+	}{
+		{0, "examples/consume-body/src/main.rs", "examples/consume-body/src/main.rs"},
+		{0.5, "src/limit.rs", "examples/consume-body/src/main.rs"},
+	} {
+		w := DefaultWeights
+		w.Examples = c.examples
+		label := fmt.Sprintf("examples %g", c.examples)
+		wantFirstFile(t, repo, w, question, c.questionFirst, label+", question")
+		wantFirstFile(t, repo, w, asked, c.askedFor, label+", asking for an example")
+	}
+}
+
 // TestWeightsSet: every name of WeightNames is a weight, and a share a
 // chunk loses cannot take all of its score.
 func TestWeightsSet(t *testing.T) {

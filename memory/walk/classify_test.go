@@ -196,3 +196,14 @@ func TestVendorRuleGroups(t *testing.T) {
 		t.Errorf("only %d extensions grouped: %v", len(vendor.extension), vendor.extension)
 	}
 }
+
+func TestIsExample(t *testing.T) {
+	for p, want := range map[string]bool{
+		"examples/graceful-shutdown/src/main.rs": true, "_examples/basic/main.go": true, "samples/src/Crawler.java": true,
+		"lib/example.go": false, "src/examples.rs": false, "docs/demo.md": false, "pkg/demo/run.go": true,
+	} {
+		if got := IsExample(p); got != want {
+			t.Errorf("IsExample(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
