@@ -91,6 +91,7 @@ type parser struct {
 func (p *parser) expand() {
 	for i, l := range p.lines {
 		at := i + 1
+		l = strings.TrimRight(l, " \t\r") // a pasted trace's lines often end in blanks
 		l = criPrefix.ReplaceAllString(l, "")
 		l = actionsPrefix.ReplaceAllString(l, "")
 		l = syslogPrefix.ReplaceAllString(l, "")

@@ -101,6 +101,14 @@ func TestParseRealTraces(t *testing.T) {
 			want: []wantFrame{{0, "main.main", "main.go", 9}},
 		},
 		{
+			// spf13/viper#1978 as pasted: blanks after a frame's offset, a
+			// Windows module cache.
+			name: "go panic pasted with trailing blanks", text: "panic: runtime error: invalid memory address or nil pointer dereference\n[signal 0xc0000005 code=0x0 addr=0x68 pc=0x7ff65768aa0e]\n\ngoroutine 214013 [running]:  \ngithub.com/spf13/viper.(*Viper).getConfigFile(0x32?)\n        C:/Users/u/go/pkg/mod/github.com/spf13/viper@v1.19.0/viper.go:2227 +0xe       \ngithub.com/spf13/viper.(*Viper).WatchConfig.func1() \n        C:/Users/u/go/pkg/mod/github.com/spf13/viper@v1.19.0/viper.go:450 +0xf9\ncreated by github.com/spf13/viper.(*Viper).WatchConfig in goroutine 1\t\n        C:/Users/u/go/pkg/mod/github.com/spf13/viper@v1.19.0/viper.go:442 +0x9f\n",
+			// (the module cache resolves with the project's go.mod: resolve_test.go)
+			repo: []string{"viper.go"}, traces: 1, lang: "go", typ: "panic", msg: "runtime error: invalid memory address or nil pointer dereference", frames: 3,
+			want: []wantFrame{{0, "github.com/spf13/viper.(*Viper).getConfigFile", "", 2227}, {1, "github.com/spf13/viper.(*Viper).WatchConfig.func1", "", 450}},
+		},
+		{
 			name: "stack inside a zap JSON record", text: `{"level":"error","msg":"handler failed","stacktrace":"TypeError: x is not a function\n    at run (/srv/app/lib/cart.js:4:3)"}`,
 			repo: []string{"lib/cart.js"}, traces: 1, lang: "node", typ: "TypeError", msg: "x is not a function", frames: 1,
 			want: []wantFrame{{0, "run", "lib/cart.js", 4}},
