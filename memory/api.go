@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/devaiops/devai/memory/chunk"
@@ -84,6 +85,20 @@ type Status struct {
 	LastError  string             `json:"last_error,omitempty"`
 	Extra      map[string]any     `json:"extra,omitempty"`
 }
+
+// Label is the state as the tools report it beside an answer: "ready",
+// "indexing 42%" or "empty".
+func (s Status) Label() string {
+	if s.State == "indexing" {
+		return fmt.Sprintf("indexing %d%%", int(s.Progress*100))
+	}
+	return s.State
+}
+
+// EmptyIndexNote is what a tool says when it answered from an empty index:
+// nothing was indexed yet, or an older devai's index was set aside to be
+// rebuilt and --no-sync kept it from being.
+const EmptyIndexNote = "the index is empty: it was never built, or it was set aside because an older devai wrote it. Run `devai index`, or ask without --no-sync."
 
 // Skipped is a file left out of the index, with the reason.
 type Skipped struct {

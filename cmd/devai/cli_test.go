@@ -86,3 +86,26 @@ func TestIndexAndSearchCommands(t *testing.T) {
 		t.Errorf("search --json: %s", out.String())
 	}
 }
+
+// TestSearchAnEmptyIndex: --no-sync on an index that holds nothing (never
+// built, or set aside because an older devai wrote it) says so and how to
+// build it, rather than "No hits".
+func TestSearchAnEmptyIndex(t *testing.T) {
+	t.Parallel()
+	repo, state := shopRepo(t), t.TempDir()
+	base := []string{"search", "lockout", "--repo", repo, "--state-dir", state, "--embedder", "none", "--no-sync", "--log-level", "warn"}
+	var out, errb bytes.Buffer
+	if code := run(base, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "the index is empty") || !strings.Contains(out.String(), "devai index") {
+		t.Errorf("markdown does not say the index is empty: %s", out.String())
+	}
+	out.Reset()
+	if code := run(append(base, "--json"), &out, &errb); code != 0 {
+		t.Fatalf("--json: exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), `"index": "empty"`) {
+		t.Errorf("--json: %s", out.String())
+	}
+}

@@ -59,10 +59,7 @@ func newAnalysis(ctx context.Context, ix *memory.Index, in Input, opts Options) 
 		a.scope, a.scopePath = &g, in.Path
 	}
 	st := ix.Status()
-	a.index = st.State
-	if st.State == "indexing" {
-		a.index = fmt.Sprintf("indexing %d%%", int(st.Progress*100))
-	}
+	a.index = st.Label()
 	for _, c := range ix.Chunks(nil) {
 		switch c.Kind {
 		case chunk.Spec:

@@ -3,6 +3,8 @@ package gaps
 import (
 	"fmt"
 	"strings"
+
+	"github.com/devaiops/devai/memory"
 )
 
 // Markdown renders out for the assistant (the tool result's text) or a
@@ -12,7 +14,11 @@ func Markdown(out Output) string {
 	var b strings.Builder
 	s := out.Summary
 	b.WriteString("## find_test_gaps\n\n")
-	if out.Index != "" && out.Index != "ready" {
+	switch out.Index {
+	case "", "ready":
+	case "empty":
+		fmt.Fprintf(&b, "_Index: %s_\n\n", memory.EmptyIndexNote)
+	default:
 		fmt.Fprintf(&b, "_Index: %s; the answer may be incomplete._\n\n", out.Index)
 	}
 	if s.Scope != "" {

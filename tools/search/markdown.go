@@ -3,6 +3,8 @@ package search
 import (
 	"fmt"
 	"strings"
+
+	"github.com/devaiops/devai/memory"
 )
 
 // Markdown renders out for a reader: the assistant (as the text content of
@@ -10,7 +12,11 @@ import (
 func Markdown(query string, out Output) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## search_context: %q\n\n", query)
-	if out.Index != "" && out.Index != "ready" {
+	switch out.Index {
+	case "", "ready":
+	case "empty":
+		fmt.Fprintf(&b, "_Index: %s_\n\n", memory.EmptyIndexNote)
+	default:
 		fmt.Fprintf(&b, "_Index: %s; results may be incomplete. Ask again in a moment for more._\n\n", out.Index)
 	}
 	if len(out.Hits) == 0 {

@@ -30,8 +30,8 @@ var Tool = &tool.Def[Input, Output]{
 	},
 	Run: func(ctx context.Context, env tool.Env, in Input) (Output, error) {
 		out, err := Run(ctx, env.Index, in)
-		if st := env.Index.Status(); err == nil && st.State == "indexing" && out.Index == "ready" {
-			out.Index = fmt.Sprintf("indexing %d%%", int(st.Progress*100))
+		if err == nil && out.Index == "ready" {
+			out.Index = env.Index.Status().Label()
 		}
 		return out, err
 	},

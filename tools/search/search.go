@@ -66,7 +66,7 @@ type Output struct {
 	Hits   []Hit  `json:"hits"`
 	Tokens int    `json:"tokens" jsonschema:"Snippet tokens returned, all hits together."`
 	Total  int    `json:"total" jsonschema:"Candidates found before the limit."`
-	Index  string `json:"index" jsonschema:"ready, or indexing N% while the first sync runs (results may be incomplete)."`
+	Index  string `json:"index" jsonschema:"ready; indexing N% while the first sync runs (results may be incomplete); empty when nothing is indexed yet (run devai index)."`
 }
 
 // ToQuery validates in and builds the memory query it asks for.

@@ -272,7 +272,7 @@ func Run(ctx context.Context, ix *memory.Index, in Input, opts Options) (Output,
 	if err := Validate(&in); err != nil {
 		return Output{}, err
 	}
-	out := Output{Format: in.Format, Language: language(in.Request), Index: ix.Status().State}
+	out := Output{Format: in.Format, Language: language(in.Request), Index: ix.Status().Label()}
 	if qs := clarifying(in.Request); qs != nil {
 		out.Status, out.Clarify, out.Prose = StatusClarify, qs, "none: the request needs clarifying first"
 		out.Title = in.Request

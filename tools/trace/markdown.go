@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/devaiops/devai/memory"
 )
 
 // Markdown renders the answer for a human or an assistant: the suspects
@@ -108,7 +110,11 @@ func Markdown(out Output) string {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "\n_index: %s_\n", out.Index)
+	if out.Index == "empty" {
+		fmt.Fprintf(&b, "\n_index: %s_\n", memory.EmptyIndexNote)
+	} else {
+		fmt.Fprintf(&b, "\n_index: %s_\n", out.Index)
+	}
 	return b.String()
 }
 

@@ -143,9 +143,7 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 		hypothesize(&cands[i], out.Errors, failure, i, testsByDir)
 	}
 	out.Suspects = cands
-	if st := ix.Status(); st.State == "indexing" {
-		out.Index = fmt.Sprintf("indexing %d%%", int(st.Progress*100))
-	}
+	out.Index = ix.Status().Label()
 	return out, nil
 }
 

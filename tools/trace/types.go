@@ -50,7 +50,7 @@ type Output struct {
 	Timeline []TimelineEvent `json:"timeline,omitempty"`
 	// Notes say what devai could not do and what to try instead.
 	Notes []string `json:"notes"`
-	Index string   `json:"index"` // "ready", or "indexing 42%"
+	Index string   `json:"index"` // memory.Status.Label: "ready", "indexing 42%" or "empty"
 }
 
 // Error is one distinct error (identical traces are counted once).
