@@ -79,9 +79,8 @@ func exactNeedles(text string) []needle {
 		}
 	}
 	words := strings.Fields(text)
-	pasted := errorLine.FindStringSubmatch(text)
-	if pasted != nil && len(words) <= 30 && errorHead(pasted[1]) {
-		add(needle{text: pasted[2], message: true})
+	if msg, ok := pastedError(text); ok {
+		add(needle{text: msg, message: true})
 	}
 	for _, m := range quotedString.FindAllStringSubmatch(text, -1) {
 		for _, g := range m[1:] {
@@ -112,6 +111,17 @@ func exactNeedles(text string) []needle {
 // wordsOutsideQuotes counts the words of text outside its quoted strings.
 func wordsOutsideQuotes(text string) int {
 	return len(strings.Fields(quotedString.ReplaceAllString(text, " ")))
+}
+
+// pastedError is the message of a query that is an error line as a
+// terminal prints it ("java.lang.IllegalArgumentException: Path parameter
+// …", "panic: …"), of 30 words at most.
+func pastedError(text string) (msg string, ok bool) {
+	m := errorLine.FindStringSubmatch(text)
+	if m == nil || len(strings.Fields(text)) > 30 || !errorHead(m[1]) {
+		return "", false
+	}
+	return m[2], true
 }
 
 // errorHead tells the head of an error line ("httpx.InvalidURL",

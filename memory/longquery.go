@@ -93,8 +93,14 @@ var asksForTests = regexp.MustCompile(`(?i:\btests\b|\btested\b|\btest (?:for|of
 
 // wantedKind is the kind a short question asks for: tests when it says
 // so, otherwise the code that does what it asks about. A long query (an
-// issue, a commit message) mentions tests in passing and asks about code.
+// issue, a commit message) mentions tests in passing and asks about code,
+// and so does a pasted error, whatever it names: code emits it
+// (retrofit's "IllegalArgumentException: TestService.foo: Only one HTTP
+// method is allowed").
 func wantedKind(text string) chunk.Kind {
+	if _, pasted := pastedError(text); pasted {
+		return chunk.Code
+	}
 	if asksForTests.MatchString(text) {
 		return chunk.Test
 	}

@@ -159,6 +159,8 @@ func TestWantedKind(t *testing.T) {
 		{"classify test files by each language's conventions", chunk.Code},
 		{"where are route parameters parsed", chunk.Code},
 		{"contest entries are ranked how", chunk.Code},
+		// A pasted error is emitted by code, whatever it names.
+		{"java.lang.IllegalArgumentException: TestService.foo: Only one HTTP method is allowed. Found: GET and GET.", chunk.Code},
 		// A long query mentions tests in passing; it is about code.
 		{"The upload fails with a 413 although the limit is 10MB. I tested with curl and the tests in our CI fail the same way; this started after upgrading to the latest release of the library last week and nothing else changed in our setup.", chunk.Code},
 	}
