@@ -459,7 +459,8 @@ func (p *parser) pythonFrames(start, first, indent int) int {
 	i := first
 	for {
 		t := Trace{Lang: "python", Chain: chain}
-		frameAt := -1 // the input line of the last frame
+		frameAt := -1     // the input line of the last frame
+		headless := false // the frames stop at a line that is no exception: pasted without it
 		for ; i < len(p.in); i++ {
 			l := p.text(i)
 			if m := pyFile.FindStringSubmatch(l); m != nil {
@@ -480,12 +481,20 @@ func (p *parser) pythonFrames(start, first, indent int) int {
 				}
 				continue // source lines, carets
 			}
+			if !pyExceptionLine.MatchString(trimmed) {
+				headless = true // black#2030: the frames, then the file it failed on
+				break
+			}
 			t.Type, t.Message, _ = strings.Cut(strings.TrimSpace(trimmed), ": ")
 			t.Type = strings.TrimSuffix(t.Type, ":")
 			break
 		}
 		for a, b := 0, len(t.Frames)-1; a < b; a, b = a+1, b-1 {
 			t.Frames[a], t.Frames[b] = t.Frames[b], t.Frames[a]
+		}
+		if headless {
+			p.emit(t, start, i-1)
+			return i
 		}
 		// a chain marker, then the next traceback
 		j := i + 1

@@ -109,6 +109,13 @@ func TestParseRealTraces(t *testing.T) {
 			want: []wantFrame{{0, "github.com/spf13/viper.(*Viper).getConfigFile", "", 2227}, {1, "github.com/spf13/viper.(*Viper).WatchConfig.func1", "", 450}},
 		},
 		{
+			// black#2030: frames pasted without their exception, then the
+			// file that failed.
+			name: "python frames followed by other text", text: "Log file content:\n  File \"c:\\envs\\lib\\site-packages\\black\\__init__.py\", line 6141, in assert_equivalent\n    dst_ast = parse_ast(dst)\n  File \"c:\\envs\\lib\\site-packages\\black\\__init__.py\", line 6052, in parse_ast\n    return ast27.parse(src)\nimport unittest\nfrom polymer.core import x\n",
+			repo: []string{"src/black/__init__.py"}, traces: 1, lang: "python", typ: "", msg: "", frames: 2,
+			want: []wantFrame{{0, "parse_ast", "", 6052}, {1, "assert_equivalent", "", 6141}}, // resolved with the project: resolve_test.go
+		},
+		{
 			name: "stack inside a zap JSON record", text: `{"level":"error","msg":"handler failed","stacktrace":"TypeError: x is not a function\n    at run (/srv/app/lib/cart.js:4:3)"}`,
 			repo: []string{"lib/cart.js"}, traces: 1, lang: "node", typ: "TypeError", msg: "x is not a function", frames: 1,
 			want: []wantFrame{{0, "run", "lib/cart.js", 4}},
