@@ -97,9 +97,16 @@ func setupFile(p string) bool {
 	return strings.HasPrefix(base, "_") || slices.Contains([]string{"helper", "helpers", "test_helper", "spec_helper", "testutil", "testutils", "fixtures"}, stem)
 }
 
-// setupDir: a test folder of helpers, fixtures or mocks.
+// setupDir: a test folder of helpers, fixtures, mocks or data, or one
+// inside such a folder (black's tests/data/cases holds the files its
+// tests format).
 func setupDir(d string) bool {
-	return slices.Contains([]string{"helpers", "helper", "fixtures", "__fixtures__", "mocks", "__mocks__", "support", "testdata"}, path.Base(d))
+	for _, seg := range strings.Split(d, "/") {
+		if slices.Contains([]string{"helpers", "helper", "fixtures", "__fixtures__", "mocks", "__mocks__", "support", "testdata", "data"}, seg) {
+			return true
+		}
+	}
+	return false
 }
 
 // SharedDirs counts the leading directories a and b share.

@@ -33,6 +33,9 @@ func TestTestHome(t *testing.T) {
 			"test/specs/api.spec.js"},
 		{"python: a package's __init__.py is not matched by the tests' __init__.py (black)", "src/black/__init__.py",
 			map[string][]string{"tests": {"tests/__init__.py", "tests/conftest.py", "tests/test_black.py"}}, "tests/test_black.py"},
+		{"the files a suite reads are no test's home, however many (black's tests/data/cases)", "src/black/parsing.py",
+			map[string][]string{"tests": {"tests/test_black.py", "tests/test_format.py"},
+				"tests/data/cases": {"tests/data/cases/a.py", "tests/data/cases/b.py", "tests/data/cases/c.py"}}, "tests/test_black.py"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
