@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"path"
 	"regexp"
 	"strings"
 
@@ -48,6 +49,9 @@ func frameChunk(ix *memory.Index, lang string, f Frame) (c memory.ChunkInfo, ok,
 		if c, ok := namedElsewhere(ix, qual); ok && f.File == "" {
 			return c, true, true
 		}
+		if c, ok := movedInFolder(ix, f, qual); ok {
+			return c, true, true
+		}
 		return at, atOK, false
 	}
 	return best, true, true
@@ -91,6 +95,26 @@ func namedElsewhere(ix *memory.Index, qual []string) (memory.ChunkInfo, bool) {
 	}
 	found := ix.Chunks(func(c memory.ChunkInfo) bool {
 		return c.Kind == chunk.Code && lastName(c.Symbol) == qual[len(qual)-1] && trailingMatch(strings.Split(c.Symbol, "."), qual) >= 2
+	})
+	if len(found) != 1 {
+		return memory.ChunkInfo{}, false
+	}
+	return found[0], true
+}
+
+// movedInFolder is the one code chunk of another file in the frame's
+// folder named as the frame's function, which its printed file no longer
+// defines: moved to a sibling module (black's parse_ast, printed in
+// black/__init__.py at a line past its end, lives in black/parsing.py) or,
+// in Go, to another file of the package.
+func movedInFolder(ix *memory.Index, f Frame, qual []string) (memory.ChunkInfo, bool) {
+	if len(qual) == 0 || f.Path == "" {
+		return memory.ChunkInfo{}, false
+	}
+	dir, name, need := path.Dir(f.Path), qual[len(qual)-1], min(len(qual), 2)
+	found := ix.Chunks(func(c memory.ChunkInfo) bool {
+		return c.Kind == chunk.Code && c.Path != f.Path && path.Dir(c.Path) == dir &&
+			lastName(c.Symbol) == name && trailingMatch(strings.Split(c.Symbol, "."), qual) >= need
 	})
 	if len(found) != 1 {
 		return memory.ChunkInfo{}, false

@@ -30,6 +30,13 @@ func (d *DB) stop() {
 	d.closed = true
 }
 `,
+	"db/flush.go": `package db
+
+// flush writes what the store holds.
+func (d *DB) flush() error {
+	return nil
+}
+`,
 	"pkg/settings.py": `import warnings
 
 
@@ -149,6 +156,8 @@ func TestFrameNamedFunctionOverrulesAStaleLine(t *testing.T) {
 		{"python name not in the file", py(readFile+2, "missing"), "PKey._read_file", readFile + 2, 0},
 		{"python method of a class kept whole, line elsewhere (tornado 0b86507e)", pyIn("pkg/errors.py", errHandle, "__str__"), "HTTPError", errStr, errHandle},
 		{"go method elsewhere than the line", goPanic("example.com/db/db.(*DB).stop", "8"), "db.DB.stop", 13, 8}, // its func line, past the doc comment
+		{"python function moved to a sibling module (black's parse_ast)", pyIn("pkg/errors.py", 900, "_read"), "PKey._read", read, 900},
+		{"go method moved to another file of the package", goPanic("example.com/db/db.(*DB).flush", "30"), "db.DB.flush", 4, 30},
 		{"go line agrees", goPanic("example.com/db/db.(*DB).DropAll", "8"), "db.DB.DropAll", 8, 0},
 		{"go closure of the named function", goPanic("example.com/db/db.(*DB).DropAll.func1", "14"), "db.DB.DropAll", 7, 14},
 	} {
@@ -373,5 +382,36 @@ class Decimal:
 		if f.Symbol != c.symbol || f.Line != c.line {
 			t.Errorf("printed %q: frame at %s line %d, want %s line %d\n%s", c.source, f.Symbol, f.Line, c.symbol, c.line, Markdown(out))
 		}
+	}
+}
+
+// TestTraceWithoutItsException: frames pasted without the exception line
+// (black#2030: the frames, then the file that failed) take the input's
+// error line as their message, and the answer never shows an empty one.
+func TestTraceWithoutItsException(t *testing.T) {
+	t.Parallel()
+	ix := openByNameRepo(t)
+	keys := byNameRepo["pkg/keys.py"]
+	text := "Error: INTERNAL ERROR: Black produced invalid code: invalid syntax\n\nLog file content:\n" +
+		"  File \"c:\\envs\\tools\\lib\\site-packages\\pkg\\keys.py\", line " + strconv.Itoa(lineOf(keys, "data = self._read(f)")) + ", in _read_file\n" +
+		"    data = self._read(f)\n" +
+		"  File \"c:\\envs\\tools\\lib\\site-packages\\pkg\\keys.py\", line " + strconv.Itoa(lineOf(keys, "lines = f.readlines()")) + ", in _read\n" +
+		"    lines = f.readlines()\n" +
+		"import unittest\nfrom polymer.core.exceptions import short_callstack\n"
+	out, err := Run(t.Context(), ix, Input{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Errors) == 0 || len(out.Errors[0].Frames) != 2 {
+		t.Fatalf("errors %+v, want one with 2 frames", out.Errors)
+	}
+	if e := out.Errors[0]; e.Type != "" || !strings.Contains(e.Message, "Black produced invalid code") {
+		t.Errorf("type %q, message %q: want no type and the input's error line", e.Type, e.Message)
+	}
+	if md := Markdown(out); strings.Contains(md, "``") || strings.Contains(md, "import unittest") {
+		t.Errorf("the answer shows an empty error or the pasted file as one:\n%s", md)
+	}
+	if len(out.Suspects) == 0 || out.Suspects[0].Symbol != "PKey._read" {
+		t.Errorf("suspects %+v, want PKey._read first", out.Suspects)
 	}
 }

@@ -52,7 +52,7 @@ var conditions = []condition{
 
 // conditionOf is the environment condition an error reports, if any.
 func conditionOf(e Error) (condition, bool) {
-	text := e.Type + ": " + e.Message
+	text := e.text()
 	for _, c := range conditions {
 		if c.cue.MatchString(text) {
 			return c, true

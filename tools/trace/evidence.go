@@ -121,14 +121,27 @@ func (e *evidence) doc(s *Suspect) string {
 	return strings.Join(doc, " ")
 }
 
+// lastLine is the last line of p's indexed chunks; 0 when none.
+func (e *evidence) lastLine(p string) int {
+	last := 0
+	for _, c := range e.ix.ChunksOf(p) {
+		last = max(last, c.EndLine)
+	}
+	return last
+}
+
 // history adds blame around the frame's line and the file's recent
 // commits; a line changed shortly before the newest commit scores.
 func (e *evidence) history(ctx context.Context, s *Suspect) {
 	start, end := max(1, s.Line-blameContext), s.Line+blameContext
 	if c, ok := e.ix.ChunkAt(s.Path, s.Line); ok {
 		start, end = max(start, c.StartLine), min(end, c.EndLine)
+	} else if last := e.lastLine(s.Path); last > 0 {
+		end = min(end, last)
 	}
-	if lines, err := e.hist.Blame(ctx, "", s.Path, start, end); err == nil {
+	if start > end {
+		s.Why = append(s.Why, fmt.Sprintf("no blame: line %d is past the end of %s in this checkout, which the trace's version of the code is not", s.Line, s.Path))
+	} else if lines, err := e.hist.Blame(ctx, "", s.Path, start, end); err == nil {
 		for _, b := range lines {
 			s.Blame = append(s.Blame, blameOf(b))
 			if b.Line == s.Line {

@@ -48,7 +48,7 @@ var faultKinds = []struct {
 // quotes when no error was parsed from the input.
 func hypothesize(s *Suspect, errs []Error, failure string, rank int, testsByDir map[string][]string) {
 	e := errorOf(s, errs)
-	msg := strings.TrimSpace(e.Type + ": " + e.Message)
+	msg := strings.TrimSpace(e.text())
 	if e.Type == "" && e.Message == "" {
 		msg = excerpt(failure, 200)
 	}

@@ -45,7 +45,9 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	paths := indexedPaths(ix)
 	proj := stack.ReadProject(ix.Repo(), paths)
 	out.Notes = append(out.Notes, stack.NewResolver(paths).WithProject(proj).Resolve(traces)...)
+	lines := strings.Split(text, "\n")
 	out.Errors = distinct(ix, traces)
+	withoutException(out.Errors, lines)
 	markEnvironment(out.Errors)
 	if n := builtFrames(out.Errors); n > 0 {
 		out.Notes = append(out.Notes, fmt.Sprintf("%d frame(s) are in a build of this repository's own package (a bundle the checkout does not hold); they are placed by their function's name (printed_line keeps the bundle's line)", n))
@@ -53,7 +55,6 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 	if n := movedFrames(out.Errors); n > 0 {
 		out.Notes = append(out.Notes, fmt.Sprintf("%d frame(s) name a function that this checkout has elsewhere than the printed line: the trace comes from another version of the code; they are placed by the function's name (printed_line keeps the line printed)", n))
 	}
-	lines := strings.Split(text, "\n")
 	out.Reproduction = reproduction(lines, traces)
 	out.BeforeFailure = precursors(ix, failureTimes(lines, traces))
 	ld.finish(ctx, ix, lines, traces, &out) // window, request IDs, timeline
@@ -378,14 +379,16 @@ func firstAppBelowLibrary(frames []Frame) bool {
 }
 
 func label(e Error) string {
-	s := e.Type
-	if e.Message != "" {
-		if s != "" {
-			s += ": "
-		}
-		s += e.Message
+	return "`" + excerpt(e.text(), 80) + "`"
+}
+
+// text is the error as a runtime prints it: "Type: message", or either
+// alone.
+func (e Error) text() string {
+	if e.Type == "" || e.Message == "" {
+		return e.Type + e.Message
 	}
-	return "`" + excerpt(s, 80) + "`"
+	return e.Type + ": " + e.Message
 }
 
 // excerpt cuts s to at most n bytes, at a rune boundary, marking the cut.
@@ -434,6 +437,17 @@ func headline(errs []Error) string {
 		return strings.TrimSpace(e.Type + " " + e.Message)
 	}
 	return ""
+}
+
+// withoutException gives a trace pasted without its exception line (black
+// #2030: the frames, then the file that failed) the input's first line
+// that sounds like a failure as its message.
+func withoutException(errs []Error, lines []string) {
+	for i := range errs {
+		if errs[i].Type == "" && errs[i].Message == "" {
+			errs[i].Message = failureText(lines, nil)
+		}
+	}
 }
 
 // failureText picks what to search for when the trace does not help: the

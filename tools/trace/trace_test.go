@@ -268,3 +268,22 @@ func TestRustUnitTestsAreTestsAndReadable(t *testing.T) {
 		}
 	}
 }
+
+// TestLinePastTheEndOfTheFile: a frame that stays at a line the checkout's
+// file does not reach says so, rather than passing on git's refusal.
+func TestLinePastTheEndOfTheFile(t *testing.T) {
+	t.Parallel()
+	ix, _ := openShop(t)
+	text := "panic: boom\n\ngoroutine 1 [running]:\nexample.com/shop/internal/auth.(*Service).gone(...)\n\t/src/shop/internal/auth/service.go:5000 +0x26\n"
+	out, err := Run(t.Context(), ix, Input{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Suspects) == 0 || out.Suspects[0].Path != "internal/auth/service.go" {
+		t.Fatalf("suspects %+v, want internal/auth/service.go first", out.Suspects)
+	}
+	why := strings.Join(out.Suspects[0].Why, "; ")
+	if !strings.Contains(why, "past the end of internal/auth/service.go") || strings.Contains(why, "exit status") {
+		t.Errorf("why: %s", why)
+	}
+}
