@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"strings"
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/resources"
@@ -16,18 +17,19 @@ func changelogCommand(stdout, stderr io.Writer) *command {
 	return toolCommand(changelog.Tool, toolFace[changelog.Input, changelog.Output]{
 		name:    "changelog",
 		summary: "Write the changelog between two revisions from git history (what generate_changelog answers).",
-		usage:   "[--since REV] [--until REV] [flags]",
+		usage:   "[SINCE [UNTIL] | SINCE..UNTIL] [--since REV] [--until REV] [flags]",
 		details: `
 Conventional Commits go to Keep a Changelog sections (breaking changes first); other commits are
 classified by their first word or listed under "Other changes"; merge commits are left out. The
 index links requirement IDs (FR-012) to the specs that define them: it is synced first unless
---no-sync.`,
+--no-sync. The revisions may also be given as arguments, as git log takes them:
+'devai changelog v1.2.0 v1.3.0' or 'devai changelog v1.2.0..v1.3.0'.`,
 		flags: func(fs *flag.FlagSet, _ *callOptions) {
 			fs.StringVar(&format, "format", "markdown", "markdown or json (json is what --json prints: the tool's structured output)")
 		},
-		args: func(r *commandRun, args []string, _ *changelog.Input) error {
-			if len(args) > 0 {
-				return usagef("unexpected arguments %q: pass revisions with --since and --until", args)
+		args: func(r *commandRun, args []string, in *changelog.Input) error {
+			if err := revisionArgs(args, in); err != nil {
+				return err
 			}
 			switch format {
 			case "markdown", "md":
@@ -39,6 +41,30 @@ index links requirement IDs (FR-012) to the specs that define them: it is synced
 			return nil
 		},
 	}, nil, stdout, stderr)
+}
+
+// revisionArgs reads the range as arguments: SINCE, SINCE UNTIL or
+// SINCE..UNTIL, each side also settable by --since and --until, not both.
+func revisionArgs(args []string, in *changelog.Input) error {
+	if len(args) == 1 {
+		if since, until, ok := strings.Cut(args[0], ".."); ok {
+			args = []string{since, until}
+		}
+	}
+	if len(args) > 2 {
+		return usagef("unexpected arguments %q: give at most two revisions, SINCE and UNTIL (or SINCE..UNTIL)", args)
+	}
+	for i, flagName := range []string{"--since", "--until"} {
+		if i >= len(args) || args[i] == "" {
+			continue
+		}
+		field := []*string{&in.Since, &in.Until}[i]
+		if *field != "" && *field != args[i] {
+			return usagef("%s %q and the argument %q name two revisions: give one", flagName, *field, args[i])
+		}
+		*field = args[i]
+	}
+	return nil
 }
 
 // changelogWriter serves devai://changelog: generate_changelog with its

@@ -34,7 +34,12 @@ func TestChangelogCommand(t *testing.T) {
 		{"json", []string{"--format", "json", "--since", commits[fixture.CommitTests]}, 0, []string{`"title": "Unreleased"`, `"commits": 2`}},
 		{"unknown revision", []string{"--since", "v42"}, 2, []string{`since "v42" is not a revision`}},
 		{"bad format", []string{"--format", "yaml"}, 2, []string{"use markdown or json"}},
-		{"stray argument", []string{"v0.1.0"}, 2, []string{"pass revisions with --since and --until"}},
+		{"since as an argument", []string{commits[fixture.CommitTests]}, 0, []string{"## [Unreleased]"}},
+		{"a release as arguments", []string{"", "v0.1.0"}, 0, []string{"## [v0.1.0] - 2026-11-06"}},
+		{"a range as git writes it", []string{commits[fixture.CommitTests] + "..HEAD", "--format", "json"}, 0, []string{`"commits": 2`}},
+		{"three arguments", []string{"a", "b", "c"}, 2, []string{"at most two revisions"}},
+		{"an argument and a flag disagree", []string{"v0.1.0", "--since", "v0.2.0"}, 2, []string{"name two revisions"}},
+		{"option as an argument", []string{"--", "--output=" + victim + "..HEAD"}, 2, []string{"is not a revision"}},
 		{"option as since", []string{"--since=--output=" + victim}, 2, []string{"is not a revision"}},
 		{"option as until", []string{"--until", "--output=" + victim}, 2, []string{"is not a revision"}},
 	}
