@@ -18,13 +18,15 @@ const NewSuffix = " (new)"
 // p wins (tests/test_x.py for src/pkg/x.py, or a mirrored tree's
 // test/unit/adapters/http.js for lib/adapters/http.js) and, among equally
 // close ones, the directory with the most tests; a folder of helpers or
-// fixtures comes last. "" when the repository has no test at all and p is
-// not Go.
+// fixtures comes last. Only tests in p's language family count (a
+// website's script.js has no home in a Java suite). "" when the repository
+// has no such test and p is not Go.
 func TestHome(p string, testsByDir map[string][]string) string {
 	dir := path.Dir(p)
 	ext := path.Ext(p)
 	stem := strings.TrimSuffix(path.Base(p), ext)
 	own := []string{stem + "_test" + ext, "test_" + stem + ext, stem + ".test" + ext, stem + ".spec" + ext, stem + "Test" + ext}
+	testsByDir = inFamilyOf(ext, testsByDir)
 	if files := testsByDir[dir]; len(files) > 0 {
 		for _, f := range files {
 			if slices.Contains(own, path.Base(f)) {
@@ -65,6 +67,35 @@ func TestHome(p string, testsByDir map[string][]string) string {
 		}
 	}
 	return best
+}
+
+// languageFamily groups the extensions whose code one suite can test.
+var languageFamily = map[string]string{
+	".js": "js", ".jsx": "js", ".mjs": "js", ".cjs": "js", ".ts": "js", ".tsx": "js", ".mts": "js", ".cts": "js", ".vue": "js", ".svelte": "js",
+	".java": "jvm", ".kt": "jvm", ".kts": "jvm", ".scala": "jvm", ".groovy": "jvm",
+	".py": "py", ".pyi": "py",
+	".c": "c", ".h": "c", ".cc": "c", ".cpp": "c", ".cxx": "c", ".hpp": "c",
+}
+
+func familyOf(ext string) string {
+	if f, ok := languageFamily[ext]; ok {
+		return f
+	}
+	return ext
+}
+
+// inFamilyOf keeps the test files of ext's language family.
+func inFamilyOf(ext string, testsByDir map[string][]string) map[string][]string {
+	want := familyOf(ext)
+	out := make(map[string][]string, len(testsByDir))
+	for d, files := range testsByDir {
+		for _, f := range files {
+			if familyOf(path.Ext(f)) == want {
+				out[d] = append(out[d], f)
+			}
+		}
+	}
+	return out
 }
 
 // firstTest is the first of a folder's test files (sorted) that holds

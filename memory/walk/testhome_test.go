@@ -36,6 +36,10 @@ func TestTestHome(t *testing.T) {
 		{"the files a suite reads are no test's home, however many (black's tests/data/cases)", "src/black/parsing.py",
 			map[string][]string{"tests": {"tests/test_black.py", "tests/test_format.py"},
 				"tests/data/cases": {"tests/data/cases/a.py", "tests/data/cases/b.py", "tests/data/cases/c.py"}}, "tests/test_black.py"},
+		{"a test of another language is no home (retrofit's website script.js)", "website/1.x/script.js",
+			map[string][]string{"retrofit/src/test/java/retrofit2": {"retrofit/src/test/java/retrofit2/RetrofitTest.java"}}, ""},
+		{"typescript and javascript share a suite", "src/index.ts",
+			map[string][]string{"test": {"test/index.test.js"}}, "test/index.test.js"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,6 +32,7 @@ type analysis struct {
 	codeFiles map[string]bool
 
 	testFilesByDir map[string][]string // directory → its test files
+	testHomes      map[string]string   // file → walk.TestHome, as asked
 	cov            *coverageSet
 	churn          map[string]int // repo-relative path → recent commits
 	src            map[string][]string
@@ -238,7 +239,14 @@ func (a *analysis) text(p string, start, end int) string {
 
 // nearestTestFile is where a test for p belongs (walk.TestHome).
 func (a *analysis) nearestTestFile(p string) string {
-	return walk.TestHome(p, a.testFilesByDir)
+	if home, ok := a.testHomes[p]; ok {
+		return home
+	}
+	if a.testHomes == nil {
+		a.testHomes = map[string]string{}
+	}
+	a.testHomes[p] = walk.TestHome(p, a.testFilesByDir)
+	return a.testHomes[p]
 }
 
 // tally counts something at path p in the project's summary and, when p is

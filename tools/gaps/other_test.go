@@ -134,3 +134,34 @@ func TestConstructorsTestedThroughTheirClass(t *testing.T) {
 		t.Errorf("Zone.constructor: no test reaches Zone, want a gap (all: %v)", keys(gaps))
 	}
 }
+
+// TestExamplesAndOtherLanguagesAreNoGapsHomes: code in a folder of usage
+// examples is no gap (retrofit's samples/ Crawler ranked among its
+// riskiest), and a gap's test never belongs in a suite of another language
+// (retrofit's website script.js was sent to a Java test).
+func TestExamplesAndOtherLanguagesAreNoGapsHomes(t *testing.T) {
+	t.Parallel()
+	body := strings.Repeat("    if (x > 1) { x = x - 1; }\n", 12)
+	pad := "  public int other(int x) {\n" + strings.Repeat("    x = x + 1;\n", 90) + "    return x;\n  }\n"
+	dir := writeFiles(t, map[string]string{
+		"src/main/java/lib/Parser.java":         "package lib;\n\npublic class Parser {\n  public int parse(int x) {\n" + body + "    return x;\n  }\n" + pad + "}\n",
+		"src/test/java/lib/ParserTest.java":     "package lib;\n\nclass ParserTest {\n  @Test void parses() { assertEquals(1, new Parser().parse(1)); }\n}\n",
+		"src/main/java/lib/Cache.java":          "package lib;\n\npublic class Cache {\n  public int evict(int x) {\n" + body + "    return x;\n  }\n" + pad + "}\n",
+		"samples/src/main/java/ex/Crawler.java": "package ex;\n\npublic class Crawler {\n  public int crawlPage(int x) {\n" + body + "    return x;\n  }\n" + pad + "}\n",
+		"website/script.js":                     "function updateTabs(x) {\n" + strings.Repeat("  if (x > 1) { x = x - 1 }\n", 14) + "  return x\n}\n",
+	})
+	out, err := Run(context.Background(), openIndex(t, dir), Input{Limit: 50}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaps := byKey(out)
+	if _, ok := gaps["untested Crawler.crawlPage"]; ok {
+		t.Errorf("a sample's method is a gap (all: %v)", keys(gaps))
+	}
+	if g, ok := gaps["untested Cache.evict"]; !ok || !strings.HasSuffix(g.NearestTestFile, ".java") {
+		t.Errorf("Cache.evict: %+v (all: %v)", g, keys(gaps))
+	}
+	if g, ok := gaps["untested updateTabs"]; !ok || strings.HasSuffix(g.NearestTestFile, ".java") {
+		t.Errorf("updateTabs: %+v, want a gap whose test is not in a Java file", g)
+	}
+}
