@@ -102,6 +102,32 @@ func (v *verifier) ok(uri string) bool {
 // negation marks a sentence that limits or denies behaviour.
 var negation = regexp.MustCompile(`(?i)\b(not|no|never|without|cannot|can't|don't|doesn't|isn't|aren't|won't|shan't|neither|nor|only)\b`)
 
+// negationScope is how many words after a negation it governs.
+const negationScope = 5
+
+// negatesRequest reports whether a negation in text governs one of the
+// request's terms: "login attempts are not rate limited" denies a request
+// to rate limit logins; viper's "… can read an update to a config file
+// while running and not miss a beat" denies nothing about reading config.
+func (g *grounding) negatesRequest(text string) bool {
+	want := map[string]bool{}
+	for _, s := range g.stems {
+		want[s] = true
+	}
+	ws := words(text)
+	for i, w := range ws {
+		if !negation.MatchString(w) && w != "t" { // "t": what words leaves of don't, can't, isn't
+			continue
+		}
+		for _, next := range ws[i+1 : min(len(ws), i+1+negationScope)] {
+			if want[stem(next)] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // reqLine finds a requirement stated on a list item: "- **FR-008** WHEN …".
 var reqLine = regexp.MustCompile(`^\s*[-*]?\s*\**((?:FR|NFR|REQ|SR|UR)(?:-[A-Z][A-Z0-9]*)*-\d+)\**:?\s*(.*)$`)
 
@@ -158,7 +184,7 @@ func (g *grounding) judgeSentences(v *verifier, h memory.Hit, text string, rel *
 	for _, s := range sentences(text, h.StartLine) {
 		ov := overlap(g.stems, stemSet(s.text))
 		switch {
-		case ov >= 0.5 && negation.MatchString(s.text) && !strings.Contains(strings.ToLower(s.text), "shall not"):
+		case ov >= 0.5 && g.negatesRequest(s.text) && !strings.Contains(strings.ToLower(s.text), "shall not"):
 			uri := chunk.URI(chunk.Spec, pathOf(h.URI), s.start, s.end)
 			if v.ok(uri) {
 				rel.Relation, rel.Quote, rel.URI = RelContradiction, s.text, uri

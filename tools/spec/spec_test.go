@@ -523,3 +523,19 @@ func TestOwnTestFileFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestNegationMustGovernTheRequest: a sentence is a contradiction only when
+// its negation governs a term of the request.
+func TestNegationMustGovernTheRequest(t *testing.T) {
+	g := &grounding{stems: contentStems("Let users read the config file from an io/fs.FS instead of the OS filesystem")}
+	for text, want := range map[string]bool{
+		"Viper powered applications can read an update to a config file while running and not miss a beat.": false,
+		"Viper does not read config files from an embedded filesystem.":                                     true,
+		"Config files can't be read from anything but the OS.":                                              true, // a limit
+		"You can't read config files from an fs.FS.":                                                        true,
+	} {
+		if got := g.negatesRequest(text); got != want {
+			t.Errorf("negatesRequest(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
