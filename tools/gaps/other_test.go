@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/fixture"
 )
 
@@ -163,5 +164,35 @@ func TestExamplesAndOtherLanguagesAreNoGapsHomes(t *testing.T) {
 	}
 	if g, ok := gaps["untested updateTabs"]; !ok || strings.HasSuffix(g.NearestTestFile, ".java") {
 		t.Errorf("updateTabs: %+v, want a gap whose test is not in a Java file", g)
+	}
+}
+
+// TestOverrideCalledInItsOwnTestFile: a test that calls an implementation
+// through its interface (retrofit's RxJavaCallAdapterFactory.get, called on
+// a CallAdapter.Factory variable) tests it when the call is in the class's
+// own test file; a method that overrides nothing, or that no test file of
+// its class calls, is not taken for tested.
+func TestOverrideCalledInItsOwnTestFile(t *testing.T) {
+	impl := "public final class RxJavaCallAdapterFactory extends CallAdapter.Factory {\n  @Override\n  public CallAdapter<?, ?> get(Type t) {\n    return null;\n  }\n\n  public Scheduler scheduler() {\n    return null;\n  }\n\n  @Override public void close() {}\n}"
+	a := &analysis{
+		testFilesByDir: map[string][]string{"src/test/java/rx": {"src/test/java/rx/RxJavaCallAdapterFactoryTest.java"}},
+		src: map[string][]string{
+			"src/main/java/rx/RxJavaCallAdapterFactory.java":     strings.Split(impl, "\n"),
+			"src/test/java/rx/RxJavaCallAdapterFactoryTest.java": strings.Split("class RxJavaCallAdapterFactoryTest {\n  private final CallAdapter.Factory factory = RxJavaCallAdapterFactory.create();\n  @Test public void nonRxJavaTypeReturnsNull() {\n    assertThat(factory.get(String.class)).isNull();\n    factory.scheduler();\n  }\n}", "\n"),
+		},
+	}
+	for _, c := range []struct {
+		symbol     string
+		start, end int
+		want       bool
+	}{
+		{"RxJavaCallAdapterFactory.get", 2, 5, true},
+		{"RxJavaCallAdapterFactory.scheduler", 7, 9, false}, // called, but overrides nothing: the graph decides
+		{"RxJavaCallAdapterFactory.close", 11, 11, false},   // overrides, but its test file never calls it
+	} {
+		ch := memory.ChunkInfo{Symbol: c.symbol, Path: "src/main/java/rx/RxJavaCallAdapterFactory.java", StartLine: c.start, EndLine: c.end}
+		if got := a.calledInOwnTestFile(ch); got != c.want {
+			t.Errorf("%s: calledInOwnTestFile = %v, want %v", c.symbol, got, c.want)
+		}
 	}
 }

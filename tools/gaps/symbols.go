@@ -78,6 +78,9 @@ func (a *analysis) symbolGaps() []Gap {
 			tests = testsFor(typ)
 			reach[c.Symbol] = reach[c.Symbol] || reach[typ]
 		}
+		if len(tests) == 0 && !reach[c.Symbol] && a.calledInOwnTestFile(c) {
+			reach[c.Symbol] = true
+		}
 		cov := a.coverageOf(c.Path, c.StartLine, c.EndLine, c.Language)
 		a.tally(c.Path, func(s *Summary) { s.Symbols++ })
 		switch {
