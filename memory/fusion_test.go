@@ -22,19 +22,10 @@ func TestLongExactCut(t *testing.T) {
 		"at once, with no delay at all. The backoff in upload/retry.go seems to return zero for the first retry, so every " +
 		"client retries together and the server sees a burst of requests."
 	short := "\"upload failed, retrying\" comes too often"
-	for _, c := range []struct {
-		cut               float64
-		issueFirst, short string
-	}{
-		{0, "upload/log.go", "upload/log.go"},
-		{0.75, "upload/retry.go", "upload/log.go"},
-	} {
-		w := DefaultWeights
-		w.LongExactCut = c.cut
-		label := fmt.Sprintf("cut %g", c.cut)
-		wantFirstFile(t, repo, w, issue, c.issueFirst, label+", issue")
-		wantFirstFile(t, repo, w, short, c.short, label+", short query")
-	}
+	weightDecides(t, repo, "long-exact-cut", []string{issue, short}, map[float64][]string{
+		0:    {"upload/log.go", "upload/log.go"},
+		0.75: {"upload/retry.go", "upload/log.go"},
+	})
 }
 
 // wantFirstFile checks the first file a text search with weights w finds
@@ -114,19 +105,10 @@ func TestNonCodeWeight(t *testing.T) {
 		"gofmt issues are still reported as not gofmt-ed with -s. Run on this file with simplify false and the linter " +
 		"still complains about simplify, so the setting is ignored when the reports are made."
 	short := "example configuration of gofmt simplify"
-	for _, c := range []struct {
-		nonCode           float64
-		issueFirst, short string
-	}{
-		{0, ".golangci.example.yml", ".golangci.example.yml"},
-		{0.5, "lint/format.go", ".golangci.example.yml"},
-	} {
-		w := DefaultWeights
-		w.NonCode = c.nonCode
-		label := fmt.Sprintf("non-code %g", c.nonCode)
-		wantFirstFile(t, repo, w, issue, c.issueFirst, label+", issue")
-		wantFirstFile(t, repo, w, short, c.short, label+", short query")
-	}
+	weightDecides(t, repo, "non-code", []string{issue, short}, map[float64][]string{
+		0:   {".golangci.example.yml", ".golangci.example.yml"},
+		0.5: {"lint/format.go", ".golangci.example.yml"},
+	})
 }
 
 // TestExamplesWeight: a question about what the code does finds the code
@@ -140,18 +122,24 @@ func TestExamplesWeight(t *testing.T) {
 	})
 	question := "what happens when the request body is over the limit"
 	asked := "example that buffers the request body over the limit"
-	for _, c := range []struct {
-		examples                float64
-		questionFirst, askedFor string
-	}{
-		{0, "examples/consume-body/src/main.rs", "examples/consume-body/src/main.rs"},
-		{0.5, "src/limit.rs", "examples/consume-body/src/main.rs"},
-	} {
+	weightDecides(t, repo, "examples", []string{question, asked}, map[float64][]string{
+		0:   {"examples/consume-body/src/main.rs", "examples/consume-body/src/main.rs"},
+		0.5: {"src/limit.rs", "examples/consume-body/src/main.rs"},
+	})
+}
+
+// weightDecides checks, for each value of one weight (the others at their
+// defaults), the file each query finds first.
+func weightDecides(t *testing.T, repo, weight string, queries []string, firstAt map[float64][]string) {
+	t.Helper()
+	for v, firsts := range firstAt {
 		w := DefaultWeights
-		w.Examples = c.examples
-		label := fmt.Sprintf("examples %g", c.examples)
-		wantFirstFile(t, repo, w, question, c.questionFirst, label+", question")
-		wantFirstFile(t, repo, w, asked, c.askedFor, label+", asking for an example")
+		if err := w.Set(weight, v); err != nil {
+			t.Fatal(err)
+		}
+		for i, q := range queries {
+			wantFirstFile(t, repo, w, q, firsts[i], fmt.Sprintf("%s %g, query %d", weight, v, i+1))
+		}
 	}
 }
 
