@@ -15,7 +15,7 @@ import (
 // copy is still not the team's code). They are compared with the
 // lower-cased path, so C:/Program Files/Go/src/runtime/ is one too.
 var libraryMarks = []string{
-	"/site-packages/", "/dist-packages/", "/pkg/mod/", "/vendor/", "/node_modules/", ".egg/",
+	"/site-packages/", "/dist-packages/", "/pkg/mod/", "/vendor/", "/_vendor/", "/node_modules/", ".egg/",
 	"/usr/lib/python", "/usr/local/lib/python", "/rustc/", "cargo/registry/", "cargo/git/", "/.rustup/",
 	"/usr/local/go/src/", "/usr/lib/go", "/go/src/runtime/", "$goroot/", "node:", "<frozen ", "<anonymous>",
 	"/lib/python3", "/lib/python2", "java.base/", "jdk.internal", "webpack/bootstrap", "/internal/modules/cjs/",

@@ -407,3 +407,20 @@ func writeFiles(t *testing.T, dir string, files map[string]string) []string {
 	}
 	return paths
 }
+
+// TestIsLibrary: a repository path is third-party code when it lies in a
+// vendored copy (Go's vendor/, pip's and setuptools' _vendor/) or an
+// installed package.
+func TestIsLibrary(t *testing.T) {
+	for p, want := range map[string]bool{
+		"src/pip/_vendor/distlib/_backport/tarfile.py": true,
+		"vendor/github.com/org/dep/dep.go":             true,
+		"web/node_modules/left-pad/index.js":           true,
+		"src/pip/_internal/utils/misc.py":              false,
+		"internal/vendorlist/list.go":                  false,
+	} {
+		if got := IsLibrary(p); got != want {
+			t.Errorf("IsLibrary(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
