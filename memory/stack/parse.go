@@ -21,7 +21,7 @@ var (
 	raceSection  = regexp.MustCompile(`^(?:(?:Previous )?(?:[Rr]ead|[Ww]rite|[Aa]tomic read|[Aa]tomic write) at 0x[0-9a-f]+ by .*|Goroutine \d+ \([^)]*\) created at):$`)
 	pyFile       = regexp.MustCompile(`^\s*(?:\|\s*)?File "(.+)", line (\d+), in (.+)$`)
 	pyChain      = regexp.MustCompile(`^(The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)$`)
-	javaFrame    = regexp.MustCompile(`^\s+at ([\w$.<>/@\-]+)\(([^:()]*)(?::(\d+))?\)$`)
+	javaFrame    = regexp.MustCompile(`^\s*at ([\w$.<>/@\-]+)\(([^:()]*)(?::(\d+))?\)$`)
 	javaMore     = regexp.MustCompile(`^\s+\.\.\. \d+ (?:more|common frames omitted)$`)
 	nodeFrame    = regexp.MustCompile(`^\s+at (?:(.+?) \()?((?:file://|node:|/|[A-Za-z]:\\|\.{1,2}/|[\w@])[^()]*?):(\d+):(\d+)\)?$`)
 	nodeNative   = regexp.MustCompile(`^\s+at (.+?) \((?:<anonymous>|native)\)$`)

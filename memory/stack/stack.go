@@ -80,6 +80,20 @@ func Parse(text string) []Trace {
 // dropping Go receivers' pointer marks, closure suffixes and generics, Java
 // packages and Rust crate paths. It is a hint for display and matching; the
 // index's chunk at the frame's line is the authority.
+// javaClass is a JVM class name as the chunker names it: a nested class
+// after its outer one (Retrofit$Builder → Retrofit.Builder), anonymous
+// classes and lambdas (Foo$1, Foo$$Lambda$12) left to their outer class.
+func javaClass(binary string) string {
+	var kept []string
+	for _, part := range strings.Split(binary, "$") {
+		if part == "" || part[0] >= '0' && part[0] <= '9' || strings.HasPrefix(part, "Lambda") || strings.HasPrefix(part, "lambda") {
+			continue
+		}
+		kept = append(kept, part)
+	}
+	return strings.Join(kept, ".")
+}
+
 func Symbol(lang, fn string) string {
 	switch lang {
 	case "go":
@@ -93,16 +107,12 @@ func Symbol(lang, fn string) string {
 		}
 		return strings.Join(parts, ".")
 	case "java":
-		if i := strings.LastIndexByte(fn, '/'); i >= 0 {
-			fn = fn[i+1:]
+		if i := strings.IndexByte(fn, '/'); i >= 0 && !strings.Contains(fn[:i], "$") {
+			fn = strings.TrimLeft(fn[i:], "/") // the module: app//, java.base/
 		}
 		parts := strings.Split(fn, ".")
 		if len(parts) >= 2 {
-			cls := parts[len(parts)-2]
-			if j := strings.IndexByte(cls, '$'); j >= 0 {
-				cls = cls[:j]
-			}
-			return cls + "." + parts[len(parts)-1]
+			return javaClass(parts[len(parts)-2]) + "." + parts[len(parts)-1]
 		}
 		return fn
 	case "rust":

@@ -116,6 +116,13 @@ func TestParseRealTraces(t *testing.T) {
 			want: []wantFrame{{0, "parse_ast", "", 6052}, {1, "assert_equivalent", "", 6141}}, // resolved with the project: resolve_test.go
 		},
 		{
+			// An Android crash pasted into an issue: the first frame flush
+			// left, the others indented by logcat's column.
+			name: "java frames flush left", text: "java.lang.IllegalArgumentException: Illegal URL: \nat retrofit2.Retrofit$Builder.baseUrl(Retrofit.java:437)\n                                                                  at com.shuf.phone.OpenVBX.getApiInstance(OpenVBX.java:110)\n",
+			repo: []string{"retrofit/src/main/java/retrofit2/Retrofit.java"}, traces: 1, lang: "java", typ: "java.lang.IllegalArgumentException", msg: "Illegal URL:", frames: 2,
+			want: []wantFrame{{0, "retrofit2.Retrofit$Builder.baseUrl", "retrofit/src/main/java/retrofit2/Retrofit.java", 437}},
+		},
+		{
 			name: "stack inside a zap JSON record", text: `{"level":"error","msg":"handler failed","stacktrace":"TypeError: x is not a function\n    at run (/srv/app/lib/cart.js:4:3)"}`,
 			repo: []string{"lib/cart.js"}, traces: 1, lang: "node", typ: "TypeError", msg: "x is not a function", frames: 1,
 			want: []wantFrame{{0, "run", "lib/cart.js", 4}},
@@ -186,7 +193,10 @@ func TestSymbol(t *testing.T) {
 		{"go", "example.com/shop/internal/auth.(*Service).recordLastSeen", "auth.Service.recordLastSeen"},
 		{"go", "example.com/shop/internal/sessions.(*Janitor).Run.func1", "sessions.Janitor.Run"},
 		{"go", "main.run", "main.run"},
-		{"java", "app//com.acme.orders.OrderService$Line.place", "OrderService.place"},
+		{"java", "app//com.acme.orders.OrderService$Line.place", "OrderService.Line.place"},
+		{"java", "retrofit2.Retrofit$Builder.baseUrl", "Retrofit.Builder.baseUrl"},
+		{"java", "com.shuf.phone.LoginActivity1$1.onClick", "LoginActivity1.onClick"},
+		{"java", "com.acme.Main$$Lambda$12/0x0000000800c0b448.run", "Main.run"},
 		{"rust", "rustapp::config::load", "config.load"},
 		{"rust", "<rustfmt_nightly::visitor::FmtVisitor>::format_missing_indent", "FmtVisitor.format_missing_indent"},
 		{"rust", "<rustfmt_nightly::lists::ListItems<'a, I, F1, F2, F3> as core::iter::iterator::Iterator>::next", "ListItems.next"},
