@@ -69,7 +69,7 @@ func otherCallers(ix *memory.Index, errs []Error, cands []Suspect) []Suspect {
 		for _, target := range targets {
 			for _, caller := range g.Callers(target) {
 				key := caller.Path + " " + caller.ID
-				if caller.Test || inTrace[caller.ID] || seen[key] || added == maxOtherCallers {
+				if caller.Test || isTestPath(caller.Path) || inTrace[caller.ID] || seen[key] || added == maxOtherCallers {
 					continue
 				}
 				seen[key] = true

@@ -89,3 +89,36 @@ func main() {
 		t.Fatalf("ranks %v\n%s\n%s", rank, crash, Markdown(out))
 	}
 }
+
+// TestOtherCallersLeaveOutTests: the other callers of the failing function
+// are leads in the code, never a test file's set-up (retrofit's tests call
+// Retrofit.Builder.baseUrl in their setUp methods).
+func TestOtherCallersLeaveOutTests(t *testing.T) {
+	t.Parallel()
+	pad := func(name string) string {
+		return "\n  public int " + name + "(int x) {\n" + strings.Repeat("    x = x + 1;\n", 90) + "    return x;\n  }\n"
+	}
+	ix := openFiles(t, map[string]string{
+		"src/main/java/lib/Retrofit.java":     "package lib;\n\npublic final class Retrofit {\n  public static final class Builder {\n    public Builder baseUrl(String url) {\n      if (url.isEmpty()) throw new IllegalArgumentException(\"Illegal URL: \" + url);\n      return this;\n    }\n" + pad("size") + "  }\n}\n",
+		"src/main/java/lib/Client.java":       "package lib;\n\npublic final class Client {\n  public Retrofit.Builder make(String url) {\n    return new Retrofit.Builder().baseUrl(url);\n  }\n" + pad("other") + "}\n",
+		"src/test/java/lib/RetrofitTest.java": "package lib;\n\nclass RetrofitTest {\n  @Before public void setUp() {\n    new Retrofit.Builder().baseUrl(\"http://a/\");\n  }\n" + pad("helper") + "\n  @Test public void works() {}\n}\n",
+	})
+	text := "java.lang.IllegalArgumentException: Illegal URL: \nat lib.Retrofit$Builder.baseUrl(Retrofit.java:6)\n    at com.app.Main.main(Main.java:3)\n"
+	out, err := Run(t.Context(), ix, Input{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Suspects) == 0 || out.Suspects[0].Symbol != "Retrofit.Builder.baseUrl" {
+		t.Fatalf("suspects %+v, want Retrofit.Builder.baseUrl first", out.Suspects)
+	}
+	lead := false
+	for _, s := range out.Suspects {
+		lead = lead || s.Symbol == "Client.make"
+		if strings.Contains(s.Path, "/test/") {
+			t.Errorf("a test file's code is a suspect: %s %s (%s)", s.Path, s.Symbol, strings.Join(s.Why, "; "))
+		}
+	}
+	if !lead {
+		t.Errorf("Client.make, the other caller, is no suspect: %+v", out.Suspects)
+	}
+}
