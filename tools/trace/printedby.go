@@ -38,10 +38,14 @@ const (
 	maxValueChunks     = 3
 	minValueLen        = 4 // a shorter quoted value is a letter or a word spelled everywhere
 	weightPrinted      = 0.8
-	minPrintedFixed    = 16 // fixed characters a literal needs to be a lead
-	printedFull        = 40 // fixed characters of a lead at full weight
-	maxPrintedChunks   = 6  // a text printed in more chunks is no lead
-	maxPrinted         = 4
+	// printedBesideFrames scales the code that prints the message when
+	// the trace has frames in the repository's code: a lead below the
+	// first frames.
+	printedBesideFrames = 0.5
+	minPrintedFixed     = 16 // fixed characters a literal needs to be a lead
+	printedFull         = 40 // fixed characters of a lead at full weight
+	maxPrintedChunks    = 6  // a text printed in more chunks is no lead
+	maxPrinted          = 4
 )
 
 var (

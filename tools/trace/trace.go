@@ -81,6 +81,14 @@ func RunWith(ctx context.Context, ix *memory.Index, in Input, maxBytes int64) (O
 		printed = printedBy(ix, failureText(lines, out.Errors), len(out.Errors) == 0)
 		printed = append(printed, producersOf(ix, printed)...)
 		commands = commandLeads(ix, proj, lines)
+	} else {
+		// The frames lead, but the message may come from elsewhere: a
+		// Rust panic reports its #[track_caller] caller's line, a
+		// release's line no longer holds what it held.
+		printed = printedBy(ix, failureText(lines, out.Errors), false)
+		for i := range printed {
+			printed[i].Score *= printedBesideFrames
+		}
 	}
 	if len(cands) == 0 {
 		query := failureText(lines, out.Errors)
