@@ -82,18 +82,23 @@ func exactNeedles(text string) []needle {
 	if msg, ok := pastedError(text); ok {
 		add(needle{text: msg, message: true})
 	}
+	quotedValue := false // a quoted part that is no identifier: a value a message may quote
 	for _, m := range quotedString.FindAllStringSubmatch(text, -1) {
 		for _, g := range m[1:] {
 			if g = strings.TrimSpace(strings.TrimSuffix(g, "()")); g != "" {
-				add(needle{text: g, ident: wordLike.FindString(g) == g})
+				ident := wordLike.FindString(g) == g
+				quotedValue = quotedValue || !ident
+				add(needle{text: g, ident: ident})
 			}
 		}
 	}
-	if len(words) >= 3 && len(words) <= 12 && !questionWord.MatchString(text) && (len(out) == 0 || messageCase(text) && wordsOutsideQuotes(text) >= 2) {
+	if len(words) >= 3 && len(words) <= 12 && !questionWord.MatchString(text) && (len(out) == 0 || quotedValue && messageCase(text) && wordsOutsideQuotes(text) >= 2) {
 		// A message copied from a log or an error is emitted somewhere; a
 		// phrase in lower case may be one too, or prose: held verbatim, it
-		// is a phrase match either way. A message may quote a part itself
-		// (axum's "Expected request with `Content-Type: application/json`").
+		// is a phrase match either way. A message may quote a value
+		// itself (axum's "Expected request with `Content-Type:
+		// application/json`"); a commit subject that quotes a name ("Fix
+		// `extensions` type annotation.") is no message.
 		add(needle{text: text, message: messageCase(text)})
 	}
 	for _, w := range wordLike.FindAllString(text, -1) {

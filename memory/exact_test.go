@@ -90,7 +90,8 @@ func TestExactNeedles(t *testing.T) {
 		{"support EXCEPT and INTERSECT in io.EOF paths", []needle{{text: "support EXCEPT and INTERSECT in io.EOF paths"}, {text: "io.EOF", ident: true}}},
 		{"HTTP", []needle{{text: "HTTP", ident: true}}},
 		{"Expected request with `Content-Type: application/json`", []needle{{text: "Content-Type: application/json"}, {text: "Expected request with `Content-Type: application/json`", message: true}}},
-		{"`Invalid header`", []needle{{text: "Invalid header"}}}, // all of it quoted
+		{"`Invalid header`", []needle{{text: "Invalid header"}}},                           // all of it quoted
+		{"Fix `extensions` type annotation.", []needle{{text: "extensions", ident: true}}}, // a name quoted: no message
 	}
 	for _, tt := range tests {
 		got := exactNeedles(tt.query)
