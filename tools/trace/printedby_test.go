@@ -111,3 +111,30 @@ func TestExcerptCutsAtARune(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintedBesideTheFrames: a trace whose frame is in the repository
+// still names the code that prints its message, below that frame (axum
+// 0.8.3's "Overlapping method route" panic reports the line of a
+// #[track_caller] caller; the message is printed elsewhere).
+func TestPrintedBesideTheFrames(t *testing.T) {
+	t.Parallel()
+	ix := openFiles(t, map[string]string{
+		"pkg/__init__.py": "",
+		"pkg/router.py":   "def route(path, handler):\n    table = {}\n    merge(table, path, handler)\n    return table\n",
+		"pkg/merge.py":    "def merge(table, path, handler):\n    if path in table:\n        raise ValueError(f\"Overlapping method route. Handler for `{path}` already exists\")\n    table[path] = handler\n",
+	})
+	// The frame's line calls nothing: what raised is not on the trace
+	// (a #[track_caller] panic, a release whose lines differ).
+	text := "Traceback (most recent call last):\n  File \"/home/u/proj/pkg/router.py\", line 4, in route\n    return table\nValueError: Overlapping method route. Handler for `GET /api/album` already exists\n"
+	out, err := Run(t.Context(), ix, Input{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range out.Suspects {
+		names = append(names, s.Symbol)
+	}
+	if len(names) < 2 || names[0] != "route" || names[1] != "merge" {
+		t.Errorf("suspects %q, want route (the frame) first and merge (which prints the message) second", names)
+	}
+}
