@@ -21,11 +21,18 @@ var (
 	raceSection  = regexp.MustCompile(`^(?:(?:Previous )?(?:[Rr]ead|[Ww]rite|[Aa]tomic read|[Aa]tomic write) at 0x[0-9a-f]+ by .*|Goroutine \d+ \([^)]*\) created at):$`)
 	pyFile       = regexp.MustCompile(`^\s*(?:\|\s*)?File "(.+)", line (\d+), in (.+)$`)
 	pyChain      = regexp.MustCompile(`^(The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)$`)
-	javaFrame    = regexp.MustCompile(`^\s*at ([\w$.<>/@\-]+)\(([^:()]*)(?::(\d+))?\)$`)
-	javaMore     = regexp.MustCompile(`^\s+\.\.\. \d+ (?:more|common frames omitted)$`)
-	nodeFrame    = regexp.MustCompile(`^\s+at (?:(.+?) \()?((?:file://|node:|/|[A-Za-z]:\\|\.{1,2}/|[\w@])[^()]*?):(\d+):(\d+)\)?$`)
-	nodeNative   = regexp.MustCompile(`^\s+at (.+?) \((?:<anonymous>|native)\)$`)
-	rustPanic    = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$`)
+	// javaFrame is a JVM frame, "at pkg.C.m(C.java:12)". javaSourceFrame
+	// is one as Firebase Crashlytics and the Play Console print it, with a
+	// blank before the parenthesis, and their export without the "at":
+	// there only a qualified name and a JVM source file (or ProGuard's
+	// "Unknown Source" and "SourceFile") tell it from prose and from
+	// Node.js's "at Function.keys (<anonymous>)".
+	javaFrame       = regexp.MustCompile(`^\s*at ([\w$.<>/@\-]+)\(([^:()]*)(?::(\d+))?\)$`)
+	javaSourceFrame = regexp.MustCompile(`^\s*(?:at )?((?:\.\.\.)?(?:[\w$<>\-]+\.)+[\w$<>\-]+) ?\(((?:[\w$\-]+\.(?:java|kt|kts|scala|groovy|clj))|Unknown Source|SourceFile|Native Method)(?::(\d+))?\)$`)
+	javaMore        = regexp.MustCompile(`^\s+\.\.\. \d+ (?:more|common frames omitted)$`)
+	nodeFrame       = regexp.MustCompile(`^\s+at (?:(.+?) \()?((?:file://|node:|/|[A-Za-z]:\\|\.{1,2}/|[\w@])[^()]*?):(\d+):(\d+)\)?$`)
+	nodeNative      = regexp.MustCompile(`^\s+at (.+?) \((?:<anonymous>|native)\)$`)
+	rustPanic       = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$`)
 	// rustOld: Rust 1.x before 1.73; before about 1.20 it printed no
 	// column ("…', src/osstringext.rs:42").
 	rustOld = regexp.MustCompile(`^\s*thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', (.+?):(\d+)(?::(\d+))?$`)
@@ -200,15 +207,19 @@ func (p *parser) try(i int) (int, bool) {
 		return end, true
 	}
 	next := p.text(i + 1)
+	if isJavaFrame(l) {
+		return p.java(i), true // frames pasted without their exception
+	}
 	if strings.TrimSpace(l) == "" || strings.HasPrefix(strings.TrimSpace(l), "at ") {
 		return i, false
 	}
-	if javaFrame.MatchString(next) && !nodeFrame.MatchString(next) {
+	if isJavaFrame(next) {
 		return p.java(i), true
 	}
 	// A JVM exception pasted with a blank line between its message and
-	// its frames (jackson-databind #4878).
-	if after := p.text(i + 2); strings.TrimSpace(next) == "" && javaFrame.MatchString(after) && !nodeFrame.MatchString(after) {
+	// its frames (jackson-databind #4878); a sentence before frames
+	// pasted alone is not their exception.
+	if after := p.text(i + 2); strings.TrimSpace(next) == "" && isJavaFrame(after) && namesThrowable.MatchString(l) {
 		return p.java(i), true
 	}
 	if nodeFrame.MatchString(next) || nodeNative.MatchString(next) {
@@ -576,12 +587,32 @@ func (p *parser) wrappedName(frame string, next int) (string, bool) {
 	return rest, true
 }
 
+// isJavaFrame tells a JVM frame, with or without its "at", from a
+// Node.js one.
+func isJavaFrame(l string) bool {
+	return javaFrameParts(l) != nil && !nodeFrame.MatchString(l)
+}
+
+// javaFrameParts returns a JVM frame's function, file and line, or nil.
+func javaFrameParts(l string) []string {
+	if m := javaFrame.FindStringSubmatch(l); m != nil {
+		return m
+	}
+	return javaSourceFrame.FindStringSubmatch(l)
+}
+
 // java reads "X: msg" (or "Exception in thread ..."), its "at" frames,
-// and each "Caused by:" / "Suppressed:" block that follows.
+// and each "Caused by:" / "Suppressed:" block that follows. Frames pasted
+// without their exception make a trace with no type.
 func (p *parser) java(i int) int {
 	chain := p.chain
 	p.chain++
 	header := p.text(i)
+	start := i
+	if isJavaFrame(header) {
+		header = ""
+		i-- // the frames start at i
+	}
 	cause := false
 	for {
 		t := Trace{Lang: "java", Chain: chain, Cause: cause}
@@ -589,10 +620,9 @@ func (p *parser) java(i int) int {
 		if m := javaThread.FindStringSubmatch(header); m != nil {
 			t.Thread = m[1]
 		}
-		start := i
 		for i++; i < len(p.in); i++ {
 			l := p.text(i)
-			if m := javaFrame.FindStringSubmatch(l); m != nil {
+			if m := javaFrameParts(l); m != nil {
 				f := Frame{Func: m[1], File: m[2]}
 				f.Line, _ = strconv.Atoi(m[3])
 				t.Frames = append(t.Frames, f)
@@ -606,12 +636,12 @@ func (p *parser) java(i int) int {
 		next := strings.TrimSpace(p.text(i))
 		if rest, ok := strings.CutPrefix(next, "Caused by: "); ok {
 			p.emit(t, start, i-1)
-			header, cause = rest, true
+			header, cause, start = rest, true, i
 			continue
 		}
 		if rest, ok := strings.CutPrefix(next, "Suppressed: "); ok {
 			p.emit(t, start, i-1)
-			header, cause = rest, false
+			header, cause, start = rest, false, i
 			continue
 		}
 		p.emit(t, start, i-1)
@@ -632,12 +662,24 @@ func javaHeader(h string) (typ, msg string) {
 			h = after
 		}
 	}
-	typ, msg, _ = strings.Cut(h, ": ")
+	typ, msg, found := strings.Cut(h, ": ")
+	if !found {
+		typ = strings.TrimSuffix(h, ":") // "java.lang.IllegalStateException: " with no message
+	}
 	if strings.ContainsAny(typ, " \t") { // a log line that precedes the trace
+		if javaException.MatchString(msg) { // Crashlytics' "Fatal Exception: java.lang.X: msg"
+			return javaHeader(msg)
+		}
 		return "", h
 	}
 	return typ, msg
 }
+
+// namesThrowable: a line that names an exception or an error.
+var namesThrowable = regexp.MustCompile(`(?:Exception|Error|Throwable)\b`)
+
+// javaException is a qualified JVM exception class at the start of a line.
+var javaException = regexp.MustCompile(`^(?:[a-z_][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable)(?::|$)`)
 
 // nodeHeaderOnly reads Node.js's header for an uncaught error when no
 // "at" frames follow it (a report that kept only the header): the file

@@ -171,9 +171,49 @@ func (r *Resolver) Locate(lang, fn, file string) Match {
 		return Match{By: "library"}
 	}
 	if lang == "java" && !strings.Contains(norm, "/") {
-		norm = javaPath(fn, norm)
+		return r.javaFile(fn, norm)
 	}
 	return r.suffix(norm, "path suffix")
+}
+
+// javaFile places a JVM frame's bare file name in its class's package and
+// finds that file; when none is, the class's file in the other JVM
+// language (a class converted from Java to Kotlin keeps its old frames in
+// the field), or, for ProGuard's "Unknown Source", the file named after
+// the outer class.
+func (r *Resolver) javaFile(fn, file string) Match {
+	m := r.suffix(javaPath(fn, file), "path suffix")
+	if m.Path != "" || len(m.Candidates) > 0 {
+		return m
+	}
+	for _, twin := range javaTwins(fn, file) {
+		if t := r.suffix(javaPath(fn, twin), "path suffix"); t.Path != "" {
+			t.By = "path suffix, as " + twin + " (the frame printed " + file + ")"
+			return t
+		}
+	}
+	return m
+}
+
+// javaTwins are the other names a JVM frame's class may have its file
+// under: Foo.kt for Foo.java and back; Foo.java and Foo.kt for a frame of
+// pkg.Foo$Inner.m printed without its file.
+func javaTwins(fn, file string) []string {
+	if base, ok := strings.CutSuffix(file, ".java"); ok {
+		return []string{base + ".kt"}
+	}
+	if base, ok := strings.CutSuffix(file, ".kt"); ok {
+		return []string{base + ".java"}
+	}
+	if file != "Unknown Source" && file != "SourceFile" {
+		return nil
+	}
+	parts := strings.Split(fn, ".")
+	if len(parts) < 2 {
+		return nil
+	}
+	class, _, _ := strings.Cut(parts[len(parts)-2], "$")
+	return []string{class + ".java", class + ".kt"}
 }
 
 // rustHash is the hash a legacy-mangled Rust symbol ends with.

@@ -148,6 +148,12 @@ func TestResolverRealShapedFrames(t *testing.T) {
 		{"jvm", "java", "com.acme.orders.PricingKt.price", "Pricing.kt", "core/src/main/kotlin/com/acme/orders/Pricing.kt"},
 		{"jvm", "java", "app//com.acme.web.Controller$Inner.handle", "Controller.java", "web/src/main/java/com/acme/web/Controller.java"},
 		{"jvm", "java", "com.acme.dup.Twin.run", "Twin.java", ""},
+		// a class converted between Java and Kotlin since the trace was printed
+		{"jvm", "java", "com.acme.orders.Pricing.price", "Pricing.java", "core/src/main/kotlin/com/acme/orders/Pricing.kt"},
+		{"jvm", "java", "com.acme.orders.OrderService.place", "OrderService.kt", "core/src/main/java/com/acme/orders/OrderService.java"},
+		// ProGuard's "Unknown Source": the outer class's file
+		{"jvm", "java", "com.acme.web.Controller$Inner.handle", "Unknown Source", "web/src/main/java/com/acme/web/Controller.java"},
+		{"jvm", "java", "com.acme.web.Missing.handle", "SourceFile", ""},
 		{"jvm", "java", "java.base/java.util.ArrayList.get", "ArrayList.java", ""},
 		{"jvm", "java", "org.springframework.web.servlet.FrameworkServlet.service", "FrameworkServlet.java", ""},
 		// Rust.

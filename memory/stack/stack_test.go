@@ -123,6 +123,28 @@ func TestParseRealTraces(t *testing.T) {
 			want: []wantFrame{{0, "retrofit2.Retrofit$Builder.baseUrl", "retrofit/src/main/java/retrofit2/Retrofit.java", 437}},
 		},
 		{
+			// okhttp in the field, as Crashlytics prints it: a blank before
+			// each frame's parenthesis (the Play Console does the same).
+			name: "jvm frames with a blank before the parenthesis", text: "java.lang.IllegalStateException: \n  at okio.AsyncTimeout$Companion.scheduleTimeout (AsyncTimeout.kt:225)\n  at okio.RealBufferedSource.readUtf8LineStrict (RealBufferedSource.kt:320)\n  at okhttp3.internal.http1.HeadersReader.readLine (HeadersReader.kt:29)\n  at okhttp3.internal.http1.Http1ExchangeCodec.readResponseHeaders (Http1ExchangeCodec.kt:178)\n",
+			repo: []string{"okhttp/src/commonJvmAndroid/kotlin/okhttp3/internal/http1/HeadersReader.kt", "okhttp/src/commonJvmAndroid/kotlin/okhttp3/internal/http1/Http1ExchangeCodec.kt"}, traces: 1, lang: "java", typ: "java.lang.IllegalStateException", msg: "", frames: 4,
+			want: []wantFrame{{0, "okio.AsyncTimeout$Companion.scheduleTimeout", "", 225}, {2, "okhttp3.internal.http1.HeadersReader.readLine", "okhttp/src/commonJvmAndroid/kotlin/okhttp3/internal/http1/HeadersReader.kt", 29}},
+		},
+		{
+			// okhttp 4.x: Crashlytics' "Fatal Exception:" before the
+			// exception, and a frame of a class since converted from Java to
+			// Kotlin.
+			name: "crashlytics fatal exception, a java frame of a class now in kotlin", text: "Fatal Exception: java.lang.IllegalStateException: state: 0\n       at okhttp3.internal.http1.Http1ExchangeCodec.readResponseHeaders(Http1ExchangeCodec.java:173)\n       at okhttp3.internal.connection.Exchange.readResponseHeaders(Exchange.kt:110)\n",
+			repo: []string{"okhttp/src/commonJvmAndroid/kotlin/okhttp3/internal/http1/Http1ExchangeCodec.kt", "okhttp/src/commonJvmAndroid/kotlin/okhttp3/internal/connection/Exchange.kt"}, traces: 1, lang: "java", typ: "java.lang.IllegalStateException", msg: "state: 0", frames: 2,
+			want: []wantFrame{{0, "okhttp3.internal.http1.Http1ExchangeCodec.readResponseHeaders", "okhttp/src/commonJvmAndroid/kotlin/okhttp3/internal/http1/Http1ExchangeCodec.kt", 173}},
+		},
+		{
+			// okhttp#4722: Crashlytics' export, no exception, no "at", the
+			// reporter's package elided, ProGuard's "Unknown Source".
+			name: "jvm frames without at or exception", text: "We saw it during an outage.\n\nokhttp3.internal.connection.Transmitter.prepareToConnect (Transmitter.java:129)\nokhttp3.internal.http.RetryAndFollowUpInterceptor.intercept (RetryAndFollowUpInterceptor.java:79)\n...$AuthInterceptor.intercept (HttpClient.java:94)\nokhttp3.RealCall$AsyncCall.execute (Unknown Source)\n\nAny idea?\n",
+			repo: []string{"okhttp/src/main/java/okhttp3/internal/connection/Transmitter.java", "okhttp/src/main/kotlin/okhttp3/RealCall.kt"}, traces: 1, lang: "java", typ: "", msg: "", frames: 4,
+			want: []wantFrame{{0, "okhttp3.internal.connection.Transmitter.prepareToConnect", "okhttp/src/main/java/okhttp3/internal/connection/Transmitter.java", 129}, {2, "...$AuthInterceptor.intercept", "", 94}, {3, "okhttp3.RealCall$AsyncCall.execute", "okhttp/src/main/kotlin/okhttp3/RealCall.kt", 0}},
+		},
+		{
 			name: "stack inside a zap JSON record", text: `{"level":"error","msg":"handler failed","stacktrace":"TypeError: x is not a function\n    at run (/srv/app/lib/cart.js:4:3)"}`,
 			repo: []string{"lib/cart.js"}, traces: 1, lang: "node", typ: "TypeError", msg: "x is not a function", frames: 1,
 			want: []wantFrame{{0, "run", "lib/cart.js", 4}},

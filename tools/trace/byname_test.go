@@ -415,3 +415,38 @@ func TestTraceWithoutItsException(t *testing.T) {
 		t.Errorf("suspects %+v, want PKey._read first", out.Suspects)
 	}
 }
+
+// okhttp#4722's shape: JVM frames exported by Crashlytics, with no
+// exception, no "at" and a blank before each parenthesis, of a class since
+// converted from Java to Kotlin. The frame is placed in the Kotlin file,
+// and the reasons name "the trace", not an empty error.
+func TestCrashlyticsFramesOfAClassNowInKotlin(t *testing.T) {
+	t.Parallel()
+	ix := openFiles(t, map[string]string{
+		"okhttp/src/main/kotlin/okhttp3/internal/http/RetryAndFollowUpInterceptor.kt": `package okhttp3.internal.http
+
+class RetryAndFollowUpInterceptor {
+  fun intercept(chain: Chain): Response {
+    val request = chain.request()
+    while (true) {
+      return chain.proceed(request)
+    }
+  }
+}
+`,
+	})
+	trace := "We saw it during an outage:\n\n" +
+		"okhttp3.internal.connection.Transmitter.prepareToConnect (Transmitter.java:129)\n" +
+		"okhttp3.internal.http.RetryAndFollowUpInterceptor.intercept (RetryAndFollowUpInterceptor.java:7)\n" +
+		"...$AuthInterceptor.intercept (HttpClient.java:94)\n"
+	out, err := Run(t.Context(), ix, Input{Text: trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Suspects) == 0 || out.Suspects[0].Path != "okhttp/src/main/kotlin/okhttp3/internal/http/RetryAndFollowUpInterceptor.kt" || out.Suspects[0].Line != 7 {
+		t.Fatalf("want the Kotlin file's line 7 first:\n%s", Markdown(out))
+	}
+	if md := Markdown(out); strings.Contains(md, "``") || strings.Contains(md, "the failure") || !strings.Contains(md, "The trace fails at") {
+		t.Errorf("the reasons should name the trace, not an empty error:\n%s", md)
+	}
+}

@@ -52,8 +52,9 @@ func hypothesize(s *Suspect, errs []Error, failure string, rank int, testsByDir 
 	if e.Type == "" && e.Message == "" {
 		msg = excerpt(failure, 200)
 	}
+	quoted, opening := "`"+msg+"`", "`"+msg+"`"
 	if msg == "" {
-		msg = "the failure"
+		quoted, opening = "the trace", "The trace" // frames pasted without their error
 	}
 	cause, input := "the error surfaced here", "the input from the log"
 	env, isEnv := conditionOf(e)
@@ -81,14 +82,14 @@ func hypothesize(s *Suspect, errs []Error, failure string, rank int, testsByDir 
 	}
 	var b strings.Builder
 	if s.Func != "" && isTopFrame(s, e) {
-		fmt.Fprintf(&b, "`%s` fails at %s in %s", msg, where, name)
+		fmt.Fprintf(&b, "%s fails at %s in %s", opening, where, name)
 	} else if s.Func != "" {
-		fmt.Fprintf(&b, "%s (%s) is on the path of `%s`; the fault may be in what it passes down or in how it handles the failure", name, where, msg)
+		fmt.Fprintf(&b, "%s (%s) is on the path of %s; the fault may be in what it passes down or in how it handles the failure", name, where, quoted)
 	} else if len(s.Why) > 0 && !strings.HasPrefix(s.Why[0], "search hit") {
 		// Not on the trace: a rule tied it to the failing code.
-		fmt.Fprintf(&b, "%s (%s) is not on the trace of `%s`, but %s", name, where, msg, withoutWeight(s.Why[0]))
+		fmt.Fprintf(&b, "%s (%s) is not on the trace of %s, but %s", name, where, quoted, withoutWeight(s.Why[0]))
 	} else {
-		fmt.Fprintf(&b, "%s (%s) matches the error message `%s`", name, where, msg)
+		fmt.Fprintf(&b, "%s (%s) matches the error message %s", name, where, quoted)
 	}
 	if s.SourceLine != "" {
 		fmt.Fprintf(&b, " (`%s`)", s.SourceLine)
@@ -156,6 +157,9 @@ func testAdvice(s *Suspect, msg, name, input string, environment bool, rank int,
 		return advice
 	}
 	advice := fmt.Sprintf("In %s, call %s with %s and assert it does not fail with `%s`", testFile, name, input, msg)
+	if msg == "" {
+		advice = fmt.Sprintf("In %s, call %s with %s and assert it does not fail as the trace shows", testFile, name, input)
+	}
 	if environment {
 		advice = fmt.Sprintf("In %s, call %s with %s and assert that `%s` comes back to the caller as an error it can handle, not a crash or a hang", testFile, name, input, msg)
 	}

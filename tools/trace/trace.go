@@ -386,7 +386,12 @@ func firstAppBelowLibrary(frames []Frame) bool {
 	return false
 }
 
+// label names an error in a suspect's reasons: its text, or "the trace"
+// when frames were pasted without their error.
 func label(e Error) string {
+	if e.text() == "" {
+		return "the trace"
+	}
 	return "`" + excerpt(e.text(), 80) + "`"
 }
 
