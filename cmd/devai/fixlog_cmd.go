@@ -18,7 +18,8 @@ func fixLogCommand(stdin io.Reader, stdout, stderr io.Writer) *command {
 		details: `
 FILE is a log or a pasted crash report, inside the repository or anywhere on
 this machine (a file outside the repository is read as its text, its last
-part when it is large); - reads it from stdin.
+part when it is large); - reads it from stdin, as does no FILE when stdin
+is a pipe or a file (pbpaste | devai fix-log).
 --since/--until read the indexed logs' events in that time range instead,
 errors first: devai fix-log --since 15m, or --since 2026-01-31T09:00:00Z
 --until 2026-01-31T09:05:00Z --log-glob 'logs/*.log'.
@@ -36,6 +37,8 @@ func fixLogArgs(r *commandRun, args []string, in *trace.Input) error {
 		return usagef("give a log file or --since/--until, not both")
 	case !windowed && in.Logs != "":
 		return usagef("--log-glob narrows a time range: give --since (e.g. 15m) and/or --until with it")
+	case !windowed && len(args) == 0 && pipedIn(r.stdin):
+		return readLogText(r, r.stdin, "stdin", in) // devai fix-log < crash.txt, pbpaste | devai fix-log
 	case !windowed && len(args) != 1:
 		return usagef("give one log file, - to read stdin, or --since/--until, e.g. devai fix-log logs/worker.log or devai fix-log --since 15m")
 	case windowed:
@@ -56,6 +59,17 @@ func fixLogArgs(r *commandRun, args []string, in *trace.Input) error {
 	defer f.Close()
 	in.Path = ""
 	return readLogText(r, f, args[0], in)
+}
+
+// pipedIn reports whether stdin is a pipe or a file rather than a terminal
+// or /dev/null: text was given to read, with or without "-".
+func pipedIn(stdin io.Reader) bool {
+	f, ok := stdin.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && (st.Mode()&os.ModeNamedPipe != 0 || st.Mode().IsRegular())
 }
 
 // readLogText reads the log's text, its last trace.DefaultMaxBytes where

@@ -192,3 +192,31 @@ func TestFixLogTimeWindow(t *testing.T) {
 		})
 	}
 }
+
+// TestFixLogReadsPipedStdin: with no FILE, a pipe on stdin is the log to
+// read (pbpaste | devai fix-log); with nothing piped it is a usage error.
+func TestFixLogReadsPipedStdin(t *testing.T) {
+	t.Parallel()
+	dir, _ := fixture.GitRepo(t)
+	state := t.TempDir()
+	panicText, err := os.ReadFile(filepath.Join(dir, "logs", "panic.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		pw.Write(panicText)
+		pw.Close()
+	}()
+	defer pr.Close()
+	md, _, err := runCommand(fixLogCommand, pr, "--max-suspects", "1", "--repo", dir, "--state-dir", state, "--embedder", "hash", "--log-level", "off")
+	if err != nil || !strings.Contains(md, "## 1. `auth.Service.recordLastSeen`") {
+		t.Fatalf("piped stdin: %v\n%s", err, md)
+	}
+	if _, _, err := runCommand(fixLogCommand, bytes.NewReader(panicText), "--repo", dir, "--state-dir", state, "--embedder", "hash"); err == nil || !strings.Contains(err.Error(), "- to read stdin") {
+		t.Errorf("no FILE and no pipe: %v, want the usage error", err)
+	}
+}

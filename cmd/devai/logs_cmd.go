@@ -24,8 +24,8 @@ Reads JSON lines (slog, zap, zerolog, logrus, pino), OpenTelemetry JSON,
 docker and CRI container logs, logfmt and plain text; a stack trace is one
 event. Messages are grouped into templates with Drain (He et al., 2017).
 FILE may be anywhere and is streamed: memory grows with the number of
-templates, not with the log (except --lines). - reads stdin, its last
-16 MiB at most (name the file to read more). A devai://log/... URI reads an
+templates, not with the log (except --lines). - reads stdin (so does no
+FILE when stdin is a pipe or a file), its last 16 MiB at most (name the file to read more). A devai://log/... URI reads an
 indexed log. With --json the output is exactly summarize_log's structured
 output.`,
 		flags: func(fs *flag.FlagSet, _ *callOptions) {
@@ -41,6 +41,9 @@ output.`,
 // logsArgs reads what to summarise: one file (made absolute, so the call
 // needs no repository), an indexed log's URI, or stdin.
 func logsArgs(r *commandRun, args []string, in *logs.Input, top int) error {
+	if len(args) == 0 && pipedIn(r.stdin) {
+		args = []string{"-"} // devai logs < app.log
+	}
 	switch {
 	case len(args) != 1:
 		return usagef("give one log file, or - to read stdin, e.g. devai logs logs/app.jsonl")
