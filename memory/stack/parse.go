@@ -202,6 +202,8 @@ func (p *parser) try(i int) (int, bool) {
 		return p.cleo(i), true
 	case ipyFile.MatchString(l):
 		return p.ipython(i), true
+	case richTop.MatchString(l) || richFrame.MatchString(l):
+		return p.rich(i), true
 	}
 	if end, ok := p.nodeHeaderOnly(i); ok {
 		return end, true
@@ -769,6 +771,71 @@ func (p *parser) ipython(i int) int {
 	}
 	p.emit(t, start, i-1)
 	return i
+}
+
+// A Python traceback as rich prints it (rich.traceback, typer's and
+// textual's pretty exceptions): a box, "Traceback (most recent call last)"
+// in its top border, whose frame lines are "│ /x/site-packages/typer/main.py:340
+// in __call__ │" (or "│ in _run_module_as_main:198 │" for a frozen module),
+// each followed by numbered source lines with ❱ at the failing one and,
+// with show_locals, a panel of locals; the exception follows the box.
+// Reporters often paste it from a frame on, without the top border.
+var (
+	richTop    = regexp.MustCompile(`^\s*╭─+ Traceback \(most recent call last\) ─+╮\s*$`)
+	richFrame  = regexp.MustCompile(`^\s*│ (?:(\S.*?\.pyw?):(\d+) in ([\w.<>]+)|in ([\w.<>]+):(\d+))\s*│\s*$`)
+	richSource = regexp.MustCompile(`^\s*│ ❱\s*\d+ │(.*)$`)
+	richBox    = regexp.MustCompile(`^\s*[│╭╰]`)
+)
+
+// rich reads a traceback printed by rich, and the chain of tracebacks it
+// is part of ("The above exception was the direct cause …" between boxes).
+func (p *parser) rich(i int) int {
+	chain := p.chain
+	p.chain++
+	start := i
+	for {
+		t := Trace{Lang: "python", Chain: chain}
+		for ; i < len(p.in); i++ {
+			l := p.text(i)
+			if m := richFrame.FindStringSubmatch(l); m != nil {
+				f := Frame{File: m[1], Func: m[3], Line: atoi(m[2])}
+				if m[4] != "" {
+					f.Func, f.Line = m[4], atoi(m[5])
+				}
+				t.Frames = append([]Frame{f}, t.Frames...) // innermost first
+				continue
+			}
+			if m := richSource.FindStringSubmatch(l); m != nil && len(t.Frames) > 0 && t.Frames[0].Source == "" {
+				t.Frames[0].Source = strings.Join(strings.Fields(strings.ReplaceAll(m[1], "│", " ")), " ")
+				continue
+			}
+			if strings.TrimSpace(l) != "" && !richBox.MatchString(l) {
+				break
+			}
+		}
+		if l := strings.TrimSpace(p.text(i)); i < len(p.in) && pyExceptionLine.MatchString(l) {
+			t.Type, t.Message, _ = strings.Cut(l, ": ")
+			t.Type = strings.TrimSuffix(t.Type, ":")
+			i++
+		}
+		j := i
+		for j < len(p.in) && strings.TrimSpace(p.text(j)) == "" {
+			j++
+		}
+		if j < len(p.in) && pyChain.MatchString(strings.TrimSpace(p.text(j))) {
+			t.Cause = true
+			p.emit(t, start, i-1)
+			start, i = j+1, j+1
+			continue
+		}
+		p.emit(t, start, i-1)
+		return i
+	}
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
 // node reads "TypeError: msg" and its "at" frames. Frames without a file

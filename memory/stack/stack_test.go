@@ -145,6 +145,32 @@ func TestParseRealTraces(t *testing.T) {
 			want: []wantFrame{{0, "okhttp3.internal.connection.Transmitter.prepareToConnect", "okhttp/src/main/java/okhttp3/internal/connection/Transmitter.java", 129}, {2, "...$AuthInterceptor.intercept", "", 94}, {3, "okhttp3.RealCall$AsyncCall.execute", "okhttp/src/main/kotlin/okhttp3/RealCall.kt", 0}},
 		},
 		{
+			// typer's pretty exceptions (rich), as pasted in linkding-cli#581:
+			// the box, frames with source lines, the exception after it.
+			name: "rich traceback", text: "╭───── Traceback (most recent call last) ─────╮\n" +
+				"│ /home/u/.venv/lib/python3.10/site-packages/typer/main.py:323 in __call__│\n" +
+				"│                                              │\n" +
+				"│ C:\\Users\\me\\Lib\\site-packages\\click\\core.py:1442 in __call__ │\n" +
+				"│ /home/u/.venv/lib/python3.10/site-packages/typer/core.py:195 in _main   │\n" +
+				"│    194 │   │   │   │   if e.errno == errno.EPIPE:   │\n" +
+				"│ ❱  195 │   │   │   │   │   raise                    │\n" +
+				"│                                              │\n" +
+				"│ ╭──── locals ────╮                           │\n" +
+				"│ │ e = OSError()  │                           │\n" +
+				"│ ╰────────────────╯                           │\n" +
+				"╰──────────────────────────────────────────────╯\n" +
+				"TypeError: Parameter.make_metavar() missing 1 required positional argument: 'ctx'\n",
+			repo: []string{"typer/main.py", "typer/core.py"}, traces: 1, lang: "python", typ: "TypeError", msg: "Parameter.make_metavar() missing 1 required positional argument: 'ctx'", frames: 3,
+			want: []wantFrame{{0, "_main", "", 195}, {1, "__call__", "", 1442}, {2, "__call__", "", 323}}, // site-packages resolve with the project: resolve_test.go
+		},
+		{
+			// shell_gpt#182: a rich traceback pasted from a frame on, and a
+			// frame of a frozen module.
+			name: "rich traceback without its top border", text: "```sh\n│ in _run_module_as_main:198          │\n│                                      │\n│ C:\\Python\\Lib\\site-packages\\typer\\core.py:190 in _main │\n╰──────────────────────────────────────╯\nAttributeError: module 'click.utils' has no attribute '_expand_args'\n```\n",
+			repo: []string{"typer/core.py"}, traces: 1, lang: "python", typ: "AttributeError", msg: "module 'click.utils' has no attribute '_expand_args'", frames: 2,
+			want: []wantFrame{{0, "_main", "", 190}, {1, "_run_module_as_main", "", 198}},
+		},
+		{
 			name: "stack inside a zap JSON record", text: `{"level":"error","msg":"handler failed","stacktrace":"TypeError: x is not a function\n    at run (/srv/app/lib/cart.js:4:3)"}`,
 			repo: []string{"lib/cart.js"}, traces: 1, lang: "node", typ: "TypeError", msg: "x is not a function", frames: 1,
 			want: []wantFrame{{0, "run", "lib/cart.js", 4}},
@@ -171,6 +197,16 @@ func TestParseRealTraces(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRichTracebackSource: the line rich marks with ❱ is the innermost
+// frame's printed source, without the box's indent guides.
+func TestRichTracebackSource(t *testing.T) {
+	text := "│ /x/site-packages/typer/core.py:195 in _main   │\n│    194 │   │   if e.errno == errno.EPIPE:   │\n│ ❱  195 │   │   │   raise ValueError(x)      │\n╰────────╯\nValueError: x\n"
+	traces := Parse(text)
+	if len(traces) != 1 || len(traces[0].Frames) != 1 || traces[0].Frames[0].Source != "raise ValueError(x)" {
+		t.Fatalf("traces %+v, want one frame with source %q", traces, "raise ValueError(x)")
 	}
 }
 

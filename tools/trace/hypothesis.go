@@ -19,6 +19,13 @@ var faultKinds = []struct {
 	cause     string
 	testInput string
 }{
+	// before "missing": "missing 1 required positional argument" is a call
+	// that does not fit its function, not a value that is not there
+	{[]string{"required positional argument", "required keyword-only argument", "unexpected keyword argument",
+		"positional argument but", "positional arguments but", "NoSuchMethodError", "AbstractMethodError",
+		"IncompatibleClassChangeError", "cannot import name"},
+		"a call and the function it calls disagree on its signature or names: often two versions that do not fit (a dependency upgraded or downgraded on one side)",
+		"the dependency versions the report names"},
 	{[]string{"nil pointer", "nil map", "NullPointerException", "'NoneType' object", "undefined (reading", "of undefined", "of null", "called `Option::unwrap()` on a `None`", "missing"},
 		"a value used here is nil/None/undefined: something it comes from (a lookup, a map entry, an optional config) can be missing and is not checked",
 		"the missing case (the lookup returns nothing)"},
@@ -60,20 +67,8 @@ func hypothesize(s *Suspect, errs []Error, failure string, rank int, testsByDir 
 	env, isEnv := conditionOf(e)
 	if isEnv {
 		cause, input = "a condition of the machine, not of this code (see the note on the environment)", env.testInput
-	}
-	for _, fk := range faultKinds {
-		if isEnv {
-			break
-		}
-		for _, cue := range fk.cues {
-			if strings.Contains(msg, cue) {
-				cause, input = fk.cause, fk.testInput
-				break
-			}
-		}
-		if cause != "the error surfaced here" {
-			break
-		}
+	} else if c, in, ok := faultOf(msg); ok {
+		cause, input = c, in
 	}
 	where := fmt.Sprintf("%s:%d", s.Path, s.Line)
 	name := s.Symbol
@@ -105,6 +100,19 @@ func hypothesize(s *Suspect, errs []Error, failure string, rank int, testsByDir 
 	b.WriteString(".")
 	s.Hypothesis = b.String()
 	s.WriteTest = testAdvice(s, msg, name, input, isEnv, rank, testsByDir)
+}
+
+// faultOf is the kind of fault an error's message suggests: its likely
+// cause and the input a test should give; false when none fits.
+func faultOf(msg string) (cause, testInput string, ok bool) {
+	for _, fk := range faultKinds {
+		for _, cue := range fk.cues {
+			if strings.Contains(msg, cue) {
+				return fk.cause, fk.testInput, true
+			}
+		}
+	}
+	return "", "", false
 }
 
 // withoutWeight drops the trailing "+0.35" of a score part.
