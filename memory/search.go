@@ -303,7 +303,7 @@ func (ix *Index) normalize(q Query) (Query, error) {
 }
 
 func (ix *Index) searchText(ctx context.Context, q Query, window int, cands map[string]*candidate) error {
-	tq := textindex.Query{Text: q.Text, Language: q.Language, PathGlob: q.PathGlob, Limit: window, CommentBoost: ix.weights.Comments,
+	tq := textindex.Query{Text: withStatusNames(q.Text), Language: q.Language, PathGlob: q.PathGlob, Limit: window, CommentBoost: ix.weights.Comments,
 		Title: queryTitle(q.Text), TitleBoost: ix.weights.Title}
 	for _, k := range q.Kinds {
 		tq.Kinds = append(tq.Kinds, string(k))
