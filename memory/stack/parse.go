@@ -833,6 +833,12 @@ func (p *parser) rich(i int) int {
 	}
 }
 
+// otherThreadPanic is a panic's first line, as printed inside another
+// thread's backtrace when threads panic at once.
+func otherThreadPanic(l string) bool {
+	return rustPanic.MatchString(l) || rustOld.MatchString(l) || rustBare.MatchString(l)
+}
+
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
@@ -909,6 +915,27 @@ func hasFrameAt(frames []Frame, loc Frame) bool {
 	return false
 }
 
+// rustStdSource is a location in the standard library as old rustc
+// versions printed it (libcore/str/mod.rs, src/libcore/…, library/std/…).
+var rustStdSource = regexp.MustCompile(`(?:^|/)(?:lib(?:core|std|alloc)|library/(?:core|std|alloc))/`)
+
+// panickingCaller is the index of the first frame of a backtrace without
+// files that is not the standard library's: the code whose call (unwrap,
+// expect, index, panic!) the panic's location names. -1 when a frame has a
+// file or none is past the standard library.
+func panickingCaller(frames []Frame) int {
+	for k, f := range frames {
+		if f.File != "" {
+			return -1
+		}
+		crate := rustPathParts(f.Func)[0]
+		if !rustStdCrates[crate] && crate != "rust_begin_unwind" && !strings.HasPrefix(crate, "__rust") {
+			return k
+		}
+	}
+	return -1
+}
+
 func (p *parser) rust(i int) int {
 	t := Trace{Lang: "rust", Type: "panic", Chain: p.chain}
 	p.chain++
@@ -961,6 +988,9 @@ func (p *parser) rust(i int) int {
 	}
 	if strings.HasPrefix(strings.TrimSpace(p.text(i)), "stack backtrace:") {
 		for i++; i < len(p.in); i++ {
+			if otherThreadPanic(p.text(i)) {
+				continue // another thread panicked while this one printed (fd#678)
+			}
 			m := rustFunc.FindStringSubmatch(p.text(i))
 			if m == nil || rustAt.MatchString(p.text(i)) {
 				break
@@ -986,9 +1016,15 @@ func (p *parser) rust(i int) int {
 		}
 	}
 	if loc.File != "" && !hasFrameAt(t.Frames, loc) {
-		// No backtrace, or one pasted short or without files: the panic's
-		// location is the one place the panic names.
-		t.Frames = append([]Frame{loc}, t.Frames...)
+		if k := panickingCaller(t.Frames); k >= 0 && !isLibrary(normalize(loc.File)) && !rustStdSource.MatchString(loc.File) {
+			// A backtrace without files (a release build): the location is
+			// where the first frame past the panic machinery called it.
+			t.Frames[k].File, t.Frames[k].Line, t.Frames[k].Col = loc.File, loc.Line, loc.Col
+		} else {
+			// No backtrace, or one pasted short: the panic's location is
+			// the one place the panic names.
+			t.Frames = append([]Frame{loc}, t.Frames...)
+		}
 	}
 	p.emit(t, start, min(i, len(p.in))-1)
 	return i

@@ -23,9 +23,13 @@ type Unit struct {
 
 // Project is what the repository's manifests say about its own names.
 type Project struct {
-	GoModules  []Unit
-	NodePkgs   []Unit
-	Crates     []Unit
+	GoModules []Unit
+	NodePkgs  []Unit
+	Crates    []Unit
+	// CrateRoots are a package's library and binaries named otherwise
+	// than the package, whose modules are its src/ all the same
+	// (fd-find's binary fd): how symbols name its code.
+	CrateRoots []Unit
 	PyPackages []string // top-level Python packages (folders with __init__.py at the root or under src/)
 	// RustTargets are the crate names a backtrace prints for the
 	// repository's Rust code, '-' as '_': packages, [lib] and [[bin]]
@@ -72,6 +76,9 @@ func ReadProject(repo string, files []string) Project {
 			toml := read(f)
 			if c := crateName(toml); c != "" {
 				p.Crates = append(p.Crates, Unit{c, dir})
+				for _, alias := range rootAliases(toml, c) {
+					p.CrateRoots = append(p.CrateRoots, Unit{alias, dir})
+				}
 			}
 			p.RustTargets = append(p.RustTargets, targetNames(toml)...)
 		}
@@ -87,10 +94,15 @@ func ReadProject(repo string, files []string) Project {
 // package, its library, its binaries, examples, tests and benches.
 var targetSection = regexp.MustCompile(`(?m)^\s*\[\[?(package|lib|bin|example|test|bench)\]\]?\s*$`)
 
-// targetNames are the crate names a Cargo.toml gives, '-' as '_'.
-func targetNames(toml string) []string {
-	var out []string
-	locs := targetSection.FindAllStringIndex(toml, -1)
+// cargoTarget is a crate a Cargo.toml section names.
+type cargoTarget struct{ kind, name, path string }
+
+var cargoPath = regexp.MustCompile(`(?m)^\s*path\s*=\s*"([^"]+)"`)
+
+// cargoTargets are the crates a Cargo.toml's sections name.
+func cargoTargets(toml string) []cargoTarget {
+	var out []cargoTarget
+	locs := targetSection.FindAllStringSubmatchIndex(toml, -1)
 	for i, loc := range locs {
 		sect := toml[loc[1]:]
 		if i+1 < len(locs) {
@@ -100,7 +112,34 @@ func targetNames(toml string) []string {
 			sect = sect[:j]
 		}
 		if m := cargoName.FindStringSubmatch(sect); m != nil {
-			out = append(out, strings.ReplaceAll(m[1], "-", "_"))
+			t := cargoTarget{kind: toml[loc[2]:loc[3]], name: m[1]}
+			if pm := cargoPath.FindStringSubmatch(sect); pm != nil {
+				t.path = pm[1]
+			}
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// targetNames are the crate names a Cargo.toml gives, '-' as '_'.
+func targetNames(toml string) []string {
+	var out []string
+	for _, t := range cargoTargets(toml) {
+		out = append(out, strings.ReplaceAll(t.name, "-", "_"))
+	}
+	return out
+}
+
+// rootAliases are the names of a package's library and binaries whose
+// module tree is the package's src/, as symbols print them: fd-find's
+// binary "fd" prints fd::walk::spawn_senders.
+func rootAliases(toml, pkg string) []string {
+	var out []string
+	for _, t := range cargoTargets(toml) {
+		rooted := t.path == "" || t.path == "src/main.rs" || t.path == "src/lib.rs"
+		if (t.kind == "lib" || t.kind == "bin") && rooted && t.name != pkg {
+			out = append(out, t.name)
 		}
 	}
 	return out

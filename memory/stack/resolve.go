@@ -16,7 +16,7 @@ import (
 // lower-cased path, so C:/Program Files/Go/src/runtime/ is one too.
 var libraryMarks = []string{
 	"/site-packages/", "/dist-packages/", "/pkg/mod/", "/vendor/", "/_vendor/", "/node_modules/", ".egg/",
-	"/usr/lib/python", "/usr/local/lib/python", "/rustc/", "cargo/registry/", "cargo/git/", "/.rustup/",
+	"/usr/lib/python", "/usr/local/lib/python", "/rustc/", "-src/library/", "cargo/registry/", "cargo/git/", "/.rustup/",
 	"/usr/local/go/src/", "/usr/lib/go", "/go/src/runtime/", "$goroot/", "node:", "<frozen ", "<anonymous>",
 	"/lib/python3", "/lib/python2", "java.base/", "jdk.internal", "webpack/bootstrap", "/internal/modules/cjs/",
 }
@@ -59,6 +59,7 @@ func (r *Resolver) WithProject(p Project) *Resolver {
 	r.proj.GoModules = append(r.proj.GoModules, p.GoModules...)
 	r.proj.NodePkgs = append(r.proj.NodePkgs, p.NodePkgs...)
 	r.proj.Crates = append(r.proj.Crates, p.Crates...)
+	r.proj.CrateRoots = append(r.proj.CrateRoots, p.CrateRoots...)
 	r.proj.PyPackages = append(r.proj.PyPackages, p.PyPackages...)
 	r.proj.RustTargets = append(r.proj.RustTargets, p.RustTargets...)
 	return r
@@ -227,7 +228,7 @@ var rustHash = regexp.MustCompile(`::h[0-9a-f]{16}$`)
 // (an inline module lives in its parent's file).
 func (r *Resolver) rustPath(fn string) Match {
 	parts := rustPathParts(fn)
-	for _, u := range r.proj.Crates {
+	for _, u := range slices.Concat(r.proj.Crates, r.proj.CrateRoots) {
 		if strings.ReplaceAll(u.Name, "-", "_") != parts[0] {
 			continue
 		}

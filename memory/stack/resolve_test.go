@@ -172,6 +172,8 @@ func TestResolverRealShapedFrames(t *testing.T) {
 		{"rust", "rust", "", "/usr/local/cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.188/src/de.rs", ""},
 		{"rust", "rust", "", "/home/u/.cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.188/src/de.rs", ""},
 		{"rust", "rust", "", "/rustc/90c541806f23a127002de5b4038be731ba1458ca/library/core/src/panicking.rs", ""},
+		// a Homebrew-built rustc's own sources (fd#1064)
+		{"rust", "rust", "", "/private/tmp/rust-20220304-34642-f8s218/rustc-1.59.0-src/library/std/src/sync/mpsc/mod.rs", ""},
 		// The standard library as a release rustc prints it, although the
 		// crate has files of those names (clap e9cbed34c, issue 4473).
 		{"rust", "rust", "std::panicking::begin_panic_handler", "/rustc/e080cc5a659fb760c0bc561b722a790dad35b5e1/library/std/src/panicking.rs", ""},
@@ -428,5 +430,37 @@ func TestIsLibrary(t *testing.T) {
 		if got := IsLibrary(p); got != want {
 			t.Errorf("IsLibrary(%q) = %v, want %v", p, got, want)
 		}
+	}
+}
+
+// TestRustSourcesBuiltByHomebrew: a frame in the standard library's
+// sources of a locally built rustc is library code, not an ambiguous
+// suffix of the crate's own mod.rs files (fd#1064).
+func TestRustSourcesBuiltByHomebrew(t *testing.T) {
+	m := NewResolver([]string{"src/exec/mod.rs", "src/filter/mod.rs"}).Locate("rust", "", "/private/tmp/rust-20220304-34642-f8s218/rustc-1.59.0-src/library/std/src/sync/mpsc/mod.rs")
+	if m.Path != "" || m.By != "library" {
+		t.Fatalf("got %+v, want library code", m)
+	}
+}
+
+// TestBinaryNamedOtherwiseThanItsPackage: fd-find's Cargo.toml builds its
+// src/main.rs as the binary "fd", and a backtrace prints fd::walk::…; the
+// frame is placed in src/walk.rs, and no other binary's name is an alias.
+func TestBinaryNamedOtherwiseThanItsPackage(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"Cargo.toml":     "[package]\nname = \"fd-find\"\nversion = \"10.4.2\"\n\n[[bin]]\nname = \"fd\"\npath = \"src/main.rs\"\n\n[[bin]]\nname = \"fd-bench\"\npath = \"benches/run.rs\"\n\n[dependencies]\nregex = \"1\"\n",
+		"src/main.rs":    "mod walk;\nfn main() {}\n",
+		"src/walk.rs":    "pub fn spawn_senders() {}\n",
+		"benches/run.rs": "fn main() {}\n",
+	}
+	paths := writeFiles(t, dir, files)
+	p := ReadProject(dir, paths)
+	if len(p.CrateRoots) != 1 || p.CrateRoots[0] != (Unit{"fd", ""}) {
+		t.Errorf("crate roots %+v, want fd at the root", p.CrateRoots)
+	}
+	m := NewResolver(paths).WithProject(p).Locate("rust", "fd::walk::spawn_senders::{{closure}}::{{closure}}", "")
+	if m.Path != "src/walk.rs" {
+		t.Errorf("fd::walk::spawn_senders: got %+v, want src/walk.rs", m)
 	}
 }

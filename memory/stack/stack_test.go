@@ -171,6 +171,17 @@ func TestParseRealTraces(t *testing.T) {
 			want: []wantFrame{{0, "_main", "", 190}, {1, "_run_module_as_main", "", 198}},
 		},
 		{
+			// fd#678: other threads' panics printed inside the backtrace.
+			name: "rust backtrace with other threads' panics inside it", text: "thread '<unnamed>' panicked at 'called `Result::unwrap()` on an `Err` value: \"SendError(..)\"', src/walk.rs:371:21\nstack backtrace:\n" +
+				"thread '<unnamed>' panicked at 'called `Result::unwrap()` on an `Err` value: \"SendError(..)\"', src/walk.rs:371:21\n" +
+				"   0: <std::sys_common::backtrace::_print::DisplayBacktrace as core::fmt::Display>::fmt\n   1: core::result::unwrap_failed\n" +
+				"   2: fd::walk::spawn_senders::{{closure}}::{{closure}}\n   3: <ignore::walk::FnVisitorImp as ignore::walk::ParallelVisitor>::visit\n",
+			// (a release build's backtrace, without files: the location is
+			// where the first frame past the standard library panicked)
+			repo: []string{"src/walk.rs"}, traces: 1, lang: "rust", typ: "panic", msg: "called `Result::unwrap()` on an `Err` value: \"SendError(..)\"", frames: 4,
+			want: []wantFrame{{1, "core::result::unwrap_failed", "", 0}, {2, "fd::walk::spawn_senders::{{closure}}::{{closure}}", "src/walk.rs", 371}},
+		},
+		{
 			name: "stack inside a zap JSON record", text: `{"level":"error","msg":"handler failed","stacktrace":"TypeError: x is not a function\n    at run (/srv/app/lib/cart.js:4:3)"}`,
 			repo: []string{"lib/cart.js"}, traces: 1, lang: "node", typ: "TypeError", msg: "x is not a function", frames: 1,
 			want: []wantFrame{{0, "run", "lib/cart.js", 4}},
