@@ -18,7 +18,7 @@ import (
 // manifestVersion changes whenever the on-disk layout of the index changes
 // (the manifest, the text mapping, chunking or redaction); an older index is
 // rebuilt.
-const manifestVersion = 15
+const manifestVersion = 16
 
 // manifest records what was indexed, so a re-sync re-reads only what changed.
 // It is the source of truth for "what is in the index": the text and vector

@@ -28,7 +28,8 @@ const (
 // In order:
 //   - log: *.log and rotated *.log.N; *.jsonl/*.ndjson whose first line is
 //     a JSON object with a time key and a message key;
-//   - spec: Markdown, AsciiDoc, reStructuredText, Gherkin, OpenAPI/Swagger
+//   - spec: Markdown, AsciiDoc, reStructuredText, man pages, POD, Org,
+//     Texinfo, Gherkin, OpenAPI/Swagger
 //     and AsyncAPI documents (YAML or JSON with a top-level openapi/swagger/
 //     asyncapi key), .proto files that declare a service, and narrative plain
 //     text: README/CHANGELOG/CONTRIBUTING-like files without an extension or
@@ -77,6 +78,9 @@ func Classify(relPath string, head []byte) (kind chunk.Kind, language string) {
 	lang := detectLanguage(base, head)
 	if isTestFile(rel, lowerBase, ext, lang) {
 		return chunk.Test, lang
+	}
+	if documentLanguages[lang] {
+		return chunk.Spec, lang
 	}
 	if lang == "" || lang == LangText {
 		if isNarrativeText(rel, lowerBase, ext) {
@@ -135,6 +139,11 @@ func apiDocument(head []byte, isJSON bool) string {
 	}
 	return ""
 }
+
+// documentLanguages are markup languages whose files are documentation,
+// never the program: man pages (fd.1, git.8), Perl's POD, Org and Texinfo
+// manuals.
+var documentLanguages = map[string]bool{"Roff Manpage": true, "Roff": true, "Pod": true, "Pod 6": true, "Org": true, "Texinfo": true}
 
 // isNarrativeText reports plain-text files that explain the project.
 func isNarrativeText(rel, lowerBase, ext string) bool {

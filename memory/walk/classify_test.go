@@ -35,6 +35,10 @@ func TestClassify(t *testing.T) {
 		{"docs/decisions/0002-x.md", "", "spec Markdown"},
 		{"g.asciidoc", "", "spec AsciiDoc"},
 		{"x.rst", "", "spec reStructuredText"},
+		// manuals in other markup (fd's doc/fd.1)
+		{"doc/fd.1", ".TH FD 1\n.SH NAME\n", "spec Roff Manpage"},
+		{"lib/Foo.pod", "=head1 NAME\n", "spec Pod"},
+		{"notes.org", "* Heading\n", "spec Org"},
 		{"a/b.feature", "Feature: x", "spec Gherkin"},
 		{"svc.proto", "service Foo{}", "spec Protobuf"},
 		{"svc.proto", "// service Foo {\nmessage A {}", "code Protobuf"},
