@@ -2,6 +2,7 @@ package gaps
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -194,5 +195,44 @@ func TestOverrideCalledInItsOwnTestFile(t *testing.T) {
 		if got := a.calledInOwnTestFile(ch); got != c.want {
 			t.Errorf("%s: calledInOwnTestFile = %v, want %v", c.symbol, got, c.want)
 		}
+	}
+}
+
+// TestRustBinaryRunByTheTests: fd's integration tests run its binary
+// (CARGO_BIN_EXE_fd) on a temporary tree, so main and what it calls are
+// tested; a function main never reaches still is a gap, and without such
+// a test everything is.
+func TestRustBinaryRunByTheTests(t *testing.T) {
+	t.Parallel()
+	body := strings.Repeat("    if n > 1 { n -= 1; }\n", 12)
+	files := map[string]string{
+		"Cargo.toml":     "[package]\nname = \"fd-find\"\nversion = \"1.0.0\"\n\n[[bin]]\nname = \"fd\"\npath = \"src/main.rs\"\n",
+		"src/main.rs":    "mod walk;\n\nfn main() {\n    let n = walk::scan(3);\n    std::process::exit(n as i32);\n}\n",
+		"src/walk.rs":    "pub fn scan(mut n: u32) -> u32 {\n" + body + "    n\n}\n\npub fn unused(mut n: u32) -> u32 {\n" + body + "    n\n}\n",
+		"tests/tests.rs": "use std::process::Command;\n\n#[test]\nfn finds_files() {\n    let out = Command::new(env!(\"CARGO_BIN_EXE_fd\")).output().unwrap();\n    assert!(out.status.success());\n}\n",
+	}
+	for _, c := range []struct {
+		name      string
+		test      string
+		scanIsGap bool
+	}{
+		{"runs the binary", files["tests/tests.rs"], false},
+		{"runs nothing", "#[test]\nfn nothing() {\n    assert_eq!(1, 1);\n}\n", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			files := maps.Clone(files)
+			files["tests/tests.rs"] = c.test
+			out, err := Run(context.Background(), openIndex(t, writeFiles(t, files)), Input{Limit: 50}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			gaps := byKey(out)
+			if _, ok := gaps["untested scan"]; ok != c.scanIsGap {
+				t.Errorf("scan a gap: %v, want %v (all: %v)", ok, c.scanIsGap, keys(gaps))
+			}
+			if _, ok := gaps["untested unused"]; !ok {
+				t.Errorf("unused: main never calls it, want a gap (all: %v)", keys(gaps))
+			}
+		})
 	}
 }

@@ -37,6 +37,9 @@ func (a *analysis) testReach() reachSet {
 	for _, t := range a.tests {
 		visit(t.Symbol)
 	}
+	for _, id := range a.testedBinaryMains() {
+		visit(id)
+	}
 	d := a.newDispatcher()
 	for {
 		for n := 0; len(queue) > 0; n++ {
