@@ -24,7 +24,7 @@ const NewSuffix = " (new)"
 func TestHome(p string, testsByDir map[string][]string) string {
 	dir := path.Dir(p)
 	ext := path.Ext(p)
-	stem := strings.TrimSuffix(path.Base(p), ext)
+	stem := strings.TrimLeft(strings.TrimSuffix(path.Base(p), ext), "-_") // okhttp's -UtilJvm.kt, Python's _utils.py
 	own := []string{stem + "_test" + ext, "test_" + stem + ext, stem + ".test" + ext, stem + ".spec" + ext, stem + "Test" + ext}
 	testsByDir = inFamilyOf(ext, testsByDir)
 	if files := testsByDir[dir]; len(files) > 0 {
@@ -52,7 +52,7 @@ func TestHome(p string, testsByDir map[string][]string) string {
 		}
 		// Closer folders first; among equals, the project's main suite
 		// (tests/ with thirty files, not an example's tests/ with two).
-		cand, score := firstTest(files), 1000*SharedDirs(d, dir)+min(len(files), 999)
+		cand, score := firstTest(files), 1000*closeness(d, dir)+min(len(files), 999)
 		if setupDir(d) {
 			score -= 999
 		}
@@ -138,6 +138,20 @@ func setupDir(d string) bool {
 		}
 	}
 	return false
+}
+
+// closeness is how many directories a test folder shares with a code
+// folder, from the root and from the end: a mirrored tree shares its
+// package path (okhttp/src/commonTest/kotlin/okhttp3/internal/dns for
+// okhttp/src/commonJvmAndroid/kotlin/okhttp3/internal/dns, tests/sub for
+// src/pkg/sub).
+func closeness(test, code string) int {
+	pa, pb := strings.Split(test, "/"), strings.Split(code, "/")
+	tail := 0
+	for tail < len(pa) && tail < len(pb) && pa[len(pa)-1-tail] == pb[len(pb)-1-tail] {
+		tail++
+	}
+	return min(SharedDirs(test, code)+tail, len(pa), len(pb))
 }
 
 // SharedDirs counts the leading directories a and b share.

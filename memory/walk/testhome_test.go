@@ -2,6 +2,13 @@ package walk
 
 import "testing"
 
+// okhttpTests: okhttp's suite, many tests at the package root of one
+// source set, a package's own in another.
+var okhttpTests = map[string][]string{
+	"okhttp/src/jvmTest/kotlin/okhttp3":                 {"okhttp/src/jvmTest/kotlin/okhttp3/AddressTest.kt", "okhttp/src/jvmTest/kotlin/okhttp3/CallTest.kt", "okhttp/src/jvmTest/kotlin/okhttp3/CacheTest.kt"},
+	"okhttp/src/commonTest/kotlin/okhttp3/internal/dns": {"okhttp/src/commonTest/kotlin/okhttp3/internal/dns/MemoryCacheTest.kt", "okhttp/src/commonTest/kotlin/okhttp3/internal/dns/StateMachineDnsCallTest.kt"},
+}
+
 func TestTestHome(t *testing.T) {
 	flask := map[string][]string{"tests": {"tests/test_basic.py", "tests/test_templating.py"}}
 	tests := []struct {
@@ -38,6 +45,11 @@ func TestTestHome(t *testing.T) {
 				"tests/data/cases": {"tests/data/cases/a.py", "tests/data/cases/b.py", "tests/data/cases/c.py"}}, "tests/test_black.py"},
 		{"a test of another language is no home (retrofit's website script.js)", "website/1.x/script.js",
 			map[string][]string{"retrofit/src/test/java/retrofit2": {"retrofit/src/test/java/retrofit2/RetrofitTest.java"}}, ""},
+		{"kotlin source sets: the test set's same package, and a file named with okhttp's - prefix", "okhttp/src/commonJvmAndroid/kotlin/okhttp3/internal/dns/-StateMachineDnsCall.kt", okhttpTests,
+			"okhttp/src/commonTest/kotlin/okhttp3/internal/dns/StateMachineDnsCallTest.kt"},
+		{"kotlin source sets: no own test, the same package's", "okhttp/src/commonJvmAndroid/kotlin/okhttp3/internal/dns/DnsCache.kt", okhttpTests,
+			"okhttp/src/commonTest/kotlin/okhttp3/internal/dns/MemoryCacheTest.kt"},
+		{"python: a private module's test", "src/pkg/_utils.py", map[string][]string{"tests": {"tests/test_a.py", "tests/test_utils.py"}}, "tests/test_utils.py"},
 		{"typescript and javascript share a suite", "src/index.ts",
 			map[string][]string{"test": {"test/index.test.js"}}, "test/index.test.js"},
 	}
