@@ -76,8 +76,9 @@ func mentionsSecurity(msg string) bool {
 }
 
 // header is a Conventional Commit header, or an "area: subject" line:
-// a word, an optional (scope), an optional !, a colon and a space.
-var header = regexp.MustCompile(`^([A-Za-z0-9_./{},*-]+)(?:\(([^()\r\n]*)\))?(!)?: +(\S.*)$`)
+// a word, an optional (scope) or [scope] (fd's "Feat[release]: …"), an
+// optional !, a colon and a space.
+var header = regexp.MustCompile(`^([A-Za-z0-9_./{},*-]+)(?:\(([^()\r\n]*)\)|\[([^\[\]\r\n]*)\])?(!)?: +(\S.*)$`)
 
 // breakingFooter starts the BREAKING CHANGE footer in a body.
 var breakingFooter = regexp.MustCompile(`(?m)^BREAKING[ -]CHANGE: *`)
@@ -98,17 +99,18 @@ func classify(subject, body string) parsed {
 	p := parsed{Description: strings.TrimSpace(subject)}
 	if m := header.FindStringSubmatch(p.Description); m != nil {
 		word := strings.ToLower(m[1])
+		scope := strings.TrimSpace(m[2] + m[3])
 		if sec, ok := typeSections[word]; ok {
-			p.Conventional, p.Type, p.Scope, p.Breaking, p.Description = true, word, strings.TrimSpace(m[2]), m[3] == "!", m[4]
+			p.Conventional, p.Type, p.Scope, p.Breaking, p.Description = true, word, scope, m[4] == "!", m[5]
 			p.Section, p.Rule = sec, "type "+word
 		} else {
 			// "tsdb: fix a race", "discovery/moby: bound requests": the Go and
 			// Linux habit of naming the area first. The area is the scope.
-			p.Scope, p.Description = m[1], m[4]
-			if m[2] != "" {
-				p.Scope += "/" + strings.TrimSpace(m[2])
+			p.Scope, p.Description = m[1], m[5]
+			if scope != "" {
+				p.Scope += "/" + scope
 			}
-			p.Breaking = m[3] == "!"
+			p.Breaking = m[4] == "!"
 		}
 	}
 	if loc := breakingFooter.FindStringIndex(body); loc != nil {
@@ -162,7 +164,10 @@ var (
 	// tooling names the project's CI, bots, linters and release tooling.
 	tooling = regexp.MustCompile(`(?i)\b(?:ci|typing|github actions?|workflows?|pipeline|dependabot|renovate|pre-commit|golangci(?:-lint)?|linters?|ruff|mypy|flake8|isort|autoflake|codecov|stalebot|goreleaser)\b`)
 	// docsOnly is work on the documentation.
-	docsOnly = regexp.MustCompile(`(?i)^\[?docs?\b|\b(?:documentation|docs|docstrings?|readme(?:\.md)?|godoc|typos?|pull_request_template|issue templates?|contributing(?:\.md)?|release notes|broken links?|code of conduct|sponsor\w*|funding)\b`)
+	docsOnly = regexp.MustCompile(`(?i)^\[?docs?\b|\b(?:documentation|docs|docstrings?|readme(?:\.md)?|godoc|typos?|pull_request_template|issue templates?|contributing(?:\.md)?|release notes|changelog entr(?:y|ies)|broken links?|code of conduct|sponsor\w*|funding)\b`)
+	// formatting is a commit that only reformats: "Cargo fmt", "Run gofmt",
+	// "Reformat with black".
+	formatting = regexp.MustCompile(`(?i)^(?:(?:run|apply)\s+)?(?:cargo fmt|go ?fmt|rustfmt|reformat\w*|format(?:ting)? (?:code|sources|files))\b`)
 	// browserEdit is GitHub's default subject for a file edited in the
 	// browser: "Update _client.py", which says nothing a user could use.
 	browserEdit = regexp.MustCompile(`^Update [\w./-]+\.\w+(?:\s+\(#\d+\))?$`)
@@ -177,6 +182,8 @@ func upkeep(desc string) string {
 		return "a dependency update"
 	case tooling.MatchString(desc):
 		return "about CI and tooling (" + tooling.FindString(desc) + ")"
+	case formatting.MatchString(desc):
+		return "formatting only"
 	case browserEdit.MatchString(desc):
 		return "GitHub's default subject for a file edited in the browser"
 	case docsOnly.MatchString(desc):

@@ -13,6 +13,11 @@ func TestClassifyRealSubjects(t *testing.T) {
 		{"release", "Changelog for v5.3.0", SectionMaintenance},
 		{"release", "Update CHANGELOG.md (#3000)", SectionMaintenance},
 		{"release", "chore(release): 1.2.0", SectionMaintenance},
+		// sharkdp/fd v10.4.0, read as a user would
+		{"changelog entry", "Add changelog entry for Windows hyperlink fix", SectionMaintenance},
+		{"formatting", "Cargo fmt", SectionMaintenance},
+		{"formatting", "Run gofmt on the tree", SectionMaintenance},
+		{"a [scope] as well as a (scope)", "Feat[release]: Add attestation for release artifacts", SectionAdded},
 		// Dependency updates, by bots and by people.
 		{"dependency update", "Bump the python-packages group with 7 updates (#2957)", SectionMaintenance},
 		{"dependency update", "Bump uvicorn from 0.18.3 to 0.19.0 (#2429)", SectionMaintenance},
