@@ -178,7 +178,7 @@ func firstLine(head []byte) []byte {
 
 // exampleDirs are the folders projects keep usage examples in.
 var exampleDirs = map[string]bool{"examples": true, "example": true, "_examples": true, "_example": true,
-	"samples": true, "sample": true, "demos": true, "demo": true}
+	"samples": true, "sample": true, "demos": true, "demo": true, "docs_src": true} // docs_src: FastAPI's and Typer's tutorial code
 
 // IsExample reports whether relPath lies in a folder of usage examples
 // (examples/, _example/, samples/, demo/): code that uses the project's

@@ -205,6 +205,7 @@ func TestIsExample(t *testing.T) {
 	for p, want := range map[string]bool{
 		"examples/graceful-shutdown/src/main.rs": true, "_examples/basic/main.go": true, "samples/src/Crawler.java": true,
 		"lib/example.go": false, "src/examples.rs": false, "docs/demo.md": false, "pkg/demo/run.go": true,
+		"docs_src/subcommands/name_help/tutorial007_py310.py": true,
 	} {
 		if got := IsExample(p); got != want {
 			t.Errorf("IsExample(%q) = %v, want %v", p, got, want)

@@ -47,8 +47,8 @@ func TestHome(p string, testsByDir map[string][]string) string {
 	sort.Strings(dirs)
 	for _, d := range dirs {
 		files := testsByDir[d]
-		if len(files) == 0 {
-			continue
+		if len(files) == 0 || IsExample(d+"/") && !IsExample(p) {
+			continue // an example's tests test the example
 		}
 		// Closer folders first; among equals, the project's main suite
 		// (tests/ with thirty files, not an example's tests/ with two).

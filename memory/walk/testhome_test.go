@@ -49,6 +49,8 @@ func TestTestHome(t *testing.T) {
 			"okhttp/src/commonTest/kotlin/okhttp3/internal/dns/StateMachineDnsCallTest.kt"},
 		{"kotlin source sets: no own test, the same package's", "okhttp/src/commonJvmAndroid/kotlin/okhttp3/internal/dns/DnsCache.kt", okhttpTests,
 			"okhttp/src/commonTest/kotlin/okhttp3/internal/dns/MemoryCacheTest.kt"},
+		{"an example's test of the same name is no home (typer's docs_src/…/test_main.py for typer/main.py)", "typer/main.py",
+			map[string][]string{"tests": {"tests/test_cli.py", "tests/test_other.py"}, "docs_src/testing/app01_py310": {"docs_src/testing/app01_py310/test_main.py"}}, "tests/test_cli.py"},
 		{"python: a private module's test", "src/pkg/_utils.py", map[string][]string{"tests": {"tests/test_a.py", "tests/test_utils.py"}}, "tests/test_utils.py"},
 		{"typescript and javascript share a suite", "src/index.ts",
 			map[string][]string{"test": {"test/index.test.js"}}, "test/index.test.js"},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/devaiops/devai/memory"
 	"github.com/devaiops/devai/memory/chunk"
+	"github.com/devaiops/devai/memory/walk"
 )
 
 // Grounding limits: enough context to draft from, little enough to read.
@@ -495,7 +496,8 @@ func siblingTests(code string, inDir []string, byBase map[string][]string) (own,
 		}
 	}
 	for _, p := range byBase[base] {
-		if !contains(own, p) && path.Ext(p) == path.Ext(code) {
+		// an example's test_main.py tests the example, not main.py
+		if !contains(own, p) && path.Ext(p) == path.Ext(code) && (!walk.IsExample(p) || walk.IsExample(code)) {
 			own = append(own, p)
 		}
 	}

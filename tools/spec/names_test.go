@@ -8,6 +8,9 @@ func TestTitleOf(t *testing.T) {
 		{"lock accounts after five failed logins. Admins can unlock them.", "Lock accounts after five failed logins"},
 		{"Support Go 1.24 range-over-func iterators!\nThey are stable now.", "Support Go 1.24 range-over-func iterators"},
 		{"Why does export fail? It used to work.", "Why does export fail"},
+		{"Let users hide a command group from --help while keeping it callable", "Let users hide a command group from --help while keeping it callable"},
+		{"Let users hide a command group from the generated help output and the shell completion while keeping it callable from scripts", "Let users hide a command group from the generated help output"},
+		{"Retry idempotent requests on connection resets, timeouts, refused connections, protocol errors, TLS handshake failures and DNS errors", "Retry idempotent requests on connection resets, timeouts, refused connections, protocol errors, TLS handshake failures"},
 	}
 	for _, tt := range tests {
 		if got := titleOf(tt.request); got != tt.want {

@@ -507,7 +507,8 @@ func TestSubjectWords(t *testing.T) {
 // test files of its folder, also where tests live apart (tests/test_cli.py
 // for src/flask/cli.py).
 func TestOwnTestFileFirst(t *testing.T) {
-	byBase := map[string][]string{"cli": {"tests/test_cli.py"}, "compress": {"middleware/compress_test.go"}}
+	byBase := map[string][]string{"cli": {"tests/test_cli.py"}, "compress": {"middleware/compress_test.go"},
+		"main": {"docs_src/testing/app01_py310/test_main.py", "tests/test_main.py"}}
 	for _, tt := range []struct {
 		code       string
 		inDir      []string
@@ -516,6 +517,8 @@ func TestOwnTestFileFirst(t *testing.T) {
 		{"middleware/compress.go", []string{"middleware/basic_auth_test.go", "middleware/compress_test.go"}, "middleware/compress_test.go", "middleware/basic_auth_test.go"},
 		{"src/flask/cli.py", nil, "tests/test_cli.py", ""},
 		{"web/app.ts", []string{"web/app.test.ts", "web/other.test.ts"}, "web/app.test.ts", "web/other.test.ts"},
+		// typer: docs_src/…/test_main.py tests the tutorial's main.py, not typer/main.py
+		{"typer/main.py", nil, "tests/test_main.py", ""},
 	} {
 		own, beside := siblingTests(tt.code, tt.inDir, byBase)
 		if len(own) == 0 || own[0] != tt.own || (tt.other != "" && (len(beside) == 0 || beside[0] != tt.other)) {

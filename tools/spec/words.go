@@ -211,16 +211,34 @@ func slug(title string) string {
 // line break. The dot inside DateTime.toUnixInteger or v1.2 ends none.
 var sentenceEnd = regexp.MustCompile(`[.!?](?:\s|$)|\n`)
 
-// titleOf derives a title from the request: its first sentence, capitalised,
-// at most ten words.
+// maxTitleWords bounds a title; a longer first sentence is cut at its
+// last clause within it, so that no title stops mid-phrase ("… while
+// keeping").
+const maxTitleWords = 14
+
+// clauseStart opens a clause a title may end before.
+var clauseStart = map[string]bool{"while": true, "so": true, "because": true, "when": true, "if": true, "unless": true,
+	"and": true, "but": true, "without": true, "instead": true, "since": true, "which": true, "that": true}
+
+// titleOf derives a title from the request: its first sentence,
+// capitalised, whole up to maxTitleWords words, else up to its last clause
+// within them.
 func titleOf(request string) string {
 	first := request
 	if loc := sentenceEnd.FindStringIndex(first); loc != nil && loc[0] > 0 {
 		first = first[:loc[0]]
 	}
 	ws := strings.Fields(first)
-	if len(ws) > 10 {
-		ws = ws[:10]
+	if len(ws) > maxTitleWords {
+		cut := maxTitleWords
+		for i := maxTitleWords; i >= 4; i-- {
+			if clauseStart[strings.ToLower(ws[i])] || strings.HasSuffix(ws[i-1], ",") || strings.HasSuffix(ws[i-1], ";") {
+				cut = i
+				break
+			}
+		}
+		ws = ws[:cut]
+		ws[len(ws)-1] = strings.TrimRight(ws[len(ws)-1], ",;:")
 	}
 	t := strings.Join(ws, " ")
 	r := []rune(t)
