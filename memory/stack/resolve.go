@@ -23,9 +23,10 @@ var libraryMarks = []string{
 
 // Resolver maps frame files to repository files.
 type Resolver struct {
-	files  map[string]bool
-	byBase map[string][]string // base name → repo-relative paths
-	proj   Project
+	files   map[string]bool
+	byBase  map[string][]string // base name → repo-relative paths
+	byStyle map[string][]string // styleKey of the base name → repo-relative paths
+	proj    Project
 }
 
 // Match is where a frame's file lands, and by which rule.
@@ -44,12 +45,36 @@ type Match struct {
 
 // NewResolver indexes the repository's files (repo-relative, slash-separated).
 func NewResolver(files []string) *Resolver {
-	r := &Resolver{files: map[string]bool{}, byBase: map[string][]string{}}
+	r := &Resolver{files: map[string]bool{}, byBase: map[string][]string{}, byStyle: map[string][]string{}}
 	for _, f := range files {
 		r.files[f] = true
 		r.byBase[path.Base(f)] = append(r.byBase[path.Base(f)], f)
+		r.byStyle[styleKey(path.Base(f))] = append(r.byStyle[styleKey(path.Base(f))], f)
 	}
 	return r
+}
+
+// styleKey is a file name without its case and its word separators:
+// wrapThenable.js, wrap-thenable.js and wrap_thenable.js are one.
+func styleKey(base string) string {
+	return strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(base))
+}
+
+// restyled is the one file in p's folder whose name is p's written in
+// another style (fastify's lib/wrapThenable.js, since renamed
+// lib/wrap-thenable.js), or "".
+func (r *Resolver) restyled(p string) string {
+	found := ""
+	for _, f := range r.byStyle[styleKey(path.Base(p))] {
+		if path.Dir(f) != path.Dir(p) {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = f
+	}
+	return found
 }
 
 // WithProject gives the resolver the repository's own names (ReadProject),
@@ -608,6 +633,8 @@ func (r *Resolver) ownUnit(norm string, units []Unit, kind string, rest func(nor
 		by := kind + " " + u.Name
 		if p := path.Join(u.Dir, inner); r.files[p] {
 			return Match{Path: p, By: by}, true
+		} else if re := r.restyled(p); re != "" {
+			return Match{Path: re, By: fmt.Sprintf("%s, %s renamed %s", by, inner, path.Base(re))}, true
 		}
 		if sources != nil {
 			if src := r.oneFile(u.Dir, sources(inner)); src != "" {

@@ -34,7 +34,7 @@ func resolverRepos() map[string]*Resolver {
 			WithPackages("tool", "helper"),
 		// A JavaScript/TypeScript package.
 		"node": NewResolver([]string{
-			"package.json", "src/index.ts", "src/router/index.ts", "lib/index.js", "lib/router/layer.js",
+			"package.json", "src/index.ts", "src/router/index.ts", "lib/index.js", "lib/router/layer.js", "lib/wrap-thenable.js",
 			"packages/core/package.json", "packages/core/src/parse.js", "index.cjs",
 		}).WithProject(Project{NodePkgs: []Unit{{"myrouter", ""}, {"@scope/core", "packages/core"}}}),
 		// A Java/Kotlin multi-module project.
@@ -131,6 +131,9 @@ func TestResolverRealShapedFrames(t *testing.T) {
 		// JavaScript/TypeScript.
 		{"node", "node", "", "/home/u/app/node_modules/myrouter/lib/router/layer.js", "lib/router/layer.js"},
 		{"node", "node", "", "/app/node_modules/.pnpm/myrouter@2.0.1/node_modules/myrouter/lib/index.js", "lib/index.js"},
+		// a file renamed from camelCase to kebab-case since (fastify's lib/wrapThenable.js)
+		{"node", "node", "", "/workspaces/app/node_modules/myrouter/lib/wrapThenable.js", "lib/wrap-thenable.js"},
+		{"node", "node", "", `C:\app\node_modules\myrouter\lib\wrap_thenable.js`, "lib/wrap-thenable.js"},
 		{"node", "node", "", "/app/node_modules/@scope/core/src/parse.js", "packages/core/src/parse.js"},
 		{"node", "node", "", "webpack:///./src/router/index.ts", "src/router/index.ts"},
 		{"node", "node", "", "webpack://myrouter/./src/index.ts", "src/index.ts"},
