@@ -170,7 +170,10 @@ func (ix *Index) searchExact(ctx context.Context, q Query, needles []needle, can
 			terms := map[string]bool{strings.ToLower(n.text): true, strings.ToLower(name): true}
 			ix.mu.RLock()
 			for _, id := range ids {
-				if ref, ok := ix.byID[id]; ok && symbolNamed(ref.meta(), terms) != "" {
+				// a test case titled with the name (fastify's
+				// test('FST_ERR_CTP_BODY_TOO_LARGE', …)) tests it; it
+				// defines nothing
+				if ref, ok := ix.byID[id]; ok && ref.meta().SymbolKind != "test" && symbolNamed(ref.meta(), terms) != "" {
 					markExact(cands, id, exactDefinition, "defines "+n.text)
 				}
 			}
