@@ -21,8 +21,9 @@ type QueryShape struct {
 	Examples  bool       `json:"examples,omitempty"` // it asks for an example, a sample or a demo
 }
 
-// asksForExamples: "an example of binding JSON", "samples", "demo".
-var asksForExamples = regexp.MustCompile(`(?i)\b(examples?|samples?|demos?)\b`)
+// asksForExamples: "an example of binding JSON", "samples", "demo"; and a
+// query about the CI, which asks for its scripts.
+var asksForExamples = regexp.MustCompile(`(?i)\b(examples?|samples?|demos?|ci|workflows?|github actions?|pipelines?)\b`)
 
 func shapeOf(q Query, wants chunk.Kind) QueryShape {
 	return QueryShape{Long: isLongQuery(q.Text), Question: isQuestion(q.Text), Vector: q.Mode == ModeVector, Wants: wants,
@@ -179,7 +180,7 @@ func (ix *Index) observe(c *candidate, ref chunkRef, terms map[string]bool, reqs
 		TextRank: c.textRank, VecRank: c.vecRank,
 		Symbol: ev.symbol != "", Req: ev.req != "", Package: m.SymbolKind == "package",
 		Exact: c.exact, Hint: c.hint, PastRank: c.pastRank,
-		Scope: ev.scope != "", NonCode: !walk.IsProgramming(ref.file.Language), Example: walk.IsExample(ref.file.Path)}, ev
+		Scope: ev.scope != "", NonCode: !walk.IsProgramming(ref.file.Language), Example: walk.IsExample(ref.file.Path) || walk.IsCIScript(ref.file.Path)}, ev
 }
 
 // RankFiles orders the files of a query's signals as a file-level Search

@@ -214,3 +214,19 @@ func TestGraphKeepsPaceWithStatements(t *testing.T) {
 		}
 	}
 }
+
+// TestCIScriptsAreNotTheProduct: fastify's .github/scripts/lint-ecosystem.js
+// came first for "how are hooks run in order"; CI scripts lose the
+// examples' share like examples do, and a question about the CI keeps them.
+func TestCIScriptsAreNotTheProduct(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"lib/chain.js":                      "// callAll calls each of the hooks, then next.\nfunction callAll (hooks, next) {\n  for (const hook of hooks) hook()\n  next()\n}\nmodule.exports = { callAll }\n",
+		".github/scripts/lint-ecosystem.js": "// runCheck: are the ecosystem's hooks run in order? It checks the order of the ecosystem list.\nasync function runCheck () {\n  const order = await readOrder()\n  check(order)\n}\n",
+	})
+	question := "how are hooks run in order"
+	aboutCI := "how does the CI check that the ecosystem list is in order"
+	weightDecides(t, repo, "examples", []string{question, aboutCI}, map[float64][]string{
+		0:   {".github/scripts/lint-ecosystem.js", ".github/scripts/lint-ecosystem.js"},
+		0.5: {"lib/chain.js", ".github/scripts/lint-ecosystem.js"},
+	})
+}

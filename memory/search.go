@@ -53,9 +53,10 @@ type Weights struct {
 	// names the configuration it means. 0 turns it off.
 	NonCode float64
 	// Examples is the share of its score code in a folder of usage
-	// examples (walk.IsExample) loses when the query asks about code and
-	// not for an example: the code that does it before the code that
-	// shows how to call it. 0 turns it off.
+	// examples (walk.IsExample) or of CI scripts (walk.IsCIScript) loses
+	// when the query asks about code and not for an example or the CI: the
+	// code that does it before the code that shows how to call it or
+	// checks it. 0 turns it off.
 	Examples float64
 	// Comments is the boost, inside the text channel, of a match in a
 	// chunk's comments and docstrings (chunk.Chunk.Comments), on top of the

@@ -27,7 +27,7 @@ type Signals struct {
 	PastRank int        `json:"past,omitempty"`
 	Scope    bool       `json:"scope,omitempty"`   // in a folder the query's first line names as its scope
 	NonCode  bool       `json:"noncode,omitempty"` // its file is in no programming language (Weights.NonCode)
-	Example  bool       `json:"example,omitempty"` // its file is in a folder of usage examples (Weights.Examples)
+	Example  bool       `json:"example,omitempty"` // its file is in a folder of usage examples or CI scripts (Weights.Examples)
 }
 
 // SearchSignals asks every channel as Search does and returns the query's

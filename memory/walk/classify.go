@@ -180,6 +180,21 @@ func firstLine(head []byte) []byte {
 var exampleDirs = map[string]bool{"examples": true, "example": true, "_examples": true, "_example": true,
 	"samples": true, "sample": true, "demos": true, "demo": true, "docs_src": true} // docs_src: FastAPI's and Typer's tutorial code
 
+// ciDirs are the folders of a project's CI and forge automation.
+var ciDirs = []string{".github/", ".gitlab/", ".circleci/", ".buildkite/", ".ci/"}
+
+// IsCIScript reports whether relPath is in a folder of the project's CI
+// and forge automation (.github/scripts/lint-ecosystem.js): code that
+// checks or releases the project rather than being it.
+func IsCIScript(relPath string) bool {
+	for _, d := range ciDirs {
+		if strings.HasPrefix(relPath, d) {
+			return true
+		}
+	}
+	return false
+}
+
 // IsExample reports whether relPath lies in a folder of usage examples
 // (examples/, _example/, samples/, demo/): code that uses the project's
 // own, the way a test does, rather than implementing it.

@@ -201,6 +201,17 @@ func TestVendorRuleGroups(t *testing.T) {
 	}
 }
 
+func TestIsCIScript(t *testing.T) {
+	for p, want := range map[string]bool{
+		".github/scripts/lint-ecosystem.js": true, ".circleci/config.yml": true, ".ci/run": true,
+		"lib/ci.js": false, "scripts/build.js": false, "docs/.github.md": false,
+	} {
+		if got := IsCIScript(p); got != want {
+			t.Errorf("IsCIScript(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
+
 func TestIsExample(t *testing.T) {
 	for p, want := range map[string]bool{
 		"examples/graceful-shutdown/src/main.rs": true, "_examples/basic/main.go": true, "samples/src/Crawler.java": true,

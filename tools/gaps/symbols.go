@@ -145,9 +145,9 @@ func isCallable(kind string) bool {
 
 // skippedPath leaves out code no test suite is expected to cover:
 // fixtures, usage examples (examples/, samples/: retrofit's sample Crawler
-// ranked among its riskiest gaps) and generated code.
+// ranked among its riskiest gaps), CI scripts and generated code.
 func skippedPath(p string) bool {
-	return strings.HasPrefix(p, "testdata/") || strings.Contains(p, "/testdata/") || walk.IsExample(p) ||
+	return strings.HasPrefix(p, "testdata/") || strings.Contains(p, "/testdata/") || walk.IsExample(p) || walk.IsCIScript(p) ||
 		strings.HasSuffix(p, ".pb.go") || strings.HasSuffix(p, "_generated.go") || strings.Contains(p, "zz_generated")
 }
 
