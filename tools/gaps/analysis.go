@@ -38,6 +38,7 @@ type analysis struct {
 	src            map[string][]string
 	reqs           map[string]*reqInfo
 	calleeCache    map[string][]graph.Node
+	defaultsOf     map[string][]string // JavaScript file → the default exports it calls by a local name (jsDefaults)
 	callerCache    map[string][]graph.Node
 
 	summary       Summary         // the whole project

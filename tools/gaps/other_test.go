@@ -236,3 +236,36 @@ func TestRustBinaryRunByTheTests(t *testing.T) {
 		})
 	}
 }
+
+// TestJavaScriptDefaultExportsCalledByAnotherName: fastify's tests call
+// const Fastify = require('..') (package.json's main, whose module.exports
+// is fastify), and fastify.js calls its 404 handling as build404, bound to
+// lib/four-oh-four.js's fourOhFour: both are tested; a function nothing
+// calls is still a gap, and so is a default export bound but never called.
+func TestJavaScriptDefaultExportsCalledByAnotherName(t *testing.T) {
+	t.Parallel()
+	body := strings.Repeat("  if (x > 1) { x = x - 1 }\n", 12)
+	dir := writeFiles(t, map[string]string{
+		"package.json":         `{"name": "fastify", "main": "fastify.js"}`,
+		"fastify.js":           "'use strict'\nconst build404 = require('./lib/four-oh-four')\n\nfunction fastify (x) {\n" + body + "  return build404(x)\n}\n\nmodule.exports = fastify\n",
+		"lib/four-oh-four.js":  "'use strict'\n\nfunction fourOhFour (x) {\n" + body + "  return x\n}\n\nmodule.exports = fourOhFour\n",
+		"lib/unused.js":        "'use strict'\n\nfunction unused (x) {\n" + body + "  return x\n}\n\nmodule.exports = unused\n",
+		"lib/bound.js":         "'use strict'\n\nfunction bound (x) {\n" + body + "  return x\n}\n\nmodule.exports = bound\n",
+		"test/fastify.test.js": "'use strict'\nconst { test } = require('node:test')\nconst Fastify = require('..')\nconst Bound = require('../lib/bound')\n\ntest('builds', t => {\n  t.assert.ok(Fastify(3))\n  t.assert.ok(typeof Bound === 'function')\n})\n",
+	})
+	out, err := Run(context.Background(), openIndex(t, dir), Input{Limit: 50}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaps := byKey(out)
+	for _, tested := range []string{"untested fastify", "untested fourOhFour"} {
+		if _, ok := gaps[tested]; ok {
+			t.Errorf("%s: reached through require('..') and build404 (all: %v)", tested, keys(gaps))
+		}
+	}
+	for _, gap := range []string{"untested unused", "untested bound"} {
+		if _, ok := gaps[gap]; !ok {
+			t.Errorf("%s: no test calls it, want a gap (all: %v)", gap, keys(gaps))
+		}
+	}
+}

@@ -51,6 +51,11 @@ func (a *analysis) testReach() reachSet {
 			for _, c := range a.callees(id) {
 				visit(c.ID)
 			}
+			for _, n := range a.g.Definitions(id) {
+				for _, d := range a.jsDefaults(n.Path) {
+					visit(d)
+				}
+			}
 			for _, ref := range a.g.Refs(id) {
 				if !strings.Contains(ref, ".") {
 					r.called[ref] = true
