@@ -77,7 +77,9 @@ var languageFamily = map[string]string{
 	".c": "c", ".h": "c", ".cc": "c", ".cpp": "c", ".cxx": "c", ".hpp": "c",
 }
 
-func familyOf(ext string) string {
+// LanguageFamily is the family of a file extension ("js" for .ts and .jsx,
+// "jvm" for .kt, "py", "c"), or the extension itself when it has none.
+func LanguageFamily(ext string) string {
 	if f, ok := languageFamily[ext]; ok {
 		return f
 	}
@@ -86,11 +88,11 @@ func familyOf(ext string) string {
 
 // inFamilyOf keeps the test files of ext's language family.
 func inFamilyOf(ext string, testsByDir map[string][]string) map[string][]string {
-	want := familyOf(ext)
+	want := LanguageFamily(ext)
 	out := make(map[string][]string, len(testsByDir))
 	for d, files := range testsByDir {
 		for _, f := range files {
-			if familyOf(path.Ext(f)) == want {
+			if LanguageFamily(path.Ext(f)) == want {
 				out[d] = append(out[d], f)
 			}
 		}

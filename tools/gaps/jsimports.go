@@ -5,6 +5,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/devaiops/devai/memory/walk"
 )
 
 var (
@@ -28,7 +30,7 @@ func (a *analysis) jsDefaults(p string) []string {
 		return d
 	}
 	var d []string
-	if familyOfJS(p) {
+	if walk.LanguageFamily(path.Ext(p)) == "js" {
 		d = a.defaultsCalledIn(p)
 	}
 	if a.defaultsOf == nil {
@@ -36,14 +38,6 @@ func (a *analysis) jsDefaults(p string) []string {
 	}
 	a.defaultsOf[p] = d
 	return d
-}
-
-func familyOfJS(p string) bool {
-	switch path.Ext(p) {
-	case ".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts":
-		return true
-	}
-	return false
 }
 
 // defaultsCalledIn lists what the test file f calls or constructs through
