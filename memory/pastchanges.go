@@ -12,6 +12,7 @@ import (
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/history"
 	"github.com/devaiops/devai/memory/textindex"
+	"github.com/devaiops/devai/memory/walk"
 )
 
 // The past-changes signal answers "which files did commits like this one
@@ -230,11 +231,14 @@ func isQuestion(text string) bool {
 	return questionWord.MatchString(t) || strings.HasSuffix(t, "?")
 }
 
-// markPastChanges gives the chunks of each code or test file that similar
-// past commits changed that file's rank (documents and logs a change
-// touches are found by their words, and a commit that edits the README
-// says little about the next one); a ranked file with no candidate yet brings its
-// first chunk that is not a package header.
+// markPastChanges gives the chunks of each source file (code or test, in
+// a programming language) that similar past commits changed that file's
+// rank. Documents and logs a change touches are found by their words, and
+// a commit that edits the README says little about the next one; nor does
+// one that edits package.json, .travis.yml or MANIFEST.in, which commits
+// touch for reasons of their own (knex's OracleDB fixes ranked package.json
+// first). A ranked file with no candidate yet brings its first chunk that
+// is not a package header.
 func (ix *Index) markPastChanges(past *pastChanges, text string, cands map[string]*candidate) {
 	if past == nil {
 		return
@@ -243,7 +247,7 @@ func (ix *Index) markPastChanges(past *pastChanges, text string, cands map[strin
 	defer ix.mu.RUnlock()
 	files := past.files(text, queryTitle(text), ix.weights.HistoryTitle, func(p string) bool {
 		f := ix.man.Files[p]
-		return f != nil && (f.Kind == chunk.Code || f.Kind == chunk.Test)
+		return f != nil && (f.Kind == chunk.Code || f.Kind == chunk.Test) && walk.IsProgramming(f.Language)
 	})
 	for i, pf := range files {
 		f := ix.man.Files[pf.path]

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/devaiops/devai/memory/history"
@@ -81,10 +82,11 @@ func TestPastChangesInSearch(t *testing.T) {
 		t.Skip("no git binary")
 	}
 	repo := writeRepo(t, map[string]string{
-		"go.mod":          "module example.com/up\n\ngo 1.22\n",
-		"upload/retry.go": "package upload\n\n// wait returns the delay before attempt n.\nfunc wait(n int) int { return n * n * 100 }\n",
-		"upload/notes.go": "package upload\n\n// Notes: retries use a backoff between attempts; see wait.\nvar notes = \"backoff between retries\"\n",
-		"proxy/proxy.go":  "package proxy\n\n// Dial opens a connection.\nfunc Dial() {}\n",
+		"go.mod":            "module example.com/up\n\ngo 1.22\n",
+		"upload/retry.go":   "package upload\n\n// wait returns the delay before attempt n.\nfunc wait(n int) int { return n * n * 100 }\n",
+		"upload/notes.go":   "package upload\n\n// Notes: retries use a backoff between attempts; see wait.\nvar notes = \"backoff between retries\"\n",
+		"proxy/proxy.go":    "package proxy\n\n// Dial opens a connection.\nfunc Dial() {}\n",
+		"upload/limits.yml": "attempts: 3\n",
 	})
 	git := func(args ...string) {
 		t.Helper()
@@ -98,6 +100,9 @@ func TestPastChangesInSearch(t *testing.T) {
 	git("add", "-A")
 	git("commit", "-q", "-m", "initial import")
 	if err := os.WriteFile(filepath.Join(repo, "upload/retry.go"), []byte("package upload\n\n// wait returns the delay before attempt n.\nfunc wait(n int) int { return n * n * 200 }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(repo, "upload/limits.yml"), []byte("attempts: 5\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	git("commit", "-q", "-am", "upload: the backoff between retries grows faster")
@@ -117,6 +122,11 @@ func TestPastChangesInSearch(t *testing.T) {
 		res := searchWeighted(t, repo, w, Query{Text: c.query, Mode: ModeText})
 		if len(res.Hits) == 0 || res.Hits[0].Path != c.first {
 			t.Errorf("history %g, %q: first hits %v, want %s", c.weight, c.query, paths(res.Hits), c.first)
+		}
+		// a settings file the similar commit also changed gets no vote:
+		// commits touch configs for reasons of their own (a dependency, the CI)
+		if slices.Contains(paths(res.Hits), "upload/limits.yml") {
+			t.Errorf("history %g, %q: hits %v hold upload/limits.yml, which only a past change connects", c.weight, c.query, paths(res.Hits))
 		}
 	}
 }
