@@ -10,6 +10,7 @@ import (
 
 	"github.com/devaiops/devai/memory/chunk"
 	"github.com/devaiops/devai/memory/textindex"
+	"github.com/devaiops/devai/memory/walk"
 )
 
 // Verbatim match levels, best last: a chunk that holds a string of the
@@ -103,7 +104,7 @@ func exactNeedles(text string) []needle {
 	}
 	for _, w := range wordLike.FindAllString(text, -1) {
 		w = strings.Trim(w, ".")
-		if len(words) > 1 && allCapitals(w) {
+		if len(words) > 1 && (allCapitals(w) || namesDocument(w)) {
 			continue
 		}
 		if len(w) >= 4 && (len(words) == 1 || identifierLike(w)) {
@@ -111,6 +112,15 @@ func exactNeedles(text string) []needle {
 		}
 	}
 	return out
+}
+
+// namesDocument: "Update CHANGELOG.md", "see README.rst" name a document,
+// which the text channel finds by its words; verbatim, the name is found
+// in the packaging that ships it (httpx's MANIFEST.in came first for every
+// release commit), not in the code a query is about.
+func namesDocument(w string) bool {
+	kind, _ := walk.Classify(w, nil)
+	return strings.Contains(w, ".") && kind == chunk.Spec
 }
 
 // wordsOutsideQuotes counts the words of text outside its quoted strings.

@@ -92,6 +92,10 @@ func TestExactNeedles(t *testing.T) {
 		{"Expected request with `Content-Type: application/json`", []needle{{text: "Content-Type: application/json"}, {text: "Expected request with `Content-Type: application/json`", message: true}}},
 		{"`Invalid header`", []needle{{text: "Invalid header"}}},                           // all of it quoted
 		{"Fix `extensions` type annotation.", []needle{{text: "extensions", ident: true}}}, // a name quoted: no message
+		{"Update CHANGELOG.md for parseRequestURL", []needle{{text: "Update CHANGELOG.md for parseRequestURL", message: true}, {text: "parseRequestURL", ident: true}}},
+		{"Version 0.23.0\n\n* Update CHANGELOG.md\n* Update docs/index.rst", []needle{{text: "Version 0.23.0\n\n* Update CHANGELOG.md\n* Update docs/index.rst", message: true}}}, // documents are no identifiers
+		{"CHANGELOG.md", []needle{{text: "CHANGELOG.md", ident: true}}},                                                                                                           // unless it is all the query asks
+		{"Update conftest.py", []needle{{text: "conftest.py", ident: true}}},                                                                                                      // code keeps its name
 	}
 	for _, tt := range tests {
 		got := exactNeedles(tt.query)
