@@ -2,6 +2,7 @@ package memory
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 
@@ -202,17 +203,62 @@ func (w Weights) RankFiles(sh QueryShape, sigs []Signals) []string {
 		}
 		return all[i].s.ID < all[j].s.ID
 	})
-	var files []string
-	seenText, seenFile := map[string]bool{}, map[string]bool{}
+	var kept []scored
+	seenText := map[string]bool{}
 	for _, c := range all {
-		if seenText[c.s.TextHash] {
-			continue
+		if !seenText[c.s.TextHash] {
+			seenText[c.s.TextHash] = true
+			kept = append(kept, c)
 		}
-		seenText[c.s.TextHash] = true
+	}
+	kept = byFile(w, kept, func(c scored) (string, float64) { return c.s.Path, c.score })
+	var files []string
+	seenFile := map[string]bool{}
+	for _, c := range kept {
 		if !seenFile[c.s.Path] {
 			seenFile[c.s.Path] = true
 			files = append(files, c.s.Path)
 		}
 	}
 	return files
+}
+
+// byFile orders ranked items (best first, one text each) for a search for
+// files: the first item's file first, then every other file by its best
+// score grown by Breadth for each of its items (Weights.Breadth), ties by
+// path; each file's items stay together, in their order.
+func byFile[T any](w Weights, ranked []T, of func(T) (path string, score float64)) []T {
+	if w.Breadth <= 0 || len(ranked) == 0 {
+		return ranked
+	}
+	type file struct {
+		path  string
+		best  float64
+		items []T
+	}
+	var files []*file
+	byPath := map[string]*file{}
+	for _, it := range ranked {
+		p, score := of(it)
+		f := byPath[p]
+		if f == nil {
+			f = &file{path: p, best: score}
+			byPath[p] = f
+			files = append(files, f)
+		}
+		f.items = append(f.items, it)
+	}
+	grown := func(f *file) float64 { return f.best * (1 + w.Breadth*math.Log(float64(len(f.items)))) }
+	rest := files[1:]
+	sort.SliceStable(rest, func(i, j int) bool {
+		if gi, gj := grown(rest[i]), grown(rest[j]); gi != gj {
+			return gi > gj
+		}
+		return rest[i].path < rest[j].path
+	})
+	out := make([]T, 0, len(ranked))
+	for _, f := range files {
+		out = append(out, f.items...)
+	}
+	return out
 }

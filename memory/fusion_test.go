@@ -230,3 +230,39 @@ func TestCIScriptsAreNotTheProduct(t *testing.T) {
 		0.5: {"lib/chain.js", ".github/scripts/lint-ecosystem.js"},
 	})
 }
+
+// TestBreadthOrdersFilesAfterTheFirst: in a search for files, a file that
+// many chunks match climbs past one that a single, slightly better chunk
+// matches; the file of the best chunk stays first even when another
+// file's breadth would lift it higher.
+func TestBreadthOrdersFilesAfterTheFirst(t *testing.T) {
+	type item struct {
+		path  string
+		score float64
+	}
+	ranked := []item{{"a.go", 1}, {"wide.go", 0.99}, {"b.go", 0.60}, {"c.go", 0.58}, {"c.go", 0.3}, {"c.go", 0.2}, {"c.go", 0.1}}
+	for i := 0; i < 9; i++ {
+		ranked = append(ranked, item{"wide.go", 0.05})
+	}
+	for _, tt := range []struct {
+		breadth float64
+		want    string
+	}{
+		{0, "a.go wide.go b.go c.go"},
+		{0.05, "a.go wide.go c.go b.go"},
+	} {
+		w := DefaultWeights
+		w.Breadth = tt.breadth
+		var files []string
+		seen := map[string]bool{}
+		for _, it := range byFile(w, ranked, func(it item) (string, float64) { return it.path, it.score }) {
+			if !seen[it.path] {
+				seen[it.path] = true
+				files = append(files, it.path)
+			}
+		}
+		if got := strings.Join(files, " "); got != tt.want {
+			t.Errorf("breadth %g: files %s, want %s", tt.breadth, got, tt.want)
+		}
+	}
+}

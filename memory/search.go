@@ -101,6 +101,15 @@ type Weights struct {
 	// (Exact) grow alike, so that one verbatim level still outranks every
 	// fuzzy signal. 0 weighs statements and questions alike.
 	StatementText float64
+	// Breadth grows a file's score, in a search for files, by how many of
+	// its chunks the query matches: each file after the first ranks by its
+	// best chunk's score × (1 + Breadth·ln n), n its chunks among the
+	// candidates (distinct texts). The first file stays the one that holds
+	// the best chunk: one precise match (the definition a query names) is
+	// the best single answer, but below it a file that many chunks match
+	// is likelier to be the one a change touches than one a single chunk
+	// matches as well. 0 ranks every file by its best chunk alone.
+	Breadth float64
 }
 
 // DefaultWeights are tuned on the localization benchmark (bench/locset, 200
@@ -160,7 +169,7 @@ type Weights struct {
 // and the questions (both halves) unchanged. Held out, run once: issues
 // .529 / .797 → .588 / .824, commit sets .635 / .890 → .630 / .885
 // (bench/README.md).
-var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2, Exact: 4, Hint: 5, OtherKind: 0.5, Docs: 0.3, NonCode: 0.5, Examples: 0.5, Comments: 1, History: 2, Scope: 2, HistoryTitle: 1, Title: 2, LongExactCut: 0.75, StatementVectorCut: 1, StatementText: 4}
+var DefaultWeights = Weights{Text: 1, Vector: 0.3, Symbol: 1, Req: 1, Graph: 0.2, Exact: 4, Hint: 5, OtherKind: 0.5, Docs: 0.3, NonCode: 0.5, Examples: 0.5, Comments: 1, History: 2, Scope: 2, HistoryTitle: 1, Title: 2, LongExactCut: 0.75, StatementVectorCut: 1, StatementText: 4, Breadth: 0.05}
 
 // DefaultWeightsFor are the default weights for an embedder. The statement
 // cut was fitted on the built-in word-vector embedder, which blurs a long
@@ -215,6 +224,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 	ix.mu.RLock()
 	ranked := ix.rank(q, pq.wants, cands)
+	if q.FileLevel {
+		ranked = byFile(ix.weights, ranked, func(c *candidate) (string, float64) { return c.ref.file.Path, c.score })
+	}
 	hits := ix.toHits(q, ranked, namedTerms(q.Text, pq.needles))
 	ix.mu.RUnlock()
 
@@ -823,7 +835,7 @@ func sliceLines(lines []string, start, end int) string {
 }
 
 // WeightNames are the names Weights.Set accepts, in the order of the fields.
-var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "non-code", "examples", "comments", "history", "scope", "history-title", "title", "long-exact-cut", "statement-vector-cut", "statement-text"}
+var WeightNames = []string{"text", "vector", "symbol", "req", "graph", "exact", "hint", "other-kind", "docs", "non-code", "examples", "comments", "history", "scope", "history-title", "title", "long-exact-cut", "statement-vector-cut", "statement-text", "breadth"}
 
 // Set changes the weight called name (one of WeightNames). A weight is 0 or
 // more; the shares a chunk loses (other-kind, docs, non-code,
@@ -832,7 +844,7 @@ func (w *Weights) Set(name string, v float64) error {
 	fields := map[string]*float64{"text": &w.Text, "vector": &w.Vector, "symbol": &w.Symbol, "req": &w.Req,
 		"graph": &w.Graph, "exact": &w.Exact, "hint": &w.Hint, "other-kind": &w.OtherKind, "docs": &w.Docs, "non-code": &w.NonCode, "examples": &w.Examples, "comments": &w.Comments, "history": &w.History, "scope": &w.Scope, "history-title": &w.HistoryTitle, "title": &w.Title,
 		"long-exact-cut":       &w.LongExactCut,
-		"statement-vector-cut": &w.StatementVectorCut, "statement-text": &w.StatementText}
+		"statement-vector-cut": &w.StatementVectorCut, "statement-text": &w.StatementText, "breadth": &w.Breadth}
 	f, ok := fields[name]
 	if !ok {
 		return fmt.Errorf("unknown weight %q; weights: %s", name, strings.Join(WeightNames, ", "))
