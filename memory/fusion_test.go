@@ -266,3 +266,25 @@ func TestBreadthOrdersFilesAfterTheFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestFileLevelHitSaysHowManyChunksMatch: a file-level hit says how many
+// of its chunks the query matched, the breadth its rank grew by.
+func TestFileLevelHitSaysHowManyChunksMatch(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"go.mod":        "module example.com/r\n\ngo 1.22\n",
+		"retry/wait.go": "package retry\n\n// backoff waits before a retry.\nfunc backoff() {}\n\n// jitter spreads the backoff of a retry.\nfunc jitter() {}\n\n// capped bounds the backoff of a retry.\nfunc capped() {}\n",
+		"proxy/dial.go": "package proxy\n\n// Dial opens a connection, with no retry.\nfunc Dial() {}\n",
+	})
+	res := search(t, openSynced(t, repo), Query{Text: "backoff of a retry", Mode: ModeText, FileLevel: true})
+	byPath := map[string]string{}
+	for _, h := range res.Hits {
+		byPath[h.Path] = h.Why
+	}
+	// three functions and the package clause, whose path holds "retry"
+	if why := byPath["retry/wait.go"]; !strings.Contains(why, "4 of its chunks match") {
+		t.Errorf("retry/wait.go: why %q, want it to say 4 of its chunks match", why)
+	}
+	if why, ok := byPath["proxy/dial.go"]; ok && strings.Contains(why, "of its chunks match") {
+		t.Errorf("proxy/dial.go, one chunk: why %q counts chunks", why)
+	}
+}

@@ -548,6 +548,12 @@ func namedTerms(text string, needles []needle) map[string]bool {
 func (ix *Index) toHits(q Query, ranked []*candidate, terms map[string]bool) []Hit {
 	hits := make([]Hit, 0, q.Limit)
 	files := map[string]bool{}
+	matched := map[string]int{} // a file's chunks among the candidates, which Weights.Breadth counts
+	if q.FileLevel {
+		for _, c := range ranked {
+			matched[c.ref.file.Path]++
+		}
+	}
 	named := map[string]int{}       // a callable's path and name → its hit
 	overloads := map[int][]string{} // hit → the line ranges of its overloads
 	for _, c := range ranked {
@@ -566,6 +572,9 @@ func (ix *Index) toHits(q Query, ranked []*candidate, terms map[string]bool) []H
 				continue
 			}
 			files[f.Path] = true
+			if n := matched[f.Path]; n > 1 {
+				why = append(why[:len(why):len(why)], fmt.Sprintf("%d of its chunks match", n))
+			}
 		} else if callable[m.SymbolKind] {
 			key := f.Path + "\x00" + m.Symbol
 			if i, ok := named[key]; ok {
